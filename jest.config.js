@@ -1,0 +1,19 @@
+// Two projects: fast unit tests (mocks allowed) and end-to-end tests that spawn the committed
+// dist/index.js against the HTTPS emulator.
+const common = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+  // Leave the emulator's plain ESM JavaScript untransformed.
+  transformIgnorePatterns: ['/node_modules/', '/emulator/']
+}
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'] }
+  ],
+  verbose: false
+}

@@ -1,0 +1,235 @@
+import { hostInDomain } from './clouds.js'
+import { ServiceError, UserError } from './errors.js'
+import { header, Http, HttpResponse, retryAfterMs } from './http.js'
+import { isLoopbackHost } from './inputs.js'
+import { Job, parseJobs, parseTasks, serviceErrorText, Task } from './job.js'
+import { withRetries } from './retry.js'
+import type { Logger } from './logger.js'
+
+/** Where access tokens come from (auth.ts). */
+export interface TokenSource {
+  /** A valid token; `fresh` bypasses any cache (after a 401). */
+  getToken(fresh: boolean, call: CallOptions): Promise<string>
+  /** False for a given access-token: a 401 cannot be cured by asking again. */
+  readonly canRefresh: boolean
+  readonly description: string
+}
+
+/** Per call: when to stop retrying and what cancels the call. */
+export interface CallOptions {
+  deadline: number
+  signal?: AbortSignal
+}
+
+export interface ClientOptions {
+  apiUrl: URL
+  msVersion: string
+  /** Host names, or domains with a leading dot, that may receive the token. */
+  trustedHosts: readonly string[]
+  http: Http
+  tokens: TokenSource
+  log: Logger
+  now: () => number
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  random?: () => number
+}
+
+/** Short URLs: the service caps query length, and 20 ids make about 1.5 KB. */
+export const JOBS_PER_REQUEST = 20
+export const MAX_REDIRECTS = 5
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504])
+
+/** OData string literal: single quotes are doubled. */
+export function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`
+}
+
+export function jobsQuery(ids: readonly string[]): string {
+  const filter = ids.map(id => `Id eq ${odataString(id)}`).join(' or ')
+  return `Jobs()?$filter=${encodeURIComponent(filter)}&$top=${ids.length}`
+}
+
+export function tasksPath(id: string): string {
+  return `Jobs(${encodeURIComponent(odataString(id))})/Tasks`
+}
+
+export function cancelJobPath(id: string): string {
+  return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`
+}
+
+export function isTrustedHost(host: string, trusted: readonly string[]): boolean {
+  const h = host.toLowerCase()
+  return trusted.some(t => (t.startsWith('.') ? hostInDomain(h, t) : h === t.toLowerCase()))
+}
+
+/**
+ * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
+ * answers carry the full resource URL instead: then the requested relative path is cut off its end.
+ */
+export function baseFromLocation(target: URL, relative: string): URL {
+  const relPath = new URL(relative, 'https://x/').pathname.slice(1).toLowerCase()
+  const base = new URL(target.href)
+  base.search = ''
+  base.hash = ''
+  const path = base.pathname
+  if (relPath && path.toLowerCase().endsWith(relPath) && path.length > relPath.length) {
+    base.pathname = path.slice(0, path.length - relPath.length)
+  }
+  if (!base.pathname.endsWith('/')) base.pathname += '/'
+  return base
+}
+
+/** HTTP to Media Services v2: headers, redirects kept under our control, token refresh, retries. */
+export class MediaServicesClient {
+  private base: URL
+  private requestCount = 0
+
+  constructor(private readonly o: ClientOptions) {
+    this.base = new URL(o.apiUrl.href)
+  }
+
+  /** The API root in use: the account's own endpoint once the service redirected us there. */
+  get apiRoot(): string {
+    return this.base.href
+  }
+
+  get requests(): number {
+    return this.requestCount
+  }
+
+  /** The jobs among `ids` that the service knows, in batches of JOBS_PER_REQUEST. */
+  async getJobs(ids: readonly string[], call: CallOptions): Promise<Job[]> {
+    const jobs: Job[] = []
+    for (let i = 0; i < ids.length; i += JOBS_PER_REQUEST) {
+      const batch = ids.slice(i, i + JOBS_PER_REQUEST)
+      jobs.push(...(await this.get(jobsQuery(batch), call, parseJobs)))
+    }
+    return jobs
+  }
+
+  async getTasks(id: string, call: CallOptions): Promise<Task[]> {
+    return this.get(tasksPath(id), call, parseTasks)
+  }
+
+  async cancelJob(id: string, call: CallOptions): Promise<void> {
+    await this.get(cancelJobPath(id), call, () => undefined)
+  }
+
+  private get<T>(relative: string, call: CallOptions, parse: (body: string) => T): Promise<T> {
+    return withRetries(async () => parse((await this.send(relative, call)).body), {
+      deadline: call.deadline,
+      signal: call.signal,
+      now: this.o.now,
+      sleep: this.o.sleep,
+      random: this.o.random,
+      onRetry: (error, delay, attempt) =>
+        this.o.log.info(`Media Services: ${error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1})`)
+    })
+  }
+
+  /** One logical request: follows redirects itself and refreshes the token once on 401. */
+  private async send(relative: string, call: CallOptions): Promise<HttpResponse> {
+    let refreshed = false
+    for (let hop = 0; hop <= MAX_REDIRECTS; ) {
+      const url = new URL(relative, this.base)
+      this.assertMayReceiveToken(url)
+      const res = await this.exchange(url, await this.o.tokens.getToken(false, call), call)
+      if (REDIRECTS.has(res.status)) {
+        this.follow(res, url, relative)
+        hop++
+        continue
+      }
+      if (res.status === 401 && this.o.tokens.canRefresh && !refreshed) {
+        refreshed = true
+        this.o.log.info('Media Services refused the token (401); getting a fresh one and trying once more.')
+        await this.o.tokens.getToken(true, call)
+        continue
+      }
+      if (res.status >= 200 && res.status < 300) return res
+      throw this.failure(res, url, refreshed)
+    }
+    throw new ServiceError(`Media Services redirected more than ${MAX_REDIRECTS} times; last API root ${this.base.href}`)
+  }
+
+  private async exchange(url: URL, token: string, call: CallOptions): Promise<HttpResponse> {
+    const started = this.o.now()
+    this.requestCount++
+    const res = await this.o.http.request(
+      'GET',
+      url.href,
+      {
+        Authorization: `Bearer ${token}`,
+        'x-ms-version': this.o.msVersion,
+        Accept: 'application/json',
+        'Accept-Charset': 'UTF-8',
+        DataServiceVersion: '3.0',
+        MaxDataServiceVersion: '3.0'
+      },
+      undefined,
+      call.signal
+    )
+    const requestId = header(res, 'x-ms-request-id')
+    this.o.log.debug(
+      `GET ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`
+    )
+    return res
+  }
+
+  private follow(res: HttpResponse, from: URL, relative: string): void {
+    const location = header(res, 'location')
+    if (!location) {
+      throw new ServiceError(`Media Services answered ${res.status} without a Location header`, res.status, header(res, 'x-ms-request-id'))
+    }
+    let target: URL
+    try {
+      target = new URL(location, from)
+    } catch {
+      throw new ServiceError(`Media Services redirected to an unreadable Location`, res.status, header(res, 'x-ms-request-id'))
+    }
+    this.assertMayReceiveToken(target)
+    const next = baseFromLocation(target, relative)
+    if (next.href !== this.base.href) {
+      this.o.log.info(`Media Services redirected to ${next.href}; later requests go there directly.`)
+      this.base = next
+    }
+  }
+
+  /** The token goes only over https (or http on loopback) and only to trusted hosts. */
+  private assertMayReceiveToken(url: URL): void {
+    const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && this.o.apiUrl.protocol === 'http:'
+    if (url.protocol !== 'https:' && !loopbackHttp) {
+      throw new UserError(`Refused a redirect to ${url.protocol}//${url.host}: the token is only sent over https.`, 'api-url')
+    }
+    if (!isTrustedHost(url.hostname, this.o.trustedHosts)) {
+      throw new UserError(
+        `Refused to send the token to ${url.hostname}: Media Services redirected there, and it is not a Media Services host. If it is your account's endpoint, set api-url to it or add it to trusted-hosts.`,
+        'trusted-hosts'
+      )
+    }
+  }
+
+  private failure(res: HttpResponse, url: URL, refreshed: boolean): Error {
+    const requestId = header(res, 'x-ms-request-id')
+    const said = serviceErrorText(res.body)
+    const detail = `${said ? `: ${said}` : ''}${requestId ? ` (x-ms-request-id ${requestId})` : ''}`
+    const what = `GET ${url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname}`
+    if (res.status === 401) {
+      const why = refreshed
+        ? 'even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account\'s tenant, and that api-url is this account\'s endpoint'
+        : `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for https://rest.media.azure.net)`
+      return new UserError(`Media Services refused access (401) ${why}${detail}`)
+    }
+    if (res.status === 403) {
+      return new UserError(
+        `Media Services denied access (403)${detail}. Give the service principal a role (e.g. Contributor) on the Media Services account.`
+      )
+    }
+    if (res.status === 400 && /x-ms-version|version/i.test(said ?? '')) {
+      return new UserError(`Media Services rejected the request (400)${detail}. Check x-ms-version (2.19 is the newest).`, 'x-ms-version')
+    }
+    const transient = TRANSIENT_STATUS.has(res.status)
+    const label = res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`
+    return new ServiceError(`${what} answered ${label}${detail}`, res.status, requestId, transient, retryAfterMs(header(res, 'retry-after'), this.o.now()))
+  }
+}

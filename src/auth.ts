@@ -1,0 +1,239 @@
+import { AuthError, ConfidentialClientApplication, LogLevel, ServerError } from '@azure/msal-node'
+import type { Configuration, INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
+import type { CallOptions, TokenSource } from './ams-client.js'
+import type { Credential } from './credentials.js'
+import { errorMessage, ServiceError, UserError } from './errors.js'
+import { header, Http, safeHost } from './http.js'
+import type { Logger } from './logger.js'
+import { withRetries } from './retry.js'
+
+export interface AuthDeps {
+  http: Http
+  log: Logger
+  /** core.setSecret: every token we obtain is masked before anything could print it. */
+  mask: (secret: string) => void
+  /** core.getIDToken: GitHub's OIDC token for an audience. */
+  getIDToken: (audience: string) => Promise<string>
+  now: () => number
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  random?: () => number
+}
+
+export interface AuthSettings {
+  credential: Credential
+  authorityHost: URL
+  scope: string
+}
+
+/** MSAL's cache keeps a token until 5 minutes before expiry; we do the same without asking MSAL. */
+const EXPIRY_MARGIN_MS = 5 * 60_000
+
+export function createTokenSource(settings: AuthSettings, deps: AuthDeps): TokenSource {
+  const c = settings.credential
+  if (c.kind === 'token') {
+    return { canRefresh: false, description: 'the given access-token', getToken: async () => c.accessToken }
+  }
+  return new MsalTokenSource(settings, c, deps)
+}
+
+type AppCredential = Exclude<Credential, { kind: 'token' }>
+
+/** Entra ID client credentials through MSAL: secret, certificate or GitHub OIDC assertion. */
+class MsalTokenSource implements TokenSource {
+  readonly canRefresh = true
+  readonly description: string
+  private app?: ConfidentialClientApplication
+  private token?: { value: string; expiresAt: number }
+  private assertion?: { value: string; expiresAt: number }
+  private readonly network: RecordingNetworkClient
+
+  constructor(
+    private readonly settings: AuthSettings,
+    private readonly credential: AppCredential,
+    private readonly deps: AuthDeps
+  ) {
+    this.network = new RecordingNetworkClient(deps.http, deps.log, deps.now)
+    this.description = { secret: 'the client secret', certificate: 'the client certificate', oidc: 'the GitHub OIDC identity' }[credential.kind]
+  }
+
+  async getToken(fresh: boolean, call: CallOptions): Promise<string> {
+    if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now()) return this.token.value
+    return withRetries(() => this.acquire(fresh), {
+      deadline: call.deadline,
+      signal: call.signal,
+      now: this.deps.now,
+      sleep: this.deps.sleep,
+      random: this.deps.random,
+      onRetry: (error, delay, attempt) =>
+        this.deps.log.info(`Entra ID: ${error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1})`)
+    })
+  }
+
+  private async acquire(fresh: boolean): Promise<string> {
+    this.app ??= new ConfidentialClientApplication(this.configuration())
+    try {
+      const result = await this.app.acquireTokenByClientCredential({ scopes: [this.settings.scope], skipCache: fresh })
+      if (!result?.accessToken) throw new ServiceError('Entra ID answered without an access token', undefined, undefined, true)
+      this.deps.mask(result.accessToken)
+      const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000
+      this.token = { value: result.accessToken, expiresAt }
+      return result.accessToken
+    } catch (error) {
+      const failure = this.classify(error)
+      // MSAL replays a 429/5xx from the same instance for 60 s without asking again: start afresh.
+      if (failure instanceof ServiceError && failure.transient) this.app = undefined
+      throw failure
+    }
+  }
+
+  private configuration(): Configuration {
+    const c = this.credential
+    const host = this.settings.authorityHost.origin
+    const authority = `${host}/${c.tenantId}`
+    const auth: Configuration['auth'] = {
+      clientId: c.clientId,
+      authority,
+      knownAuthorities: [this.settings.authorityHost.host],
+      // The endpoints are known; handing them over saves a discovery request on every run.
+      authorityMetadata: JSON.stringify({
+        token_endpoint: `${authority}/oauth2/v2.0/token`,
+        authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+        end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+        issuer: `${authority}/v2.0`,
+        jwks_uri: `${authority}/discovery/v2.0/keys`
+      })
+    }
+    if (c.kind === 'secret') auth.clientSecret = c.clientSecret
+    if (c.kind === 'certificate') {
+      auth.clientCertificate = { thumbprintSha256: c.certificate.thumbprintSha256, privateKey: c.certificate.privateKey, x5c: c.certificate.x5c }
+    }
+    if (c.kind === 'oidc') auth.clientAssertion = () => this.githubToken(c.audience)
+    return {
+      auth,
+      system: {
+        networkClient: this.network,
+        disableInternalRetries: true,
+        loggerOptions: {
+          piiLoggingEnabled: false,
+          logLevel: LogLevel.Warning,
+          loggerCallback: (_level, message) => this.deps.log.debug(`MSAL: ${message}`)
+        }
+      }
+    }
+  }
+
+  /** MSAL calls the assertion callback on every acquire, even on a cache hit: keep GitHub's token. */
+  private async githubToken(audience: string): Promise<string> {
+    if (this.assertion && this.assertion.expiresAt - 60_000 > this.deps.now()) return this.assertion.value
+    let value: string
+    try {
+      value = await this.deps.getIDToken(audience)
+    } catch (error) {
+      throw new UserError(
+        `Could not get a GitHub OIDC token (${errorMessage(error)}). The workflow job needs "permissions: id-token: write".`,
+        'client-id'
+      )
+    }
+    this.deps.mask(value)
+    this.assertion = { value, expiresAt: jwtExpiry(value) ?? this.deps.now() + 5 * 60_000 }
+    return value
+  }
+
+  private classify(error: unknown): Error {
+    if (error instanceof UserError || error instanceof ServiceError) return error
+    const last = this.network.last
+    const requestId = last?.requestId
+    if (error instanceof ServerError) {
+      const status = error.status ?? last?.status
+      const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage)?.[0]
+      const said = aadsts ?? error.errorCode
+      if ((status !== undefined && (status >= 500 || status === 429)) || /temporarily_unavailable|server_error/.test(error.errorCode)) {
+        return new ServiceError(`token request answered ${status ?? error.errorCode}${said ? ` (${said})` : ''}`, status, requestId, true, last?.retryAfterMs)
+      }
+      return new UserError(`Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`)
+    }
+    if (last?.transportError) return last.transportError
+    if (error instanceof AuthError) {
+      return new ServiceError(`Entra ID sign-in failed: ${error.errorCode}${error.errorMessage ? ` (${error.errorMessage.split('\n')[0]})` : ''}`)
+    }
+    return new ServiceError(`Entra ID sign-in failed: ${errorMessage(error)}`)
+  }
+}
+
+function hint(code: string, aadsts?: string): string {
+  const n = aadsts ? Number(/AADSTS(\d+)/.exec(aadsts)?.[1]) : undefined
+  if (n === 90002) return ' Check tenant-id.'
+  if (n === 700016) return ' Check client-id and tenant-id: the application is not in this tenant.'
+  if (n === 7000215 || n === 7000222) return ' Check client-secret: use the secret value (not its id), and renew it if it expired.'
+  if (n === 70021 || n === 700211 || n === 700213 || n === 700212)
+    return ' Check the federated credential on the app registration: its issuer, subject (repo:owner/name:…) and audience must match this workflow.'
+  if (n === 700027 || n === 700024) return ' Check client-certificate: upload this certificate to the app registration.'
+  if (code === 'invalid_scope' || n === 70011 || n === 500011) return ' Check cloud: the Media Services resource differs per cloud.'
+  if (code === 'invalid_client') return ' Check the client credential.'
+  return ''
+}
+
+/** `exp` of a JWT in milliseconds, without verifying it (GitHub signed it for Entra ID, not for us). */
+export function jwtExpiry(jwt: string): number | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'))
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+interface LastExchange {
+  status?: number
+  requestId?: string
+  retryAfterMs?: number
+  transportError?: ServiceError
+}
+
+/**
+ * MSAL's network module on our HTTP stack (proxy support, one TLS trust store). It remembers the last
+ * exchange, because MSAL turns transport failures into a generic error that says nothing useful.
+ */
+class RecordingNetworkClient implements INetworkModule {
+  last?: LastExchange
+
+  constructor(
+    private readonly http: Http,
+    private readonly log: Logger,
+    private readonly now: () => number
+  ) {}
+
+  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    return this.send<T>('GET', url, options)
+  }
+
+  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    return this.send<T>('POST', url, options)
+  }
+
+  private async send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    const started = this.now()
+    try {
+      const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body)
+      const requestId = header(res, 'x-ms-request-id')
+      this.last = { status: res.status, requestId, retryAfterMs: undefined }
+      const ra = header(res, 'retry-after')
+      if (ra && /^\d+$/.test(ra.trim())) this.last.retryAfterMs = Number(ra.trim()) * 1000
+      this.log.debug(`${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`)
+      let body: unknown
+      try {
+        body = JSON.parse(res.body)
+      } catch {
+        // A gateway's HTML page: say so in the shape MSAL reads errors from.
+        body = { error: 'temporarily_unavailable', error_description: `HTTP ${res.status} from ${safeHost(url)} with a body that is not JSON` }
+      }
+      const headers: Record<string, string> = {}
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
+      return { headers, body: body as T, status: res.status }
+    } catch (error) {
+      this.last = { transportError: error instanceof ServiceError ? error : new ServiceError(errorMessage(error), undefined, undefined, true) }
+      this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`)
+      throw error
+    }
+  }
+}

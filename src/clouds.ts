@@ -1,0 +1,56 @@
+/** Per-cloud constants. Explicit inputs override each of them (see inputs.ts). */
+export interface Cloud {
+  readonly name: CloudName
+  /** Entra ID authority host. */
+  readonly authorityHost: string
+  /** Token resource of Media Services; the scope is this plus `/.default`. */
+  readonly mediaResource: string
+  /** Default Media Services v2 endpoint, when the cloud has a global one. */
+  readonly apiUrl?: string
+  /** Domains whose hosts may receive the token after a redirect (the host itself or any subdomain). */
+  readonly mediaDomains: readonly string[]
+  /** Audience of the GitHub OIDC token exchanged for an Entra ID token. */
+  readonly oidcAudience: string
+}
+
+export type CloudName = 'AzureCloud' | 'AzureChinaCloud' | 'AzureUSGovernment'
+
+export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
+  AzureCloud: {
+    name: 'AzureCloud',
+    authorityHost: 'https://login.microsoftonline.com',
+    mediaResource: 'https://rest.media.azure.net',
+    apiUrl: 'https://media.windows.net/api/',
+    mediaDomains: ['media.azure.net', 'media.windows.net'],
+    oidcAudience: 'api://AzureADTokenExchange'
+  },
+  AzureChinaCloud: {
+    name: 'AzureChinaCloud',
+    authorityHost: 'https://login.chinacloudapi.cn',
+    mediaResource: 'https://rest.media.chinacloudapi.cn',
+    apiUrl: 'https://media.chinacloudapi.cn/api/',
+    mediaDomains: ['media.chinacloudapi.cn'],
+    oidcAudience: 'api://AzureADTokenExchangeChina'
+  },
+  AzureUSGovernment: {
+    name: 'AzureUSGovernment',
+    authorityHost: 'https://login.microsoftonline.us',
+    mediaResource: 'https://rest.media.usgovcloudapi.net',
+    // No legacy global host is documented for US Government: the account endpoint must be given.
+    mediaDomains: ['media.usgovcloudapi.net'],
+    oidcAudience: 'api://AzureADTokenExchangeUSGov'
+  }
+}
+
+/** Case-insensitive lookup; undefined for an unknown name. */
+export function findCloud(name: string): Cloud | undefined {
+  const key = (Object.keys(CLOUDS) as CloudName[]).find(k => k.toLowerCase() === name.trim().toLowerCase())
+  return key && CLOUDS[key]
+}
+
+/** True when `host` is `domain` or a subdomain of it (dot boundary, case-insensitive). */
+export function hostInDomain(host: string, domain: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '')
+  const d = domain.toLowerCase().replace(/^\./, '').replace(/\.$/, '')
+  return h === d || h.endsWith(`.${d}`)
+}

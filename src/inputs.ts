@@ -1,0 +1,363 @@
+import { Cloud, CLOUDS, findCloud } from './clouds.js'
+import { Credential, parseClientCertificate, secretParts } from './credentials.js'
+import { UserError } from './errors.js'
+import { FINAL_STATES, JobState, parseState } from './job.js'
+import { formatDuration, parseDuration } from './time.js'
+
+/** Everything the action needs, read and validated once. Nothing downstream reads inputs. */
+export interface Settings {
+  jobIds: string[]
+  cloud: Cloud
+  /** Media Services v2 endpoint, always ending in `/`. */
+  apiUrl: URL
+  /** Entra ID authority host (origin only). */
+  authorityHost: URL
+  /** Token scope: the cloud's Media Services resource + `/.default`. */
+  scope: string
+  credential: Credential
+  msVersion: string
+  pollIntervalMs: number
+  timeoutMs: number
+  failOn: ReadonlySet<JobState>
+  /** Hosts and domains (a leading dot means "and subdomains") that may receive the token. */
+  trustedHosts: string[]
+  cancelOnAbort: boolean
+  /** Non-fatal remarks about the inputs, logged by main. */
+  warnings: string[]
+}
+
+export type InputReader = (name: string) => string
+
+export const INPUT_NAMES = [
+  'job-id',
+  'cloud',
+  'tenant-id',
+  'client-id',
+  'client-secret',
+  'client-certificate',
+  'access-token',
+  'creds',
+  'audience',
+  'api-url',
+  'authority-host',
+  'x-ms-version',
+  'poll-interval',
+  'timeout',
+  'fail-on',
+  'trusted-hosts',
+  'cancel-on-abort'
+] as const
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i
+const MIN_POLL_MS = 1000
+const MAX_JOBS = 1000
+
+export interface ReadOptions {
+  /** Masks a secret in the runner's log (core.setSecret); called before anything else is checked. */
+  mask?: (secret: string) => void
+  /** The process environment, for the presence of GitHub's OIDC variables. */
+  env?: NodeJS.ProcessEnv
+}
+
+/** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
+export function readSettings(read: InputReader, options: ReadOptions = {}): Settings {
+  const env = options.env ?? {}
+  const warnings: string[] = []
+  const get = (name: string): string => (read(name) ?? '').trim()
+
+  // Mask first: an error below must never be able to carry a secret into the log.
+  for (const name of ['client-secret', 'client-certificate', 'access-token']) {
+    const v = get(name)
+    if (v) secretParts(v).forEach(p => options.mask?.(p))
+  }
+  const creds = parseCreds(get('creds'), options.mask)
+
+  const cloudName = get('cloud') || 'AzureCloud'
+  const cloud = findCloud(cloudName)
+  if (!cloud) {
+    throw new UserError(`Input cloud: '${cloudName}' is not a cloud. Use one of: ${Object.keys(CLOUDS).join(', ')}.`, 'cloud')
+  }
+
+  const jobIds = parseJobIds(get('job-id'))
+  const apiUrl = parseApiUrl(get('api-url'), cloud)
+  const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost)
+  const msVersion = parseMsVersion(get('x-ms-version') || '2.19')
+
+  const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS)
+  const timeoutMs = parseDurationInput('timeout', get('timeout') || '6h', MIN_POLL_MS)
+  if (pollIntervalMs > timeoutMs) {
+    throw new UserError(
+      `Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`,
+      'poll-interval'
+    )
+  }
+
+  const credential = chooseCredential(get, creds, cloud, env, warnings)
+  const trustedHosts = [
+    apiUrl.hostname.toLowerCase(),
+    ...cloud.mediaDomains.map(d => `.${d}`),
+    ...parseTrustedHosts(get('trusted-hosts'))
+  ]
+
+  return {
+    jobIds,
+    cloud,
+    apiUrl,
+    authorityHost,
+    scope: `${cloud.mediaResource}/.default`,
+    credential,
+    msVersion,
+    pollIntervalMs,
+    timeoutMs,
+    failOn: parseFailOn(get('fail-on')),
+    trustedHosts: [...new Set(trustedHosts)],
+    cancelOnAbort: parseBoolean('cancel-on-abort', get('cancel-on-abort') || 'false'),
+    warnings
+  }
+}
+
+export function parseJobIds(text: string): string[] {
+  const items = text.split(/[\s,;]+/).filter(Boolean)
+  if (items.length === 0) {
+    throw new UserError(
+      'Input job-id is required: give one or more Media Services job ids (nb:jid:UUID:<guid>), separated by newlines, commas or spaces.',
+      'job-id'
+    )
+  }
+  const ids: string[] = []
+  for (const item of items) {
+    const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined)
+    if (!guid) {
+      throw new UserError(
+        `Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`,
+        'job-id'
+      )
+    }
+    // The service keeps `UUID` upper case and the GUID lower case.
+    const id = `nb:jid:UUID:${guid.toLowerCase()}`
+    if (!ids.includes(id)) ids.push(id)
+  }
+  if (ids.length > MAX_JOBS) {
+    throw new UserError(`Input job-id: ${ids.length} jobs given; at most ${MAX_JOBS} can be waited for at once.`, 'job-id')
+  }
+  return ids
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '')
+  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1'
+}
+
+export function parseApiUrl(text: string, cloud: Cloud): URL {
+  const value = text || cloud.apiUrl
+  if (!value) {
+    throw new UserError(
+      `Input api-url is required for ${cloud.name}, which has no global endpoint: give your account's endpoint, https://<account>.restv2.<region>.${cloud.mediaDomains[0]}/api/.`,
+      'api-url'
+    )
+  }
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UserError(
+      `Input api-url: '${value}' is not a URL. Expected e.g. https://<account>.restv2.<region>.media.azure.net/api/.`,
+      'api-url'
+    )
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new UserError(`Input api-url must use https (plain http is only allowed for loopback hosts): '${value}'.`, 'api-url')
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new UserError(`Input api-url must not contain credentials, a query or a fragment: give the API root only.`, 'api-url')
+  }
+  if (!url.pathname.endsWith('/')) url.pathname += '/'
+  return url
+}
+
+export function parseAuthorityHost(value: string): URL {
+  let url: URL
+  try {
+    url = new URL(/^[a-z]+:\/\//i.test(value) ? value : `https://${value}`)
+  } catch {
+    throw new UserError(`Input authority-host: '${value}' is not a URL. Expected e.g. https://login.microsoftonline.com.`, 'authority-host')
+  }
+  if (url.protocol !== 'https:') {
+    throw new UserError(`Input authority-host must use https (Entra ID refuses anything else): '${value}'.`, 'authority-host')
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new UserError(
+      `Input authority-host: give the host only (e.g. https://login.microsoftonline.com); the tenant goes in tenant-id.`,
+      'authority-host'
+    )
+  }
+  return new URL(url.origin)
+}
+
+export function parseMsVersion(value: string): string {
+  if (!/^2\.\d{1,2}$/.test(value)) {
+    throw new UserError(`Input x-ms-version: '${value}' is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`, 'x-ms-version')
+  }
+  return value
+}
+
+export function parseDurationInput(name: string, value: string, minMs: number): number {
+  const ms = parseDuration(value)
+  if (ms === undefined) {
+    throw new UserError(`Input ${name}: '${value}' is not a duration. Use seconds (15), or a unit: 15s, 2m, 1h, 1h30m.`, name)
+  }
+  if (ms < minMs) {
+    throw new UserError(`Input ${name} must be at least ${formatDuration(minMs)} (got '${value}').`, name)
+  }
+  return ms
+}
+
+export function parseFailOn(value: string): ReadonlySet<JobState> {
+  const text = value || 'Error, Canceled'
+  if (/^none$/i.test(text)) return new Set()
+  const states = new Set<JobState>()
+  for (const item of text.split(/[\s,;]+/).filter(Boolean)) {
+    const state = parseState(item)
+    if (!state || /^\d+$/.test(item) || !FINAL_STATES.has(state)) {
+      throw new UserError(`Input fail-on: '${item}' is not a final job state. Use any of Finished, Error, Canceled, or none.`, 'fail-on')
+    }
+    states.add(state)
+  }
+  return states
+}
+
+export function parseTrustedHosts(value: string): string[] {
+  return value
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .map(item => {
+      let host = item.toLowerCase()
+      if (/^[a-z]+:\/\//.test(host)) {
+        try {
+          host = new URL(host).hostname
+        } catch {
+          /* reported below */
+        }
+      }
+      const wildcard = host.startsWith('*.') || host.startsWith('.')
+      const bare = host.replace(/^\*?\./, '')
+      if (!HOSTNAME.test(bare)) {
+        throw new UserError(`Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com or *.example.com.`, 'trusted-hosts')
+      }
+      return wildcard ? `.${bare}` : bare
+    })
+}
+
+export function parseBoolean(name: string, value: string): boolean {
+  if (/^(true|yes|on|1)$/i.test(value)) return true
+  if (/^(false|no|off|0)$/i.test(value)) return false
+  throw new UserError(`Input ${name}: '${value}' is not a boolean. Use true or false.`, name)
+}
+
+interface Creds {
+  clientId?: string
+  clientSecret?: string
+  tenantId?: string
+}
+
+/** The Azure/login `creds` JSON. Never quotes the value: it holds a secret. */
+export function parseCreds(value: string, mask?: (s: string) => void): Creds {
+  if (!value) return {}
+  let doc: unknown
+  try {
+    doc = JSON.parse(value)
+  } catch {
+    throw new UserError(
+      'Input creds is not valid JSON. Expected the Azure/login form: {"clientId": "…", "clientSecret": "…", "tenantId": "…"}.',
+      'creds'
+    )
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new UserError('Input creds must be a JSON object with clientId, clientSecret and tenantId.', 'creds')
+  }
+  const field = (k: string): string | undefined => {
+    const v = (doc as Record<string, unknown>)[k]
+    return typeof v === 'string' && v.trim() ? v.trim() : undefined
+  }
+  const creds = { clientId: field('clientId'), clientSecret: field('clientSecret'), tenantId: field('tenantId') }
+  if (creds.clientSecret) mask?.(creds.clientSecret)
+  return creds
+}
+
+function chooseCredential(
+  get: (name: string) => string,
+  creds: Creds,
+  cloud: Cloud,
+  env: NodeJS.ProcessEnv,
+  warnings: string[]
+): Credential {
+  const pick = (input: string, key: keyof Creds): string => {
+    const own = get(input)
+    const fromCreds = creds[key]
+    if (own && fromCreds && own !== fromCreds) {
+      warnings.push(`Both ${input} and creds.${key} are given; using ${input}.`)
+    }
+    return own || fromCreds || ''
+  }
+  const tenantId = pick('tenant-id', 'tenantId')
+  const clientId = pick('client-id', 'clientId')
+  const clientSecret = pick('client-secret', 'clientSecret')
+  const certificate = get('client-certificate')
+  const accessToken = get('access-token')
+
+  const given = [
+    clientSecret && (get('client-secret') ? 'client-secret' : 'creds.clientSecret'),
+    certificate && 'client-certificate',
+    accessToken && 'access-token'
+  ].filter(Boolean) as string[]
+  if (given.length > 1) {
+    throw new UserError(
+      `Inputs ${given.join(' and ')} are both given; they are different ways to sign in. Keep exactly one.`,
+      given[0]
+    )
+  }
+
+  if (accessToken) {
+    if (/^bearer\s/i.test(accessToken)) {
+      throw new UserError('Input access-token: give the token alone, without the "Bearer " prefix.', 'access-token')
+    }
+    if (tenantId || clientId) warnings.push('access-token is given, so tenant-id and client-id are not used.')
+    return { kind: 'token', accessToken }
+  }
+
+  if (!tenantId && !clientId) {
+    throw new UserError(
+      'No credentials: give tenant-id and client-id (with id-token: write permission for GitHub OIDC, or with client-secret or client-certificate), or creds, or access-token.',
+      'client-id'
+    )
+  }
+  if (!clientId) {
+    throw new UserError('Input client-id is required with tenant-id: the application (client) id of the service principal.', 'client-id')
+  }
+  if (!tenantId) {
+    throw new UserError('Input tenant-id is required with client-id: the directory (tenant) id, a GUID or a domain like contoso.onmicrosoft.com.', 'tenant-id')
+  }
+  if (!GUID.test(clientId)) {
+    throw new UserError(`Input client-id: '${clientId}' is not a GUID. Use the application (client) id of the service principal.`, 'client-id')
+  }
+  if (/^(common|organizations|consumers)$/i.test(tenantId) || !(GUID.test(tenantId) || HOSTNAME.test(tenantId))) {
+    throw new UserError(
+      `Input tenant-id: '${tenantId}' is not a tenant. Use the directory (tenant) id GUID or its domain (contoso.onmicrosoft.com); common, organizations and consumers cannot be used by a service principal.`,
+      'tenant-id'
+    )
+  }
+
+  if (clientSecret) return { kind: 'secret', tenantId, clientId, clientSecret }
+  if (certificate) {
+    return { kind: 'certificate', tenantId, clientId, certificate: parseClientCertificate(certificate, 'client-certificate') }
+  }
+  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    throw new UserError(
+      'tenant-id and client-id are given without a secret, so GitHub OIDC is used, but this job cannot request an OIDC token. Add "permissions: id-token: write" to the workflow job (or give client-secret, client-certificate or access-token).',
+      'client-id'
+    )
+  }
+  return { kind: 'oidc', tenantId, clientId, audience: get('audience') || cloud.oidcAudience }
+}

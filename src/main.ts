@@ -1,0 +1,165 @@
+import * as core from '@actions/core'
+import { CallOptions, MediaServicesClient, TokenSource } from './ams-client.js'
+import { createTokenSource } from './auth.js'
+import { errorMessage, UserError } from './errors.js'
+import { createHttp, Http } from './http.js'
+import { INPUT_NAMES, readSettings, Settings } from './inputs.js'
+import { isFinal, jobProgress } from './job.js'
+import { coreLogger, Logger } from './logger.js'
+import { ChangeLog, outputs, summaryMarkdown, verdict } from './report.js'
+import { formatDuration } from './time.js'
+import { waitForJobs, WaitResult } from './waiter.js'
+
+/** The outside world, injected so that the wiring can be tested without a runner. */
+export interface Runtime {
+  getInput: (name: string) => string
+  env: NodeJS.ProcessEnv
+  log: Logger
+  mask: (secret: string) => void
+  getIDToken: (audience: string) => Promise<string>
+  setOutput: (name: string, value: string) => void
+  /** The one failure annotation of the step. */
+  fail: (message: string, title: string) => void
+  writeSummary: (markdown: string) => Promise<void>
+  now: () => number
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Calls `onSignal` when the runner cancels the step (SIGINT, then SIGTERM). */
+  onCancel: (onSignal: () => void) => void
+  createHttp: (requestTimeoutMs: number) => Http
+}
+
+/** One stuck request must not eat the wait. */
+const REQUEST_TIMEOUT_MS = 30_000
+/** The runner sends SIGTERM 7.5 s after SIGINT: canceling the jobs must fit before it. */
+const CANCEL_JOBS_WITHIN_MS = 5_000
+
+export async function run(rt: Runtime = githubRuntime()): Promise<void> {
+  let settings: Settings
+  try {
+    settings = readSettings(rt.getInput, { mask: rt.mask, env: rt.env })
+  } catch (error) {
+    rt.fail(errorMessage(error), 'Invalid input')
+    return
+  }
+  settings.warnings.forEach(w => rt.log.warning(w))
+
+  const http = rt.createHttp(Math.min(REQUEST_TIMEOUT_MS, settings.timeoutMs))
+  const tokens = createTokenSource(settings, { http, log: rt.log, mask: rt.mask, getIDToken: rt.getIDToken, now: rt.now, sleep: rt.sleep })
+  const client = new MediaServicesClient({
+    apiUrl: settings.apiUrl,
+    msVersion: settings.msVersion,
+    trustedHosts: settings.trustedHosts,
+    http,
+    tokens,
+    log: rt.log,
+    now: rt.now,
+    sleep: rt.sleep
+  })
+
+  const abort = new AbortController()
+  rt.onCancel(() => {
+    if (!abort.signal.aborted) rt.log.info('Cancel requested by the runner: stopping the wait.')
+    abort.abort('canceled')
+  })
+  const timer = setTimeout(() => abort.abort('timeout'), settings.timeoutMs)
+
+  rt.log.info(intro(settings, tokens))
+  const changes = new ChangeLog()
+  let result: WaitResult
+  try {
+    result = await waitForJobs({
+      ids: settings.jobIds,
+      getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline }),
+      readTasks: async (id, signal, deadline) => {
+        // A task read is a nicety: give it one poll interval at most, never the whole wait.
+        const tasks = await client.getTasks(id, { signal, deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs) })
+        return { progress: jobProgress(tasks), errorDetails: tasks.flatMap(t => t.errorDetails) }
+      },
+      failOn: settings.failOn,
+      intervalMs: settings.pollIntervalMs,
+      timeoutMs: settings.timeoutMs,
+      now: rt.now,
+      sleep: rt.sleep,
+      signal: abort.signal,
+      onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
+    })
+  } finally {
+    clearTimeout(timer)
+  }
+
+  if ((result.outcome === 'canceled' || result.outcome === 'timeout') && settings.cancelOnAbort) {
+    await cancelJobs(client, result, rt)
+  }
+  http.dispose()
+  await publish(result, settings, client, rt)
+}
+
+function intro(s: Settings, tokens: TokenSource): string {
+  const what = s.jobIds.length === 1 ? `job ${s.jobIds[0]}` : `${s.jobIds.length} jobs`
+  return `Waiting for Media Services ${what} at ${s.apiUrl.href} (poll every ${formatDuration(s.pollIntervalMs)}, timeout ${formatDuration(s.timeoutMs)}, signed in with ${tokens.description}).`
+}
+
+async function cancelJobs(client: MediaServicesClient, result: WaitResult, rt: Runtime): Promise<void> {
+  const open = result.views.filter(v => v.job && !isFinal(v.job.state))
+  const call: CallOptions = { deadline: rt.now() + CANCEL_JOBS_WITHIN_MS }
+  for (const v of open) {
+    try {
+      await client.cancelJob(v.id, call)
+      rt.log.info(`Asked Media Services to cancel ${v.id} (cancel-on-abort).`)
+    } catch (error) {
+      rt.log.warning(`Could not cancel ${v.id}: ${errorMessage(error)}`)
+    }
+  }
+}
+
+async function publish(result: WaitResult, s: Settings, client: MediaServicesClient, rt: Runtime): Promise<void> {
+  const out = outputs(result)
+  for (const [name, value] of Object.entries(out)) rt.setOutput(name, value)
+  const v = verdict(result, s.timeoutMs)
+  rt.log.debug(`${client.requests} Media Services requests in ${result.polls} polls; API root ${client.apiRoot}`)
+  if (result.error && !(result.error instanceof UserError)) rt.log.debug(result.error.stack ?? result.error.message)
+  try {
+    await rt.writeSummary(summaryMarkdown(result, v))
+  } catch (error) {
+    rt.log.debug(`No step summary written: ${errorMessage(error)}`)
+  }
+  if (v.ok) rt.log.info(`✓ ${v.message}`)
+  else rt.fail(v.message, v.title)
+}
+
+function githubRuntime(): Runtime {
+  return {
+    getInput: name => core.getInput(name),
+    env: process.env,
+    log: coreLogger,
+    mask: secret => core.setSecret(secret),
+    getIDToken: audience => core.getIDToken(audience),
+    setOutput: (name, value) => core.setOutput(name, value),
+    fail: (message, title) => {
+      core.error(message, { title })
+      process.exitCode = 1
+    },
+    writeSummary: async markdown => {
+      if (!process.env.GITHUB_STEP_SUMMARY) return
+      await core.summary.addRaw(markdown).write()
+    },
+    now: () => Date.now(),
+    sleep: (ms, signal) =>
+      new Promise<void>(resolve => {
+        const t = setTimeout(done, ms)
+        function done(): void {
+          clearTimeout(t)
+          signal?.removeEventListener('abort', done)
+          resolve()
+        }
+        signal?.addEventListener('abort', done, { once: true })
+      }),
+    onCancel: handler => {
+      process.on('SIGINT', handler)
+      process.on('SIGTERM', handler)
+    },
+    createHttp: requestTimeoutMs => createHttp({ requestTimeoutMs, userAgent: 'ams-job-wait/1 (+GitHub Action)' })
+  }
+}
+
+export { INPUT_NAMES }

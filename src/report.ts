@@ -1,0 +1,229 @@
+import { isFinal, JobState, PROGRESS_RANK } from './job.js'
+import { clockStamp, formatDuration } from './time.js'
+import type { JobView, Outcome, WaitResult } from './waiter.js'
+
+/** Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary. */
+
+export interface Outputs {
+  state: string
+  runningDuration: string
+  startTime: string
+  endTime: string
+  progress: string
+  jobs: string
+}
+
+export interface JobRecord {
+  id: string
+  name: string
+  state: JobState | 'NotFound' | 'Unknown'
+  runningDuration: number | null
+  progress: number | null
+  startTime: string | null
+  endTime: string | null
+  errors: { code: string; message: string }[]
+}
+
+export function jobRecord(v: JobView): JobRecord {
+  const j = v.job
+  return {
+    id: v.id,
+    name: j?.name ?? '',
+    state: j ? j.state : v.missingPolls > 0 ? 'NotFound' : 'Unknown',
+    runningDuration: j ? j.runningDuration : null,
+    progress: v.progress === undefined ? null : round1(v.progress),
+    startTime: j?.startTime?.toISOString() ?? null,
+    endTime: j?.endTime?.toISOString() ?? null,
+    errors: v.errorDetails
+  }
+}
+
+/**
+ * The aggregate `state` of several jobs: the first failing state (Error or Canceled) in input order, else
+ * Finished when all finished, else the least advanced state of those still going.
+ */
+export function aggregateState(views: readonly JobView[]): string {
+  const records = views.map(jobRecord)
+  const failed = records.find(r => r.state === 'Error' || r.state === 'Canceled')
+  if (failed) return failed.state
+  const notFound = records.find(r => r.state === 'NotFound' || r.state === 'Unknown')
+  if (notFound) return notFound.state
+  const states = views.map(v => v.job!.state)
+  if (states.every(s => s === 'Finished')) return 'Finished'
+  const open = states.filter(s => !isFinal(s))
+  return open.reduce((least, s) => (PROGRESS_RANK[s] < PROGRESS_RANK[least] ? s : least), open[0])
+}
+
+export function outputs(result: WaitResult): Outputs {
+  const records = result.views.map(jobRecord)
+  const times = (k: 'startTime' | 'endTime'): string[] => records.map(r => r[k]).filter((t): t is string => t !== null).sort()
+  const starts = times('startTime')
+  const ends = times('endTime')
+  const durations = records.map(r => r.runningDuration).filter((d): d is number => d !== null)
+  const progresses = result.views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)))
+  return {
+    state: aggregateState(result.views),
+    runningDuration: durations.length ? String(Math.max(...durations)) : '',
+    startTime: starts[0] ?? '',
+    endTime: ends.length && ends.length === records.length ? ends[ends.length - 1] : ends.length ? ends[ends.length - 1] : '',
+    progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
+    jobs: JSON.stringify(records)
+  }
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10
+}
+
+export function label(v: JobView): string {
+  const name = v.job?.name
+  return name ? `${v.id} (${name})` : v.id
+}
+
+/** What changed since the last poll, as log lines; nothing when nothing changed. */
+export class ChangeLog {
+  private seen = new Map<string, { state?: string; progress?: number }>()
+  private lastAggregate = ''
+
+  constructor(private readonly perJobLimit = 3) {}
+
+  lines(views: readonly JobView[], elapsedMs: number, now: number): string[] {
+    const stamp = `[${clockStamp(elapsedMs)}]`
+    const lines: string[] = []
+    const many = views.length > this.perJobLimit
+    for (const v of views) {
+      const before = this.seen.get(v.id) ?? {}
+      const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined)
+      const progress = v.progress === undefined ? undefined : Math.floor(v.progress)
+      if (state && state !== before.state) {
+        const from = before.state ? `${before.state} -> ` : ''
+        const extra = v.job && isFinal(v.job.state) ? finalDetail(v) : ''
+        lines.push(`${stamp} ${label(v)}: ${from}${state}${extra}`)
+      } else if (!many && v.job?.state === 'Processing' && progress !== undefined && progress !== before.progress) {
+        lines.push(`${stamp} ${label(v)}: Processing ${progress}%${eta(v, this.rates, now)}`)
+      }
+      this.track(v, now)
+      this.seen.set(v.id, { state, progress })
+    }
+    if (many) {
+      const line = aggregateLine(views)
+      if (line !== this.lastAggregate) lines.push(`${stamp} ${line}`)
+      this.lastAggregate = line
+    }
+    return lines
+  }
+
+  /** First progress sample of each job, for a straight-line remaining-time estimate. */
+  private rates = new Map<string, { at: number; progress: number }>()
+
+  private track(v: JobView, now: number): void {
+    if (v.job?.state === 'Processing' && v.progress !== undefined && !this.rates.has(v.id)) {
+      this.rates.set(v.id, { at: now, progress: v.progress })
+    }
+  }
+}
+
+function finalDetail(v: JobView): string {
+  const j = v.job!
+  const parts: string[] = []
+  if (j.startTime && j.endTime) parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`)
+  if (j.state === 'Error' && v.errorDetails.length) parts.push(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '))
+  return parts.length ? ` (${parts.join(', ')})` : ''
+}
+
+function eta(v: JobView, rates: Map<string, { at: number; progress: number }>, now: number): string {
+  const first = rates.get(v.id)
+  if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at) return ''
+  const perMs = (v.progress - first.progress) / (now - first.at)
+  return `, about ${formatDuration((100 - v.progress) / perMs)} left`
+}
+
+export function aggregateLine(views: readonly JobView[]): string {
+  const count = (s: JobState): number => views.filter(v => v.job?.state === s).length
+  const queued = count('Queued') + count('Scheduled')
+  const parts = [
+    `${count('Finished')}/${views.length} finished`,
+    `${count('Processing')} processing`,
+    `${queued} queued`
+  ]
+  for (const s of ['Canceling', 'Error', 'Canceled'] as const) if (count(s)) parts.push(`${count(s)} ${s.toLowerCase()}`)
+  const missing = views.filter(v => !v.job).length
+  if (missing) parts.push(`${missing} not found yet`)
+  const mean = views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length
+  return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`
+}
+
+/** The closing one-line verdict, and for a failure the annotation's title. */
+export function verdict(result: WaitResult, timeoutMs: number): { ok: boolean; title: string; message: string } {
+  const n = result.views.length
+  const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`
+  const took = formatDuration(result.elapsedMs)
+  const byState = (pred: (v: JobView) => boolean): string => result.views.filter(pred).map(label).join(', ')
+  switch (result.outcome as Outcome) {
+    case 'success': {
+      const notFinished = result.views.filter(v => v.job?.state !== 'Finished')
+      const tail = notFinished.length ? ` (${notFinished.map(v => `${label(v)}: ${v.job?.state}`).join(', ')})` : ''
+      return { ok: true, title: '', message: n === 1 ? `${jobs} ended ${result.views[0].job!.state} after ${took}.` : `${jobs} ended after ${took}${tail}.` }
+    }
+    case 'failure': {
+      const failed = result.views.filter(v => v.job && isFinal(v.job.state) && v.job.state !== 'Finished')
+      const errors = failed.flatMap(v => v.errorDetails.map(d => `${d.code}: ${d.message}`))
+      const states = [...new Set(failed.map(v => v.job!.state))]
+      const title = states.includes('Error') ? 'Media Services job failed' : 'Media Services job canceled'
+      const what = failed.map(v => `${label(v)} ended ${v.job!.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job!.state}`).join('; ')
+      return { ok: false, title, message: `${what}${errors.length ? `. ${errors.join('; ')}` : ''}` }
+    }
+    case 'not-found':
+      return {
+        ok: false,
+        title: 'Media Services job not found',
+        message: `job ${byState(v => !v.job)} not found: Media Services did not return it in ${result.polls} polls. Check job-id and api-url (jobs older than 90 days are deleted).`
+      }
+    case 'timeout':
+      return {
+        ok: false,
+        title: 'Timed out waiting for Media Services',
+        message: `timed out after ${formatDuration(timeoutMs)} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.`
+      }
+    case 'canceled':
+      return { ok: false, title: 'Wait canceled', message: `The wait was canceled after ${took}; last state ${aggregateState(result.views)}.` }
+    default:
+      return { ok: false, title: 'Media Services wait failed', message: result.error?.message ?? 'unknown error' }
+  }
+}
+
+const MARK: Record<string, string> = {
+  Finished: '✅ Finished',
+  Error: '❌ Error',
+  Canceled: '⛔ Canceled',
+  Canceling: '⏳ Canceling',
+  Processing: '⏳ Processing',
+  Queued: '🕓 Queued',
+  Scheduled: '🕓 Scheduled',
+  NotFound: '❓ Not found',
+  Unknown: '❓ Unknown'
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
+
+/** The step summary as Markdown: one table row per job, whatever the outcome. */
+export function summaryMarkdown(result: WaitResult, verdictText: { ok: boolean; message: string }): string {
+  const rows = result.views.map(v => {
+    const r = jobRecord(v)
+    const duration = v.job?.startTime ? formatDuration((v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) - v.job.startTime.getTime()) : ''
+    const error = r.errors.map(e => `${e.code}: ${e.message}`).join('; ')
+    return `| \`${r.id}\` | ${cell(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${cell(error)} |`
+  })
+  return [
+    `### ${verdictText.ok ? '✅' : '❌'} Media Services jobs`,
+    '',
+    cell(verdictText.message),
+    '',
+    '| Job | Name | State | Progress | Start (UTC) | End (UTC) | Duration | Error |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    ''
+  ].join('\n')
+}
