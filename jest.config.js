@@ -15,5 +15,7 @@ export default {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'] }
   ],
+  // End-to-end tests spawn the action, which polls at least once a second.
+  testTimeout: 60_000,
   verbose: false
 }

@@ -35239,7 +35239,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
 try {
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .eF)();
 }
 catch (error) {
     // A bug, not a user's mistake: say what happened in one line; the stack only with debug logging.
@@ -35260,10 +35260,10 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: INPUT_NAMES
+// UNUSED EXPORTS: INPUT_NAMES, requestTimeout
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
 var core = __nccwpck_require__(8512);
@@ -35473,7 +35473,11 @@ function parseClientCertificate(pem, input, now = new Date()) {
     const certBlock = blocks.find(b => b.type === 'CERTIFICATE');
     const keyBlock = blocks.find(b => /PRIVATE KEY$/.test(b.type));
     if (!certBlock || !keyBlock) {
-        const missing = !certBlock && !keyBlock ? 'a certificate and a private key' : !certBlock ? 'the certificate' : 'the private key';
+        const missing = !certBlock && !keyBlock
+            ? 'a certificate and a private key'
+            : !certBlock
+                ? 'the certificate'
+                : 'the private key';
         throw new UserError(`Input ${input} must be a PEM with the certificate (-----BEGIN CERTIFICATE-----) and its private key (-----BEGIN PRIVATE KEY-----); ${missing} is missing.`, input);
     }
     if (keyBlock.type === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:.*ENCRYPTED/.test(keyBlock.text)) {
@@ -35522,7 +35526,15 @@ function secretParts(value) {
 ;// CONCATENATED MODULE: ./src/job.ts
 
 /** Job states in the order of their Int32 values in the v2 REST API. */
-const JOB_STATES = ['Queued', 'Scheduled', 'Processing', 'Finished', 'Error', 'Canceled', 'Canceling'];
+const JOB_STATES = [
+    'Queued',
+    'Scheduled',
+    'Processing',
+    'Finished',
+    'Error',
+    'Canceled',
+    'Canceling'
+];
 const FINAL_STATES = new Set(['Finished', 'Error', 'Canceled']);
 function isFinal(state) {
     return FINAL_STATES.has(state);
@@ -35958,7 +35970,11 @@ function parseCreds(value, mask) {
         const v = doc[k];
         return typeof v === 'string' && v.trim() ? v.trim() : undefined;
     };
-    const creds = { clientId: field('clientId'), clientSecret: field('clientSecret'), tenantId: field('tenantId') };
+    const creds = {
+        clientId: field('clientId'),
+        clientSecret: field('clientSecret'),
+        tenantId: field('tenantId')
+    };
     if (creds.clientSecret)
         mask?.(creds.clientSecret);
     return creds;
@@ -36005,13 +36021,19 @@ function chooseCredential(get, creds, cloud, env, warnings) {
     if (!GUID.test(clientId)) {
         throw new UserError(`Input client-id: '${clientId}' is not a GUID. Use the application (client) id of the service principal.`, 'client-id');
     }
-    if (/^(common|organizations|consumers)$/i.test(tenantId) || !(GUID.test(tenantId) || HOSTNAME.test(tenantId))) {
+    if (/^(common|organizations|consumers)$/i.test(tenantId) ||
+        !(GUID.test(tenantId) || HOSTNAME.test(tenantId))) {
         throw new UserError(`Input tenant-id: '${tenantId}' is not a tenant. Use the directory (tenant) id GUID or its domain (contoso.onmicrosoft.com); common, organizations and consumers cannot be used by a service principal.`, 'tenant-id');
     }
     if (clientSecret)
         return { kind: 'secret', tenantId, clientId, clientSecret };
     if (certificate) {
-        return { kind: 'certificate', tenantId, clientId, certificate: parseClientCertificate(certificate, 'client-certificate') };
+        return {
+            kind: 'certificate',
+            tenantId,
+            clientId,
+            certificate: parseClientCertificate(certificate, 'client-certificate')
+        };
     }
     if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
         throw new UserError('tenant-id and client-id are given without a secret, so GitHub OIDC is used, but this job cannot request an OIDC token. Add "permissions: id-token: write" to the workflow job (or give client-secret, client-certificate or access-token).', 'client-id');
@@ -36218,7 +36240,7 @@ class MediaServicesClient {
         const what = `GET ${url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname}`;
         if (res.status === 401) {
             const why = refreshed
-                ? 'even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account\'s tenant, and that api-url is this account\'s endpoint'
+                ? "even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account's tenant, and that api-url is this account's endpoint"
                 : `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for https://rest.media.azure.net)`;
             return new UserError(`Media Services refused access (401) ${why}${detail}`);
         }
@@ -51684,7 +51706,11 @@ class MsalTokenSource {
         this.credential = credential;
         this.deps = deps;
         this.network = new RecordingNetworkClient(deps.http, deps.log, deps.now);
-        this.description = { secret: 'the client secret', certificate: 'the client certificate', oidc: 'the GitHub OIDC identity' }[credential.kind];
+        this.description = {
+            secret: 'the client secret',
+            certificate: 'the client certificate',
+            oidc: 'the GitHub OIDC identity'
+        }[credential.kind];
     }
     async getToken(fresh, call) {
         if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
@@ -51701,7 +51727,10 @@ class MsalTokenSource {
     async acquire(fresh) {
         this.app ??= new ConfidentialClientApplication(this.configuration());
         try {
-            const result = await this.app.acquireTokenByClientCredential({ scopes: [this.settings.scope], skipCache: fresh });
+            const result = await this.app.acquireTokenByClientCredential({
+                scopes: [this.settings.scope],
+                skipCache: fresh
+            });
             if (!result?.accessToken)
                 throw new ServiceError('Entra ID answered without an access token', undefined, undefined, true);
             this.deps.mask(result.accessToken);
@@ -51737,7 +51766,11 @@ class MsalTokenSource {
         if (c.kind === 'secret')
             auth.clientSecret = c.clientSecret;
         if (c.kind === 'certificate') {
-            auth.clientCertificate = { thumbprintSha256: c.certificate.thumbprintSha256, privateKey: c.certificate.privateKey, x5c: c.certificate.x5c };
+            auth.clientCertificate = {
+                thumbprintSha256: c.certificate.thumbprintSha256,
+                privateKey: c.certificate.privateKey,
+                x5c: c.certificate.x5c
+            };
         }
         if (c.kind === 'oidc')
             auth.clientAssertion = () => this.githubToken(c.audience);
@@ -51778,7 +51811,8 @@ class MsalTokenSource {
             const status = error.status ?? last?.status;
             const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage)?.[0];
             const said = aadsts ?? error.errorCode;
-            if ((status !== undefined && (status >= 500 || status === 429)) || /temporarily_unavailable|server_error/.test(error.errorCode)) {
+            if ((status !== undefined && (status >= 500 || status === 429)) ||
+                /temporarily_unavailable|server_error/.test(error.errorCode)) {
                 return new ServiceError(`token request answered ${status ?? error.errorCode}${said ? ` (${said})` : ''}`, status, requestId, true, last?.retryAfterMs);
             }
             return new UserError(`Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`);
@@ -51855,7 +51889,10 @@ class RecordingNetworkClient {
             }
             catch {
                 // A gateway's HTML page: say so in the shape MSAL reads errors from.
-                body = { error: 'temporarily_unavailable', error_description: `HTTP ${res.status} from ${safeHost(url)} with a body that is not JSON` };
+                body = {
+                    error: 'temporarily_unavailable',
+                    error_description: `HTTP ${res.status} from ${safeHost(url)} with a body that is not JSON`
+                };
             }
             const headers = {};
             for (const [k, v] of Object.entries(res.headers))
@@ -51864,7 +51901,11 @@ class RecordingNetworkClient {
             return { headers, body: body, status: res.status };
         }
         catch (error) {
-            this.last = { transportError: error instanceof ServiceError ? error : new ServiceError(errorMessage(error), undefined, undefined, true) };
+            this.last = {
+                transportError: error instanceof ServiceError
+                    ? error
+                    : new ServiceError(errorMessage(error), undefined, undefined, true)
+            };
             this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`);
             throw error;
         }
@@ -51915,7 +51956,10 @@ function aggregateState(views) {
 }
 function outputs(result) {
     const records = result.views.map(jobRecord);
-    const times = (k) => records.map(r => r[k]).filter((t) => t !== null).sort();
+    const times = (k) => records
+        .map(r => r[k])
+        .filter((t) => t !== null)
+        .sort();
     const starts = times('startTime');
     const ends = times('endTime');
     const durations = records.map(r => r.runningDuration).filter((d) => d !== null);
@@ -51924,7 +51968,7 @@ function outputs(result) {
         state: aggregateState(result.views),
         runningDuration: durations.length ? String(Math.max(...durations)) : '',
         startTime: starts[0] ?? '',
-        endTime: ends.length && ends.length === records.length ? ends[ends.length - 1] : ends.length ? ends[ends.length - 1] : '',
+        endTime: ends.at(-1) ?? '',
         progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
         jobs: JSON.stringify(records)
     };
@@ -51935,6 +51979,9 @@ function round1(n) {
 function label(v) {
     const name = v.job?.name;
     return name ? `${v.id} (${name})` : v.id;
+}
+function shortLabel(v) {
+    return v.job?.name ? `"${v.job.name}"` : v.id;
 }
 /** What changed since the last poll, as log lines; nothing when nothing changed. */
 class ChangeLog {
@@ -51952,13 +51999,22 @@ class ChangeLog {
             const before = this.seen.get(v.id) ?? {};
             const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined);
             const progress = v.progress === undefined ? undefined : Math.floor(v.progress);
+            // The first line about a job names it fully; later lines use the shorter of name and id.
+            const who = before.state ? shortLabel(v) : label(v);
             if (state && state !== before.state) {
                 const from = before.state ? `${before.state} -> ` : '';
-                const extra = v.job && isFinal(v.job.state) ? finalDetail(v) : '';
-                lines.push(`${stamp} ${label(v)}: ${from}${state}${extra}`);
+                const extra = v.job && isFinal(v.job.state)
+                    ? finalDetail(v)
+                    : progress !== undefined && v.job?.state === 'Processing'
+                        ? ` (${progress}%)`
+                        : '';
+                lines.push(`${stamp} ${who}: ${from}${state}${extra}`);
             }
-            else if (!many && v.job?.state === 'Processing' && progress !== undefined && progress !== before.progress) {
-                lines.push(`${stamp} ${label(v)}: Processing ${progress}%${eta(v, this.rates, now)}`);
+            else if (!many &&
+                v.job?.state === 'Processing' &&
+                progress !== undefined &&
+                progress !== before.progress) {
+                lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, this.rates, now)}`);
             }
             this.track(v, now);
             this.seen.set(v.id, { state, progress });
@@ -52021,15 +52077,25 @@ function verdict(result, timeoutMs) {
     switch (result.outcome) {
         case 'success': {
             const notFinished = result.views.filter(v => v.job?.state !== 'Finished');
-            const tail = notFinished.length ? ` (${notFinished.map(v => `${label(v)}: ${v.job?.state}`).join(', ')})` : '';
-            return { ok: true, title: '', message: n === 1 ? `${jobs} ended ${result.views[0].job.state} after ${took}.` : `${jobs} ended after ${took}${tail}.` };
+            const tail = notFinished.length
+                ? ` (${notFinished.map(v => `${label(v)}: ${v.job?.state}`).join(', ')})`
+                : '';
+            return {
+                ok: true,
+                title: '',
+                message: n === 1
+                    ? `${jobs} ended ${result.views[0].job.state} after ${took}.`
+                    : `${jobs} ended after ${took}${tail}.`
+            };
         }
         case 'failure': {
             const failed = result.views.filter(v => v.job && isFinal(v.job.state) && v.job.state !== 'Finished');
             const errors = failed.flatMap(v => v.errorDetails.map(d => `${d.code}: ${d.message}`));
             const states = [...new Set(failed.map(v => v.job.state))];
             const title = states.includes('Error') ? 'Media Services job failed' : 'Media Services job canceled';
-            const what = failed.map(v => `${label(v)} ended ${v.job.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job.state}`).join('; ');
+            const what = failed
+                .map(v => `${label(v)} ended ${v.job.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job.state}`)
+                .join('; ');
             return { ok: false, title, message: `${what}${errors.length ? `. ${errors.join('; ')}` : ''}` };
         }
         case 'not-found':
@@ -52045,9 +52111,18 @@ function verdict(result, timeoutMs) {
                 message: `timed out after ${formatDuration(timeoutMs)} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.`
             };
         case 'canceled':
-            return { ok: false, title: 'Wait canceled', message: `The wait was canceled after ${took}; last state ${aggregateState(result.views)}.` };
-        default:
-            return { ok: false, title: 'Media Services wait failed', message: result.error?.message ?? 'unknown error' };
+            return {
+                ok: false,
+                title: 'Wait canceled',
+                message: `The wait was canceled after ${took}; last state ${aggregateState(result.views)}.`
+            };
+        default: {
+            const message = result.error?.message ?? 'unknown error';
+            const title = /^(Entra ID|Could not get a GitHub OIDC token)/.test(message)
+                ? 'Sign-in failed'
+                : 'Media Services request failed';
+            return { ok: false, title, message };
+        }
     }
 }
 const MARK = {
@@ -52068,7 +52143,10 @@ function cell(text) {
 function summaryMarkdown(result, verdictText) {
     const rows = result.views.map(v => {
         const r = jobRecord(v);
-        const duration = v.job?.startTime ? formatDuration((v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) - v.job.startTime.getTime()) : '';
+        const duration = v.job?.startTime
+            ? formatDuration((v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) -
+                v.job.startTime.getTime())
+            : '';
         const error = r.errors.map(e => `${e.code}: ${e.message}`).join('; ');
         return `| \`${r.id}\` | ${cell(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${cell(error)} |`;
     });
@@ -52110,7 +52188,13 @@ async function waitForJobs(o) {
     const deadline = started + o.timeoutMs;
     const views = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }));
     let polls = 0;
-    const result = (outcome, error) => ({ outcome, views, elapsedMs: o.now() - started, polls, error });
+    const result = (outcome, error) => ({
+        outcome,
+        views,
+        elapsedMs: o.now() - started,
+        polls,
+        error
+    });
     try {
         for (;;) {
             const open = views.filter(v => !(v.job && isFinal(v.job.state)));
@@ -52191,8 +52275,10 @@ async function readSomeTasks(views, o, deadline) {
 
 
 
-/** One stuck request must not eat the wait. */
-const REQUEST_TIMEOUT_MS = 30_000;
+/** One stuck request must not eat the wait: a quarter of it at most, between 5 and 30 seconds. */
+function requestTimeout(timeoutMs) {
+    return Math.min(30_000, Math.max(5_000, Math.floor(timeoutMs / 4)));
+}
 /** The runner sends SIGTERM 7.5 s after SIGINT: canceling the jobs must fit before it. */
 const CANCEL_JOBS_WITHIN_MS = 5_000;
 async function run(rt = githubRuntime()) {
@@ -52205,8 +52291,15 @@ async function run(rt = githubRuntime()) {
         return;
     }
     settings.warnings.forEach(w => rt.log.warning(w));
-    const http = rt.createHttp(Math.min(REQUEST_TIMEOUT_MS, settings.timeoutMs));
-    const tokens = createTokenSource(settings, { http, log: rt.log, mask: rt.mask, getIDToken: rt.getIDToken, now: rt.now, sleep: rt.sleep });
+    const http = rt.createHttp(requestTimeout(settings.timeoutMs));
+    const tokens = createTokenSource(settings, {
+        http,
+        log: rt.log,
+        mask: rt.mask,
+        getIDToken: rt.getIDToken,
+        now: rt.now,
+        sleep: rt.sleep
+    });
     const client = new MediaServicesClient({
         apiUrl: settings.apiUrl,
         msVersion: settings.msVersion,
@@ -52233,7 +52326,10 @@ async function run(rt = githubRuntime()) {
             getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline }),
             readTasks: async (id, signal, deadline) => {
                 // A task read is a nicety: give it one poll interval at most, never the whole wait.
-                const tasks = await client.getTasks(id, { signal, deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs) });
+                const tasks = await client.getTasks(id, {
+                    signal,
+                    deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs)
+                });
                 return { progress: jobProgress(tasks), errorDetails: tasks.flatMap(t => t.errorDetails) };
             },
             failOn: settings.failOn,

@@ -17,7 +17,9 @@ try {
     if (!built || !committed || !built.equals(committed)) stale.push(f)
   }
   if (stale.length) {
-    console.error(`dist/ is stale (${stale.join(', ')} differ from a fresh build). Run 'npm run bundle' and commit dist/.`)
+    console.error(
+      `dist/ is stale (${stale.join(', ')} differ from a fresh build). Run 'npm run bundle' and commit dist/.`
+    )
     process.exit(1)
   }
   console.log('dist/ matches a fresh build of src/.')

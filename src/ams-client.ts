@@ -124,14 +124,16 @@ export class MediaServicesClient {
       sleep: this.o.sleep,
       random: this.o.random,
       onRetry: (error, delay, attempt) =>
-        this.o.log.info(`Media Services: ${error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1})`)
+        this.o.log.info(
+          `Media Services: ${error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1})`
+        )
     })
   }
 
   /** One logical request: follows redirects itself and refreshes the token once on 401. */
   private async send(relative: string, call: CallOptions): Promise<HttpResponse> {
     let refreshed = false
-    for (let hop = 0; hop <= MAX_REDIRECTS; ) {
+    for (let hop = 0; hop <= MAX_REDIRECTS;) {
       const url = new URL(relative, this.base)
       this.assertMayReceiveToken(url)
       const res = await this.exchange(url, await this.o.tokens.getToken(false, call), call)
@@ -149,7 +151,9 @@ export class MediaServicesClient {
       if (res.status >= 200 && res.status < 300) return res
       throw this.failure(res, url, refreshed)
     }
-    throw new ServiceError(`Media Services redirected more than ${MAX_REDIRECTS} times; last API root ${this.base.href}`)
+    throw new ServiceError(
+      `Media Services redirected more than ${MAX_REDIRECTS} times; last API root ${this.base.href}`
+    )
   }
 
   private async exchange(url: URL, token: string, call: CallOptions): Promise<HttpResponse> {
@@ -179,13 +183,21 @@ export class MediaServicesClient {
   private follow(res: HttpResponse, from: URL, relative: string): void {
     const location = header(res, 'location')
     if (!location) {
-      throw new ServiceError(`Media Services answered ${res.status} without a Location header`, res.status, header(res, 'x-ms-request-id'))
+      throw new ServiceError(
+        `Media Services answered ${res.status} without a Location header`,
+        res.status,
+        header(res, 'x-ms-request-id')
+      )
     }
     let target: URL
     try {
       target = new URL(location, from)
     } catch {
-      throw new ServiceError(`Media Services redirected to an unreadable Location`, res.status, header(res, 'x-ms-request-id'))
+      throw new ServiceError(
+        `Media Services redirected to an unreadable Location`,
+        res.status,
+        header(res, 'x-ms-request-id')
+      )
     }
     this.assertMayReceiveToken(target)
     const next = baseFromLocation(target, relative)
@@ -197,9 +209,13 @@ export class MediaServicesClient {
 
   /** The token goes only over https (or http on loopback) and only to trusted hosts. */
   private assertMayReceiveToken(url: URL): void {
-    const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && this.o.apiUrl.protocol === 'http:'
+    const loopbackHttp =
+      url.protocol === 'http:' && isLoopbackHost(url.hostname) && this.o.apiUrl.protocol === 'http:'
     if (url.protocol !== 'https:' && !loopbackHttp) {
-      throw new UserError(`Refused a redirect to ${url.protocol}//${url.host}: the token is only sent over https.`, 'api-url')
+      throw new UserError(
+        `Refused a redirect to ${url.protocol}//${url.host}: the token is only sent over https.`,
+        'api-url'
+      )
     }
     if (!isTrustedHost(url.hostname, this.o.trustedHosts)) {
       throw new UserError(
@@ -216,7 +232,7 @@ export class MediaServicesClient {
     const what = `GET ${url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname}`
     if (res.status === 401) {
       const why = refreshed
-        ? 'even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account\'s tenant, and that api-url is this account\'s endpoint'
+        ? "even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account's tenant, and that api-url is this account's endpoint"
         : `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for https://rest.media.azure.net)`
       return new UserError(`Media Services refused access (401) ${why}${detail}`)
     }
@@ -226,10 +242,20 @@ export class MediaServicesClient {
       )
     }
     if (res.status === 400 && /x-ms-version|version/i.test(said ?? '')) {
-      return new UserError(`Media Services rejected the request (400)${detail}. Check x-ms-version (2.19 is the newest).`, 'x-ms-version')
+      return new UserError(
+        `Media Services rejected the request (400)${detail}. Check x-ms-version (2.19 is the newest).`,
+        'x-ms-version'
+      )
     }
     const transient = TRANSIENT_STATUS.has(res.status)
-    const label = res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`
-    return new ServiceError(`${what} answered ${label}${detail}`, res.status, requestId, transient, retryAfterMs(header(res, 'retry-after'), this.o.now()))
+    const label =
+      res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`
+    return new ServiceError(
+      `${what} answered ${label}${detail}`,
+      res.status,
+      requestId,
+      transient,
+      retryAfterMs(header(res, 'retry-after'), this.o.now())
+    )
   }
 }

@@ -53,11 +53,16 @@ class MsalTokenSource implements TokenSource {
     private readonly deps: AuthDeps
   ) {
     this.network = new RecordingNetworkClient(deps.http, deps.log, deps.now)
-    this.description = { secret: 'the client secret', certificate: 'the client certificate', oidc: 'the GitHub OIDC identity' }[credential.kind]
+    this.description = {
+      secret: 'the client secret',
+      certificate: 'the client certificate',
+      oidc: 'the GitHub OIDC identity'
+    }[credential.kind]
   }
 
   async getToken(fresh: boolean, call: CallOptions): Promise<string> {
-    if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now()) return this.token.value
+    if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
+      return this.token.value
     return withRetries(() => this.acquire(fresh), {
       deadline: call.deadline,
       signal: call.signal,
@@ -65,15 +70,21 @@ class MsalTokenSource implements TokenSource {
       sleep: this.deps.sleep,
       random: this.deps.random,
       onRetry: (error, delay, attempt) =>
-        this.deps.log.info(`Entra ID: ${error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1})`)
+        this.deps.log.info(
+          `Entra ID: ${error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1})`
+        )
     })
   }
 
   private async acquire(fresh: boolean): Promise<string> {
     this.app ??= new ConfidentialClientApplication(this.configuration())
     try {
-      const result = await this.app.acquireTokenByClientCredential({ scopes: [this.settings.scope], skipCache: fresh })
-      if (!result?.accessToken) throw new ServiceError('Entra ID answered without an access token', undefined, undefined, true)
+      const result = await this.app.acquireTokenByClientCredential({
+        scopes: [this.settings.scope],
+        skipCache: fresh
+      })
+      if (!result?.accessToken)
+        throw new ServiceError('Entra ID answered without an access token', undefined, undefined, true)
       this.deps.mask(result.accessToken)
       const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000
       this.token = { value: result.accessToken, expiresAt }
@@ -105,7 +116,11 @@ class MsalTokenSource implements TokenSource {
     }
     if (c.kind === 'secret') auth.clientSecret = c.clientSecret
     if (c.kind === 'certificate') {
-      auth.clientCertificate = { thumbprintSha256: c.certificate.thumbprintSha256, privateKey: c.certificate.privateKey, x5c: c.certificate.x5c }
+      auth.clientCertificate = {
+        thumbprintSha256: c.certificate.thumbprintSha256,
+        privateKey: c.certificate.privateKey,
+        x5c: c.certificate.x5c
+      }
     }
     if (c.kind === 'oidc') auth.clientAssertion = () => this.githubToken(c.audience)
     return {
@@ -147,14 +162,27 @@ class MsalTokenSource implements TokenSource {
       const status = error.status ?? last?.status
       const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage)?.[0]
       const said = aadsts ?? error.errorCode
-      if ((status !== undefined && (status >= 500 || status === 429)) || /temporarily_unavailable|server_error/.test(error.errorCode)) {
-        return new ServiceError(`token request answered ${status ?? error.errorCode}${said ? ` (${said})` : ''}`, status, requestId, true, last?.retryAfterMs)
+      if (
+        (status !== undefined && (status >= 500 || status === 429)) ||
+        /temporarily_unavailable|server_error/.test(error.errorCode)
+      ) {
+        return new ServiceError(
+          `token request answered ${status ?? error.errorCode}${said ? ` (${said})` : ''}`,
+          status,
+          requestId,
+          true,
+          last?.retryAfterMs
+        )
       }
-      return new UserError(`Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`)
+      return new UserError(
+        `Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`
+      )
     }
     if (last?.transportError) return last.transportError
     if (error instanceof AuthError) {
-      return new ServiceError(`Entra ID sign-in failed: ${error.errorCode}${error.errorMessage ? ` (${error.errorMessage.split('\n')[0]})` : ''}`)
+      return new ServiceError(
+        `Entra ID sign-in failed: ${error.errorCode}${error.errorMessage ? ` (${error.errorMessage.split('\n')[0]})` : ''}`
+      )
     }
     return new ServiceError(`Entra ID sign-in failed: ${errorMessage(error)}`)
   }
@@ -164,11 +192,14 @@ function hint(code: string, aadsts?: string): string {
   const n = aadsts ? Number(/AADSTS(\d+)/.exec(aadsts)?.[1]) : undefined
   if (n === 90002) return ' Check tenant-id.'
   if (n === 700016) return ' Check client-id and tenant-id: the application is not in this tenant.'
-  if (n === 7000215 || n === 7000222) return ' Check client-secret: use the secret value (not its id), and renew it if it expired.'
+  if (n === 7000215 || n === 7000222)
+    return ' Check client-secret: use the secret value (not its id), and renew it if it expired.'
   if (n === 70021 || n === 700211 || n === 700213 || n === 700212)
     return ' Check the federated credential on the app registration: its issuer, subject (repo:owner/name:…) and audience must match this workflow.'
-  if (n === 700027 || n === 700024) return ' Check client-certificate: upload this certificate to the app registration.'
-  if (code === 'invalid_scope' || n === 70011 || n === 500011) return ' Check cloud: the Media Services resource differs per cloud.'
+  if (n === 700027 || n === 700024)
+    return ' Check client-certificate: upload this certificate to the app registration.'
+  if (code === 'invalid_scope' || n === 70011 || n === 500011)
+    return ' Check cloud: the Media Services resource differs per cloud.'
   if (code === 'invalid_client') return ' Check the client credential.'
   return ''
 }
@@ -211,7 +242,11 @@ class RecordingNetworkClient implements INetworkModule {
     return this.send<T>('POST', url, options)
   }
 
-  private async send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+  private async send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options?: NetworkRequestOptions
+  ): Promise<NetworkResponse<T>> {
     const started = this.now()
     try {
       const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body)
@@ -219,19 +254,30 @@ class RecordingNetworkClient implements INetworkModule {
       this.last = { status: res.status, requestId, retryAfterMs: undefined }
       const ra = header(res, 'retry-after')
       if (ra && /^\d+$/.test(ra.trim())) this.last.retryAfterMs = Number(ra.trim()) * 1000
-      this.log.debug(`${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`)
+      this.log.debug(
+        `${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`
+      )
       let body: unknown
       try {
         body = JSON.parse(res.body)
       } catch {
         // A gateway's HTML page: say so in the shape MSAL reads errors from.
-        body = { error: 'temporarily_unavailable', error_description: `HTTP ${res.status} from ${safeHost(url)} with a body that is not JSON` }
+        body = {
+          error: 'temporarily_unavailable',
+          error_description: `HTTP ${res.status} from ${safeHost(url)} with a body that is not JSON`
+        }
       }
       const headers: Record<string, string> = {}
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
+      for (const [k, v] of Object.entries(res.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
       return { headers, body: body as T, status: res.status }
     } catch (error) {
-      this.last = { transportError: error instanceof ServiceError ? error : new ServiceError(errorMessage(error), undefined, undefined, true) }
+      this.last = {
+        transportError:
+          error instanceof ServiceError
+            ? error
+            : new ServiceError(errorMessage(error), undefined, undefined, true)
+      }
       this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`)
       throw error
     }

@@ -31,7 +31,12 @@ export function parseClientCertificate(pem: string, input: string, now = new Dat
   const certBlock = blocks.find(b => b.type === 'CERTIFICATE')
   const keyBlock = blocks.find(b => /PRIVATE KEY$/.test(b.type))
   if (!certBlock || !keyBlock) {
-    const missing = !certBlock && !keyBlock ? 'a certificate and a private key' : !certBlock ? 'the certificate' : 'the private key'
+    const missing =
+      !certBlock && !keyBlock
+        ? 'a certificate and a private key'
+        : !certBlock
+          ? 'the certificate'
+          : 'the private key'
     throw new UserError(
       `Input ${input} must be a PEM with the certificate (-----BEGIN CERTIFICATE-----) and its private key (-----BEGIN PRIVATE KEY-----); ${missing} is missing.`,
       input

@@ -13,7 +13,13 @@ export interface HttpResponse {
 }
 
 export interface Http {
-  request(method: 'GET' | 'POST', url: string, headers: OutgoingHttpHeaders, body?: string, signal?: AbortSignal): Promise<HttpResponse>
+  request(
+    method: 'GET' | 'POST',
+    url: string,
+    headers: OutgoingHttpHeaders,
+    body?: string,
+    signal?: AbortSignal
+  ): Promise<HttpResponse>
   dispose(): void
 }
 
@@ -82,14 +88,29 @@ function transportError(error: unknown, url: string, timeoutMs: number): Service
   const e = error as NodeJS.ErrnoException
   const host = safeHost(url)
   if (typeof e?.message === 'string' && e.message.startsWith('Request timeout')) {
-    return new ServiceError(`no answer from ${host} within ${Math.round(timeoutMs / 1000)}s`, undefined, undefined, true)
+    return new ServiceError(
+      `no answer from ${host} within ${Math.round(timeoutMs / 1000)}s`,
+      undefined,
+      undefined,
+      true
+    )
   }
   const code = e?.code ?? ''
   if (code === 'ENOTFOUND') {
-    return new ServiceError(`host ${host} could not be found (DNS): check the URL`, undefined, undefined, false)
+    return new ServiceError(
+      `host ${host} could not be found (DNS): check the URL`,
+      undefined,
+      undefined,
+      false
+    )
   }
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) {
-    return new ServiceError(`TLS to ${host} failed (${code}): the certificate is not trusted`, undefined, undefined, false)
+    return new ServiceError(
+      `TLS to ${host} failed (${code}): the certificate is not trusted`,
+      undefined,
+      undefined,
+      false
+    )
   }
   return new ServiceError(
     `connection to ${host} failed (${code || e?.message || 'unknown error'})`,

@@ -77,7 +77,10 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
   const cloudName = get('cloud') || 'AzureCloud'
   const cloud = findCloud(cloudName)
   if (!cloud) {
-    throw new UserError(`Input cloud: '${cloudName}' is not a cloud. Use one of: ${Object.keys(CLOUDS).join(', ')}.`, 'cloud')
+    throw new UserError(
+      `Input cloud: '${cloudName}' is not a cloud. Use one of: ${Object.keys(CLOUDS).join(', ')}.`,
+      'cloud'
+    )
   }
 
   const jobIds = parseJobIds(get('job-id'))
@@ -140,7 +143,10 @@ export function parseJobIds(text: string): string[] {
     if (!ids.includes(id)) ids.push(id)
   }
   if (ids.length > MAX_JOBS) {
-    throw new UserError(`Input job-id: ${ids.length} jobs given; at most ${MAX_JOBS} can be waited for at once.`, 'job-id')
+    throw new UserError(
+      `Input job-id: ${ids.length} jobs given; at most ${MAX_JOBS} can be waited for at once.`,
+      'job-id'
+    )
   }
   return ids
 }
@@ -168,10 +174,16 @@ export function parseApiUrl(text: string, cloud: Cloud): URL {
     )
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new UserError(`Input api-url must use https (plain http is only allowed for loopback hosts): '${value}'.`, 'api-url')
+    throw new UserError(
+      `Input api-url must use https (plain http is only allowed for loopback hosts): '${value}'.`,
+      'api-url'
+    )
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new UserError(`Input api-url must not contain credentials, a query or a fragment: give the API root only.`, 'api-url')
+    throw new UserError(
+      `Input api-url must not contain credentials, a query or a fragment: give the API root only.`,
+      'api-url'
+    )
   }
   if (!url.pathname.endsWith('/')) url.pathname += '/'
   return url
@@ -182,10 +194,16 @@ export function parseAuthorityHost(value: string): URL {
   try {
     url = new URL(/^[a-z]+:\/\//i.test(value) ? value : `https://${value}`)
   } catch {
-    throw new UserError(`Input authority-host: '${value}' is not a URL. Expected e.g. https://login.microsoftonline.com.`, 'authority-host')
+    throw new UserError(
+      `Input authority-host: '${value}' is not a URL. Expected e.g. https://login.microsoftonline.com.`,
+      'authority-host'
+    )
   }
   if (url.protocol !== 'https:') {
-    throw new UserError(`Input authority-host must use https (Entra ID refuses anything else): '${value}'.`, 'authority-host')
+    throw new UserError(
+      `Input authority-host must use https (Entra ID refuses anything else): '${value}'.`,
+      'authority-host'
+    )
   }
   if (url.pathname !== '/' || url.search || url.hash) {
     throw new UserError(
@@ -198,7 +216,10 @@ export function parseAuthorityHost(value: string): URL {
 
 export function parseMsVersion(value: string): string {
   if (!/^2\.\d{1,2}$/.test(value)) {
-    throw new UserError(`Input x-ms-version: '${value}' is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`, 'x-ms-version')
+    throw new UserError(
+      `Input x-ms-version: '${value}' is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`,
+      'x-ms-version'
+    )
   }
   return value
 }
@@ -206,7 +227,10 @@ export function parseMsVersion(value: string): string {
 export function parseDurationInput(name: string, value: string, minMs: number): number {
   const ms = parseDuration(value)
   if (ms === undefined) {
-    throw new UserError(`Input ${name}: '${value}' is not a duration. Use seconds (15), or a unit: 15s, 2m, 1h, 1h30m.`, name)
+    throw new UserError(
+      `Input ${name}: '${value}' is not a duration. Use seconds (15), or a unit: 15s, 2m, 1h, 1h30m.`,
+      name
+    )
   }
   if (ms < minMs) {
     throw new UserError(`Input ${name} must be at least ${formatDuration(minMs)} (got '${value}').`, name)
@@ -221,7 +245,10 @@ export function parseFailOn(value: string): ReadonlySet<JobState> {
   for (const item of text.split(/[\s,;]+/).filter(Boolean)) {
     const state = parseState(item)
     if (!state || /^\d+$/.test(item) || !FINAL_STATES.has(state)) {
-      throw new UserError(`Input fail-on: '${item}' is not a final job state. Use any of Finished, Error, Canceled, or none.`, 'fail-on')
+      throw new UserError(
+        `Input fail-on: '${item}' is not a final job state. Use any of Finished, Error, Canceled, or none.`,
+        'fail-on'
+      )
     }
     states.add(state)
   }
@@ -244,7 +271,10 @@ export function parseTrustedHosts(value: string): string[] {
       const wildcard = host.startsWith('*.') || host.startsWith('.')
       const bare = host.replace(/^\*?\./, '')
       if (!HOSTNAME.test(bare)) {
-        throw new UserError(`Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com or *.example.com.`, 'trusted-hosts')
+        throw new UserError(
+          `Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com or *.example.com.`,
+          'trusted-hosts'
+        )
       }
       return wildcard ? `.${bare}` : bare
     })
@@ -275,13 +305,20 @@ export function parseCreds(value: string, mask?: (s: string) => void): Creds {
     )
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new UserError('Input creds must be a JSON object with clientId, clientSecret and tenantId.', 'creds')
+    throw new UserError(
+      'Input creds must be a JSON object with clientId, clientSecret and tenantId.',
+      'creds'
+    )
   }
   const field = (k: string): string | undefined => {
     const v = (doc as Record<string, unknown>)[k]
     return typeof v === 'string' && v.trim() ? v.trim() : undefined
   }
-  const creds = { clientId: field('clientId'), clientSecret: field('clientSecret'), tenantId: field('tenantId') }
+  const creds = {
+    clientId: field('clientId'),
+    clientSecret: field('clientSecret'),
+    tenantId: field('tenantId')
+  }
   if (creds.clientSecret) mask?.(creds.clientSecret)
   return creds
 }
@@ -321,7 +358,10 @@ function chooseCredential(
 
   if (accessToken) {
     if (/^bearer\s/i.test(accessToken)) {
-      throw new UserError('Input access-token: give the token alone, without the "Bearer " prefix.', 'access-token')
+      throw new UserError(
+        'Input access-token: give the token alone, without the "Bearer " prefix.',
+        'access-token'
+      )
     }
     if (tenantId || clientId) warnings.push('access-token is given, so tenant-id and client-id are not used.')
     return { kind: 'token', accessToken }
@@ -334,15 +374,27 @@ function chooseCredential(
     )
   }
   if (!clientId) {
-    throw new UserError('Input client-id is required with tenant-id: the application (client) id of the service principal.', 'client-id')
+    throw new UserError(
+      'Input client-id is required with tenant-id: the application (client) id of the service principal.',
+      'client-id'
+    )
   }
   if (!tenantId) {
-    throw new UserError('Input tenant-id is required with client-id: the directory (tenant) id, a GUID or a domain like contoso.onmicrosoft.com.', 'tenant-id')
+    throw new UserError(
+      'Input tenant-id is required with client-id: the directory (tenant) id, a GUID or a domain like contoso.onmicrosoft.com.',
+      'tenant-id'
+    )
   }
   if (!GUID.test(clientId)) {
-    throw new UserError(`Input client-id: '${clientId}' is not a GUID. Use the application (client) id of the service principal.`, 'client-id')
+    throw new UserError(
+      `Input client-id: '${clientId}' is not a GUID. Use the application (client) id of the service principal.`,
+      'client-id'
+    )
   }
-  if (/^(common|organizations|consumers)$/i.test(tenantId) || !(GUID.test(tenantId) || HOSTNAME.test(tenantId))) {
+  if (
+    /^(common|organizations|consumers)$/i.test(tenantId) ||
+    !(GUID.test(tenantId) || HOSTNAME.test(tenantId))
+  ) {
     throw new UserError(
       `Input tenant-id: '${tenantId}' is not a tenant. Use the directory (tenant) id GUID or its domain (contoso.onmicrosoft.com); common, organizations and consumers cannot be used by a service principal.`,
       'tenant-id'
@@ -351,7 +403,12 @@ function chooseCredential(
 
   if (clientSecret) return { kind: 'secret', tenantId, clientId, clientSecret }
   if (certificate) {
-    return { kind: 'certificate', tenantId, clientId, certificate: parseClientCertificate(certificate, 'client-certificate') }
+    return {
+      kind: 'certificate',
+      tenantId,
+      clientId,
+      certificate: parseClientCertificate(certificate, 'client-certificate')
+    }
   }
   if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
     throw new UserError(

@@ -1,7 +1,15 @@
 import { ServiceError } from './errors.js'
 
 /** Job states in the order of their Int32 values in the v2 REST API. */
-export const JOB_STATES = ['Queued', 'Scheduled', 'Processing', 'Finished', 'Error', 'Canceled', 'Canceling'] as const
+export const JOB_STATES = [
+  'Queued',
+  'Scheduled',
+  'Processing',
+  'Finished',
+  'Error',
+  'Canceled',
+  'Canceling'
+] as const
 export type JobState = (typeof JOB_STATES)[number]
 
 export const FINAL_STATES: ReadonlySet<JobState> = new Set(['Finished', 'Error', 'Canceled'])
@@ -89,7 +97,8 @@ export function parseJson(body: string, what: string): Json {
     return JSON.parse(body)
   } catch {
     const start = body.trimStart().slice(0, 1)
-    const kind = start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON'
+    const kind =
+      start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON'
     throw new ServiceError(`Media Services answered ${what} with ${kind}`, undefined, undefined, true)
   }
 }
@@ -110,7 +119,12 @@ export function entitiesOf(doc: Json, what: string): Entity[] {
   }
   const list = unwrap(doc)
   if (!list || !list.every(isEntity)) {
-    throw new ServiceError(`Media Services answered ${what} with JSON of an unexpected shape`, undefined, undefined, true)
+    throw new ServiceError(
+      `Media Services answered ${what} with JSON of an unexpected shape`,
+      undefined,
+      undefined,
+      true
+    )
   }
   return list
 }

@@ -28,8 +28,10 @@ export interface Runtime {
   createHttp: (requestTimeoutMs: number) => Http
 }
 
-/** One stuck request must not eat the wait. */
-const REQUEST_TIMEOUT_MS = 30_000
+/** One stuck request must not eat the wait: a quarter of it at most, between 5 and 30 seconds. */
+export function requestTimeout(timeoutMs: number): number {
+  return Math.min(30_000, Math.max(5_000, Math.floor(timeoutMs / 4)))
+}
 /** The runner sends SIGTERM 7.5 s after SIGINT: canceling the jobs must fit before it. */
 const CANCEL_JOBS_WITHIN_MS = 5_000
 
@@ -43,8 +45,15 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
   }
   settings.warnings.forEach(w => rt.log.warning(w))
 
-  const http = rt.createHttp(Math.min(REQUEST_TIMEOUT_MS, settings.timeoutMs))
-  const tokens = createTokenSource(settings, { http, log: rt.log, mask: rt.mask, getIDToken: rt.getIDToken, now: rt.now, sleep: rt.sleep })
+  const http = rt.createHttp(requestTimeout(settings.timeoutMs))
+  const tokens = createTokenSource(settings, {
+    http,
+    log: rt.log,
+    mask: rt.mask,
+    getIDToken: rt.getIDToken,
+    now: rt.now,
+    sleep: rt.sleep
+  })
   const client = new MediaServicesClient({
     apiUrl: settings.apiUrl,
     msVersion: settings.msVersion,
@@ -72,7 +81,10 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
       getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline }),
       readTasks: async (id, signal, deadline) => {
         // A task read is a nicety: give it one poll interval at most, never the whole wait.
-        const tasks = await client.getTasks(id, { signal, deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs) })
+        const tasks = await client.getTasks(id, {
+          signal,
+          deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs)
+        })
         return { progress: jobProgress(tasks), errorDetails: tasks.flatMap(t => t.errorDetails) }
       },
       failOn: settings.failOn,
@@ -112,12 +124,20 @@ async function cancelJobs(client: MediaServicesClient, result: WaitResult, rt: R
   }
 }
 
-async function publish(result: WaitResult, s: Settings, client: MediaServicesClient, rt: Runtime): Promise<void> {
+async function publish(
+  result: WaitResult,
+  s: Settings,
+  client: MediaServicesClient,
+  rt: Runtime
+): Promise<void> {
   const out = outputs(result)
   for (const [name, value] of Object.entries(out)) rt.setOutput(name, value)
   const v = verdict(result, s.timeoutMs)
-  rt.log.debug(`${client.requests} Media Services requests in ${result.polls} polls; API root ${client.apiRoot}`)
-  if (result.error && !(result.error instanceof UserError)) rt.log.debug(result.error.stack ?? result.error.message)
+  rt.log.debug(
+    `${client.requests} Media Services requests in ${result.polls} polls; API root ${client.apiRoot}`
+  )
+  if (result.error && !(result.error instanceof UserError))
+    rt.log.debug(result.error.stack ?? result.error.message)
   try {
     await rt.writeSummary(summaryMarkdown(result, v))
   } catch (error) {
@@ -158,7 +178,8 @@ function githubRuntime(): Runtime {
       process.on('SIGINT', handler)
       process.on('SIGTERM', handler)
     },
-    createHttp: requestTimeoutMs => createHttp({ requestTimeoutMs, userAgent: 'ams-job-wait/1 (+GitHub Action)' })
+    createHttp: requestTimeoutMs =>
+      createHttp({ requestTimeoutMs, userAgent: 'ams-job-wait/1 (+GitHub Action)' })
   }
 }
 

@@ -56,7 +56,11 @@ export function aggregateState(views: readonly JobView[]): string {
 
 export function outputs(result: WaitResult): Outputs {
   const records = result.views.map(jobRecord)
-  const times = (k: 'startTime' | 'endTime'): string[] => records.map(r => r[k]).filter((t): t is string => t !== null).sort()
+  const times = (k: 'startTime' | 'endTime'): string[] =>
+    records
+      .map(r => r[k])
+      .filter((t): t is string => t !== null)
+      .sort()
   const starts = times('startTime')
   const ends = times('endTime')
   const durations = records.map(r => r.runningDuration).filter((d): d is number => d !== null)
@@ -65,7 +69,7 @@ export function outputs(result: WaitResult): Outputs {
     state: aggregateState(result.views),
     runningDuration: durations.length ? String(Math.max(...durations)) : '',
     startTime: starts[0] ?? '',
-    endTime: ends.length && ends.length === records.length ? ends[ends.length - 1] : ends.length ? ends[ends.length - 1] : '',
+    endTime: ends.at(-1) ?? '',
     progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
     jobs: JSON.stringify(records)
   }
@@ -78,6 +82,10 @@ function round1(n: number): number {
 export function label(v: JobView): string {
   const name = v.job?.name
   return name ? `${v.id} (${name})` : v.id
+}
+
+function shortLabel(v: JobView): string {
+  return v.job?.name ? `"${v.job.name}"` : v.id
 }
 
 /** What changed since the last poll, as log lines; nothing when nothing changed. */
@@ -95,12 +103,24 @@ export class ChangeLog {
       const before = this.seen.get(v.id) ?? {}
       const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined)
       const progress = v.progress === undefined ? undefined : Math.floor(v.progress)
+      // The first line about a job names it fully; later lines use the shorter of name and id.
+      const who = before.state ? shortLabel(v) : label(v)
       if (state && state !== before.state) {
         const from = before.state ? `${before.state} -> ` : ''
-        const extra = v.job && isFinal(v.job.state) ? finalDetail(v) : ''
-        lines.push(`${stamp} ${label(v)}: ${from}${state}${extra}`)
-      } else if (!many && v.job?.state === 'Processing' && progress !== undefined && progress !== before.progress) {
-        lines.push(`${stamp} ${label(v)}: Processing ${progress}%${eta(v, this.rates, now)}`)
+        const extra =
+          v.job && isFinal(v.job.state)
+            ? finalDetail(v)
+            : progress !== undefined && v.job?.state === 'Processing'
+              ? ` (${progress}%)`
+              : ''
+        lines.push(`${stamp} ${who}: ${from}${state}${extra}`)
+      } else if (
+        !many &&
+        v.job?.state === 'Processing' &&
+        progress !== undefined &&
+        progress !== before.progress
+      ) {
+        lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, this.rates, now)}`)
       }
       this.track(v, now)
       this.seen.set(v.id, { state, progress })
@@ -126,8 +146,10 @@ export class ChangeLog {
 function finalDetail(v: JobView): string {
   const j = v.job!
   const parts: string[] = []
-  if (j.startTime && j.endTime) parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`)
-  if (j.state === 'Error' && v.errorDetails.length) parts.push(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '))
+  if (j.startTime && j.endTime)
+    parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`)
+  if (j.state === 'Error' && v.errorDetails.length)
+    parts.push(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '))
   return parts.length ? ` (${parts.join(', ')})` : ''
 }
 
@@ -146,15 +168,20 @@ export function aggregateLine(views: readonly JobView[]): string {
     `${count('Processing')} processing`,
     `${queued} queued`
   ]
-  for (const s of ['Canceling', 'Error', 'Canceled'] as const) if (count(s)) parts.push(`${count(s)} ${s.toLowerCase()}`)
+  for (const s of ['Canceling', 'Error', 'Canceled'] as const)
+    if (count(s)) parts.push(`${count(s)} ${s.toLowerCase()}`)
   const missing = views.filter(v => !v.job).length
   if (missing) parts.push(`${missing} not found yet`)
-  const mean = views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length
+  const mean =
+    views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length
   return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`
 }
 
 /** The closing one-line verdict, and for a failure the annotation's title. */
-export function verdict(result: WaitResult, timeoutMs: number): { ok: boolean; title: string; message: string } {
+export function verdict(
+  result: WaitResult,
+  timeoutMs: number
+): { ok: boolean; title: string; message: string } {
   const n = result.views.length
   const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`
   const took = formatDuration(result.elapsedMs)
@@ -162,15 +189,29 @@ export function verdict(result: WaitResult, timeoutMs: number): { ok: boolean; t
   switch (result.outcome as Outcome) {
     case 'success': {
       const notFinished = result.views.filter(v => v.job?.state !== 'Finished')
-      const tail = notFinished.length ? ` (${notFinished.map(v => `${label(v)}: ${v.job?.state}`).join(', ')})` : ''
-      return { ok: true, title: '', message: n === 1 ? `${jobs} ended ${result.views[0].job!.state} after ${took}.` : `${jobs} ended after ${took}${tail}.` }
+      const tail = notFinished.length
+        ? ` (${notFinished.map(v => `${label(v)}: ${v.job?.state}`).join(', ')})`
+        : ''
+      return {
+        ok: true,
+        title: '',
+        message:
+          n === 1
+            ? `${jobs} ended ${result.views[0].job!.state} after ${took}.`
+            : `${jobs} ended after ${took}${tail}.`
+      }
     }
     case 'failure': {
       const failed = result.views.filter(v => v.job && isFinal(v.job.state) && v.job.state !== 'Finished')
       const errors = failed.flatMap(v => v.errorDetails.map(d => `${d.code}: ${d.message}`))
       const states = [...new Set(failed.map(v => v.job!.state))]
       const title = states.includes('Error') ? 'Media Services job failed' : 'Media Services job canceled'
-      const what = failed.map(v => `${label(v)} ended ${v.job!.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job!.state}`).join('; ')
+      const what = failed
+        .map(
+          v =>
+            `${label(v)} ended ${v.job!.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job!.state}`
+        )
+        .join('; ')
       return { ok: false, title, message: `${what}${errors.length ? `. ${errors.join('; ')}` : ''}` }
     }
     case 'not-found':
@@ -186,9 +227,18 @@ export function verdict(result: WaitResult, timeoutMs: number): { ok: boolean; t
         message: `timed out after ${formatDuration(timeoutMs)} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.`
       }
     case 'canceled':
-      return { ok: false, title: 'Wait canceled', message: `The wait was canceled after ${took}; last state ${aggregateState(result.views)}.` }
-    default:
-      return { ok: false, title: 'Media Services wait failed', message: result.error?.message ?? 'unknown error' }
+      return {
+        ok: false,
+        title: 'Wait canceled',
+        message: `The wait was canceled after ${took}; last state ${aggregateState(result.views)}.`
+      }
+    default: {
+      const message = result.error?.message ?? 'unknown error'
+      const title = /^(Entra ID|Could not get a GitHub OIDC token)/.test(message)
+        ? 'Sign-in failed'
+        : 'Media Services request failed'
+      return { ok: false, title, message }
+    }
   }
 }
 
@@ -212,7 +262,12 @@ function cell(text: string): string {
 export function summaryMarkdown(result: WaitResult, verdictText: { ok: boolean; message: string }): string {
   const rows = result.views.map(v => {
     const r = jobRecord(v)
-    const duration = v.job?.startTime ? formatDuration((v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) - v.job.startTime.getTime()) : ''
+    const duration = v.job?.startTime
+      ? formatDuration(
+          (v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) -
+            v.job.startTime.getTime()
+        )
+      : ''
     const error = r.errors.map(e => `${e.code}: ${e.message}`).join('; ')
     return `| \`${r.id}\` | ${cell(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${cell(error)} |`
   })

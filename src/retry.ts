@@ -24,7 +24,12 @@ export interface RetryContext {
  * Exponential backoff with "equal jitter": half of the step is fixed, half random, so a fleet of
  * waiting workflows spreads out but no retry is ever immediate. Never sooner than Retry-After.
  */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number, retryAfterMs?: number): number {
+export function backoffDelay(
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number,
+  retryAfterMs?: number
+): number {
   const step = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** Math.max(0, attempt - 1))
   const jittered = step / 2 + (random() * step) / 2
   return Math.ceil(Math.max(jittered, retryAfterMs ?? 0))

@@ -38,7 +38,11 @@ export const NOT_FOUND_POLLS = 3
  * The acceptor: a pure classification of one poll's result. A job that ended in a failing state fails the
  * wait at once (the step will fail whatever the others do); otherwise the wait succeeds when all ended.
  */
-export function classify(views: readonly JobView[], failOn: ReadonlySet<JobState>, notFoundPolls = NOT_FOUND_POLLS): Verdict {
+export function classify(
+  views: readonly JobView[],
+  failOn: ReadonlySet<JobState>,
+  notFoundPolls = NOT_FOUND_POLLS
+): Verdict {
   const missing = views.filter(v => !v.job && v.missingPolls >= notFoundPolls)
   if (missing.length > 0) return { status: 'not-found', missing }
   const failed = views.filter(v => v.job && isFinal(v.job.state) && failOn.has(v.job.state))
@@ -49,7 +53,11 @@ export function classify(views: readonly JobView[], failOn: ReadonlySet<JobState
 
 export interface ProgressReader {
   /** Reads the job's tasks: mean progress and error details. */
-  (jobId: string, signal: AbortSignal | undefined, deadline: number): Promise<{ progress?: number; errorDetails: ErrorDetail[] }>
+  (
+    jobId: string,
+    signal: AbortSignal | undefined,
+    deadline: number
+  ): Promise<{ progress?: number; errorDetails: ErrorDetail[] }>
 }
 
 export interface WaitOptions {
@@ -76,7 +84,13 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
   const deadline = started + o.timeoutMs
   const views: JobView[] = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }))
   let polls = 0
-  const result = (outcome: Outcome, error?: Error): WaitResult => ({ outcome, views, elapsedMs: o.now() - started, polls, error })
+  const result = (outcome: Outcome, error?: Error): WaitResult => ({
+    outcome,
+    views,
+    elapsedMs: o.now() - started,
+    polls,
+    error
+  })
 
   try {
     for (;;) {

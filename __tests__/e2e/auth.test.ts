@@ -1,0 +1,252 @@
+/**
+ * Every way a workflow can prove who it is, end to end on dist/index.js. The emulator checks each for real:
+ * the secret, the client assertion's signature against the registered certificate, the GitHub OIDC token it
+ * issued (and its audience), and the scope of each cloud.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { request } from 'node:https'
+import { startEmulator } from '../../emulator/index.js'
+import { runAction, secretInputs } from './harness.js'
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>
+let emu: Emulator
+
+afterEach(async () => {
+  await emu?.close()
+})
+
+async function start(options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
+  emu = await startEmulator(options)
+  return emu
+}
+
+/** Inputs that name the app but give no credential: what a secret-less OIDC workflow passes. */
+function appInputs(e: Emulator, jobId: string): Record<string, string> {
+  const { 'client-secret': _secret, ...rest } = secretInputs(e)
+  return { ...rest, 'job-id': jobId }
+}
+
+function oidcEnv(e: Emulator): Record<string, string> {
+  return {
+    ACTIONS_ID_TOKEN_REQUEST_URL: e.urls.oidcRequestUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: e.oidcRequestToken
+  }
+}
+
+const quickJob = (e: Emulator): string =>
+  e.addJob({ timeline: [{ state: 'Processing', polls: 2 }, { state: 'Finished' }] })
+
+describe('GitHub OIDC (no secret)', () => {
+  it('exchanges the GitHub token for an Entra ID token and asks GitHub only once', async () => {
+    const e = await start()
+    const id = quickJob(e)
+    const run = await runAction({
+      inputs: appInputs(e, id),
+      env: oidcEnv(e),
+      onOutput: text => {
+        if (text.includes(': Processing') && e.tokenRequests.length === 1) e.revokeTokens()
+      }
+    })
+    expect(run.code).toBe(0)
+    expect(run.lines.join('\n')).toContain('signed in with the GitHub OIDC identity')
+    expect(e.tokenRequests.map(t => t.credential)).toEqual(['oidc', 'oidc'])
+    expect(e.requests.filter(r => r.path.startsWith('/github/idtoken'))).toHaveLength(1)
+    for (const t of e.issuedOidcTokens)
+      expect(run.stdout.split('\n').filter(l => l.includes(t) && !l.startsWith('::add-mask::'))).toEqual([])
+  })
+
+  it('says exactly what is missing without id-token: write', async () => {
+    const e = await start()
+    const run = await runAction({ inputs: appInputs(e, quickJob(e)) })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain('permissions: id-token: write')
+    expect(e.requests).toHaveLength(0)
+  })
+
+  it('uses the audience input when given', async () => {
+    const e = await start({ requireOidcAudience: 'api://my-custom-audience' })
+    const run = await runAction({
+      inputs: { ...appInputs(e, quickJob(e)), audience: 'api://my-custom-audience' },
+      env: oidcEnv(e)
+    })
+    expect(run.code).toBe(0)
+  })
+
+  it('uses the sovereign cloud scope and audience with cloud: AzureChinaCloud', async () => {
+    const e = await start({
+      scope: 'https://rest.media.chinacloudapi.cn/.default',
+      requireOidcAudience: 'api://AzureADTokenExchangeChina'
+    })
+    const run = await runAction({
+      inputs: { ...appInputs(e, quickJob(e)), cloud: 'azurechinacloud' },
+      env: oidcEnv(e)
+    })
+    expect(run.code).toBe(0)
+    expect(e.tokenRequests[0].scope).toBe('https://rest.media.chinacloudapi.cn/.default')
+  })
+
+  it('is refused by Entra ID when the audience does not match, with a hint about the federated credential', async () => {
+    const e = await start({ requireOidcAudience: 'api://AzureADTokenExchangeUSGov' })
+    const run = await runAction({ inputs: appInputs(e, quickJob(e)), env: oidcEnv(e) })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(/AADSTS\d+/)
+    expect(run.errors[0]).toContain('federated credential')
+  })
+})
+
+describe('client certificate', () => {
+  it('signs in with a PEM holding the certificate and its key, and never prints the key', async () => {
+    const e = await start()
+    const pem = readFileSync(e.clientCertificateFile, 'utf8')
+    const run = await runAction({
+      inputs: { ...appInputs(e, quickJob(e)), 'client-certificate': pem },
+      env: { RUNNER_DEBUG: '1' }
+    })
+    expect(run.code).toBe(0)
+    expect(e.tokenRequests[0].credential).toBe('certificate')
+    const keyLines = pem
+      .split(/\r?\n/)
+      .filter(l => l.length > 20 && !l.startsWith('-----'))
+      .slice(-5)
+    const unmasked = run.stdout
+      .split('\n')
+      .filter(l => !l.startsWith('::add-mask::'))
+      .join('\n')
+    for (const l of keyLines) expect(unmasked).not.toContain(l)
+  })
+
+  it('reports a certificate the app does not know with the AADSTS code', async () => {
+    const e = await start()
+    const pem = readFileSync(e.otherCertificateFile, 'utf8')
+    const run = await runAction({ inputs: { ...appInputs(e, quickJob(e)), 'client-certificate': pem } })
+    expect(run.code).toBe(1)
+    expect(run.errors[0]).toMatch(/AADSTS700027.*client-certificate/)
+  })
+
+  it('refuses a secret and a certificate together, naming both', async () => {
+    const e = await start()
+    const pem = readFileSync(e.clientCertificateFile, 'utf8')
+    const run = await runAction({
+      inputs: { ...secretInputs(e), 'job-id': quickJob(e), 'client-certificate': pem }
+    })
+    expect(run.code).toBe(1)
+    expect(run.errors[0]).toMatch(/client-secret and client-certificate/)
+    expect(e.requests).toHaveLength(0)
+  })
+})
+
+describe('a given access token', () => {
+  async function tokenFor(e: Emulator): Promise<string> {
+    const url = new URL(`${e.urls.authority}/${e.tenantId}/oauth2/v2.0/token`)
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: e.clientId,
+      client_secret: e.clientSecret,
+      scope: 'https://rest.media.azure.net/.default'
+    }).toString()
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          ca: readFileSync(e.caFile),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' }
+        },
+        res => {
+          let data = ''
+          res.on('data', d => (data += d))
+          res.on('end', () => resolve(data))
+        }
+      )
+      req.on('error', reject)
+      req.end(body)
+    })
+    return JSON.parse(text).access_token
+  }
+
+  it('is used as is, without signing in', async () => {
+    const e = await start()
+    const token = await tokenFor(e)
+    const { 'tenant-id': _t, 'client-id': _c, 'client-secret': _s, ...rest } = secretInputs(e)
+    const run = await runAction({ inputs: { ...rest, 'job-id': quickJob(e), 'access-token': token } })
+    expect(run.code).toBe(0)
+    expect(e.tokenRequests).toHaveLength(1) // ours, above
+    expect(run.stdout).toContain(`::add-mask::${token}`)
+    expect(run.lines.join('\n')).not.toContain(token)
+  })
+
+  it('explains a refused token instead of retrying', async () => {
+    const e = await start()
+    const token = await tokenFor(e)
+    e.revokeTokens()
+    const { 'tenant-id': _t, 'client-id': _c, 'client-secret': _s, ...rest } = secretInputs(e)
+    const run = await runAction({ inputs: { ...rest, 'job-id': quickJob(e), 'access-token': token } })
+    expect(run.code).toBe(1)
+    expect(run.errors[0]).toMatch(/refused access \(401\) for the given access-token/)
+  })
+})
+
+describe('creds (Azure/login JSON)', () => {
+  it('signs in with the JSON alone', async () => {
+    const e = await start()
+    const creds = JSON.stringify({
+      clientId: e.clientId,
+      clientSecret: e.clientSecret,
+      tenantId: e.tenantId,
+      subscriptionId: 'x'
+    })
+    const { 'tenant-id': _t, 'client-id': _c, 'client-secret': _s, ...rest } = secretInputs(e)
+    const run = await runAction({ inputs: { ...rest, 'job-id': quickJob(e), creds } })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`::add-mask::${e.clientSecret}`)
+  })
+
+  it('lets the separate inputs win, with a warning', async () => {
+    const e = await start()
+    const creds = JSON.stringify({
+      clientId: e.clientId,
+      clientSecret: 'stale-secret-from-creds',
+      tenantId: e.tenantId
+    })
+    const run = await runAction({ inputs: { ...secretInputs(e), 'job-id': quickJob(e), creds } })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(
+      /::warning::Both client-secret and creds.clientSecret are given; using client-secret/
+    )
+  })
+
+  it('says creds is not JSON without quoting it', async () => {
+    const e = await start()
+    const run = await runAction({
+      inputs: { ...secretInputs(e), 'job-id': quickJob(e), creds: '{clientSecret: hunter2-secret' }
+    })
+    expect(run.code).toBe(1)
+    expect(run.errors[0]).toContain('creds is not valid JSON')
+    expect(run.errors[0]).not.toContain('hunter2')
+  })
+})
+
+describe('behind a proxy', () => {
+  it('sends Entra ID and Media Services traffic through HTTPS_PROXY', async () => {
+    const e = await start({ proxy: true })
+    const id = quickJob(e)
+    const run = await runAction({
+      inputs: {
+        ...secretInputs(e),
+        'job-id': id,
+        'api-url': e.namedUrls.global,
+        'authority-host': e.namedUrls.authority,
+        'trusted-hosts': '*.media.test'
+      },
+      env: { HTTPS_PROXY: e.urls.proxy! }
+    })
+    expect(run.code).toBe(0)
+    expect(run.lines.join('\n')).toContain(`redirected to ${e.namedUrls.account}`)
+    expect(e.proxyConnects[e.hostnames.login]).toBeGreaterThanOrEqual(1)
+    expect(e.proxyConnects[e.hostnames.global]).toBeGreaterThanOrEqual(1)
+    expect(e.proxyConnects[e.hostnames.account]).toBeGreaterThanOrEqual(1)
+  })
+})

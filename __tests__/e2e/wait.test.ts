@@ -1,0 +1,267 @@
+/**
+ * The action's core promise, end to end: dist/index.js waits for Media Services jobs over HTTPS
+ * (the emulator) and reports the way a workflow author expects.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { startEmulator } from '../../emulator/index.js'
+import { runAction, secretInputs } from './harness.js'
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>
+let emu: Emulator
+
+beforeEach(async () => {
+  emu = await startEmulator()
+})
+afterEach(async () => {
+  await emu.close()
+})
+
+const mediaRequests = (server: string): typeof emu.requests => emu.requests.filter(r => r.server === server)
+
+describe('a job that finishes', () => {
+  it('logs each state once, sets the outputs and succeeds', async () => {
+    const id = emu.addJob({
+      name: 'encode-trailer',
+      timeline: [
+        { state: 'Queued', polls: 1 },
+        { state: 'Processing', polls: 2, progress: 40 },
+        { state: 'Finished' }
+      ]
+    })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
+
+    expect(run.code).toBe(0)
+    expect(run.errors).toEqual([])
+    const log = run.lines.join('\n')
+    expect(log).toContain(`Waiting for Media Services job ${id}`)
+    expect(log).toMatch(/Queued\n/)
+    expect(log).toContain('Queued -> Processing')
+    expect(log).toContain('Processing -> Finished')
+    expect(run.lines.filter(l => l.includes('-> Finished'))).toHaveLength(1)
+    expect(log).toMatch(/✓ Job .* ended Finished after/)
+
+    expect(run.outputs.state).toBe('Finished')
+    expect(Number(run.outputs.runningDuration)).toBeGreaterThan(0)
+    expect(run.outputs.endTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/)
+    const jobs = JSON.parse(run.outputs.jobs)
+    expect(jobs).toEqual([
+      expect.objectContaining({
+        id,
+        name: 'encode-trailer',
+        state: 'Finished',
+        runningDuration: expect.any(Number)
+      })
+    ])
+    expect(jobs[0].startTime).toMatch(/Z$/)
+  })
+
+  it('sends the documented headers on every Media Services request', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Finished' }] })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
+    expect(run.code).toBe(0)
+    const requests = mediaRequests('account')
+    expect(requests.length).toBeGreaterThan(0)
+    for (const r of requests) {
+      expect(r.authorization).toMatch(/^Bearer emu-at-/)
+      expect(r.headers['x-ms-version']).toBe('2.19')
+      expect(r.headers['dataserviceversion']).toBe('3.0')
+      expect(r.headers['maxdataserviceversion']).toBe('3.0')
+      expect(r.headers['accept']).toBe('application/json')
+      expect(r.headers['accept-charset']).toBe('UTF-8')
+    }
+    expect(requests[0].decodedPath).toContain(`$filter=Id eq '${id}'`)
+  })
+
+  it('reuses one token across polls', async () => {
+    const id = emu.addJob({
+      timeline: [{ state: 'Queued', polls: 2 }, { state: 'Processing', polls: 1 }, { state: 'Finished' }]
+    })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
+    expect(run.code).toBe(0)
+    expect(emu.tokenRequests).toHaveLength(1)
+    expect(emu.tokenRequests[0]).toMatchObject({
+      scope: 'https://rest.media.azure.net/.default',
+      credential: 'secret'
+    })
+  })
+})
+
+describe('the global endpoint redirects to the account', () => {
+  it.each(['root', 'same-path'] as const)(
+    'follows a %s Location once and polls the account directly after',
+    async style => {
+      await emu.close()
+      emu = await startEmulator({ redirect: style })
+      const id = emu.addJob({
+        timeline: [{ state: 'Queued', polls: 1 }, { state: 'Processing', polls: 1 }, { state: 'Finished' }]
+      })
+      const run = await runAction({
+        inputs: {
+          ...secretInputs(emu),
+          'job-id': id,
+          'api-url': emu.urls.global,
+          'trusted-hosts': '127.0.0.2'
+        }
+      })
+      expect(run.code).toBe(0)
+      expect(run.lines.join('\n')).toContain(`redirected to ${emu.urls.account}`)
+      expect(mediaRequests('global')).toHaveLength(1)
+      expect(mediaRequests('account').length).toBeGreaterThanOrEqual(3)
+      expect(run.outputs.state).toBe('Finished')
+    }
+  )
+
+  it('refuses to send the token to a host that is not trusted, and names it', async () => {
+    await emu.close()
+    emu = await startEmulator({ redirect: 'evil' })
+    const id = emu.addJob({})
+    const run = await runAction({
+      inputs: { ...secretInputs(emu), 'job-id': id, 'api-url': emu.urls.global }
+    })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain('127.0.0.4')
+    expect(run.errors[0]).toContain('trusted-hosts')
+    expect(mediaRequests('evil')).toHaveLength(0)
+  })
+})
+
+describe('a job that does not finish well', () => {
+  it('fails the step on Error with one annotation naming the job and the state', async () => {
+    const id = emu.addJob({
+      name: 'broken',
+      timeline: [{ state: 'Processing', polls: 1 }, { state: 'Error' }]
+    })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain(id)
+    expect(run.errors[0]).toContain('Error')
+    expect(run.outputs.state).toBe('Error')
+  })
+
+  it('fails the step on Canceled and says so plainly', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Queued', polls: 1 }, { state: 'Canceled' }] })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(/title=Media Services job canceled::.*ended Canceled/)
+    expect(run.outputs.state).toBe('Canceled')
+  })
+
+  it('does not fail with fail-on: none, but still reports the state', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Error' }] })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id, 'fail-on': 'none' } })
+    expect(run.code).toBe(0)
+    expect(run.errors).toEqual([])
+    expect(run.outputs.state).toBe('Error')
+  })
+
+  it('times out with the last state in the outputs', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Processing' }] })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id, timeout: '3s' } })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain('timed out')
+    expect(run.outputs.state).toBe('Processing')
+    expect(run.ms).toBeLessThan(15_000)
+  })
+
+  it('reports a job the service does not know as not found', async () => {
+    const id = emu.addJob({ missing: true })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(new RegExp(`job ${id}.* not found`))
+  })
+
+  it('gives a new job a few polls to appear', async () => {
+    const id = emu.addJob({ hiddenPolls: 2, timeline: [{ state: 'Finished' }] })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
+    expect(run.code).toBe(0)
+    expect(run.outputs.state).toBe('Finished')
+  })
+})
+
+describe('several jobs', () => {
+  it('waits for all of them and aggregates the outputs', async () => {
+    const a = emu.addJob({ name: 'a', timeline: [{ state: 'Finished' }] })
+    const b = emu.addJob({ name: 'b', timeline: [{ state: 'Processing', polls: 2 }, { state: 'Finished' }] })
+    const c = emu.addJob({ name: 'c', timeline: [{ state: 'Queued', polls: 1 }, { state: 'Finished' }] })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': `${a}\n${b}, ${c} ${a}` } })
+    expect(run.code).toBe(0)
+    expect(run.outputs.state).toBe('Finished')
+    const jobs = JSON.parse(run.outputs.jobs)
+    expect(jobs.map((j: { id: string }) => j.id)).toEqual([a, b, c])
+    const latest = jobs
+      .map((j: { endTime: string }) => j.endTime)
+      .sort()
+      .at(-1)
+    expect(run.outputs.endTime).toBe(latest)
+    // One query serves all three jobs; finished jobs are not asked for again.
+    const jobQueries = mediaRequests('account').filter(r => r.path.includes('Jobs()'))
+    expect(decodeURIComponent(jobQueries[0].path)).toContain(`Id eq '${a}' or Id eq '${b}' or Id eq '${c}'`)
+    expect(decodeURIComponent(jobQueries.at(-1)!.path)).not.toContain(a)
+  })
+
+  it('reports the first failing state when one fails', async () => {
+    const a = emu.addJob({ timeline: [{ state: 'Processing' }] })
+    const b = emu.addJob({ timeline: [{ state: 'Error' }] })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': `${a} ${b}` } })
+    expect(run.code).toBe(1)
+    expect(run.outputs.state).toBe('Error')
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain(b)
+  })
+})
+
+describe('bad inputs', () => {
+  const cases: [string, Record<string, string>, RegExp][] = [
+    ['no job id', { 'job-id': '' }, /job-id is required/],
+    ['a job id that is not one', { 'job-id': 'job-42' }, /job-id: 'job-42' is not a Media Services job id/],
+    ['plain http api-url', { 'api-url': 'http://media.example.com/api/' }, /api-url must use https/],
+    ['a poll interval below a second', { 'poll-interval': '500ms' }, /poll-interval must be at least 1s/],
+    ['a timeout that is not a duration', { timeout: 'soon' }, /timeout: 'soon' is not a duration/],
+    [
+      'an unknown fail-on state',
+      { 'fail-on': 'Error, Exploded' },
+      /fail-on: 'Exploded' is not a final job state/
+    ],
+    ['an unknown cloud', { cloud: 'Mars' }, /cloud: 'Mars' is not a cloud/],
+    ['a client id without a tenant', { 'tenant-id': '' }, /tenant-id is required/]
+  ]
+  it.each(cases)(
+    '%s: one clear error naming the input, no request, no stack trace',
+    async (_name, bad, message) => {
+      const run = await runAction({
+        inputs: { ...secretInputs(emu), 'job-id': 'nb:jid:UUID:00000000-0000-4000-8000-000000000001', ...bad }
+      })
+      expect(run.code).toBe(1)
+      expect(run.errors).toHaveLength(1)
+      expect(run.errors[0]).toMatch(/^::error title=Invalid input::/)
+      expect(run.errors[0]).toMatch(message)
+      expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /)
+      expect(emu.requests).toHaveLength(0)
+    }
+  )
+})
+
+describe('secrets', () => {
+  it('never prints the client secret or a token, even with debug logging', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Queued', polls: 1 }, { state: 'Finished' }] })
+    const run = await runAction({
+      inputs: { ...secretInputs(emu), 'job-id': id },
+      env: { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' }
+    })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('::debug::')
+    const secrets = [emu.clientSecret, ...emu.issuedTokens]
+    expect(secrets.length).toBeGreaterThan(1)
+    const unmasked = (run.stdout + run.stderr).split('\n').filter(l => !l.startsWith('::add-mask::'))
+    for (const s of secrets) {
+      expect(unmasked.filter(l => l.includes(s))).toEqual([])
+      // Masked, so the runner hides it should anything else ever print it.
+      expect(run.stdout).toContain(`::add-mask::${s}`)
+    }
+  })
+})
