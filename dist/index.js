@@ -52241,7 +52241,7 @@ async function waitForJobs(o) {
  */
 async function readSomeTasks(views, o, deadline) {
     const budget = o.taskReadsPerPoll ?? 3;
-    const errored = views.filter(v => v.job?.state === 'Error' && v.tasksReadAt === undefined);
+    const errored = views.filter(v => v.job?.state === 'Error' && !v.errorsRead);
     const processing = views
         .filter(v => v.job?.state === 'Processing')
         .sort((a, b) => (a.tasksReadAt ?? -Infinity) - (b.tasksReadAt ?? -Infinity));
@@ -52250,6 +52250,7 @@ async function readSomeTasks(views, o, deadline) {
         try {
             const t = await o.readTasks(v.id, o.signal, deadline);
             v.tasksReadAt = o.now();
+            v.errorsRead = v.job?.state === 'Error';
             if (t.progress !== undefined)
                 v.progress = t.progress;
             v.errorDetails = t.errorDetails;
@@ -52259,6 +52260,7 @@ async function readSomeTasks(views, o, deadline) {
             if (error instanceof AbortedError)
                 throw error;
             v.tasksReadAt = o.now();
+            v.errorsRead = v.job?.state === 'Error';
         }
     }
 }

@@ -12,6 +12,8 @@ export interface JobView {
   missingPolls: number
   /** When (our clock) the tasks were last read, for round-robin sampling. */
   tasksReadAt?: number
+  /** The tasks were read after the job ended in Error, so errorDetails are final. */
+  errorsRead?: boolean
 }
 
 export type Verdict =
@@ -135,7 +137,7 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
  */
 async function readSomeTasks(views: JobView[], o: WaitOptions, deadline: number): Promise<void> {
   const budget = o.taskReadsPerPoll ?? 3
-  const errored = views.filter(v => v.job?.state === 'Error' && v.tasksReadAt === undefined)
+  const errored = views.filter(v => v.job?.state === 'Error' && !v.errorsRead)
   const processing = views
     .filter(v => v.job?.state === 'Processing')
     .sort((a, b) => (a.tasksReadAt ?? -Infinity) - (b.tasksReadAt ?? -Infinity))
@@ -144,12 +146,14 @@ async function readSomeTasks(views: JobView[], o: WaitOptions, deadline: number)
     try {
       const t = await o.readTasks!(v.id, o.signal, deadline)
       v.tasksReadAt = o.now()
+      v.errorsRead = v.job?.state === 'Error'
       if (t.progress !== undefined) v.progress = t.progress
       v.errorDetails = t.errorDetails
     } catch (error) {
       // Progress is a nicety: a failed task read must not end the wait, but a cancel must.
       if (error instanceof AbortedError) throw error
       v.tasksReadAt = o.now()
+      v.errorsRead = v.job?.state === 'Error'
     }
   }
 }
