@@ -35333,7 +35333,7 @@ class ServiceError extends Error {
     constructor(message, status, requestId, 
     /** True when a later attempt may succeed (throttling, gateway errors, resets). */
     transient = false, 
-    /** Seconds the service asked us to wait (Retry-After), when it said so. */
+    /** Milliseconds the service asked us to wait (Retry-After), when it said so. */
     retryAfterMs) {
         super(message);
         this.status = status;
@@ -35597,19 +35597,24 @@ function parseJson(body, what) {
  * minimal metadata `{"value":[…]}` / `{…entity}`, verbose `{"d":{"results":[…]}}` / `{"d":[…]}` / `{"d":{…}}`.
  */
 function entitiesOf(doc, what) {
-    const unwrap = (v) => {
-        if (Array.isArray(v))
-            return v;
-        if (!isEntity(v))
-            return undefined;
-        if (Array.isArray(v.value))
-            return v.value;
-        if (Array.isArray(v.results))
-            return v.results;
-        if ('d' in v)
-            return unwrap(v.d);
-        if ('Id' in v)
-            return [v];
+    const unwrap = (doc) => {
+        let v = doc;
+        // `d` nests at most twice (`{"d":{"results":…}}`); a deeper nesting is not a Media Services answer.
+        for (let depth = 0; depth < 4; depth++) {
+            if (Array.isArray(v))
+                return v;
+            if (!isEntity(v))
+                return undefined;
+            if (Array.isArray(v.value))
+                return v.value;
+            if (Array.isArray(v.results))
+                return v.results;
+            if ('Id' in v)
+                return [v];
+            if (!('d' in v))
+                return undefined;
+            v = v.d;
+        }
         return undefined;
     };
     const list = unwrap(doc);
@@ -35624,7 +35629,7 @@ function collection(v) {
     return list.filter(isEntity);
 }
 function job_text(v) {
-    return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 }
 function number(v) {
     const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
@@ -35681,7 +35686,7 @@ function serviceErrorText(body) {
     }
     catch {
         const title = /<title>([^<]{1,200})<\/title>/i.exec(body);
-        return title ? title[1].trim() : undefined;
+        return title?.[1].trim() || undefined;
     }
     if (!isEntity(doc))
         return undefined;
@@ -35711,7 +35716,7 @@ function parseDuration(text) {
     if (t === '')
         return undefined;
     if (/^\d+(\.\d+)?$/.test(t))
-        return Math.round(Number(t) * 1000);
+        return finite(Number(t) * 1000);
     const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
     let total = 0;
     let at = 0;
@@ -35723,7 +35728,10 @@ function parseDuration(text) {
         total += Number(m[1]) * UNITS[m[2]];
         at = part.lastIndex;
     }
-    return Math.round(total);
+    return finite(total);
+}
+function finite(ms) {
+    return Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
 /** 0s, 42s, 3m 05s, 2h 03m, 1d 02h: short, fixed width within a unit, never more than two parts. */
 function formatDuration(ms) {
@@ -35781,6 +35789,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const MIN_POLL_MS = 1000;
+/** Node's timers cannot wait longer (2^31-1 ms, about 24.8 days). */
+const MAX_WAIT_MS = 24 * 86_400_000;
 const MAX_JOBS = 1000;
 /** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
 function readSettings(read, options = {}) {
@@ -35804,7 +35814,7 @@ function readSettings(read, options = {}) {
     const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost);
     const msVersion = parseMsVersion(get('x-ms-version') || '2.19');
     const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS);
-    const timeoutMs = parseDurationInput('timeout', get('timeout') || '6h', MIN_POLL_MS);
+    const timeoutMs = parseDurationInput('timeout', get('timeout') || '6h', MIN_POLL_MS, MAX_WAIT_MS);
     if (pollIntervalMs > timeoutMs) {
         throw new UserError(`Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
     }
@@ -35899,13 +35909,16 @@ function parseMsVersion(value) {
     }
     return value;
 }
-function parseDurationInput(name, value, minMs) {
+function parseDurationInput(name, value, minMs, maxMs = MAX_WAIT_MS) {
     const ms = parseDuration(value);
     if (ms === undefined) {
         throw new UserError(`Input ${name}: '${value}' is not a duration. Use seconds (15), or a unit: 15s, 2m, 1h, 1h30m.`, name);
     }
     if (ms < minMs) {
         throw new UserError(`Input ${name} must be at least ${formatDuration(minMs)} (got '${value}').`, name);
+    }
+    if (ms > maxMs) {
+        throw new UserError(`Input ${name} must be at most ${formatDuration(maxMs)} (got '${value}').`, name);
     }
     return ms;
 }
@@ -35920,6 +35933,9 @@ function parseFailOn(value) {
             throw new UserError(`Input fail-on: '${item}' is not a final job state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
         }
         states.add(state);
+    }
+    if (states.size === 0) {
+        throw new UserError(`Input fail-on: '${text}' names no state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
     }
     return states;
 }
@@ -35939,6 +35955,9 @@ function parseTrustedHosts(value) {
         }
         const wildcard = host.startsWith('*.') || host.startsWith('.');
         const bare = host.replace(/^\*?\./, '');
+        if (wildcard && !bare.includes('.')) {
+            throw new UserError(`Input trusted-hosts: '${item}' would trust a whole top-level domain with the token. Name your own domain, e.g. *.example.com.`, 'trusted-hosts');
+        }
         if (!HOSTNAME.test(bare)) {
             throw new UserError(`Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com or *.example.com.`, 'trusted-hosts');
         }
@@ -36103,6 +36122,14 @@ function tasksPath(id) {
 function cancelJobPath(id) {
     return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`;
 }
+function decode(path) {
+    try {
+        return decodeURIComponent(path);
+    }
+    catch {
+        return path;
+    }
+}
 function isTrustedHost(host, trusted) {
     const h = host.toLowerCase();
     return trusted.some(t => (t.startsWith('.') ? hostInDomain(h, t) : h === t.toLowerCase()));
@@ -36112,11 +36139,12 @@ function isTrustedHost(host, trusted) {
  * answers carry the full resource URL instead: then the requested relative path is cut off its end.
  */
 function baseFromLocation(target, relative) {
-    const relPath = new URL(relative, 'https://x/').pathname.slice(1).toLowerCase();
+    // Compare decoded paths: `Jobs('nb%3Ajid…')` and `Jobs('nb:jid…')` are the same resource.
+    const relPath = decode(new URL(relative, 'https://x/').pathname.slice(1)).toLowerCase();
     const base = new URL(target.href);
     base.search = '';
     base.hash = '';
-    const path = base.pathname;
+    const path = decode(base.pathname);
     if (relPath && path.toLowerCase().endsWith(relPath) && path.length > relPath.length) {
         base.pathname = path.slice(0, path.length - relPath.length);
     }
@@ -36156,7 +36184,19 @@ class MediaServicesClient {
         await this.get(cancelJobPath(id), call, () => undefined);
     }
     get(relative, call, parse) {
-        return withRetries(async () => parse((await this.send(relative, call)).body), {
+        return withRetries(async () => {
+            const res = await this.send(relative, call);
+            try {
+                return parse(res.body);
+            }
+            catch (error) {
+                if (!(error instanceof ServiceError))
+                    throw error;
+                const requestId = header(res, 'x-ms-request-id');
+                const where = `HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''}`;
+                throw new ServiceError(`${error.message} (${where})`, res.status, requestId, error.transient);
+            }
+        }, {
             deadline: call.deadline,
             signal: call.signal,
             now: this.o.now,
@@ -36241,7 +36281,7 @@ class MediaServicesClient {
         if (res.status === 401) {
             const why = refreshed
                 ? "even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account's tenant, and that api-url is this account's endpoint"
-                : `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for https://rest.media.azure.net)`;
+                : `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for ${this.o.mediaResource})`;
             return new UserError(`Media Services refused access (401) ${why}${detail}`);
         }
         if (res.status === 403) {
@@ -51879,9 +51919,7 @@ class RecordingNetworkClient {
             const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body);
             const requestId = header(res, 'x-ms-request-id');
             this.last = { status: res.status, requestId, retryAfterMs: undefined };
-            const ra = header(res, 'retry-after');
-            if (ra && /^\d+$/.test(ra.trim()))
-                this.last.retryAfterMs = Number(ra.trim()) * 1000;
+            this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now());
             this.log.debug(`${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
             let body;
             try {
@@ -51999,11 +52037,14 @@ class ChangeLog {
             const before = this.seen.get(v.id) ?? {};
             const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined);
             const progress = v.progress === undefined ? undefined : Math.floor(v.progress);
-            // The first line about a job names it fully; later lines use the shorter of name and id.
-            const who = before.state ? shortLabel(v) : label(v);
-            if (state && state !== before.state) {
+            // The first line about a job names it fully; later lines use its name when no other job shares it.
+            const unique = v.job?.name !== undefined && views.filter(o => o.job?.name === v.job?.name).length === 1;
+            const who = before.state && unique ? shortLabel(v) : label(v);
+            const ended = v.job !== undefined && isFinal(v.job.state);
+            if (state && state !== before.state && (!many || ended)) {
+                // With many jobs the aggregate line carries the running states; each job's ending is still named.
                 const from = before.state ? `${before.state} -> ` : '';
-                const extra = v.job && isFinal(v.job.state)
+                const extra = ended
                     ? finalDetail(v)
                     : progress !== undefined && v.job?.state === 'Processing'
                         ? ` (${progress}%)`
@@ -52089,10 +52130,14 @@ function verdict(result, timeoutMs) {
             };
         }
         case 'failure': {
-            const failed = result.views.filter(v => v.job && isFinal(v.job.state) && v.job.state !== 'Finished');
+            const failed = result.failed ?? result.views.filter(v => v.job && isFinal(v.job.state) && v.job.state !== 'Finished');
             const errors = failed.flatMap(v => v.errorDetails.map(d => `${d.code}: ${d.message}`));
             const states = [...new Set(failed.map(v => v.job.state))];
-            const title = states.includes('Error') ? 'Media Services job failed' : 'Media Services job canceled';
+            const title = states.includes('Error')
+                ? 'Media Services job failed'
+                : states.includes('Canceled')
+                    ? 'Media Services job canceled'
+                    : 'Media Services job ended in a fail-on state';
             const what = failed
                 .map(v => `${label(v)} ended ${v.job.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job.state}`)
                 .join('; ');
@@ -52188,8 +52233,9 @@ async function waitForJobs(o) {
     const deadline = started + o.timeoutMs;
     const views = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }));
     let polls = 0;
-    const result = (outcome, error) => ({
+    const result = (outcome, error, failed) => ({
         outcome,
+        failed,
         views,
         elapsedMs: o.now() - started,
         polls,
@@ -52217,6 +52263,8 @@ async function waitForJobs(o) {
                 await readSomeTasks(views, o, deadline);
             o.onPoll?.(views, o.now() - started);
             const verdict = classify(views, o.failOn);
+            if (verdict.status === 'failure')
+                return result('failure', undefined, verdict.failed);
             if (verdict.status !== 'retry')
                 return result(verdict.status);
             const remaining = deadline - o.now();
@@ -52304,6 +52352,7 @@ async function run(rt = githubRuntime()) {
     });
     const client = new MediaServicesClient({
         apiUrl: settings.apiUrl,
+        mediaResource: settings.cloud.mediaResource,
         msVersion: settings.msVersion,
         trustedHosts: settings.trustedHosts,
         http,

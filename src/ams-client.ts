@@ -23,6 +23,8 @@ export interface CallOptions {
 
 export interface ClientOptions {
   apiUrl: URL
+  /** The cloud's Media Services token resource, named in access hints. */
+  mediaResource: string
   msVersion: string
   /** Host names, or domains with a leading dot, that may receive the token. */
   trustedHosts: readonly string[]
@@ -58,6 +60,14 @@ export function cancelJobPath(id: string): string {
   return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`
 }
 
+function decode(path: string): string {
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
+  }
+}
+
 export function isTrustedHost(host: string, trusted: readonly string[]): boolean {
   const h = host.toLowerCase()
   return trusted.some(t => (t.startsWith('.') ? hostInDomain(h, t) : h === t.toLowerCase()))
@@ -68,11 +78,12 @@ export function isTrustedHost(host: string, trusted: readonly string[]): boolean
  * answers carry the full resource URL instead: then the requested relative path is cut off its end.
  */
 export function baseFromLocation(target: URL, relative: string): URL {
-  const relPath = new URL(relative, 'https://x/').pathname.slice(1).toLowerCase()
+  // Compare decoded paths: `Jobs('nb%3Ajid…')` and `Jobs('nb:jid…')` are the same resource.
+  const relPath = decode(new URL(relative, 'https://x/').pathname.slice(1)).toLowerCase()
   const base = new URL(target.href)
   base.search = ''
   base.hash = ''
-  const path = base.pathname
+  const path = decode(base.pathname)
   if (relPath && path.toLowerCase().endsWith(relPath) && path.length > relPath.length) {
     base.pathname = path.slice(0, path.length - relPath.length)
   }
@@ -117,17 +128,30 @@ export class MediaServicesClient {
   }
 
   private get<T>(relative: string, call: CallOptions, parse: (body: string) => T): Promise<T> {
-    return withRetries(async () => parse((await this.send(relative, call)).body), {
-      deadline: call.deadline,
-      signal: call.signal,
-      now: this.o.now,
-      sleep: this.o.sleep,
-      random: this.o.random,
-      onRetry: (error, delay, attempt) =>
-        this.o.log.info(
-          `Media Services: ${error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1})`
-        )
-    })
+    return withRetries(
+      async () => {
+        const res = await this.send(relative, call)
+        try {
+          return parse(res.body)
+        } catch (error) {
+          if (!(error instanceof ServiceError)) throw error
+          const requestId = header(res, 'x-ms-request-id')
+          const where = `HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''}`
+          throw new ServiceError(`${error.message} (${where})`, res.status, requestId, error.transient)
+        }
+      },
+      {
+        deadline: call.deadline,
+        signal: call.signal,
+        now: this.o.now,
+        sleep: this.o.sleep,
+        random: this.o.random,
+        onRetry: (error, delay, attempt) =>
+          this.o.log.info(
+            `Media Services: ${error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1})`
+          )
+      }
+    )
   }
 
   /** One logical request: follows redirects itself and refreshes the token once on 401. */
@@ -233,7 +257,7 @@ export class MediaServicesClient {
     if (res.status === 401) {
       const why = refreshed
         ? "even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account's tenant, and that api-url is this account's endpoint"
-        : `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for https://rest.media.azure.net)`
+        : `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for ${this.o.mediaResource})`
       return new UserError(`Media Services refused access (401) ${why}${detail}`)
     }
     if (res.status === 403) {

@@ -3,7 +3,7 @@ import type { Configuration, INetworkModule, NetworkRequestOptions, NetworkRespo
 import type { CallOptions, TokenSource } from './ams-client.js'
 import type { Credential } from './credentials.js'
 import { errorMessage, ServiceError, UserError } from './errors.js'
-import { header, Http, safeHost } from './http.js'
+import { header, Http, retryAfterMs, safeHost } from './http.js'
 import type { Logger } from './logger.js'
 import { withRetries } from './retry.js'
 
@@ -252,8 +252,7 @@ class RecordingNetworkClient implements INetworkModule {
       const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body)
       const requestId = header(res, 'x-ms-request-id')
       this.last = { status: res.status, requestId, retryAfterMs: undefined }
-      const ra = header(res, 'retry-after')
-      if (ra && /^\d+$/.test(ra.trim())) this.last.retryAfterMs = Number(ra.trim()) * 1000
+      this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now())
       this.log.debug(
         `${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`
       )

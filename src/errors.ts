@@ -24,7 +24,7 @@ export class ServiceError extends Error {
     readonly requestId?: string,
     /** True when a later attempt may succeed (throttling, gateway errors, resets). */
     readonly transient = false,
-    /** Seconds the service asked us to wait (Retry-After), when it said so. */
+    /** Milliseconds the service asked us to wait (Retry-After), when it said so. */
     readonly retryAfterMs?: number
   ) {
     super(message)

@@ -52,6 +52,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i
 const MIN_POLL_MS = 1000
+/** Node's timers cannot wait longer (2^31-1 ms, about 24.8 days). */
+const MAX_WAIT_MS = 24 * 86_400_000
 const MAX_JOBS = 1000
 
 export interface ReadOptions {
@@ -89,7 +91,7 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
   const msVersion = parseMsVersion(get('x-ms-version') || '2.19')
 
   const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS)
-  const timeoutMs = parseDurationInput('timeout', get('timeout') || '6h', MIN_POLL_MS)
+  const timeoutMs = parseDurationInput('timeout', get('timeout') || '6h', MIN_POLL_MS, MAX_WAIT_MS)
   if (pollIntervalMs > timeoutMs) {
     throw new UserError(
       `Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`,
@@ -224,7 +226,7 @@ export function parseMsVersion(value: string): string {
   return value
 }
 
-export function parseDurationInput(name: string, value: string, minMs: number): number {
+export function parseDurationInput(name: string, value: string, minMs: number, maxMs = MAX_WAIT_MS): number {
   const ms = parseDuration(value)
   if (ms === undefined) {
     throw new UserError(
@@ -234,6 +236,9 @@ export function parseDurationInput(name: string, value: string, minMs: number): 
   }
   if (ms < minMs) {
     throw new UserError(`Input ${name} must be at least ${formatDuration(minMs)} (got '${value}').`, name)
+  }
+  if (ms > maxMs) {
+    throw new UserError(`Input ${name} must be at most ${formatDuration(maxMs)} (got '${value}').`, name)
   }
   return ms
 }
@@ -251,6 +256,12 @@ export function parseFailOn(value: string): ReadonlySet<JobState> {
       )
     }
     states.add(state)
+  }
+  if (states.size === 0) {
+    throw new UserError(
+      `Input fail-on: '${text}' names no state. Use any of Finished, Error, Canceled, or none.`,
+      'fail-on'
+    )
   }
   return states
 }
@@ -270,6 +281,12 @@ export function parseTrustedHosts(value: string): string[] {
       }
       const wildcard = host.startsWith('*.') || host.startsWith('.')
       const bare = host.replace(/^\*?\./, '')
+      if (wildcard && !bare.includes('.')) {
+        throw new UserError(
+          `Input trusted-hosts: '${item}' would trust a whole top-level domain with the token. Name your own domain, e.g. *.example.com.`,
+          'trusted-hosts'
+        )
+      }
       if (!HOSTNAME.test(bare)) {
         throw new UserError(
           `Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com or *.example.com.`,

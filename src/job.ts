@@ -108,13 +108,18 @@ export function parseJson(body: string, what: string): Json {
  * minimal metadata `{"value":[…]}` / `{…entity}`, verbose `{"d":{"results":[…]}}` / `{"d":[…]}` / `{"d":{…}}`.
  */
 export function entitiesOf(doc: Json, what: string): Entity[] {
-  const unwrap = (v: Json): Json[] | undefined => {
-    if (Array.isArray(v)) return v
-    if (!isEntity(v)) return undefined
-    if (Array.isArray(v.value)) return v.value
-    if (Array.isArray(v.results)) return v.results
-    if ('d' in v) return unwrap(v.d)
-    if ('Id' in v) return [v]
+  const unwrap = (doc: Json): Json[] | undefined => {
+    let v = doc
+    // `d` nests at most twice (`{"d":{"results":…}}`); a deeper nesting is not a Media Services answer.
+    for (let depth = 0; depth < 4; depth++) {
+      if (Array.isArray(v)) return v
+      if (!isEntity(v)) return undefined
+      if (Array.isArray(v.value)) return v.value
+      if (Array.isArray(v.results)) return v.results
+      if ('Id' in v) return [v]
+      if (!('d' in v)) return undefined
+      v = v.d
+    }
     return undefined
   }
   const list = unwrap(doc)
@@ -136,7 +141,7 @@ function collection(v: Json): Entity[] {
 }
 
 function text(v: Json): string {
-  return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v)
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : ''
 }
 
 function number(v: Json): number {
@@ -203,7 +208,7 @@ export function serviceErrorText(body: string): string | undefined {
     doc = JSON.parse(body)
   } catch {
     const title = /<title>([^<]{1,200})<\/title>/i.exec(body)
-    return title ? title[1].trim() : undefined
+    return title?.[1].trim() || undefined
   }
   if (!isEntity(doc)) return undefined
   const err = doc['odata.error'] ?? doc.error

@@ -56,6 +56,7 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
   })
   const client = new MediaServicesClient({
     apiUrl: settings.apiUrl,
+    mediaResource: settings.cloud.mediaResource,
     msVersion: settings.msVersion,
     trustedHosts: settings.trustedHosts,
     http,

@@ -103,16 +103,18 @@ export class ChangeLog {
       const before = this.seen.get(v.id) ?? {}
       const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined)
       const progress = v.progress === undefined ? undefined : Math.floor(v.progress)
-      // The first line about a job names it fully; later lines use the shorter of name and id.
-      const who = before.state ? shortLabel(v) : label(v)
-      if (state && state !== before.state) {
+      // The first line about a job names it fully; later lines use its name when no other job shares it.
+      const unique = v.job?.name !== undefined && views.filter(o => o.job?.name === v.job?.name).length === 1
+      const who = before.state && unique ? shortLabel(v) : label(v)
+      const ended = v.job !== undefined && isFinal(v.job.state)
+      if (state && state !== before.state && (!many || ended)) {
+        // With many jobs the aggregate line carries the running states; each job's ending is still named.
         const from = before.state ? `${before.state} -> ` : ''
-        const extra =
-          v.job && isFinal(v.job.state)
-            ? finalDetail(v)
-            : progress !== undefined && v.job?.state === 'Processing'
-              ? ` (${progress}%)`
-              : ''
+        const extra = ended
+          ? finalDetail(v)
+          : progress !== undefined && v.job?.state === 'Processing'
+            ? ` (${progress}%)`
+            : ''
         lines.push(`${stamp} ${who}: ${from}${state}${extra}`)
       } else if (
         !many &&
@@ -202,10 +204,15 @@ export function verdict(
       }
     }
     case 'failure': {
-      const failed = result.views.filter(v => v.job && isFinal(v.job.state) && v.job.state !== 'Finished')
+      const failed =
+        result.failed ?? result.views.filter(v => v.job && isFinal(v.job.state) && v.job.state !== 'Finished')
       const errors = failed.flatMap(v => v.errorDetails.map(d => `${d.code}: ${d.message}`))
       const states = [...new Set(failed.map(v => v.job!.state))]
-      const title = states.includes('Error') ? 'Media Services job failed' : 'Media Services job canceled'
+      const title = states.includes('Error')
+        ? 'Media Services job failed'
+        : states.includes('Canceled')
+          ? 'Media Services job canceled'
+          : 'Media Services job ended in a fail-on state'
       const what = failed
         .map(
           v =>

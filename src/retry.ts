@@ -2,7 +2,9 @@ import { ServiceError } from './errors.js'
 
 /** Backoff policy as data, in the manner of the AWS SDK waiters. */
 export interface RetryPolicy {
+  /** The first backoff step; with jitter the first wait is between half of it and all of it. */
   minDelayMs: number
+  /** The largest step. */
   maxDelayMs: number
 }
 

@@ -9,7 +9,7 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
 export function parseDuration(text: string): number | undefined {
   const t = text.trim().toLowerCase().replace(/\s+/g, '')
   if (t === '') return undefined
-  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000)
+  if (/^\d+(\.\d+)?$/.test(t)) return finite(Number(t) * 1000)
   const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y
   let total = 0
   let at = 0
@@ -20,7 +20,11 @@ export function parseDuration(text: string): number | undefined {
     total += Number(m[1]) * UNITS[m[2]]
     at = part.lastIndex
   }
-  return Math.round(total)
+  return finite(total)
+}
+
+function finite(ms: number): number | undefined {
+  return Number.isFinite(ms) ? Math.round(ms) : undefined
 }
 
 /** 0s, 42s, 3m 05s, 2h 03m, 1d 02h: short, fixed width within a unit, never more than two parts. */

@@ -31,6 +31,8 @@ export interface WaitResult {
   polls: number
   /** The error that ended the wait, for outcome 'error'. */
   error?: Error
+  /** The jobs that ended in a fail-on state, for outcome 'failure'. */
+  failed?: JobView[]
 }
 
 /** A job the service does not return is given this many polls (eventual consistency after creation). */
@@ -86,8 +88,9 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
   const deadline = started + o.timeoutMs
   const views: JobView[] = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }))
   let polls = 0
-  const result = (outcome: Outcome, error?: Error): WaitResult => ({
+  const result = (outcome: Outcome, error?: Error, failed?: JobView[]): WaitResult => ({
     outcome,
+    failed,
     views,
     elapsedMs: o.now() - started,
     polls,
@@ -118,6 +121,7 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
       o.onPoll?.(views, o.now() - started)
 
       const verdict = classify(views, o.failOn)
+      if (verdict.status === 'failure') return result('failure', undefined, verdict.failed)
       if (verdict.status !== 'retry') return result(verdict.status)
       const remaining = deadline - o.now()
       if (remaining <= 0) return result('timeout')

@@ -1,0 +1,27 @@
+/** A clock that only moves when the code under test sleeps: waits take no real time. */
+export interface FakeClock {
+  now: () => number
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Every delay asked for, in order. */
+  readonly sleeps: number[]
+  advance: (ms: number) => void
+}
+
+export const START = Date.UTC(2024, 4, 1, 12, 0, 0)
+
+export function fakeClock(start = START, onSleep?: (ms: number, sleepIndex: number) => void): FakeClock {
+  let t = start
+  const sleeps: number[] = []
+  return {
+    now: () => t,
+    sleeps,
+    advance: ms => {
+      t += ms
+    },
+    sleep: async ms => {
+      sleeps.push(ms)
+      t += ms
+      onSleep?.(ms, sleeps.length - 1)
+    }
+  }
+}

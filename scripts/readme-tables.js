@@ -1,0 +1,47 @@
+// The README's inputs and outputs tables are generated from action.yml, so they cannot drift.
+// `node scripts/readme-tables.js` rewrites them in place; the unit tests fail when they differ.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+const cell = text =>
+  String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+
+export function tables(actionYml = readFileSync(`${root}action.yml`, 'utf8')) {
+  const action = parse(actionYml)
+  const inputs = Object.entries(action.inputs).map(
+    ([name, i]) =>
+      `| \`${name}\` | ${i.required ? 'yes' : 'no'} | ${i.default === undefined ? '' : `\`${i.default}\``} | ${cell(i.description)} |`
+  )
+  const outputs = Object.entries(action.outputs).map(
+    ([name, o]) => `| \`${name}\` | ${cell(o.description)} |`
+  )
+  return {
+    inputs: ['| input | required | default | description |', '| --- | --- | --- | --- |', ...inputs].join(
+      '\n'
+    ),
+    outputs: ['| output | description |', '| --- | --- |', ...outputs].join('\n')
+  }
+}
+
+export function render(readme, t = tables()) {
+  const put = (text, name, table) =>
+    text.replace(
+      new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(\\n<!-- ${name}:end -->)`),
+      (_m, a, b) => `${a}${table}${b}`
+    )
+  return put(put(readme, 'inputs', t.inputs), 'outputs', t.outputs)
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const path = `${root}README.md`
+  const before = readFileSync(path, 'utf8')
+  const after = render(before)
+  if (after !== before) writeFileSync(path, after)
+  console.log(after === before ? 'README tables are up to date.' : 'README tables rewritten from action.yml.')
+}
