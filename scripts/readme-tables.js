@@ -32,8 +32,8 @@ export function tables(actionYml = readFileSync(`${root}action.yml`, 'utf8')) {
 export function render(readme, t = tables()) {
   const put = (text, name, table) =>
     text.replace(
-      new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(\\n<!-- ${name}:end -->)`),
-      (_m, a, b) => `${a}${table}${b}`
+      new RegExp(`(<!-- ${name}:start -->)[\\s\\S]*?(<!-- ${name}:end -->)`),
+      (_m, a, b) => `${a}\n${table}\n${b}`
     )
   return put(put(readme, 'inputs', t.inputs), 'outputs', t.outputs)
 }

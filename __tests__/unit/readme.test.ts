@@ -1,0 +1,33 @@
+/** The README is part of the product: its inputs and outputs tables must say what action.yml says. */
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { render } from '../../scripts/readme-tables.js'
+import { INPUT_NAMES } from '../../src/inputs.js'
+
+const readme = readFileSync('README.md', 'utf8')
+const action = parse(readFileSync('action.yml', 'utf8'))
+
+describe('README and action.yml', () => {
+  it('has the inputs and outputs tables generated from action.yml (npm run docs)', () => {
+    expect(readme).toBe(render(readme))
+    expect(readme).toContain('| `job-id` | yes |')
+  })
+
+  it('declares exactly the inputs the action reads', () => {
+    expect(Object.keys(action.inputs).sort()).toEqual([...INPUT_NAMES].sort())
+  })
+
+  it('declares the outputs the action sets', () => {
+    expect(Object.keys(action.outputs).sort()).toEqual(['endTime', 'jobs', 'progress', 'runningDuration', 'startTime', 'state'])
+  })
+
+  it('runs on the runtime GitHub provides', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+
+  it('keeps the two-command quick start', () => {
+    expect(readme).toContain('npm ci && npm run demo')
+    expect(readme).toContain('npm test')
+  })
+})
