@@ -17,5 +17,6 @@ export default {
   ],
   // End-to-end tests spawn the action, which polls at least once a second.
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   verbose: false
 }

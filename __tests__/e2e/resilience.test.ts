@@ -138,25 +138,28 @@ describe('the runner cancels the step', () => {
     if (text.includes(needle) && !child.killed) child.kill('SIGINT')
   }
 
-  it('stops at once and sets the outputs to the last state seen', async () => {
-    const id = emu.addJob({ timeline: [{ state: 'Processing' }] })
-    let sentAt = 0
-    const run = await runAction({
-      inputs: { ...secretInputs(emu), 'job-id': id, 'poll-interval': '30s', timeout: '5m' },
-      onOutput: (text, child) => {
-        if (text.includes(': Processing') && !sentAt) {
-          sentAt = Date.now()
-          child.kill('SIGINT')
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'stops at once on %s and sets the outputs to the last state seen',
+    async signal => {
+      const id = emu.addJob({ timeline: [{ state: 'Processing' }] })
+      let sentAt = 0
+      const run = await runAction({
+        inputs: { ...secretInputs(emu), 'job-id': id, 'poll-interval': '30s', timeout: '5m' },
+        onOutput: (text, child) => {
+          if (text.includes(': Processing') && !sentAt) {
+            sentAt = Date.now()
+            child.kill(signal)
+          }
         }
-      }
-    })
-    expect(sentAt).toBeGreaterThan(0)
-    expect(Date.now() - sentAt).toBeLessThan(2500)
-    expect(run.code).not.toBe(0)
-    expect(run.outputs.state).toBe('Processing')
-    expect(run.errors[0]).toContain('canceled')
-    expect(emu.requests.some(r => r.path.includes('CancelJob'))).toBe(false)
-  })
+      })
+      expect(sentAt).toBeGreaterThan(0)
+      expect(Date.now() - sentAt).toBeLessThan(2500)
+      expect(run.code).not.toBe(0)
+      expect(run.outputs.state).toBe('Processing')
+      expect(run.errors[0]).toContain('canceled')
+      expect(emu.requests.some(r => r.path.includes('CancelJob'))).toBe(false)
+    }
+  )
 
   it('asks Media Services to cancel the job with cancel-on-abort', async () => {
     const id = emu.addJob({ timeline: [{ state: 'Processing' }] })

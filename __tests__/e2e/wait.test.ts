@@ -86,6 +86,22 @@ describe('a job that finishes', () => {
   })
 })
 
+describe('the verbose OData shape', () => {
+  it('reads d.results and /Date(ms)/ dates the same way', async () => {
+    await emu.close()
+    emu = await startEmulator({ shape: 'verbose', verboseDates: 'ms' })
+    const id = emu.addJob({
+      name: 'verbose',
+      timeline: [{ state: 'Processing', polls: 1 }, { state: 'Finished' }]
+    })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
+    expect(run.code).toBe(0)
+    expect(run.outputs.state).toBe('Finished')
+    expect(run.outputs.endTime).toBe(new Date(emu.job(id).endTime!).toISOString())
+    expect(JSON.parse(run.outputs.jobs)[0]).toMatchObject({ name: 'verbose', state: 'Finished' })
+  })
+})
+
 describe('the global endpoint redirects to the account', () => {
   it.each(['root', 'same-path'] as const)(
     'follows a %s Location once and polls the account directly after',

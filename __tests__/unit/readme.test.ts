@@ -19,7 +19,14 @@ describe('README and action.yml', () => {
   })
 
   it('declares the outputs the action sets', () => {
-    expect(Object.keys(action.outputs).sort()).toEqual(['endTime', 'jobs', 'progress', 'runningDuration', 'startTime', 'state'])
+    expect(Object.keys(action.outputs).sort()).toEqual([
+      'endTime',
+      'jobs',
+      'progress',
+      'runningDuration',
+      'startTime',
+      'state'
+    ])
   })
 
   it('runs on the runtime GitHub provides', () => {
