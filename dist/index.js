@@ -36095,6 +36095,10 @@ async function withRetries(attempt, ctx) {
         }
     }
 }
+/** The retry's log line, the same for every service: "Media Services: busy (503); retrying in 2.0s (attempt 2)". */
+function logRetries(log, service) {
+    return (error, delayMs, attempt) => log.info(`${service}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`);
+}
 
 ;// CONCATENATED MODULE: ./src/ams-client.ts
 
@@ -36202,7 +36206,7 @@ class MediaServicesClient {
             now: this.o.now,
             sleep: this.o.sleep,
             random: this.o.random,
-            onRetry: (error, delay, attempt) => this.o.log.info(`Media Services: ${error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1})`)
+            onRetry: logRetries(this.o.log, 'Media Services')
         });
     }
     /** One logical request: follows redirects itself and refreshes the token once on 401. */
@@ -51761,11 +51765,12 @@ class MsalTokenSource {
             now: this.deps.now,
             sleep: this.deps.sleep,
             random: this.deps.random,
-            onRetry: (error, delay, attempt) => this.deps.log.info(`Entra ID: ${error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1})`)
+            onRetry: logRetries(this.deps.log, 'Entra ID')
         });
     }
     async acquire(fresh) {
         this.app ??= new ConfidentialClientApplication(this.configuration());
+        this.network.last = undefined;
         try {
             const result = await this.app.acquireTokenByClientCredential({
                 scopes: [this.settings.scope],

@@ -3,7 +3,7 @@ import { ServiceError, UserError } from './errors.js'
 import { header, Http, HttpResponse, retryAfterMs } from './http.js'
 import { isLoopbackHost } from './inputs.js'
 import { Job, parseJobs, parseTasks, serviceErrorText, Task } from './job.js'
-import { withRetries } from './retry.js'
+import { logRetries, withRetries } from './retry.js'
 import type { Logger } from './logger.js'
 
 /** Where access tokens come from (auth.ts). */
@@ -146,10 +146,7 @@ export class MediaServicesClient {
         now: this.o.now,
         sleep: this.o.sleep,
         random: this.o.random,
-        onRetry: (error, delay, attempt) =>
-          this.o.log.info(
-            `Media Services: ${error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1})`
-          )
+        onRetry: logRetries(this.o.log, 'Media Services')
       }
     )
   }

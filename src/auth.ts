@@ -5,7 +5,7 @@ import type { Credential } from './credentials.js'
 import { errorMessage, ServiceError, UserError } from './errors.js'
 import { header, Http, retryAfterMs, safeHost } from './http.js'
 import type { Logger } from './logger.js'
-import { withRetries } from './retry.js'
+import { logRetries, withRetries } from './retry.js'
 
 export interface AuthDeps {
   http: Http
@@ -69,15 +69,13 @@ class MsalTokenSource implements TokenSource {
       now: this.deps.now,
       sleep: this.deps.sleep,
       random: this.deps.random,
-      onRetry: (error, delay, attempt) =>
-        this.deps.log.info(
-          `Entra ID: ${error.message}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1})`
-        )
+      onRetry: logRetries(this.deps.log, 'Entra ID')
     })
   }
 
   private async acquire(fresh: boolean): Promise<string> {
     this.app ??= new ConfidentialClientApplication(this.configuration())
+    this.network.last = undefined
     try {
       const result = await this.app.acquireTokenByClientCredential({
         scopes: [this.settings.scope],

@@ -63,3 +63,11 @@ export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContex
     }
   }
 }
+
+/** The retry's log line, the same for every service: "Media Services: busy (503); retrying in 2.0s (attempt 2)". */
+export function logRetries(log: { info(message: string): void }, service: string): RetryContext['onRetry'] {
+  return (error, delayMs, attempt) =>
+    log.info(
+      `${service}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`
+    )
+}
