@@ -1,4 +1,5 @@
 import { X509Certificate, createPrivateKey, createHash, KeyObject } from 'node:crypto'
+import type { Cloud } from './clouds.js'
 import { UserError } from './errors.js'
 
 /** How the action proves who it is. Exactly one kind is chosen by inputs.ts. */
@@ -18,6 +19,10 @@ export interface ClientCertificate {
   subject: string
   notAfter: Date
 }
+
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export const HOSTNAME =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g
 
@@ -84,4 +89,138 @@ export function secretParts(value: string): string[] {
     if (l.length >= 8 && !/^-----(BEGIN|END) /.test(l)) parts.add(l)
   }
   return [...parts].filter(p => p.length > 0)
+}
+
+export interface Creds {
+  clientId?: string
+  clientSecret?: string
+  tenantId?: string
+}
+
+/** The Azure/login `creds` JSON. Never quotes the value: it holds a secret. */
+export function parseCreds(value: string, mask?: (s: string) => void): Creds {
+  if (!value) return {}
+  let doc: unknown
+  try {
+    doc = JSON.parse(value)
+  } catch {
+    throw new UserError(
+      'Input creds is not valid JSON. Expected the Azure/login form: {"clientId": "…", "clientSecret": "…", "tenantId": "…"}.',
+      'creds'
+    )
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new UserError(
+      'Input creds must be a JSON object with clientId, clientSecret and tenantId.',
+      'creds'
+    )
+  }
+  const field = (k: string): string | undefined => {
+    const v = (doc as Record<string, unknown>)[k]
+    return typeof v === 'string' && v.trim() ? v.trim() : undefined
+  }
+  const creds = {
+    clientId: field('clientId'),
+    clientSecret: field('clientSecret'),
+    tenantId: field('tenantId')
+  }
+  if (creds.clientSecret) mask?.(creds.clientSecret)
+  return creds
+}
+
+/** Picks the one way to sign in from the inputs (see the README's table); UserError names what to change. */
+export function chooseCredential(
+  get: (name: string) => string,
+  creds: Creds,
+  cloud: Cloud,
+  env: NodeJS.ProcessEnv,
+  warnings: string[]
+): Credential {
+  const pick = (input: string, key: keyof Creds): string => {
+    const own = get(input)
+    const fromCreds = creds[key]
+    if (own && fromCreds && own !== fromCreds) {
+      warnings.push(`Both ${input} and creds.${key} are given; using ${input}.`)
+    }
+    return own || fromCreds || ''
+  }
+  const tenantId = pick('tenant-id', 'tenantId')
+  const clientId = pick('client-id', 'clientId')
+  const clientSecret = pick('client-secret', 'clientSecret')
+  const certificate = get('client-certificate')
+  const accessToken = get('access-token')
+
+  const given = [
+    clientSecret && (get('client-secret') ? 'client-secret' : 'creds.clientSecret'),
+    certificate && 'client-certificate',
+    accessToken && 'access-token'
+  ].filter(Boolean) as string[]
+  if (given.length > 1) {
+    throw new UserError(
+      `Inputs ${given.join(' and ')} are both given; they are different ways to sign in. Keep exactly one.`,
+      given[0]
+    )
+  }
+
+  if (accessToken) {
+    if (/^bearer\s/i.test(accessToken)) {
+      throw new UserError(
+        'Input access-token: give the token alone, without the "Bearer " prefix.',
+        'access-token'
+      )
+    }
+    if (tenantId || clientId) warnings.push('access-token is given, so tenant-id and client-id are not used.')
+    return { kind: 'token', accessToken }
+  }
+
+  if (!tenantId && !clientId) {
+    throw new UserError(
+      'No credentials: give tenant-id and client-id (with id-token: write permission for GitHub OIDC, or with client-secret or client-certificate), or creds, or access-token.',
+      'client-id'
+    )
+  }
+  if (!clientId) {
+    throw new UserError(
+      'Input client-id is required with tenant-id: the application (client) id of the service principal.',
+      'client-id'
+    )
+  }
+  if (!tenantId) {
+    throw new UserError(
+      'Input tenant-id is required with client-id: the directory (tenant) id, a GUID or a domain like contoso.onmicrosoft.com.',
+      'tenant-id'
+    )
+  }
+  if (!GUID.test(clientId)) {
+    throw new UserError(
+      `Input client-id: '${clientId}' is not a GUID. Use the application (client) id of the service principal.`,
+      'client-id'
+    )
+  }
+  if (
+    /^(common|organizations|consumers)$/i.test(tenantId) ||
+    !(GUID.test(tenantId) || HOSTNAME.test(tenantId))
+  ) {
+    throw new UserError(
+      `Input tenant-id: '${tenantId}' is not a tenant. Use the directory (tenant) id GUID or its domain (contoso.onmicrosoft.com); common, organizations and consumers cannot be used by a service principal.`,
+      'tenant-id'
+    )
+  }
+
+  if (clientSecret) return { kind: 'secret', tenantId, clientId, clientSecret }
+  if (certificate) {
+    return {
+      kind: 'certificate',
+      tenantId,
+      clientId,
+      certificate: parseClientCertificate(certificate, 'client-certificate')
+    }
+  }
+  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    throw new UserError(
+      'tenant-id and client-id are given without a secret, so GitHub OIDC is used, but this job cannot request an OIDC token. Add "permissions: id-token: write" to the workflow job (or give client-secret, client-certificate or access-token).',
+      'client-id'
+    )
+  }
+  return { kind: 'oidc', tenantId, clientId, audience: get('audience') || cloud.oidcAudience }
 }
