@@ -36,7 +36,7 @@ export interface ClientOptions {
   random?: () => number
 }
 
-/** Short URLs: the service caps query length, and 20 ids make about 1.5 KB. */
+/** 20 ids make a query of about 1.5 KB: under the 2 KB query-string limit common to IIS front ends. */
 export const JOBS_PER_REQUEST = 20
 export const MAX_REDIRECTS = 5
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
