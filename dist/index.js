@@ -36292,6 +36292,9 @@ class MediaServicesClient {
         if (res.status === 403) {
             return new UserError(`Media Services denied access (403)${detail}. Give the service principal a role (e.g. Contributor) on the Media Services account.`);
         }
+        if (res.status === 404 && url.pathname.endsWith('/Jobs()')) {
+            return new UserError(`Media Services has no Jobs collection at ${url.origin}${url.pathname.slice(0, -'Jobs()'.length)} (404)${detail}. Check api-url: the v2 endpoint ends in /api/.`, 'api-url');
+        }
         if (res.status === 400 && /x-ms-version|version/i.test(said ?? '')) {
             return new UserError(`Media Services rejected the request (400)${detail}. Check x-ms-version (2.19 is the newest).`, 'x-ms-version');
         }

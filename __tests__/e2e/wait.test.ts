@@ -199,6 +199,19 @@ describe('a job that does not finish well', () => {
   })
 })
 
+describe('an api-url that is not a Media Services v2 endpoint', () => {
+  it('fails at once and says to check api-url', async () => {
+    const id = emu.addJob({})
+    const run = await runAction({
+      inputs: { ...secretInputs(emu), 'job-id': id, 'api-url': emu.urls.account.replace(/api\/$/, 'v2/') }
+    })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(/\(404\).*Check api-url/)
+    expect(emu.requests.filter(r => r.server === 'account')).toHaveLength(1)
+  })
+})
+
 describe('several jobs', () => {
   it('waits for all of them and aggregates the outputs', async () => {
     const a = emu.addJob({ name: 'a', timeline: [{ state: 'Finished' }] })

@@ -409,6 +409,14 @@ describe('retries: throttling, gateway errors and resets', () => {
     expect(http.requests).toHaveLength(1)
   })
 
+  it('a 404 for the Jobs collection points at api-url', async () => {
+    const { http, client, call } = setup([reply(404, '<html><title>Not Found</title></html>')])
+    const e = await failure(client.getJobs([JOB_A], call))
+    expect(e).toBeInstanceOf(UserError)
+    expect(e.message).toMatch(/no Jobs collection at https:\/\/.*\(404\): Not Found\. Check api-url/)
+    expect(http.requests).toHaveLength(1)
+  })
+
   it('gives up when a retry would pass the deadline, with the try count and the request id', async () => {
     const { http, client, call } = setup([], {
       fallback: reply(503, 'Server is busy', { 'x-ms-request-id': 'rid-503' }),
