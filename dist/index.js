@@ -35239,7 +35239,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
 try {
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .eF)();
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
 }
 catch (error) {
     // A bug, not a user's mistake: say what happened in one line; the stack only with debug logging.
@@ -35260,10 +35260,10 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
+  e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: INPUT_NAMES, requestTimeout
+// UNUSED EXPORTS: requestTimeout
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
 var core = __nccwpck_require__(8512);
@@ -35885,6 +35885,7 @@ const MAX_JOBS = 1000;
 function readSettings(read, options = {}) {
     const env = options.env ?? {};
     const warnings = [];
+    // Typed by INPUT_NAMES: reading an input that action.yml does not declare does not compile.
     const get = (name) => (read(name) ?? '').trim();
     // Mask first: an error below must never be able to carry a secret into the log.
     for (const name of ['client-secret', 'client-certificate', 'access-token']) {
@@ -52480,7 +52481,6 @@ function githubRuntime() {
         createHttp: requestTimeoutMs => createHttp({ requestTimeoutMs, userAgent: 'ams-job-wait/1 (+GitHub Action)' })
     };
 }
-
 
 
 /***/ }),

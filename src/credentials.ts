@@ -1,5 +1,6 @@
 import { X509Certificate, createPrivateKey, createHash, KeyObject } from 'node:crypto'
 import type { Cloud } from './clouds.js'
+import type { InputName } from './inputs.js'
 import { UserError } from './errors.js'
 
 /** How the action proves who it is. Exactly one kind is chosen by inputs.ts. */
@@ -130,13 +131,13 @@ export function parseCreds(value: string, mask?: (s: string) => void): Creds {
 
 /** Picks the one way to sign in from the inputs (see the README's table); UserError names what to change. */
 export function chooseCredential(
-  get: (name: string) => string,
+  get: (name: InputName) => string,
   creds: Creds,
   cloud: Cloud,
   env: NodeJS.ProcessEnv,
   warnings: string[]
 ): Credential {
-  const pick = (input: string, key: keyof Creds): string => {
+  const pick = (input: InputName, key: keyof Creds): string => {
     const own = get(input)
     const fromCreds = creds[key]
     if (own && fromCreds && own !== fromCreds) {

@@ -47,6 +47,7 @@ export const INPUT_NAMES = [
   'trusted-hosts',
   'cancel-on-abort'
 ] as const
+export type InputName = (typeof INPUT_NAMES)[number]
 
 const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i
 const MIN_POLL_MS = 1000
@@ -65,10 +66,11 @@ export interface ReadOptions {
 export function readSettings(read: InputReader, options: ReadOptions = {}): Settings {
   const env = options.env ?? {}
   const warnings: string[] = []
-  const get = (name: string): string => (read(name) ?? '').trim()
+  // Typed by INPUT_NAMES: reading an input that action.yml does not declare does not compile.
+  const get = (name: InputName): string => (read(name) ?? '').trim()
 
   // Mask first: an error below must never be able to carry a secret into the log.
-  for (const name of ['client-secret', 'client-certificate', 'access-token']) {
+  for (const name of ['client-secret', 'client-certificate', 'access-token'] as const) {
     const v = get(name)
     if (v) secretParts(v).forEach(p => options.mask?.(p))
   }

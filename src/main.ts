@@ -3,7 +3,7 @@ import { CallOptions, MediaServicesClient, TokenSource } from './ams-client.js'
 import { createTokenSource } from './auth.js'
 import { errorMessage, UserError } from './errors.js'
 import { createHttp, Http } from './http.js'
-import { INPUT_NAMES, readSettings, Settings } from './inputs.js'
+import { readSettings, Settings } from './inputs.js'
 import { isFinal, jobProgress } from './job.js'
 import { coreLogger, Logger } from './logger.js'
 import { ChangeLog, outputs, summaryMarkdown, verdict } from './report.js'
@@ -183,5 +183,3 @@ function githubRuntime(): Runtime {
       createHttp({ requestTimeoutMs, userAgent: 'ams-job-wait/1 (+GitHub Action)' })
   }
 }
-
-export { INPUT_NAMES }
