@@ -52163,7 +52163,7 @@ function verdict(result, timeoutMs) {
             return {
                 ok: false,
                 title: 'Timed out waiting for Media Services',
-                message: `timed out after ${formatDuration(timeoutMs)} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.`
+                message: `timed out after ${formatDuration(timeoutMs)} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.${result.error ? ` Last request: ${result.error.message}` : ''}`
             };
         case 'canceled':
             return {
@@ -52280,17 +52280,19 @@ async function waitForJobs(o) {
             const remaining = deadline - o.now();
             if (remaining <= 0)
                 return result('timeout');
+            // The last sleep ends at the deadline and is followed by one last poll: a job that ended in the
+            // final interval is reported as it ended, not as timed out.
             await o.sleep(Math.min(o.intervalMs, remaining), o.signal);
             if (o.signal?.aborted)
                 return result(o.signal.reason === 'timeout' ? 'timeout' : 'canceled');
-            if (o.now() >= deadline)
-                return result('timeout');
         }
     }
     catch (error) {
         if (error instanceof AbortedError)
             return result(error.reason === 'timeout' ? 'timeout' : 'canceled');
-        return result('error', error instanceof Error ? error : new Error(errorMessage(error)));
+        const e = error instanceof Error ? error : new Error(errorMessage(error));
+        // The last poll failing at the deadline is still a timeout; its error says what was going on.
+        return result(o.now() >= deadline && !(e instanceof UserError) ? 'timeout' : 'error', e);
     }
 }
 /**
@@ -52377,7 +52379,8 @@ async function run(rt = githubRuntime()) {
             rt.log.info('Cancel requested by the runner: stopping the wait.');
         abort.abort('canceled');
     });
-    const timer = setTimeout(() => abort.abort('timeout'), settings.timeoutMs);
+    // The waiter keeps the deadline itself (its last poll may start at it); this is the hard stop behind it.
+    const timer = setTimeout(() => abort.abort('timeout'), settings.timeoutMs + requestTimeout(settings.timeoutMs) + 1000);
     rt.log.info(intro(settings, tokens));
     const changes = new ChangeLog();
     let result;

@@ -71,7 +71,11 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
     if (!abort.signal.aborted) rt.log.info('Cancel requested by the runner: stopping the wait.')
     abort.abort('canceled')
   })
-  const timer = setTimeout(() => abort.abort('timeout'), settings.timeoutMs)
+  // The waiter keeps the deadline itself (its last poll may start at it); this is the hard stop behind it.
+  const timer = setTimeout(
+    () => abort.abort('timeout'),
+    settings.timeoutMs + requestTimeout(settings.timeoutMs) + 1000
+  )
 
   rt.log.info(intro(settings, tokens))
   const changes = new ChangeLog()

@@ -231,7 +231,7 @@ export function verdict(
       return {
         ok: false,
         title: 'Timed out waiting for Media Services',
-        message: `timed out after ${formatDuration(timeoutMs)} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.`
+        message: `timed out after ${formatDuration(timeoutMs)} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.${result.error ? ` Last request: ${result.error.message}` : ''}`
       }
     case 'canceled':
       return {

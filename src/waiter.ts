@@ -1,4 +1,4 @@
-import { AbortedError, errorMessage } from './errors.js'
+import { AbortedError, errorMessage, UserError } from './errors.js'
 import { ErrorDetail, isFinal, Job, JobState } from './job.js'
 
 /** What we know of one awaited job. */
@@ -125,13 +125,16 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
       if (verdict.status !== 'retry') return result(verdict.status)
       const remaining = deadline - o.now()
       if (remaining <= 0) return result('timeout')
+      // The last sleep ends at the deadline and is followed by one last poll: a job that ended in the
+      // final interval is reported as it ended, not as timed out.
       await o.sleep(Math.min(o.intervalMs, remaining), o.signal)
       if (o.signal?.aborted) return result(o.signal.reason === 'timeout' ? 'timeout' : 'canceled')
-      if (o.now() >= deadline) return result('timeout')
     }
   } catch (error) {
     if (error instanceof AbortedError) return result(error.reason === 'timeout' ? 'timeout' : 'canceled')
-    return result('error', error instanceof Error ? error : new Error(errorMessage(error)))
+    const e = error instanceof Error ? error : new Error(errorMessage(error))
+    // The last poll failing at the deadline is still a timeout; its error says what was going on.
+    return result(o.now() >= deadline && !(e instanceof UserError) ? 'timeout' : 'error', e)
   }
 }
 

@@ -189,6 +189,28 @@ describe('waitForJobs', () => {
     expect(clock.sleeps).toEqual([10_000, 10_000, 5_000])
   })
 
+  it('polls once more at the deadline: a job that ended in the last interval is not reported as timed out', async () => {
+    const clock = fakeClock()
+    // poll-interval equal to timeout: one poll at the start, one at the deadline.
+    const { getJobs, asked } = service([{ [JOB_A]: 'Processing' }, { [JOB_A]: 'Finished' }])
+    const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 10_000, intervalMs: 10_000 }, clock)
+    expect(result.outcome).toBe('success')
+    expect(asked).toHaveLength(2)
+    expect(clock.sleeps).toEqual([10_000])
+  })
+
+  it('a last poll that fails at the deadline is a timeout that says what failed', async () => {
+    const clock = fakeClock()
+    const { getJobs } = service([
+      { [JOB_A]: 'Processing' },
+      new ServiceError('GET Jobs() answered busy (503)', 503, 'rid-1', true)
+    ])
+    const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 10_000, intervalMs: 10_000 }, clock)
+    expect(result.outcome).toBe('timeout')
+    expect(result.error?.message).toContain('busy (503)')
+    expect(state(result.views[0])).toBe('Processing')
+  })
+
   it('a cancel from the runner during the sleep ends the wait as canceled', async () => {
     const controller = new AbortController()
     const clock = fakeClock(undefined, (_ms, i) => i === 1 && controller.abort('canceled'))
