@@ -51730,7 +51730,7 @@ const dist_ResponseMode = ResponseMode;
 
 
 
-/** MSAL's cache keeps a token until 5 minutes before expiry; we do the same without asking MSAL. */
+/** A token is reused until 5 minutes before it expires, as MSAL's own cache would. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 function createTokenSource(settings, deps) {
     const c = settings.credential;
@@ -51764,7 +51764,7 @@ class MsalTokenSource {
     async getToken(fresh, call) {
         if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
             return this.token.value;
-        return withRetries(() => this.acquire(fresh), {
+        return withRetries(() => this.acquire(), {
             deadline: call.deadline,
             signal: call.signal,
             now: this.deps.now,
@@ -51773,17 +51773,19 @@ class MsalTokenSource {
             onRetry: logRetries(this.deps.log, 'Entra ID')
         });
     }
-    async acquire(fresh) {
+    /** Always a new token: ours is the one cache, since MSAL's would disagree with it near expiry. */
+    async acquire() {
         this.app ??= new ConfidentialClientApplication(this.configuration());
         this.network.last = undefined;
         try {
             const result = await this.app.acquireTokenByClientCredential({
                 scopes: [this.settings.scope],
-                skipCache: fresh
+                skipCache: true
             });
             if (!result?.accessToken)
                 throw new ServiceError('Entra ID answered without an access token', undefined, undefined, true);
-            this.deps.mask(result.accessToken);
+            if (result.accessToken !== this.token?.value)
+                this.deps.mask(result.accessToken);
             const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000;
             this.token = { value: result.accessToken, expiresAt };
             return result.accessToken;

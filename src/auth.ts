@@ -25,7 +25,7 @@ export interface AuthSettings {
   scope: string
 }
 
-/** MSAL's cache keeps a token until 5 minutes before expiry; we do the same without asking MSAL. */
+/** A token is reused until 5 minutes before it expires, as MSAL's own cache would. */
 const EXPIRY_MARGIN_MS = 5 * 60_000
 
 export function createTokenSource(settings: AuthSettings, deps: AuthDeps): TokenSource {
@@ -63,7 +63,7 @@ class MsalTokenSource implements TokenSource {
   async getToken(fresh: boolean, call: CallOptions): Promise<string> {
     if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
       return this.token.value
-    return withRetries(() => this.acquire(fresh), {
+    return withRetries(() => this.acquire(), {
       deadline: call.deadline,
       signal: call.signal,
       now: this.deps.now,
@@ -73,17 +73,18 @@ class MsalTokenSource implements TokenSource {
     })
   }
 
-  private async acquire(fresh: boolean): Promise<string> {
+  /** Always a new token: ours is the one cache, since MSAL's would disagree with it near expiry. */
+  private async acquire(): Promise<string> {
     this.app ??= new ConfidentialClientApplication(this.configuration())
     this.network.last = undefined
     try {
       const result = await this.app.acquireTokenByClientCredential({
         scopes: [this.settings.scope],
-        skipCache: fresh
+        skipCache: true
       })
       if (!result?.accessToken)
         throw new ServiceError('Entra ID answered without an access token', undefined, undefined, true)
-      this.deps.mask(result.accessToken)
+      if (result.accessToken !== this.token?.value) this.deps.mask(result.accessToken)
       const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000
       this.token = { value: result.accessToken, expiresAt }
       return result.accessToken

