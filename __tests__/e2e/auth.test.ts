@@ -249,4 +249,23 @@ describe('behind a proxy', () => {
     expect(e.proxyConnects[e.hostnames.global]).toBeGreaterThanOrEqual(1)
     expect(e.proxyConnects[e.hostnames.account]).toBeGreaterThanOrEqual(1)
   })
+
+  it('leaves the hosts named in NO_PROXY to a direct connection', async () => {
+    const e = await start({ proxy: true })
+    const run = await runAction({
+      inputs: {
+        ...secretInputs(e),
+        'job-id': quickJob(e),
+        'api-url': e.namedUrls.account,
+        'authority-host': e.namedUrls.authority
+      },
+      env: { HTTPS_PROXY: e.urls.proxy!, NO_PROXY: `${e.hostnames.account},example.org` }
+    })
+    // The sign-in went through the proxy; the account host was tried directly, where its test-only name
+    // does not resolve: proof that it bypassed the proxy.
+    expect(e.proxyConnects[e.hostnames.login]).toBeGreaterThanOrEqual(1)
+    expect(e.proxyConnects[e.hostnames.account] ?? 0).toBe(0)
+    expect(run.code).toBe(1)
+    expect(run.errors[0]).toContain(`host ${e.hostnames.account} could not be found`)
+  })
 })
