@@ -35908,6 +35908,10 @@ function readSettings(read, options = {}) {
     if (pollIntervalMs > timeoutMs) {
         throw new UserError(`Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
     }
+    const other = otherCloudOf(apiUrl.hostname, cloud);
+    if (other) {
+        warnings.push(`api-url ${apiUrl.hostname} belongs to ${other.name}, but cloud is ${cloud.name}: the token would be for the wrong cloud. Set cloud: ${other.name}.`);
+    }
     const credential = chooseCredential(get, creds, cloud, env, warnings);
     const trustedHosts = [
         apiUrl.hostname.toLowerCase(),
@@ -36060,6 +36064,12 @@ function parseBoolean(name, value) {
     if (/^(false|no|off|0)$/i.test(value))
         return false;
     throw new UserError(`Input ${name}: '${value}' is not a boolean. Use true or false.`, name);
+}
+/** The cloud whose Media Services domains hold `host`, when it is another one than `cloud`. */
+function otherCloudOf(host, cloud) {
+    if (cloud.mediaDomains.some(d => hostInDomain(host, d)))
+        return undefined;
+    return Object.values(CLOUDS).find(c => c.mediaDomains.some(d => hostInDomain(host, d)));
 }
 
 ;// CONCATENATED MODULE: ./src/retry.ts

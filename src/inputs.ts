@@ -1,4 +1,4 @@
-import { Cloud, CLOUDS, findCloud } from './clouds.js'
+import { Cloud, CLOUDS, findCloud, hostInDomain } from './clouds.js'
 import { chooseCredential, Credential, GUID, HOSTNAME, parseCreds, secretParts } from './credentials.js'
 import { UserError } from './errors.js'
 import { FINAL_STATES, JobState, parseState } from './job.js'
@@ -99,6 +99,12 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
     )
   }
 
+  const other = otherCloudOf(apiUrl.hostname, cloud)
+  if (other) {
+    warnings.push(
+      `api-url ${apiUrl.hostname} belongs to ${other.name}, but cloud is ${cloud.name}: the token would be for the wrong cloud. Set cloud: ${other.name}.`
+    )
+  }
   const credential = chooseCredential(get, creds, cloud, env, warnings)
   const trustedHosts = [
     apiUrl.hostname.toLowerCase(),
@@ -301,4 +307,10 @@ export function parseBoolean(name: string, value: string): boolean {
   if (/^(true|yes|on|1)$/i.test(value)) return true
   if (/^(false|no|off|0)$/i.test(value)) return false
   throw new UserError(`Input ${name}: '${value}' is not a boolean. Use true or false.`, name)
+}
+
+/** The cloud whose Media Services domains hold `host`, when it is another one than `cloud`. */
+export function otherCloudOf(host: string, cloud: Cloud): Cloud | undefined {
+  if (cloud.mediaDomains.some(d => hostInDomain(host, d))) return undefined
+  return Object.values(CLOUDS).find(c => c.mediaDomains.some(d => hostInDomain(host, d)))
 }

@@ -550,3 +550,25 @@ describe('for any text in any input (property-based)', () => {
     )
   })
 })
+
+describe('an api-url of another cloud', () => {
+  it('is warned about, naming the cloud to set', () => {
+    const s = settingsFor({
+      ...secretInputs(),
+      cloud: 'AzureCloud',
+      'api-url': 'https://acct.restv2.chinaeast2.media.chinacloudapi.cn/api/'
+    })
+    expect(s.warnings).toContainEqual(
+      expect.stringMatching(/belongs to AzureChinaCloud, but cloud is AzureCloud.*Set cloud: AzureChinaCloud/)
+    )
+  })
+
+  it('is not warned about when it matches the cloud, or is a host of no known cloud', () => {
+    for (const apiUrl of [
+      'https://acct.restv2.westeurope.media.azure.net/api/',
+      'https://127.0.0.1:8443/api/'
+    ]) {
+      expect(settingsFor({ ...secretInputs(), 'api-url': apiUrl }).warnings).toEqual([])
+    }
+  })
+})
