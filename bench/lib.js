@@ -9,7 +9,15 @@ import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { ACTION, nodeBinary, prepareRun } from '../scripts/runner.js'
 
-export { ACTION, CA_FILE, nodeBinary, nodeVersion, parseOutputFile, ROOT } from '../scripts/runner.js'
+export {
+  ACTION,
+  CA_FILE,
+  nodeBinary,
+  nodeVersion,
+  parseOutputFile,
+  ROOT,
+  secretInputs
+} from '../scripts/runner.js'
 
 /** Actions still running; killed if the bench exits early (watchdog, signal, error). */
 const running = new Set()
@@ -175,23 +183,6 @@ export async function runAction(o) {
   }
   run.cleanup()
   return result
-}
-
-/**
- * The inputs of a service principal signing in to the emulator with a client secret.
- * @param {{ tenantId: string, clientId: string, clientSecret: string, urls: { account: string, authority: string } }} emu
- * @returns {Record<string, string>}
- */
-export function secretInputs(emu) {
-  return {
-    'tenant-id': emu.tenantId,
-    'client-id': emu.clientId,
-    'client-secret': emu.clientSecret,
-    'api-url': emu.urls.account,
-    'authority-host': emu.urls.authority,
-    'poll-interval': '1s',
-    timeout: '60s'
-  }
 }
 
 /** @typedef {import('../emulator/util.js').RequestRecord} RequestRecord */

@@ -51983,6 +51983,9 @@ const coreLogger = {
 ;// CONCATENATED MODULE: ./src/report.ts
 
 
+/** Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary. */
+/** The outputs action.yml declares, in the order they are set. */
+const OUTPUT_NAMES = (/* unused pure expression or super */ null && (['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs']));
 function jobRecord(v) {
     const j = v.job;
     return {

@@ -94,3 +94,21 @@ export function prepareRun(inputs, extraEnv = {}) {
     cleanup: () => rmSync(dir, { recursive: true, force: true })
   }
 }
+
+/**
+ * The inputs of a service principal signing in to the emulator with a client secret, polling its account
+ * endpoint every second.
+ * @param {{ tenantId: string, clientId: string, clientSecret: string, urls: { account: string, authority: string } }} emu
+ * @returns {Record<string, string>}
+ */
+export function secretInputs(emu) {
+  return {
+    'tenant-id': emu.tenantId,
+    'client-id': emu.clientId,
+    'client-secret': emu.clientSecret,
+    'api-url': emu.urls.account,
+    'authority-host': emu.urls.authority,
+    'poll-interval': '1s',
+    timeout: '60s'
+  }
+}

@@ -4,14 +4,10 @@ import type { JobView, Outcome, WaitResult } from './waiter.js'
 
 /** Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary. */
 
-export interface Outputs {
-  state: string
-  runningDuration: string
-  startTime: string
-  endTime: string
-  progress: string
-  jobs: string
-}
+/** The outputs action.yml declares, in the order they are set. */
+export const OUTPUT_NAMES = ['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs'] as const
+
+export type Outputs = Record<(typeof OUTPUT_NAMES)[number], string>
 
 export interface JobRecord {
   id: string

@@ -63,20 +63,4 @@ export async function runAction(o: RunOptions): Promise<RunResult> {
   return result
 }
 
-/** The inputs of a service principal signing in to the emulator with a client secret. */
-export function secretInputs(emu: {
-  tenantId: string
-  clientId: string
-  clientSecret: string
-  urls: { global: string; account: string; authority: string }
-}): Record<string, string> {
-  return {
-    'tenant-id': emu.tenantId,
-    'client-id': emu.clientId,
-    'client-secret': emu.clientSecret,
-    'api-url': emu.urls.account,
-    'authority-host': emu.urls.authority,
-    'poll-interval': '1s',
-    timeout: '60s'
-  }
-}
+export { secretInputs } from '../../scripts/runner.js'

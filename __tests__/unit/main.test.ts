@@ -6,6 +6,7 @@ import { describe, it, expect, jest, beforeEach } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
 import type { JobState } from '../../src/job.js'
 import type { Runtime } from '../../src/main.js'
+import { OUTPUT_NAMES } from '../../src/report.js'
 import { fakeClock, FakeClock } from '../../__fixtures__/clock.js'
 import { FakeHttp, RecordedRequest, jsonReply, redirect, reply, tokenReply } from '../../__fixtures__/http.js'
 import { CLIENT, JOB_A, JOB_B, SECRET, TENANT } from '../../__fixtures__/inputs.js'
@@ -138,14 +139,7 @@ describe('run: a job that finishes', () => {
     expect(s.fail).not.toHaveBeenCalled()
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.error).not.toHaveBeenCalled()
-    expect(Object.keys(s.outputs).sort()).toEqual([
-      'endTime',
-      'jobs',
-      'progress',
-      'runningDuration',
-      'startTime',
-      'state'
-    ])
+    expect(Object.keys(s.outputs).sort()).toEqual([...OUTPUT_NAMES].sort())
     expect(s.outputs).toMatchObject({
       state: 'Finished',
       progress: '100',

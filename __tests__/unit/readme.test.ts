@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { render } from '../../scripts/readme-tables.js'
 import { INPUT_NAMES } from '../../src/inputs.js'
+import { OUTPUT_NAMES } from '../../src/report.js'
 
 const readme = readFileSync('README.md', 'utf8')
 const action = parse(readFileSync('action.yml', 'utf8'))
@@ -19,14 +20,7 @@ describe('README and action.yml', () => {
   })
 
   it('declares the outputs the action sets', () => {
-    expect(Object.keys(action.outputs).sort()).toEqual([
-      'endTime',
-      'jobs',
-      'progress',
-      'runningDuration',
-      'startTime',
-      'state'
-    ])
+    expect(Object.keys(action.outputs).sort()).toEqual([...OUTPUT_NAMES].sort())
   })
 
   it('runs on the runtime GitHub provides', () => {
