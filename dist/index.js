@@ -51774,14 +51774,23 @@ class MsalTokenSource {
     async getToken(fresh, call) {
         if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
             return this.token.value;
-        return withRetries(() => this.acquire(), {
-            deadline: call.deadline,
-            signal: call.signal,
-            now: this.deps.now,
-            sleep: this.deps.sleep,
-            random: this.deps.random,
-            onRetry: logRetries(this.deps.log, 'Entra ID')
-        });
+        try {
+            return await withRetries(() => this.acquire(), {
+                deadline: call.deadline,
+                signal: call.signal,
+                now: this.deps.now,
+                sleep: this.deps.sleep,
+                random: this.deps.random,
+                onRetry: logRetries(this.deps.log, 'Entra ID')
+            });
+        }
+        catch (error) {
+            // A give-up must say it was the sign-in, not Media Services, that failed.
+            if (error instanceof ServiceError && !error.message.startsWith('Entra ID')) {
+                throw new ServiceError(`Entra ID sign-in failed: ${error.message}`, error.status, error.requestId, false);
+            }
+            throw error;
+        }
     }
     /** Always a new token: ours is the one cache, since MSAL's would disagree with it near expiry. */
     async acquire() {
@@ -52431,7 +52440,7 @@ async function run(rt = githubRuntime()) {
 }
 function intro(s, tokens) {
     const what = s.jobIds.length === 1 ? `job ${s.jobIds[0]}` : `${s.jobIds.length} jobs`;
-    return `Waiting for Media Services ${what} at ${s.apiUrl.href} (poll every ${formatDuration(s.pollIntervalMs)}, timeout ${formatDuration(s.timeoutMs)}, signed in with ${tokens.description}).`;
+    return `Waiting for Media Services ${what} at ${s.apiUrl.href} (poll every ${formatDuration(s.pollIntervalMs)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`;
 }
 async function cancelJobs(client, result, rt) {
     const open = result.views.filter(v => v.job && !isFinal(v.job.state));

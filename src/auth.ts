@@ -63,14 +63,27 @@ class MsalTokenSource implements TokenSource {
   async getToken(fresh: boolean, call: CallOptions): Promise<string> {
     if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
       return this.token.value
-    return withRetries(() => this.acquire(), {
-      deadline: call.deadline,
-      signal: call.signal,
-      now: this.deps.now,
-      sleep: this.deps.sleep,
-      random: this.deps.random,
-      onRetry: logRetries(this.deps.log, 'Entra ID')
-    })
+    try {
+      return await withRetries(() => this.acquire(), {
+        deadline: call.deadline,
+        signal: call.signal,
+        now: this.deps.now,
+        sleep: this.deps.sleep,
+        random: this.deps.random,
+        onRetry: logRetries(this.deps.log, 'Entra ID')
+      })
+    } catch (error) {
+      // A give-up must say it was the sign-in, not Media Services, that failed.
+      if (error instanceof ServiceError && !error.message.startsWith('Entra ID')) {
+        throw new ServiceError(
+          `Entra ID sign-in failed: ${error.message}`,
+          error.status,
+          error.requestId,
+          false
+        )
+      }
+      throw error
+    }
   }
 
   /** Always a new token: ours is the one cache, since MSAL's would disagree with it near expiry. */

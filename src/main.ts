@@ -113,7 +113,7 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
 
 function intro(s: Settings, tokens: TokenSource): string {
   const what = s.jobIds.length === 1 ? `job ${s.jobIds[0]}` : `${s.jobIds.length} jobs`
-  return `Waiting for Media Services ${what} at ${s.apiUrl.href} (poll every ${formatDuration(s.pollIntervalMs)}, timeout ${formatDuration(s.timeoutMs)}, signed in with ${tokens.description}).`
+  return `Waiting for Media Services ${what} at ${s.apiUrl.href} (poll every ${formatDuration(s.pollIntervalMs)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`
 }
 
 async function cancelJobs(client: MediaServicesClient, result: WaitResult, rt: Runtime): Promise<void> {

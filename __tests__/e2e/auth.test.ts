@@ -49,7 +49,7 @@ describe('GitHub OIDC (no secret)', () => {
       }
     })
     expect(run.code).toBe(0)
-    expect(run.lines.join('\n')).toContain('signed in with the GitHub OIDC identity')
+    expect(run.lines.join('\n')).toContain('signing in with the GitHub OIDC identity')
     expect(e.tokenRequests.map(t => t.credential)).toEqual(['oidc', 'oidc'])
     expect(e.requests.filter(r => r.path.startsWith('/github/idtoken'))).toHaveLength(1)
     for (const t of e.issuedOidcTokens)

@@ -119,6 +119,18 @@ describe('tokens', () => {
     expect(run.lines.filter(l => /^Entra ID: .*retrying in/.test(l))).toHaveLength(2)
   })
 
+  it('says it was the sign-in that failed when the token service stays down', async () => {
+    const id = quickJob()
+    emu.setAuthority({ failWith: 'server_error' })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id, timeout: '5s' } })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(
+      /^::error title=Sign-in failed::Entra ID sign-in failed: .*gave up after \d+ tries/
+    )
+    expect(emu.requests.filter(r => r.server === 'account')).toHaveLength(0)
+  })
+
   it('fails at once on a wrong secret, quoting the AADSTS code and never the secret', async () => {
     const id = quickJob()
     const wrong = 'not-the-secret-' + 'x'.repeat(20)
