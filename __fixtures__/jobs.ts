@@ -74,6 +74,9 @@ export function view(
   }
 }
 
+/** A finished wait; for a failure, the failed jobs default to those that ended Error or Canceled. */
 export function waitResult(outcome: Outcome, views: JobView[], extra: Partial<WaitResult> = {}): WaitResult {
-  return { outcome, views, elapsedMs: 125_000, polls: 13, ...extra }
+  const failed =
+    outcome === 'failure' ? views.filter(v => v.job?.state === 'Error' || v.job?.state === 'Canceled') : []
+  return { outcome, views, elapsedMs: 125_000, polls: 13, failed, ...extra }
 }

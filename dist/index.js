@@ -52164,7 +52164,7 @@ function verdict(result, timeoutMs) {
             };
         }
         case 'failure': {
-            const failed = result.failed ?? result.views.filter(v => v.job && isFinal(v.job.state) && v.job.state !== 'Finished');
+            const failed = result.failed;
             const errors = failed.flatMap(v => v.errorDetails.map(d => `${d.code}: ${d.message}`));
             const states = [...new Set(failed.map(v => v.job.state))];
             const title = states.includes('Error')
@@ -52267,7 +52267,7 @@ async function waitForJobs(o) {
     const deadline = started + o.timeoutMs;
     const views = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }));
     let polls = 0;
-    const result = (outcome, error, failed) => ({
+    const result = (outcome, error, failed = []) => ({
         outcome,
         failed,
         views,
@@ -52333,8 +52333,6 @@ async function readSomeTasks(views, o, deadline) {
     for (const v of chosen) {
         try {
             const t = await o.readTasks(v.id, o.signal, deadline);
-            v.tasksReadAt = o.now();
-            v.errorsRead = v.job?.state === 'Error';
             if (t.progress !== undefined)
                 v.progress = t.progress;
             v.errorDetails = t.errorDetails;
@@ -52343,6 +52341,8 @@ async function readSomeTasks(views, o, deadline) {
             // Progress is a nicety: a failed task read must not end the wait, but a cancel must.
             if (error instanceof AbortedError)
                 throw error;
+        }
+        finally {
             v.tasksReadAt = o.now();
             v.errorsRead = v.job?.state === 'Error';
         }

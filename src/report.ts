@@ -200,8 +200,7 @@ export function verdict(
       }
     }
     case 'failure': {
-      const failed =
-        result.failed ?? result.views.filter(v => v.job && isFinal(v.job.state) && v.job.state !== 'Finished')
+      const failed = result.failed
       const errors = failed.flatMap(v => v.errorDetails.map(d => `${d.code}: ${d.message}`))
       const states = [...new Set(failed.map(v => v.job!.state))]
       const title = states.includes('Error')

@@ -31,8 +31,8 @@ export interface WaitResult {
   polls: number
   /** The error that ended the wait, for outcome 'error'. */
   error?: Error
-  /** The jobs that ended in a fail-on state, for outcome 'failure'. */
-  failed?: JobView[]
+  /** The jobs that ended in a fail-on state (outcome 'failure'); empty otherwise. */
+  failed: JobView[]
 }
 
 /** A job the service does not return is given this many polls (eventual consistency after creation). */
@@ -88,7 +88,7 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
   const deadline = started + o.timeoutMs
   const views: JobView[] = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }))
   let polls = 0
-  const result = (outcome: Outcome, error?: Error, failed?: JobView[]): WaitResult => ({
+  const result = (outcome: Outcome, error?: Error, failed: JobView[] = []): WaitResult => ({
     outcome,
     failed,
     views,
@@ -152,13 +152,12 @@ async function readSomeTasks(views: JobView[], o: WaitOptions, deadline: number)
   for (const v of chosen) {
     try {
       const t = await o.readTasks!(v.id, o.signal, deadline)
-      v.tasksReadAt = o.now()
-      v.errorsRead = v.job?.state === 'Error'
       if (t.progress !== undefined) v.progress = t.progress
       v.errorDetails = t.errorDetails
     } catch (error) {
       // Progress is a nicety: a failed task read must not end the wait, but a cancel must.
       if (error instanceof AbortedError) throw error
+    } finally {
       v.tasksReadAt = o.now()
       v.errorsRead = v.job?.state === 'Error'
     }
