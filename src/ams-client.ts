@@ -4,6 +4,7 @@ import { header, Http, HttpResponse, retryAfterMs } from './http.js'
 import { isLoopbackHost } from './inputs.js'
 import { Job, parseJobs, parseTasks, serviceErrorText, Task } from './job.js'
 import { logRetries, withRetries } from './retry.js'
+import { serverMessage, serverName } from './text.js'
 import type { Logger } from './logger.js'
 
 /** Where access tokens come from (auth.ts). */
@@ -66,6 +67,12 @@ function decode(path: string): string {
   } catch {
     return path
   }
+}
+
+/** The service's request id, for support; a header is server text like any other. */
+export function requestIdOf(res: HttpResponse): string | undefined {
+  const id = header(res, 'x-ms-request-id')
+  return id === undefined ? undefined : serverName(id)
 }
 
 export function isTrustedHost(host: string, trusted: readonly string[]): boolean {
@@ -135,7 +142,7 @@ export class MediaServicesClient {
           return parse(res.body)
         } catch (error) {
           if (!(error instanceof ServiceError)) throw error
-          const requestId = header(res, 'x-ms-request-id')
+          const requestId = requestIdOf(res)
           const where = `HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''}`
           throw new ServiceError(`${error.message} (${where})`, res.status, requestId, error.transient)
         }
@@ -173,7 +180,7 @@ export class MediaServicesClient {
       throw this.failure(res, url, refreshed)
     }
     throw new ServiceError(
-      `Media Services redirected more than ${MAX_REDIRECTS} times; last API root ${this.base.href}`
+      `Media Services redirected more than ${MAX_REDIRECTS} times; last API root ${serverMessage(this.base.href)}`
     )
   }
 
@@ -194,7 +201,7 @@ export class MediaServicesClient {
       undefined,
       call.signal
     )
-    const requestId = header(res, 'x-ms-request-id')
+    const requestId = requestIdOf(res)
     this.o.log.debug(
       `GET ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`
     )
@@ -207,7 +214,7 @@ export class MediaServicesClient {
       throw new ServiceError(
         `Media Services answered ${res.status} without a Location header`,
         res.status,
-        header(res, 'x-ms-request-id')
+        requestIdOf(res)
       )
     }
     let target: URL
@@ -217,13 +224,15 @@ export class MediaServicesClient {
       throw new ServiceError(
         `Media Services redirected to an unreadable Location`,
         res.status,
-        header(res, 'x-ms-request-id')
+        requestIdOf(res)
       )
     }
     this.assertMayReceiveToken(target)
     const next = baseFromLocation(target, relative)
     if (next.href !== this.base.href) {
-      this.o.log.info(`Media Services redirected to ${next.href}; later requests go there directly.`)
+      this.o.log.info(
+        `Media Services redirected to ${serverMessage(next.href)}; later requests go there directly.`
+      )
       this.base = next
     }
   }
@@ -234,23 +243,23 @@ export class MediaServicesClient {
       url.protocol === 'http:' && isLoopbackHost(url.hostname) && this.o.apiUrl.protocol === 'http:'
     if (url.protocol !== 'https:' && !loopbackHttp) {
       throw new UserError(
-        `Refused a redirect to ${url.protocol}//${url.host}: the token is only sent over https.`,
+        `Refused a redirect to ${serverName(`${url.protocol}//${url.host}`)}: the token is only sent over https.`,
         'api-url'
       )
     }
     if (!isTrustedHost(url.hostname, this.o.trustedHosts)) {
       throw new UserError(
-        `Refused to send the token to ${url.hostname}: Media Services redirected there, and it is not a Media Services host. If it is your account's endpoint, set api-url to it or add it to trusted-hosts.`,
+        `Refused to send the token to ${serverName(url.hostname)}: Media Services redirected there, and it is not a Media Services host. If it is your account's endpoint, set api-url to it or add it to trusted-hosts.`,
         'trusted-hosts'
       )
     }
   }
 
   private failure(res: HttpResponse, url: URL, refreshed: boolean): Error {
-    const requestId = header(res, 'x-ms-request-id')
+    const requestId = requestIdOf(res)
     const said = serviceErrorText(res.body)
     const detail = `${said ? `: ${said}` : ''}${requestId ? ` (x-ms-request-id ${requestId})` : ''}`
-    const what = `GET ${url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname}`
+    const what = `GET ${serverName(url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname)}`
     if (res.status === 401) {
       const why = refreshed
         ? "even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account's tenant, and that api-url is this account's endpoint"
@@ -264,7 +273,7 @@ export class MediaServicesClient {
     }
     if (res.status === 404 && url.pathname.endsWith('/Jobs()')) {
       return new UserError(
-        `Media Services has no Jobs collection at ${url.origin}${url.pathname.slice(0, -'Jobs()'.length)} (404)${detail}. Check api-url: the v2 endpoint ends in /api/.`,
+        `Media Services has no Jobs collection at ${serverMessage(url.origin + url.pathname.slice(0, -'Jobs()'.length))} (404)${detail}. Check api-url: the v2 endpoint ends in /api/.`,
         'api-url'
       )
     }

@@ -1,11 +1,14 @@
 import { AuthError, ConfidentialClientApplication, LogLevel, ServerError } from '@azure/msal-node'
 import type { Configuration, INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
+import { requestIdOf } from './ams-client.js'
 import type { CallOptions, TokenSource } from './ams-client.js'
 import type { Credential } from './credentials.js'
 import { errorMessage, ServiceError, UserError } from './errors.js'
 import { header, Http, retryAfterMs, safeHost } from './http.js'
 import type { Logger } from './logger.js'
+import { withoutBom } from './job.js'
 import { logRetries, withRetries } from './retry.js'
+import { serverMessage, serverName } from './text.js'
 
 export interface AuthDeps {
   http: Http
@@ -157,7 +160,7 @@ class MsalTokenSource implements TokenSource {
       value = await this.deps.getIDToken(audience)
     } catch (error) {
       throw new UserError(
-        `Could not get a GitHub OIDC token (${errorMessage(error)}). The workflow job needs "permissions: id-token: write".`,
+        `Could not get a GitHub OIDC token (${serverMessage(errorMessage(error))}). The workflow job needs "permissions: id-token: write".`,
         'client-id'
       )
     }
@@ -172,14 +175,16 @@ class MsalTokenSource implements TokenSource {
     const requestId = last?.requestId
     if (error instanceof ServerError) {
       const status = error.status ?? last?.status
-      const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage)?.[0]
-      const said = aadsts ?? error.errorCode
+      // The token service's own words (error, error_description) are server text like any other.
+      const code = serverName(error.errorCode)
+      const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage.slice(0, 64 * 1024))?.[0]
+      const said = aadsts === undefined ? code : serverMessage(aadsts)
       if (
         (status !== undefined && (status >= 500 || status === 429)) ||
         /temporarily_unavailable|server_error/.test(error.errorCode)
       ) {
         return new ServiceError(
-          `token request answered ${status ?? error.errorCode}${said ? ` (${said})` : ''}`,
+          `token request answered ${status ?? code}${said ? ` (${said})` : ''}`,
           status,
           requestId,
           true,
@@ -193,10 +198,10 @@ class MsalTokenSource implements TokenSource {
     if (last?.transportError) return last.transportError
     if (error instanceof AuthError) {
       return new ServiceError(
-        `Entra ID sign-in failed: ${error.errorCode}${error.errorMessage ? ` (${error.errorMessage.split('\n')[0]})` : ''}`
+        `Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`
       )
     }
-    return new ServiceError(`Entra ID sign-in failed: ${errorMessage(error)}`)
+    return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`)
   }
 }
 
@@ -262,7 +267,7 @@ class RecordingNetworkClient implements INetworkModule {
     const started = this.now()
     try {
       const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body)
-      const requestId = header(res, 'x-ms-request-id')
+      const requestId = requestIdOf(res)
       this.last = { status: res.status, requestId, retryAfterMs: undefined }
       this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now())
       this.log.debug(
@@ -270,7 +275,7 @@ class RecordingNetworkClient implements INetworkModule {
       )
       let body: unknown
       try {
-        body = JSON.parse(res.body)
+        body = JSON.parse(withoutBom(res.body))
       } catch {
         // A gateway's HTML page: say so in the shape MSAL reads errors from.
         body = {

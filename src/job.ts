@@ -1,4 +1,5 @@
 import { ServiceError } from './errors.js'
+import { serverMessage, serverName } from './text.js'
 
 /** Job states in the order of their Int32 values in the v2 REST API. */
 export const JOB_STATES = [
@@ -28,6 +29,9 @@ export const PROGRESS_RANK: Readonly<Record<JobState, number>> = {
   Error: 4,
   Canceled: 4
 }
+
+/** Error details kept per task and per job: a task with thousands says no more than its first few. */
+export const MAX_ERROR_DETAILS = 10
 
 export interface ErrorDetail {
   code: string
@@ -94,13 +98,18 @@ function isEntity(v: Json): v is Entity {
 /** Parses a response body as JSON, or explains (transiently: gateways answer HTML) why not. */
 export function parseJson(body: string, what: string): Json {
   try {
-    return JSON.parse(body)
+    return JSON.parse(withoutBom(body))
   } catch {
     const start = body.trimStart().slice(0, 1)
     const kind =
       start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON'
     throw new ServiceError(`Media Services answered ${what} with ${kind}`, undefined, undefined, true)
   }
+}
+
+/** Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses. */
+export function withoutBom(body: string): string {
+  return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body
 }
 
 /**
@@ -149,12 +158,26 @@ function number(v: Json): number {
   return Number.isFinite(n) ? n : 0
 }
 
+/** A duration cannot be negative: a negative or unreadable one counts as 0. */
+function duration(v: Json): number {
+  return Math.max(0, number(v))
+}
+
+/** A value quoted in an error, whatever its shape: never serialised whole (a deeply nested one overflows). */
+function describe(v: Json): string {
+  if (typeof v === 'string') return JSON.stringify(serverName(v))
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v)
+  if (v === undefined) return 'missing'
+  return Array.isArray(v) ? 'an array' : 'an object'
+}
+
+/** Names, ids and error texts are neutralised here, where they enter: everything downstream is safe to print. */
 export function parseJob(e: Entity): Job {
-  const id = text(e.Id)
+  const id = serverName(text(e.Id))
   const state = parseState(e.State)
   if (!id || !state) {
     throw new ServiceError(
-      `Media Services returned a job without a valid Id and State (${JSON.stringify({ Id: e.Id, State: e.State }).slice(0, 120)})`,
+      `Media Services returned a job without a valid Id and State (Id ${describe(e.Id)}, State ${describe(e.State)})`,
       undefined,
       undefined,
       true
@@ -162,9 +185,9 @@ export function parseJob(e: Entity): Job {
   }
   return {
     id,
-    name: text(e.Name),
+    name: serverName(text(e.Name)),
     state,
-    runningDuration: number(e.RunningDuration),
+    runningDuration: duration(e.RunningDuration),
     created: parseDate(e.Created),
     lastModified: parseDate(e.LastModified),
     startTime: parseDate(e.StartTime),
@@ -174,13 +197,15 @@ export function parseJob(e: Entity): Job {
 
 export function parseTask(e: Entity): Task {
   return {
-    id: text(e.Id),
-    name: text(e.Name),
+    id: serverName(text(e.Id)),
+    name: serverName(text(e.Name)),
     progress: Math.min(100, Math.max(0, number(e.Progress))),
-    runningDuration: number(e.RunningDuration),
+    runningDuration: duration(e.RunningDuration),
     startTime: parseDate(e.StartTime),
     endTime: parseDate(e.EndTime),
-    errorDetails: collection(e.ErrorDetails).map(d => ({ code: text(d.Code), message: text(d.Message) }))
+    errorDetails: collection(e.ErrorDetails)
+      .slice(0, MAX_ERROR_DETAILS)
+      .map(d => ({ code: serverName(text(d.Code)), message: serverMessage(text(d.Message)) }))
   }
 }
 
@@ -190,6 +215,11 @@ export function parseJobs(body: string): Job[] {
 
 export function parseTasks(body: string): Task[] {
   return entitiesOf(parseJson(body, 'the Tasks query'), 'the Tasks query').map(parseTask)
+}
+
+/** A job's error details: those of its tasks, at most MAX_ERROR_DETAILS (the first say what went wrong). */
+export function errorDetailsOf(tasks: readonly Task[]): ErrorDetail[] {
+  return tasks.flatMap(t => t.errorDetails).slice(0, MAX_ERROR_DETAILS)
 }
 
 /** Overall job progress as the v2 SDK computes it: the mean of its tasks' Progress. */
@@ -203,12 +233,17 @@ export function jobProgress(tasks: readonly Task[]): number | undefined {
  * or the title of a gateway's HTML page. Undefined when there is nothing readable.
  */
 export function serviceErrorText(body: string): string | undefined {
+  const said = rawErrorText(body)
+  return said === undefined ? undefined : serverMessage(said) || undefined
+}
+
+function rawErrorText(body: string): string | undefined {
   let doc: Json
   try {
-    doc = JSON.parse(body)
+    doc = JSON.parse(withoutBom(body))
   } catch {
-    const title = /<title>([^<]{1,200})<\/title>/i.exec(body)
-    return title?.[1].trim() || undefined
+    const title = /<title>([^<]{1,200})<\/title>/i.exec(body.slice(0, 64 * 1024))
+    return title?.[1]
   }
   if (!isEntity(doc)) return undefined
   const err = doc['odata.error'] ?? doc.error

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { logLine } from './text.js'
 
 /** The log, injected so that tests can read what a user would see. */
 export interface Logger {
@@ -7,8 +8,12 @@ export interface Logger {
   warning(message: string): void
 }
 
+/**
+ * core.info writes its message raw, so a line break in it would start a line the runner reads as a workflow
+ * command. Server text is neutralised where it enters; every line is made safe here once more.
+ */
 export const coreLogger: Logger = {
   debug: message => core.debug(message),
-  info: message => core.info(message),
-  warning: message => core.warning(message)
+  info: message => core.info(logLine(message)),
+  warning: message => core.warning(logLine(message))
 }

@@ -4,9 +4,11 @@ import { createTokenSource } from './auth.js'
 import { errorMessage, UserError } from './errors.js'
 import { createHttp, Http } from './http.js'
 import { readSettings, Settings } from './inputs.js'
-import { isFinal, jobProgress } from './job.js'
+import { errorDetailsOf, isFinal, jobProgress } from './job.js'
 import { coreLogger, Logger } from './logger.js'
-import { ChangeLog, outputs, summaryMarkdown, verdict } from './report.js'
+import { ChangeLog, outputs, verdict } from './report.js'
+import { summaryMarkdown } from './summary.js'
+import { logLine } from './text.js'
 import { formatDuration } from './time.js'
 import { waitForJobs, WaitResult } from './waiter.js'
 
@@ -90,7 +92,7 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
           signal,
           deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs)
         })
-        return { progress: jobProgress(tasks), errorDetails: tasks.flatMap(t => t.errorDetails) }
+        return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) }
       },
       failOn: settings.failOn,
       intervalMs: settings.pollIntervalMs,
@@ -161,7 +163,7 @@ function githubRuntime(): Runtime {
     getIDToken: audience => core.getIDToken(audience),
     setOutput: (name, value) => core.setOutput(name, value),
     fail: (message, title) => {
-      core.error(message, { title })
+      core.error(logLine(message), { title })
       process.exitCode = 1
     },
     writeSummary: async markdown => {

@@ -1,8 +1,17 @@
 import { isFinal, JobState, PROGRESS_RANK } from './job.js'
+import { cut, MESSAGE_LIMIT, someOf } from './text.js'
 import { clockStamp, formatDuration } from './time.js'
 import type { JobView, Outcome, WaitResult } from './waiter.js'
 
-/** Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary. */
+/**
+ * Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary.
+ * Server text arrives neutralised (job.ts); here it is bounded in number. The summary is in summary.ts.
+ */
+
+/** GitHub keeps an output only up to 1 MB; stay clear of it, in UTF-8 bytes. */
+export const OUTPUT_BYTES = 1_000_000
+/** Jobs named in the annotation, the verdict and the summary's verdict line; the rest are counted. */
+export const NAMED_JOBS = 10
 
 /** The outputs action.yml declares, in the order they are set. */
 export const OUTPUT_NAMES = ['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs'] as const
@@ -67,8 +76,27 @@ export function outputs(result: WaitResult): Outputs {
     startTime: starts[0] ?? '',
     endTime: ends.at(-1) ?? '',
     progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
-    jobs: JSON.stringify(records)
+    jobs: jobsJson(records)
   }
+}
+
+/**
+ * The `jobs` output: a JSON array of every record while it fits OUTPUT_BYTES. When it does not, the records
+ * that fit come first (in job-id order), followed by one marker `{"truncated": true, "omitted": N}`.
+ */
+export function jobsJson(records: readonly JobRecord[], limit = OUTPUT_BYTES): string {
+  const parts = records.map(r => JSON.stringify(r))
+  const bytes = parts.reduce((sum, p) => sum + Buffer.byteLength(p) + 1, 1)
+  if (bytes <= limit) return `[${parts.join(',')}]`
+  const marker = (omitted: number): string => JSON.stringify({ truncated: true, omitted })
+  const room = limit - 2 - Buffer.byteLength(marker(records.length)) - 1
+  let used = 0
+  let kept = 0
+  while (kept < parts.length && used + Buffer.byteLength(parts[kept]) + 1 <= room) {
+    used += Buffer.byteLength(parts[kept]) + 1
+    kept++
+  }
+  return `[${[...parts.slice(0, kept), marker(records.length - kept)].join(',')}]`
 }
 
 function round1(n: number): number {
@@ -146,9 +174,13 @@ function finalDetail(v: JobView): string {
   const parts: string[] = []
   if (j.startTime && j.endTime)
     parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`)
-  if (j.state === 'Error' && v.errorDetails.length)
-    parts.push(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '))
+  if (j.state === 'Error' && v.errorDetails.length) parts.push(errorsOf(v))
   return parts.length ? ` (${parts.join(', ')})` : ''
+}
+
+/** A job's error details on one line, as long as one error message may be. */
+export function errorsOf(v: JobView): string {
+  return cut(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '), MESSAGE_LIMIT)
 }
 
 function eta(v: JobView, rates: Map<string, { at: number; progress: number }>, now: number): string {
@@ -183,12 +215,16 @@ export function verdict(
   const n = result.views.length
   const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`
   const took = formatDuration(result.elapsedMs)
-  const byState = (pred: (v: JobView) => boolean): string => result.views.filter(pred).map(label).join(', ')
+  const byState = (pred: (v: JobView) => boolean): string =>
+    someOf(result.views.filter(pred).map(label), NAMED_JOBS)
   switch (result.outcome as Outcome) {
     case 'success': {
       const notFinished = result.views.filter(v => v.job?.state !== 'Finished')
       const tail = notFinished.length
-        ? ` (${notFinished.map(v => `${label(v)}: ${v.job?.state}`).join(', ')})`
+        ? ` (${someOf(
+            notFinished.map(v => `${label(v)}: ${v.job?.state}`),
+            NAMED_JOBS
+          )})`
         : ''
       return {
         ok: true,
@@ -201,19 +237,25 @@ export function verdict(
     }
     case 'failure': {
       const failed = result.failed
-      const errors = failed.flatMap(v => v.errorDetails.map(d => `${d.code}: ${d.message}`))
+      // With many failed jobs the annotation names the first few; the summary and `jobs` have them all.
+      const errors = failed
+        .slice(0, NAMED_JOBS)
+        .filter(v => v.errorDetails.length)
+        .map(errorsOf)
       const states = [...new Set(failed.map(v => v.job!.state))]
       const title = states.includes('Error')
         ? 'Media Services job failed'
         : states.includes('Canceled')
           ? 'Media Services job canceled'
           : 'Media Services job ended in a fail-on state'
-      const what = failed
-        .map(
+      const what = someOf(
+        failed.map(
           v =>
             `${label(v)} ended ${v.job!.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job!.state}`
-        )
-        .join('; ')
+        ),
+        NAMED_JOBS,
+        '; '
+      )
       return { ok: false, title, message: `${what}${errors.length ? `. ${errors.join('; ')}` : ''}` }
     }
     case 'not-found':
@@ -242,45 +284,4 @@ export function verdict(
       return { ok: false, title, message }
     }
   }
-}
-
-const MARK: Record<string, string> = {
-  Finished: '✅ Finished',
-  Error: '❌ Error',
-  Canceled: '⛔ Canceled',
-  Canceling: '⏳ Canceling',
-  Processing: '⏳ Processing',
-  Queued: '🕓 Queued',
-  Scheduled: '🕓 Scheduled',
-  NotFound: '❓ Not found',
-  Unknown: '❓ Unknown'
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
-}
-
-/** The step summary as Markdown: one table row per job, whatever the outcome. */
-export function summaryMarkdown(result: WaitResult, verdictText: { ok: boolean; message: string }): string {
-  const rows = result.views.map(v => {
-    const r = jobRecord(v)
-    const duration = v.job?.startTime
-      ? formatDuration(
-          (v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) -
-            v.job.startTime.getTime()
-        )
-      : ''
-    const error = r.errors.map(e => `${e.code}: ${e.message}`).join('; ')
-    return `| \`${r.id}\` | ${cell(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${cell(error)} |`
-  })
-  return [
-    `### ${verdictText.ok ? '✅' : '❌'} Media Services jobs`,
-    '',
-    cell(verdictText.message),
-    '',
-    '| Job | Name | State | Progress | Start (UTC) | End (UTC) | Duration | Error |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows,
-    ''
-  ].join('\n')
 }

@@ -6,9 +6,9 @@ import {
   ChangeLog,
   jobRecord,
   outputs,
-  summaryMarkdown,
   verdict
 } from '../../src/report.js'
+import { summaryMarkdown } from '../../src/summary.js'
 import type { JobView } from '../../src/waiter.js'
 import { START } from '../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../__fixtures__/inputs.js'
@@ -366,7 +366,7 @@ describe('summaryMarkdown: the step summary', () => {
       `| \`${JOB_A}\` | trailer | ✅ Finished | 100% | 2024-05-01T12:00:05.000Z | 2024-05-01T12:02:05.000Z | 2m 00s |  |`
     )
     expect(lines).toContain(
-      `| \`${JOB_B}\` | encode trailer | ❌ Error |  |  |  |  | ErrorProcessingTask: no video track |`
+      `| \`${JOB_B}\` | encode trailer | ❌ Error |  |  |  |  | ErrorProcessingTask\\: no video track |`
     )
     expect(lines).toContain(`| \`${JOB_C}\` |  | ❓ Not found |  |  |  |  |  |`)
     expect(lines.filter(l => l.startsWith('| `'))).toHaveLength(3)
@@ -385,7 +385,7 @@ describe('summaryMarkdown: the step summary', () => {
     expect(md).toContain('### ✅ Media Services jobs')
     expect(md).toContain('done \\| ok')
     expect(md).toContain('| promo \\| cut 2 |')
-    expect(md).toContain('| X: a\\|b c |')
+    expect(md).toContain('| X\\: a\\|b c |')
   })
 
   it('a job still Processing shows its progress and a duration from RunningDuration', () => {
