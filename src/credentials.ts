@@ -170,6 +170,13 @@ export function chooseCredential(
         'access-token'
       )
     }
+    // A control character (a line break from a pasted secret) would otherwise fail in Node's header check.
+    if (/[^\x21-\x7e]/.test(accessToken)) {
+      throw new UserError(
+        'Input access-token contains a line break, a space or another character a token cannot have. Give the token alone, on one line.',
+        'access-token'
+      )
+    }
     if (tenantId || clientId) warnings.push('access-token is given, so tenant-id and client-id are not used.')
     return { kind: 'token', accessToken }
   }

@@ -2,6 +2,7 @@ import { Cloud, CLOUDS, findCloud, hostInDomain } from './clouds.js'
 import { chooseCredential, Credential, GUID, HOSTNAME, parseCreds, secretParts } from './credentials.js'
 import { UserError } from './errors.js'
 import { FINAL_STATES, JobState, parseState } from './job.js'
+import { strangersUnder } from './public-suffixes.js'
 import { formatDuration, parseDuration } from './time.js'
 
 /** Everything the action needs, read and validated once. Nothing downstream reads inputs. */
@@ -213,6 +214,13 @@ export function parseAuthorityHost(value: string): URL {
       'authority-host'
     )
   }
+  // https://login.microsoftonline.com@other-host is other-host: the part before @ is a user name.
+  if (url.username || url.password) {
+    throw new UserError(
+      `Input authority-host must not contain a user name or password (the host would be ${url.host}, not what precedes the @). Give the host only, e.g. https://login.microsoftonline.com.`,
+      'authority-host'
+    )
+  }
   if (url.pathname !== '/' || url.search || url.hash) {
     throw new UserError(
       `Input authority-host: give the host only (e.g. https://login.microsoftonline.com); the tenant goes in tenant-id.`,
@@ -296,6 +304,17 @@ export function parseTrustedHosts(value: string): string[] {
       if (!HOSTNAME.test(bare)) {
         throw new UserError(
           `Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com or *.example.com.`,
+          'trusted-hosts'
+        )
+      }
+      const strangers = wildcard ? strangersUnder(bare) : undefined
+      if (strangers) {
+        const who =
+          strangers.kind === 'public'
+            ? `every domain registered under ${strangers.suffix} (a public suffix)`
+            : `hosts anyone can create under ${strangers.suffix} (shared hosting)`
+        throw new UserError(
+          `Input trusted-hosts: '${item}' would trust ${who} with the token. Name your own domain or host, e.g. *.example.${strangers.kind === 'public' ? strangers.suffix : 'com'} or myaccount.${strangers.suffix}.`,
           'trusted-hosts'
         )
       }

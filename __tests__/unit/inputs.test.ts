@@ -157,6 +157,18 @@ describe('authority-host', () => {
     expect(e.input).toBe('authority-host')
     expect(e.message).toMatch(/authority-host/)
   })
+
+  it.each([
+    ['a user name', 'https://login.microsoftonline.com@other-host'],
+    ['a user name and password', 'https://login.microsoftonline.com:pw@other-host.test'],
+    ['a user name, without the scheme', 'login.microsoftonline.com@other-host']
+  ])('with %s (the host is what follows the @) is refused, naming the real host', (_what, value) => {
+    const e = refusal(secretInputs({ 'authority-host': value }))
+    expect(e.input).toBe('authority-host')
+    expect(e.message).toMatch(
+      /^Input authority-host must not contain a user name or password \(the host would be other-host/
+    )
+  })
 })
 
 describe('x-ms-version', () => {
@@ -237,6 +249,35 @@ describe('trusted-hosts', () => {
     const s = settingsFor(secretInputs({ 'trusted-hosts': 'media.windows.net .media.azure.net' }))
     expect(s.trustedHosts.filter(h => h === 'media.windows.net')).toHaveLength(1)
     expect(s.trustedHosts.filter(h => h === '.media.azure.net')).toHaveLength(1)
+  })
+
+  it.each([
+    ['*.co.uk', /every domain registered under co\.uk \(a public suffix\)/],
+    ['*.com.au', /under com\.au \(a public suffix\)/],
+    ['.co.jp', /under co\.jp \(a public suffix\)/],
+    ['*.com.br', /under com\.br \(a public suffix\)/],
+    ['*.gc.ca', /under gc\.ca \(a public suffix\)/],
+    ['*.azurewebsites.net', /hosts anyone can create under azurewebsites\.net \(shared hosting\)/],
+    ['*.github.io', /under github\.io \(shared hosting\)/],
+    ['*.blob.core.windows.net', /under blob\.core\.windows\.net \(shared hosting\)/],
+    ['*.windows.net', /under blob\.core\.windows\.net \(shared hosting\)/],
+    ['https://x.cloudapp.azure.com *.azure.com', /under cloudapp\.azure\.com \(shared hosting\)/]
+  ])('a wildcard over strangers %j is refused, naming trusted-hosts and why', (value, why) => {
+    const e = refusal(secretInputs({ 'trusted-hosts': value }))
+    expect(e.input).toBe('trusted-hosts')
+    expect(e.message).toMatch(why)
+    expect(e.message).toMatch(/Name your own domain or host/)
+  })
+
+  it('a wildcard over your own domain, and single hosts on shared hosting, are accepted', () => {
+    const s = settingsFor(
+      secretInputs({
+        'trusted-hosts': '*.example.co.uk *.contoso.com myacct.blob.core.windows.net co.uk *.media.azure.net'
+      })
+    )
+    expect(s.trustedHosts).toEqual(
+      expect.arrayContaining(['.example.co.uk', '.contoso.com', 'myacct.blob.core.windows.net', 'co.uk'])
+    )
   })
 
   it.each(['not a host!', 'https://', '*', 'a..b', '*.-bad-.com'])(
@@ -352,6 +393,28 @@ describe('credentials: which way to sign in', () => {
     })
     const s = settingsFor({ ...ids, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln' })
     expect(s.warnings).toEqual([expect.stringMatching(/tenant-id and client-id are not used/)])
+  })
+
+  it.each([
+    ['a line feed inside', 'eyJ0eXAi.eyJhdWQi\n.c2ln'],
+    ['a carriage return inside', 'eyJ0eXAi.eyJhdWQi\r.c2ln'],
+    ['a NUL', 'eyJ0eXAi\u0000.eyJhdWQi.c2ln'],
+    ['a space inside', 'eyJ0eXAi eyJhdWQi.c2ln'],
+    ['a character beyond ASCII', 'eyJ0eXAi.eyJhdWQi.c2ln\u2028x']
+  ])('an access-token with %s is refused as an input error, not ERR_INVALID_CHAR', (_what, token) => {
+    const e = refusal({ 'job-id': JOB_A, 'access-token': token })
+    expect(e.input).toBe('access-token')
+    expect(e.message).toMatch(/^Input access-token contains a line break/)
+    expect(e.message).not.toContain('eyJ')
+  })
+
+  it('an access-token with a trailing line break (as pasted) is trimmed and used', () => {
+    expect(settingsFor({ 'job-id': JOB_A, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln\r\n' }).credential).toEqual(
+      {
+        kind: 'token',
+        accessToken: 'eyJ0eXAi.eyJhdWQi.c2ln'
+      }
+    )
   })
 
   it("an access-token with a 'Bearer ' prefix is refused, naming access-token", () => {

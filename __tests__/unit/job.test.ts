@@ -383,3 +383,87 @@ describe('for any body (property-based)', () => {
     onlyServiceErrors(() => parseJobs('{"d":'.repeat(depth) + '[]' + '}'.repeat(depth)))
   })
 })
+
+describe('a body that starts with a UTF-8 byte order mark', () => {
+  it('is read like any other (Jobs, Tasks and error bodies)', () => {
+    const bom = '\uFEFF'
+    expect(parseJobs(bom + minimalBody([jobEntity(JOB_A, 'Finished')])).map(j => j.state)).toEqual([
+      'Finished'
+    ])
+    expect(parseTasks(bom + minimalBody([taskEntity(40)], 'Tasks'))[0].progress).toBe(40)
+    expect(serviceErrorText(`${bom}{"error":{"code":"Busy","message":"try later"}}`)).toBe('Busy: try later')
+  })
+})
+
+describe('RunningDuration that no clock could measure', () => {
+  it.each([
+    ['negative', -5000],
+    ['negative, as text', '-1'],
+    ['not finite', 'Infinity'],
+    ['not a number', 'soon'],
+    ['absent', undefined]
+  ])('%s counts as 0, for the job and its tasks', (_what, value) => {
+    const [job] = parseJobs(minimalBody([jobEntity(JOB_A, 'Finished', { RunningDuration: value })]))
+    expect(job.runningDuration).toBe(0)
+    const [task] = parseTasks(minimalBody([taskEntity(100, [], { RunningDuration: value })], 'Tasks'))
+    expect(task.runningDuration).toBe(0)
+  })
+})
+
+describe('a job whose Id is not an id', () => {
+  it('a deeply nested Id is described, not serialised (no "Maximum call stack size exceeded")', () => {
+    const body = `{"value":[{"Id":${'['.repeat(200_000)}1${']'.repeat(200_000)},"State":3}]}`
+    const e = thrown(() => parseJobs(body))
+    expect(e).toBeInstanceOf(ServiceError)
+    expect((e as Error).message).toBe(
+      'Media Services returned a job without a valid Id and State (Id an array, State 3)'
+    )
+    expect((e as ServiceError).transient).toBe(true)
+  })
+
+  it('a hostile Id is quoted as one short line', () => {
+    const body = minimalBody([{ Id: `\n::error::${'x'.repeat(5000)}`, State: 'nonsense' }])
+    const message = (thrown(() => parseJobs(body)) as Error).message
+    expect(message).toMatch(
+      /^Media Services returned a job without a valid Id and State \(Id "::error::x+…", State "nonsense"\)$/
+    )
+    expect(message.length).toBeLessThan(320)
+  })
+})
+
+describe('server text is neutralised where it enters', () => {
+  const hostile = '\r\n::stop-commands::x\u2028\u001b[31m<!-- # heading'
+
+  it("a job's Name and Id: one line, at most 200 characters", () => {
+    const [job] = parseJobs(
+      minimalBody([jobEntity(JOB_A, 'Error', { Name: hostile + 'n'.repeat(5 * 1024 * 1024) })])
+    )
+    expect(job.name.startsWith('::stop-commands::x <!-- # heading')).toBe(true)
+    expect(job.name).toHaveLength(200)
+    expect(job.id).toBe(JOB_A)
+  })
+
+  it("a task's ErrorDetails: codes at most 200, messages at most 1000, at most 10 of them", () => {
+    const details = Array.from({ length: 50 }, (_, i) => ({
+      code: `${hostile}${i}${'c'.repeat(500)}`,
+      message: `${hostile}${'m'.repeat(5000)}`
+    }))
+    const [task] = parseTasks(minimalBody([taskEntity(0, details)], 'Tasks'))
+    expect(task.errorDetails).toHaveLength(10)
+    for (const d of task.errorDetails) {
+      expect(d.code).toHaveLength(200)
+      expect(d.message).toHaveLength(1000)
+      expect(d.code + d.message).not.toMatch(/[\r\n\u2028\u001b]/)
+    }
+  })
+
+  it("an error body's text and an HTML page's title", () => {
+    expect(serviceErrorText(`{"odata.error":{"code":"","message":{"value":"${'\\n'}::error::x"}}}`)).toBe(
+      '::error::x'
+    )
+    expect(serviceErrorText('<html><title>Busy\n::add-mask::x\r\u001b[2J</title></html>')).toBe(
+      'Busy ::add-mask::x'
+    )
+    expect(serviceErrorText(JSON.stringify({ error_description: 'e'.repeat(9000) }))).toHaveLength(1000)
+  })
+})

@@ -1,13 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
 import type { JobState } from '../../src/job.js'
-import {
-  aggregateLine,
-  aggregateState,
-  ChangeLog,
-  jobRecord,
-  outputs,
-  verdict
-} from '../../src/report.js'
+import { aggregateLine, aggregateState, ChangeLog, jobRecord, outputs, verdict } from '../../src/report.js'
 import { summaryMarkdown } from '../../src/summary.js'
 import type { JobView } from '../../src/waiter.js'
 import { START } from '../../__fixtures__/clock.js'
