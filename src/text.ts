@@ -20,13 +20,14 @@ const ANSI =
 const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g
 
 /**
- * Server text as one plain line of at most `limit` characters: ANSI escapes dropped, every run of control
- * characters and line breaks one space, cut with an ellipsis when longer.
+ * Server text as one plain line of at most `limit` characters: ANSI escapes dropped, control characters
+ * and line breaks made spaces, runs of spaces one space, cut with an ellipsis when longer.
  */
 export function serverText(value: string, limit: number): string {
   // Only the head can survive the cut: a 5 MiB name is not scanned whole.
   const head = value.length > limit * 4 + 64 ? value.slice(0, limit * 4 + 64) : value
-  return cut(head.replace(ANSI, '').replace(CONTROLS, ' ').trim(), limit)
+  const plain = head.replace(ANSI, '').replace(CONTROLS, ' ').replace(/ {2,}/g, ' ')
+  return cut(plain.trim(), limit)
 }
 
 export const serverName = (value: string): string => serverText(value, NAME_LIMIT)
