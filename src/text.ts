@@ -11,8 +11,8 @@ export const MESSAGE_LIMIT = 1000
 
 // CSI (ESC [ … final), OSC (ESC ] … BEL or ST), DCS/SOS/PM/APC (ESC P|X|^|_ … ST), other two-byte escapes,
 // and the 8-bit CSI. Each alternative is linear: no nested quantifiers.
-// eslint-disable-next-line no-control-regex
 const ANSI =
+  // eslint-disable-next-line no-control-regex
   /\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]?/g
 // C0 and C1 controls (line feed, carriage return, vertical tab, form feed, next line among them), DEL, the
 // Unicode line and paragraph separators, and the bidirectional overrides that reorder what a reader sees.

@@ -22,8 +22,8 @@ const { coreLogger } = await import('../../src/logger.js')
 
 const HOSTILE =
   '\n::stop-commands::pause\r::add-mask::x\u2028::error::owned <!-- # heading <img src=x>\u001b[31m'
-/** Any line break, or a line that starts (after spaces) with a workflow command. */
-const BREAKS = /[\r\n\u0085\u2028\u2029\u000b\u000c]/
+/** Any line break. */
+const BREAKS = /[\r\n\u0085\u2028\u2029\v\f]/
 
 const ACCOUNT = 'https://acct.restv2.westeurope.media.azure.net/api/'
 
