@@ -13,7 +13,7 @@ export interface Logger {
  * command. Server text is neutralised where it enters; every line is made safe here once more.
  */
 export const coreLogger: Logger = {
-  debug: message => core.debug(message),
+  debug: message => core.debug(logLine(message)),
   info: message => core.info(logLine(message)),
   warning: message => core.warning(logLine(message))
 }

@@ -154,7 +154,8 @@ async function publish(
   else rt.fail(v.message, v.title)
 }
 
-function githubRuntime(): Runtime {
+/** The runner: @actions/core for the log, outputs, annotation and summary; real timers and signals. */
+export function githubRuntime(): Runtime {
   return {
     getInput: name => core.getInput(name),
     env: process.env,
