@@ -242,7 +242,7 @@ function rawErrorText(body: string): string | undefined {
   try {
     doc = JSON.parse(withoutBom(body))
   } catch {
-    const title = /<title>([^<]{1,200})<\/title>/i.exec(body.slice(0, 64 * 1024))
+    const title = /<title(?:\s[^>]*)?>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024))
     return title?.[1]
   }
   if (!isEntity(doc)) return undefined

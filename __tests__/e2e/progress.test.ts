@@ -112,7 +112,7 @@ describe('when it ends', () => {
       '| Job | Name | State | Progress | Start (UTC) | End (UTC) | Duration | Error |'
     )
     expect(run.summary).toMatch(
-      /\| `nb:jid:UUID:[^`]+` \| bad-input \| ❌ Error \|.*ErrorDownloadingInputAssetMalformedContent: The input asset is malformed\. \|/
+      /\| `nb:jid:UUID:[^`]+` \| bad-input \| ❌ Error \|.*ErrorDownloadingInputAssetMalformedContent\\: The input asset is malformed\. \|/
     )
   })
 

@@ -79,7 +79,11 @@ function service(scenario: Scenario, text: string): FakeHttp {
     if (scenario === 'redirect-then-finished' && !req.url.startsWith(ACCOUNT))
       return redirect(`${ACCOUNT}${encodeURI(text)}`)
     if (jobsAsked === 1)
-      return jsonReply(503, { 'odata.error': { code: text, message: { value: text } } }, { 'x-ms-request-id': text })
+      return jsonReply(
+        503,
+        { 'odata.error': { code: text, message: { value: text } } },
+        { 'x-ms-request-id': text }
+      )
     const state = scenario === 'failed-job' ? 'Error' : 'Finished'
     return reply(
       200,
@@ -154,7 +158,12 @@ describe('for any server text, on every reporting path (property-based)', () => 
   it('no stdout line starts a command but ours; the summary has no HTML and no heading of the server', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom<Scenario>('failed-job', 'forbidden-page', 'sign-in-refused', 'redirect-then-finished'),
+        fc.constantFrom<Scenario>(
+          'failed-job',
+          'forbidden-page',
+          'sign-in-refused',
+          'redirect-then-finished'
+        ),
         hostileText,
         async (scenario, text) => {
           const { stdout, summary, outputs } = await step(scenario, text)

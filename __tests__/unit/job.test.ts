@@ -466,5 +466,6 @@ describe('server text is neutralised where it enters', () => {
       'Busy ::add-mask::x'
     )
     expect(serviceErrorText(JSON.stringify({ error_description: 'e'.repeat(9000) }))).toHaveLength(1000)
+    expect(serviceErrorText(`<html><title lang="en">${'t'.repeat(5000)}</title></html>`)).toHaveLength(1000)
   })
 })
