@@ -24,6 +24,7 @@ const OWN_COMMAND = /^::(error|warning|debug|add-mask)( [^:]*)?::/
 /** What the runner would make of the step: commands, annotation, summary and outputs. */
 function expectReadAsText(run: RunResult): void {
   expect(run.signal).toBeNull()
+  // eslint-disable-next-line no-control-regex
   expect(run.stdout).not.toMatch(/[\r\u2028\u2029\u0085\u001b]/)
   for (const line of run.stdout.split('\n')) {
     if (line.trimStart().startsWith('::')) expect(line).toMatch(OWN_COMMAND)
@@ -79,6 +80,7 @@ describe('a hostile Media Services', () => {
     expect(job.name).toMatch(
       /^evil ##\[add-mask\]y <!-- hidden red <img .* ::stop-commands::pause ::add-mask::x ::error/
     )
+    // eslint-disable-next-line no-control-regex
     expect(job.name).not.toMatch(/[\r\n\u001b]/)
     expect(job.errors[0].message).toHaveLength(1000)
   })
