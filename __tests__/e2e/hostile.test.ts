@@ -118,3 +118,51 @@ describe('a hostile Entra ID', () => {
     expect(run.summary).toContain('AADSTS7000215\\: evil \\#\\#\\[add-mask\\]y &lt;\\!-- hidden red &lt;img')
   })
 })
+
+describe('inputs that would hand the token to someone else are refused before any request', () => {
+  it.each([
+    ['authority-host', 'https://login.microsoftonline.com@evil.example.test', /must not contain a user name/],
+    ['trusted-hosts', '*.co.uk', /a public suffix/],
+    ['trusted-hosts', '*.azurewebsites.net', /shared hosting/]
+  ])('%s: %s', async (input, value, why) => {
+    const id = emu.addJob({ timeline: [{ state: 'Finished' }] })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id, [input]: value } })
+    expect(run.code).toBe(1)
+    expect(run.errors).toEqual([
+      expect.stringMatching(new RegExp(`^::error title=Invalid input::Input ${input}`))
+    ])
+    expect(run.errors[0]).toMatch(why)
+    expect(run.stderr).not.toMatch(/\n\s+at /)
+    expect(emu.requests).toHaveLength(0)
+  })
+
+  it('an access-token with a line break in it is an input error naming access-token', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Finished' }] })
+    const run = await runAction({
+      inputs: { 'job-id': id, 'api-url': emu.urls.account, 'access-token': 'eyJ0eXAi.eyJhdWQi\n.c2ln' }
+    })
+    expect(run.code).toBe(1)
+    expect(run.errors).toEqual([
+      expect.stringMatching(/^::error title=Invalid input::Input access-token contains a line break/)
+    ])
+    expect(run.stdout).not.toContain('ERR_INVALID_CHAR')
+    expect(emu.requests).toHaveLength(0)
+  })
+})
+
+describe('many jobs failing together', () => {
+  it('the one annotation names 10 of them and counts the rest; the summary and jobs have them all', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) =>
+      emu.addJob({ name: `rendition ${i}`, timeline: [{ state: 'Error' }] })
+    )
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': ids.join('\n') } })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(
+      /^::error title=Media Services job failed::.*\(rendition 9\) ended Error and 20 more\./
+    )
+    expect(run.errors[0]).not.toContain('rendition 10)')
+    expect(run.summary.split('\n').filter(l => l.startsWith('| `nb:jid'))).toHaveLength(30)
+    expect(JSON.parse(run.outputs.jobs)).toHaveLength(30)
+  })
+})

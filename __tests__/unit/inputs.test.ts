@@ -131,6 +131,7 @@ describe('api-url', () => {
     ['a query', 'https://media.windows.net/api/?x=1', /query/],
     ['a fragment', 'https://media.windows.net/api/#top', /fragment/],
     ['credentials', 'https://user:pw@media.windows.net/api/', /credentials/],
+    ['a user name that looks like the host', 'https://media.windows.net@evil.test/api/', /credentials/],
     ['not a URL', 'media.windows.net/api', /not a URL/]
   ])('%s is refused, naming api-url', (_what, url, why) => {
     const e = refusal(secretInputs({ 'api-url': url }))
