@@ -25,7 +25,8 @@ const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g
  */
 export function serverText(value: string, limit: number): string {
   // Only the head can survive the cut: a 5 MiB name is not scanned whole.
-  const head = value.length > limit * 4 + 64 ? value.slice(0, limit * 4 + 64) : value
+  let head = value.length > limit * 4 + 64 ? value.slice(0, limit * 4 + 64) : value
+  if (head.length < value.length && /[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1)
   const plain = head.replace(ANSI, '').replace(CONTROLS, ' ').replace(/ {2,}/g, ' ')
   return cut(plain.trim(), limit)
 }

@@ -191,7 +191,7 @@ describe('for any server text, on every reporting path (property-based)', () => 
           }
         }
       ),
-      { numRuns: 80 }
+      { numRuns: 200 }
     )
   })
 })

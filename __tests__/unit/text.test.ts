@@ -47,6 +47,12 @@ describe('serverText: one plain line of bounded length', () => {
     expect(text.length).toBeLessThanOrEqual(4)
   })
 
+  it('never leaves half an emoji where a long text is read only in part', () => {
+    // 864 characters are read: 'x', 800 of escapes, then 31 and a half emoji.
+    const text = serverText('x' + '\u001b[0m'.repeat(200) + '🎬'.repeat(1000), 200)
+    expect(text).toBe('x' + '🎬'.repeat(31))
+  })
+
   it('reads only the head of a 5 MiB name, quickly', () => {
     const huge = '\n::error::x'.repeat(500_000)
     const started = Date.now()
