@@ -36130,7 +36130,7 @@ function readSettings(read, options = {}) {
     }
     const credential = chooseCredential(get, creds, cloud, env, warnings);
     const trustedHosts = [
-        apiUrl.hostname.toLowerCase(),
+        trustEntry(apiUrl),
         ...cloud.mediaDomains.map(d => `.${d}`),
         ...parseTrustedHosts(get('trusted-hosts'))
     ];
@@ -36253,6 +36253,12 @@ function parseFailOn(value) {
     }
     return states;
 }
+/** The api-url's own trust entry: its host on exactly its port (`host` alone means 443). */
+function trustEntry(url) {
+    const port = url.port || (url.protocol === 'http:' ? '80' : '443');
+    const host = url.hostname.toLowerCase();
+    return port === '443' ? host : `${host}:${port}`;
+}
 function parseTrustedHosts(value) {
     return value
         .split(/[\s,;]+/)
@@ -36261,19 +36267,23 @@ function parseTrustedHosts(value) {
         let host = item.toLowerCase();
         if (/^[a-z]+:\/\//.test(host)) {
             try {
-                host = new URL(host).hostname;
+                host = trustEntry(new URL(host));
             }
             catch {
                 /* reported below */
             }
         }
+        const portMatch = /:(\d{1,5})$/.exec(host);
+        const port = portMatch ? Number(portMatch[1]) : 443;
+        if (portMatch)
+            host = host.slice(0, portMatch.index);
         const wildcard = host.startsWith('*.') || host.startsWith('.');
         const bare = host.replace(/^\*?\./, '');
         if (wildcard && !bare.includes('.')) {
             throw new UserError(`Input trusted-hosts: '${item}' would trust a whole top-level domain with the token. Name your own domain, e.g. *.example.com.`, 'trusted-hosts');
         }
-        if (!HOSTNAME.test(bare)) {
-            throw new UserError(`Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com or *.example.com.`, 'trusted-hosts');
+        if (!HOSTNAME.test(bare) || port < 1 || port > 65535) {
+            throw new UserError(`Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com, *.example.com or 127.0.0.1:8443 (a name without a port means port 443).`, 'trusted-hosts');
         }
         const strangers = wildcard ? strangersUnder(bare) : undefined;
         if (strangers) {
@@ -36282,7 +36292,7 @@ function parseTrustedHosts(value) {
                 : `hosts anyone can create under ${strangers.suffix} (shared hosting)`;
             throw new UserError(`Input trusted-hosts: '${item}' would trust ${who} with the token. Name your own domain or host, e.g. *.example.${strangers.kind === 'public' ? strangers.suffix : 'com'} or myaccount.${strangers.suffix}.`, 'trusted-hosts');
         }
-        return wildcard ? `.${bare}` : bare;
+        return `${wildcard ? '.' : ''}${bare}${port === 443 ? '' : `:${port}`}`;
     });
 }
 function parseBoolean(name, value) {
@@ -36379,9 +36389,25 @@ function requestIdOf(res) {
     const id = header(res, 'x-ms-request-id');
     return id === undefined ? undefined : serverName(id);
 }
-function isTrustedHost(host, trusted) {
-    const h = host.toLowerCase();
-    return trusted.some(t => (t.startsWith('.') ? hostInDomain(h, t) : h === t.toLowerCase()));
+/** The port a URL reaches: its own, else the scheme's default. */
+function effectivePort(url) {
+    return url.port || (url.protocol === 'http:' ? '80' : '443');
+}
+/**
+ * Trust is per host and port: on one machine (the emulator, a test rig) another port is another server.
+ * An entry `host` or `.domain` trusts https's default port only; `host:port` or `.domain:port` that port.
+ * A string target is an https authority (`host` or `host:port`).
+ */
+function isTrustedHost(target, trusted) {
+    const url = typeof target === 'string' ? new URL(`https://${target}`) : target;
+    const h = url.hostname.toLowerCase();
+    const port = effectivePort(url);
+    return trusted.some(entry => {
+        const m = /^(.*?)(?::(\d+))?$/.exec(entry.toLowerCase());
+        if ((m[2] ?? '443') !== port)
+            return false;
+        return m[1].startsWith('.') ? hostInDomain(h, m[1]) : h === m[1];
+    });
 }
 /**
  * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
@@ -36518,8 +36544,9 @@ class MediaServicesClient {
         if (url.protocol !== 'https:' && !loopbackHttp) {
             throw new UserError(`Refused a redirect to ${serverName(`${url.protocol}//${url.host}`)}: the token is only sent over https.`, 'api-url');
         }
-        if (!isTrustedHost(url.hostname, this.o.trustedHosts)) {
-            throw new UserError(`Refused to send the token to ${serverName(url.hostname)}: Media Services redirected there, and it is not a Media Services host. If it is your account's endpoint, set api-url to it or add it to trusted-hosts.`, 'trusted-hosts');
+        if (!isTrustedHost(url, this.o.trustedHosts)) {
+            const where = serverName(url.port ? `${url.hostname}:${url.port}` : url.hostname);
+            throw new UserError(`Refused to send the token to ${where}: Media Services redirected there, and it is not a trusted Media Services host and port. If it is your account's endpoint, set api-url to it or add ${where} to trusted-hosts.`, 'trusted-hosts');
         }
     }
     failure(res, url, refreshed) {

@@ -3,8 +3,9 @@
  * HTTPS emulator of Entra ID, GitHub OIDC and Azure Media Services v2 for the e2e tests of
  * ams-job-wait. Only Node built-ins. Test-only: its CA key is checked in (see certs/).
  *
- * Listeners (each its own loopback IP, random port): global 127.0.0.1, account 127.0.0.2,
- * login 127.0.0.3 (Entra ID + GitHub OIDC), evil 127.0.0.4 (must never be contacted).
+ * Listeners, all on 127.0.0.1 (the only loopback address macOS and Windows have by default), each on its
+ * own port: global, account, login (Entra ID + GitHub OIDC), evil (must never be contacted). The action
+ * trusts host and port together, so these are four different servers to it.
  */
 import https from 'node:https'
 import crypto from 'node:crypto'
@@ -26,7 +27,7 @@ const cert = (/** @type {string} */ name) => path.join(CERTS, name)
 /**
  * @typedef {{ shape?: 'minimal' | 'verbose' | 'auto', verboseDates?: 'iso' | 'ms',
  *   redirect?: 'root' | 'same-path' | 'evil' | 'none', tokenLifetimeSec?: number, scope?: string,
- *   randomFaultRate?: number, seed?: number, proxy?: boolean, requireOidcAudience?: string, log?: boolean }} EmulatorOptions
+ *   randomFaultRate?: number, seed?: number, proxy?: boolean, ports?: Partial<Record<ServerName, number>>, requireOidcAudience?: string, log?: boolean }} EmulatorOptions
  * @typedef {'global' | 'account' | 'login' | 'evil'} ServerName
  * @typedef {{ global: string, account: string, authority: string, evil: string, oidcRequestUrl: string, proxy?: string }} Urls
  * @typedef {{
@@ -46,12 +47,9 @@ const cert = (/** @type {string} */ name) => path.join(CERTS, name)
  * }} Emulator
  */
 
-const IPS = /** @type {const} */ ({
-  global: '127.0.0.1',
-  account: '127.0.0.2',
-  login: '127.0.0.3',
-  evil: '127.0.0.4'
-})
+const LOOPBACK = '127.0.0.1'
+/** @type {ServerName[]} */
+const SERVERS = ['global', 'account', 'login', 'evil']
 // Keep in sync with NAMED_HOSTS in util.js and the SANs in certs/make-certs.sh.
 const HOSTNAMES = {
   global: 'media.global.test',
@@ -97,7 +95,7 @@ export async function startEmulator(options = {}) {
   const servers = /** @type {any} */ ({})
   /** @type {Record<ServerName, number>} */
   const ports = /** @type {any} */ ({})
-  for (const name of /** @type {ServerName[]} */ (Object.keys(IPS))) {
+  for (const name of SERVERS) {
     const server = https.createServer(tls, (req, res) => {
       handle(name, req, res).catch(err => {
         if (opts.log) process.stderr.write(`[emu] handler error: ${err && err.stack}\n`)
@@ -112,7 +110,7 @@ export async function startEmulator(options = {}) {
     server.on('tlsClientError', () => {})
     await new Promise((resolve, reject) => {
       server.once('error', reject)
-      server.listen(0, IPS[name], () => resolve(undefined))
+      server.listen(options.ports?.[name] ?? 0, LOOPBACK, () => resolve(undefined))
     })
     const addr = server.address()
     servers[name] = server
@@ -120,7 +118,7 @@ export async function startEmulator(options = {}) {
   }
 
   /** @param {ServerName} name */
-  const ipBase = name => `https://${IPS[name]}:${ports[name]}`
+  const ipBase = name => `https://${LOOPBACK}:${ports[name]}`
   /** @type {Urls} */
   const urls = {
     global: `${ipBase('global')}/api/`,
@@ -156,7 +154,7 @@ export async function startEmulator(options = {}) {
     issuedOidcTokens: [],
     tokenRequests: [],
     authority: { failWith: null, failTimes: null, status: null },
-    loginHosts: [`${IPS.login}:${ports.login}`, HOSTNAMES.login, `${HOSTNAMES.login}:443`]
+    loginHosts: [`${LOOPBACK}:${ports.login}`, HOSTNAMES.login, `${HOSTNAMES.login}:443`]
   }
   /** @type {import('./media.js').MediaState} */
   const media = {
@@ -201,7 +199,7 @@ export async function startEmulator(options = {}) {
       })
     }
     const body = await readBody(req)
-    const url = new URL(rawPath, `https://${req.headers.host || IPS[server]}`)
+    const url = new URL(rawPath, `https://${req.headers.host || LOOPBACK}`)
     const route = () => {
       if (server === 'login') return handleLogin(entra, req, res, url, body)
       if (server === 'global') return handleGlobal(media, req, res, url)
@@ -221,7 +219,7 @@ export async function startEmulator(options = {}) {
     const routes = new Map()
     for (const [key, host] of Object.entries(HOSTNAMES)) {
       const server = /** @type {ServerName} */ (key === 'github' ? 'login' : key)
-      routes.set(host, { host: IPS[server], port: ports[server] })
+      routes.set(host, { host: LOOPBACK, port: ports[server] })
     }
     proxy = await startProxy(routes)
     urls.proxy = `http://127.0.0.1:${proxy.port}`

@@ -25,7 +25,7 @@ const run = prepareRun({
   'client-secret': emu.clientSecret,
   'api-url': emu.urls.global,
   'authority-host': emu.urls.authority,
-  'trusted-hosts': new URL(emu.urls.account).hostname,
+  'trusted-hosts': new URL(emu.urls.account).host,
   'poll-interval': '1s',
   timeout: '2m'
 })

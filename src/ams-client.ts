@@ -75,9 +75,25 @@ export function requestIdOf(res: HttpResponse): string | undefined {
   return id === undefined ? undefined : serverName(id)
 }
 
-export function isTrustedHost(host: string, trusted: readonly string[]): boolean {
-  const h = host.toLowerCase()
-  return trusted.some(t => (t.startsWith('.') ? hostInDomain(h, t) : h === t.toLowerCase()))
+/** The port a URL reaches: its own, else the scheme's default. */
+export function effectivePort(url: URL): string {
+  return url.port || (url.protocol === 'http:' ? '80' : '443')
+}
+
+/**
+ * Trust is per host and port: on one machine (the emulator, a test rig) another port is another server.
+ * An entry `host` or `.domain` trusts https's default port only; `host:port` or `.domain:port` that port.
+ * A string target is an https authority (`host` or `host:port`).
+ */
+export function isTrustedHost(target: URL | string, trusted: readonly string[]): boolean {
+  const url = typeof target === 'string' ? new URL(`https://${target}`) : target
+  const h = url.hostname.toLowerCase()
+  const port = effectivePort(url)
+  return trusted.some(entry => {
+    const m = /^(.*?)(?::(\d+))?$/.exec(entry.toLowerCase())!
+    if ((m[2] ?? '443') !== port) return false
+    return m[1].startsWith('.') ? hostInDomain(h, m[1]) : h === m[1]
+  })
 }
 
 /**
@@ -247,9 +263,10 @@ export class MediaServicesClient {
         'api-url'
       )
     }
-    if (!isTrustedHost(url.hostname, this.o.trustedHosts)) {
+    if (!isTrustedHost(url, this.o.trustedHosts)) {
+      const where = serverName(url.port ? `${url.hostname}:${url.port}` : url.hostname)
       throw new UserError(
-        `Refused to send the token to ${serverName(url.hostname)}: Media Services redirected there, and it is not a Media Services host. If it is your account's endpoint, set api-url to it or add it to trusted-hosts.`,
+        `Refused to send the token to ${where}: Media Services redirected there, and it is not a trusted Media Services host and port. If it is your account's endpoint, set api-url to it or add ${where} to trusted-hosts.`,
         'trusted-hosts'
       )
     }

@@ -20,7 +20,10 @@ export interface Settings {
   pollIntervalMs: number
   timeoutMs: number
   failOn: ReadonlySet<JobState>
-  /** Hosts and domains (a leading dot means "and subdomains") that may receive the token. */
+  /**
+   * Hosts and domains (a leading dot means "and subdomains") that may receive the token, each on port 443
+   * unless it ends in `:port`.
+   */
   trustedHosts: string[]
   cancelOnAbort: boolean
   /** Non-fatal remarks about the inputs, logged by main. */
@@ -108,7 +111,7 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
   }
   const credential = chooseCredential(get, creds, cloud, env, warnings)
   const trustedHosts = [
-    apiUrl.hostname.toLowerCase(),
+    trustEntry(apiUrl),
     ...cloud.mediaDomains.map(d => `.${d}`),
     ...parseTrustedHosts(get('trusted-hosts'))
   ]
@@ -280,6 +283,13 @@ export function parseFailOn(value: string): ReadonlySet<JobState> {
   return states
 }
 
+/** The api-url's own trust entry: its host on exactly its port (`host` alone means 443). */
+export function trustEntry(url: URL): string {
+  const port = url.port || (url.protocol === 'http:' ? '80' : '443')
+  const host = url.hostname.toLowerCase()
+  return port === '443' ? host : `${host}:${port}`
+}
+
 export function parseTrustedHosts(value: string): string[] {
   return value
     .split(/[\s,;]+/)
@@ -288,11 +298,14 @@ export function parseTrustedHosts(value: string): string[] {
       let host = item.toLowerCase()
       if (/^[a-z]+:\/\//.test(host)) {
         try {
-          host = new URL(host).hostname
+          host = trustEntry(new URL(host))
         } catch {
           /* reported below */
         }
       }
+      const portMatch = /:(\d{1,5})$/.exec(host)
+      const port = portMatch ? Number(portMatch[1]) : 443
+      if (portMatch) host = host.slice(0, portMatch.index)
       const wildcard = host.startsWith('*.') || host.startsWith('.')
       const bare = host.replace(/^\*?\./, '')
       if (wildcard && !bare.includes('.')) {
@@ -301,9 +314,9 @@ export function parseTrustedHosts(value: string): string[] {
           'trusted-hosts'
         )
       }
-      if (!HOSTNAME.test(bare)) {
+      if (!HOSTNAME.test(bare) || port < 1 || port > 65535) {
         throw new UserError(
-          `Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com or *.example.com.`,
+          `Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com, *.example.com or 127.0.0.1:8443 (a name without a port means port 443).`,
           'trusted-hosts'
         )
       }
@@ -318,7 +331,7 @@ export function parseTrustedHosts(value: string): string[] {
           'trusted-hosts'
         )
       }
-      return wildcard ? `.${bare}` : bare
+      return `${wildcard ? '.' : ''}${bare}${port === 443 ? '' : `:${port}`}`
     })
 }
 

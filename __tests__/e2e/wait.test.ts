@@ -116,7 +116,7 @@ describe('the global endpoint redirects to the account', () => {
           ...secretInputs(emu),
           'job-id': id,
           'api-url': emu.urls.global,
-          'trusted-hosts': '127.0.0.2'
+          'trusted-hosts': new URL(emu.urls.account).host
         }
       })
       expect(run.code).toBe(0)
@@ -136,9 +136,24 @@ describe('the global endpoint redirects to the account', () => {
     })
     expect(run.code).toBe(1)
     expect(run.errors).toHaveLength(1)
-    expect(run.errors[0]).toContain('127.0.0.4')
+    expect(run.errors[0]).toContain(new URL(emu.urls.evil).host)
     expect(run.errors[0]).toContain('trusted-hosts')
     expect(mediaRequests('evil')).toHaveLength(0)
+  })
+
+  it('trusts the api-url host on its own port only: the same host on another port is refused', async () => {
+    await emu.close()
+    emu = await startEmulator({ redirect: 'root' })
+    const id = emu.addJob({})
+    // The global and account listeners share 127.0.0.1; only their ports differ.
+    const run = await runAction({
+      inputs: { ...secretInputs(emu), 'job-id': id, 'api-url': emu.urls.global, 'trusted-hosts': '127.0.0.1' }
+    })
+    expect(new URL(emu.urls.global).hostname).toBe(new URL(emu.urls.account).hostname)
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain(`Refused to send the token to ${new URL(emu.urls.account).host}`)
+    expect(mediaRequests('account')).toHaveLength(0)
   })
 })
 

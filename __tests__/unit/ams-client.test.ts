@@ -278,6 +278,35 @@ describe('isTrustedHost and baseFromLocation', () => {
     expect(isTrustedHost(host, ['media.windows.net', '.media.azure.net', '.media.windows.net'])).toBe(trusted)
   })
 
+  it.each([
+    ['127.0.0.1:8443', ['127.0.0.1:8443'], true],
+    ['127.0.0.1:9443', ['127.0.0.1:8443'], false],
+    ['127.0.0.1:8443', ['127.0.0.1'], false],
+    ['127.0.0.1', ['127.0.0.1:443'], true],
+    ['acct.restv2.westeurope.media.azure.net:8443', ['.media.azure.net'], false],
+    ['acct.example.com:8443', ['.example.com:8443'], true]
+  ])('%s with trusted %j: %s (the port counts; no port means 443)', (host, list, trusted) => {
+    expect(isTrustedHost(host, list)).toBe(trusted)
+  })
+
+  it('a plain-http loopback api-url is trusted on port 80 only when it names no port', () => {
+    expect(isTrustedHost(new URL('http://127.0.0.1/api/'), ['127.0.0.1:80'])).toBe(true)
+    expect(isTrustedHost(new URL('http://127.0.0.1/api/'), ['127.0.0.1'])).toBe(false)
+  })
+
+  it('a redirect to the api-url host on another port is refused before the token is sent', async () => {
+    const api = 'https://127.0.0.1:8443/api/'
+    const { http, client, call } = setup([redirect('https://127.0.0.1:9443/api/')], {
+      apiUrl: api,
+      trustedHosts: ['127.0.0.1:8443', ...DEFAULT_TRUSTED],
+      fallback: jobsReply([JOB_A, 'Finished'])
+    })
+    const e = await failure(client.getJobs([JOB_A], call))
+    expect((e as UserError).input).toBe('trusted-hosts')
+    expect(e.message).toContain('Refused to send the token to 127.0.0.1:9443')
+    expect(http.requests).toHaveLength(1)
+  })
+
   it('a host without a leading dot trusts that host only, not its subdomains', () => {
     expect(isTrustedHost('acct.example.com', ['acct.example.com'])).toBe(true)
     expect(isTrustedHost('x.acct.example.com', ['acct.example.com'])).toBe(false)

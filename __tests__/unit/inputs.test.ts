@@ -246,6 +246,24 @@ describe('trusted-hosts', () => {
     )
   })
 
+  it('keeps a port: 127.0.0.1:8443 trusts that port, a name alone means 443', () => {
+    const s = settingsFor(
+      secretInputs({ 'trusted-hosts': '127.0.0.1:8443 acct.example.com:443 *.example.com:9443' })
+    )
+    expect(s.trustedHosts).toEqual(
+      expect.arrayContaining(['127.0.0.1:8443', 'acct.example.com', '.example.com:9443'])
+    )
+  })
+
+  it("trusts the api-url's host on exactly its port", () => {
+    expect(settingsFor(secretInputs({ 'api-url': 'https://127.0.0.1:8443/api/' })).trustedHosts[0]).toBe(
+      '127.0.0.1:8443'
+    )
+    expect(settingsFor(secretInputs({ 'api-url': 'http://localhost/api/' })).trustedHosts[0]).toBe(
+      'localhost:80'
+    )
+  })
+
   it('lists each host once', () => {
     const s = settingsFor(secretInputs({ 'trusted-hosts': 'media.windows.net .media.azure.net' }))
     expect(s.trustedHosts.filter(h => h === 'media.windows.net')).toHaveLength(1)
@@ -281,7 +299,7 @@ describe('trusted-hosts', () => {
     )
   })
 
-  it.each(['not a host!', 'https://', '*', 'a..b', '*.-bad-.com'])(
+  it.each(['not a host!', 'https://', '*', 'a..b', '*.-bad-.com', 'acct.example.com:99999'])(
     '%j is refused, naming trusted-hosts',
     value => {
       const e = refusal(secretInputs({ 'trusted-hosts': value }))
