@@ -35294,10 +35294,29 @@ const CLOUDS = {
         oidcAudience: 'api://AzureADTokenExchangeUSGov'
     }
 };
-/** Case-insensitive lookup; undefined for an unknown name. */
+/** Other names for the same clouds: the Azure SDKs' environment names. */
+const ALIASES = {
+    azurepubliccloud: 'AzureCloud',
+    azureusgovernmentcloud: 'AzureUSGovernment'
+};
+/** Clouds that azure/login and az know, with why they cannot be used here. */
+const UNSUPPORTED = {
+    azurestack: 'Azure Stack Hub has no Media Services',
+    azuregermancloud: 'Microsoft Cloud Deutschland closed in 2021; its Media Services moved to AzureCloud',
+    azuregermanycloud: 'Microsoft Cloud Deutschland closed in 2021; its Media Services moved to AzureCloud'
+};
+/**
+ * Case-insensitive lookup of the names azure/login's `environment` and `az cloud` use (AzureCloud,
+ * azurechinacloud, AZUREUSGOVERNMENT, AzurePublicCloud, ...); undefined for an unknown name.
+ */
 function findCloud(name) {
-    const key = Object.keys(CLOUDS).find(k => k.toLowerCase() === name.trim().toLowerCase());
+    const lower = name.trim().toLowerCase();
+    const key = Object.keys(CLOUDS).find(k => k.toLowerCase() === lower) ?? ALIASES[lower];
     return key && CLOUDS[key];
+}
+/** Why a cloud that azure/login knows is not one this action can use; undefined for any other name. */
+function unsupportedCloud(name) {
+    return UNSUPPORTED[name.trim().toLowerCase()];
 }
 /** True when `host` is `domain` or a subdomain of it (dot boundary, case-insensitive). */
 function hostInDomain(host, domain) {
@@ -36012,10 +36031,19 @@ function strangersUnder(domain) {
 
 ;// CONCATENATED MODULE: ./src/time.ts
 /** Durations as people write them in workflows, and as we print them in logs. */
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** Every spelling people use in workflows, by unit. `m` is minutes: months are never a wait. */
+const SPELLINGS = {
+    ms: ['ms', 'msec', 'msecs', 'millisecond', 'milliseconds'],
+    s: ['s', 'sec', 'secs', 'second', 'seconds'],
+    m: ['m', 'min', 'mins', 'minute', 'minutes'],
+    h: ['h', 'hr', 'hrs', 'hour', 'hours'],
+    d: ['d', 'day', 'days']
+};
+const UNITS = new Map(Object.entries(SPELLINGS).flatMap(([unit, names]) => names.map(n => [n, UNIT_MS[unit]])));
 /**
- * Parses `15`, `15s`, `2m`, `1h30m`, `1.5h`, `500ms` into milliseconds. A bare number is seconds.
- * Returns undefined when the text is not a duration.
+ * Parses `15`, `15s`, `2m`, `1h30m`, `1.5h`, `500ms`, `90min`, `2 hours`, `1 hour 30 minutes`, `45 sec`,
+ * `2hrs` into milliseconds. A bare number is seconds. Returns undefined when the text is not a duration.
  */
 function parseDuration(text) {
     const t = text.trim().toLowerCase().replace(/\s+/g, '');
@@ -36023,15 +36051,16 @@ function parseDuration(text) {
         return undefined;
     if (/^\d+(\.\d+)?$/.test(t))
         return finite(Number(t) * 1000);
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
+    const part = /(\d+(?:\.\d+)?)([a-z]+)/y;
     let total = 0;
     let at = 0;
     while (at < t.length) {
         part.lastIndex = at;
         const m = part.exec(t);
-        if (!m)
+        const unit = m ? UNITS.get(m[2]) : undefined;
+        if (!m || unit === undefined)
             return undefined;
-        total += Number(m[1]) * UNITS[m[2]];
+        total += Number(m[1]) * unit;
         at = part.lastIndex;
     }
     return finite(total);
@@ -36076,6 +36105,7 @@ function clockStamp(ms) {
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'job-id',
     'cloud',
+    'environment',
     'tenant-id',
     'client-id',
     'client-secret',
@@ -36097,6 +36127,8 @@ const MIN_POLL_MS = 1000;
 /** Node's timers cannot wait longer (2^31-1 ms, about 24.8 days). */
 const MAX_WAIT_MS = 24 * 86_400_000;
 const MAX_JOBS = 1000;
+/** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
+const DEFAULT_TIMEOUT = '5h30m';
 /** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
 function readSettings(read, options = {}) {
     const env = options.env ?? {};
@@ -36110,17 +36142,13 @@ function readSettings(read, options = {}) {
             secretParts(v).forEach(p => options.mask?.(p));
     }
     const creds = parseCreds(get('creds'), options.mask);
-    const cloudName = get('cloud') || 'AzureCloud';
-    const cloud = findCloud(cloudName);
-    if (!cloud) {
-        throw new UserError(`Input cloud: '${cloudName}' is not a cloud. Use one of: ${Object.keys(CLOUDS).join(', ')}.`, 'cloud');
-    }
+    const cloud = readCloud(get('cloud'), get('environment'));
     const jobIds = parseJobIds(get('job-id'));
     const apiUrl = parseApiUrl(get('api-url'), cloud);
     const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost);
     const msVersion = parseMsVersion(get('x-ms-version') || '2.19');
     const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS);
-    const timeoutMs = parseDurationInput('timeout', get('timeout') || '6h', MIN_POLL_MS, MAX_WAIT_MS);
+    const timeoutMs = parseDurationInput('timeout', get('timeout') || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS);
     if (pollIntervalMs > timeoutMs) {
         throw new UserError(`Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
     }
@@ -36150,6 +36178,25 @@ function readSettings(read, options = {}) {
         warnings
     };
 }
+/**
+ * `cloud`, or its alias `environment` (azure/login's name for it); AzureCloud when neither is given.
+ * Both given must name the same cloud: which one was meant cannot be guessed.
+ */
+function readCloud(cloudText, environmentText) {
+    const parse = (input, name) => {
+        const found = findCloud(name);
+        if (found)
+            return found;
+        const why = unsupportedCloud(name);
+        throw new UserError(`Input ${input}: '${name.slice(0, 40)}' ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`, input);
+    };
+    const cloud = cloudText ? parse('cloud', cloudText) : undefined;
+    const environment = environmentText ? parse('environment', environmentText) : undefined;
+    if (cloud && environment && cloud !== environment) {
+        throw new UserError(`Inputs cloud (${cloud.name}) and environment (${environment.name}) disagree: environment is another name for cloud. Keep one.`, 'environment');
+    }
+    return cloud ?? environment ?? CLOUDS.AzureCloud;
+}
 function parseJobIds(text) {
     const items = text.split(/[\s,;]+/).filter(Boolean);
     if (items.length === 0) {
@@ -36157,6 +36204,10 @@ function parseJobIds(text) {
     }
     const ids = [];
     for (const item of items) {
+        const unquoted = item.replace(/^['"`]+|['"`]+$/g, '');
+        if (unquoted !== item && (JOB_ID.test(unquoted) || GUID.test(unquoted))) {
+            throw new UserError(`Input job-id: remove the quotes around ${unquoted} (give job-id: ${unquoted}, or several ids separated by newlines, commas or spaces).`, 'job-id');
+        }
         const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined);
         if (!guid) {
             throw new UserError(`Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`, 'job-id');
@@ -36226,7 +36277,7 @@ function parseMsVersion(value) {
 function parseDurationInput(name, value, minMs, maxMs = MAX_WAIT_MS) {
     const ms = parseDuration(value);
     if (ms === undefined) {
-        throw new UserError(`Input ${name}: '${value}' is not a duration. Use seconds (15), or a unit: 15s, 2m, 1h, 1h30m.`, name);
+        throw new UserError(`Input ${name}: '${value}' is not a duration. Use seconds (15), or units: 15s, 2m, 90min, 1h30m, 2 hours.`, name);
     }
     if (ms < minMs) {
         throw new UserError(`Input ${name} must be at least ${formatDuration(minMs)} (got '${value}').`, name);
@@ -52444,7 +52495,10 @@ function aggregateLine(views) {
     const mean = views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length;
     return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`;
 }
-/** The closing one-line verdict, and for a failure the annotation's title. */
+/**
+ * The closing one-line verdict, and for a failure the annotation's title. `warning`: the step passes, but a
+ * job ended in Error or Canceled (not in fail-on), which must not read as a success.
+ */
 function verdict(result, timeoutMs) {
     const n = result.views.length;
     const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`;
@@ -52456,12 +52510,17 @@ function verdict(result, timeoutMs) {
             const tail = notFinished.length
                 ? ` (${someOf(notFinished.map(v => `${label(v)}: ${v.job?.state}`), NAMED_JOBS)})`
                 : '';
+            const unwell = [...new Set(notFinished.map(v => v.job.state))];
+            const passes = unwell.length
+                ? ` The step passes because fail-on does not include ${unwell.join(' or ')}.`
+                : '';
             return {
                 ok: true,
                 title: '',
+                warning: unwell.length > 0,
                 message: n === 1
-                    ? `${jobs} ended ${result.views[0].job.state} after ${took}.`
-                    : `${jobs} ended after ${took}${tail}.`
+                    ? `${jobs} ended ${result.views[0].job.state} after ${took}.${passes}`
+                    : `${jobs} ended after ${took}${tail}.${passes}`
             };
         }
         case 'failure': {
@@ -52531,7 +52590,7 @@ const MARK = {
 /** The step summary as Markdown: one table row per job, whatever the outcome, within SUMMARY_BYTES. */
 function summaryMarkdown(result, verdictText, limit = SUMMARY_BYTES) {
     const head = [
-        `### ${verdictText.ok ? '✅' : '❌'} Media Services jobs`,
+        `### ${verdictText.ok ? (verdictText.warning ? '⚠️' : '✅') : '❌'} Media Services jobs`,
         '',
         markdownText(verdictText.message),
         '',
@@ -52793,7 +52852,9 @@ async function publish(result, s, client, rt) {
     catch (error) {
         rt.log.debug(`No step summary written: ${errorMessage(error)}`);
     }
-    if (v.ok)
+    if (v.ok && v.warning)
+        rt.log.warning(`⚠ ${v.message}`);
+    else if (v.ok)
         rt.log.info(`✓ ${v.message}`);
     else
         rt.fail(v.message, v.title);

@@ -42,10 +42,32 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
   }
 }
 
-/** Case-insensitive lookup; undefined for an unknown name. */
+/** Other names for the same clouds: the Azure SDKs' environment names. */
+const ALIASES: Readonly<Record<string, CloudName>> = {
+  azurepubliccloud: 'AzureCloud',
+  azureusgovernmentcloud: 'AzureUSGovernment'
+}
+
+/** Clouds that azure/login and az know, with why they cannot be used here. */
+const UNSUPPORTED: Readonly<Record<string, string>> = {
+  azurestack: 'Azure Stack Hub has no Media Services',
+  azuregermancloud: 'Microsoft Cloud Deutschland closed in 2021; its Media Services moved to AzureCloud',
+  azuregermanycloud: 'Microsoft Cloud Deutschland closed in 2021; its Media Services moved to AzureCloud'
+}
+
+/**
+ * Case-insensitive lookup of the names azure/login's `environment` and `az cloud` use (AzureCloud,
+ * azurechinacloud, AZUREUSGOVERNMENT, AzurePublicCloud, ...); undefined for an unknown name.
+ */
 export function findCloud(name: string): Cloud | undefined {
-  const key = (Object.keys(CLOUDS) as CloudName[]).find(k => k.toLowerCase() === name.trim().toLowerCase())
+  const lower = name.trim().toLowerCase()
+  const key = (Object.keys(CLOUDS) as CloudName[]).find(k => k.toLowerCase() === lower) ?? ALIASES[lower]
   return key && CLOUDS[key]
+}
+
+/** Why a cloud that azure/login knows is not one this action can use; undefined for any other name. */
+export function unsupportedCloud(name: string): string | undefined {
+  return UNSUPPORTED[name.trim().toLowerCase()]
 }
 
 /** True when `host` is `domain` or a subdomain of it (dot boundary, case-insensitive). */

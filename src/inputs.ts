@@ -1,4 +1,4 @@
-import { Cloud, CLOUDS, findCloud, hostInDomain } from './clouds.js'
+import { Cloud, CLOUDS, findCloud, hostInDomain, unsupportedCloud } from './clouds.js'
 import { chooseCredential, Credential, GUID, HOSTNAME, parseCreds, secretParts } from './credentials.js'
 import { UserError } from './errors.js'
 import { FINAL_STATES, JobState, parseState } from './job.js'
@@ -35,6 +35,7 @@ export type InputReader = (name: string) => string
 export const INPUT_NAMES = [
   'job-id',
   'cloud',
+  'environment',
   'tenant-id',
   'client-id',
   'client-secret',
@@ -58,6 +59,8 @@ const MIN_POLL_MS = 1000
 /** Node's timers cannot wait longer (2^31-1 ms, about 24.8 days). */
 const MAX_WAIT_MS = 24 * 86_400_000
 const MAX_JOBS = 1000
+/** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
+export const DEFAULT_TIMEOUT = '5h30m'
 
 export interface ReadOptions {
   /** Masks a secret in the runner's log (core.setSecret); called before anything else is checked. */
@@ -80,14 +83,7 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
   }
   const creds = parseCreds(get('creds'), options.mask)
 
-  const cloudName = get('cloud') || 'AzureCloud'
-  const cloud = findCloud(cloudName)
-  if (!cloud) {
-    throw new UserError(
-      `Input cloud: '${cloudName}' is not a cloud. Use one of: ${Object.keys(CLOUDS).join(', ')}.`,
-      'cloud'
-    )
-  }
+  const cloud = readCloud(get('cloud'), get('environment'))
 
   const jobIds = parseJobIds(get('job-id'))
   const apiUrl = parseApiUrl(get('api-url'), cloud)
@@ -95,7 +91,7 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
   const msVersion = parseMsVersion(get('x-ms-version') || '2.19')
 
   const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS)
-  const timeoutMs = parseDurationInput('timeout', get('timeout') || '6h', MIN_POLL_MS, MAX_WAIT_MS)
+  const timeoutMs = parseDurationInput('timeout', get('timeout') || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS)
   if (pollIntervalMs > timeoutMs) {
     throw new UserError(
       `Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`,
@@ -133,6 +129,31 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
   }
 }
 
+/**
+ * `cloud`, or its alias `environment` (azure/login's name for it); AzureCloud when neither is given.
+ * Both given must name the same cloud: which one was meant cannot be guessed.
+ */
+export function readCloud(cloudText: string, environmentText: string): Cloud {
+  const parse = (input: 'cloud' | 'environment', name: string): Cloud => {
+    const found = findCloud(name)
+    if (found) return found
+    const why = unsupportedCloud(name)
+    throw new UserError(
+      `Input ${input}: '${name.slice(0, 40)}' ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`,
+      input
+    )
+  }
+  const cloud = cloudText ? parse('cloud', cloudText) : undefined
+  const environment = environmentText ? parse('environment', environmentText) : undefined
+  if (cloud && environment && cloud !== environment) {
+    throw new UserError(
+      `Inputs cloud (${cloud.name}) and environment (${environment.name}) disagree: environment is another name for cloud. Keep one.`,
+      'environment'
+    )
+  }
+  return cloud ?? environment ?? CLOUDS.AzureCloud
+}
+
 export function parseJobIds(text: string): string[] {
   const items = text.split(/[\s,;]+/).filter(Boolean)
   if (items.length === 0) {
@@ -143,6 +164,13 @@ export function parseJobIds(text: string): string[] {
   }
   const ids: string[] = []
   for (const item of items) {
+    const unquoted = item.replace(/^['"`]+|['"`]+$/g, '')
+    if (unquoted !== item && (JOB_ID.test(unquoted) || GUID.test(unquoted))) {
+      throw new UserError(
+        `Input job-id: remove the quotes around ${unquoted} (give job-id: ${unquoted}, or several ids separated by newlines, commas or spaces).`,
+        'job-id'
+      )
+    }
     const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined)
     if (!guid) {
       throw new UserError(
@@ -247,7 +275,7 @@ export function parseDurationInput(name: string, value: string, minMs: number, m
   const ms = parseDuration(value)
   if (ms === undefined) {
     throw new UserError(
-      `Input ${name}: '${value}' is not a duration. Use seconds (15), or a unit: 15s, 2m, 1h, 1h30m.`,
+      `Input ${name}: '${value}' is not a duration. Use seconds (15), or units: 15s, 2m, 90min, 1h30m, 2 hours.`,
       name
     )
   }

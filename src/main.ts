@@ -150,7 +150,8 @@ async function publish(
   } catch (error) {
     rt.log.debug(`No step summary written: ${errorMessage(error)}`)
   }
-  if (v.ok) rt.log.info(`✓ ${v.message}`)
+  if (v.ok && v.warning) rt.log.warning(`⚠ ${v.message}`)
+  else if (v.ok) rt.log.info(`✓ ${v.message}`)
   else rt.fail(v.message, v.title)
 }
 

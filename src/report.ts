@@ -207,11 +207,14 @@ export function aggregateLine(views: readonly JobView[]): string {
   return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`
 }
 
-/** The closing one-line verdict, and for a failure the annotation's title. */
+/**
+ * The closing one-line verdict, and for a failure the annotation's title. `warning`: the step passes, but a
+ * job ended in Error or Canceled (not in fail-on), which must not read as a success.
+ */
 export function verdict(
   result: WaitResult,
   timeoutMs: number
-): { ok: boolean; title: string; message: string } {
+): { ok: boolean; title: string; message: string; warning?: boolean } {
   const n = result.views.length
   const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`
   const took = formatDuration(result.elapsedMs)
@@ -226,13 +229,18 @@ export function verdict(
             NAMED_JOBS
           )})`
         : ''
+      const unwell = [...new Set(notFinished.map(v => v.job!.state))]
+      const passes = unwell.length
+        ? ` The step passes because fail-on does not include ${unwell.join(' or ')}.`
+        : ''
       return {
         ok: true,
         title: '',
+        warning: unwell.length > 0,
         message:
           n === 1
-            ? `${jobs} ended ${result.views[0].job!.state} after ${took}.`
-            : `${jobs} ended after ${took}${tail}.`
+            ? `${jobs} ended ${result.views[0].job!.state} after ${took}.${passes}`
+            : `${jobs} ended after ${took}${tail}.${passes}`
       }
     }
     case 'failure': {

@@ -25,11 +25,11 @@ const MARK: Record<string, string> = {
 /** The step summary as Markdown: one table row per job, whatever the outcome, within SUMMARY_BYTES. */
 export function summaryMarkdown(
   result: WaitResult,
-  verdictText: { ok: boolean; message: string },
+  verdictText: { ok: boolean; message: string; warning?: boolean },
   limit = SUMMARY_BYTES
 ): string {
   const head = [
-    `### ${verdictText.ok ? '✅' : '❌'} Media Services jobs`,
+    `### ${verdictText.ok ? (verdictText.warning ? '⚠️' : '✅') : '❌'} Media Services jobs`,
     '',
     markdownText(verdictText.message),
     '',

@@ -1,23 +1,35 @@
 /** Durations as people write them in workflows, and as we print them in logs. */
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+/** Every spelling people use in workflows, by unit. `m` is minutes: months are never a wait. */
+const SPELLINGS: Record<string, string[]> = {
+  ms: ['ms', 'msec', 'msecs', 'millisecond', 'milliseconds'],
+  s: ['s', 'sec', 'secs', 'second', 'seconds'],
+  m: ['m', 'min', 'mins', 'minute', 'minutes'],
+  h: ['h', 'hr', 'hrs', 'hour', 'hours'],
+  d: ['d', 'day', 'days']
+}
+const UNITS = new Map(
+  Object.entries(SPELLINGS).flatMap(([unit, names]) => names.map(n => [n, UNIT_MS[unit]]))
+)
 
 /**
- * Parses `15`, `15s`, `2m`, `1h30m`, `1.5h`, `500ms` into milliseconds. A bare number is seconds.
- * Returns undefined when the text is not a duration.
+ * Parses `15`, `15s`, `2m`, `1h30m`, `1.5h`, `500ms`, `90min`, `2 hours`, `1 hour 30 minutes`, `45 sec`,
+ * `2hrs` into milliseconds. A bare number is seconds. Returns undefined when the text is not a duration.
  */
 export function parseDuration(text: string): number | undefined {
   const t = text.trim().toLowerCase().replace(/\s+/g, '')
   if (t === '') return undefined
   if (/^\d+(\.\d+)?$/.test(t)) return finite(Number(t) * 1000)
-  const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y
+  const part = /(\d+(?:\.\d+)?)([a-z]+)/y
   let total = 0
   let at = 0
   while (at < t.length) {
     part.lastIndex = at
     const m = part.exec(t)
-    if (!m) return undefined
-    total += Number(m[1]) * UNITS[m[2]]
+    const unit = m ? UNITS.get(m[2]) : undefined
+    if (!m || unit === undefined) return undefined
+    total += Number(m[1]) * unit
     at = part.lastIndex
   }
   return finite(total)

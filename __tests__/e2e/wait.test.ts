@@ -186,6 +186,12 @@ describe('a job that does not finish well', () => {
     expect(run.code).toBe(0)
     expect(run.errors).toEqual([])
     expect(run.outputs.state).toBe('Error')
+    // It must not read as a success: a warning in the log, a warning sign in the summary.
+    expect(run.stdout).toMatch(
+      /^::warning::⚠ Job .* ended Error after .*\. The step passes because fail-on does not include Error\.$/m
+    )
+    expect(run.stdout).not.toContain('✓')
+    expect(run.summary).toMatch(/^### ⚠️ Media Services jobs/)
   })
 
   it('times out with the last state in the outputs', async () => {

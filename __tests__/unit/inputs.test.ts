@@ -40,9 +40,9 @@ describe('a step with only job-id and a client secret gets the documented defaul
     expect(s.msVersion).toBe('2.19')
   })
 
-  it('polls every 10 s for at most 6 h and fails on Error and Canceled', () => {
+  it('polls every 10 s for at most 5 h 30 m and fails on Error and Canceled', () => {
     expect(s.pollIntervalMs).toBe(10_000)
-    expect(s.timeoutMs).toBe(6 * 3_600_000)
+    expect(s.timeoutMs).toBe(5.5 * 3_600_000)
     expect([...s.failOn].sort()).toEqual(['Canceled', 'Error'])
     expect(s.cancelOnAbort).toBe(false)
   })
@@ -80,6 +80,15 @@ describe('job-id', () => {
   ])('a list separated by %s gives each job once, in order', (_how, text) => {
     expect(settingsFor(secretInputs({ 'job-id': text })).jobIds).toEqual([JOB_A, JOB_B])
   })
+
+  it.each([`'${JOB_A}'`, `"${JOB_A}"`, `${JOB_A}'`, `'${JOB_A}', '${JOB_B}'`])(
+    'an id pasted with quotes (%s) is refused, saying to remove them',
+    text => {
+      const e = refusal(secretInputs({ 'job-id': text }))
+      expect(e.input).toBe('job-id')
+      expect(e.message).toMatch(/^Input job-id: remove the quotes around nb:jid:UUID:[0-9a-f-]+ \(give/)
+    }
+  )
 
   it('accepts a bare GUID and prefixes it', () => {
     expect(settingsFor(secretInputs({ 'job-id': guidA })).jobIds).toEqual([JOB_A])
@@ -189,6 +198,19 @@ describe('poll-interval and timeout', () => {
     const s = settingsFor(secretInputs({ 'poll-interval': '30', timeout: '1h30m' }))
     expect(s.pollIntervalMs).toBe(30_000)
     expect(s.timeoutMs).toBe(5_400_000)
+  })
+
+  it('accept units as people write them: 2 hours, 90min, 45 sec', () => {
+    const s = settingsFor(secretInputs({ 'poll-interval': '45 sec', timeout: '2 hours' }))
+    expect(s.pollIntervalMs).toBe(45_000)
+    expect(s.timeoutMs).toBe(7_200_000)
+    expect(settingsFor(secretInputs({ timeout: '90min' })).timeoutMs).toBe(5_400_000)
+  })
+
+  it("default to a timeout of 5h 30m, under GitHub's 6-hour job limit", () => {
+    const inputs = secretInputs({})
+    delete inputs.timeout
+    expect(settingsFor(inputs).timeoutMs).toBe(5.5 * 3_600_000)
   })
 
   it('a poll-interval equal to the timeout is allowed', () => {
@@ -359,9 +381,56 @@ describe('cloud', () => {
   })
 
   it('an unknown cloud is refused, listing the clouds', () => {
-    const e = refusal(secretInputs({ cloud: 'AzureGermanCloud' }))
+    const e = refusal(secretInputs({ cloud: 'Mars' }))
     expect(e.input).toBe('cloud')
-    expect(e.message).toMatch(/AzureCloud, AzureChinaCloud, AzureUSGovernment/)
+    expect(e.message).toBe(
+      "Input cloud: 'Mars' is not a cloud. Use one of: AzureCloud, AzureChinaCloud, AzureUSGovernment (any case)."
+    )
+  })
+
+  it.each([
+    ['azurestack', /'azurestack' cannot be used: Azure Stack Hub has no Media Services/],
+    ['AzureGermanCloud', /'AzureGermanCloud' cannot be used: Microsoft Cloud Deutschland closed in 2021/]
+  ])('%s, which azure/login knows, is refused saying why', (name, why) => {
+    const e = refusal(secretInputs({ cloud: name }))
+    expect(e.input).toBe('cloud')
+    expect(e.message).toMatch(why)
+  })
+
+  it.each([
+    ['AzureCloud', 'AzureCloud'],
+    ['azurecloud', 'AzureCloud'],
+    ['AzurePublicCloud', 'AzureCloud'],
+    ['AZURECHINACLOUD', 'AzureChinaCloud'],
+    ['AzureUSGovernmentCloud', 'AzureUSGovernment']
+  ])("azure/login's and the SDKs' spelling %j is %s", (name, cloud) => {
+    const inputs = { 'api-url': 'https://acct.example.com/api/' }
+    expect(settingsFor(secretInputs({ ...inputs, cloud: name })).cloud.name).toBe(cloud)
+  })
+})
+
+describe("environment: azure/login's name for cloud", () => {
+  it('selects the cloud when cloud is not given', () => {
+    const s = settingsFor(secretInputs({ environment: 'AzureChinaCloud' }))
+    expect(s.cloud.name).toBe('AzureChinaCloud')
+    expect(s.apiUrl.href).toBe('https://media.chinacloudapi.cn/api/')
+  })
+
+  it('may repeat cloud in another spelling', () => {
+    const s = settingsFor(secretInputs({ cloud: 'AzureChinaCloud', environment: 'azurechinacloud' }))
+    expect(s.cloud.name).toBe('AzureChinaCloud')
+  })
+
+  it('is refused when it names another cloud than cloud', () => {
+    const e = refusal(secretInputs({ cloud: 'AzureCloud', environment: 'AzureChinaCloud' }))
+    expect(e.input).toBe('environment')
+    expect(e.message).toBe(
+      'Inputs cloud (AzureCloud) and environment (AzureChinaCloud) disagree: environment is another name for cloud. Keep one.'
+    )
+  })
+
+  it('names itself when its value is wrong', () => {
+    expect(refusal(secretInputs({ environment: 'azurestack' })).input).toBe('environment')
   })
 
   it.each([

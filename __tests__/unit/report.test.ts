@@ -258,6 +258,7 @@ describe('verdict: the closing line and the annotation title', () => {
     expect(verdict(waitResult('success', [view(JOB_A, 'Finished')]), SIX_HOURS)).toEqual({
       ok: true,
       title: '',
+      warning: false,
       message: `Job ${label(JOB_A)} ended Finished after 2m 05s.`
     })
   })
@@ -265,7 +266,23 @@ describe('verdict: the closing line and the annotation title', () => {
   it('success for several jobs names those that did not finish (fail-on none)', () => {
     const v = verdict(waitResult('success', [view(JOB_A, 'Finished'), view(JOB_B, 'Error')]), SIX_HOURS)
     expect(v.ok).toBe(true)
-    expect(v.message).toBe(`2 jobs ended after 2m 05s (${label(JOB_B)}: Error).`)
+    expect(v.warning).toBe(true)
+    expect(v.message).toBe(
+      `2 jobs ended after 2m 05s (${label(JOB_B)}: Error). The step passes because fail-on does not include Error.`
+    )
+  })
+
+  it('with fail-on none, a job in Error passes the step as a warning, not as a success', () => {
+    const v = verdict(waitResult('success', [view(JOB_A, 'Error')]), SIX_HOURS)
+    expect(v).toEqual({
+      ok: true,
+      title: '',
+      warning: true,
+      message: `Job ${label(JOB_A)} ended Error after 2m 05s. The step passes because fail-on does not include Error.`
+    })
+    const md = summaryMarkdown(waitResult('success', [view(JOB_A, 'Error')]), v)
+    expect(md).toMatch(/^### ⚠️ Media Services jobs\n/)
+    expect(md).not.toContain('✅')
   })
 
   it('a job in Error fails with the error details', () => {

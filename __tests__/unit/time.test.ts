@@ -16,17 +16,36 @@ describe('parseDuration: durations as people write them in a workflow', () => {
     ['1d', 86_400_000],
     ['  10S ', 10_000],
     ['2m30s', 150_000],
-    ['0', 0]
+    ['0', 0],
+    ['2 hours', 7_200_000],
+    ['90min', 5_400_000],
+    ['1 hour 30 minutes', 5_400_000],
+    ['45 sec', 45_000],
+    ['2hrs', 7_200_000],
+    ['10 Minutes', 600_000],
+    ['1 day', 86_400_000],
+    ['250 msec', 250]
   ])('%j is %d ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms)
   })
 
-  it.each(['', '   ', 'abc', '10 minutes', '-5s', '1.5.5', 's', '10x', '1h-30m', '.5s', '1e3'])(
-    '%j is not a duration',
-    text => {
-      expect(parseDuration(text)).toBeUndefined()
-    }
-  )
+  it.each([
+    '',
+    '   ',
+    'abc',
+    '2 months',
+    '10 mo',
+    '1 hour and 30 minutes',
+    '-5s',
+    '1.5.5',
+    's',
+    '10x',
+    '1h-30m',
+    '.5s',
+    '1e3'
+  ])('%j is not a duration', text => {
+    expect(parseDuration(text)).toBeUndefined()
+  })
 
   it('a number too large to represent is not a duration (not Infinity)', () => {
     // A timeout of Infinity ms would reach setTimeout, which fires an overflowing delay after 1 ms.
