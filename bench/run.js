@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * npm run bench: quick measurements of dist/index.js (about a minute), run like the GitHub runner
- * runs it, against the local HTTPS emulator. Prints a Markdown table and writes bench/results.md.
+ * runs it, against the local HTTPS emulator. Prints a Markdown table; with --write (npm run bench -- --write)
+ * also replaces the committed bench/results.md, which otherwise stays as it was measured.
  * Exits non-zero when the action gave a wrong result or broke a documented bound.
  *
  *   (a) cold start of a job that is already Finished: wall time spawn -> exit (median of 7) and
@@ -102,14 +103,17 @@ try {
 } catch {
   commit = 'unknown'
 }
-writeFileSync(
-  join(ROOT, 'bench', 'results.md'),
-  `# Benchmark results (npm run bench)\n\n` +
-    `${new Date().toISOString()}, commit ${commit} (dist/index.js as on disk), ${version}, ` +
-    `${process.platform}/${process.arch}. Wall times include process start; medians of ${RUNS} runs. ` +
-    `Peak RSS is the kernel's VmHWM of the action process, sampled from /proc every 20 ms.\n\n` +
-    `${table}\n\n${verdict}\n`
-)
+if (!process.argv.includes('--write')) {
+  console.log('\nbench/results.md left as committed; pass --write to replace it with this run.')
+} else
+  writeFileSync(
+    join(ROOT, 'bench', 'results.md'),
+    `# Benchmark results (npm run bench)\n\n` +
+      `${new Date().toISOString()}, commit ${commit} (dist/index.js as on disk), ${version}, ` +
+      `${process.platform}/${process.arch}. Wall times include process start; medians of ${RUNS} runs. ` +
+      `Peak RSS is the kernel's VmHWM of the action process, sampled from /proc every 20 ms.\n\n` +
+      `${table}\n\n${verdict}\n`
+  )
 process.exit(failures.length === 0 ? 0 : 1)
 
 // ---------------------------------------------------------------------------------------------

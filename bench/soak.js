@@ -5,14 +5,14 @@
  * 500, 502 HTML page, connection reset, garbage body). Samples the action's memory every 5 s.
  *
  *   node bench/soak.js [--minutes 30] [--jobs 5] [--fault-rate 0.05] [--seed 1] [--expect-error]
- *                      [--poll-interval 2s] [--token-lifetime 600]
+ *                      [--poll-interval 2s] [--token-lifetime 600] [--write]
  *
  * Timelines (ms steps, so they last for the whole soak): Queued for 1 minute, Processing with rising
  * progress until about minutes-1 (jobs staggered 15 s apart), then Finished. With --expect-error the
  * job that ends last ends in Error instead (and the action must fail the step for it).
  * The token lifetime is 600 s by default, so a long soak also covers token refresh.
  *
- * Prints PASS/FAIL and the figures, writes them to bench/soak-result.md; exits 1 on FAIL.
+ * Prints PASS/FAIL and the figures (with --write, also to bench/soak-result.md); exits 1 on FAIL.
  */
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -200,18 +200,21 @@ const result = [
   pass ? 'PASS' : 'FAIL'
 ]
 console.log(result.join('\n'))
-writeFileSync(
-  join(ROOT, 'bench', 'soak-result.md'),
-  `# Soak result (node bench/soak.js --minutes ${minutes})\n\n` +
-    `${new Date().toISOString()}\n\n` +
-    result.map(l => `- ${l}`).join('\n') +
-    `\n\n## Memory samples (every ${SAMPLE_MS / 1000} s; one a minute shown)\n\n` +
-    `| t | VmRSS | VmHWM |\n| --- | --- | --- |\n` +
-    perMinute()
-      .map(s => `| ${fmtClock(s.t)} | ${mib(s.rssKb)} | ${mib(s.hwmKb)} |`)
-      .join('\n') +
-    '\n'
-)
+if (!process.argv.includes('--write')) {
+  console.log('bench/soak-result.md left as committed; pass --write to replace it with this run.')
+} else
+  writeFileSync(
+    join(ROOT, 'bench', 'soak-result.md'),
+    `# Soak result (node bench/soak.js --minutes ${minutes})\n\n` +
+      `${new Date().toISOString()}\n\n` +
+      result.map(l => `- ${l}`).join('\n') +
+      `\n\n## Memory samples (every ${SAMPLE_MS / 1000} s; one a minute shown)\n\n` +
+      `| t | VmRSS | VmHWM |\n| --- | --- | --- |\n` +
+      perMinute()
+        .map(s => `| ${fmtClock(s.t)} | ${mib(s.rssKb)} | ${mib(s.hwmKb)} |`)
+        .join('\n') +
+      '\n'
+  )
 await emu.close()
 process.exit(pass ? 0 : 1)
 
