@@ -27,6 +27,39 @@ describe('README and action.yml', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
   })
 
+  it('lists every annotation title the action can give', () => {
+    const source = ['src/report.ts', 'src/main.ts'].map(f => readFileSync(f, 'utf8')).join('\n')
+    const titles = [...source.matchAll(/'((?:Media Services|Timed out|Wait|Invalid|Sign-in)[^']*)'/g)].map(
+      m => m[1]
+    )
+    expect(titles).toEqual(
+      expect.arrayContaining(['Invalid input', 'Wait canceled', 'Media Services request failed'])
+    )
+    for (const title of titles) expect(readme).toContain(`| ${title} |`)
+  })
+
+  it('documents every value of the state output', () => {
+    for (const state of [
+      'Finished',
+      'Error',
+      'Canceled',
+      'Queued',
+      'Scheduled',
+      'Processing',
+      'Canceling',
+      'NotFound',
+      'Unknown'
+    ])
+      expect(action.outputs.state.description).toContain(state)
+  })
+
+  it('uses one placeholder for the action in every example, and says to replace it', () => {
+    const uses = [...readme.matchAll(/uses: (\S*ams-job-wait\S*)/g)].map(m => m[1])
+    expect(uses.length).toBeGreaterThan(3)
+    expect(new Set(uses)).toEqual(new Set(['<owner>/ams-job-wait@v1']))
+    expect(readme).toContain('`<owner>/ams-job-wait` is a placeholder: replace it')
+  })
+
   it('keeps the two-command quick start', () => {
     expect(readme).toContain('npm ci && npm run demo')
     expect(readme).toContain('npm test')
