@@ -14,6 +14,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { statSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { startEmulator } from '../emulator/index.js'
 import {
@@ -49,6 +50,8 @@ const check = (ok, message) => {
   return ok
 }
 
+// The machine's load when the run starts: wall times on a shared machine mean little without it.
+const load = `${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)} at the start`
 const emu = await startEmulator()
 const watchdog = setTimeout(() => {
   console.error(`bench: gave up after ${WATCHDOG_MS / 1000}s`)
@@ -109,8 +112,9 @@ if (!process.argv.includes('--write')) {
   writeFileSync(
     join(ROOT, 'bench', 'results.md'),
     `# Benchmark results (npm run bench)\n\n` +
-      `${new Date().toISOString()}, commit ${commit} (dist/index.js as on disk), ${version}, ` +
-      `${process.platform}/${process.arch}. Wall times include process start; medians of ${RUNS} runs. ` +
+      `Measured with \`npm run bench -- --write\` on ${new Date().toISOString()}, commit ${commit} ` +
+      `(dist/index.js as on disk), ${version}, ${process.platform}/${process.arch}, ${load}. ` +
+      `Wall times include process start; medians of ${RUNS} runs. ` +
       `Peak RSS is the kernel's VmHWM of the action process, sampled from /proc every 20 ms.\n\n` +
       `${table}\n\n${verdict}\n`
   )
