@@ -250,6 +250,19 @@ describe('run: a job that fails', () => {
     ])
   })
 
+  it('with fail-on none, a job in Error passes the step with a warning, never a ✓', async () => {
+    const s = step(withSecret({ 'fail-on': 'none' }), [{ [JOB_A]: 'Error' }], {
+      tasks: [taskEntity(100, [])]
+    })
+    await run(s.rt)
+    expect(s.fail).not.toHaveBeenCalled()
+    expect(s.log.warnings()).toEqual([
+      `⚠ Job ${JOB_A} (encode trailer) ended Error after 0s. The step passes because fail-on does not include Error.`
+    ])
+    expect(s.log.shown().some(l => l.startsWith('✓'))).toBe(false)
+    expect(s.writeSummary.mock.calls[0][0]).toMatch(/^### ⚠️ Media Services jobs/)
+  })
+
   it('a job that does not exist fails as not found after three polls', async () => {
     const s = step(withSecret(), [{}])
     await run(s.rt)
