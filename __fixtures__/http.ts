@@ -1,12 +1,13 @@
 import type { OutgoingHttpHeaders } from 'node:http'
 import { AbortedError } from '../src/errors.js'
-import type { Http, HttpResponse } from '../src/http.js'
+import type { Http, HttpResponse, RequestLimits } from '../src/http.js'
 
 export interface RecordedRequest {
   method: 'GET' | 'POST'
   url: string
   headers: OutgoingHttpHeaders
   body?: string
+  limits?: RequestLimits
 }
 
 /** A scripted answer: a response, a transport failure to throw, or a function of the request. */
@@ -33,10 +34,11 @@ export class FakeHttp implements Http {
     url: string,
     headers: OutgoingHttpHeaders,
     body?: string,
-    signal?: AbortSignal
+    limits: RequestLimits = {}
   ): Promise<HttpResponse> {
+    const signal = limits.signal
     if (signal?.aborted) throw new AbortedError(signal.reason === 'timeout' ? 'timeout' : 'canceled')
-    const req: RecordedRequest = { method, url, headers: { ...headers }, body }
+    const req: RecordedRequest = { method, url, headers: { ...headers }, body, limits }
     this.requests.push(req)
     const next = this.script.shift() ?? this.fallback
     if (next === undefined) throw new Error(`FakeHttp: no reply scripted for ${method} ${url}`)

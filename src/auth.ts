@@ -3,8 +3,8 @@ import type { Configuration, INetworkModule, NetworkRequestOptions, NetworkRespo
 import { requestIdOf } from './ams-client.js'
 import type { CallOptions, TokenSource } from './ams-client.js'
 import type { Credential } from './credentials.js'
-import { errorMessage, ServiceError, UserError } from './errors.js'
-import { header, Http, retryAfterMs, safeHost } from './http.js'
+import { AbortedError, errorMessage, ServiceError, UserError } from './errors.js'
+import { header, Http, raceAbort, RequestLimits, retryAfterMs, safeHost } from './http.js'
 import type { Logger } from './logger.js'
 import { withoutBom } from './job.js'
 import { logRetries, withRetries } from './retry.js'
@@ -15,8 +15,8 @@ export interface AuthDeps {
   log: Logger
   /** core.setSecret: every token we obtain is masked before anything could print it. */
   mask: (secret: string) => void
-  /** core.getIDToken: GitHub's OIDC token for an audience. */
-  getIDToken: (audience: string) => Promise<string>
+  /** GitHub's OIDC token for an audience, within the limits of the call that needs it. */
+  getIDToken: (audience: string, limits: RequestLimits) => Promise<string>
   now: () => number
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   random?: () => number
@@ -67,7 +67,7 @@ class MsalTokenSource implements TokenSource {
     if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
       return this.token.value
     try {
-      return await withRetries(() => this.acquire(), {
+      return await withRetries(() => this.acquire(call), {
         deadline: call.deadline,
         signal: call.signal,
         now: this.deps.now,
@@ -89,15 +89,20 @@ class MsalTokenSource implements TokenSource {
     }
   }
 
-  /** Always a new token: ours is the one cache, since MSAL's would disagree with it near expiry. */
-  private async acquire(): Promise<string> {
+  /**
+   * Always a new token: ours is the one cache, since MSAL's would disagree with it near expiry. The call's
+   * limits bound every request MSAL makes for it (token service, GitHub OIDC), and a cancel ends it at once.
+   */
+  private async acquire(call: CallOptions): Promise<string> {
     this.app ??= new ConfidentialClientApplication(this.configuration())
     this.network.last = undefined
+    this.network.limits = { signal: call.signal, deadline: call.endBy }
     try {
-      const result = await this.app.acquireTokenByClientCredential({
+      const acquiring = this.app.acquireTokenByClientCredential({
         scopes: [this.settings.scope],
         skipCache: true
       })
+      const result = await (call.signal ? raceAbort(acquiring, call.signal) : acquiring)
       if (!result?.accessToken)
         throw new ServiceError('Entra ID answered without an access token', undefined, undefined, true)
       if (result.accessToken !== this.token?.value) this.deps.mask(result.accessToken)
@@ -157,8 +162,10 @@ class MsalTokenSource implements TokenSource {
     if (this.assertion && this.assertion.expiresAt - 60_000 > this.deps.now()) return this.assertion.value
     let value: string
     try {
-      value = await this.deps.getIDToken(audience)
+      value = await this.deps.getIDToken(audience, this.network.limits)
     } catch (error) {
+      if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
+        throw error
       throw new UserError(
         `Could not get a GitHub OIDC token (${serverMessage(errorMessage(error))}). The workflow job needs "permissions: id-token: write".`,
         'client-id'
@@ -170,7 +177,8 @@ class MsalTokenSource implements TokenSource {
   }
 
   private classify(error: unknown): Error {
-    if (error instanceof UserError || error instanceof ServiceError) return error
+    if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
+      return error
     const last = this.network.last
     const requestId = last?.requestId
     if (error instanceof ServerError) {
@@ -235,7 +243,7 @@ interface LastExchange {
   status?: number
   requestId?: string
   retryAfterMs?: number
-  transportError?: ServiceError
+  transportError?: ServiceError | AbortedError
 }
 
 /**
@@ -244,6 +252,8 @@ interface LastExchange {
  */
 class RecordingNetworkClient implements INetworkModule {
   last?: LastExchange
+  /** The limits of the acquire in progress: MSAL's interface has no room for them. */
+  limits: RequestLimits = {}
 
   constructor(
     private readonly http: Http,
@@ -266,7 +276,13 @@ class RecordingNetworkClient implements INetworkModule {
   ): Promise<NetworkResponse<T>> {
     const started = this.now()
     try {
-      const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body)
+      const res = await this.http.request(
+        method,
+        url,
+        { ...(options?.headers ?? {}) },
+        options?.body,
+        this.limits
+      )
       const requestId = requestIdOf(res)
       this.last = { status: res.status, requestId, retryAfterMs: undefined }
       this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now())
@@ -290,7 +306,7 @@ class RecordingNetworkClient implements INetworkModule {
     } catch (error) {
       this.last = {
         transportError:
-          error instanceof ServiceError
+          error instanceof ServiceError || error instanceof AbortedError
             ? error
             : new ServiceError(errorMessage(error), undefined, undefined, true)
       }

@@ -42,3 +42,8 @@ export class AbortedError extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
+
+/** The AbortedError for a signal that fired: 'timeout' when the wait's own timer aborted it. */
+export function abortedBy(signal: AbortSignal): AbortedError {
+  return new AbortedError(signal.reason === 'timeout' ? 'timeout' : 'canceled')
+}

@@ -1,15 +1,29 @@
 import { HttpClient } from '@actions/http-client'
-import type { OutgoingHttpHeaders } from 'node:http'
-import { AbortedError, ServiceError } from './errors.js'
+import * as http from 'node:http'
+import * as https from 'node:https'
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http'
+import type { Socket } from 'node:net'
+import { abortedBy, ServiceError } from './errors.js'
+import { formatDuration } from './time.js'
 
 /**
- * One HTTP stack for Media Services and Entra ID: @actions/http-client honours HTTPS_PROXY and NO_PROXY
- * and NODE_EXTRA_CA_CERTS. Redirects are never followed here: the caller decides where a token may go.
+ * One HTTP stack for Media Services, Entra ID and GitHub's OIDC service. @actions/http-client picks the
+ * agent, so HTTPS_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS are honoured; the exchange itself is ours, so
+ * that every request ends on time whatever the server does. Redirects are never followed here: the
+ * caller decides where a token may go.
  */
 export interface HttpResponse {
   status: number
   headers: Record<string, string | string[] | undefined>
   body: string
+}
+
+/** What bounds one exchange besides the per-request time limit. */
+export interface RequestLimits {
+  /** Cancels the exchange: it rejects with AbortedError and its socket is destroyed. */
+  signal?: AbortSignal
+  /** Absolute time (ms since epoch) the whole exchange, headers and body, must end by. */
+  deadline?: number
 }
 
 export interface Http {
@@ -18,10 +32,13 @@ export interface Http {
     url: string,
     headers: OutgoingHttpHeaders,
     body?: string,
-    signal?: AbortSignal
+    limits?: RequestLimits
   ): Promise<HttpResponse>
   dispose(): void
 }
+
+/** A Jobs page of 20 jobs is a few kB: anything near this is not an answer we can use. */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 
 /** Transport failures worth another try; anything else (TLS, DNS NXDOMAIN) needs a change by the user. */
 const TRANSIENT_CODES = new Set([
@@ -37,38 +54,108 @@ const TRANSIENT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT'
 ])
 
-export function createHttp(options: { requestTimeoutMs: number; userAgent?: string }): Http {
+export interface HttpOptions {
+  /** The longest any one exchange may take, headers and body together. */
+  requestTimeoutMs: number
+  userAgent?: string
+  maxResponseBytes?: number
+  now?: () => number
+}
+
+export function createHttp(options: HttpOptions): Http {
   const client = new HttpClient(options.userAgent ?? 'ams-job-wait', [], {
     allowRedirects: false,
     allowRetries: false,
-    keepAlive: true,
-    socketTimeout: options.requestTimeoutMs
+    keepAlive: true
   })
+  const now = options.now ?? Date.now
+  const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES
+  // Every socket we ever used: dispose() destroys them, so nothing left behind holds the process open.
+  const sockets = new Set<Socket>()
   return {
-    async request(method, url, headers, body, signal) {
-      if (signal?.aborted) throw new AbortedError(signal.reason === 'timeout' ? 'timeout' : 'canceled')
-      const attempt = (async (): Promise<HttpResponse> => {
-        try {
-          const res = await client.request(method, url, body ?? null, headers)
-          const text = await res.readBody()
-          return { status: res.message.statusCode ?? 0, headers: res.message.headers, body: text }
-        } catch (error) {
-          throw transportError(error, url, options.requestTimeoutMs)
+    request(method, url, headers, body, limits = {}) {
+      const { signal, deadline } = limits
+      if (signal?.aborted) return Promise.reject(abortedBy(signal))
+      const host = safeHost(url)
+      const limitMs = Math.min(options.requestTimeoutMs, (deadline ?? Infinity) - now())
+      if (limitMs <= 0) {
+        return Promise.reject(new ServiceError(`no time left to ask ${host}`, undefined, undefined, true))
+      }
+      return new Promise<HttpResponse>((resolve, reject) => {
+        const exchange = new AbortController()
+        let answered = false
+        let done = false
+        const settle = (error: Error | undefined, value?: HttpResponse): void => {
+          if (done) return
+          done = true
+          clearTimeout(timer)
+          signal?.removeEventListener('abort', onAbort)
+          if (!error) return resolve(value!)
+          // Destroys the request and its socket: a late byte must not keep anything alive.
+          exchange.abort()
+          reject(error)
         }
-      })()
-      if (!signal) return attempt
-      return raceAbort(attempt, signal)
+        const onAbort = (): void => settle(abortedBy(signal!))
+        const timer = setTimeout(() => {
+          const s = formatDuration(limitMs)
+          settle(
+            new ServiceError(
+              answered
+                ? `the answer from ${host} did not complete within ${s}`
+                : `no answer from ${host} within ${s}`,
+              undefined,
+              undefined,
+              true
+            )
+          )
+        }, limitMs)
+        signal?.addEventListener('abort', onAbort, { once: true })
+
+        let req: http.ClientRequest
+        try {
+          const target = new URL(url)
+          const outgoing: OutgoingHttpHeaders = {
+            ...headers,
+            'user-agent': options.userAgent ?? 'ams-job-wait'
+          }
+          if (body !== undefined) outgoing['content-length'] = Buffer.byteLength(body, 'utf8')
+          req = (target.protocol === 'https:' ? https : http).request({
+            host: target.hostname,
+            port: target.port ? Number(target.port) : target.protocol === 'https:' ? 443 : 80,
+            path: target.pathname + target.search,
+            method,
+            headers: outgoing,
+            agent: client.getAgent(url),
+            signal: exchange.signal
+          })
+        } catch (error) {
+          settle(transportError(error, host))
+          return
+        }
+        req.on('socket', socket => {
+          sockets.add(socket)
+          socket.once('close', () => sockets.delete(socket))
+        })
+        req.on('error', error => settle(transportError(error, host)))
+        req.on('response', res => {
+          answered = true
+          readBody(res, host, maxBytes, settle)
+        })
+        req.end(body)
+      })
     },
     dispose() {
       client.dispose()
+      for (const socket of sockets) socket.destroy()
+      sockets.clear()
     }
   }
 }
 
-/** Resolves with `work`, or rejects with AbortedError as soon as `signal` fires (the request is left behind). */
+/** Resolves with `work`, or rejects with AbortedError as soon as `signal` fires. */
 export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AbortedError(signal.reason === 'timeout' ? 'timeout' : 'canceled'))
+    const onAbort = (): void => reject(abortedBy(signal))
     if (signal.aborted) return onAbort()
     signal.addEventListener('abort', onAbort, { once: true })
     work.then(
@@ -84,17 +171,50 @@ export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
   })
 }
 
-function transportError(error: unknown, url: string, timeoutMs: number): ServiceError {
-  const e = error as NodeJS.ErrnoException
-  const host = safeHost(url)
-  if (typeof e?.message === 'string' && e.message.startsWith('Request timeout')) {
-    return new ServiceError(
-      `no answer from ${host} within ${Math.round(timeoutMs / 1000)}s`,
-      undefined,
+/**
+ * Reads the body as Buffers and decodes once. Settles on end; on a cut, an error or a close before the
+ * end (transient, like a reset); or as soon as the body passes `maxBytes`, declared or streamed.
+ */
+function readBody(
+  res: IncomingMessage,
+  host: string,
+  maxBytes: number,
+  settle: (error: Error | undefined, value?: HttpResponse) => void
+): void {
+  const tooLarge = (): ServiceError =>
+    new ServiceError(
+      `the answer from ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; abandoned`,
+      res.statusCode,
       undefined,
       true
     )
-  }
+  const cut = (): ServiceError =>
+    new ServiceError(`${host} closed the connection mid-answer`, res.statusCode, undefined, true)
+  const declared = Number(res.headers['content-length'])
+  if (Number.isFinite(declared) && declared > maxBytes) return settle(tooLarge())
+  const chunks: Buffer[] = []
+  let size = 0
+  res.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > maxBytes) return settle(tooLarge())
+    chunks.push(chunk)
+  })
+  res.on('end', () =>
+    settle(undefined, {
+      status: res.statusCode ?? 0,
+      headers: res.headers,
+      body: Buffer.concat(chunks, size).toString('utf8')
+    })
+  )
+  res.on('error', () => settle(cut()))
+  res.on('aborted', () => settle(cut()))
+  res.on('close', () => {
+    if (!res.complete) settle(cut())
+  })
+}
+
+function transportError(error: unknown, host: string): ServiceError {
+  const e = error as NodeJS.ErrnoException
   const code = e?.code ?? ''
   if (code === 'ENOTFOUND') {
     return new ServiceError(

@@ -1,10 +1,11 @@
 import * as core from '@actions/core'
 import { CallOptions, MediaServicesClient, TokenSource } from './ams-client.js'
 import { createTokenSource } from './auth.js'
-import { errorMessage, UserError } from './errors.js'
+import { AbortedError, errorMessage, UserError } from './errors.js'
 import { createHttp, Http } from './http.js'
 import { readSettings, Settings } from './inputs.js'
 import { errorDetailsOf, isFinal, jobProgress } from './job.js'
+import { githubIdToken } from './oidc.js'
 import { coreLogger, Logger } from './logger.js'
 import { ChangeLog, outputs, verdict } from './report.js'
 import { summaryMarkdown } from './summary.js'
@@ -18,7 +19,6 @@ export interface Runtime {
   env: NodeJS.ProcessEnv
   log: Logger
   mask: (secret: string) => void
-  getIDToken: (audience: string) => Promise<string>
   setOutput: (name: string, value: string) => void
   /** The one failure annotation of the step. */
   fail: (message: string, title: string) => void
@@ -35,7 +35,12 @@ export function requestTimeout(timeoutMs: number): number {
   return Math.min(30_000, Math.max(5_000, Math.floor(timeoutMs / 4)))
 }
 /** The runner sends SIGTERM 7.5 s after SIGINT: canceling the jobs must fit before it. */
-const CANCEL_JOBS_WITHIN_MS = 5_000
+export const CANCEL_JOBS_WITHIN_MS = 5_000
+/**
+ * The waiter's last poll starts at the timeout, so that a job that ended in the final interval is seen:
+ * it and any request still running get this long, and then everything stops.
+ */
+export const LAST_POLL_MS = 5_000
 
 export async function run(rt: Runtime = githubRuntime()): Promise<void> {
   let settings: Settings
@@ -52,7 +57,7 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
     http,
     log: rt.log,
     mask: rt.mask,
-    getIDToken: rt.getIDToken,
+    getIDToken: (audience, limits) => githubIdToken(http, rt.env, audience, limits),
     now: rt.now,
     sleep: rt.sleep
   })
@@ -73,11 +78,10 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
     if (!abort.signal.aborted) rt.log.info('Cancel requested by the runner: stopping the wait.')
     abort.abort('canceled')
   })
-  // The waiter keeps the deadline itself (its last poll may start at it); this is the hard stop behind it.
-  const timer = setTimeout(
-    () => abort.abort('timeout'),
-    settings.timeoutMs + requestTimeout(settings.timeoutMs) + 1000
-  )
+  // The waiter keeps the deadline itself (its last poll may start at it); this is the hard stop behind it,
+  // for every request of the wait: Jobs, Tasks and sign-in.
+  const endBy = rt.now() + settings.timeoutMs + LAST_POLL_MS
+  const timer = setTimeout(() => abort.abort('timeout'), settings.timeoutMs + LAST_POLL_MS)
 
   rt.log.info(intro(settings, tokens))
   const changes = new ChangeLog()
@@ -85,12 +89,13 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
   try {
     result = await waitForJobs({
       ids: settings.jobIds,
-      getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline }),
+      getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy }),
       readTasks: async (id, signal, deadline) => {
         // A task read is a nicety: give it one poll interval at most, never the whole wait.
         const tasks = await client.getTasks(id, {
           signal,
-          deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs)
+          deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs),
+          endBy
         })
         return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) }
       },
@@ -106,10 +111,13 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
     clearTimeout(timer)
   }
 
-  if ((result.outcome === 'canceled' || result.outcome === 'timeout') && settings.cancelOnAbort) {
-    await cancelJobs(client, result, rt)
+  try {
+    if ((result.outcome === 'canceled' || result.outcome === 'timeout') && settings.cancelOnAbort) {
+      await cancelJobs(client, result, rt)
+    }
+  } finally {
+    http.dispose()
   }
-  http.dispose()
   await publish(result, settings, client, rt)
 }
 
@@ -118,16 +126,29 @@ function intro(s: Settings, tokens: TokenSource): string {
   return `Waiting for Media Services ${what} at ${s.apiUrl.href} (poll every ${formatDuration(s.pollIntervalMs)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`
 }
 
+/** CancelJob for each open job: the only requests after a cancel, all of them within CANCEL_JOBS_WITHIN_MS. */
 async function cancelJobs(client: MediaServicesClient, result: WaitResult, rt: Runtime): Promise<void> {
   const open = result.views.filter(v => v.job && !isFinal(v.job.state))
-  const call: CallOptions = { deadline: rt.now() + CANCEL_JOBS_WITHIN_MS }
-  for (const v of open) {
-    try {
-      await client.cancelJob(v.id, call)
-      rt.log.info(`Asked Media Services to cancel ${v.id} (cancel-on-abort).`)
-    } catch (error) {
-      rt.log.warning(`Could not cancel ${v.id}: ${errorMessage(error)}`)
+  if (open.length === 0) return
+  const budget = new AbortController()
+  const timer = setTimeout(() => budget.abort('timeout'), CANCEL_JOBS_WITHIN_MS)
+  const end = rt.now() + CANCEL_JOBS_WITHIN_MS
+  const call: CallOptions = { deadline: end, endBy: end, signal: budget.signal }
+  try {
+    for (const v of open) {
+      try {
+        await client.cancelJob(v.id, call)
+        rt.log.info(`Asked Media Services to cancel ${v.id} (cancel-on-abort).`)
+      } catch (error) {
+        const why =
+          error instanceof AbortedError
+            ? `no answer within ${CANCEL_JOBS_WITHIN_MS / 1000}s`
+            : errorMessage(error)
+        rt.log.warning(`Could not cancel ${v.id}: ${why}`)
+      }
     }
+  } finally {
+    clearTimeout(timer)
   }
 }
 
@@ -162,7 +183,6 @@ export function githubRuntime(): Runtime {
     env: process.env,
     log: coreLogger,
     mask: secret => core.setSecret(secret),
-    getIDToken: audience => core.getIDToken(audience),
     setOutput: (name, value) => core.setOutput(name, value),
     fail: (message, title) => {
       core.error(logLine(message), { title })
@@ -175,6 +195,8 @@ export function githubRuntime(): Runtime {
     now: () => Date.now(),
     sleep: (ms, signal) =>
       new Promise<void>(resolve => {
+        // An abort that came first must wake it too: 'abort' never fires again.
+        if (signal?.aborted) return resolve()
         const t = setTimeout(done, ms)
         function done(): void {
           clearTimeout(t)

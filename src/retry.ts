@@ -1,4 +1,4 @@
-import { ServiceError } from './errors.js'
+import { abortedBy, ServiceError } from './errors.js'
 
 /** Backoff policy as data, in the manner of the AWS SDK waiters. */
 export interface RetryPolicy {
@@ -39,15 +39,18 @@ export function backoffDelay(
 
 /**
  * Runs `attempt` until it succeeds, fails with a non-transient error, or the next wait would pass the
- * deadline. The error thrown on giving up says how many tries were made.
+ * deadline. The error thrown on giving up says how many tries were made. A cancel stops it before the
+ * next attempt and wakes it from its wait (AbortedError).
  */
 export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContext): Promise<T> {
   const policy = ctx.policy ?? DEFAULT_RETRY
   const random = ctx.random ?? Math.random
   for (let n = 1; ; n++) {
+    if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
     try {
       return await attempt()
     } catch (error) {
+      if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
       if (!(error instanceof ServiceError) || !error.transient) throw error
       const delay = backoffDelay(n, policy, random, error.retryAfterMs)
       if (ctx.now() + delay > ctx.deadline) {

@@ -1,7 +1,8 @@
 import { describe, it, expect, jest } from '@jest/globals'
 import { createTokenSource, jwtExpiry } from '../../src/auth.js'
 import type { Credential } from '../../src/credentials.js'
-import { ServiceError, UserError } from '../../src/errors.js'
+import { AbortedError, ServiceError, UserError } from '../../src/errors.js'
+import type { Http, RequestLimits } from '../../src/http.js'
 import { fakeClock } from '../../__fixtures__/clock.js'
 import { FakeHttp, Reply, jsonReply, reply, tokenReply } from '../../__fixtures__/http.js'
 import { CLIENT, SECRET, TENANT } from '../../__fixtures__/inputs.js'
@@ -20,7 +21,7 @@ function setup(credential: Credential, script: Reply[], fallback?: Reply) {
   const clock = fakeClock(Date.now())
   const log = collectingLogger()
   const mask = jest.fn<(s: string) => void>()
-  const getIDToken = jest.fn<(audience: string) => Promise<string>>()
+  const getIDToken = jest.fn<(audience: string, limits: RequestLimits) => Promise<string>>()
   const tokens = createTokenSource(
     { credential, authorityHost: new URL('https://login.microsoftonline.com'), scope: SCOPE },
     { http, log, mask, getIDToken, now: clock.now, sleep: clock.sleep, random: () => 0.5 }
@@ -162,7 +163,7 @@ describe('GitHub OIDC', () => {
     await tokens.getToken(false, call)
     await tokens.getToken(true, call)
     expect(getIDToken).toHaveBeenCalledTimes(1)
-    expect(getIDToken).toHaveBeenCalledWith('api://AzureADTokenExchange')
+    expect(getIDToken).toHaveBeenCalledWith('api://AzureADTokenExchange', expect.anything())
     expect(mask).toHaveBeenCalledWith(github)
     for (const req of http.requests) {
       const form = new URLSearchParams(req.body)
@@ -177,5 +178,73 @@ describe('GitHub OIDC', () => {
     const e = await tokens.getToken(false, call).catch((error: unknown) => error)
     expect(e).toBeInstanceOf(UserError)
     expect((e as Error).message).toMatch(/id-token: write/)
+  })
+})
+
+describe('every sign-in request is bounded by the call that needs it', () => {
+  const oidc: Credential = { kind: 'oidc', tenantId: TENANT, clientId: CLIENT, audience: 'api://aud' }
+
+  it("hands the call's signal and hard end to the token request and to GitHub's OIDC request", async () => {
+    const { tokens, http, clock, getIDToken } = setup(oidc, [tokenReply('tok-1')])
+    getIDToken.mockResolvedValue(jwt({ exp: Math.floor(Date.now() / 1000) + 600 }))
+    const signal = new AbortController().signal
+    const endBy = clock.now() + 7000
+    await tokens.getToken(false, { deadline: clock.now() + 5000, endBy, signal })
+    expect(http.requests[0].limits).toEqual({ signal, deadline: endBy })
+    expect(getIDToken).toHaveBeenCalledWith('api://aud', { signal, deadline: endBy })
+  })
+
+  it('a cancel ends a sign-in whose token service never answers, without another try', async () => {
+    const requests: (AbortSignal | undefined)[] = []
+    const silent: Http = {
+      request: (_m, _u, _h, _b, limits) => {
+        requests.push(limits?.signal)
+        return new Promise(() => undefined)
+      },
+      dispose: () => undefined
+    }
+    const clock = fakeClock(Date.now())
+    const tokens = createTokenSource(
+      { credential: secret, authorityHost: new URL('https://login.microsoftonline.com'), scope: SCOPE },
+      {
+        http: silent,
+        log: collectingLogger(),
+        mask: jest.fn(),
+        getIDToken: jest.fn<(audience: string) => Promise<string>>(),
+        now: clock.now,
+        sleep: clock.sleep
+      }
+    )
+    const controller = new AbortController()
+    const pending = tokens.getToken(false, { deadline: clock.now() + 60_000, signal: controller.signal })
+    setTimeout(() => controller.abort('canceled'), 20)
+    await expect(pending).rejects.toEqual(new AbortedError('canceled'))
+    expect(requests).toEqual([controller.signal])
+  })
+
+  it('stops retrying a busy token service once the runner cancels', async () => {
+    const controller = new AbortController()
+    const http = new FakeHttp([], reply(503, '{"error":"temporarily_unavailable"}'))
+    const clock = fakeClock(Date.now())
+    const tokens = createTokenSource(
+      { credential: secret, authorityHost: new URL('https://login.microsoftonline.com'), scope: SCOPE },
+      {
+        http,
+        log: collectingLogger(),
+        mask: jest.fn(),
+        getIDToken: jest.fn<(audience: string) => Promise<string>>(),
+        now: clock.now,
+        // The cancel arrives while waiting to try again.
+        sleep: async ms => {
+          await clock.sleep(ms)
+          controller.abort('canceled')
+        }
+      }
+    )
+    const e = await tokens
+      .getToken(false, { deadline: clock.now() + 60_000, signal: controller.signal })
+      .catch((error: unknown) => error)
+    expect(e).toEqual(new AbortedError('canceled'))
+    expect(http.requests).toHaveLength(1)
   })
 })

@@ -162,11 +162,158 @@ describe('createHttp, against a local server', () => {
     const base = await listen(() => undefined)
     http = createHttp({ requestTimeoutMs: 30_000 })
     const controller = new AbortController()
-    const pending = http.request('GET', `${base}/api/`, {}, undefined, controller.signal)
+    const pending = http.request('GET', `${base}/api/`, {}, undefined, { signal: controller.signal })
     setTimeout(() => controller.abort('canceled'), 20)
     await expect(pending).rejects.toEqual(new AbortedError('canceled'))
     await expect(
-      http.request('GET', `${base}/api/`, {}, undefined, controller.signal)
+      http.request('GET', `${base}/api/`, {}, undefined, { signal: controller.signal })
     ).rejects.toBeInstanceOf(AbortedError)
+  })
+
+  describe('reading the body: every answer ends, whatever the server does', () => {
+    const failure = (p: Promise<unknown>): Promise<ServiceError> =>
+      p.then(
+        () => {
+          throw new Error('expected a failure')
+        },
+        (e: unknown) => e as ServiceError
+      )
+    const closed = (res: ServerResponse): Promise<void> =>
+      new Promise(resolve => res.on('close', () => resolve()))
+
+    it('a body cut before its end is a transient failure, not a hang', async () => {
+      const base = await listen((_req, res) => {
+        res.writeHead(200, { 'content-length': 1000 }).write('{"value":[')
+        setTimeout(() => res.socket?.destroy(), 20)
+      })
+      http = createHttp({ requestTimeoutMs: 30_000 })
+      const e = await failure(http.request('GET', `${base}/api/Jobs`, {}))
+      expect(e).toBeInstanceOf(ServiceError)
+      expect(e.transient).toBe(true)
+      expect(e.message).toMatch(/^127\.0\.0\.1:\d+ closed the connection mid-answer$/)
+    })
+
+    it('a body that drips slower than the time limit ends at the limit, and the connection is closed', async () => {
+      let gone: Promise<void> | undefined
+      const base = await listen((_req, res) => {
+        gone = closed(res)
+        res.writeHead(200, { 'content-length': 100 })
+        const t = setInterval(() => res.write('x'), 20)
+        res.on('close', () => clearInterval(t))
+      })
+      http = createHttp({ requestTimeoutMs: 300 })
+      const started = Date.now()
+      const e = await failure(http.request('GET', `${base}/api/Jobs`, {}))
+      expect(e.transient).toBe(true)
+      expect(e.message).toMatch(/^the answer from 127\.0\.0\.1:\d+ did not complete within 0\.3s$/)
+      expect(Date.now() - started).toBeLessThan(5000)
+      await gone
+    })
+
+    it('headers with a body that never comes end at the time limit', async () => {
+      const base = await listen((_req, res) => {
+        res.writeHead(200, { 'content-length': 10 }).flushHeaders()
+      })
+      http = createHttp({ requestTimeoutMs: 200 })
+      const e = await failure(http.request('GET', `${base}/api/Jobs`, {}))
+      expect(e.transient).toBe(true)
+      expect(e.message).toMatch(/did not complete within/)
+    })
+
+    it("the caller's deadline bounds the exchange when it comes before the time limit", async () => {
+      const base = await listen(() => undefined)
+      http = createHttp({ requestTimeoutMs: 30_000 })
+      const started = Date.now()
+      const e = await failure(
+        http.request('GET', `${base}/api/`, {}, undefined, { deadline: Date.now() + 200 })
+      )
+      expect(e.message).toMatch(/^no answer from/)
+      expect(Date.now() - started).toBeLessThan(5000)
+    })
+
+    it('a deadline already passed makes no request at all', async () => {
+      let seen = 0
+      const base = await listen((_req, res) => {
+        seen++
+        res.end('{}')
+      })
+      http = createHttp({ requestTimeoutMs: 30_000 })
+      const e = await failure(
+        http.request('GET', `${base}/api/`, {}, undefined, { deadline: Date.now() - 1 })
+      )
+      expect(e.transient).toBe(true)
+      expect(e.message).toMatch(/^no time left to ask 127\.0\.0\.1:\d+$/)
+      expect(seen).toBe(0)
+    })
+
+    it('a cancel while the body streams ends the request and closes the connection', async () => {
+      let gone: Promise<void> | undefined
+      const base = await listen((_req, res) => {
+        gone = closed(res)
+        res.writeHead(200, { 'content-length': 100 }).write('{')
+      })
+      http = createHttp({ requestTimeoutMs: 30_000 })
+      const controller = new AbortController()
+      const pending = http.request('GET', `${base}/api/`, {}, undefined, { signal: controller.signal })
+      setTimeout(() => controller.abort('canceled'), 50)
+      await expect(pending).rejects.toEqual(new AbortedError('canceled'))
+      await gone
+    })
+
+    it('a declared Content-Length over the cap is refused before any byte of the body is read', async () => {
+      const base = await listen((_req, res) => {
+        res.writeHead(200, { 'content-length': 2 * 1024 * 1024 * 1024 }).write('{')
+      })
+      http = createHttp({ requestTimeoutMs: 30_000, maxResponseBytes: 1024 * 1024 })
+      const e = await failure(http.request('GET', `${base}/api/`, {}))
+      expect(e.transient).toBe(true)
+      expect(e.message).toMatch(/^the answer from 127\.0\.0\.1:\d+ is larger than 1 MiB; abandoned$/)
+    })
+
+    it('a streamed body without a length is abandoned as soon as it passes the cap', async () => {
+      let sent = 0
+      let gone: Promise<void> | undefined
+      const base = await listen((_req, res) => {
+        gone = closed(res)
+        res.writeHead(200, { 'content-type': 'application/json' })
+        const chunk = Buffer.alloc(64 * 1024, 0x20)
+        const pump = (): void => {
+          while (!res.destroyed && sent < 64 * 1024 * 1024) {
+            sent += chunk.length
+            if (!res.write(chunk)) return void res.once('drain', pump)
+          }
+        }
+        pump()
+      })
+      http = createHttp({ requestTimeoutMs: 30_000, maxResponseBytes: 1024 * 1024 })
+      const e = await failure(http.request('GET', `${base}/api/`, {}))
+      expect(e.message).toMatch(/is larger than 1 MiB; abandoned$/)
+      await gone
+      expect(sent).toBeLessThan(16 * 1024 * 1024)
+    })
+
+    it('decodes UTF-8 once, even when a character is split between chunks', async () => {
+      const bytes = Buffer.from('{"Name":"Überwachung ✓"}', 'utf8')
+      const base = await listen((_req, res) => {
+        res.writeHead(200, { 'content-length': bytes.length })
+        res.write(bytes.subarray(0, 11))
+        setTimeout(() => res.end(bytes.subarray(11)), 20)
+      })
+      http = createHttp({ requestTimeoutMs: 30_000 })
+      const res = await http.request('GET', `${base}/api/`, {})
+      expect(JSON.parse(res.body)).toEqual({ Name: 'Überwachung ✓' })
+    })
+
+    it('dispose closes the kept-alive connections, so nothing holds the process open', async () => {
+      let gone: Promise<void> | undefined
+      const base = await listen((req, res) => {
+        gone ??= new Promise(resolve => req.socket.on('close', () => resolve()))
+        res.end('{}')
+      })
+      http = createHttp({ requestTimeoutMs: 30_000 })
+      await http.request('GET', `${base}/api/`, {})
+      http.dispose()
+      await gone
+    })
   })
 })

@@ -74,9 +74,6 @@ function step(
     env: {},
     log,
     mask,
-    getIDToken: async () => {
-      throw new Error('no OIDC in this test')
-    },
     setOutput: (name, value) => {
       outputs[name] = value
     },

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
-import { ServiceError, UserError } from '../../src/errors.js'
+import { AbortedError, ServiceError, UserError } from '../../src/errors.js'
 import { backoffDelay, DEFAULT_RETRY, RetryPolicy, withRetries } from '../../src/retry.js'
 import { fakeClock } from '../../__fixtures__/clock.js'
 
@@ -150,5 +150,63 @@ describe('withRetries', () => {
     )
     expect(clock.sleeps).toEqual([7000])
     expect(signals).toEqual([controller.signal])
+  })
+
+  describe('a cancel stops the retries at once', () => {
+    it('makes no attempt when the runner canceled before the first', async () => {
+      const clock = fakeClock()
+      const controller = new AbortController()
+      controller.abort('canceled')
+      let tries = 0
+      const error = await withRetries(
+        async () => {
+          tries++
+          return 'ok'
+        },
+        { deadline: clock.now() + 60_000, now: clock.now, sleep: clock.sleep, signal: controller.signal }
+      ).catch((e: unknown) => e)
+      expect(error).toEqual(new AbortedError('canceled'))
+      expect(tries).toBe(0)
+    })
+
+    it('makes no further attempt when the cancel came during the wait between tries', async () => {
+      const clock = fakeClock()
+      const controller = new AbortController()
+      let tries = 0
+      const error = await withRetries(
+        async () => {
+          tries++
+          throw busy()
+        },
+        {
+          deadline: clock.now() + 60_000,
+          now: clock.now,
+          // The runtime's sleep wakes on the abort: the cancel arrives while waiting.
+          sleep: async ms => {
+            await clock.sleep(ms)
+            controller.abort('canceled')
+          },
+          signal: controller.signal,
+          random: () => 0.5
+        }
+      ).catch((e: unknown) => e)
+      expect(error).toEqual(new AbortedError('canceled'))
+      expect(tries).toBe(1)
+      expect(clock.sleeps).toEqual([750])
+    })
+
+    it('reports the cancel, not the failure it caused, when the attempt fails because of it', async () => {
+      const clock = fakeClock()
+      const controller = new AbortController()
+      const error = await withRetries(
+        async () => {
+          controller.abort('timeout')
+          throw busy()
+        },
+        { deadline: clock.now() + 60_000, now: clock.now, sleep: clock.sleep, signal: controller.signal }
+      ).catch((e: unknown) => e)
+      expect(error).toEqual(new AbortedError('timeout'))
+      expect(clock.sleeps).toEqual([])
+    })
   })
 })
