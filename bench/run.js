@@ -9,6 +9,7 @@
  *       spawn -> first token / Media Services request (emulator request log)
  *   (b) bad input (invalid job-id): wall time spawn -> exit (median of 7), no network
  *   (c) peak RSS (VmHWM) for 1 job and for 1000 jobs; HTTP requests per poll for 1000 jobs
+ *   (c3) peak RSS when a Jobs answer streams 512 MiB without a length (abandoned at 8 MiB)
  *   (d) size of dist/index.js
  *   (e) Node version
  */
@@ -67,6 +68,7 @@ try {
   await within(coldStart(), 60_000, 'cold start')
   await within(badInput(), 30_000, 'bad input')
   await within(oneJob(), 30_000, 'one job')
+  await within(hugeAnswer(), 60_000, 'huge answer')
   await within(manyJobs(), 120_000, `${MANY} jobs`)
   await within(baseline(), 20_000, 'baseline')
 } catch (error) {
@@ -198,6 +200,26 @@ async function oneJob() {
     what: 'Peak RSS (VmHWM), 1 job',
     value: mib(r.memory.hwmKb),
     notes: `4 polls at 1s, wall ${(r.ms / 1000).toFixed(1)} s; RSS at last sample ${mib(r.memory.lastRssKb)}`
+  })
+}
+
+/** (c3) The first Jobs answer streams 512 MiB without a Content-Length: abandoned at 8 MiB, retried. */
+async function hugeAnswer() {
+  const id = emu.addJob({ name: 'huge' })
+  emu.injectFaults([{ kind: 'huge', sizeMiB: 512, declareLength: false, path: 'Jobs()', times: 1 }])
+  const r = await runAction({ inputs: { ...base, 'job-id': id }, killAfterMs: 50_000, sampleMs: 20 })
+  check(
+    r.code === 0 && r.outputs.state === 'Finished',
+    `huge answer: exit ${r.code}, state '${r.outputs.state}'`
+  )
+  check(
+    r.memory.hwmKb < 160 * 1024,
+    `huge answer: peak RSS ${mib(r.memory.hwmKb)} (expected well under 160 MiB)`
+  )
+  rows.push({
+    what: 'Peak RSS (VmHWM), 1 job, first Jobs answer 512 MiB (no length)',
+    value: mib(r.memory.hwmKb),
+    notes: `abandoned at 8 MiB and retried; wall ${(r.ms / 1000).toFixed(1)} s`
   })
 }
 

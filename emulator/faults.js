@@ -1,16 +1,20 @@
 // @ts-check
 /**
  * Scripted and random faults for the emulator: status codes, connection resets, slow and hanging
- * answers, HTML gateway pages and garbage bodies. Test-only code.
+ * answers, HTML gateway pages and garbage bodies, and broken bodies (cut, dripping, stalled, huge).
+ * Test-only code.
  */
 import { send, prng, safeDecode } from './util.js'
 
 /**
  * @typedef {'global' | 'account' | 'login' | 'evil' | 'any'} FaultServer
- * @typedef {'status' | 'reset' | 'slow' | 'html' | 'garbage' | 'hang'} FaultKind
+ * @typedef {'status' | 'reset' | 'slow' | 'html' | 'garbage' | 'hang' | 'cut' | 'drip' | 'stall' | 'huge'} FaultKind
  * @typedef {{ server?: FaultServer, path?: string | RegExp, times?: number, kind: FaultKind, status?: number,
- *   headers?: Record<string, string>, body?: string, delayMs?: number }} Fault
+ *   headers?: Record<string, string>, body?: string, delayMs?: number, bytes?: number, sizeMiB?: number,
+ *   declareLength?: boolean }} Fault
  */
+
+const KINDS = ['status', 'reset', 'slow', 'html', 'garbage', 'hang', 'cut', 'drip', 'stall', 'huge']
 
 const REASONS = /** @type {Record<number, string>} */ ({
   408: 'The request timed out.',
@@ -44,7 +48,7 @@ export class Faults {
   /** @param {Fault[]} faults */
   inject(faults) {
     for (const f of faults) {
-      if (!f || !['status', 'reset', 'slow', 'html', 'garbage', 'hang'].includes(f.kind)) {
+      if (!f || !KINDS.includes(f.kind)) {
         throw new Error(`unknown fault kind ${f && f.kind}`)
       }
       this.queue.push({ ...f, left: f.times ?? 1 })
@@ -160,6 +164,16 @@ export class Faults {
       case 'hang':
         if (rec) rec.status = 0
         return
+      case 'cut':
+      case 'drip':
+      case 'stall':
+        // The real answer (or `body`), then broken on its way out.
+        return capture(res, proceed, (status, head, real) => {
+          const body = f.body !== undefined ? Buffer.from(f.body, 'utf8') : real
+          this.broken(f, res, status, { ...head, ...headers }, body)
+        })
+      case 'huge':
+        return this.huge(f, res, headers)
       case 'slow': {
         const t = setTimeout(() => {
           this.timers.delete(t)
@@ -171,8 +185,111 @@ export class Faults {
     }
   }
 
+  /**
+   * `cut`: headers and the first `bytes` of the body (default: half), then the connection closes.
+   * `drip`: the whole body, one byte every `delayMs` (default 1000). `stall`: headers, then nothing.
+   * @param {Fault} f
+   * @param {import('node:http').ServerResponse} res
+   * @param {number} status
+   * @param {Record<string, string | number | string[]>} headers
+   * @param {Buffer} body
+   */
+  broken(f, res, status, headers, body) {
+    // Something must be missing for a cut or a stall to be one, even after an empty answer (a 204).
+    const empty = body.length === 0 || status === 204 || status === 304
+    const full = empty
+      ? Buffer.from('{"odata.metadata":"https://emu/api/$metadata","value":[]}', 'utf8')
+      : body
+    const code = empty && status < 300 ? 200 : status
+    const rec = /** @type {any} */ (res).emuRecord
+    if (rec) rec.status = code
+    res.writeHead(code, { ...headers, 'Content-Length': full.length })
+    res.flushHeaders()
+    if (f.kind === 'stall') return
+    if (f.kind === 'cut') {
+      res.write(full.subarray(0, Math.min(f.bytes ?? Math.floor(full.length / 2), full.length - 1)))
+      const t = setTimeout(() => {
+        this.timers.delete(t)
+        res.destroy()
+      }, 50)
+      this.timers.add(t)
+      return
+    }
+    let at = 0
+    const t = setInterval(() => {
+      if (res.destroyed || at >= full.length) {
+        clearInterval(t)
+        this.timers.delete(t)
+        if (!res.destroyed) res.end()
+        return
+      }
+      res.write(full.subarray(at, at + 1))
+      at += 1
+    }, f.delayMs ?? 1000)
+    this.timers.add(t)
+  }
+
+  /**
+   * A 200 of `sizeMiB` (default 512) MiB of JSON-looking bytes, streamed in 64 KiB pieces as the client
+   * reads them: never built in memory. `declareLength: false` sends it without a Content-Length.
+   * @param {Fault} f
+   * @param {import('node:http').ServerResponse} res
+   * @param {Record<string, string>} headers
+   */
+  huge(f, res, headers) {
+    const rec = /** @type {any} */ (res).emuRecord
+    if (rec) rec.status = f.status ?? 200
+    const total = Math.round((f.sizeMiB ?? 512) * 1024 * 1024)
+    const head = Buffer.from('{"odata.metadata":"https://emu/api/$metadata#Jobs","value":[', 'utf8')
+    const piece = Buffer.alloc(64 * 1024, 0x20)
+    /** @type {Record<string, string | number>} */
+    const h = { 'Content-Type': 'application/json;odata=minimalmetadata;charset=utf-8', ...headers }
+    if (f.declareLength !== false) h['Content-Length'] = total
+    res.writeHead(f.status ?? 200, h)
+    res.write(head)
+    let sent = head.length
+    const pump = () => {
+      while (!res.destroyed && sent < total) {
+        const n = Math.min(piece.length, total - sent)
+        sent += n
+        if (!res.write(n === piece.length ? piece : piece.subarray(0, n))) return void res.once('drain', pump)
+      }
+      if (!res.destroyed) res.end()
+    }
+    pump()
+  }
+
   close() {
     for (const t of this.timers) clearTimeout(t)
     this.timers.clear()
   }
+}
+
+/**
+ * Lets `proceed` answer into a capture instead of the socket, then hands the answer to `then`.
+ * @param {import('node:http').ServerResponse} res
+ * @param {() => void} proceed
+ * @param {(status: number, headers: Record<string, string | number | string[]>, body: Buffer) => void} then
+ */
+function capture(res, proceed, then) {
+  const writeHead = res.writeHead
+  const end = res.end
+  let status = 200
+  /** @type {Record<string, string | number | string[]>} */
+  let head = {}
+  const r = /** @type {any} */ (res)
+  r.writeHead = (/** @type {number} */ s, /** @type {any} */ h) => {
+    status = s
+    head = { ...(h ?? {}) }
+    delete head['Content-Length']
+    delete head['content-length']
+    return res
+  }
+  r.end = (/** @type {any} */ body) => {
+    r.writeHead = writeHead
+    r.end = end
+    then(status, head, Buffer.isBuffer(body) ? body : Buffer.from(body ?? '', 'utf8'))
+    return res
+  }
+  proceed()
 }

@@ -97,7 +97,7 @@ export function createHttp(options: HttpOptions): Http {
         }
         const onAbort = (): void => settle(abortedBy(signal!))
         const timer = setTimeout(() => {
-          const s = formatDuration(limitMs)
+          const s = formatDuration(limitMs < 1000 ? limitMs : Math.round(limitMs / 1000) * 1000)
           settle(
             new ServiceError(
               answered

@@ -41,6 +41,7 @@ export const CANCEL_JOBS_WITHIN_MS = 5_000
  * it and any request still running get this long, and then everything stops.
  */
 export const LAST_POLL_MS = 5_000
+const TASK_READ_MIN_MS = 5_000
 
 export async function run(rt: Runtime = githubRuntime()): Promise<void> {
   let settings: Settings
@@ -91,11 +92,13 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
       ids: settings.jobIds,
       getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy }),
       readTasks: async (id, signal, deadline) => {
-        // A task read is a nicety: give it one poll interval at most, never the whole wait.
+        // A task read is a nicety: give it one poll interval at most (5 s when polling faster), never the
+        // whole wait, so that a slow Tasks answer does not keep a job that ended from being seen.
+        const until = rt.now() + Math.max(settings.pollIntervalMs, TASK_READ_MIN_MS)
         const tasks = await client.getTasks(id, {
           signal,
           deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs),
-          endBy
+          endBy: Math.min(endBy, until)
         })
         return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) }
       },

@@ -17,7 +17,10 @@ export async function githubIdToken(
   const base = env.ACTIONS_ID_TOKEN_REQUEST_URL
   const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
   if (!base || !requestToken) {
-    throw new UserError(`This job cannot request a GitHub OIDC token. ${PERMISSION_HINT}`, 'client-id')
+    throw new UserError(
+      `Could not get a GitHub OIDC token: this job has no ACTIONS_ID_TOKEN_REQUEST_URL. ${PERMISSION_HINT}`,
+      'client-id'
+    )
   }
   const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`
   let res
