@@ -10,6 +10,7 @@ import { coreLogger, Logger } from './logger.js'
 import { ChangeLog, outputs, verdict } from './report.js'
 import { summaryMarkdown } from './summary.js'
 import { logLine } from './text.js'
+import { sleep } from './retry.js'
 import { formatDuration } from './time.js'
 import { waitForJobs, WaitResult } from './waiter.js'
 
@@ -196,18 +197,7 @@ export function githubRuntime(): Runtime {
       await core.summary.addRaw(markdown).write()
     },
     now: () => Date.now(),
-    sleep: (ms, signal) =>
-      new Promise<void>(resolve => {
-        // An abort that came first must wake it too: 'abort' never fires again.
-        if (signal?.aborted) return resolve()
-        const t = setTimeout(done, ms)
-        function done(): void {
-          clearTimeout(t)
-          signal?.removeEventListener('abort', done)
-          resolve()
-        }
-        signal?.addEventListener('abort', done, { once: true })
-      }),
+    sleep,
     onCancel: handler => {
       process.on('SIGINT', handler)
       process.on('SIGTERM', handler)

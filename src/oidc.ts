@@ -39,7 +39,10 @@ export async function githubIdToken(
     throw error
   }
   if (res.status === 401 || res.status === 403) {
-    throw new UserError(`GitHub refused an OIDC token (HTTP ${res.status}). ${PERMISSION_HINT}`, 'client-id')
+    throw new UserError(
+      `Could not get a GitHub OIDC token (GitHub answered HTTP ${res.status}). ${PERMISSION_HINT}`,
+      'client-id'
+    )
   }
   if (res.status < 200 || res.status >= 300) {
     throw new ServiceError(

@@ -14,7 +14,7 @@ import { jobEntity, minimalBody, taskEntity } from '../../__fixtures__/jobs.js'
 import { collectingLogger, CollectingLogger } from '../../__fixtures__/logger.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { run } = await import('../../src/main.js')
+const { run, LAST_POLL_MS, CANCEL_JOBS_WITHIN_MS } = await import('../../src/main.js')
 
 const ACCOUNT = 'https://acct.restv2.westeurope.media.azure.net/api/'
 
@@ -288,6 +288,24 @@ describe('run: a job that fails', () => {
     const cancels = s.http.requests.filter(r => r.url.includes('/CancelJob'))
     expect(cancels.map(r => decodeURIComponent(new URL(r.url).search))).toEqual([`?jobid='${JOB_B}'`])
     expect(s.log.shown()).toContain(`Asked Media Services to cancel ${JOB_B} (cancel-on-abort).`)
+  })
+
+  it('every request of the wait ends by timeout + 5 s; CancelJob gets 5 s of its own and a signal', async () => {
+    const s = step(withSecret({ timeout: '30s', 'cancel-on-abort': 'true' }), [{ [JOB_A]: 'Processing' }], {
+      onSleep: (_ms, i, st) => i === 1 && st.cancel()
+    })
+    const started = s.clock.now()
+    await run(s.rt)
+    const [token, ...rest] = s.http.requests
+    const cancel = rest.filter(r => r.url.includes('/CancelJob'))
+    const wait = rest.filter(r => !r.url.includes('/CancelJob'))
+    expect(token.limits?.deadline).toBe(started + 30_000 + LAST_POLL_MS)
+    expect(wait.length).toBeGreaterThan(0)
+    for (const r of wait) expect(r.limits?.deadline).toBeLessThanOrEqual(started + 30_000 + LAST_POLL_MS)
+    expect(cancel).toHaveLength(1)
+    expect(cancel[0].limits?.signal).toBeDefined()
+    expect(cancel[0].limits?.deadline).toBeLessThanOrEqual(s.clock.now() + CANCEL_JOBS_WITHIN_MS)
+    expect(s.fail.mock.calls[0][1]).toBe('Wait canceled')
   })
 
   it('a given access-token refused in the China cloud points at the China Media Services resource', async () => {

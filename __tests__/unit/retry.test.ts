@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import { AbortedError, ServiceError, UserError } from '../../src/errors.js'
-import { backoffDelay, DEFAULT_RETRY, RetryPolicy, withRetries } from '../../src/retry.js'
+import { backoffDelay, DEFAULT_RETRY, RetryPolicy, sleep, withRetries } from '../../src/retry.js'
 import { fakeClock } from '../../__fixtures__/clock.js'
 
 const policy: RetryPolicy = { minDelayMs: 1000, maxDelayMs: 30_000 }
@@ -208,5 +208,30 @@ describe('withRetries', () => {
       expect(error).toEqual(new AbortedError('timeout'))
       expect(clock.sleeps).toEqual([])
     })
+  })
+})
+
+describe('sleep: the wait between polls and tries', () => {
+  it('wakes at once when the runner cancels during it', async () => {
+    const controller = new AbortController()
+    const started = Date.now()
+    const waiting = sleep(60_000, controller.signal)
+    setTimeout(() => controller.abort('canceled'), 10)
+    await waiting
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it('does not wait at all when the cancel came before it', async () => {
+    const controller = new AbortController()
+    controller.abort('canceled')
+    const started = Date.now()
+    await sleep(60_000, controller.signal)
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it('waits the time asked without a cancel', async () => {
+    const started = Date.now()
+    await sleep(30)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25)
   })
 })
