@@ -1,14 +1,13 @@
-// dist/ is what GitHub runs. Rebuild it into a scratch folder and fail when it differs from what is committed.
-import { execFileSync } from 'node:child_process'
+// dist/ is what GitHub runs. Rebuild it into a scratch folder (the same build as npm run bundle: index.js,
+// the MSAL chunk, licenses.txt) and fail when any file differs from what is committed, or is missing.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { bundle } from './bundle.js'
 
 const out = mkdtempSync(join(tmpdir(), 'ams-dist-'))
 try {
-  execFileSync('npx', ['ncc', 'build', 'src/index.ts', '-o', out, '--license', 'licenses.txt', '--quiet'], {
-    stdio: ['ignore', 'ignore', 'inherit']
-  })
+  bundle(out, { quiet: true })
   const stale = []
   const files = new Set([...readdirSync(out), ...(existsSync('dist') ? readdirSync('dist') : [])])
   for (const f of files) {

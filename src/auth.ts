@@ -1,5 +1,10 @@
-import { AuthError, ConfidentialClientApplication, LogLevel, ServerError } from '@azure/msal-node'
-import type { Configuration, INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
+import type {
+  ConfidentialClientApplication,
+  Configuration,
+  INetworkModule,
+  NetworkRequestOptions,
+  NetworkResponse
+} from '@azure/msal-node'
 import { requestIdOf } from './ams-client.js'
 import type { CallOptions, TokenSource } from './ams-client.js'
 import type { Credential } from './credentials.js'
@@ -40,12 +45,18 @@ export function createTokenSource(settings: AuthSettings, deps: AuthDeps): Token
 }
 
 type AppCredential = Exclude<Credential, { kind: 'token' }>
+type Msal = typeof import('@azure/msal-node')
+
+/** MSAL is half of what the action loads: only a sign-in loads it (ncc puts it in a chunk of its own). */
+let msalModule: Promise<Msal> | undefined
+const loadMsal = (): Promise<Msal> => (msalModule ??= import('@azure/msal-node'))
 
 /** Entra ID client credentials through MSAL: secret, certificate or GitHub OIDC assertion. */
 class MsalTokenSource implements TokenSource {
   readonly canRefresh = true
   readonly description: string
   private app?: ConfidentialClientApplication
+  private msal?: Msal
   private token?: { value: string; expiresAt: number }
   private assertion?: { value: string; expiresAt: number }
   private readonly network: RecordingNetworkClient
@@ -94,7 +105,8 @@ class MsalTokenSource implements TokenSource {
    * limits bound every request MSAL makes for it (token service, GitHub OIDC), and a cancel ends it at once.
    */
   private async acquire(call: CallOptions): Promise<string> {
-    this.app ??= new ConfidentialClientApplication(this.configuration())
+    this.msal ??= await loadMsal()
+    this.app ??= new this.msal.ConfidentialClientApplication(this.configuration(this.msal))
     this.network.last = undefined
     this.network.limits = { signal: call.signal, deadline: call.endBy }
     try {
@@ -117,7 +129,7 @@ class MsalTokenSource implements TokenSource {
     }
   }
 
-  private configuration(): Configuration {
+  private configuration(msal: Msal): Configuration {
     const c = this.credential
     const host = this.settings.authorityHost.origin
     const authority = `${host}/${c.tenantId}`
@@ -150,7 +162,7 @@ class MsalTokenSource implements TokenSource {
         disableInternalRetries: true,
         loggerOptions: {
           piiLoggingEnabled: false,
-          logLevel: LogLevel.Warning,
+          logLevel: msal.LogLevel.Warning,
           loggerCallback: (_level, message) => this.deps.log.debug(`MSAL: ${message}`)
         }
       }
@@ -181,7 +193,7 @@ class MsalTokenSource implements TokenSource {
       return error
     const last = this.network.last
     const requestId = last?.requestId
-    if (error instanceof ServerError) {
+    if (this.msal && error instanceof this.msal.ServerError) {
       const status = error.status ?? last?.status
       // The token service's own words (error, error_description) are server text like any other.
       const code = serverName(error.errorCode)
@@ -204,7 +216,7 @@ class MsalTokenSource implements TokenSource {
       )
     }
     if (last?.transportError) return last.transportError
-    if (error instanceof AuthError) {
+    if (this.msal && error instanceof this.msal.AuthError) {
       return new ServiceError(
         `Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`
       )
