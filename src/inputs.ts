@@ -3,6 +3,7 @@ import { chooseCredential, Credential, GUID, HOSTNAME, parseCreds, secretParts }
 import { UserError } from './errors.js'
 import { FINAL_STATES, JobState, parseState } from './job.js'
 import { strangersUnder } from './public-suffixes.js'
+import type { PollingPolicy } from './schedule.js'
 import { formatDuration, parseDuration } from './time.js'
 
 /** Everything the action needs, read and validated once. Nothing downstream reads inputs. */
@@ -18,6 +19,7 @@ export interface Settings {
   credential: Credential
   msVersion: string
   pollIntervalMs: number
+  polling: PollingPolicy
   timeoutMs: number
   failOn: ReadonlySet<JobState>
   /**
@@ -47,6 +49,7 @@ export const INPUT_NAMES = [
   'authority-host',
   'x-ms-version',
   'poll-interval',
+  'polling',
   'timeout',
   'fail-on',
   'trusted-hosts',
@@ -61,6 +64,7 @@ const MAX_WAIT_MS = 24 * 86_400_000
 const MAX_JOBS = 1000
 /** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
 export const DEFAULT_TIMEOUT = '5h30m'
+const POLLING_POLICIES: readonly PollingPolicy[] = ['predictive', 'fixed']
 
 export interface ReadOptions {
   /** Masks a secret in the runner's log (core.setSecret); called before anything else is checked. */
@@ -121,6 +125,7 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
     credential,
     msVersion,
     pollIntervalMs,
+    polling: parsePolling(get('polling') || 'predictive'),
     timeoutMs,
     failOn: parseFailOn(get('fail-on')),
     trustedHosts: [...new Set(trustedHosts)],
@@ -162,7 +167,8 @@ export function parseJobIds(text: string): string[] {
       'job-id'
     )
   }
-  const ids: string[] = []
+  // A Set keeps input order and makes the duplicate check linear: 1000 ids are checked once each.
+  const ids = new Set<string>()
   for (const item of items) {
     const unquoted = item.replace(/^['"`]+|['"`]+$/g, '')
     if (unquoted !== item && (JOB_ID.test(unquoted) || GUID.test(unquoted))) {
@@ -180,15 +186,26 @@ export function parseJobIds(text: string): string[] {
     }
     // The service keeps `UUID` upper case and the GUID lower case.
     const id = `nb:jid:UUID:${guid.toLowerCase()}`
-    if (!ids.includes(id)) ids.push(id)
+    ids.add(id)
   }
-  if (ids.length > MAX_JOBS) {
+  if (ids.size > MAX_JOBS) {
     throw new UserError(
-      `Input job-id: ${ids.length} jobs given; at most ${MAX_JOBS} can be waited for at once.`,
+      `Input job-id: ${ids.size} jobs given; at most ${MAX_JOBS} can be waited for at once.`,
       'job-id'
     )
   }
-  return ids
+  return [...ids]
+}
+
+export function parsePolling(value: string): PollingPolicy {
+  const policy = POLLING_POLICIES.find(p => p === value.toLowerCase())
+  if (!policy) {
+    throw new UserError(
+      `Input polling: '${value}' is not a polling policy. Use predictive (the default) or fixed (every poll-interval).`,
+      'polling'
+    )
+  }
+  return policy
 }
 
 export function isLoopbackHost(host: string): boolean {

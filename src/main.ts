@@ -104,6 +104,7 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
         return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) }
       },
       failOn: settings.failOn,
+      policy: settings.polling,
       intervalMs: settings.pollIntervalMs,
       timeoutMs: settings.timeoutMs,
       now: rt.now,

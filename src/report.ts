@@ -123,12 +123,15 @@ export class ChangeLog {
     const stamp = `[${clockStamp(elapsedMs)}]`
     const lines: string[] = []
     const many = views.length > this.perJobLimit
+    // Counted once per poll: a filter per job would make a poll of 1000 jobs a million comparisons.
+    const sharing = new Map<string, number>()
+    for (const v of views) if (v.job) sharing.set(v.job.name, (sharing.get(v.job.name) ?? 0) + 1)
     for (const v of views) {
       const before = this.seen.get(v.id) ?? {}
       const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined)
       const progress = v.progress === undefined ? undefined : Math.floor(v.progress)
       // The first line about a job names it fully; later lines use its name when no other job shares it.
-      const unique = v.job?.name !== undefined && views.filter(o => o.job?.name === v.job?.name).length === 1
+      const unique = v.job !== undefined && sharing.get(v.job.name) === 1
       const who = before.state && unique ? shortLabel(v) : label(v)
       const ended = v.job !== undefined && isFinal(v.job.state)
       if (state && state !== before.state && (!many || ended)) {

@@ -1,5 +1,14 @@
 import { AbortedError, errorMessage, UserError } from './errors.js'
 import { ErrorDetail, isFinal, Job, JobState } from './job.js'
+import {
+  credit,
+  jobsQueries,
+  NEW_BUDGET,
+  nextPollAt,
+  Pace,
+  PollingPolicy,
+  progressReadsDue
+} from './schedule.js'
 
 /** What we know of one awaited job. */
 export interface JobView {
@@ -14,6 +23,8 @@ export interface JobView {
   tasksReadAt?: number
   /** The tasks were read after the job ended in Error, so errorDetails are final. */
   errorsRead?: boolean
+  /** Progress samples while Processing, for predictive polling. */
+  pace?: Pace
 }
 
 export type Verdict =
@@ -37,6 +48,15 @@ export interface WaitResult {
 
 /** A job the service does not return is given this many polls (eventual consistency after creation). */
 export const NOT_FOUND_POLLS = 3
+/** Progress reads per poll, whatever the number of jobs. */
+export const TASK_READS_PER_POLL = 3
+/**
+ * Error-detail reads per poll: when 200 jobs fail together, 10 reads, not 200. The verdict names as many
+ * (report.ts NAMED_JOBS) and counts the rest.
+ */
+export const ERROR_READS_PER_POLL = 10
+/** How late a timer may fire for a poll to still count as the one at its tick of the schedule. */
+const TICK_SLACK_MS = 100
 
 /**
  * The acceptor: a pure classification of one poll's result. A job that ended in a failing state fails the
@@ -73,6 +93,8 @@ export interface WaitOptions {
   /** At most this many task reads per poll, whatever the number of jobs. */
   taskReadsPerPoll?: number
   failOn: ReadonlySet<JobState>
+  /** `fixed` polls every interval; `predictive` polls when the task progress says a job may have ended. */
+  policy: PollingPolicy
   intervalMs: number
   timeoutMs: number
   now: () => number
@@ -82,12 +104,14 @@ export interface WaitOptions {
   onPoll?: (views: readonly JobView[], elapsedMs: number) => void
 }
 
-/** The polling loop. Small on purpose: the policy is `classify` and the options. */
+/** The polling loop. Small on purpose: the policy is `classify` and `nextPollAt`. */
 export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
   const started = o.now()
   const deadline = started + o.timeoutMs
+  const readsPerPoll = o.taskReadsPerPoll ?? TASK_READS_PER_POLL
   const views: JobView[] = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }))
   let polls = 0
+  let budget = NEW_BUDGET
   const result = (outcome: Outcome, error?: Error, failed: JobView[] = []): WaitResult => ({
     outcome,
     failed,
@@ -99,13 +123,21 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
 
   try {
     for (;;) {
+      const pollStarted = o.now()
+      const elapsed = pollStarted - started
+      // Ticks passed while asleep earn what a fixed poll would have cost then, as the jobs were last seen;
+      // a poll at a tick (give or take a late timer) stands for it, and earns what it sees.
+      const atTick = elapsed % o.intervalMs < TICK_SLACK_MS
+      budget = credit(budget, views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, readsPerPoll)
       const open = views.filter(v => !(v.job && isFinal(v.job.state)))
+      const queries = jobsQueries(views)
       const jobs = await o.getJobs(
         open.map(v => v.id),
         o.signal,
         deadline
       )
       polls++
+      budget = { ...budget, spent: budget.spent + queries }
       const byId = new Map(jobs.map(j => [j.id.toLowerCase(), j]))
       for (const v of open) {
         const job = byId.get(v.id.toLowerCase())
@@ -117,17 +149,34 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
           v.missingPolls++
         }
       }
-      if (o.readTasks) await readSomeTasks(views, o, deadline)
+      budget = credit(budget, views, elapsed, o.intervalMs, readsPerPoll)
+      if (o.readTasks) {
+        const affordable = Math.max(0, Math.min(readsPerPoll, budget.earned - budget.spent))
+        const progressReads =
+          o.policy === 'fixed'
+            ? leastRecentlyRead(views).slice(0, readsPerPoll)
+            : progressReadsDue(views, o.now(), o.intervalMs).slice(0, affordable)
+        const made = await readTasks(views, progressReads, o, deadline)
+        budget = { ...budget, spent: budget.spent + made.progressReads }
+      }
       o.onPoll?.(views, o.now() - started)
 
       const verdict = classify(views, o.failOn)
       if (verdict.status === 'failure') return result('failure', undefined, verdict.failed)
       if (verdict.status !== 'retry') return result(verdict.status)
-      const remaining = deadline - o.now()
-      if (remaining <= 0) return result('timeout')
-      // The last sleep ends at the deadline and is followed by one last poll: a job that ended in the
-      // final interval is reported as it ended, not as timed out.
-      await o.sleep(Math.min(o.intervalMs, remaining), o.signal)
+      const at = nextPollAt({
+        policy: o.policy,
+        views,
+        now: o.now(),
+        started,
+        lastPoll: pollStarted,
+        deadline,
+        intervalMs: o.intervalMs,
+        budget,
+        readsPerPoll
+      })
+      if (at === undefined) return result('timeout')
+      await o.sleep(Math.max(0, at - o.now()), o.signal)
       if (o.signal?.aborted) return result(o.signal.reason === 'timeout' ? 'timeout' : 'canceled')
     }
   } catch (error) {
@@ -138,21 +187,31 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
   }
 }
 
-/**
- * Bounded task reads: every job that just ended in Error (for its ErrorDetails), then the Processing jobs
- * read least recently, up to `taskReadsPerPoll` in all.
- */
-async function readSomeTasks(views: JobView[], o: WaitOptions, deadline: number): Promise<void> {
-  const budget = o.taskReadsPerPoll ?? 3
-  const errored = views.filter(v => v.job?.state === 'Error' && !v.errorsRead)
-  const processing = views
+/** Fixed polling reads the Processing jobs round-robin, least recently read first. */
+function leastRecentlyRead(views: readonly JobView[]): JobView[] {
+  return views
     .filter(v => v.job?.state === 'Processing')
     .sort((a, b) => (a.tasksReadAt ?? -Infinity) - (b.tasksReadAt ?? -Infinity))
-  const chosen = [...errored, ...processing.slice(0, Math.max(0, budget - errored.length))]
-  for (const v of chosen) {
+}
+
+/**
+ * Bounded task reads: the jobs that just ended in Error (for their ErrorDetails, ERROR_READS_PER_POLL at
+ * most), then the chosen Processing jobs (for their progress). Returns how many progress reads were made.
+ */
+async function readTasks(
+  views: JobView[],
+  progress: JobView[],
+  o: WaitOptions,
+  deadline: number
+): Promise<{ progressReads: number }> {
+  const errored = views.filter(v => v.job?.state === 'Error' && !v.errorsRead).slice(0, ERROR_READS_PER_POLL)
+  for (const v of [...errored, ...progress]) {
     try {
       const t = await o.readTasks!(v.id, o.signal, deadline)
-      if (t.progress !== undefined) v.progress = t.progress
+      if (t.progress !== undefined) {
+        v.progress = t.progress
+        if (v.job?.state === 'Processing') v.pace = nextPace(v.pace, { at: o.now(), progress: t.progress })
+      }
       v.errorDetails = t.errorDetails
     } catch (error) {
       // Progress is a nicety: a failed task read must not end the wait, but a cancel must.
@@ -162,4 +221,11 @@ async function readSomeTasks(views: JobView[], o: WaitOptions, deadline: number)
       v.errorsRead = v.job?.state === 'Error'
     }
   }
+  return { progressReads: progress.length }
+}
+
+/** A task that went back (restarted) starts a new pace. */
+function nextPace(pace: Pace | undefined, sample: { at: number; progress: number }): Pace {
+  if (!pace || sample.progress < pace.last.progress) return { first: sample, last: sample }
+  return { first: pace.first, last: sample }
 }

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import {
+  CONCURRENT_JOBS_QUERIES,
   baseFromLocation,
   CallOptions,
   cancelJobPath,
@@ -140,6 +141,30 @@ describe('URLs', () => {
     const jobs = await client.getJobs(ids, call)
     expect(http.requests).toHaveLength(3)
     expect(http.requests.map(r => /\$top=(\d+)/.exec(r.url)?.[1])).toEqual(['20', '20', '5'])
+    expect(jobs.map(j => j.id)).toEqual(ids)
+  })
+
+  it(`1000 jobs: 50 Jobs queries, at most ${CONCURRENT_JOBS_QUERIES} in flight at once, answers in input order`, async () => {
+    const ids = Array.from(
+      { length: 1000 },
+      (_, i) => `nb:jid:UUID:1f3c9a2e-0000-4000-8000-${String(i).padStart(12, '0')}`
+    )
+    const { http, client, call } = setup([])
+    let inFlight = 0
+    let most = 0
+    let asked = 0
+    http.request = async (_method, url) => {
+      inFlight++
+      most = Math.max(most, inFlight)
+      // Later batches answer sooner, so the order of answers is not the order of questions.
+      await new Promise(resolve => setTimeout(resolve, 50 - (asked++ % 5) * 10))
+      inFlight--
+      const batch = ids.filter(id => url.includes(encodeURIComponent(id)))
+      return jsonReply(200, { value: batch.map(id => jobEntity(id, 'Processing')) })
+    }
+    const jobs = await client.getJobs(ids, call)
+    expect(client.requests).toBe(50)
+    expect(most).toBe(CONCURRENT_JOBS_QUERIES)
     expect(jobs.map(j => j.id)).toEqual(ids)
   })
 

@@ -47,6 +47,10 @@ describe('a step with only job-id and a client secret gets the documented defaul
     expect(s.cancelOnAbort).toBe(false)
   })
 
+  it('polls predictively', () => {
+    expect(s.polling).toBe('predictive')
+  })
+
   it('asks Entra ID for a Media Services token', () => {
     expect(s.scope).toBe('https://rest.media.azure.net/.default')
   })
@@ -346,6 +350,21 @@ describe('cancel-on-abort', () => {
     const e = refusal(secretInputs({ 'cancel-on-abort': 'maybe' }))
     expect(e.input).toBe('cancel-on-abort')
     expect(e.message).toMatch(/cancel-on-abort.*true or false/)
+  })
+})
+
+describe('polling', () => {
+  it.each([
+    ['fixed', 'fixed'],
+    ['Predictive', 'predictive']
+  ])('%j is %s', (value, expected) => {
+    expect(settingsFor(secretInputs({ polling: value })).polling).toBe(expected)
+  })
+
+  it("'smart' is refused, naming polling and its two values", () => {
+    const e = refusal(secretInputs({ polling: 'smart' }))
+    expect(e.input).toBe('polling')
+    expect(e.message).toMatch(/polling.*predictive.*fixed/)
   })
 })
 

@@ -2,6 +2,7 @@ import { describe, it, expect } from '@jest/globals'
 import type { JobState } from '../../src/job.js'
 import { aggregateLine, aggregateState, ChangeLog, jobRecord, outputs, verdict } from '../../src/report.js'
 import { summaryMarkdown } from '../../src/summary.js'
+import { ERROR_READS_PER_POLL } from '../../src/waiter.js'
 import type { JobView } from '../../src/waiter.js'
 import { START } from '../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../__fixtures__/inputs.js'
@@ -294,6 +295,19 @@ describe('verdict: the closing line and the annotation title', () => {
       title: 'Media Services job failed',
       message: `${label(JOB_A)} ended Error. ErrorProcessingTask: no video track`
     })
+  })
+
+  it('200 jobs failing together: the verdict names the 10 whose errors were read and counts the rest', () => {
+    const failed = [...Array(200)].map((_, i) =>
+      view(`nb:jid:UUID:1f3c9a2e-0000-4000-8000-${String(i).padStart(12, '0')}`, 'Error', {
+        errorDetails:
+          i < ERROR_READS_PER_POLL ? [{ code: 'ErrorProcessingTask', message: `bad input ${i}` }] : []
+      })
+    )
+    const v = verdict(waitResult('failure', failed), SIX_HOURS)
+    expect(v.message.match(/ended Error/g)).toHaveLength(ERROR_READS_PER_POLL)
+    expect(v.message).toContain(`and ${200 - ERROR_READS_PER_POLL} more`)
+    expect(v.message.match(/bad input \d/g)).toHaveLength(ERROR_READS_PER_POLL)
   })
 
   it('a Canceled job is said plainly', () => {

@@ -1,7 +1,14 @@
 import { describe, it, expect } from '@jest/globals'
 import { AbortedError, ServiceError, UserError } from '../../src/errors.js'
 import type { ErrorDetail, Job, JobState } from '../../src/job.js'
-import { classify, JobView, NOT_FOUND_POLLS, WaitOptions, waitForJobs } from '../../src/waiter.js'
+import {
+  classify,
+  ERROR_READS_PER_POLL,
+  JobView,
+  NOT_FOUND_POLLS,
+  WaitOptions,
+  waitForJobs
+} from '../../src/waiter.js'
 import { fakeClock, FakeClock } from '../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../__fixtures__/inputs.js'
 import { job, view } from '../../__fixtures__/jobs.js'
@@ -38,6 +45,7 @@ function wait(
 ) {
   return waitForJobs({
     failOn: DEFAULT_FAIL_ON,
+    policy: 'fixed',
     intervalMs: 10_000,
     timeoutMs: 3_600_000,
     now: clock.now,
@@ -301,5 +309,71 @@ describe('waitForJobs', () => {
       throw new AbortedError('canceled')
     }
     expect((await wait({ ids: [JOB_A], getJobs, readTasks })).outcome).toBe('canceled')
+  })
+
+  it('polls on a fixed-rate schedule: a slow poll does not push the next one back', async () => {
+    const clock = fakeClock()
+    const { getJobs } = service([
+      { [JOB_A]: 'Processing' },
+      { [JOB_A]: 'Processing' },
+      { [JOB_A]: 'Finished' }
+    ])
+    const slow = async (ids: readonly string[]) => {
+      clock.advance(700)
+      return getJobs(ids)
+    }
+    const result = await wait({ ids: [JOB_A], getJobs: slow }, clock)
+    expect(result.outcome).toBe('success')
+    expect(clock.sleeps).toEqual([9_300, 9_300])
+  })
+
+  it(`when 200 jobs fail together, one poll reads the tasks of ${ERROR_READS_PER_POLL} of them, not 200 (issue 8)`, async () => {
+    const ids = Array.from(
+      { length: 200 },
+      (_, i) => `nb:jid:UUID:1f3c9a2e-0000-4000-8000-${String(i).padStart(12, '0')}`
+    )
+    const { getJobs } = service([
+      Object.fromEntries(ids.map(id => [id, 'Processing' as JobState])),
+      Object.fromEntries(ids.map(id => [id, 'Error' as JobState]))
+    ])
+    const perPoll: string[][] = []
+    const { readTasks, reads } = tasks(50, [{ code: 'ErrorProcessingTask', message: 'failed' }])
+    for (const policy of ['fixed', 'predictive'] as const) {
+      perPoll.length = 0
+      const result = await wait({
+        ids,
+        getJobs,
+        readTasks,
+        policy,
+        onPoll: () => perPoll.push(reads.splice(0))
+      })
+      expect(result.outcome).toBe('failure')
+      expect(result.failed).toHaveLength(200)
+      expect(perPoll.at(-1)).toEqual(ids.slice(0, ERROR_READS_PER_POLL))
+    }
+  })
+
+  it("predictive polling reads a job's tasks only when its predicted end needs it", async () => {
+    const clock = fakeClock()
+    // Processing from the first poll, 1% per second, by StartTime and by the task progress.
+    const startTime = new Date(clock.now())
+    let polls = 0
+    const getJobs = async (ids: readonly string[]): Promise<Job[]> => {
+      polls++
+      const t = clock.now() - startTime.getTime()
+      return ids.map(id => job(id, t >= 100_000 ? 'Finished' : 'Processing', { startTime }))
+    }
+    let reads = 0
+    const readTasks = async () => {
+      reads++
+      return { progress: Math.floor((clock.now() - startTime.getTime()) / 1000), errorDetails: [] }
+    }
+    const result = await wait({ ids: [JOB_A], getJobs, readTasks, policy: 'predictive' }, clock)
+    expect(result.outcome).toBe('success')
+    // Every 10 s while Processing (never longer), a few more near the end; far fewer task reads than polls.
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(10_000)
+    expect(polls).toBeGreaterThanOrEqual(11)
+    expect(reads).toBeLessThanOrEqual(polls / 2)
+    expect(result.elapsedMs - 100_000).toBeLessThanOrEqual(2_500)
   })
 })

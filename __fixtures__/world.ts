@@ -1,0 +1,108 @@
+import type { Job, JobState } from '../src/job.js'
+import type { PollingPolicy } from '../src/schedule.js'
+import { WaitResult, waitForJobs } from '../src/waiter.js'
+import { fakeClock } from './clock.js'
+import { job } from './jobs.js'
+
+/**
+ * A simulated Media Services account on a fake clock: each job is Queued for a while, then Processing with
+ * task progress rising steadily (plus noise), then ends. The waiter runs against it for real; every
+ * request takes `latencyMs` of the fake clock. Used to prove the polling bounds without waiting.
+ */
+export interface SimJob {
+  id: string
+  queuedMs: number
+  processingMs: number
+  ends?: 'Finished' | 'Error'
+  /** Progress noise in points (deterministic, ±). */
+  noise?: number
+  /** The service's clock minus ours: StartTime is off by this much. */
+  skewMs?: number
+}
+
+export interface SimOptions {
+  policy: PollingPolicy
+  intervalMs: number
+  timeoutMs?: number
+  latencyMs?: number
+}
+
+export interface SimPoll {
+  /** ms since the wait started */
+  at: number
+  seen: Map<string, JobState | undefined>
+}
+
+export interface SimRun {
+  result: WaitResult
+  polls: SimPoll[]
+  /** ms since the wait started, one per request */
+  jobsQueries: number[]
+  taskReads: number[]
+  requests: () => number
+  /** When (ms since the wait started) a job ended, in the world. */
+  endOf: (id: string) => number
+}
+
+export async function simulate(jobs: readonly SimJob[], o: SimOptions): Promise<SimRun> {
+  const clock = fakeClock()
+  const started = clock.now()
+  const latency = o.latencyMs ?? 0
+  const byId = new Map(jobs.map(j => [j.id, j]))
+  const endOf = (id: string): number => byId.get(id)!.queuedMs + byId.get(id)!.processingMs
+  const stateAt = (j: SimJob, t: number): JobState =>
+    t < j.queuedMs ? 'Queued' : t < endOf(j.id) ? 'Processing' : (j.ends ?? 'Finished')
+  const polls: SimPoll[] = []
+  const jobsQueries: number[] = []
+  const taskReads: number[] = []
+
+  const getJobs = async (ids: readonly string[]): Promise<Job[]> => {
+    const t = clock.now() - started
+    for (let i = 0; i < ids.length; i += 20) jobsQueries.push(t)
+    clock.advance(latency)
+    const seen = new Map(ids.map(id => [id, stateAt(byId.get(id)!, t)]))
+    polls.push({ at: t, seen })
+    return ids.map(id => {
+      const j = byId.get(id)!
+      return job(id, seen.get(id)!, { startTime: new Date(started + j.queuedMs + (j.skewMs ?? 0)) })
+    })
+  }
+  const readTasks = async (id: string) => {
+    const t = clock.now() - started
+    taskReads.push(t)
+    clock.advance(latency)
+    const j = byId.get(id)!
+    const state = stateAt(j, t)
+    if (state !== 'Processing') {
+      const errorDetails = state === 'Error' ? [{ code: 'ErrorProcessingTask', message: 'failed' }] : []
+      return { progress: state === 'Queued' ? 0 : 100, errorDetails }
+    }
+    const linear = (100 * (t - j.queuedMs)) / j.processingMs
+    const wobble = (j.noise ?? 0) * Math.sin(t / 997)
+    return { progress: Math.round(Math.min(99, Math.max(0, linear + wobble))), errorDetails: [] }
+  }
+
+  const result = await waitForJobs({
+    ids: jobs.map(j => j.id),
+    getJobs,
+    readTasks,
+    failOn: new Set<JobState>(['Error', 'Canceled']),
+    policy: o.policy,
+    intervalMs: o.intervalMs,
+    timeoutMs: o.timeoutMs ?? 6 * 3_600_000,
+    now: clock.now,
+    sleep: clock.sleep
+  })
+  return {
+    result,
+    polls,
+    jobsQueries,
+    taskReads,
+    requests: () => jobsQueries.length + taskReads.length,
+    endOf
+  }
+}
+
+/** Job ids for simulations. */
+export const simId = (i: number): string =>
+  `nb:jid:UUID:5e1b7a77-0000-4000-8000-${String(i).padStart(12, '0')}`
