@@ -98,7 +98,7 @@ export function memorySummary(samples) {
  * @typedef {{
  *   inputs: Record<string, string>, env?: Record<string, string>, killAfterMs?: number,
  *   sampleMs?: number, onSample?: (s: MemSample) => void, onStdout?: (chunk: string) => void,
- *   keepStdout?: boolean, args?: string[]
+ *   keepStdout?: boolean, args?: string[], onSpawn?: (pid: number) => void
  * }} RunOptions
  * @typedef {{
  *   code: number | null, signal: NodeJS.Signals | null, killed: boolean, pid: number,
@@ -128,6 +128,7 @@ export async function runAction(o) {
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const pid = child.pid ?? 0
+  o.onSpawn?.(pid)
   running.add(child)
   child.on('exit', () => running.delete(child))
   const sampler = o.sampleMs ? sampleMemory(pid, o.sampleMs, o.onSample) : null

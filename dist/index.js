@@ -1655,6 +1655,8 @@ const SHARE_OF_REMAINDER = 0.25;
 const FLOOR_SHARE = 0.05;
 /** ...and while every job is Queued or Scheduled, back off up to this many intervals. */
 const QUEUED_BACKOFF = 3;
+/** Progress is read at least every this many intervals, for the log. */
+const LOG_EVERY = 5;
 const NEW_BUDGET = { earned: 0, spent: 0, ticks: 0 };
 const isOpen = (v) => !(v.job && isFinal(v.job.state));
 /** Jobs queries for the jobs still open: JOBS_PER_REQUEST ids each. */
@@ -1764,7 +1766,8 @@ function clamp(x, lo, hi) {
 /**
  * Predictive: the Processing jobs whose progress the prediction needs now, most needed first: those
  * never sampled, those without a prediction once an interval, and the others when half of the remainder
- * predicted at their last sample has passed (so the samples thicken towards the end).
+ * predicted at their last sample has passed (so the samples thicken towards the end), or LOG_EVERY
+ * intervals have.
  */
 function progressReadsDue(views, now, intervalMs) {
     const need = (v) => {
@@ -1772,7 +1775,8 @@ function progressReadsDue(views, now, intervalMs) {
         const p = predictEnd(v);
         if (!v.pace || !p)
             return since / intervalMs;
-        return since / Math.max(1, (p.endAt - v.pace.last.at) / 2);
+        // The log shows progress at least every few intervals, even when the prediction needs no sample.
+        return Math.max(since / Math.max(1, (p.endAt - v.pace.last.at) / 2), since / (LOG_EVERY * intervalMs));
     };
     return views
         .filter(v => v.job?.state === 'Processing')

@@ -18,6 +18,8 @@ const SHARE_OF_REMAINDER = 0.25
 const FLOOR_SHARE = 0.05
 /** ...and while every job is Queued or Scheduled, back off up to this many intervals. */
 const QUEUED_BACKOFF = 3
+/** Progress is read at least every this many intervals, for the log. */
+const LOG_EVERY = 5
 
 /** Task progress at a time of our clock (never the server's: clocks differ). */
 export interface ProgressSample {
@@ -184,14 +186,16 @@ function clamp(x: number, lo: number, hi: number): number {
 /**
  * Predictive: the Processing jobs whose progress the prediction needs now, most needed first: those
  * never sampled, those without a prediction once an interval, and the others when half of the remainder
- * predicted at their last sample has passed (so the samples thicken towards the end).
+ * predicted at their last sample has passed (so the samples thicken towards the end), or LOG_EVERY
+ * intervals have.
  */
 export function progressReadsDue(views: readonly JobView[], now: number, intervalMs: number): JobView[] {
   const need = (v: JobView): number => {
     const since = now - (v.tasksReadAt ?? -Infinity)
     const p = predictEnd(v)
     if (!v.pace || !p) return since / intervalMs
-    return since / Math.max(1, (p.endAt - v.pace.last.at) / 2)
+    // The log shows progress at least every few intervals, even when the prediction needs no sample.
+    return Math.max(since / Math.max(1, (p.endAt - v.pace.last.at) / 2), since / (LOG_EVERY * intervalMs))
   }
   return views
     .filter(v => v.job?.state === 'Processing')

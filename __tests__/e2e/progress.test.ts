@@ -29,7 +29,8 @@ describe('while a job runs', () => {
         { state: 'Finished' }
       ]
     })
-    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
+    // Fixed polling reads the tasks at every poll, so every change of this poll-by-poll script is seen.
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id, polling: 'fixed' } })
     expect(run.code).toBe(0)
     const log = run.lines
     // Three identical Queued polls: one line.

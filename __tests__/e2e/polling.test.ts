@@ -1,0 +1,70 @@
+/**
+ * The polling input, end to end: predictive polling is on by default and sees a job end; `polling: fixed`
+ * restores a poll (and a task read) every poll-interval. The bounds are proven in schedule.test.ts; the
+ * speed is measured by bench/polling.js. Here: only generous bounds.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { startEmulator } from '../../emulator/index.js'
+import { runAction, secretInputs } from './harness.js'
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>
+let emu: Emulator
+
+beforeEach(async () => {
+  emu = await startEmulator()
+})
+afterEach(async () => {
+  await emu.close()
+})
+
+const forJob = (id: string) => {
+  const mine = emu.requests.filter(
+    r => (r.server === 'account' || r.server === 'global') && r.decodedPath.includes(id)
+  )
+  return {
+    jobsQueries: mine.filter(r => /\/Jobs\(\)\?/.test(r.decodedPath)).length,
+    taskReads: mine.filter(r => /\/Tasks/.test(r.decodedPath)).length
+  }
+}
+
+describe('polling', () => {
+  it('is predictive by default: it sees a job end, reading its tasks less often than it polls', async () => {
+    const id = emu.addJob({
+      name: 'encode',
+      timeline: [{ state: 'Queued', ms: 1500 }, { state: 'Processing', ms: 8000 }, { state: 'Finished' }]
+    })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id, 'poll-interval': '2s' } })
+    const seenAfter = Date.now() - emu.job(id).endTime!
+
+    expect(run.code).toBe(0)
+    expect(run.errors).toEqual([])
+    expect(run.outputs.state).toBe('Finished')
+    expect(run.lines.join('\n')).toContain('"encode": Processing -> Finished')
+    // Within one poll-interval of the end, with headroom for a loaded machine.
+    expect(seenAfter).toBeLessThan(2000 + 3000)
+    const { jobsQueries, taskReads } = forJob(id)
+    expect(taskReads).toBeGreaterThanOrEqual(1)
+    expect(taskReads).toBeLessThan(jobsQueries)
+  })
+
+  it('polling: fixed is accepted, and reads the tasks at every poll while the job is Processing', async () => {
+    const id = emu.addJob({
+      timeline: [{ state: 'Processing', polls: 3, progress: 30 }, { state: 'Finished' }]
+    })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id, polling: 'fixed' } })
+
+    expect(run.code).toBe(0)
+    expect(run.outputs.state).toBe('Finished')
+    expect(forJob(id)).toEqual({ jobsQueries: 4, taskReads: 3 })
+  })
+
+  it('an unknown policy is refused before any request, naming the input and its values', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Finished' }] })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id, polling: 'smart' } })
+
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(/^::error title=Invalid input::Input polling: 'smart'.*predictive.*fixed/)
+    expect(emu.requests).toHaveLength(0)
+  })
+})

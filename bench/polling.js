@@ -1,0 +1,286 @@
+// @ts-check
+/**
+ * node bench/polling.js [--runs 8] [--write]: fixed and predictive polling side by side, in one run, with
+ * the committed dist/index.js run as the GitHub runner runs it, against the local HTTPS emulator.
+ *
+ *   (a) one job Queued 6 s, then Processing 29 to 31 s with task progress rising steadily, then Finished;
+ *       poll-interval 2s. Per policy: median detection latency (the emulator's EndTime to the process's
+ *       exit) and Media Services requests per poll-interval (from the emulator's request log). The runs of
+ *       both policies go at once, so they share the machine's load.
+ *   (b) start-up: spawn -> first request (token request with a client secret; Jobs query with a given
+ *       access-token) against spawn -> exit of a bare `node -e 0`, same binary; medians of 7.
+ *   (c) CPU per poll with 1000 jobs (utime + stime from /proc, fixed polling every 1 s): a wait of many
+ *       polls minus a wait of one, divided by the extra polls.
+ *
+ * Prints a Markdown table; writes bench/polling-results.md only with --write. Exits non-zero when a run gave
+ * a wrong result or a target was missed.
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { request } from 'node:https'
+import { join } from 'node:path'
+import { startEmulator } from '../emulator/index.js'
+import {
+  ACTION,
+  isJobsQuery,
+  isMedia,
+  isTasksRead,
+  median,
+  nodeVersion,
+  parseArgs,
+  ROOT,
+  runAction,
+  secretInputs,
+  within
+} from './lib.js'
+
+const args = parseArgs(process.argv.slice(2))
+const RUNS = Number(args.runs ?? 8)
+const INTERVAL_MS = 2000
+const STARTS = 7
+const MANY = 1000
+const WATCHDOG_MS = 6 * 60_000
+
+/** @type {string[]} */
+const failures = []
+/** @param {boolean} ok @param {string} message */
+const check = (ok, message) => {
+  if (!ok) failures.push(message)
+  return ok
+}
+/** @type {{ what: string, fixed: string, predictive: string, notes: string }[]} */
+const rows = []
+
+const emu = await startEmulator()
+const watchdog = setTimeout(() => {
+  console.error(`bench: gave up after ${WATCHDOG_MS / 1000}s`)
+  emu.close().finally(() => process.exit(2))
+}, WATCHDOG_MS)
+const base = secretInputs(emu)
+const version = await nodeVersion()
+
+try {
+  await within(latency(), 150_000, 'latency')
+  await within(startup(), 60_000, 'start-up')
+  await within(cpuPerPoll(), 120_000, 'CPU per poll')
+} catch (error) {
+  check(false, error instanceof Error ? error.message : String(error))
+}
+clearTimeout(watchdog)
+await emu.close()
+
+const table = [
+  '| Measurement | `polling: fixed` | `polling: predictive` | Notes |',
+  '| --- | --- | --- | --- |',
+  ...rows.map(r => `| ${r.what} | ${r.fixed} | ${r.predictive} | ${r.notes} |`)
+].join('\n')
+const verdict =
+  failures.length === 0 ? 'All checks passed.' : `FAILED:\n${failures.map(f => `- ${f}`).join('\n')}`
+console.log(table)
+console.log()
+console.log(verdict)
+if (args.write) {
+  let commit = 'unknown'
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
+  } catch {
+    /* not a git checkout */
+  }
+  writeFileSync(
+    join(ROOT, 'bench', 'polling-results.md'),
+    `# Polling benchmark (node bench/polling.js --write)\n\n${new Date().toISOString()}, commit ${commit} ` +
+      `(dist/index.js as on disk, ${statSync(ACTION).size.toLocaleString('en-US')} bytes), ${version}, ` +
+      `${process.platform}/${process.arch}, ${RUNS} runs per policy.\n\n${table}\n\n${verdict}\n`
+  )
+}
+process.exit(failures.length === 0 ? 0 : 1)
+
+// ---------------------------------------------------------------------------------------------
+
+/** (a) Detection latency and requests per interval, both policies at once. */
+async function latency() {
+  /** @type {Record<'fixed' | 'predictive', { latency: number[], perInterval: number[], reads: number[] }>} */
+  const by = {
+    fixed: { latency: [], perInterval: [], reads: [] },
+    predictive: { latency: [], perInterval: [], reads: [] }
+  }
+  const one = async (/** @type {'fixed' | 'predictive'} */ policy, /** @type {number} */ i) => {
+    // 29 to 31 s of Processing: the job ends at every phase of the polling schedule.
+    const processingMs = 29_000 + ((i * 2000) / RUNS + (policy === 'fixed' ? 1000 / RUNS : 0))
+    const id = emu.addJob({
+      name: `${policy} ${i}`,
+      timeline: [
+        { state: 'Queued', ms: 6000 },
+        { state: 'Processing', ms: Math.round(processingMs) },
+        { state: 'Finished' }
+      ]
+    })
+    const r = await runAction({
+      inputs: {
+        ...base,
+        'job-id': id,
+        'poll-interval': `${INTERVAL_MS / 1000}s`,
+        timeout: '2m',
+        polling: policy
+      },
+      killAfterMs: 120_000
+    })
+    const ok = check(
+      r.code === 0 && r.outputs.state === 'Finished',
+      `${policy} run ${i}: exit ${r.code}, state '${r.outputs.state}'`
+    )
+    const endTime = emu.job(id).endTime
+    if (!ok || endTime === null) return
+    const mine = emu.requests.filter(q => isMedia(q) && q.decodedPath.includes(id.slice(-12)))
+    const first = Math.min(...mine.map(q => q.at))
+    by[policy].latency.push(r.exitedAt - endTime)
+    by[policy].perInterval.push(mine.length / ((r.exitedAt - first) / INTERVAL_MS))
+    by[policy].reads.push(mine.filter(isTasksRead).length / Math.max(1, mine.filter(isJobsQuery).length))
+  }
+  await Promise.all([...Array(RUNS)].flatMap((_, i) => [one('fixed', i), one('predictive', i)]))
+  const med = (/** @type {number[]} */ v) => median(v)
+  const ms = (/** @type {number[]} */ v) =>
+    `${Math.round(med(v))} ms (${(med(v) / INTERVAL_MS).toFixed(2)} × interval)`
+  const range = (/** @type {number[]} */ v) =>
+    `${Math.round(Math.min(...v))}–${Math.round(Math.max(...v))} ms`
+  rows.push({
+    what: 'Detection latency, median (job end → exit)',
+    fixed: ms(by.fixed.latency),
+    predictive: ms(by.predictive.latency),
+    notes: `${RUNS} runs each; ranges ${range(by.fixed.latency)} and ${range(by.predictive.latency)}`
+  })
+  rows.push({
+    what: 'Media Services requests per poll-interval, median',
+    fixed: by.fixed.perInterval.length ? med(by.fixed.perInterval).toFixed(2) : 'n/a',
+    predictive: by.predictive.perInterval.length ? med(by.predictive.perInterval).toFixed(2) : 'n/a',
+    notes: `Jobs queries + task reads from the first request to exit; task reads per Jobs query ${med(by.fixed.reads).toFixed(2)} and ${med(by.predictive.reads).toFixed(2)}`
+  })
+  check(
+    med(by.predictive.latency) <= 0.25 * INTERVAL_MS,
+    `predictive median latency ${Math.round(med(by.predictive.latency))} ms > 0.25 × interval`
+  )
+  check(
+    med(by.predictive.perInterval) <= 1.9,
+    `predictive: ${med(by.predictive.perInterval).toFixed(2)} requests per interval > 1.9`
+  )
+}
+
+/** (b) Spawn -> first request, against a bare `node -e 0`. */
+async function startup() {
+  const bare = []
+  for (let i = 0; i < STARTS; i++) {
+    const r = await runAction({ inputs: {}, args: ['-e', '0'], killAfterMs: 10_000 })
+    bare.push(r.ms)
+  }
+  const token = await tokenFor()
+  const { 'tenant-id': _t, 'client-id': _c, 'client-secret': _s, ...noSignIn } = base
+  /** @param {Record<string, string>} inputs */
+  const firstRequest = async inputs => {
+    const times = []
+    for (let i = 0; i < STARTS; i++) {
+      const id = emu.addJob({ timeline: [{ state: 'Finished' }] })
+      const from = emu.requests.length
+      const r = await runAction({ inputs: { ...inputs, 'job-id': id }, killAfterMs: 20_000 })
+      const first = emu.requests.slice(from)[0]
+      if (check(r.code === 0 && first !== undefined, `start-up run: exit ${r.code}`))
+        times.push(first.at - r.spawnedAt)
+    }
+    return median(times)
+  }
+  const withSecret = await firstRequest(base)
+  const withToken = await firstRequest({ ...noSignIn, 'access-token': token })
+  const b = median(bare)
+  const ratio = (/** @type {number} */ t) => `${(t / b).toFixed(2)} × (${Math.round(t)} ms)`
+  rows.push({
+    what: 'Spawn → first request, client secret (token request)',
+    fixed: ratio(withSecret),
+    predictive: ratio(withSecret),
+    notes: `against a bare \`node -e 0\` (spawn → exit, ${Math.round(b)} ms); medians of ${STARTS}; the same for both policies`
+  })
+  rows.push({
+    what: 'Spawn → first request, access-token (Jobs query, MSAL not loaded)',
+    fixed: ratio(withToken),
+    predictive: ratio(withToken),
+    notes: `dist/index.js ${statSync(ACTION).size.toLocaleString('en-US')} bytes; MSAL in its own chunk`
+  })
+  check(
+    withToken / b <= 1.6,
+    `spawn → first request with access-token is ${(withToken / b).toFixed(2)} × node -e 0 (> 1.6)`
+  )
+}
+
+/** (c) CPU per poll with 1000 jobs, fixed polling every second. */
+async function cpuPerPoll() {
+  /** @param {number} processingMs */
+  const run = async processingMs => {
+    const ids = []
+    for (let i = 0; i < MANY; i++)
+      ids.push(
+        emu.addJob({
+          timeline: processingMs
+            ? [{ state: 'Processing', ms: processingMs }, { state: 'Finished' }]
+            : [{ state: 'Finished' }]
+        })
+      )
+    const from = emu.requests.length
+    let cpuTicks = 0
+    const r = await runAction({
+      inputs: { ...base, 'job-id': ids.join('\n'), 'poll-interval': '1s', polling: 'fixed', timeout: '2m' },
+      killAfterMs: 100_000,
+      onSpawn: (/** @type {number} */ pid) => {
+        const t = setInterval(() => {
+          try {
+            const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+            cpuTicks = Number(f[11]) + Number(f[12])
+          } catch {
+            clearInterval(t)
+          }
+        }, 10)
+      }
+    })
+    check(
+      r.code === 0 && r.outputs.state === 'Finished',
+      `${MANY} jobs: exit ${r.code}, state '${r.outputs.state}'`
+    )
+    const polls = emu.requests.slice(from).filter(isJobsQuery).length / Math.ceil(MANY / 20)
+    return { cpuMs: cpuTicks * 10, polls }
+  }
+  const one = await run(0)
+  const many = await run(8000)
+  const perPoll = (many.cpuMs - one.cpuMs) / Math.max(1, many.polls - one.polls)
+  rows.push({
+    what: `CPU per poll, ${MANY} jobs (50 Jobs queries, parsing, log)`,
+    fixed: `${Math.round(perPoll)} ms`,
+    predictive: 'the same work per poll',
+    notes: `utime+stime from /proc: ${many.polls} polls ${many.cpuMs} ms, 1 poll ${one.cpuMs} ms (10 ms ticks)`
+  })
+}
+
+/** A token from the emulator's Entra ID, for the access-token runs. */
+async function tokenFor() {
+  const url = new URL(`${emu.urls.authority}/${emu.tenantId}/oauth2/v2.0/token`)
+  const body = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: emu.clientId,
+    client_secret: emu.clientSecret,
+    scope: 'https://rest.media.azure.net/.default'
+  }).toString()
+  const text = await new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        ca: readFileSync(emu.caFile),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' }
+      },
+      res => {
+        let data = ''
+        res.on('data', d => (data += d))
+        res.on('end', () => resolve(data))
+      }
+    )
+    req.on('error', reject)
+    req.end(body)
+  })
+  return JSON.parse(/** @type {string} */ (text)).access_token
+}
