@@ -286,12 +286,12 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3671);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1394);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
 try {
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .eF)();
 }
 catch (error) {
     // A bug, not a user's mistake: say what happened in one line; the stack only with debug logging.
@@ -306,16 +306,16 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3671:
+/***/ 1394:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: requestTimeout
+// UNUSED EXPORTS: githubRuntime, requestTimeout
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
 var core = __nccwpck_require__(5489);
@@ -630,6 +630,10 @@ function chooseCredential(get, creds, cloud, env, warnings) {
         if (/^bearer\s/i.test(accessToken)) {
             throw new UserError('Input access-token: give the token alone, without the "Bearer " prefix.', 'access-token');
         }
+        // A control character (a line break from a pasted secret) would otherwise fail in Node's header check.
+        if (/[^\x21-\x7e]/.test(accessToken)) {
+            throw new UserError('Input access-token contains a line break, a space or another character a token cannot have. Give the token alone, on one line.', 'access-token');
+        }
         if (tenantId || clientId)
             warnings.push('access-token is given, so tenant-id and client-id are not used.');
         return { kind: 'token', accessToken };
@@ -666,7 +670,82 @@ function chooseCredential(get, creds, cloud, env, warnings) {
     return { kind: 'oidc', tenantId, clientId, audience: get('audience') || cloud.oidcAudience };
 }
 
+;// CONCATENATED MODULE: ./src/text.ts
+/**
+ * Server text is data. Whatever a server wrote (job names and ids, error codes and messages, error bodies,
+ * headers) passes through here before it reaches the log, an annotation, the step summary or an output:
+ * the runner reads every stdout line for workflow commands, and GitHub renders the summary as Markdown.
+ */
+/** A name, an id, an error code or a request id. */
+const NAME_LIMIT = 200;
+/** An error message or a URL. */
+const MESSAGE_LIMIT = 1000;
+// CSI (ESC [ … final), OSC (ESC ] … BEL or ST), DCS/SOS/PM/APC (ESC P|X|^|_ … ST), other two-byte escapes,
+// and the 8-bit CSI. Each alternative is linear: no nested quantifiers.
+const ANSI = 
+// eslint-disable-next-line no-control-regex
+/\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]?/g;
+// C0 and C1 controls (line feed, carriage return, vertical tab, form feed, next line among them), DEL, the
+// Unicode line and paragraph separators, and the bidirectional overrides that reorder what a reader sees.
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+/**
+ * Server text as one plain line of at most `limit` characters: ANSI escapes dropped, control characters
+ * and line breaks made spaces, runs of spaces one space, cut with an ellipsis when longer.
+ */
+function serverText(value, limit) {
+    // Only the head can survive the cut: a 5 MiB name is not scanned whole.
+    let head = value.length > limit * 4 + 64 ? value.slice(0, limit * 4 + 64) : value;
+    if (head.length < value.length && /[\ud800-\udbff]$/.test(head))
+        head = head.slice(0, -1);
+    const plain = head.replace(ANSI, '').replace(CONTROLS, ' ').replace(/ {2,}/g, ' ');
+    return cut(plain.trim(), limit);
+}
+const serverName = (value) => serverText(value, NAME_LIMIT);
+const serverMessage = (value) => serverText(value, MESSAGE_LIMIT);
+/** At most `limit` characters (UTF-16 units), the last one an ellipsis when cut; never half a surrogate pair. */
+function cut(text, limit) {
+    if (text.length <= limit)
+        return text;
+    let end = Math.max(0, limit - 1);
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end--;
+    return `${text.slice(0, end)}…`;
+}
+/**
+ * One log line the runner reads as text, whatever it carries: no line break (the runner splits on `\n`
+ * and on a lone `\r`), no legacy `##[command]` (recognised anywhere in a line) and no leading `::` (a
+ * command, even after leading spaces).
+ */
+function logLine(message) {
+    const line = message.replace(ANSI, '').replace(CONTROLS, ' ').replace(/##\[/g, '## [');
+    return /^\s*::/.test(line) ? `> ${line}` : line;
+}
+const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+/**
+ * Text that GitHub's Markdown renders as itself, on one line: no HTML (tags, comments, entities), no
+ * emphasis, code, links, images, headings or table cell breaks, and no autolinks (`:` of `https://`, `@`
+ * of an address, the dot of `www.` escaped). Backslash escapes come first, so the entities' own `&` and
+ * `;` are not escaped again.
+ */
+function markdownText(text) {
+    return text
+        .replace(ANSI, '')
+        .replace(CONTROLS, ' ')
+        .replace(/[\\`*_[\]|~#!:@]/g, '\\$&')
+        .replace(/(www)\./gi, '$1\\.')
+        .replace(/[&<>]/g, c => ENTITIES[c]);
+}
+/** "a, b and 3 more": at most `max` items named. */
+function someOf(items, max, separator = ', ') {
+    if (items.length <= max)
+        return items.join(separator);
+    return `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
+}
+
 ;// CONCATENATED MODULE: ./src/job.ts
+
 
 /** Job states in the order of their Int32 values in the v2 REST API. */
 const JOB_STATES = [
@@ -692,6 +771,8 @@ const PROGRESS_RANK = {
     Error: 4,
     Canceled: 4
 };
+/** Error details kept per task and per job: a task with thousands says no more than its first few. */
+const MAX_ERROR_DETAILS = 10;
 /** Accepts the Int32 the service sends, and a state name (case-insensitive) for robustness. */
 function parseState(value) {
     if (typeof value === 'number' && Number.isInteger(value))
@@ -727,13 +808,17 @@ function isEntity(v) {
 /** Parses a response body as JSON, or explains (transiently: gateways answer HTML) why not. */
 function parseJson(body, what) {
     try {
-        return JSON.parse(body);
+        return JSON.parse(withoutBom(body));
     }
     catch {
         const start = body.trimStart().slice(0, 1);
         const kind = start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON';
         throw new ServiceError(`Media Services answered ${what} with ${kind}`, undefined, undefined, true);
     }
+}
+/** Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses. */
+function withoutBom(body) {
+    return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
 }
 /**
  * The entities of a collection or single-entity response in either JSON shape:
@@ -778,17 +863,32 @@ function number(v) {
     const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
     return Number.isFinite(n) ? n : 0;
 }
+/** A duration cannot be negative: a negative or unreadable one counts as 0. */
+function duration(v) {
+    return Math.max(0, number(v));
+}
+/** A value quoted in an error, whatever its shape: never serialised whole (a deeply nested one overflows). */
+function describe(v) {
+    if (typeof v === 'string')
+        return JSON.stringify(serverName(v));
+    if (typeof v === 'number' || typeof v === 'boolean' || v === null)
+        return String(v);
+    if (v === undefined)
+        return 'missing';
+    return Array.isArray(v) ? 'an array' : 'an object';
+}
+/** Names, ids and error texts are neutralised here, where they enter: everything downstream is safe to print. */
 function parseJob(e) {
-    const id = job_text(e.Id);
+    const id = serverName(job_text(e.Id));
     const state = parseState(e.State);
     if (!id || !state) {
-        throw new ServiceError(`Media Services returned a job without a valid Id and State (${JSON.stringify({ Id: e.Id, State: e.State }).slice(0, 120)})`, undefined, undefined, true);
+        throw new ServiceError(`Media Services returned a job without a valid Id and State (Id ${describe(e.Id)}, State ${describe(e.State)})`, undefined, undefined, true);
     }
     return {
         id,
-        name: job_text(e.Name),
+        name: serverName(job_text(e.Name)),
         state,
-        runningDuration: number(e.RunningDuration),
+        runningDuration: duration(e.RunningDuration),
         created: parseDate(e.Created),
         lastModified: parseDate(e.LastModified),
         startTime: parseDate(e.StartTime),
@@ -797,13 +897,15 @@ function parseJob(e) {
 }
 function parseTask(e) {
     return {
-        id: job_text(e.Id),
-        name: job_text(e.Name),
+        id: serverName(job_text(e.Id)),
+        name: serverName(job_text(e.Name)),
         progress: Math.min(100, Math.max(0, number(e.Progress))),
-        runningDuration: number(e.RunningDuration),
+        runningDuration: duration(e.RunningDuration),
         startTime: parseDate(e.StartTime),
         endTime: parseDate(e.EndTime),
-        errorDetails: collection(e.ErrorDetails).map(d => ({ code: job_text(d.Code), message: job_text(d.Message) }))
+        errorDetails: collection(e.ErrorDetails)
+            .slice(0, MAX_ERROR_DETAILS)
+            .map(d => ({ code: serverName(job_text(d.Code)), message: serverMessage(job_text(d.Message)) }))
     };
 }
 function parseJobs(body) {
@@ -811,6 +913,10 @@ function parseJobs(body) {
 }
 function parseTasks(body) {
     return entitiesOf(parseJson(body, 'the Tasks query'), 'the Tasks query').map(parseTask);
+}
+/** A job's error details: those of its tasks, at most MAX_ERROR_DETAILS (the first say what went wrong). */
+function errorDetailsOf(tasks) {
+    return tasks.flatMap(t => t.errorDetails).slice(0, MAX_ERROR_DETAILS);
 }
 /** Overall job progress as the v2 SDK computes it: the mean of its tasks' Progress. */
 function jobProgress(tasks) {
@@ -823,13 +929,17 @@ function jobProgress(tasks) {
  * or the title of a gateway's HTML page. Undefined when there is nothing readable.
  */
 function serviceErrorText(body) {
+    const said = rawErrorText(body);
+    return said === undefined ? undefined : serverMessage(said) || undefined;
+}
+function rawErrorText(body) {
     let doc;
     try {
-        doc = JSON.parse(body);
+        doc = JSON.parse(withoutBom(body));
     }
     catch {
-        const title = /<title>([^<]{1,200})<\/title>/i.exec(body);
-        return title?.[1].trim() || undefined;
+        const title = /<title(?:\s[^>]*)?>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024));
+        return title?.[1];
     }
     if (!isEntity(doc))
         return undefined;
@@ -845,6 +955,111 @@ function serviceErrorText(body) {
     if (typeof doc.error === 'string')
         return doc.error;
     return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/public-suffixes.ts
+
+/**
+ * Domains under which strangers can get a name: a wildcard in trusted-hosts that covers one of them would
+ * send the token to hosts anyone can create. A compact list instead of the full Public Suffix List (no
+ * dependency): the rule below catches most country-code suffixes, the lists the common rest.
+ */
+/** Second-level labels that registries under a two-letter country code hand out to the public. */
+const GENERIC_SECOND_LEVEL = new Set([
+    'ac',
+    'ad',
+    'co',
+    'com',
+    'ed',
+    'edu',
+    'gen',
+    'go',
+    'gob',
+    'gov',
+    'gr',
+    'gv',
+    'id',
+    'in',
+    'int',
+    'lg',
+    'ltd',
+    'me',
+    'mil',
+    'ne',
+    'net',
+    'nhs',
+    'nom',
+    'or',
+    'org',
+    'plc',
+    'sch'
+]);
+/** Multi-label public suffixes that the rule does not catch. */
+const PUBLIC_SUFFIXES = ['asn.au', 'gc.ca', 'police.uk', 'k12.ca.us', 'eu.org', 'us.com', 'uk.com', 'eu.com'];
+/** Shared hosting: customers pick the first label (the clouds' own and the common code hosts). */
+const SHARED_HOSTING = [
+    'azurewebsites.net',
+    'azurewebsites.us',
+    'chinacloudsites.cn',
+    'cloudapp.net',
+    'cloudapp.azure.com',
+    'chinacloudapp.cn',
+    'cloudapp.usgovcloudapi.net',
+    'blob.core.windows.net',
+    'web.core.windows.net',
+    'file.core.windows.net',
+    'queue.core.windows.net',
+    'table.core.windows.net',
+    'dfs.core.windows.net',
+    'blob.core.chinacloudapi.cn',
+    'blob.core.usgovcloudapi.net',
+    'servicebus.windows.net',
+    'azureedge.net',
+    'azurefd.net',
+    'azure-api.net',
+    'azurestaticapps.net',
+    'azurecontainer.io',
+    'azurecr.io',
+    'trafficmanager.net',
+    'github.io',
+    'githubusercontent.com',
+    'gitlab.io',
+    'amazonaws.com',
+    'cloudfront.net',
+    'appspot.com',
+    'web.app',
+    'firebaseapp.com',
+    'herokuapp.com',
+    'netlify.app',
+    'vercel.app',
+    'pages.dev',
+    'workers.dev',
+    'trycloudflare.com',
+    'ngrok.io',
+    'ngrok-free.app',
+    'onrender.com',
+    'fly.dev',
+    'blogspot.com',
+    'duckdns.org',
+    'ddns.net'
+];
+function isRuleSuffix(domain) {
+    const labels = domain.split('.');
+    return labels.length === 2 && /^[a-z]{2}$/.test(labels[1]) && GENERIC_SECOND_LEVEL.has(labels[0]);
+}
+/**
+ * Why trusting `domain` and all its subdomains would trust strangers: the public suffix or shared hosting
+ * domain it covers, or undefined when it covers none.
+ */
+function strangersUnder(domain) {
+    const d = domain.toLowerCase().replace(/^\.|\.$/g, '');
+    if (isRuleSuffix(d))
+        return { suffix: d, kind: 'public' };
+    const pub = PUBLIC_SUFFIXES.find(s => hostInDomain(s, d));
+    if (pub)
+        return { suffix: pub, kind: 'public' };
+    const shared = SHARED_HOSTING.find(s => hostInDomain(s, d));
+    return shared ? { suffix: shared, kind: 'shared' } : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/time.ts
@@ -904,6 +1119,7 @@ function clockStamp(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -1054,6 +1270,10 @@ function parseAuthorityHost(value) {
     if (url.protocol !== 'https:') {
         throw new UserError(`Input authority-host must use https (Entra ID refuses anything else): '${value}'.`, 'authority-host');
     }
+    // https://login.microsoftonline.com@other-host is other-host: the part before @ is a user name.
+    if (url.username || url.password) {
+        throw new UserError(`Input authority-host must not contain a user name or password (the host would be ${url.host}, not what precedes the @). Give the host only, e.g. https://login.microsoftonline.com.`, 'authority-host');
+    }
     if (url.pathname !== '/' || url.search || url.hash) {
         throw new UserError(`Input authority-host: give the host only (e.g. https://login.microsoftonline.com); the tenant goes in tenant-id.`, 'authority-host');
     }
@@ -1116,6 +1336,13 @@ function parseTrustedHosts(value) {
         }
         if (!HOSTNAME.test(bare)) {
             throw new UserError(`Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com or *.example.com.`, 'trusted-hosts');
+        }
+        const strangers = wildcard ? strangersUnder(bare) : undefined;
+        if (strangers) {
+            const who = strangers.kind === 'public'
+                ? `every domain registered under ${strangers.suffix} (a public suffix)`
+                : `hosts anyone can create under ${strangers.suffix} (shared hosting)`;
+            throw new UserError(`Input trusted-hosts: '${item}' would trust ${who} with the token. Name your own domain or host, e.g. *.example.${strangers.kind === 'public' ? strangers.suffix : 'com'} or myaccount.${strangers.suffix}.`, 'trusted-hosts');
         }
         return wildcard ? `.${bare}` : bare;
     });
@@ -1181,6 +1408,7 @@ function logRetries(log, service) {
 
 
 
+
 /** 20 ids make a query of about 1.5 KB: under the 2 KB query-string limit common to IIS front ends. */
 const JOBS_PER_REQUEST = 20;
 /** Jobs queries in flight at once: 1000 jobs (50 queries) take a few round trips, not fifty. */
@@ -1209,6 +1437,11 @@ function decode(path) {
     catch {
         return path;
     }
+}
+/** The service's request id, for support; a header is server text like any other. */
+function requestIdOf(res) {
+    const id = header(res, 'x-ms-request-id');
+    return id === undefined ? undefined : serverName(id);
 }
 function isTrustedHost(host, trusted) {
     const h = host.toLowerCase();
@@ -1279,7 +1512,7 @@ class MediaServicesClient {
             catch (error) {
                 if (!(error instanceof ServiceError))
                     throw error;
-                const requestId = header(res, 'x-ms-request-id');
+                const requestId = requestIdOf(res);
                 const where = `HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''}`;
                 throw new ServiceError(`${error.message} (${where})`, res.status, requestId, error.transient);
             }
@@ -1314,7 +1547,7 @@ class MediaServicesClient {
                 return res;
             throw this.failure(res, url, refreshed);
         }
-        throw new ServiceError(`Media Services redirected more than ${MAX_REDIRECTS} times; last API root ${this.base.href}`);
+        throw new ServiceError(`Media Services redirected more than ${MAX_REDIRECTS} times; last API root ${serverMessage(this.base.href)}`);
     }
     async exchange(url, token, call) {
         const started = this.o.now();
@@ -1327,26 +1560,26 @@ class MediaServicesClient {
             DataServiceVersion: '3.0',
             MaxDataServiceVersion: '3.0'
         }, undefined, call.signal);
-        const requestId = header(res, 'x-ms-request-id');
+        const requestId = requestIdOf(res);
         this.o.log.debug(`GET ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
         return res;
     }
     follow(res, from, relative) {
         const location = header(res, 'location');
         if (!location) {
-            throw new ServiceError(`Media Services answered ${res.status} without a Location header`, res.status, header(res, 'x-ms-request-id'));
+            throw new ServiceError(`Media Services answered ${res.status} without a Location header`, res.status, requestIdOf(res));
         }
         let target;
         try {
             target = new URL(location, from);
         }
         catch {
-            throw new ServiceError(`Media Services redirected to an unreadable Location`, res.status, header(res, 'x-ms-request-id'));
+            throw new ServiceError(`Media Services redirected to an unreadable Location`, res.status, requestIdOf(res));
         }
         this.assertMayReceiveToken(target);
         const next = baseFromLocation(target, relative);
         if (next.href !== this.base.href) {
-            this.o.log.info(`Media Services redirected to ${next.href}; later requests go there directly.`);
+            this.o.log.info(`Media Services redirected to ${serverMessage(next.href)}; later requests go there directly.`);
             this.base = next;
         }
     }
@@ -1354,17 +1587,17 @@ class MediaServicesClient {
     assertMayReceiveToken(url) {
         const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && this.o.apiUrl.protocol === 'http:';
         if (url.protocol !== 'https:' && !loopbackHttp) {
-            throw new UserError(`Refused a redirect to ${url.protocol}//${url.host}: the token is only sent over https.`, 'api-url');
+            throw new UserError(`Refused a redirect to ${serverName(`${url.protocol}//${url.host}`)}: the token is only sent over https.`, 'api-url');
         }
         if (!isTrustedHost(url.hostname, this.o.trustedHosts)) {
-            throw new UserError(`Refused to send the token to ${url.hostname}: Media Services redirected there, and it is not a Media Services host. If it is your account's endpoint, set api-url to it or add it to trusted-hosts.`, 'trusted-hosts');
+            throw new UserError(`Refused to send the token to ${serverName(url.hostname)}: Media Services redirected there, and it is not a Media Services host. If it is your account's endpoint, set api-url to it or add it to trusted-hosts.`, 'trusted-hosts');
         }
     }
     failure(res, url, refreshed) {
-        const requestId = header(res, 'x-ms-request-id');
+        const requestId = requestIdOf(res);
         const said = serviceErrorText(res.body);
         const detail = `${said ? `: ${said}` : ''}${requestId ? ` (x-ms-request-id ${requestId})` : ''}`;
-        const what = `GET ${url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname}`;
+        const what = `GET ${serverName(url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname)}`;
         if (res.status === 401) {
             const why = refreshed
                 ? "even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account's tenant, and that api-url is this account's endpoint"
@@ -1375,7 +1608,7 @@ class MediaServicesClient {
             return new UserError(`Media Services denied access (403)${detail}. Give the service principal a role (e.g. Contributor) on the Media Services account.`);
         }
         if (res.status === 404 && url.pathname.endsWith('/Jobs()')) {
-            return new UserError(`Media Services has no Jobs collection at ${url.origin}${url.pathname.slice(0, -'Jobs()'.length)} (404)${detail}. Check api-url: the v2 endpoint ends in /api/.`, 'api-url');
+            return new UserError(`Media Services has no Jobs collection at ${serverMessage(url.origin + url.pathname.slice(0, -'Jobs()'.length))} (404)${detail}. Check api-url: the v2 endpoint ends in /api/.`, 'api-url');
         }
         if (res.status === 400 && /x-ms-version|version/i.test(said ?? '')) {
             return new UserError(`Media Services rejected the request (400)${detail}. Check x-ms-version (2.19 is the newest).`, 'x-ms-version');
@@ -1387,6 +1620,9 @@ class MediaServicesClient {
 }
 
 ;// CONCATENATED MODULE: ./src/auth.ts
+
+
+
 
 
 
@@ -1522,7 +1758,7 @@ class MsalTokenSource {
             value = await this.deps.getIDToken(audience);
         }
         catch (error) {
-            throw new UserError(`Could not get a GitHub OIDC token (${errorMessage(error)}). The workflow job needs "permissions: id-token: write".`, 'client-id');
+            throw new UserError(`Could not get a GitHub OIDC token (${serverMessage(errorMessage(error))}). The workflow job needs "permissions: id-token: write".`, 'client-id');
         }
         this.deps.mask(value);
         this.assertion = { value, expiresAt: jwtExpiry(value) ?? this.deps.now() + 5 * 60_000 };
@@ -1535,20 +1771,22 @@ class MsalTokenSource {
         const requestId = last?.requestId;
         if (this.msal && error instanceof this.msal.ServerError) {
             const status = error.status ?? last?.status;
-            const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage)?.[0];
-            const said = aadsts ?? error.errorCode;
+            // The token service's own words (error, error_description) are server text like any other.
+            const code = serverName(error.errorCode);
+            const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage.slice(0, 64 * 1024))?.[0];
+            const said = aadsts === undefined ? code : serverMessage(aadsts);
             if ((status !== undefined && (status >= 500 || status === 429)) ||
                 /temporarily_unavailable|server_error/.test(error.errorCode)) {
-                return new ServiceError(`token request answered ${status ?? error.errorCode}${said ? ` (${said})` : ''}`, status, requestId, true, last?.retryAfterMs);
+                return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, status, requestId, true, last?.retryAfterMs);
             }
             return new UserError(`Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`);
         }
         if (last?.transportError)
             return last.transportError;
         if (this.msal && error instanceof this.msal.AuthError) {
-            return new ServiceError(`Entra ID sign-in failed: ${error.errorCode}${error.errorMessage ? ` (${error.errorMessage.split('\n')[0]})` : ''}`);
+            return new ServiceError(`Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`);
         }
-        return new ServiceError(`Entra ID sign-in failed: ${errorMessage(error)}`);
+        return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`);
     }
 }
 function hint(code, aadsts) {
@@ -1603,13 +1841,13 @@ class RecordingNetworkClient {
         const started = this.now();
         try {
             const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body);
-            const requestId = header(res, 'x-ms-request-id');
+            const requestId = requestIdOf(res);
             this.last = { status: res.status, requestId, retryAfterMs: undefined };
             this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now());
             this.log.debug(`${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
             let body;
             try {
-                body = JSON.parse(res.body);
+                body = JSON.parse(withoutBom(res.body));
             }
             catch {
                 // A gateway's HTML page: say so in the shape MSAL reads errors from.
@@ -1638,11 +1876,325 @@ class RecordingNetworkClient {
 
 ;// CONCATENATED MODULE: ./src/logger.ts
 
+
+/**
+ * core.info writes its message raw, so a line break in it would start a line the runner reads as a workflow
+ * command. Server text is neutralised where it enters; every line is made safe here once more.
+ */
 const coreLogger = {
-    debug: message => core/* debug */.Yz(message),
-    info: message => core/* info */.pq(message),
-    warning: message => core/* warning */.$e(message)
+    debug: message => core/* debug */.Yz(logLine(message)),
+    info: message => core/* info */.pq(logLine(message)),
+    warning: message => core/* warning */.$e(logLine(message))
 };
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+
+
+/**
+ * Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary.
+ * Server text arrives neutralised (job.ts); here it is bounded in number. The summary is in summary.ts.
+ */
+/** GitHub keeps an output only up to 1 MB; stay clear of it, in UTF-8 bytes. */
+const OUTPUT_BYTES = 1_000_000;
+/** Jobs named in the annotation, the verdict and the summary's verdict line; the rest are counted. */
+const NAMED_JOBS = 10;
+/** The outputs action.yml declares, in the order they are set. */
+const OUTPUT_NAMES = (/* unused pure expression or super */ null && (['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs']));
+function jobRecord(v) {
+    const j = v.job;
+    return {
+        id: v.id,
+        name: j?.name ?? '',
+        state: j ? j.state : v.missingPolls > 0 ? 'NotFound' : 'Unknown',
+        runningDuration: j ? j.runningDuration : null,
+        progress: v.progress === undefined ? null : round1(v.progress),
+        startTime: j?.startTime?.toISOString() ?? null,
+        endTime: j?.endTime?.toISOString() ?? null,
+        errors: v.errorDetails
+    };
+}
+/**
+ * The aggregate `state` of several jobs: the first failing state (Error or Canceled) in input order, else
+ * Finished when all finished, else the least advanced state of those still going.
+ */
+function aggregateState(views) {
+    const records = views.map(jobRecord);
+    const failed = records.find(r => r.state === 'Error' || r.state === 'Canceled');
+    if (failed)
+        return failed.state;
+    const notFound = records.find(r => r.state === 'NotFound' || r.state === 'Unknown');
+    if (notFound)
+        return notFound.state;
+    const states = views.map(v => v.job.state);
+    if (states.every(s => s === 'Finished'))
+        return 'Finished';
+    const open = states.filter(s => !isFinal(s));
+    return open.reduce((least, s) => (PROGRESS_RANK[s] < PROGRESS_RANK[least] ? s : least), open[0]);
+}
+function outputs(result) {
+    const records = result.views.map(jobRecord);
+    const times = (k) => records
+        .map(r => r[k])
+        .filter((t) => t !== null)
+        .sort();
+    const starts = times('startTime');
+    const ends = times('endTime');
+    const durations = records.map(r => r.runningDuration).filter((d) => d !== null);
+    const progresses = result.views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)));
+    return {
+        state: aggregateState(result.views),
+        runningDuration: durations.length ? String(Math.max(...durations)) : '',
+        startTime: starts[0] ?? '',
+        endTime: ends.at(-1) ?? '',
+        progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
+        jobs: jobsJson(records)
+    };
+}
+/**
+ * The `jobs` output: a JSON array of every record while it fits OUTPUT_BYTES. When it does not, the records
+ * that fit come first (in job-id order), followed by one marker `{"truncated": true, "omitted": N}`.
+ */
+function jobsJson(records, limit = OUTPUT_BYTES) {
+    const parts = records.map(r => JSON.stringify(r));
+    const bytes = parts.reduce((sum, p) => sum + Buffer.byteLength(p) + 1, 1);
+    if (bytes <= limit)
+        return `[${parts.join(',')}]`;
+    const marker = (omitted) => JSON.stringify({ truncated: true, omitted });
+    const room = limit - 2 - Buffer.byteLength(marker(records.length)) - 1;
+    let used = 0;
+    let kept = 0;
+    while (kept < parts.length && used + Buffer.byteLength(parts[kept]) + 1 <= room) {
+        used += Buffer.byteLength(parts[kept]) + 1;
+        kept++;
+    }
+    return `[${[...parts.slice(0, kept), marker(records.length - kept)].join(',')}]`;
+}
+function round1(n) {
+    return Math.round(n * 10) / 10;
+}
+function label(v) {
+    const name = v.job?.name;
+    return name ? `${v.id} (${name})` : v.id;
+}
+function shortLabel(v) {
+    return v.job?.name ? `"${v.job.name}"` : v.id;
+}
+/** What changed since the last poll, as log lines; nothing when nothing changed. */
+class ChangeLog {
+    perJobLimit;
+    seen = new Map();
+    lastAggregate = '';
+    constructor(perJobLimit = 3) {
+        this.perJobLimit = perJobLimit;
+    }
+    lines(views, elapsedMs, now) {
+        const stamp = `[${clockStamp(elapsedMs)}]`;
+        const lines = [];
+        const many = views.length > this.perJobLimit;
+        // Counted once per poll: a filter per job would make a poll of 1000 jobs a million comparisons.
+        const sharing = new Map();
+        for (const v of views)
+            if (v.job)
+                sharing.set(v.job.name, (sharing.get(v.job.name) ?? 0) + 1);
+        for (const v of views) {
+            const before = this.seen.get(v.id) ?? {};
+            const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined);
+            const progress = v.progress === undefined ? undefined : Math.floor(v.progress);
+            // The first line about a job names it fully; later lines use its name when no other job shares it.
+            const unique = v.job !== undefined && sharing.get(v.job.name) === 1;
+            const who = before.state && unique ? shortLabel(v) : label(v);
+            const ended = v.job !== undefined && isFinal(v.job.state);
+            if (state && state !== before.state && (!many || ended)) {
+                // With many jobs the aggregate line carries the running states; each job's ending is still named.
+                const from = before.state ? `${before.state} -> ` : '';
+                const extra = ended
+                    ? finalDetail(v)
+                    : progress !== undefined && v.job?.state === 'Processing'
+                        ? ` (${progress}%)`
+                        : '';
+                lines.push(`${stamp} ${who}: ${from}${state}${extra}`);
+            }
+            else if (!many &&
+                v.job?.state === 'Processing' &&
+                progress !== undefined &&
+                progress !== before.progress) {
+                lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, this.rates, now)}`);
+            }
+            this.track(v, now);
+            this.seen.set(v.id, { state, progress });
+        }
+        if (many) {
+            const line = aggregateLine(views);
+            if (line !== this.lastAggregate)
+                lines.push(`${stamp} ${line}`);
+            this.lastAggregate = line;
+        }
+        return lines;
+    }
+    /** First progress sample of each job, for a straight-line remaining-time estimate. */
+    rates = new Map();
+    track(v, now) {
+        if (v.job?.state === 'Processing' && v.progress !== undefined && !this.rates.has(v.id)) {
+            this.rates.set(v.id, { at: now, progress: v.progress });
+        }
+    }
+}
+function finalDetail(v) {
+    const j = v.job;
+    const parts = [];
+    if (j.startTime && j.endTime)
+        parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`);
+    if (j.state === 'Error' && v.errorDetails.length)
+        parts.push(errorsOf(v));
+    return parts.length ? ` (${parts.join(', ')})` : '';
+}
+/** A job's error details on one line, as long as one error message may be. */
+function errorsOf(v) {
+    return cut(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '), MESSAGE_LIMIT);
+}
+function eta(v, rates, now) {
+    const first = rates.get(v.id);
+    if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at)
+        return '';
+    const perMs = (v.progress - first.progress) / (now - first.at);
+    return `, about ${formatDuration((100 - v.progress) / perMs)} left`;
+}
+function aggregateLine(views) {
+    const count = (s) => views.filter(v => v.job?.state === s).length;
+    const queued = count('Queued') + count('Scheduled');
+    const parts = [
+        `${count('Finished')}/${views.length} finished`,
+        `${count('Processing')} processing`,
+        `${queued} queued`
+    ];
+    for (const s of ['Canceling', 'Error', 'Canceled'])
+        if (count(s))
+            parts.push(`${count(s)} ${s.toLowerCase()}`);
+    const missing = views.filter(v => !v.job).length;
+    if (missing)
+        parts.push(`${missing} not found yet`);
+    const mean = views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length;
+    return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`;
+}
+/** The closing one-line verdict, and for a failure the annotation's title. */
+function verdict(result, timeoutMs) {
+    const n = result.views.length;
+    const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`;
+    const took = formatDuration(result.elapsedMs);
+    const byState = (pred) => someOf(result.views.filter(pred).map(label), NAMED_JOBS);
+    switch (result.outcome) {
+        case 'success': {
+            const notFinished = result.views.filter(v => v.job?.state !== 'Finished');
+            const tail = notFinished.length
+                ? ` (${someOf(notFinished.map(v => `${label(v)}: ${v.job?.state}`), NAMED_JOBS)})`
+                : '';
+            return {
+                ok: true,
+                title: '',
+                message: n === 1
+                    ? `${jobs} ended ${result.views[0].job.state} after ${took}.`
+                    : `${jobs} ended after ${took}${tail}.`
+            };
+        }
+        case 'failure': {
+            const failed = result.failed;
+            // With many failed jobs the annotation names the first few; the summary and `jobs` have them all.
+            const errors = failed
+                .slice(0, NAMED_JOBS)
+                .filter(v => v.errorDetails.length)
+                .map(errorsOf);
+            const states = [...new Set(failed.map(v => v.job.state))];
+            const title = states.includes('Error')
+                ? 'Media Services job failed'
+                : states.includes('Canceled')
+                    ? 'Media Services job canceled'
+                    : 'Media Services job ended in a fail-on state';
+            const what = someOf(failed.map(v => `${label(v)} ended ${v.job.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job.state}`), NAMED_JOBS, '; ');
+            return { ok: false, title, message: `${what}${errors.length ? `. ${errors.join('; ')}` : ''}` };
+        }
+        case 'not-found':
+            return {
+                ok: false,
+                title: 'Media Services job not found',
+                message: `job ${byState(v => !v.job)} not found: Media Services did not return it in ${result.polls} polls. Check job-id and api-url (jobs older than 90 days are deleted).`
+            };
+        case 'timeout':
+            return {
+                ok: false,
+                title: 'Timed out waiting for Media Services',
+                message: `timed out after ${formatDuration(timeoutMs)} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.${result.error ? ` Last request: ${result.error.message}` : ''}`
+            };
+        case 'canceled':
+            return {
+                ok: false,
+                title: 'Wait canceled',
+                message: `The wait was canceled after ${took}; last state ${aggregateState(result.views)}.`
+            };
+        default: {
+            const message = result.error?.message ?? 'unknown error';
+            const title = /^(Entra ID|Could not get a GitHub OIDC token)/.test(message)
+                ? 'Sign-in failed'
+                : 'Media Services request failed';
+            return { ok: false, title, message };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+
+
+
+/**
+ * The step summary: a pure function from the final state to Markdown, in which server text renders as
+ * text (escaped) and which stays under GitHub's 1 MiB limit for a step summary.
+ */
+const SUMMARY_BYTES = 1_000_000;
+const MARK = {
+    Finished: '✅ Finished',
+    Error: '❌ Error',
+    Canceled: '⛔ Canceled',
+    Canceling: '⏳ Canceling',
+    Processing: '⏳ Processing',
+    Queued: '🕓 Queued',
+    Scheduled: '🕓 Scheduled',
+    NotFound: '❓ Not found',
+    Unknown: '❓ Unknown'
+};
+/** The step summary as Markdown: one table row per job, whatever the outcome, within SUMMARY_BYTES. */
+function summaryMarkdown(result, verdictText, limit = SUMMARY_BYTES) {
+    const head = [
+        `### ${verdictText.ok ? '✅' : '❌'} Media Services jobs`,
+        '',
+        markdownText(verdictText.message),
+        '',
+        '| Job | Name | State | Progress | Start (UTC) | End (UTC) | Duration | Error |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- |'
+    ].join('\n');
+    // Room for the note on rows left out; its number has at most 4 digits (MAX_JOBS is 1000).
+    let room = limit - Buffer.byteLength(head) - Buffer.byteLength(omittedNote(9999)) - 4;
+    const rows = [];
+    for (const v of result.views) {
+        const row = summaryRow(v);
+        room -= Buffer.byteLength(row) + 1;
+        if (room < 0)
+            break;
+        rows.push(row);
+    }
+    const omitted = result.views.length - rows.length;
+    return [head, ...rows, ...(omitted ? ['', omittedNote(omitted)] : []), ''].join('\n');
+}
+function omittedNote(n) {
+    return `… and ${n} more ${n === 1 ? 'job' : 'jobs'} not shown (the step summary is limited to 1 MiB).`;
+}
+function summaryRow(v) {
+    const r = jobRecord(v);
+    const duration = v.job?.startTime
+        ? formatDuration((v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) -
+            v.job.startTime.getTime())
+        : '';
+    return `| \`${r.id}\` | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`;
+}
 
 ;// CONCATENATED MODULE: ./src/schedule.ts
 
@@ -1794,8 +2346,11 @@ function progressReadsDue(views, now, intervalMs) {
 const NOT_FOUND_POLLS = 3;
 /** Progress reads per poll, whatever the number of jobs. */
 const TASK_READS_PER_POLL = 3;
-/** Error-detail reads per poll: when 200 jobs fail together, the verdict names 5 and counts the rest. */
-const ERROR_READS_PER_POLL = 5;
+/**
+ * Error-detail reads per poll: when 200 jobs fail together, 10 reads, not 200. The verdict names as many
+ * (report.ts NAMED_JOBS) and counts the rest.
+ */
+const ERROR_READS_PER_POLL = 10;
 /** How late a timer may fire for a poll to still count as the one at its tick of the schedule. */
 const TICK_SLACK_MS = 100;
 /**
@@ -1937,272 +2492,9 @@ function nextPace(pace, sample) {
     return { first: pace.first, last: sample };
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
-
-
-
-/** Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary. */
-/** The outputs action.yml declares, in the order they are set. */
-const OUTPUT_NAMES = (/* unused pure expression or super */ null && (['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs']));
-function jobRecord(v) {
-    const j = v.job;
-    return {
-        id: v.id,
-        name: j?.name ?? '',
-        state: j ? j.state : v.missingPolls > 0 ? 'NotFound' : 'Unknown',
-        runningDuration: j ? j.runningDuration : null,
-        progress: v.progress === undefined ? null : round1(v.progress),
-        startTime: j?.startTime?.toISOString() ?? null,
-        endTime: j?.endTime?.toISOString() ?? null,
-        errors: v.errorDetails
-    };
-}
-/**
- * The aggregate `state` of several jobs: the first failing state (Error or Canceled) in input order, else
- * Finished when all finished, else the least advanced state of those still going.
- */
-function aggregateState(views) {
-    const records = views.map(jobRecord);
-    const failed = records.find(r => r.state === 'Error' || r.state === 'Canceled');
-    if (failed)
-        return failed.state;
-    const notFound = records.find(r => r.state === 'NotFound' || r.state === 'Unknown');
-    if (notFound)
-        return notFound.state;
-    const states = views.map(v => v.job.state);
-    if (states.every(s => s === 'Finished'))
-        return 'Finished';
-    const open = states.filter(s => !isFinal(s));
-    return open.reduce((least, s) => (PROGRESS_RANK[s] < PROGRESS_RANK[least] ? s : least), open[0]);
-}
-function outputs(result) {
-    const records = result.views.map(jobRecord);
-    const times = (k) => records
-        .map(r => r[k])
-        .filter((t) => t !== null)
-        .sort();
-    const starts = times('startTime');
-    const ends = times('endTime');
-    const durations = records.map(r => r.runningDuration).filter((d) => d !== null);
-    const progresses = result.views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)));
-    return {
-        state: aggregateState(result.views),
-        runningDuration: durations.length ? String(Math.max(...durations)) : '',
-        startTime: starts[0] ?? '',
-        endTime: ends.at(-1) ?? '',
-        progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
-        jobs: JSON.stringify(records)
-    };
-}
-function round1(n) {
-    return Math.round(n * 10) / 10;
-}
-function label(v) {
-    const name = v.job?.name;
-    return name ? `${v.id} (${name})` : v.id;
-}
-function shortLabel(v) {
-    return v.job?.name ? `"${v.job.name}"` : v.id;
-}
-/** What changed since the last poll, as log lines; nothing when nothing changed. */
-class ChangeLog {
-    perJobLimit;
-    seen = new Map();
-    lastAggregate = '';
-    constructor(perJobLimit = 3) {
-        this.perJobLimit = perJobLimit;
-    }
-    lines(views, elapsedMs, now) {
-        const stamp = `[${clockStamp(elapsedMs)}]`;
-        const lines = [];
-        const many = views.length > this.perJobLimit;
-        // Counted once per poll: a filter per job would make a poll of 1000 jobs a million comparisons.
-        const sharing = new Map();
-        for (const v of views)
-            if (v.job)
-                sharing.set(v.job.name, (sharing.get(v.job.name) ?? 0) + 1);
-        for (const v of views) {
-            const before = this.seen.get(v.id) ?? {};
-            const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined);
-            const progress = v.progress === undefined ? undefined : Math.floor(v.progress);
-            // The first line about a job names it fully; later lines use its name when no other job shares it.
-            const unique = v.job !== undefined && sharing.get(v.job.name) === 1;
-            const who = before.state && unique ? shortLabel(v) : label(v);
-            const ended = v.job !== undefined && isFinal(v.job.state);
-            if (state && state !== before.state && (!many || ended)) {
-                // With many jobs the aggregate line carries the running states; each job's ending is still named.
-                const from = before.state ? `${before.state} -> ` : '';
-                const extra = ended
-                    ? finalDetail(v)
-                    : progress !== undefined && v.job?.state === 'Processing'
-                        ? ` (${progress}%)`
-                        : '';
-                lines.push(`${stamp} ${who}: ${from}${state}${extra}`);
-            }
-            else if (!many &&
-                v.job?.state === 'Processing' &&
-                progress !== undefined &&
-                progress !== before.progress) {
-                lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, this.rates, now)}`);
-            }
-            this.track(v, now);
-            this.seen.set(v.id, { state, progress });
-        }
-        if (many) {
-            const line = aggregateLine(views);
-            if (line !== this.lastAggregate)
-                lines.push(`${stamp} ${line}`);
-            this.lastAggregate = line;
-        }
-        return lines;
-    }
-    /** First progress sample of each job, for a straight-line remaining-time estimate. */
-    rates = new Map();
-    track(v, now) {
-        if (v.job?.state === 'Processing' && v.progress !== undefined && !this.rates.has(v.id)) {
-            this.rates.set(v.id, { at: now, progress: v.progress });
-        }
-    }
-}
-function finalDetail(v) {
-    const j = v.job;
-    const parts = [];
-    if (j.startTime && j.endTime)
-        parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`);
-    if (j.state === 'Error' && v.errorDetails.length)
-        parts.push(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '));
-    return parts.length ? ` (${parts.join(', ')})` : '';
-}
-function eta(v, rates, now) {
-    const first = rates.get(v.id);
-    if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at)
-        return '';
-    const perMs = (v.progress - first.progress) / (now - first.at);
-    return `, about ${formatDuration((100 - v.progress) / perMs)} left`;
-}
-function aggregateLine(views) {
-    const count = (s) => views.filter(v => v.job?.state === s).length;
-    const queued = count('Queued') + count('Scheduled');
-    const parts = [
-        `${count('Finished')}/${views.length} finished`,
-        `${count('Processing')} processing`,
-        `${queued} queued`
-    ];
-    for (const s of ['Canceling', 'Error', 'Canceled'])
-        if (count(s))
-            parts.push(`${count(s)} ${s.toLowerCase()}`);
-    const missing = views.filter(v => !v.job).length;
-    if (missing)
-        parts.push(`${missing} not found yet`);
-    const mean = views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length;
-    return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`;
-}
-/** The closing one-line verdict, and for a failure the annotation's title. */
-function verdict(result, timeoutMs) {
-    const n = result.views.length;
-    const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`;
-    const took = formatDuration(result.elapsedMs);
-    const byState = (pred) => result.views.filter(pred).map(label).join(', ');
-    switch (result.outcome) {
-        case 'success': {
-            const notFinished = result.views.filter(v => v.job?.state !== 'Finished');
-            const tail = notFinished.length
-                ? ` (${notFinished.map(v => `${label(v)}: ${v.job?.state}`).join(', ')})`
-                : '';
-            return {
-                ok: true,
-                title: '',
-                message: n === 1
-                    ? `${jobs} ended ${result.views[0].job.state} after ${took}.`
-                    : `${jobs} ended after ${took}${tail}.`
-            };
-        }
-        case 'failure': {
-            // As many as had their error details read in one poll; the others are counted, not named.
-            const failed = result.failed.slice(0, ERROR_READS_PER_POLL);
-            const more = result.failed.length - failed.length;
-            const errors = failed.flatMap(v => v.errorDetails.map(d => `${d.code}: ${d.message}`));
-            const states = [...new Set(result.failed.map(v => v.job.state))];
-            const title = states.includes('Error')
-                ? 'Media Services job failed'
-                : states.includes('Canceled')
-                    ? 'Media Services job canceled'
-                    : 'Media Services job ended in a fail-on state';
-            const what = failed
-                .map(v => `${label(v)} ended ${v.job.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job.state}`)
-                .join('; ');
-            const others = more ? `; and ${more} more (all in the jobs output and the step summary)` : '';
-            return {
-                ok: false,
-                title,
-                message: `${what}${others}${errors.length ? `. ${errors.join('; ')}` : ''}`
-            };
-        }
-        case 'not-found':
-            return {
-                ok: false,
-                title: 'Media Services job not found',
-                message: `job ${byState(v => !v.job)} not found: Media Services did not return it in ${result.polls} polls. Check job-id and api-url (jobs older than 90 days are deleted).`
-            };
-        case 'timeout':
-            return {
-                ok: false,
-                title: 'Timed out waiting for Media Services',
-                message: `timed out after ${formatDuration(timeoutMs)} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.${result.error ? ` Last request: ${result.error.message}` : ''}`
-            };
-        case 'canceled':
-            return {
-                ok: false,
-                title: 'Wait canceled',
-                message: `The wait was canceled after ${took}; last state ${aggregateState(result.views)}.`
-            };
-        default: {
-            const message = result.error?.message ?? 'unknown error';
-            const title = /^(Entra ID|Could not get a GitHub OIDC token)/.test(message)
-                ? 'Sign-in failed'
-                : 'Media Services request failed';
-            return { ok: false, title, message };
-        }
-    }
-}
-const MARK = {
-    Finished: '✅ Finished',
-    Error: '❌ Error',
-    Canceled: '⛔ Canceled',
-    Canceling: '⏳ Canceling',
-    Processing: '⏳ Processing',
-    Queued: '🕓 Queued',
-    Scheduled: '🕓 Scheduled',
-    NotFound: '❓ Not found',
-    Unknown: '❓ Unknown'
-};
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-/** The step summary as Markdown: one table row per job, whatever the outcome. */
-function summaryMarkdown(result, verdictText) {
-    const rows = result.views.map(v => {
-        const r = jobRecord(v);
-        const duration = v.job?.startTime
-            ? formatDuration((v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) -
-                v.job.startTime.getTime())
-            : '';
-        const error = r.errors.map(e => `${e.code}: ${e.message}`).join('; ');
-        return `| \`${r.id}\` | ${cell(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${cell(error)} |`;
-    });
-    return [
-        `### ${verdictText.ok ? '✅' : '❌'} Media Services jobs`,
-        '',
-        cell(verdictText.message),
-        '',
-        '| Job | Name | State | Progress | Start (UTC) | End (UTC) | Duration | Error |',
-        '| --- | --- | --- | --- | --- | --- | --- | --- |',
-        ...rows,
-        ''
-    ].join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -2271,7 +2563,7 @@ async function run(rt = githubRuntime()) {
                     signal,
                     deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs)
                 });
-                return { progress: jobProgress(tasks), errorDetails: tasks.flatMap(t => t.errorDetails) };
+                return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) };
             },
             failOn: settings.failOn,
             policy: settings.polling,
@@ -2328,6 +2620,7 @@ async function publish(result, s, client, rt) {
     else
         rt.fail(v.message, v.title);
 }
+/** The runner: @actions/core for the log, outputs, annotation and summary; real timers and signals. */
 function githubRuntime() {
     return {
         getInput: name => core/* getInput */.V4(name),
@@ -2337,7 +2630,7 @@ function githubRuntime() {
         getIDToken: audience => core/* getIDToken */.V9(audience),
         setOutput: (name, value) => core/* setOutput */.uH(name, value),
         fail: (message, title) => {
-            core/* error */.z3(message, { title });
+            core/* error */.z3(logLine(message), { title });
             process.exitCode = 1;
         },
         writeSummary: async (markdown) => {
