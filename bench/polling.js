@@ -13,7 +13,8 @@
  *       polls minus a wait of one, divided by the extra polls.
  *
  * Prints a Markdown table; writes bench/polling-results.md only with --write. Exits non-zero when a run gave
- * a wrong result or a target was missed.
+ * a wrong result or a target was missed. `--only cpu` runs (c) alone, and `--action <file>` runs another
+ * build (e.g. an older dist/index.js) in (c), for a before/after.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -60,8 +61,10 @@ const base = secretInputs(emu)
 const version = await nodeVersion()
 
 try {
-  await within(latency(), 150_000, 'latency')
-  await within(startup(), 60_000, 'start-up')
+  if (args.only !== 'cpu') {
+    await within(latency(), 150_000, 'latency')
+    await within(startup(), 60_000, 'start-up')
+  }
   await within(cpuPerPoll(), 120_000, 'CPU per poll')
 } catch (error) {
   check(false, error instanceof Error ? error.message : String(error))
@@ -227,6 +230,7 @@ async function cpuPerPoll() {
     const r = await runAction({
       inputs: { ...base, 'job-id': ids.join('\n'), 'poll-interval': '1s', polling: 'fixed', timeout: '2m' },
       killAfterMs: 100_000,
+      args: typeof args.action === 'string' ? [args.action] : undefined,
       onSpawn: (/** @type {number} */ pid) => {
         const t = setInterval(() => {
           try {
