@@ -2201,6 +2201,8 @@ function summaryRow(v) {
 
 /** Never two polls closer than this, whatever the prediction says. */
 const MIN_GAP_MS = 1000;
+/** How late a timer may fire for a poll to still count as the one at its tick of the schedule. */
+const TICK_SLACK_MS = 100;
 /** Predictive: wait this share of the predicted remainder... */
 const SHARE_OF_REMAINDER = 0.25;
 /** ...but at least this share of the interval... */
@@ -2257,13 +2259,13 @@ function predictEnd(v) {
 /** When (our clock) to poll next; undefined when no poll fits before the deadline. */
 function nextPollAt(o) {
     const I = o.intervalMs;
-    const sinceStart = (t) => t - o.started;
-    // Fixed rate: the schedule is started + k × interval, however long a poll took.
-    const nextTick = (t) => o.started + Math.ceil(sinceStart(t) / I) * I;
     const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS);
     let at;
     if (o.policy === 'fixed') {
-        at = nextTick(earliest);
+        // Fixed rate: started + k × interval, the tick after the last poll's (which a timer may have started a
+        // little late), or the first one still ahead when a poll overran the interval.
+        const lastTick = Math.floor((o.lastPoll - o.started + TICK_SLACK_MS) / I);
+        at = o.started + Math.max(lastTick + 1, Math.ceil((o.now - o.started) / I)) * I;
     }
     else {
         at = Math.max(earliest, predictiveAt(o));
@@ -2351,8 +2353,6 @@ const TASK_READS_PER_POLL = 3;
  * (report.ts NAMED_JOBS) and counts the rest.
  */
 const ERROR_READS_PER_POLL = 10;
-/** How late a timer may fire for a poll to still count as the one at its tick of the schedule. */
-const TICK_SLACK_MS = 100;
 /**
  * The acceptor: a pure classification of one poll's result. A job that ended in a failing state fails the
  * wait at once (the step will fail whatever the others do); otherwise the wait succeeds when all ended.

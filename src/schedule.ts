@@ -12,6 +12,8 @@ export type PollingPolicy = 'predictive' | 'fixed'
 
 /** Never two polls closer than this, whatever the prediction says. */
 export const MIN_GAP_MS = 1000
+/** How late a timer may fire for a poll to still count as the one at its tick of the schedule. */
+export const TICK_SLACK_MS = 100
 /** Predictive: wait this share of the predicted remainder... */
 const SHARE_OF_REMAINDER = 0.25
 /** ...but at least this share of the interval... */
@@ -123,13 +125,13 @@ export interface NextPollInput {
 /** When (our clock) to poll next; undefined when no poll fits before the deadline. */
 export function nextPollAt(o: NextPollInput): number | undefined {
   const I = o.intervalMs
-  const sinceStart = (t: number): number => t - o.started
-  // Fixed rate: the schedule is started + k × interval, however long a poll took.
-  const nextTick = (t: number): number => o.started + Math.ceil(sinceStart(t) / I) * I
   const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS)
   let at: number
   if (o.policy === 'fixed') {
-    at = nextTick(earliest)
+    // Fixed rate: started + k × interval, the tick after the last poll's (which a timer may have started a
+    // little late), or the first one still ahead when a poll overran the interval.
+    const lastTick = Math.floor((o.lastPoll - o.started + TICK_SLACK_MS) / I)
+    at = o.started + Math.max(lastTick + 1, Math.ceil((o.now - o.started) / I)) * I
   } else {
     at = Math.max(earliest, predictiveAt(o))
     // Not before the budget has earned the next poll's Jobs queries.

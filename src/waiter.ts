@@ -7,7 +7,8 @@ import {
   nextPollAt,
   Pace,
   PollingPolicy,
-  progressReadsDue
+  progressReadsDue,
+  TICK_SLACK_MS
 } from './schedule.js'
 
 /** What we know of one awaited job. */
@@ -55,8 +56,6 @@ export const TASK_READS_PER_POLL = 3
  * (report.ts NAMED_JOBS) and counts the rest.
  */
 export const ERROR_READS_PER_POLL = 10
-/** How late a timer may fire for a poll to still count as the one at its tick of the schedule. */
-const TICK_SLACK_MS = 100
 
 /**
  * The acceptor: a pure classification of one poll's result. A job that ended in a failing state fails the

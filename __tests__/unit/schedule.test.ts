@@ -89,6 +89,9 @@ describe('nextPollAt: the policy in single steps', () => {
     expect(nextPollAt({ ...o, now: START + 20_300, lastPoll: START + 20 * S })).toBe(START + 30 * S)
     // A poll that overran the interval skips to the next tick instead of piling up.
     expect(nextPollAt({ ...o, now: START + 31 * S, lastPoll: START + 20 * S })).toBe(START + 40 * S)
+    // A timer that fired a little late still keeps the next tick, even at a 1 s interval.
+    const second = { ...o, intervalMs: S }
+    expect(nextPollAt({ ...second, now: START + 1_150, lastPoll: START + 1_003 })).toBe(START + 2 * S)
   })
 
   it('predictive: about a quarter of the predicted remainder, at most one interval', () => {
