@@ -346,10 +346,29 @@ const CLOUDS = {
         oidcAudience: 'api://AzureADTokenExchangeUSGov'
     }
 };
-/** Case-insensitive lookup; undefined for an unknown name. */
+/** Other names for the same clouds: the Azure SDKs' environment names. */
+const ALIASES = {
+    azurepubliccloud: 'AzureCloud',
+    azureusgovernmentcloud: 'AzureUSGovernment'
+};
+/** Clouds that azure/login and az know, with why they cannot be used here. */
+const UNSUPPORTED = {
+    azurestack: 'Azure Stack Hub has no Media Services',
+    azuregermancloud: 'Microsoft Cloud Deutschland closed in 2021; its Media Services moved to AzureCloud',
+    azuregermanycloud: 'Microsoft Cloud Deutschland closed in 2021; its Media Services moved to AzureCloud'
+};
+/**
+ * Case-insensitive lookup of the names azure/login's `environment` and `az cloud` use (AzureCloud,
+ * azurechinacloud, AZUREUSGOVERNMENT, AzurePublicCloud, ...); undefined for an unknown name.
+ */
 function findCloud(name) {
-    const key = Object.keys(CLOUDS).find(k => k.toLowerCase() === name.trim().toLowerCase());
+    const lower = name.trim().toLowerCase();
+    const key = Object.keys(CLOUDS).find(k => k.toLowerCase() === lower) ?? ALIASES[lower];
     return key && CLOUDS[key];
+}
+/** Why a cloud that azure/login knows is not one this action can use; undefined for any other name. */
+function unsupportedCloud(name) {
+    return UNSUPPORTED[name.trim().toLowerCase()];
 }
 /** True when `host` is `domain` or a subdomain of it (dot boundary, case-insensitive). */
 function hostInDomain(host, domain) {
@@ -1064,10 +1083,19 @@ function strangersUnder(domain) {
 
 ;// CONCATENATED MODULE: ./src/time.ts
 /** Durations as people write them in workflows, and as we print them in logs. */
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** Every spelling people use in workflows, by unit. `m` is minutes: months are never a wait. */
+const SPELLINGS = {
+    ms: ['ms', 'msec', 'msecs', 'millisecond', 'milliseconds'],
+    s: ['s', 'sec', 'secs', 'second', 'seconds'],
+    m: ['m', 'min', 'mins', 'minute', 'minutes'],
+    h: ['h', 'hr', 'hrs', 'hour', 'hours'],
+    d: ['d', 'day', 'days']
+};
+const UNITS = new Map(Object.entries(SPELLINGS).flatMap(([unit, names]) => names.map(n => [n, UNIT_MS[unit]])));
 /**
- * Parses `15`, `15s`, `2m`, `1h30m`, `1.5h`, `500ms` into milliseconds. A bare number is seconds.
- * Returns undefined when the text is not a duration.
+ * Parses `15`, `15s`, `2m`, `1h30m`, `1.5h`, `500ms`, `90min`, `2 hours`, `1 hour 30 minutes`, `45 sec`,
+ * `2hrs` into milliseconds. A bare number is seconds. Returns undefined when the text is not a duration.
  */
 function parseDuration(text) {
     const t = text.trim().toLowerCase().replace(/\s+/g, '');
@@ -1075,15 +1103,16 @@ function parseDuration(text) {
         return undefined;
     if (/^\d+(\.\d+)?$/.test(t))
         return finite(Number(t) * 1000);
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
+    const part = /(\d+(?:\.\d+)?)([a-z]+)/y;
     let total = 0;
     let at = 0;
     while (at < t.length) {
         part.lastIndex = at;
         const m = part.exec(t);
-        if (!m)
+        const unit = m ? UNITS.get(m[2]) : undefined;
+        if (!m || unit === undefined)
             return undefined;
-        total += Number(m[1]) * UNITS[m[2]];
+        total += Number(m[1]) * unit;
         at = part.lastIndex;
     }
     return finite(total);
@@ -1128,6 +1157,7 @@ function clockStamp(ms) {
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'job-id',
     'cloud',
+    'environment',
     'tenant-id',
     'client-id',
     'client-secret',
@@ -1150,6 +1180,8 @@ const MIN_POLL_MS = 1000;
 /** Node's timers cannot wait longer (2^31-1 ms, about 24.8 days). */
 const MAX_WAIT_MS = 24 * 86_400_000;
 const MAX_JOBS = 1000;
+/** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
+const DEFAULT_TIMEOUT = '5h30m';
 const POLLING_POLICIES = ['predictive', 'fixed'];
 /** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
 function readSettings(read, options = {}) {
@@ -1164,17 +1196,13 @@ function readSettings(read, options = {}) {
             secretParts(v).forEach(p => options.mask?.(p));
     }
     const creds = parseCreds(get('creds'), options.mask);
-    const cloudName = get('cloud') || 'AzureCloud';
-    const cloud = findCloud(cloudName);
-    if (!cloud) {
-        throw new UserError(`Input cloud: '${cloudName}' is not a cloud. Use one of: ${Object.keys(CLOUDS).join(', ')}.`, 'cloud');
-    }
+    const cloud = readCloud(get('cloud'), get('environment'));
     const jobIds = parseJobIds(get('job-id'));
     const apiUrl = parseApiUrl(get('api-url'), cloud);
     const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost);
     const msVersion = parseMsVersion(get('x-ms-version') || '2.19');
     const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS);
-    const timeoutMs = parseDurationInput('timeout', get('timeout') || '6h', MIN_POLL_MS, MAX_WAIT_MS);
+    const timeoutMs = parseDurationInput('timeout', get('timeout') || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS);
     if (pollIntervalMs > timeoutMs) {
         throw new UserError(`Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
     }
@@ -1184,7 +1212,7 @@ function readSettings(read, options = {}) {
     }
     const credential = chooseCredential(get, creds, cloud, env, warnings);
     const trustedHosts = [
-        apiUrl.hostname.toLowerCase(),
+        trustEntry(apiUrl),
         ...cloud.mediaDomains.map(d => `.${d}`),
         ...parseTrustedHosts(get('trusted-hosts'))
     ];
@@ -1205,6 +1233,25 @@ function readSettings(read, options = {}) {
         warnings
     };
 }
+/**
+ * `cloud`, or its alias `environment` (azure/login's name for it); AzureCloud when neither is given.
+ * Both given must name the same cloud: which one was meant cannot be guessed.
+ */
+function readCloud(cloudText, environmentText) {
+    const parse = (input, name) => {
+        const found = findCloud(name);
+        if (found)
+            return found;
+        const why = unsupportedCloud(name);
+        throw new UserError(`Input ${input}: '${name.slice(0, 40)}' ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`, input);
+    };
+    const cloud = cloudText ? parse('cloud', cloudText) : undefined;
+    const environment = environmentText ? parse('environment', environmentText) : undefined;
+    if (cloud && environment && cloud !== environment) {
+        throw new UserError(`Inputs cloud (${cloud.name}) and environment (${environment.name}) disagree: environment is another name for cloud. Keep one.`, 'environment');
+    }
+    return cloud ?? environment ?? CLOUDS.AzureCloud;
+}
 function parseJobIds(text) {
     const items = text.split(/[\s,;]+/).filter(Boolean);
     if (items.length === 0) {
@@ -1213,6 +1260,10 @@ function parseJobIds(text) {
     // A Set keeps input order and makes the duplicate check linear: 1000 ids are checked once each.
     const ids = new Set();
     for (const item of items) {
+        const unquoted = item.replace(/^['"`]+|['"`]+$/g, '');
+        if (unquoted !== item && (JOB_ID.test(unquoted) || GUID.test(unquoted))) {
+            throw new UserError(`Input job-id: remove the quotes around ${unquoted} (give job-id: ${unquoted}, or several ids separated by newlines, commas or spaces).`, 'job-id');
+        }
         const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined);
         if (!guid) {
             throw new UserError(`Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`, 'job-id');
@@ -1288,7 +1339,7 @@ function parseMsVersion(value) {
 function parseDurationInput(name, value, minMs, maxMs = MAX_WAIT_MS) {
     const ms = parseDuration(value);
     if (ms === undefined) {
-        throw new UserError(`Input ${name}: '${value}' is not a duration. Use seconds (15), or a unit: 15s, 2m, 1h, 1h30m.`, name);
+        throw new UserError(`Input ${name}: '${value}' is not a duration. Use seconds (15), or units: 15s, 2m, 90min, 1h30m, 2 hours.`, name);
     }
     if (ms < minMs) {
         throw new UserError(`Input ${name} must be at least ${formatDuration(minMs)} (got '${value}').`, name);
@@ -1315,6 +1366,12 @@ function parseFailOn(value) {
     }
     return states;
 }
+/** The api-url's own trust entry: its host on exactly its port (`host` alone means 443). */
+function trustEntry(url) {
+    const port = url.port || (url.protocol === 'http:' ? '80' : '443');
+    const host = url.hostname.toLowerCase();
+    return port === '443' ? host : `${host}:${port}`;
+}
 function parseTrustedHosts(value) {
     return value
         .split(/[\s,;]+/)
@@ -1323,19 +1380,23 @@ function parseTrustedHosts(value) {
         let host = item.toLowerCase();
         if (/^[a-z]+:\/\//.test(host)) {
             try {
-                host = new URL(host).hostname;
+                host = trustEntry(new URL(host));
             }
             catch {
                 /* reported below */
             }
         }
+        const portMatch = /:(\d{1,5})$/.exec(host);
+        const port = portMatch ? Number(portMatch[1]) : 443;
+        if (portMatch)
+            host = host.slice(0, portMatch.index);
         const wildcard = host.startsWith('*.') || host.startsWith('.');
         const bare = host.replace(/^\*?\./, '');
         if (wildcard && !bare.includes('.')) {
             throw new UserError(`Input trusted-hosts: '${item}' would trust a whole top-level domain with the token. Name your own domain, e.g. *.example.com.`, 'trusted-hosts');
         }
-        if (!HOSTNAME.test(bare)) {
-            throw new UserError(`Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com or *.example.com.`, 'trusted-hosts');
+        if (!HOSTNAME.test(bare) || port < 1 || port > 65535) {
+            throw new UserError(`Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com, *.example.com or 127.0.0.1:8443 (a name without a port means port 443).`, 'trusted-hosts');
         }
         const strangers = wildcard ? strangersUnder(bare) : undefined;
         if (strangers) {
@@ -1344,7 +1405,7 @@ function parseTrustedHosts(value) {
                 : `hosts anyone can create under ${strangers.suffix} (shared hosting)`;
             throw new UserError(`Input trusted-hosts: '${item}' would trust ${who} with the token. Name your own domain or host, e.g. *.example.${strangers.kind === 'public' ? strangers.suffix : 'com'} or myaccount.${strangers.suffix}.`, 'trusted-hosts');
         }
-        return wildcard ? `.${bare}` : bare;
+        return `${wildcard ? '.' : ''}${bare}${port === 443 ? '' : `:${port}`}`;
     });
 }
 function parseBoolean(name, value) {
@@ -1443,9 +1504,25 @@ function requestIdOf(res) {
     const id = header(res, 'x-ms-request-id');
     return id === undefined ? undefined : serverName(id);
 }
-function isTrustedHost(host, trusted) {
-    const h = host.toLowerCase();
-    return trusted.some(t => (t.startsWith('.') ? hostInDomain(h, t) : h === t.toLowerCase()));
+/** The port a URL reaches: its own, else the scheme's default. */
+function effectivePort(url) {
+    return url.port || (url.protocol === 'http:' ? '80' : '443');
+}
+/**
+ * Trust is per host and port: on one machine (the emulator, a test rig) another port is another server.
+ * An entry `host` or `.domain` trusts https's default port only; `host:port` or `.domain:port` that port.
+ * A string target is an https authority (`host` or `host:port`).
+ */
+function isTrustedHost(target, trusted) {
+    const url = typeof target === 'string' ? new URL(`https://${target}`) : target;
+    const h = url.hostname.toLowerCase();
+    const port = effectivePort(url);
+    return trusted.some(entry => {
+        const m = /^(.*?)(?::(\d+))?$/.exec(entry.toLowerCase());
+        if ((m[2] ?? '443') !== port)
+            return false;
+        return m[1].startsWith('.') ? hostInDomain(h, m[1]) : h === m[1];
+    });
 }
 /**
  * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
@@ -1589,8 +1666,9 @@ class MediaServicesClient {
         if (url.protocol !== 'https:' && !loopbackHttp) {
             throw new UserError(`Refused a redirect to ${serverName(`${url.protocol}//${url.host}`)}: the token is only sent over https.`, 'api-url');
         }
-        if (!isTrustedHost(url.hostname, this.o.trustedHosts)) {
-            throw new UserError(`Refused to send the token to ${serverName(url.hostname)}: Media Services redirected there, and it is not a Media Services host. If it is your account's endpoint, set api-url to it or add it to trusted-hosts.`, 'trusted-hosts');
+        if (!isTrustedHost(url, this.o.trustedHosts)) {
+            const where = serverName(url.port ? `${url.hostname}:${url.port}` : url.hostname);
+            throw new UserError(`Refused to send the token to ${where}: Media Services redirected there, and it is not a trusted Media Services host and port. If it is your account's endpoint, set api-url to it or add ${where} to trusted-hosts.`, 'trusted-hosts');
         }
     }
     failure(res, url, refreshed) {
@@ -2077,7 +2155,10 @@ function aggregateLine(views) {
     const mean = views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length;
     return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`;
 }
-/** The closing one-line verdict, and for a failure the annotation's title. */
+/**
+ * The closing one-line verdict, and for a failure the annotation's title. `warning`: the step passes, but a
+ * job ended in Error or Canceled (not in fail-on), which must not read as a success.
+ */
 function verdict(result, timeoutMs) {
     const n = result.views.length;
     const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`;
@@ -2089,12 +2170,17 @@ function verdict(result, timeoutMs) {
             const tail = notFinished.length
                 ? ` (${someOf(notFinished.map(v => `${label(v)}: ${v.job?.state}`), NAMED_JOBS)})`
                 : '';
+            const unwell = [...new Set(notFinished.map(v => v.job.state))];
+            const passes = unwell.length
+                ? ` The step passes because fail-on does not include ${unwell.join(' or ')}.`
+                : '';
             return {
                 ok: true,
                 title: '',
+                warning: unwell.length > 0,
                 message: n === 1
-                    ? `${jobs} ended ${result.views[0].job.state} after ${took}.`
-                    : `${jobs} ended after ${took}${tail}.`
+                    ? `${jobs} ended ${result.views[0].job.state} after ${took}.${passes}`
+                    : `${jobs} ended after ${took}${tail}.${passes}`
             };
         }
         case 'failure': {
@@ -2164,7 +2250,7 @@ const MARK = {
 /** The step summary as Markdown: one table row per job, whatever the outcome, within SUMMARY_BYTES. */
 function summaryMarkdown(result, verdictText, limit = SUMMARY_BYTES) {
     const head = [
-        `### ${verdictText.ok ? '✅' : '❌'} Media Services jobs`,
+        `### ${verdictText.ok ? (verdictText.warning ? '⚠️' : '✅') : '❌'} Media Services jobs`,
         '',
         markdownText(verdictText.message),
         '',
@@ -2615,7 +2701,9 @@ async function publish(result, s, client, rt) {
     catch (error) {
         rt.log.debug(`No step summary written: ${errorMessage(error)}`);
     }
-    if (v.ok)
+    if (v.ok && v.warning)
+        rt.log.warning(`⚠ ${v.message}`);
+    else if (v.ok)
         rt.log.info(`✓ ${v.message}`);
     else
         rt.fail(v.message, v.title);
