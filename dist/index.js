@@ -286,10 +286,18 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1394);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8661);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
+let settled = false;
+// A safety net for a bug: if the event loop ever empties while run() still waits, say so and fail,
+// rather than end with Node's "unsettled top-level await" (exit code 13) and nothing written.
+process.once('beforeExit', () => {
+    if (settled)
+        return;
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1('ams-job-wait stopped with a request that never settled; this is a bug, please report it');
+});
 try {
     await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .eF)();
 }
@@ -298,15 +306,17 @@ catch (error) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error instanceof Error ? (error.stack ?? error.message) : String(error));
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`ams-job-wait failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
 }
-// Keep-alive sockets or a request left behind by a cancel must not hold the step open.
-process.exit();
+settled = true;
+// The process ends by itself once every socket is gone and stdout is written (exit code in process.exitCode).
+// A request we could not destroy must not hold the step open: once stdout is flushed, end anyway.
+process.stdout.write('', () => setTimeout(() => process.exit(), 200).unref());
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 1394:
+/***/ 8661:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -315,7 +325,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: githubRuntime, requestTimeout
+// UNUSED EXPORTS: CANCEL_JOBS_WITHIN_MS, LAST_POLL_MS, githubRuntime, requestTimeout
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
 var core = __nccwpck_require__(5489);
@@ -425,12 +435,91 @@ class AbortedError extends Error {
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
+/** The AbortedError for a signal that fired: 'timeout' when the wait's own timer aborted it. */
+function abortedBy(signal) {
+    return new AbortedError(signal.reason === 'timeout' ? 'timeout' : 'canceled');
+}
 
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
 var lib = __nccwpck_require__(8543);
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/time.ts
+/** Durations as people write them in workflows, and as we print them in logs. */
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** Every spelling people use in workflows, by unit. `m` is minutes: months are never a wait. */
+const SPELLINGS = {
+    ms: ['ms', 'msec', 'msecs', 'millisecond', 'milliseconds'],
+    s: ['s', 'sec', 'secs', 'second', 'seconds'],
+    m: ['m', 'min', 'mins', 'minute', 'minutes'],
+    h: ['h', 'hr', 'hrs', 'hour', 'hours'],
+    d: ['d', 'day', 'days']
+};
+const UNITS = new Map(Object.entries(SPELLINGS).flatMap(([unit, names]) => names.map(n => [n, UNIT_MS[unit]])));
+/**
+ * Parses `15`, `15s`, `2m`, `1h30m`, `1.5h`, `500ms`, `90min`, `2 hours`, `1 hour 30 minutes`, `45 sec`,
+ * `2hrs` into milliseconds. A bare number is seconds. Returns undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const t = text.trim().toLowerCase().replace(/\s+/g, '');
+    if (t === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(t))
+        return finite(Number(t) * 1000);
+    const part = /(\d+(?:\.\d+)?)([a-z]+)/y;
+    let total = 0;
+    let at = 0;
+    while (at < t.length) {
+        part.lastIndex = at;
+        const m = part.exec(t);
+        const unit = m ? UNITS.get(m[2]) : undefined;
+        if (!m || unit === undefined)
+            return undefined;
+        total += Number(m[1]) * unit;
+        at = part.lastIndex;
+    }
+    return finite(total);
+}
+function finite(ms) {
+    return Number.isFinite(ms) ? Math.round(ms) : undefined;
+}
+/** 0s, 42s, 3m 05s, 2h 03m, 1d 02h: short, fixed width within a unit, never more than two parts. */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        ms = 0;
+    const s = Math.floor(ms / 1000);
+    if (s < 60)
+        return ms > 0 && ms < 1000 ? `${(ms / 1000).toFixed(1)}s` : `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m}m ${pad(s % 60)}s`;
+    const h = Math.floor(m / 60);
+    if (h < 24)
+        return `${h}h ${pad(m % 60)}m`;
+    return `${Math.floor(h / 24)}d ${pad(h % 24)}h`;
+}
+function pad(n) {
+    return String(n).padStart(2, '0');
+}
+/** Elapsed time as a log prefix: [mm:ss] or [h:mm:ss]. */
+function clockStamp(ms) {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    const h = Math.floor(s / 3600);
+    const mm = pad(Math.floor((s % 3600) / 60));
+    const ss = pad(s % 60);
+    return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
 ;// CONCATENATED MODULE: ./src/http.ts
 
 
+
+
+
+/** A Jobs page of 20 jobs is a few kB: anything near this is not an answer we can use. */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 /** Transport failures worth another try; anything else (TLS, DNS NXDOMAIN) needs a change by the user. */
 const TRANSIENT_CODES = new Set([
     'ECONNRESET',
@@ -448,36 +537,93 @@ function createHttp(options) {
     const client = new lib/* HttpClient */.Qq(options.userAgent ?? 'ams-job-wait', [], {
         allowRedirects: false,
         allowRetries: false,
-        keepAlive: true,
-        socketTimeout: options.requestTimeoutMs
+        keepAlive: true
     });
+    const now = options.now ?? Date.now;
+    const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    // Every socket we ever used: dispose() destroys them, so nothing left behind holds the process open.
+    const sockets = new Set();
     return {
-        async request(method, url, headers, body, signal) {
+        request(method, url, headers, body, limits = {}) {
+            const { signal, deadline } = limits;
             if (signal?.aborted)
-                throw new AbortedError(signal.reason === 'timeout' ? 'timeout' : 'canceled');
-            const attempt = (async () => {
+                return Promise.reject(abortedBy(signal));
+            const host = safeHost(url);
+            const limitMs = Math.min(options.requestTimeoutMs, (deadline ?? Infinity) - now());
+            if (limitMs <= 0) {
+                return Promise.reject(new ServiceError(`no time left to ask ${host}`, undefined, undefined, true));
+            }
+            return new Promise((resolve, reject) => {
+                const exchange = new AbortController();
+                let answered = false;
+                let done = false;
+                const settle = (error, value) => {
+                    if (done)
+                        return;
+                    done = true;
+                    clearTimeout(timer);
+                    signal?.removeEventListener('abort', onAbort);
+                    if (!error)
+                        return resolve(value);
+                    // Destroys the request and its socket: a late byte must not keep anything alive.
+                    exchange.abort();
+                    reject(error);
+                };
+                const onAbort = () => settle(abortedBy(signal));
+                const timer = setTimeout(() => {
+                    const s = formatDuration(limitMs < 1000 ? limitMs : Math.round(limitMs / 1000) * 1000);
+                    settle(new ServiceError(answered
+                        ? `the answer from ${host} did not complete within ${s}`
+                        : `no answer from ${host} within ${s}`, undefined, undefined, true));
+                }, limitMs);
+                signal?.addEventListener('abort', onAbort, { once: true });
+                let req;
                 try {
-                    const res = await client.request(method, url, body ?? null, headers);
-                    const text = await res.readBody();
-                    return { status: res.message.statusCode ?? 0, headers: res.message.headers, body: text };
+                    const target = new URL(url);
+                    const outgoing = {
+                        ...headers,
+                        'user-agent': options.userAgent ?? 'ams-job-wait'
+                    };
+                    if (body !== undefined)
+                        outgoing['content-length'] = Buffer.byteLength(body, 'utf8');
+                    req = (target.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_namespaceObject).request({
+                        host: target.hostname,
+                        port: target.port ? Number(target.port) : target.protocol === 'https:' ? 443 : 80,
+                        path: target.pathname + target.search,
+                        method,
+                        headers: outgoing,
+                        agent: client.getAgent(url),
+                        signal: exchange.signal
+                    });
                 }
                 catch (error) {
-                    throw transportError(error, url, options.requestTimeoutMs);
+                    settle(transportError(error, host));
+                    return;
                 }
-            })();
-            if (!signal)
-                return attempt;
-            return raceAbort(attempt, signal);
+                req.on('socket', socket => {
+                    sockets.add(socket);
+                    socket.once('close', () => sockets.delete(socket));
+                });
+                req.on('error', error => settle(transportError(error, host)));
+                req.on('response', res => {
+                    answered = true;
+                    readBody(res, host, maxBytes, settle);
+                });
+                req.end(body);
+            });
         },
         dispose() {
             client.dispose();
+            for (const socket of sockets)
+                socket.destroy();
+            sockets.clear();
         }
     };
 }
-/** Resolves with `work`, or rejects with AbortedError as soon as `signal` fires (the request is left behind). */
+/** Resolves with `work`, or rejects with AbortedError as soon as `signal` fires. */
 function raceAbort(work, signal) {
     return new Promise((resolve, reject) => {
-        const onAbort = () => reject(new AbortedError(signal.reason === 'timeout' ? 'timeout' : 'canceled'));
+        const onAbort = () => reject(abortedBy(signal));
         if (signal.aborted)
             return onAbort();
         signal.addEventListener('abort', onAbort, { once: true });
@@ -490,12 +636,38 @@ function raceAbort(work, signal) {
         });
     });
 }
-function transportError(error, url, timeoutMs) {
+/**
+ * Reads the body as Buffers and decodes once. Settles on end; on a cut, an error or a close before the
+ * end (transient, like a reset); or as soon as the body passes `maxBytes`, declared or streamed.
+ */
+function readBody(res, host, maxBytes, settle) {
+    const tooLarge = () => new ServiceError(`the answer from ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; abandoned`, res.statusCode, undefined, true);
+    const cut = () => new ServiceError(`${host} closed the connection mid-answer`, res.statusCode, undefined, true);
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes)
+        return settle(tooLarge());
+    const chunks = [];
+    let size = 0;
+    res.on('data', (chunk) => {
+        size += chunk.length;
+        if (size > maxBytes)
+            return settle(tooLarge());
+        chunks.push(chunk);
+    });
+    res.on('end', () => settle(undefined, {
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        body: Buffer.concat(chunks, size).toString('utf8')
+    }));
+    res.on('error', () => settle(cut()));
+    res.on('aborted', () => settle(cut()));
+    res.on('close', () => {
+        if (!res.complete)
+            settle(cut());
+    });
+}
+function transportError(error, host) {
     const e = error;
-    const host = safeHost(url);
-    if (typeof e?.message === 'string' && e.message.startsWith('Request timeout')) {
-        return new ServiceError(`no answer from ${host} within ${Math.round(timeoutMs / 1000)}s`, undefined, undefined, true);
-    }
     const code = e?.code ?? '';
     if (code === 'ENOTFOUND') {
         return new ServiceError(`host ${host} could not be found (DNS): check the URL`, undefined, undefined, false);
@@ -1081,72 +1253,6 @@ function strangersUnder(domain) {
     return shared ? { suffix: shared, kind: 'shared' } : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/time.ts
-/** Durations as people write them in workflows, and as we print them in logs. */
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/** Every spelling people use in workflows, by unit. `m` is minutes: months are never a wait. */
-const SPELLINGS = {
-    ms: ['ms', 'msec', 'msecs', 'millisecond', 'milliseconds'],
-    s: ['s', 'sec', 'secs', 'second', 'seconds'],
-    m: ['m', 'min', 'mins', 'minute', 'minutes'],
-    h: ['h', 'hr', 'hrs', 'hour', 'hours'],
-    d: ['d', 'day', 'days']
-};
-const UNITS = new Map(Object.entries(SPELLINGS).flatMap(([unit, names]) => names.map(n => [n, UNIT_MS[unit]])));
-/**
- * Parses `15`, `15s`, `2m`, `1h30m`, `1.5h`, `500ms`, `90min`, `2 hours`, `1 hour 30 minutes`, `45 sec`,
- * `2hrs` into milliseconds. A bare number is seconds. Returns undefined when the text is not a duration.
- */
-function parseDuration(text) {
-    const t = text.trim().toLowerCase().replace(/\s+/g, '');
-    if (t === '')
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(t))
-        return finite(Number(t) * 1000);
-    const part = /(\d+(?:\.\d+)?)([a-z]+)/y;
-    let total = 0;
-    let at = 0;
-    while (at < t.length) {
-        part.lastIndex = at;
-        const m = part.exec(t);
-        const unit = m ? UNITS.get(m[2]) : undefined;
-        if (!m || unit === undefined)
-            return undefined;
-        total += Number(m[1]) * unit;
-        at = part.lastIndex;
-    }
-    return finite(total);
-}
-function finite(ms) {
-    return Number.isFinite(ms) ? Math.round(ms) : undefined;
-}
-/** 0s, 42s, 3m 05s, 2h 03m, 1d 02h: short, fixed width within a unit, never more than two parts. */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        ms = 0;
-    const s = Math.floor(ms / 1000);
-    if (s < 60)
-        return ms > 0 && ms < 1000 ? `${(ms / 1000).toFixed(1)}s` : `${s}s`;
-    const m = Math.floor(s / 60);
-    if (m < 60)
-        return `${m}m ${pad(s % 60)}s`;
-    const h = Math.floor(m / 60);
-    if (h < 24)
-        return `${h}h ${pad(m % 60)}m`;
-    return `${Math.floor(h / 24)}d ${pad(h % 24)}h`;
-}
-function pad(n) {
-    return String(n).padStart(2, '0');
-}
-/** Elapsed time as a log prefix: [mm:ss] or [h:mm:ss]. */
-function clockStamp(ms) {
-    const s = Math.max(0, Math.floor(ms / 1000));
-    const h = Math.floor(s / 3600);
-    const mm = pad(Math.floor((s % 3600) / 60));
-    const ss = pad(s % 60);
-    return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
-}
-
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
@@ -1436,16 +1542,21 @@ function backoffDelay(attempt, policy, random, retryAfterMs) {
 }
 /**
  * Runs `attempt` until it succeeds, fails with a non-transient error, or the next wait would pass the
- * deadline. The error thrown on giving up says how many tries were made.
+ * deadline. The error thrown on giving up says how many tries were made. A cancel stops it before the
+ * next attempt and wakes it from its wait (AbortedError).
  */
 async function withRetries(attempt, ctx) {
     const policy = ctx.policy ?? DEFAULT_RETRY;
     const random = ctx.random ?? Math.random;
     for (let n = 1;; n++) {
+        if (ctx.signal?.aborted)
+            throw abortedBy(ctx.signal);
         try {
             return await attempt();
         }
         catch (error) {
+            if (ctx.signal?.aborted)
+                throw abortedBy(ctx.signal);
             if (!(error instanceof ServiceError) || !error.transient)
                 throw error;
             const delay = backoffDelay(n, policy, random, error.retryAfterMs);
@@ -1460,6 +1571,20 @@ async function withRetries(attempt, ctx) {
 /** The retry's log line, the same for every service: "Media Services: busy (503); retrying in 2.0s (attempt 2)". */
 function logRetries(log, service) {
     return (error, delayMs, attempt) => log.info(`${service}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`);
+}
+/** A wait that a cancel ends at once, also when the cancel came before the wait began. */
+function sleep(ms, signal) {
+    return new Promise(resolve => {
+        if (signal?.aborted)
+            return resolve();
+        const timer = setTimeout(done, ms);
+        function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/ams-client.ts
@@ -1636,7 +1761,7 @@ class MediaServicesClient {
             'Accept-Charset': 'UTF-8',
             DataServiceVersion: '3.0',
             MaxDataServiceVersion: '3.0'
-        }, undefined, call.signal);
+        }, undefined, { signal: call.signal, deadline: call.endBy });
         const requestId = requestIdOf(res);
         this.o.log.debug(`GET ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
         return res;
@@ -1743,7 +1868,7 @@ class MsalTokenSource {
         if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
             return this.token.value;
         try {
-            return await withRetries(() => this.acquire(), {
+            return await withRetries(() => this.acquire(call), {
                 deadline: call.deadline,
                 signal: call.signal,
                 now: this.deps.now,
@@ -1760,16 +1885,21 @@ class MsalTokenSource {
             throw error;
         }
     }
-    /** Always a new token: ours is the one cache, since MSAL's would disagree with it near expiry. */
-    async acquire() {
+    /**
+     * Always a new token: ours is the one cache, since MSAL's would disagree with it near expiry. The call's
+     * limits bound every request MSAL makes for it (token service, GitHub OIDC), and a cancel ends it at once.
+     */
+    async acquire(call) {
         this.msal ??= await loadMsal();
         this.app ??= new this.msal.ConfidentialClientApplication(this.configuration(this.msal));
         this.network.last = undefined;
+        this.network.limits = { signal: call.signal, deadline: call.endBy };
         try {
-            const result = await this.app.acquireTokenByClientCredential({
+            const acquiring = this.app.acquireTokenByClientCredential({
                 scopes: [this.settings.scope],
                 skipCache: true
             });
+            const result = await (call.signal ? raceAbort(acquiring, call.signal) : acquiring);
             if (!result?.accessToken)
                 throw new ServiceError('Entra ID answered without an access token', undefined, undefined, true);
             if (result.accessToken !== this.token?.value)
@@ -1833,9 +1963,11 @@ class MsalTokenSource {
             return this.assertion.value;
         let value;
         try {
-            value = await this.deps.getIDToken(audience);
+            value = await this.deps.getIDToken(audience, this.network.limits);
         }
         catch (error) {
+            if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
+                throw error;
             throw new UserError(`Could not get a GitHub OIDC token (${serverMessage(errorMessage(error))}). The workflow job needs "permissions: id-token: write".`, 'client-id');
         }
         this.deps.mask(value);
@@ -1843,7 +1975,7 @@ class MsalTokenSource {
         return value;
     }
     classify(error) {
-        if (error instanceof UserError || error instanceof ServiceError)
+        if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
             return error;
         const last = this.network.last;
         const requestId = last?.requestId;
@@ -1904,6 +2036,8 @@ class RecordingNetworkClient {
     log;
     now;
     last;
+    /** The limits of the acquire in progress: MSAL's interface has no room for them. */
+    limits = {};
     constructor(http, log, now) {
         this.http = http;
         this.log = log;
@@ -1918,7 +2052,7 @@ class RecordingNetworkClient {
     async send(method, url, options) {
         const started = this.now();
         try {
-            const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body);
+            const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body, this.limits);
             const requestId = requestIdOf(res);
             this.last = { status: res.status, requestId, retryAfterMs: undefined };
             this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now());
@@ -1942,7 +2076,7 @@ class RecordingNetworkClient {
         }
         catch (error) {
             this.last = {
-                transportError: error instanceof ServiceError
+                transportError: error instanceof ServiceError || error instanceof AbortedError
                     ? error
                     : new ServiceError(errorMessage(error), undefined, undefined, true)
             };
@@ -1950,6 +2084,50 @@ class RecordingNetworkClient {
             throw error;
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/oidc.ts
+
+const PERMISSION_HINT = 'The workflow job needs "permissions: id-token: write".';
+const oidc_TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/**
+ * GitHub's OIDC token for `audience`, asked the way @actions/core's getIDToken asks, but on our HTTP
+ * stack: core's request has no time limit, no cancel and retries on its own for minutes.
+ */
+async function githubIdToken(http, env, audience, limits) {
+    const base = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+    if (!base || !requestToken) {
+        throw new UserError(`Could not get a GitHub OIDC token: this job has no ACTIONS_ID_TOKEN_REQUEST_URL. ${PERMISSION_HINT}`, 'client-id');
+    }
+    const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
+    let res;
+    try {
+        res = await http.request('GET', url, { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' }, undefined, limits);
+    }
+    catch (error) {
+        if (error instanceof ServiceError) {
+            throw new ServiceError(`GitHub OIDC token: ${error.message}`, error.status, undefined, error.transient);
+        }
+        throw error;
+    }
+    if (res.status === 401 || res.status === 403) {
+        throw new UserError(`Could not get a GitHub OIDC token (GitHub answered HTTP ${res.status}). ${PERMISSION_HINT}`, 'client-id');
+    }
+    if (res.status < 200 || res.status >= 300) {
+        throw new ServiceError(`GitHub OIDC token: HTTP ${res.status}`, res.status, undefined, oidc_TRANSIENT_STATUS.has(res.status));
+    }
+    let value;
+    try {
+        value = JSON.parse(res.body)?.value;
+    }
+    catch {
+        value = undefined;
+    }
+    if (typeof value !== 'string' || value === '') {
+        throw new ServiceError('GitHub OIDC token: the answer holds no token', res.status, undefined, true);
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/logger.ts
@@ -2592,12 +2770,20 @@ function nextPace(pace, sample) {
 
 
 
+
+
 /** One stuck request must not eat the wait: a quarter of it at most, between 5 and 30 seconds. */
 function requestTimeout(timeoutMs) {
     return Math.min(30_000, Math.max(5_000, Math.floor(timeoutMs / 4)));
 }
 /** The runner sends SIGTERM 7.5 s after SIGINT: canceling the jobs must fit before it. */
 const CANCEL_JOBS_WITHIN_MS = 5_000;
+/**
+ * The waiter's last poll starts at the timeout, so that a job that ended in the final interval is seen:
+ * it and any request still running get this long, and then everything stops.
+ */
+const LAST_POLL_MS = 5_000;
+const TASK_READ_MIN_MS = 5_000;
 async function run(rt = githubRuntime()) {
     let settings;
     try {
@@ -2613,7 +2799,7 @@ async function run(rt = githubRuntime()) {
         http,
         log: rt.log,
         mask: rt.mask,
-        getIDToken: rt.getIDToken,
+        getIDToken: (audience, limits) => githubIdToken(http, rt.env, audience, limits),
         now: rt.now,
         sleep: rt.sleep
     });
@@ -2634,20 +2820,25 @@ async function run(rt = githubRuntime()) {
             rt.log.info('Cancel requested by the runner: stopping the wait.');
         abort.abort('canceled');
     });
-    // The waiter keeps the deadline itself (its last poll may start at it); this is the hard stop behind it.
-    const timer = setTimeout(() => abort.abort('timeout'), settings.timeoutMs + requestTimeout(settings.timeoutMs) + 1000);
+    // The waiter keeps the deadline itself (its last poll may start at it); this is the hard stop behind it,
+    // for every request of the wait: Jobs, Tasks and sign-in.
+    const endBy = rt.now() + settings.timeoutMs + LAST_POLL_MS;
+    const timer = setTimeout(() => abort.abort('timeout'), settings.timeoutMs + LAST_POLL_MS);
     rt.log.info(intro(settings, tokens));
     const changes = new ChangeLog();
     let result;
     try {
         result = await waitForJobs({
             ids: settings.jobIds,
-            getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline }),
+            getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy }),
             readTasks: async (id, signal, deadline) => {
-                // A task read is a nicety: give it one poll interval at most, never the whole wait.
+                // A task read is a nicety: give it one poll interval at most (5 s when polling faster), never the
+                // whole wait, so that a slow Tasks answer does not keep a job that ended from being seen.
+                const until = rt.now() + Math.max(settings.pollIntervalMs, TASK_READ_MIN_MS);
                 const tasks = await client.getTasks(id, {
                     signal,
-                    deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs)
+                    deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs),
+                    endBy: Math.min(endBy, until)
                 });
                 return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) };
             },
@@ -2664,27 +2855,45 @@ async function run(rt = githubRuntime()) {
     finally {
         clearTimeout(timer);
     }
-    if ((result.outcome === 'canceled' || result.outcome === 'timeout') && settings.cancelOnAbort) {
-        await cancelJobs(client, result, rt);
+    try {
+        if ((result.outcome === 'canceled' || result.outcome === 'timeout') && settings.cancelOnAbort) {
+            await cancelJobs(client, result, rt);
+        }
     }
-    http.dispose();
+    finally {
+        http.dispose();
+    }
     await publish(result, settings, client, rt);
 }
 function intro(s, tokens) {
     const what = s.jobIds.length === 1 ? `job ${s.jobIds[0]}` : `${s.jobIds.length} jobs`;
     return `Waiting for Media Services ${what} at ${s.apiUrl.href} (poll every ${formatDuration(s.pollIntervalMs)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`;
 }
+/** CancelJob for each open job: the only requests after a cancel, all of them within CANCEL_JOBS_WITHIN_MS. */
 async function cancelJobs(client, result, rt) {
     const open = result.views.filter(v => v.job && !isFinal(v.job.state));
-    const call = { deadline: rt.now() + CANCEL_JOBS_WITHIN_MS };
-    for (const v of open) {
-        try {
-            await client.cancelJob(v.id, call);
-            rt.log.info(`Asked Media Services to cancel ${v.id} (cancel-on-abort).`);
+    if (open.length === 0)
+        return;
+    const budget = new AbortController();
+    const timer = setTimeout(() => budget.abort('timeout'), CANCEL_JOBS_WITHIN_MS);
+    const end = rt.now() + CANCEL_JOBS_WITHIN_MS;
+    const call = { deadline: end, endBy: end, signal: budget.signal };
+    try {
+        for (const v of open) {
+            try {
+                await client.cancelJob(v.id, call);
+                rt.log.info(`Asked Media Services to cancel ${v.id} (cancel-on-abort).`);
+            }
+            catch (error) {
+                const why = error instanceof AbortedError
+                    ? `no answer within ${CANCEL_JOBS_WITHIN_MS / 1000}s`
+                    : errorMessage(error);
+                rt.log.warning(`Could not cancel ${v.id}: ${why}`);
+            }
         }
-        catch (error) {
-            rt.log.warning(`Could not cancel ${v.id}: ${errorMessage(error)}`);
-        }
+    }
+    finally {
+        clearTimeout(timer);
     }
 }
 async function publish(result, s, client, rt) {
@@ -2715,7 +2924,6 @@ function githubRuntime() {
         env: process.env,
         log: coreLogger,
         mask: secret => core/* setSecret */.Pq(secret),
-        getIDToken: audience => core/* getIDToken */.V9(audience),
         setOutput: (name, value) => core/* setOutput */.uH(name, value),
         fail: (message, title) => {
             core/* error */.z3(logLine(message), { title });
@@ -2727,15 +2935,7 @@ function githubRuntime() {
             await core/* summary */.z.addRaw(markdown).write();
         },
         now: () => Date.now(),
-        sleep: (ms, signal) => new Promise(resolve => {
-            const t = setTimeout(done, ms);
-            function done() {
-                clearTimeout(t);
-                signal?.removeEventListener('abort', done);
-                resolve();
-            }
-            signal?.addEventListener('abort', done, { once: true });
-        }),
+        sleep: sleep,
         onCancel: handler => {
             process.on('SIGINT', handler);
             process.on('SIGTERM', handler);
@@ -2844,19 +3044,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ debug),
+  Yz: () => (/* binding */ core_debug),
   z3: () => (/* binding */ error),
-  V9: () => (/* binding */ getIDToken),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ setSecret),
+  Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -3062,7 +3261,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class BearerCredentialHandler {
+class auth_BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -3120,13 +3319,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class OidcClient {
+class oidc_utils_OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new lib/* HttpClient */.Qq('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -3145,7 +3344,7 @@ class OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = OidcClient.createHttpClient();
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -3164,13 +3363,13 @@ class OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = OidcClient.getIDTokenUrl();
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield OidcClient.getCall(id_token_url);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -3638,7 +3837,7 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function setSecret(secret) {
+function core_setSecret(secret) {
     command_issueCommand('add-mask', {}, secret);
 }
 /**
@@ -3760,7 +3959,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function debug(message) {
+function core_debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**
