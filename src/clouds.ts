@@ -11,6 +11,10 @@ export interface Cloud {
   readonly mediaDomains: readonly string[]
   /** Audience of the GitHub OIDC token exchanged for an Entra ID token. */
   readonly oidcAudience: string
+  /** Azure Resource Manager endpoint, where Media Services v3 jobs live (no trailing slash). */
+  readonly armEndpoint: string
+  /** Token scope for Azure Resource Manager. */
+  readonly armScope: string
 }
 
 export type CloudName = 'AzureCloud' | 'AzureChinaCloud' | 'AzureUSGovernment'
@@ -22,7 +26,9 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     mediaResource: 'https://rest.media.azure.net',
     apiUrl: 'https://media.windows.net/api/',
     mediaDomains: ['media.azure.net', 'media.windows.net'],
-    oidcAudience: 'api://AzureADTokenExchange'
+    oidcAudience: 'api://AzureADTokenExchange',
+    armEndpoint: 'https://management.azure.com',
+    armScope: 'https://management.azure.com/.default'
   },
   AzureChinaCloud: {
     name: 'AzureChinaCloud',
@@ -30,7 +36,9 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     mediaResource: 'https://rest.media.chinacloudapi.cn',
     apiUrl: 'https://media.chinacloudapi.cn/api/',
     mediaDomains: ['media.chinacloudapi.cn'],
-    oidcAudience: 'api://AzureADTokenExchangeChina'
+    oidcAudience: 'api://AzureADTokenExchangeChina',
+    armEndpoint: 'https://management.chinacloudapi.cn',
+    armScope: 'https://management.chinacloudapi.cn/.default'
   },
   AzureUSGovernment: {
     name: 'AzureUSGovernment',
@@ -38,7 +46,9 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     mediaResource: 'https://rest.media.usgovcloudapi.net',
     // No legacy global host is documented for US Government: the account endpoint must be given.
     mediaDomains: ['media.usgovcloudapi.net'],
-    oidcAudience: 'api://AzureADTokenExchangeUSGov'
+    oidcAudience: 'api://AzureADTokenExchangeUSGov',
+    armEndpoint: 'https://management.usgovcloudapi.net',
+    armScope: 'https://management.usgovcloudapi.net/.default'
   }
 }
 

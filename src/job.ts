@@ -48,6 +48,10 @@ export interface Job {
   lastModified?: Date
   startTime?: Date
   endTime?: Date
+  /** 0 to 100, when the service reports progress with the job itself (v3); v2 reads it from the tasks. */
+  progress?: number
+  /** Error details, when the service reports them with the job itself (v3). */
+  errorDetails?: ErrorDetail[]
 }
 
 export interface Task {

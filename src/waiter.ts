@@ -143,6 +143,8 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
         if (job) {
           v.job = job
           v.missingPolls = 0
+          if (job.progress !== undefined) v.progress = job.progress
+          if (job.errorDetails) v.errorDetails = job.errorDetails
           if (job.state === 'Finished') v.progress = 100
         } else if (!v.job) {
           v.missingPolls++
