@@ -1,6 +1,7 @@
 import { Cloud, CLOUDS, findCloud, hostInDomain, unsupportedCloud } from './clouds.js'
 import { chooseCredential, Credential, GUID, HOSTNAME, parseCreds, secretParts } from './credentials.js'
 import { UserError } from './errors.js'
+import { parseJobUrls, parseArmUrl, V3Jobs } from './inputs-v3.js'
 import { FINAL_STATES, JobState, parseState } from './job.js'
 import { strangersUnder } from './public-suffixes.js'
 import type { PollingPolicy } from './schedule.js'
@@ -8,13 +9,16 @@ import { formatDuration, parseDuration } from './time.js'
 
 /** Everything the action needs, read and validated once. Nothing downstream reads inputs. */
 export interface Settings {
+  /** What the waiter and the report call the jobs: v2 job ids, or the v3 jobs' resource ids or URLs. */
   jobIds: string[]
+  /** Set when the jobs are v3-shaped resources (input job-url); v2 otherwise. */
+  v3?: V3Jobs
   cloud: Cloud
   /** Media Services v2 endpoint, always ending in `/`. */
   apiUrl: URL
   /** Entra ID authority host (origin only). */
   authorityHost: URL
-  /** Token scope: the cloud's Media Services resource + `/.default`. */
+  /** Token scope: the cloud's Media Services resource (v2) or Resource Manager (v3 on ARM) + `/.default`. */
   scope: string
   credential: Credential
   msVersion: string
@@ -36,6 +40,8 @@ export type InputReader = (name: string) => string
 
 export const INPUT_NAMES = [
   'job-id',
+  'job-url',
+  'arm-url',
   'cloud',
   'environment',
   'tenant-id',
@@ -89,8 +95,9 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
 
   const cloud = readCloud(get('cloud'), get('environment'))
 
-  const jobIds = parseJobIds(get('job-id'))
-  const apiUrl = parseApiUrl(get('api-url'), cloud)
+  const v3 = parseJobInputs(get, cloud, warnings)
+  const jobIds = v3 ? v3.targets.map(t => t.id) : parseJobIds(get('job-id'))
+  const apiUrl = v3 ? new URL(`${v3.targets[0].url.origin}/`) : parseApiUrl(get('api-url'), cloud)
   const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost)
   const msVersion = parseMsVersion(get('x-ms-version') || '2.19')
 
@@ -103,25 +110,39 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
     )
   }
 
-  const other = otherCloudOf(apiUrl.hostname, cloud)
+  const other = v3 ? undefined : otherCloudOf(apiUrl.hostname, cloud)
   if (other) {
     warnings.push(
       `api-url ${apiUrl.hostname} belongs to ${other.name}, but cloud is ${cloud.name}: the token would be for the wrong cloud. Set cloud: ${other.name}.`
     )
   }
+  if (v3 && !v3.arm && !get('access-token')) {
+    throw new UserError(
+      `Input access-token is required for job-url on ${v3.host}: only Azure Resource Manager hosts sign in with Entra ID. Give the service's API token (for MK.IO, a personal API token) as a secret.`,
+      'access-token'
+    )
+  }
   const credential = chooseCredential(get, creds, cloud, env, warnings)
+  // v3: the token goes to the jobs' host on its port and to trusted-hosts; the Media Services domains are v2's.
   const trustedHosts = [
     trustEntry(apiUrl),
-    ...cloud.mediaDomains.map(d => `.${d}`),
+    ...(v3 ? [] : cloud.mediaDomains.map(d => `.${d}`)),
     ...parseTrustedHosts(get('trusted-hosts'))
   ]
+  const cancelOnAbort = parseBoolean('cancel-on-abort', get('cancel-on-abort') || 'false')
+  if (v3 && !v3.arm && cancelOnAbort) {
+    warnings.push(
+      `cancel-on-abort is not supported for jobs on ${v3.host} (only Azure Resource Manager's cancelJob is documented): a canceled or timed-out wait leaves the jobs running.`
+    )
+  }
 
   return {
     jobIds,
+    v3,
     cloud,
     apiUrl,
     authorityHost,
-    scope: `${cloud.mediaResource}/.default`,
+    scope: v3?.arm ? cloud.armScope : `${cloud.mediaResource}/.default`,
     credential,
     msVersion,
     pollIntervalMs,
@@ -129,7 +150,7 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
     timeoutMs,
     failOn: parseFailOn(get('fail-on')),
     trustedHosts: [...new Set(trustedHosts)],
-    cancelOnAbort: parseBoolean('cancel-on-abort', get('cancel-on-abort') || 'false'),
+    cancelOnAbort,
     warnings
   }
 }
@@ -157,6 +178,33 @@ export function readCloud(cloudText: string, environmentText: string): Cloud {
     )
   }
   return cloud ?? environment ?? CLOUDS.AzureCloud
+}
+
+/** Exactly one of job-id (v2) and job-url (v3): the v3 jobs, or undefined for v2. */
+function parseJobInputs(
+  get: (name: InputName) => string,
+  cloud: Cloud,
+  warnings: string[]
+): V3Jobs | undefined {
+  const ids = get('job-id')
+  const urls = get('job-url')
+  if (ids && urls) {
+    throw new UserError(
+      'Inputs job-id and job-url are both given: give job-id for Media Services v2 jobs (nb:jid:UUID:…) or job-url for v3-shaped jobs (Azure Resource Manager, MK.IO), not both.',
+      'job-url'
+    )
+  }
+  if (!ids && !urls) {
+    throw new UserError(
+      'Input job-id or job-url is required: job-id for Media Services v2 job ids (nb:jid:UUID:<guid>), job-url for v3 job URLs or ARM resource ids (/subscriptions/…/transforms/<transform>/jobs/<job>).',
+      'job-id'
+    )
+  }
+  if (!urls) return undefined
+  for (const name of ['api-url', 'x-ms-version'] as const) {
+    if (get(name)) warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`)
+  }
+  return parseJobUrls(urls, parseArmUrl(get('arm-url'), cloud))
 }
 
 export function parseJobIds(text: string): string[] {

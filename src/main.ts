@@ -1,10 +1,11 @@
 import * as core from '@actions/core'
-import { CallOptions, MediaServicesClient, TokenSource } from './ams-client.js'
+import { CallOptions, TokenSource } from './ams-client.js'
 import { createTokenSource } from './auth.js'
 import { AbortedError, errorMessage, UserError } from './errors.js'
 import { createHttp, Http } from './http.js'
 import { readSettings, Settings } from './inputs.js'
-import { errorDetailsOf, isFinal, jobProgress } from './job.js'
+import { isFinal } from './job.js'
+import { createJobSource, JobSource } from './job-source.js'
 import { githubIdToken } from './oidc.js'
 import { coreLogger, Logger } from './logger.js'
 import { ChangeLog, outputs, verdict } from './report.js'
@@ -42,7 +43,6 @@ export const CANCEL_JOBS_WITHIN_MS = 5_000
  * it and any request still running get this long, and then everything stops.
  */
 export const LAST_POLL_MS = 5_000
-const TASK_READ_MIN_MS = 5_000
 
 export async function run(rt: Runtime = githubRuntime()): Promise<void> {
   let settings: Settings
@@ -63,18 +63,6 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
     now: rt.now,
     sleep: rt.sleep
   })
-  const client = new MediaServicesClient({
-    apiUrl: settings.apiUrl,
-    mediaResource: settings.cloud.mediaResource,
-    msVersion: settings.msVersion,
-    trustedHosts: settings.trustedHosts,
-    http,
-    tokens,
-    log: rt.log,
-    now: rt.now,
-    sleep: rt.sleep
-  })
-
   const abort = new AbortController()
   rt.onCancel(() => {
     if (!abort.signal.aborted) rt.log.info('Cancel requested by the runner: stopping the wait.')
@@ -84,25 +72,16 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
   // for every request of the wait: Jobs, Tasks and sign-in.
   const endBy = rt.now() + settings.timeoutMs + LAST_POLL_MS
   const timer = setTimeout(() => abort.abort('timeout'), settings.timeoutMs + LAST_POLL_MS)
+  const source = createJobSource(settings, { http, tokens, log: rt.log, now: rt.now, sleep: rt.sleep, endBy })
 
-  rt.log.info(intro(settings, tokens))
+  rt.log.info(intro(settings, tokens, source))
   const changes = new ChangeLog()
   let result: WaitResult
   try {
     result = await waitForJobs({
       ids: settings.jobIds,
-      getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy }),
-      readTasks: async (id, signal, deadline) => {
-        // A task read is a nicety: give it one poll interval at most (5 s when polling faster), never the
-        // whole wait, so that a slow Tasks answer does not keep a job that ended from being seen.
-        const until = rt.now() + Math.max(settings.pollIntervalMs, TASK_READ_MIN_MS)
-        const tasks = await client.getTasks(id, {
-          signal,
-          deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs),
-          endBy: Math.min(endBy, until)
-        })
-        return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) }
-      },
+      getJobs: source.getJobs,
+      readTasks: source.readTasks,
       failOn: settings.failOn,
       policy: settings.polling,
       intervalMs: settings.pollIntervalMs,
@@ -118,23 +97,24 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
 
   try {
     if ((result.outcome === 'canceled' || result.outcome === 'timeout') && settings.cancelOnAbort) {
-      await cancelJobs(client, result, rt)
+      await cancelJobs(source, result, rt)
     }
   } finally {
     http.dispose()
   }
-  await publish(result, settings, client, rt)
+  await publish(result, settings, source, rt)
 }
 
-function intro(s: Settings, tokens: TokenSource): string {
+function intro(s: Settings, tokens: TokenSource, source: JobSource): string {
   const what = s.jobIds.length === 1 ? `job ${s.jobIds[0]}` : `${s.jobIds.length} jobs`
-  return `Waiting for Media Services ${what} at ${s.apiUrl.href} (poll every ${formatDuration(s.pollIntervalMs)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`
+  return `Waiting for ${source.kind} ${what} at ${s.apiUrl.href} (poll every ${formatDuration(s.pollIntervalMs)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`
 }
 
 /** CancelJob for each open job: the only requests after a cancel, all of them within CANCEL_JOBS_WITHIN_MS. */
-async function cancelJobs(client: MediaServicesClient, result: WaitResult, rt: Runtime): Promise<void> {
+async function cancelJobs(source: JobSource, result: WaitResult, rt: Runtime): Promise<void> {
   const open = result.views.filter(v => v.job && !isFinal(v.job.state))
-  if (open.length === 0) return
+  // Without a documented cancel (v3 off Resource Manager) inputs.ts has already warned.
+  if (open.length === 0 || !source.cancelJob) return
   const budget = new AbortController()
   const timer = setTimeout(() => budget.abort('timeout'), CANCEL_JOBS_WITHIN_MS)
   const end = rt.now() + CANCEL_JOBS_WITHIN_MS
@@ -142,8 +122,8 @@ async function cancelJobs(client: MediaServicesClient, result: WaitResult, rt: R
   try {
     for (const v of open) {
       try {
-        await client.cancelJob(v.id, call)
-        rt.log.info(`Asked Media Services to cancel ${v.id} (cancel-on-abort).`)
+        await source.cancelJob(v.id, call)
+        rt.log.info(`Asked ${source.service} to cancel ${v.id} (cancel-on-abort).`)
       } catch (error) {
         const why =
           error instanceof AbortedError
@@ -157,17 +137,12 @@ async function cancelJobs(client: MediaServicesClient, result: WaitResult, rt: R
   }
 }
 
-async function publish(
-  result: WaitResult,
-  s: Settings,
-  client: MediaServicesClient,
-  rt: Runtime
-): Promise<void> {
+async function publish(result: WaitResult, s: Settings, source: JobSource, rt: Runtime): Promise<void> {
   const out = outputs(result)
   for (const [name, value] of Object.entries(out)) rt.setOutput(name, value)
   const v = verdict(result, s.timeoutMs)
   rt.log.debug(
-    `${client.requests} Media Services requests in ${result.polls} polls; API root ${client.apiRoot}`
+    `${source.requests} ${source.service} requests in ${result.polls} polls; API root ${source.apiRoot}`
   )
   if (result.error && !(result.error instanceof UserError))
     rt.log.debug(result.error.stack ?? result.error.message)

@@ -273,7 +273,7 @@ export function verdict(
       return {
         ok: false,
         title: 'Media Services job not found',
-        message: `job ${byState(v => !v.job)} not found: Media Services did not return it in ${result.polls} polls. Check job-id and api-url (jobs older than 90 days are deleted).`
+        message: `job ${byState(v => !v.job)} not found: Media Services did not return it in ${result.polls} polls. Check job-id and api-url, or job-url (jobs older than 90 days are deleted).`
       }
     case 'timeout':
       return {

@@ -12,7 +12,9 @@ const action = parse(readFileSync('action.yml', 'utf8'))
 describe('README and action.yml', () => {
   it('has the inputs and outputs tables generated from action.yml (npm run docs)', () => {
     expect(readme).toBe(render(readme))
-    expect(readme).toContain('| `job-id` | yes |')
+    // Exactly one of job-id and job-url is required, which inputs.ts enforces: neither is required alone.
+    expect(readme).toContain('| `job-id` | no |')
+    expect(readme).toContain('| `job-url` | no |')
   })
 
   it('declares exactly the inputs the action reads', () => {

@@ -19,6 +19,7 @@ async function waitThrough(answers: Job[]) {
     ids: [ID],
     getJobs: async () => [answers[Math.min(n++, answers.length - 1)]],
     failOn: new Set<JobState>(['Error', 'Canceled']),
+    policy: 'predictive',
     intervalMs: 1000,
     timeoutMs: 60_000,
     now: clock.now,

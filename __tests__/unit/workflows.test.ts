@@ -68,7 +68,7 @@ describe('action.yml', () => {
     ],
     [
       'a misspelt input key',
-      text.replace('    required: true', '    requried: true'),
+      text.replace('    required: false', '    requried: false'),
       /input job-id: unknown key 'requried'/
     ]
   ])('reports %s', (_what, broken, problem) => {
