@@ -1,0 +1,299 @@
+/**
+ * v3-shaped jobs end to end: dist/index.js waits on Media Services v3 jobs through Azure Resource Manager
+ * (Entra ID sign-in with the ARM scope) and on an MK.IO-shaped service (a personal API token), with the
+ * same outputs, summary, annotations and cancel as for v2.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { startArmEmulator } from '../../emulator/arm.js'
+import { startEmulator } from '../../emulator/index.js'
+import { runAction } from './harness.js'
+
+const ARM_SCOPE = 'https://management.azure.com/.default'
+let emu: Awaited<ReturnType<typeof startEmulator>>
+let v3: Awaited<ReturnType<typeof startArmEmulator>>
+
+beforeEach(async () => {
+  // Entra ID of the emulator issues tokens for the Resource Manager scope only.
+  emu = await startEmulator({ scope: ARM_SCOPE })
+  v3 = await startArmEmulator({ isIssuedToken: t => emu.issuedTokens.includes(t) })
+})
+afterEach(async () => {
+  await v3.close()
+  await emu.close()
+})
+
+/** A service principal with a client secret, Resource Manager at the emulator, polling every second. */
+function armInputs(jobUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'tenant-id': emu.tenantId,
+    'client-id': emu.clientId,
+    'client-secret': emu.clientSecret,
+    'authority-host': emu.urls.authority,
+    'arm-url': v3.urls.arm,
+    'job-url': jobUrl,
+    'poll-interval': '1s',
+    timeout: '60s',
+    ...extra
+  }
+}
+
+const armRequests = () => v3.requests.filter(r => r.api === 'arm')
+
+describe('a v3 job on Azure Resource Manager that finishes', () => {
+  it('signs in for Resource Manager, logs each state, sets the outputs and succeeds', async () => {
+    const id = v3.addArmJob({
+      name: 'encode-trailer',
+      outputs: 2,
+      timeline: [
+        { state: 'Queued', polls: 1 },
+        { state: 'Processing', polls: 2, progress: 40 },
+        { state: 'Finished' }
+      ]
+    })
+    const run = await runAction({ inputs: armInputs(id) })
+
+    expect(run.code).toBe(0)
+    expect(run.errors).toEqual([])
+    const log = run.lines.join('\n')
+    expect(log).toContain(`Waiting for v3 job ${id} at ${v3.urls.arm}/`)
+    expect(log).toContain('Queued -> Processing (40%)')
+    expect(log).toContain('Processing -> Finished')
+    expect(log).toMatch(/✓ Job .*\(encode-trailer\) ended Finished after/)
+
+    expect(emu.tokenRequests.map(r => r.scope)).toEqual([ARM_SCOPE])
+    for (const r of armRequests()) {
+      expect(r.method).toBe('GET')
+      expect(r.path).toContain(`${id}?api-version=2022-07-01`)
+      expect(r.authorization).toBe(`Bearer ${emu.issuedTokens[0]}`)
+    }
+
+    expect(run.outputs.state).toBe('Finished')
+    expect(run.outputs.progress).toBe('100')
+    const job = v3.job('arm', 'encode-trailer')
+    expect(Number(run.outputs.runningDuration)).toBe((job.endTime ?? 0) - (job.startTime ?? 0))
+    expect(run.outputs.endTime).toMatch(/Z$/)
+    expect(JSON.parse(run.outputs.jobs)).toEqual([
+      expect.objectContaining({ id, name: 'encode-trailer', state: 'Finished', progress: 100, errors: [] })
+    ])
+    expect(run.summary).toContain('### ✅ Media Services jobs')
+    expect(run.summary).toContain(`| \`${id}\` | encode-trailer | ✅ Finished | 100% |`)
+  })
+
+  it('several jobs: one GET per job per poll, each reported', async () => {
+    const ids = ['a', 'b', 'c'].map(name =>
+      v3.addArmJob({ name, timeline: [{ state: 'Processing', polls: 1 }, { state: 'Finished' }] })
+    )
+    const run = await runAction({ inputs: armInputs(ids.join('\n')) })
+
+    expect(run.code).toBe(0)
+    expect(run.lines.join('\n')).toContain('Waiting for v3 3 jobs')
+    expect(JSON.parse(run.outputs.jobs).map((j: { state: string }) => j.state)).toEqual([
+      'Finished',
+      'Finished',
+      'Finished'
+    ])
+    // Two polls (Processing, then Finished) of three jobs.
+    expect(armRequests()).toHaveLength(6)
+  })
+})
+
+describe('a v3 job that ends in Error', () => {
+  it('fails the step with one annotation carrying the output error and its details; the summary says so', async () => {
+    const id = v3.addArmJob({
+      name: 'bad-input',
+      timeline: [{ state: 'Processing', polls: 1 }, { state: 'Error' }],
+      error: {
+        code: 'ContentMalformed',
+        message: 'The input content is malformed.',
+        details: [{ code: 'InvalidInput', message: 'moov atom not found' }]
+      }
+    })
+    const run = await runAction({ inputs: armInputs(id) })
+
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(/^::error title=Media Services job failed::/)
+    expect(run.errors[0]).toContain('ContentMalformed: output0: The input content is malformed.')
+    expect(run.errors[0]).toContain('InvalidInput: output0: moov atom not found')
+    expect(run.outputs.state).toBe('Error')
+    expect(JSON.parse(run.outputs.jobs)[0].errors).toEqual([
+      { code: 'ContentMalformed', message: 'output0: The input content is malformed.' },
+      { code: 'InvalidInput', message: 'output0: moov atom not found' }
+    ])
+    expect(run.summary).toContain('### ❌ Media Services jobs')
+    expect(run.summary).toContain('❌ Error')
+    expect(run.summary).toContain('InvalidInput: output0: moov atom not found')
+  })
+})
+
+describe('cancel-on-abort on Resource Manager', () => {
+  it('a timed-out wait POSTs cancelJob for the job before the step ends', async () => {
+    v3.addArmJob({ name: 'long', timeline: [{ state: 'Processing' }] })
+    const id = v3.addArmJob({ name: 'endless', timeline: [{ state: 'Processing' }] })
+    const run = await runAction({ inputs: armInputs(id, { timeout: '3s', 'cancel-on-abort': 'true' }) })
+
+    expect(run.code).toBe(1)
+    expect(run.errors[0]).toMatch(/title=Timed out/)
+    const cancels = armRequests().filter(r => r.method === 'POST')
+    expect(cancels).toHaveLength(1)
+    expect(cancels[0].path).toBe(`${id}/cancelJob?api-version=2022-07-01`)
+    expect(cancels[0].status).toBe(200)
+    expect(v3.job('arm', 'endless').cancelRequests).toBe(1)
+    expect(v3.job('arm', 'long').cancelRequests).toBe(0)
+    expect(run.lines.join('\n')).toContain(`Asked Azure Resource Manager to cancel ${id} (cancel-on-abort).`)
+  })
+})
+
+describe('the runner cancels a v3 wait (SIGINT) with cancel-on-abort', () => {
+  it('stops, asks Resource Manager to cancel the job, and reports the last state', async () => {
+    const id = v3.addArmJob({ name: 'to-cancel', timeline: [{ state: 'Processing' }] })
+    let sentAt = 0
+    const run = await runAction({
+      inputs: armInputs(id, { 'poll-interval': '30s', timeout: '5m', 'cancel-on-abort': 'true' }),
+      onOutput: (text, child) => {
+        if (text.includes(': Processing') && !sentAt) {
+          sentAt = Date.now()
+          child.kill('SIGINT')
+        }
+      }
+    })
+
+    expect(sentAt).toBeGreaterThan(0)
+    expect(run.code).toBe(1)
+    expect(run.errors[0]).toMatch(/title=Wait canceled/)
+    expect(run.outputs.state).toBe('Processing')
+    expect(
+      armRequests()
+        .filter(r => r.method === 'POST')
+        .map(r => r.path)
+    ).toEqual([`${id}/cancelJob?api-version=2022-07-01`])
+    expect(v3.job('arm', 'to-cancel').cancelRequests).toBe(1)
+  })
+})
+
+describe('the token stays where it belongs', () => {
+  it('a redirect to an untrusted host is refused; that host is never contacted', async () => {
+    const id = v3.addArmJob({ name: 'j' })
+    v3.redirectToEvil('arm')
+    const run = await runAction({ inputs: armInputs(id) })
+
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(
+      /Refused to send the token to 127\.0\.0\.1:\d+: Azure Resource Manager redirected there/
+    )
+    expect(v3.requests.filter(r => r.api === 'evil')).toEqual([])
+  })
+})
+
+describe('throttling', () => {
+  it('429 with Retry-After: waits as asked, says so, and the job still finishes', async () => {
+    const id = v3.addArmJob({ name: 'j', timeline: [{ state: 'Finished' }] })
+    v3.throttle('arm', 1, 2)
+    const run = await runAction({ inputs: armInputs(id) })
+
+    expect(run.code).toBe(0)
+    expect(run.lines.join('\n')).toMatch(/Azure Resource Manager: .*throttling \(429\).*; retrying in 2\.0s/)
+    const [throttled, next] = armRequests()
+    expect(throttled.status).toBe(429)
+    expect(next.at - throttled.at).toBeGreaterThanOrEqual(1900)
+  })
+})
+
+describe('a v3 job that does not exist', () => {
+  it('is given 3 polls (404 each), then the step fails naming job-url', async () => {
+    const missing = v3.addArmJob({ name: 'exists' }).replace(/exists$/, 'missing')
+    const run = await runAction({ inputs: armInputs(missing) })
+
+    expect(run.code).toBe(1)
+    expect(run.errors).toEqual([
+      expect.stringMatching(/title=Media Services job not found::job .*missing not found.*job-url/)
+    ])
+    expect(armRequests().map(r => r.status)).toEqual([404, 404, 404])
+  })
+})
+
+describe('an MK.IO-shaped service with access-token', () => {
+  it('sends the personal token as Bearer to that host only, and never signs in to Entra ID', async () => {
+    const url = v3.addMkioJob({
+      name: 'mk-job',
+      timeline: [{ state: 'Processing', polls: 1, progress: 55 }, { state: 'Finished' }]
+    })
+    const run = await runAction({
+      inputs: { 'job-url': url, 'access-token': v3.mkioToken, 'poll-interval': '1s', timeout: '60s' }
+    })
+
+    expect(run.code).toBe(0)
+    expect(run.lines.join('\n')).toContain('Processing (55%)')
+    expect(run.outputs.state).toBe('Finished')
+    const mkio = v3.requests.filter(r => r.api === 'mkio')
+    expect(mkio.length).toBeGreaterThanOrEqual(2)
+    for (const r of mkio) {
+      expect(r.authorization).toBe(`Bearer ${v3.mkioToken}`)
+      expect(r.path).not.toContain('api-version')
+    }
+    expect(armRequests()).toEqual([])
+    expect(emu.tokenRequests).toEqual([])
+    // Masked first (::add-mask::), then never in what a person reads.
+    expect(run.stdout).toContain(`::add-mask::${v3.mkioToken}`)
+    expect(run.lines.join('\n')).not.toContain(v3.mkioToken)
+  })
+
+  it('cancel-on-abort draws a warning there, and nothing is canceled', async () => {
+    const url = v3.addMkioJob({ name: 'mk-endless', timeline: [{ state: 'Processing' }] })
+    const run = await runAction({
+      inputs: {
+        'job-url': url,
+        'access-token': v3.mkioToken,
+        'cancel-on-abort': 'true',
+        'poll-interval': '1s',
+        timeout: '2s'
+      }
+    })
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/::warning::cancel-on-abort is not supported for jobs on 127\.0\.0\.1/)
+    expect(v3.requests.filter(r => r.method === 'POST')).toEqual([])
+  })
+
+  it('a wrong token is a 401 that names access-token', async () => {
+    const url = v3.addMkioJob({ name: 'mk-job' })
+    const run = await runAction({ inputs: { 'job-url': url, 'access-token': 'wrong-token', timeout: '30s' } })
+
+    expect(run.code).toBe(1)
+    expect(run.errors[0]).toMatch(/refused access \(401\) for the given access-token\. Check access-token/)
+    expect(run.errors[0]).toContain('Invalid or expired API token.')
+  })
+})
+
+describe('input errors, before any request', () => {
+  it('job-id and job-url together', async () => {
+    const id = v3.addArmJob({ name: 'j' })
+    const run = await runAction({
+      inputs: { ...armInputs(id), 'job-id': 'nb:jid:UUID:1f3c9a2e-0000-4000-8000-00000000000a' }
+    })
+
+    expect(run.code).toBe(1)
+    expect(run.errors).toEqual([
+      expect.stringMatching(/^::error title=Invalid input::Inputs job-id and job-url are both given/)
+    ])
+    expect(v3.requests).toEqual([])
+    expect(emu.requests).toEqual([])
+  })
+
+  it('a job-url on a non-ARM host without access-token', async () => {
+    const url = v3.addMkioJob({ name: 'mk-job' })
+    const { 'arm-url': _arm, ...inputs } = armInputs(url)
+    const run = await runAction({ inputs })
+
+    expect(run.code).toBe(1)
+    expect(run.errors).toEqual([
+      expect.stringMatching(
+        /^::error title=Invalid input::Input access-token is required for job-url on 127\.0\.0\.1/
+      )
+    ])
+    expect(run.stdout).not.toMatch(/at .*\.js:\d+/)
+    expect(v3.requests).toEqual([])
+    expect(emu.requests).toEqual([])
+  })
+})
