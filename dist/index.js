@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8661);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7515);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
@@ -316,7 +316,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8661:
+/***/ 7515:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -337,7 +337,9 @@ const CLOUDS = {
         mediaResource: 'https://rest.media.azure.net',
         apiUrl: 'https://media.windows.net/api/',
         mediaDomains: ['media.azure.net', 'media.windows.net'],
-        oidcAudience: 'api://AzureADTokenExchange'
+        oidcAudience: 'api://AzureADTokenExchange',
+        armEndpoint: 'https://management.azure.com',
+        armScope: 'https://management.azure.com/.default'
     },
     AzureChinaCloud: {
         name: 'AzureChinaCloud',
@@ -345,7 +347,9 @@ const CLOUDS = {
         mediaResource: 'https://rest.media.chinacloudapi.cn',
         apiUrl: 'https://media.chinacloudapi.cn/api/',
         mediaDomains: ['media.chinacloudapi.cn'],
-        oidcAudience: 'api://AzureADTokenExchangeChina'
+        oidcAudience: 'api://AzureADTokenExchangeChina',
+        armEndpoint: 'https://management.chinacloudapi.cn',
+        armScope: 'https://management.chinacloudapi.cn/.default'
     },
     AzureUSGovernment: {
         name: 'AzureUSGovernment',
@@ -353,7 +357,9 @@ const CLOUDS = {
         mediaResource: 'https://rest.media.usgovcloudapi.net',
         // No legacy global host is documented for US Government: the account endpoint must be given.
         mediaDomains: ['media.usgovcloudapi.net'],
-        oidcAudience: 'api://AzureADTokenExchangeUSGov'
+        oidcAudience: 'api://AzureADTokenExchangeUSGov',
+        armEndpoint: 'https://management.usgovcloudapi.net',
+        armScope: 'https://management.usgovcloudapi.net/.default'
     }
 };
 /** Other names for the same clouds: the Azure SDKs' environment names. */
@@ -861,6 +867,83 @@ function chooseCredential(get, creds, cloud, env, warnings) {
     return { kind: 'oidc', tenantId, clientId, audience: get('audience') || cloud.oidcAudience };
 }
 
+;// CONCATENATED MODULE: ./src/inputs-v3.ts
+
+
+/** The ARM api-version of the Media Services v3 job resource (Encoding.json, stable/2022-07-01). */
+const ARM_API_VERSION = '2022-07-01';
+const MAX_JOBS = 1000;
+/** `…/transforms/{transform}/jobs/{job}`, the v3 job resource path on ARM and MK.IO alike. */
+const JOB_PATH = /\/transforms\/[^/]+\/jobs\/[^/]+\/?$/i;
+function httpsOrLoopback(url) {
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+/** Input arm-url: the Resource Manager endpoint (origin only); the cloud's by default. */
+function parseArmUrl(text, cloud) {
+    const value = text || cloud.armEndpoint;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new UserError(`Input arm-url: '${value.slice(0, 80)}' is not a URL. Expected e.g. ${cloud.armEndpoint}.`, 'arm-url');
+    }
+    if (!httpsOrLoopback(url)) {
+        throw new UserError(`Input arm-url must use https: '${value.slice(0, 80)}'.`, 'arm-url');
+    }
+    if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
+        throw new UserError(`Input arm-url: give the endpoint only, e.g. ${cloud.armEndpoint}.`, 'arm-url');
+    }
+    return new URL(url.origin);
+}
+/**
+ * Input job-url: full URLs of v3 job resources, or ARM resource ids (`/subscriptions/…`) resolved
+ * against `arm`. ARM URLs get api-version 2022-07-01 when they have none. Pure: throws UserError.
+ */
+function parseJobUrls(text, arm) {
+    const items = text.split(/[\s,]+/).filter(Boolean);
+    const targets = [];
+    let origin;
+    for (const item of items) {
+        const shown = item.slice(0, 120);
+        let url;
+        try {
+            url = item.startsWith('/subscriptions/') ? new URL(item, arm) : new URL(item);
+        }
+        catch {
+            throw new UserError(`Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`, 'job-url');
+        }
+        if (!httpsOrLoopback(url)) {
+            throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url');
+        }
+        if (url.username || url.password || url.hash) {
+            throw new UserError(`Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`, 'job-url');
+        }
+        if (!JOB_PATH.test(url.pathname)) {
+            throw new UserError(`Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`, 'job-url');
+        }
+        if (origin !== undefined && url.origin !== origin) {
+            throw new UserError(`Input job-url: all jobs must be on one host (${new URL(origin).host} and ${url.host} given); use one step per host.`, 'job-url');
+        }
+        origin = url.origin;
+        url.pathname = url.pathname.replace(/\/+$/, '');
+        const onArm = url.origin === arm.origin;
+        if (onArm && !url.searchParams.has('api-version'))
+            url.searchParams.set('api-version', ARM_API_VERSION);
+        const id = onArm ? url.pathname : `${url.origin}${url.pathname}`;
+        if (!targets.some(t => t.id.toLowerCase() === id.toLowerCase()))
+            targets.push({ id, url });
+    }
+    if (targets.length === 0) {
+        throw new UserError('Input job-url is empty.', 'job-url');
+    }
+    if (targets.length > MAX_JOBS) {
+        throw new UserError(`Input job-url: ${targets.length} jobs given; at most ${MAX_JOBS} can be waited for at once.`, 'job-url');
+    }
+    const first = targets[0].url;
+    return { targets, arm: first.origin === arm.origin, host: first.hostname.toLowerCase() };
+}
+
 ;// CONCATENATED MODULE: ./src/text.ts
 /**
  * Server text is data. Whatever a server wrote (job names and ids, error codes and messages, error bodies,
@@ -1260,8 +1343,11 @@ function strangersUnder(domain) {
 
 
 
+
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'job-id',
+    'job-url',
+    'arm-url',
     'cloud',
     'environment',
     'tenant-id',
@@ -1285,7 +1371,7 @@ const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 const MIN_POLL_MS = 1000;
 /** Node's timers cannot wait longer (2^31-1 ms, about 24.8 days). */
 const MAX_WAIT_MS = 24 * 86_400_000;
-const MAX_JOBS = 1000;
+const inputs_MAX_JOBS = 1000;
 /** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
 const DEFAULT_TIMEOUT = '5h30m';
 const POLLING_POLICIES = ['predictive', 'fixed'];
@@ -1303,8 +1389,9 @@ function readSettings(read, options = {}) {
     }
     const creds = parseCreds(get('creds'), options.mask);
     const cloud = readCloud(get('cloud'), get('environment'));
-    const jobIds = parseJobIds(get('job-id'));
-    const apiUrl = parseApiUrl(get('api-url'), cloud);
+    const v3 = parseJobInputs(get, cloud, warnings);
+    const jobIds = v3 ? v3.targets.map(t => t.id) : parseJobIds(get('job-id'));
+    const apiUrl = v3 ? new URL(`${v3.targets[0].url.origin}/`) : parseApiUrl(get('api-url'), cloud);
     const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost);
     const msVersion = parseMsVersion(get('x-ms-version') || '2.19');
     const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS);
@@ -1312,22 +1399,31 @@ function readSettings(read, options = {}) {
     if (pollIntervalMs > timeoutMs) {
         throw new UserError(`Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
     }
-    const other = otherCloudOf(apiUrl.hostname, cloud);
+    const other = v3 ? undefined : otherCloudOf(apiUrl.hostname, cloud);
     if (other) {
         warnings.push(`api-url ${apiUrl.hostname} belongs to ${other.name}, but cloud is ${cloud.name}: the token would be for the wrong cloud. Set cloud: ${other.name}.`);
     }
+    if (v3 && !v3.arm && !get('access-token')) {
+        throw new UserError(`Input access-token is required for job-url on ${v3.host}: only Azure Resource Manager hosts sign in with Entra ID. Give the service's API token (for MK.IO, a personal API token) as a secret.`, 'access-token');
+    }
     const credential = chooseCredential(get, creds, cloud, env, warnings);
+    // v3: the token goes to the jobs' host on its port and to trusted-hosts; the Media Services domains are v2's.
     const trustedHosts = [
         trustEntry(apiUrl),
-        ...cloud.mediaDomains.map(d => `.${d}`),
+        ...(v3 ? [] : cloud.mediaDomains.map(d => `.${d}`)),
         ...parseTrustedHosts(get('trusted-hosts'))
     ];
+    const cancelOnAbort = parseBoolean('cancel-on-abort', get('cancel-on-abort') || 'false');
+    if (v3 && !v3.arm && cancelOnAbort) {
+        warnings.push(`cancel-on-abort is not supported for jobs on ${v3.host} (only Azure Resource Manager's cancelJob is documented): a canceled or timed-out wait leaves the jobs running.`);
+    }
     return {
         jobIds,
+        v3,
         cloud,
         apiUrl,
         authorityHost,
-        scope: `${cloud.mediaResource}/.default`,
+        scope: v3?.arm ? cloud.armScope : `${cloud.mediaResource}/.default`,
         credential,
         msVersion,
         pollIntervalMs,
@@ -1335,7 +1431,7 @@ function readSettings(read, options = {}) {
         timeoutMs,
         failOn: parseFailOn(get('fail-on')),
         trustedHosts: [...new Set(trustedHosts)],
-        cancelOnAbort: parseBoolean('cancel-on-abort', get('cancel-on-abort') || 'false'),
+        cancelOnAbort,
         warnings
     };
 }
@@ -1358,6 +1454,24 @@ function readCloud(cloudText, environmentText) {
     }
     return cloud ?? environment ?? CLOUDS.AzureCloud;
 }
+/** Exactly one of job-id (v2) and job-url (v3): the v3 jobs, or undefined for v2. */
+function parseJobInputs(get, cloud, warnings) {
+    const ids = get('job-id');
+    const urls = get('job-url');
+    if (ids && urls) {
+        throw new UserError('Inputs job-id and job-url are both given: give job-id for Media Services v2 jobs (nb:jid:UUID:…) or job-url for v3-shaped jobs (Azure Resource Manager, MK.IO), not both.', 'job-url');
+    }
+    if (!ids && !urls) {
+        throw new UserError('Input job-id or job-url is required: job-id for Media Services v2 job ids (nb:jid:UUID:<guid>), job-url for v3 job URLs or ARM resource ids (/subscriptions/…/transforms/<transform>/jobs/<job>).', 'job-id');
+    }
+    if (!urls)
+        return undefined;
+    for (const name of ['api-url', 'x-ms-version']) {
+        if (get(name))
+            warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`);
+    }
+    return parseJobUrls(urls, parseArmUrl(get('arm-url'), cloud));
+}
 function parseJobIds(text) {
     const items = text.split(/[\s,;]+/).filter(Boolean);
     if (items.length === 0) {
@@ -1378,8 +1492,8 @@ function parseJobIds(text) {
         const id = `nb:jid:UUID:${guid.toLowerCase()}`;
         ids.add(id);
     }
-    if (ids.size > MAX_JOBS) {
-        throw new UserError(`Input job-id: ${ids.size} jobs given; at most ${MAX_JOBS} can be waited for at once.`, 'job-id');
+    if (ids.size > inputs_MAX_JOBS) {
+        throw new UserError(`Input job-id: ${ids.size} jobs given; at most ${inputs_MAX_JOBS} can be waited for at once.`, 'job-id');
     }
     return [...ids];
 }
@@ -2086,6 +2200,362 @@ class RecordingNetworkClient {
     }
 }
 
+;// CONCATENATED MODULE: ./src/job-v3.ts
+
+
+
+function job_v3_isEntity(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+/** A value quoted in an error, whatever its shape: never serialised whole. */
+function job_v3_describe(v) {
+    if (typeof v === 'number' || typeof v === 'boolean' || v === null)
+        return String(v);
+    if (v === undefined)
+        return 'nothing';
+    return Array.isArray(v) ? 'an array' : 'an object';
+}
+function job_v3_text(v) {
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+/** A percentage from the service, clamped to 0–100; undefined when it is not a finite number. */
+function percent(v) {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    return Number.isFinite(n) ? Math.min(100, Math.max(0, n)) : undefined;
+}
+/**
+ * One output's error as detail lines: the error itself, then each of its `details` (ARM sends them;
+ * MK.IO may not). A detail that only repeats the error is dropped. Server text is neutralised here,
+ * where it enters.
+ */
+function outputErrors(error, label) {
+    if (!job_v3_isEntity(error))
+        return [];
+    const code = job_v3_text(error.code);
+    const message = job_v3_text(error.message) || job_v3_text(error.detail);
+    const line = (c, m) => ({
+        code: serverName(c) || 'Error',
+        message: serverMessage(label ? `${label}: ${m}` : m)
+    });
+    const lines = [];
+    if (code || message)
+        lines.push(line(code, message));
+    const details = Array.isArray(error.details) ? error.details.filter(job_v3_isEntity) : [];
+    for (const d of details.slice(0, MAX_ERROR_DETAILS)) {
+        const dc = job_v3_text(d.code);
+        const dm = job_v3_text(d.message);
+        if (!dc && !dm)
+            continue;
+        if (dc === code && dm === message)
+            continue;
+        lines.push(line(dc || code, dm));
+    }
+    return lines.slice(0, MAX_ERROR_DETAILS);
+}
+/**
+ * A v3 job body as the job model every other part of the action uses. `id` is the key the caller asked
+ * for (the job's URL), not the body's `id`, so that the waiter matches the answer to the request.
+ */
+function parseV3Job(doc, id) {
+    const props = job_v3_isEntity(doc) && job_v3_isEntity(doc.properties) ? doc.properties : undefined;
+    const state = props && typeof props.state === 'string' ? parseState(props.state) : undefined;
+    if (!job_v3_isEntity(doc) || !props || !state) {
+        const got = job_v3_isEntity(doc) && job_v3_isEntity(doc.properties) ? doc.properties.state : undefined;
+        const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : job_v3_describe(got);
+        throw new ServiceError(`the job answer has no valid properties.state (got ${seen})`, undefined, undefined, true);
+    }
+    const outputs = Array.isArray(props.outputs) ? props.outputs.filter(job_v3_isEntity) : [];
+    const progresses = outputs.map(o => percent(o.progress)).filter((p) => p !== undefined);
+    const startTime = parseDate(props.startTime);
+    const endTime = parseDate(props.endTime);
+    const errorDetails = outputs
+        .flatMap(o => outputErrors(o.error, serverName(job_v3_text(o.label))))
+        .slice(0, MAX_ERROR_DETAILS);
+    return {
+        id,
+        name: serverName(job_v3_text(doc.name)),
+        state,
+        runningDuration: startTime && endTime ? Math.max(0, endTime.getTime() - startTime.getTime()) : 0,
+        created: parseDate(props.created),
+        lastModified: parseDate(props.lastModified),
+        startTime,
+        endTime,
+        // The v3 SDKs show overall progress as the mean of the outputs', as v2 did with tasks.
+        progress: progresses.length ? progresses.reduce((a, b) => a + b, 0) / progresses.length : undefined,
+        errorDetails
+    };
+}
+function parseV3JobBody(body, id) {
+    return parseV3Job(parseJson(body, 'the job request'), id);
+}
+/**
+ * The text of a v3 error body: ARM's `{"error":{"code","message"}}`, MK.IO's `{"error":{"detail"}}` or
+ * `{"error":"…"}`. Undefined when there is nothing readable.
+ */
+function v3ErrorText(body) {
+    const said = job_v3_rawErrorText(body);
+    return said === undefined ? undefined : serverMessage(said) || undefined;
+}
+function job_v3_rawErrorText(body) {
+    let doc;
+    try {
+        doc = JSON.parse(withoutBom(body));
+    }
+    catch {
+        const title = /<title>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024));
+        return title?.[1].trim() || undefined;
+    }
+    if (!job_v3_isEntity(doc))
+        return undefined;
+    const err = doc.error;
+    if (typeof err === 'string')
+        return err || undefined;
+    if (!job_v3_isEntity(err))
+        return job_v3_text(doc.message) || undefined;
+    const said = [job_v3_text(err.code), job_v3_text(err.message) || job_v3_text(err.detail)].filter(Boolean).join(': ');
+    return said || undefined;
+}
+/** The error code of a v3 error body, e.g. ResourceNotFound or AuthorizationFailed. */
+function v3ErrorCode(body) {
+    try {
+        const doc = JSON.parse(withoutBom(body));
+        return job_v3_isEntity(doc) && job_v3_isEntity(doc.error) ? serverName(job_v3_text(doc.error.code)) || undefined : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/v3-client.ts
+
+
+
+
+
+
+const v3_client_REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const v3_client_TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** A few jobs in flight at once: one GET per job, but not a burst that invites throttling. */
+const PARALLEL_GETS = 4;
+/**
+ * HTTP to v3-shaped job resources (Azure Resource Manager, MK.IO): one GET per job gives its state,
+ * progress and errors. Redirects are followed here, under the same trust rules as v2.
+ */
+class V3JobsClient {
+    o;
+    requestCount = 0;
+    byId;
+    service;
+    constructor(o) {
+        this.o = o;
+        this.byId = new Map(o.targets.map(t => [t.id, t]));
+        this.service = o.arm ? 'Azure Resource Manager' : (o.targets[0]?.url.host ?? 'the job service');
+    }
+    get requests() {
+        return this.requestCount;
+    }
+    get apiRoot() {
+        return this.o.targets[0]?.url.origin ?? '';
+    }
+    /** Only ARM documents cancelJob (POST …/jobs/{j}/cancelJob, 200 with `{}`). */
+    get canCancel() {
+        return this.o.arm;
+    }
+    /** The jobs among `ids` that exist; a 404 leaves a job out (the waiter counts it as not found). */
+    async getJobs(ids, call) {
+        const jobs = new Array(ids.length);
+        let next = 0;
+        const worker = async () => {
+            while (next < ids.length) {
+                const i = next++;
+                jobs[i] = await this.getJob(ids[i], call);
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(PARALLEL_GETS, ids.length) }, worker));
+        return jobs.filter((j) => j !== undefined);
+    }
+    async cancelJob(id, call) {
+        const target = this.target(id);
+        const url = new URL(target.url.href);
+        url.pathname = `${url.pathname.replace(/\/+$/, '')}/cancelJob`;
+        await this.call('POST', url, call, () => undefined);
+    }
+    async getJob(id, call) {
+        const target = this.target(id);
+        return this.call('GET', target.url, call, res => res.status === 404 ? undefined : parseV3JobBody(res.body, id));
+    }
+    target(id) {
+        const t = this.byId.get(id);
+        if (!t)
+            throw new Error(`no job URL for ${id}`);
+        return t;
+    }
+    call(method, url, call, parse) {
+        return withRetries(async () => {
+            const res = await this.send(method, url, call);
+            try {
+                return parse(res);
+            }
+            catch (error) {
+                if (!(error instanceof ServiceError))
+                    throw error;
+                throw new ServiceError(`${this.service}: ${error.message} (HTTP ${res.status}${requestId(res) ? `, x-ms-request-id ${requestId(res)}` : ''})`, res.status, requestId(res), error.transient);
+            }
+        }, {
+            deadline: call.deadline,
+            signal: call.signal,
+            now: this.o.now,
+            sleep: this.o.sleep,
+            random: this.o.random,
+            onRetry: logRetries(this.o.log, this.service)
+        });
+    }
+    /** One logical request: follows redirects, refreshes the token once on 401; a 404 is an answer. */
+    async send(method, first, call) {
+        let url = first;
+        let refreshed = false;
+        for (let hop = 0; hop <= MAX_REDIRECTS;) {
+            this.assertMayReceiveToken(url, first);
+            const res = await this.exchange(method, url, await this.o.tokens.getToken(false, call), call);
+            if (v3_client_REDIRECTS.has(res.status)) {
+                url = this.follow(res, url, first);
+                hop++;
+                continue;
+            }
+            if (res.status === 401 && this.o.tokens.canRefresh && !refreshed) {
+                refreshed = true;
+                this.o.log.info(`${this.service} refused the token (401); getting a fresh one and trying once more.`);
+                await this.o.tokens.getToken(true, call);
+                continue;
+            }
+            if ((res.status >= 200 && res.status < 300) || (res.status === 404 && method === 'GET'))
+                return res;
+            throw this.failure(method, res, url, refreshed);
+        }
+        throw new ServiceError(`${this.service} redirected more than ${MAX_REDIRECTS} times`);
+    }
+    async exchange(method, url, token, call) {
+        const started = this.o.now();
+        this.requestCount++;
+        const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+        const res = await this.o.http.request(method, url.href, method === 'POST' ? { ...headers, 'Content-Type': 'application/json' } : headers, method === 'POST' ? '{}' : undefined, { signal: call.signal, deadline: call.endBy });
+        this.o.log.debug(`${method} ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestIdText(res)}`);
+        return res;
+    }
+    follow(res, from, first) {
+        const location = header(res, 'location');
+        let target;
+        try {
+            target = location ? new URL(location, from) : undefined;
+        }
+        catch {
+            target = undefined;
+        }
+        if (!target) {
+            throw new ServiceError(`${this.service} answered ${res.status} without a readable Location`, res.status, requestId(res));
+        }
+        this.assertMayReceiveToken(target, first);
+        this.o.log.info(`${this.service} redirected to ${target.origin}${target.pathname}.`);
+        return target;
+    }
+    /** The token goes only over https (or http on loopback, when job-url was so) and only to trusted hosts. */
+    assertMayReceiveToken(url, first) {
+        const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && first.protocol === 'http:';
+        if (url.protocol !== 'https:' && !loopbackHttp) {
+            throw new UserError(`Refused a redirect to ${url.protocol}//${url.host}: the token is only sent over https.`, 'job-url');
+        }
+        // Host and port: another port on the same host is another service.
+        if (!isTrustedHost(url, this.o.trustedHosts)) {
+            throw new UserError(`Refused to send the token to ${url.host}: ${this.service} redirected there, and it is not the host of job-url. If it is yours, add it to trusted-hosts.`, 'trusted-hosts');
+        }
+    }
+    failure(method, res, url, refreshed) {
+        const said = v3ErrorText(res.body);
+        const detail = `${said ? `: ${said}` : ''}${requestIdText(res)}`;
+        const what = `${method} ${url.pathname.split('/').filter(Boolean).slice(-2).join('/').slice(0, 80)}`;
+        if (res.status === 401) {
+            const why = refreshed
+                ? 'even with a fresh token. Check that the service principal has a role on the Media Services account and that tenant-id is its tenant'
+                : this.o.arm
+                    ? `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for Azure Resource Manager)`
+                    : `for ${this.o.tokens.description}. Check access-token: it may have expired or be for another service`;
+            return new UserError(`${this.service} refused access (401) ${why}${detail}`, 'access-token');
+        }
+        if (res.status === 403) {
+            return new UserError(`${this.service} denied access (403)${detail}. ${this.o.arm ? 'Give the service principal a role (e.g. Media Services Contributor, or Contributor) on the Media Services account.' : 'Check that access-token may read these jobs.'}`);
+        }
+        if (res.status === 400 && v3ErrorCode(res.body) === 'InvalidApiVersionParameter') {
+            return new UserError(`${this.service} rejected the api-version (400)${detail}. Fix job-url.`, 'job-url');
+        }
+        const label = res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`;
+        return new ServiceError(`${what} answered ${label}${detail}`, res.status, requestId(res), v3_client_TRANSIENT_STATUS.has(res.status), retryAfterMs(header(res, 'retry-after'), this.o.now()));
+    }
+}
+function requestId(res) {
+    return header(res, 'x-ms-request-id') ?? header(res, 'x-ms-correlation-request-id');
+}
+function requestIdText(res) {
+    const id = requestId(res);
+    return id ? ` (x-ms-request-id ${id})` : '';
+}
+
+;// CONCATENATED MODULE: ./src/job-source.ts
+
+
+
+/** A task read is given one poll interval, and at least this long when polling faster. */
+const TASK_READ_MIN_MS = 5_000;
+function createJobSource(s, d) {
+    if (s.v3) {
+        const client = new V3JobsClient({
+            ...d,
+            targets: s.v3.targets,
+            arm: s.v3.arm,
+            trustedHosts: s.trustedHosts
+        });
+        return {
+            kind: 'v3',
+            service: client.service,
+            getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
+            cancelJob: client.canCancel ? (id, call) => client.cancelJob(id, call) : undefined,
+            get requests() {
+                return client.requests;
+            },
+            apiRoot: client.apiRoot
+        };
+    }
+    const client = new MediaServicesClient({
+        ...d,
+        apiUrl: s.apiUrl,
+        mediaResource: s.cloud.mediaResource,
+        msVersion: s.msVersion,
+        trustedHosts: s.trustedHosts
+    });
+    return {
+        kind: 'Media Services',
+        service: 'Media Services',
+        getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
+        readTasks: async (id, signal, deadline) => {
+            // A task read is a nicety: give it one poll interval at most (5 s when polling faster), never the
+            // whole wait, so that a slow Tasks answer does not keep a job that ended from being seen.
+            const until = d.now() + Math.max(s.pollIntervalMs, TASK_READ_MIN_MS);
+            const tasks = await client.getTasks(id, {
+                signal,
+                deadline: Math.min(deadline, d.now() + s.pollIntervalMs),
+                endBy: Math.min(d.endBy, until)
+            });
+            return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) };
+        },
+        cancelJob: (id, call) => client.cancelJob(id, call),
+        get requests() {
+            return client.requests;
+        },
+        get apiRoot() {
+            return client.apiRoot;
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/oidc.ts
 
 const PERMISSION_HINT = 'The workflow job needs "permissions: id-token: write".';
@@ -2381,7 +2851,7 @@ function verdict(result, timeoutMs) {
             return {
                 ok: false,
                 title: 'Media Services job not found',
-                message: `job ${byState(v => !v.job)} not found: Media Services did not return it in ${result.polls} polls. Check job-id and api-url (jobs older than 90 days are deleted).`
+                message: `job ${byState(v => !v.job)} not found: Media Services did not return it in ${result.polls} polls. Check job-id and api-url, or job-url (jobs older than 90 days are deleted).`
             };
         case 'timeout':
             return {
@@ -2667,6 +3137,10 @@ async function waitForJobs(o) {
                 if (job) {
                     v.job = job;
                     v.missingPolls = 0;
+                    if (job.progress !== undefined)
+                        v.progress = job.progress;
+                    if (job.errorDetails)
+                        v.errorDetails = job.errorDetails;
                     if (job.state === 'Finished')
                         v.progress = 100;
                 }
@@ -2783,7 +3257,6 @@ const CANCEL_JOBS_WITHIN_MS = 5_000;
  * it and any request still running get this long, and then everything stops.
  */
 const LAST_POLL_MS = 5_000;
-const TASK_READ_MIN_MS = 5_000;
 async function run(rt = githubRuntime()) {
     let settings;
     try {
@@ -2803,17 +3276,6 @@ async function run(rt = githubRuntime()) {
         now: rt.now,
         sleep: rt.sleep
     });
-    const client = new MediaServicesClient({
-        apiUrl: settings.apiUrl,
-        mediaResource: settings.cloud.mediaResource,
-        msVersion: settings.msVersion,
-        trustedHosts: settings.trustedHosts,
-        http,
-        tokens,
-        log: rt.log,
-        now: rt.now,
-        sleep: rt.sleep
-    });
     const abort = new AbortController();
     rt.onCancel(() => {
         if (!abort.signal.aborted)
@@ -2824,24 +3286,15 @@ async function run(rt = githubRuntime()) {
     // for every request of the wait: Jobs, Tasks and sign-in.
     const endBy = rt.now() + settings.timeoutMs + LAST_POLL_MS;
     const timer = setTimeout(() => abort.abort('timeout'), settings.timeoutMs + LAST_POLL_MS);
-    rt.log.info(intro(settings, tokens));
+    const source = createJobSource(settings, { http, tokens, log: rt.log, now: rt.now, sleep: rt.sleep, endBy });
+    rt.log.info(intro(settings, tokens, source));
     const changes = new ChangeLog();
     let result;
     try {
         result = await waitForJobs({
             ids: settings.jobIds,
-            getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy }),
-            readTasks: async (id, signal, deadline) => {
-                // A task read is a nicety: give it one poll interval at most (5 s when polling faster), never the
-                // whole wait, so that a slow Tasks answer does not keep a job that ended from being seen.
-                const until = rt.now() + Math.max(settings.pollIntervalMs, TASK_READ_MIN_MS);
-                const tasks = await client.getTasks(id, {
-                    signal,
-                    deadline: Math.min(deadline, rt.now() + settings.pollIntervalMs),
-                    endBy: Math.min(endBy, until)
-                });
-                return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) };
-            },
+            getJobs: source.getJobs,
+            readTasks: source.readTasks,
             failOn: settings.failOn,
             policy: settings.polling,
             intervalMs: settings.pollIntervalMs,
@@ -2857,22 +3310,23 @@ async function run(rt = githubRuntime()) {
     }
     try {
         if ((result.outcome === 'canceled' || result.outcome === 'timeout') && settings.cancelOnAbort) {
-            await cancelJobs(client, result, rt);
+            await cancelJobs(source, result, rt);
         }
     }
     finally {
         http.dispose();
     }
-    await publish(result, settings, client, rt);
+    await publish(result, settings, source, rt);
 }
-function intro(s, tokens) {
+function intro(s, tokens, source) {
     const what = s.jobIds.length === 1 ? `job ${s.jobIds[0]}` : `${s.jobIds.length} jobs`;
-    return `Waiting for Media Services ${what} at ${s.apiUrl.href} (poll every ${formatDuration(s.pollIntervalMs)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`;
+    return `Waiting for ${source.kind} ${what} at ${s.apiUrl.href} (poll every ${formatDuration(s.pollIntervalMs)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`;
 }
 /** CancelJob for each open job: the only requests after a cancel, all of them within CANCEL_JOBS_WITHIN_MS. */
-async function cancelJobs(client, result, rt) {
+async function cancelJobs(source, result, rt) {
     const open = result.views.filter(v => v.job && !isFinal(v.job.state));
-    if (open.length === 0)
+    // Without a documented cancel (v3 off Resource Manager) inputs.ts has already warned.
+    if (open.length === 0 || !source.cancelJob)
         return;
     const budget = new AbortController();
     const timer = setTimeout(() => budget.abort('timeout'), CANCEL_JOBS_WITHIN_MS);
@@ -2881,8 +3335,8 @@ async function cancelJobs(client, result, rt) {
     try {
         for (const v of open) {
             try {
-                await client.cancelJob(v.id, call);
-                rt.log.info(`Asked Media Services to cancel ${v.id} (cancel-on-abort).`);
+                await source.cancelJob(v.id, call);
+                rt.log.info(`Asked ${source.service} to cancel ${v.id} (cancel-on-abort).`);
             }
             catch (error) {
                 const why = error instanceof AbortedError
@@ -2896,12 +3350,12 @@ async function cancelJobs(client, result, rt) {
         clearTimeout(timer);
     }
 }
-async function publish(result, s, client, rt) {
+async function publish(result, s, source, rt) {
     const out = outputs(result);
     for (const [name, value] of Object.entries(out))
         rt.setOutput(name, value);
     const v = verdict(result, s.timeoutMs);
-    rt.log.debug(`${client.requests} Media Services requests in ${result.polls} polls; API root ${client.apiRoot}`);
+    rt.log.debug(`${source.requests} ${source.service} requests in ${result.polls} polls; API root ${source.apiRoot}`);
     if (result.error && !(result.error instanceof UserError))
         rt.log.debug(result.error.stack ?? result.error.message);
     try {

@@ -1,5 +1,6 @@
 import { ServiceError } from './errors.js'
-import { ErrorDetail, Job, parseDate, parseJson, parseState } from './job.js'
+import { ErrorDetail, Job, MAX_ERROR_DETAILS, parseDate, parseJson, parseState, withoutBom } from './job.js'
+import { serverMessage, serverName } from './text.js'
 
 /**
  * The v3 job resource, as Azure Resource Manager (Encoding.json, api-version 2022-07-01) and MK.IO's SDK
@@ -18,6 +19,13 @@ function isEntity(v: unknown): v is Entity {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
+/** A value quoted in an error, whatever its shape: never serialised whole. */
+function describe(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v)
+  if (v === undefined) return 'nothing'
+  return Array.isArray(v) ? 'an array' : 'an object'
+}
+
 function text(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : ''
 }
@@ -30,24 +38,28 @@ function percent(v: unknown): number | undefined {
 
 /**
  * One output's error as detail lines: the error itself, then each of its `details` (ARM sends them;
- * MK.IO may not). A detail that only repeats the error is dropped.
+ * MK.IO may not). A detail that only repeats the error is dropped. Server text is neutralised here,
+ * where it enters.
  */
 export function outputErrors(error: unknown, label: string): ErrorDetail[] {
   if (!isEntity(error)) return []
   const code = text(error.code)
   const message = text(error.message) || text(error.detail)
-  const prefix = label ? `${label}: ` : ''
+  const line = (c: string, m: string): ErrorDetail => ({
+    code: serverName(c) || 'Error',
+    message: serverMessage(label ? `${label}: ${m}` : m)
+  })
   const lines: ErrorDetail[] = []
-  if (code || message) lines.push({ code: code || 'Error', message: `${prefix}${message}` })
+  if (code || message) lines.push(line(code, message))
   const details = Array.isArray(error.details) ? error.details.filter(isEntity) : []
-  for (const d of details) {
+  for (const d of details.slice(0, MAX_ERROR_DETAILS)) {
     const dc = text(d.code)
     const dm = text(d.message)
     if (!dc && !dm) continue
     if (dc === code && dm === message) continue
-    lines.push({ code: dc || code || 'Error', message: `${prefix}${dm}` })
+    lines.push(line(dc || code, dm))
   }
-  return lines
+  return lines.slice(0, MAX_ERROR_DETAILS)
 }
 
 /**
@@ -58,9 +70,10 @@ export function parseV3Job(doc: unknown, id: string): Job {
   const props = isEntity(doc) && isEntity(doc.properties) ? doc.properties : undefined
   const state = props && typeof props.state === 'string' ? parseState(props.state) : undefined
   if (!isEntity(doc) || !props || !state) {
-    const seen = isEntity(doc) && isEntity(doc.properties) ? JSON.stringify(doc.properties.state) : 'none'
+    const got = isEntity(doc) && isEntity(doc.properties) ? doc.properties.state : undefined
+    const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : describe(got)
     throw new ServiceError(
-      `the job answer has no valid properties.state (got ${(seen ?? 'none').slice(0, 60)})`,
+      `the job answer has no valid properties.state (got ${seen})`,
       undefined,
       undefined,
       true
@@ -70,10 +83,12 @@ export function parseV3Job(doc: unknown, id: string): Job {
   const progresses = outputs.map(o => percent(o.progress)).filter((p): p is number => p !== undefined)
   const startTime = parseDate(props.startTime)
   const endTime = parseDate(props.endTime)
-  const errorDetails = outputs.flatMap(o => outputErrors(o.error, text(o.label)))
+  const errorDetails = outputs
+    .flatMap(o => outputErrors(o.error, serverName(text(o.label))))
+    .slice(0, MAX_ERROR_DETAILS)
   return {
     id,
-    name: text(doc.name),
+    name: serverName(text(doc.name)),
     state,
     runningDuration: startTime && endTime ? Math.max(0, endTime.getTime() - startTime.getTime()) : 0,
     created: parseDate(props.created),
@@ -95,11 +110,16 @@ export function parseV3JobBody(body: string, id: string): Job {
  * `{"error":"…"}`. Undefined when there is nothing readable.
  */
 export function v3ErrorText(body: string): string | undefined {
+  const said = rawErrorText(body)
+  return said === undefined ? undefined : serverMessage(said) || undefined
+}
+
+function rawErrorText(body: string): string | undefined {
   let doc: unknown
   try {
-    doc = JSON.parse(body)
+    doc = JSON.parse(withoutBom(body))
   } catch {
-    const title = /<title>([^<]{1,200})<\/title>/i.exec(body)
+    const title = /<title>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024))
     return title?.[1].trim() || undefined
   }
   if (!isEntity(doc)) return undefined
@@ -113,8 +133,8 @@ export function v3ErrorText(body: string): string | undefined {
 /** The error code of a v3 error body, e.g. ResourceNotFound or AuthorizationFailed. */
 export function v3ErrorCode(body: string): string | undefined {
   try {
-    const doc: unknown = JSON.parse(body)
-    return isEntity(doc) && isEntity(doc.error) ? text(doc.error.code) || undefined : undefined
+    const doc: unknown = JSON.parse(withoutBom(body))
+    return isEntity(doc) && isEntity(doc.error) ? serverName(text(doc.error.code)) || undefined : undefined
   } catch {
     return undefined
   }

@@ -146,6 +146,36 @@ describe('missing fields and hostile values', () => {
     expect(j.progress).toBe(50) // -5 and 250 clamp to 0 and 100; the rest is not a number
   })
 
+  it('server text is neutralised where it enters: one plain line, no workflow command, bounded', () => {
+    const j = parseV3Job(
+      job(
+        {
+          state: 'Error',
+          outputs: [
+            {
+              label: 'hd\u001b[31m',
+              error: {
+                code: 'X\n::error::forged',
+                message: `line1\r\n::set-output name=state::Finished ${'x'.repeat(5000)}`,
+                details: Array.from({ length: 50 }, (_, i) => ({ code: `D${i}`, message: 'd' }))
+              }
+            }
+          ]
+        },
+        'name\n::warning::forged'
+      ),
+      ID
+    )
+    expect(j.name).toBe('name ::warning::forged')
+    expect(j.errorDetails).toHaveLength(10)
+    for (const d of j.errorDetails ?? []) {
+      expect(d.code + d.message).not.toMatch(/[\n\r\u001b]/)
+      expect(d.message.length).toBeLessThanOrEqual(1000)
+    }
+    expect(j.errorDetails?.[0].code).toBe('X ::error::forged')
+    expect(j.errorDetails?.[0].message).toMatch(/^hd: line1 ::set-output/)
+  })
+
   it('an end before the start does not give a negative duration', () => {
     const j = parseV3Job(
       job({ state: 'Finished', startTime: '2024-05-01T12:00:00Z', endTime: '2024-05-01T11:00:00Z' }),
@@ -180,6 +210,7 @@ describe('error bodies', () => {
     expect(v3ErrorText('{"error":"Unauthorized"}')).toBe('Unauthorized')
     expect(v3ErrorText('<html><title>502 Bad Gateway</title></html>')).toBe('502 Bad Gateway')
     expect(v3ErrorText('{}')).toBeUndefined()
+    expect(v3ErrorText('\ufeff{"error":{"code":"A","message":"b\\nc"}}')).toBe('A: b c')
     expect(v3ErrorCode('not json')).toBeUndefined()
   })
 })
