@@ -122,7 +122,8 @@ describe('a v3 job that ends in Error', () => {
     ])
     expect(run.summary).toContain('### ❌ Media Services jobs')
     expect(run.summary).toContain('❌ Error')
-    expect(run.summary).toContain('InvalidInput: output0: moov atom not found')
+    // Markdown-escaped: server text renders as itself.
+    expect(run.summary).toContain('InvalidInput\\: output0\\: moov atom not found')
   })
 })
 
