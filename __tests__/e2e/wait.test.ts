@@ -267,7 +267,7 @@ describe('several jobs', () => {
 
 describe('bad inputs', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
-    ['no job id', { 'job-id': '' }, /job-id is required/],
+    ['no job id', { 'job-id': '' }, /Input job-id or job-url is required/],
     ['a job id that is not one', { 'job-id': 'job-42' }, /job-id: 'job-42' is not a Media Services job id/],
     ['plain http api-url', { 'api-url': 'http://media.example.com/api/' }, /api-url must use https/],
     ['a poll interval below a second', { 'poll-interval': '500ms' }, /poll-interval must be at least 1s/],
