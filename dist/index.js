@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7515);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1024);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
@@ -316,7 +316,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7515:
+/***/ 1024:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1642,6 +1642,31 @@ function otherCloudOf(host, cloud) {
     return Object.values(CLOUDS).find(c => c.mediaDomains.some(d => hostInDomain(host, d)));
 }
 
+;// CONCATENATED MODULE: ./src/pool.ts
+/**
+ * `work` over `items`, at most `limit` at a time; the answers in the order of `items`. After a failure no
+ * further item is started (the ones under way finish), and the first failure is thrown.
+ */
+async function mapLimit(items, limit, work) {
+    const answers = new Array(items.length);
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (next < items.length && !failed) {
+            const i = next++;
+            try {
+                answers[i] = await work(items[i], i);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+    return answers;
+}
+
 ;// CONCATENATED MODULE: ./src/retry.ts
 
 const DEFAULT_RETRY = { minDelayMs: 1000, maxDelayMs: 30_000 };
@@ -1702,6 +1727,7 @@ function sleep(ms, signal) {
 }
 
 ;// CONCATENATED MODULE: ./src/ams-client.ts
+
 
 
 
@@ -1802,15 +1828,7 @@ class MediaServicesClient {
         const batches = [];
         for (let i = 0; i < ids.length; i += JOBS_PER_REQUEST)
             batches.push(ids.slice(i, i + JOBS_PER_REQUEST));
-        const answers = new Array(batches.length);
-        let next = 0;
-        const worker = async () => {
-            while (next < batches.length) {
-                const i = next++;
-                answers[i] = await this.get(jobsQuery(batches[i]), call, parseJobs);
-            }
-        };
-        await Promise.all(Array.from({ length: Math.min(CONCURRENT_JOBS_QUERIES, batches.length) }, worker));
+        const answers = await mapLimit(batches, CONCURRENT_JOBS_QUERIES, batch => this.get(jobsQuery(batch), call, parseJobs));
         return answers.flat();
     }
     async getTasks(id, call) {
@@ -2333,6 +2351,7 @@ function v3ErrorCode(body) {
 
 
 
+
 const v3_client_REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const v3_client_TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** A few jobs in flight at once: one GET per job, but not a burst that invites throttling. */
@@ -2363,15 +2382,7 @@ class V3JobsClient {
     }
     /** The jobs among `ids` that exist; a 404 leaves a job out (the waiter counts it as not found). */
     async getJobs(ids, call) {
-        const jobs = new Array(ids.length);
-        let next = 0;
-        const worker = async () => {
-            while (next < ids.length) {
-                const i = next++;
-                jobs[i] = await this.getJob(ids[i], call);
-            }
-        };
-        await Promise.all(Array.from({ length: Math.min(PARALLEL_GETS, ids.length) }, worker));
+        const jobs = await mapLimit(ids, PARALLEL_GETS, id => this.getJob(id, call));
         return jobs.filter((j) => j !== undefined);
     }
     async cancelJob(id, call) {
@@ -3210,6 +3221,8 @@ async function readTasks(views, progress, o, deadline) {
                     v.pace = nextPace(v.pace, { at: o.now(), progress: t.progress });
             }
             v.errorDetails = t.errorDetails;
+            // Only a read that answered makes the details final: after a failed one they are asked for again.
+            v.errorsRead = v.job?.state === 'Error';
         }
         catch (error) {
             // Progress is a nicety: a failed task read must not end the wait, but a cancel must.
@@ -3218,7 +3231,6 @@ async function readTasks(views, progress, o, deadline) {
         }
         finally {
             v.tasksReadAt = o.now();
-            v.errorsRead = v.job?.state === 'Error';
         }
     }
     return { progressReads: progress.length };
@@ -3246,12 +3258,14 @@ function nextPace(pace, sample) {
 
 
 
+
 /** One stuck request must not eat the wait: a quarter of it at most, between 5 and 30 seconds. */
 function requestTimeout(timeoutMs) {
     return Math.min(30_000, Math.max(5_000, Math.floor(timeoutMs / 4)));
 }
 /** The runner sends SIGTERM 7.5 s after SIGINT: canceling the jobs must fit before it. */
 const CANCEL_JOBS_WITHIN_MS = 5_000;
+const CONCURRENT_CANCELS = 4;
 /**
  * The waiter's last poll starts at the timeout, so that a job that ended in the final interval is seen:
  * it and any request still running get this long, and then everything stops.
@@ -3320,22 +3334,28 @@ async function run(rt = githubRuntime()) {
 }
 function intro(s, tokens, source) {
     const what = s.jobIds.length === 1 ? `job ${s.jobIds[0]}` : `${s.jobIds.length} jobs`;
-    return `Waiting for ${source.kind} ${what} at ${s.apiUrl.href} (poll every ${formatDuration(s.pollIntervalMs)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`;
+    return `Waiting for ${source.kind} ${what} at ${s.apiUrl.href} (${pollingText(s)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`;
+}
+function pollingText(s) {
+    const every = formatDuration(s.pollIntervalMs);
+    return s.polling === 'fixed' ? `poll every ${every}` : `poll every ${every} or sooner near a job's end`;
 }
 /** CancelJob for each open job: the only requests after a cancel, all of them within CANCEL_JOBS_WITHIN_MS. */
 async function cancelJobs(source, result, rt) {
     const open = result.views.filter(v => v.job && !isFinal(v.job.state));
     // Without a documented cancel (v3 off Resource Manager) inputs.ts has already warned.
-    if (open.length === 0 || !source.cancelJob)
+    const cancelJob = source.cancelJob;
+    if (open.length === 0 || !cancelJob)
         return;
     const budget = new AbortController();
     const timer = setTimeout(() => budget.abort('timeout'), CANCEL_JOBS_WITHIN_MS);
     const end = rt.now() + CANCEL_JOBS_WITHIN_MS;
     const call = { deadline: end, endBy: end, signal: budget.signal };
     try {
-        for (const v of open) {
+        // A few at a time, so that one CancelJob that stalls does not keep the others from being sent.
+        await mapLimit(open, CONCURRENT_CANCELS, async (v) => {
             try {
-                await source.cancelJob(v.id, call);
+                await cancelJob(v.id, call);
                 rt.log.info(`Asked ${source.service} to cancel ${v.id} (cancel-on-abort).`);
             }
             catch (error) {
@@ -3344,7 +3364,7 @@ async function cancelJobs(source, result, rt) {
                     : errorMessage(error);
                 rt.log.warning(`Could not cancel ${v.id}: ${why}`);
             }
-        }
+        });
     }
     finally {
         clearTimeout(timer);

@@ -3,6 +3,7 @@ import { ServiceError, UserError } from './errors.js'
 import { header, Http, HttpResponse, retryAfterMs } from './http.js'
 import { isLoopbackHost } from './inputs.js'
 import { Job, parseJobs, parseTasks, serviceErrorText, Task } from './job.js'
+import { mapLimit } from './pool.js'
 import { logRetries, withRetries } from './retry.js'
 import { serverMessage, serverName } from './text.js'
 import type { Logger } from './logger.js'
@@ -141,15 +142,9 @@ export class MediaServicesClient {
   async getJobs(ids: readonly string[], call: CallOptions): Promise<Job[]> {
     const batches: string[][] = []
     for (let i = 0; i < ids.length; i += JOBS_PER_REQUEST) batches.push(ids.slice(i, i + JOBS_PER_REQUEST))
-    const answers: Job[][] = new Array(batches.length)
-    let next = 0
-    const worker = async (): Promise<void> => {
-      while (next < batches.length) {
-        const i = next++
-        answers[i] = await this.get(jobsQuery(batches[i]), call, parseJobs)
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(CONCURRENT_JOBS_QUERIES, batches.length) }, worker))
+    const answers = await mapLimit(batches, CONCURRENT_JOBS_QUERIES, batch =>
+      this.get(jobsQuery(batch), call, parseJobs)
+    )
     return answers.flat()
   }
 

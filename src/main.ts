@@ -10,6 +10,7 @@ import { githubIdToken } from './oidc.js'
 import { coreLogger, Logger } from './logger.js'
 import { ChangeLog, outputs, verdict } from './report.js'
 import { summaryMarkdown } from './summary.js'
+import { mapLimit } from './pool.js'
 import { logLine } from './text.js'
 import { sleep } from './retry.js'
 import { formatDuration } from './time.js'
@@ -38,6 +39,7 @@ export function requestTimeout(timeoutMs: number): number {
 }
 /** The runner sends SIGTERM 7.5 s after SIGINT: canceling the jobs must fit before it. */
 export const CANCEL_JOBS_WITHIN_MS = 5_000
+const CONCURRENT_CANCELS = 4
 /**
  * The waiter's last poll starts at the timeout, so that a job that ended in the final interval is seen:
  * it and any request still running get this long, and then everything stops.
@@ -107,22 +109,29 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
 
 function intro(s: Settings, tokens: TokenSource, source: JobSource): string {
   const what = s.jobIds.length === 1 ? `job ${s.jobIds[0]}` : `${s.jobIds.length} jobs`
-  return `Waiting for ${source.kind} ${what} at ${s.apiUrl.href} (poll every ${formatDuration(s.pollIntervalMs)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`
+  return `Waiting for ${source.kind} ${what} at ${s.apiUrl.href} (${pollingText(s)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`
+}
+
+function pollingText(s: Settings): string {
+  const every = formatDuration(s.pollIntervalMs)
+  return s.polling === 'fixed' ? `poll every ${every}` : `poll every ${every} or sooner near a job's end`
 }
 
 /** CancelJob for each open job: the only requests after a cancel, all of them within CANCEL_JOBS_WITHIN_MS. */
 async function cancelJobs(source: JobSource, result: WaitResult, rt: Runtime): Promise<void> {
   const open = result.views.filter(v => v.job && !isFinal(v.job.state))
   // Without a documented cancel (v3 off Resource Manager) inputs.ts has already warned.
-  if (open.length === 0 || !source.cancelJob) return
+  const cancelJob = source.cancelJob
+  if (open.length === 0 || !cancelJob) return
   const budget = new AbortController()
   const timer = setTimeout(() => budget.abort('timeout'), CANCEL_JOBS_WITHIN_MS)
   const end = rt.now() + CANCEL_JOBS_WITHIN_MS
   const call: CallOptions = { deadline: end, endBy: end, signal: budget.signal }
   try {
-    for (const v of open) {
+    // A few at a time, so that one CancelJob that stalls does not keep the others from being sent.
+    await mapLimit(open, CONCURRENT_CANCELS, async v => {
       try {
-        await source.cancelJob(v.id, call)
+        await cancelJob(v.id, call)
         rt.log.info(`Asked ${source.service} to cancel ${v.id} (cancel-on-abort).`)
       } catch (error) {
         const why =
@@ -131,7 +140,7 @@ async function cancelJobs(source: JobSource, result: WaitResult, rt: Runtime): P
             : errorMessage(error)
         rt.log.warning(`Could not cancel ${v.id}: ${why}`)
       }
-    }
+    })
   } finally {
     clearTimeout(timer)
   }

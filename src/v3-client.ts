@@ -6,6 +6,7 @@ import { isLoopbackHost } from './inputs.js'
 import type { Job } from './job.js'
 import { parseV3JobBody, v3ErrorCode, v3ErrorText } from './job-v3.js'
 import type { Logger } from './logger.js'
+import { mapLimit } from './pool.js'
 import { logRetries, withRetries } from './retry.js'
 
 /** One awaited v3 job: the id the user reads (resource id or URL) and the URL it is read from. */
@@ -62,15 +63,7 @@ export class V3JobsClient {
 
   /** The jobs among `ids` that exist; a 404 leaves a job out (the waiter counts it as not found). */
   async getJobs(ids: readonly string[], call: CallOptions): Promise<Job[]> {
-    const jobs: (Job | undefined)[] = new Array(ids.length)
-    let next = 0
-    const worker = async (): Promise<void> => {
-      while (next < ids.length) {
-        const i = next++
-        jobs[i] = await this.getJob(ids[i], call)
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_GETS, ids.length) }, worker))
+    const jobs = await mapLimit(ids, PARALLEL_GETS, id => this.getJob(id, call))
     return jobs.filter((j): j is Job => j !== undefined)
   }
 

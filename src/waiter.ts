@@ -214,12 +214,13 @@ async function readTasks(
         if (v.job?.state === 'Processing') v.pace = nextPace(v.pace, { at: o.now(), progress: t.progress })
       }
       v.errorDetails = t.errorDetails
+      // Only a read that answered makes the details final: after a failed one they are asked for again.
+      v.errorsRead = v.job?.state === 'Error'
     } catch (error) {
       // Progress is a nicety: a failed task read must not end the wait, but a cancel must.
       if (error instanceof AbortedError) throw error
     } finally {
       v.tasksReadAt = o.now()
-      v.errorsRead = v.job?.state === 'Error'
     }
   }
   return { progressReads: progress.length }

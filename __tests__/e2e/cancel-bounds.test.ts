@@ -92,6 +92,24 @@ describe('cancel-on-abort when CancelJob itself hangs or fails', () => {
     expect(run.stdout).toMatch(new RegExp(`^::warning::Could not cancel ${id}: .*within 5s`, 'm'))
     expect(run.ms).toBeLessThan(3000 + 5000 + 5000)
   })
+
+  it('one CancelJob that stalls does not keep the others from being sent', async () => {
+    const [stuck, other] = [1, 2].map(() => emu.addJob({ timeline: [{ state: 'Processing' }] }))
+    emu.injectFaults([{ kind: 'stall', path: `CancelJob?jobid='${stuck}'`, times: 1000 }])
+    const run = await runAction({
+      inputs: {
+        ...secretInputs(emu),
+        'job-id': `${stuck}\n${other}`,
+        timeout: '3s',
+        'cancel-on-abort': 'true'
+      }
+    })
+    expectWrittenEnding(run, 1, secrets())
+    expect(run.stdout).toMatch(new RegExp(`^::warning::Could not cancel ${stuck}: .*within 5s`, 'm'))
+    expect(run.lines).toContain(`Asked Media Services to cancel ${other} (cancel-on-abort).`)
+    expect(emu.job(other).state).toMatch(/^Cancel/)
+    expect(run.ms).toBeLessThan(3000 + 5000 + 5000)
+  })
 })
 
 describe('the last line is written whole', () => {

@@ -154,7 +154,7 @@ describe('run: a job that finishes', () => {
 
     const shown = s.log.shown()
     expect(shown[0]).toBe(
-      `Waiting for Media Services job ${JOB_A} at https://media.windows.net/api/ (poll every 10s, timeout 5h 30m, signing in with the client secret).`
+      `Waiting for Media Services job ${JOB_A} at https://media.windows.net/api/ (poll every 10s or sooner near a job's end, timeout 5h 30m, signing in with the client secret).`
     )
     expect(shown.at(-1)).toBe(`✓ Job ${JOB_A} (encode trailer) ended Finished after 0s.`)
     expect(s.writeSummary).toHaveBeenCalledTimes(1)

@@ -133,6 +133,27 @@ describe('waitForJobs', () => {
     expect(result.views[0].errorDetails).toEqual(details)
   })
 
+  it('with fail-on none, a task read that failed for a job in Error is asked for again at the next poll', async () => {
+    const { getJobs } = service([
+      { [JOB_A]: 'Error', [JOB_B]: 'Processing' },
+      { [JOB_A]: 'Error', [JOB_B]: 'Processing' },
+      { [JOB_A]: 'Error', [JOB_B]: 'Finished' }
+    ])
+    const details = [{ code: 'ErrorProcessingTask', message: 'The input has no video track' }]
+    const errorReads: string[] = []
+    const readTasks = async (id: string) => {
+      if (id !== JOB_A) return { progress: 50, errorDetails: [] }
+      errorReads.push(id)
+      if (errorReads.length === 1)
+        throw new ServiceError('the Tasks answer was cut off', undefined, undefined, true)
+      return { progress: 100, errorDetails: details }
+    }
+    const result = await wait({ ids: [JOB_A, JOB_B], getJobs, readTasks, failOn: new Set() })
+    expect(result.outcome).toBe('success')
+    expect(errorReads).toEqual([JOB_A, JOB_A])
+    expect(result.views[0].errorDetails).toEqual(details)
+  })
+
   it('a Canceled job fails the wait', async () => {
     const { getJobs } = service([{ [JOB_A]: 'Canceling' }, { [JOB_A]: 'Canceled' }])
     const result = await wait({ ids: [JOB_A], getJobs })
