@@ -706,10 +706,7 @@ function retryAfterMs(value, now = Date.now()) {
     return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/credentials.ts
-
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
@@ -734,16 +731,18 @@ function parseClientCertificate(pem, input, now = new Date()) {
     if (keyBlock.type === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:.*ENCRYPTED/.test(keyBlock.text)) {
         throw new UserError(`Input ${input}: the private key is encrypted. Store it without a passphrase (for example: openssl pkcs8 -topk8 -nocrypt).`, input);
     }
+    // Node's crypto module takes about 6 ms to load: only a certificate sign-in pays for it.
+    const { X509Certificate, createPrivateKey, createHash } = process.getBuiltinModule('node:crypto');
     let cert;
     let key;
     try {
-        cert = new external_node_crypto_.X509Certificate(certBlock.text);
+        cert = new X509Certificate(certBlock.text);
     }
     catch {
         throw new UserError(`Input ${input}: the certificate block is not a valid X.509 certificate.`, input);
     }
     try {
-        key = (0,external_node_crypto_.createPrivateKey)(keyBlock.text);
+        key = createPrivateKey(keyBlock.text);
     }
     catch {
         throw new UserError(`Input ${input}: the private key block could not be read as a private key.`, input);
@@ -756,7 +755,7 @@ function parseClientCertificate(pem, input, now = new Date()) {
         throw new UserError(`Input ${input}: the certificate expired on ${notAfter.toISOString()}.`, input);
     }
     return {
-        thumbprintSha256: (0,external_node_crypto_.createHash)('sha256').update(cert.raw).digest('hex').toUpperCase(),
+        thumbprintSha256: createHash('sha256').update(cert.raw).digest('hex').toUpperCase(),
         privateKey: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
         x5c: certBlock.text,
         subject: cert.subject.replace(/\n/g, ', '),
@@ -1984,6 +1983,7 @@ class MsalTokenSource {
     msal;
     token;
     assertion;
+    signingIn;
     network;
     constructor(settings, credential, deps) {
         this.settings = settings;
@@ -1999,6 +1999,12 @@ class MsalTokenSource {
     async getToken(fresh, call) {
         if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
             return this.token.value;
+        // Requests run a few at a time: those that need a token together share one sign-in (each one makes a new
+        // token, so a caller after a 401 is served too), and MSAL's network client serves one sign-in at a time.
+        this.signingIn ??= this.signIn(call).finally(() => (this.signingIn = undefined));
+        return this.signingIn;
+    }
+    async signIn(call) {
         try {
             return await withRetries(() => this.acquire(call), {
                 deadline: call.deadline,
@@ -3438,7 +3444,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 /***/ 6982:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+module.exports = new Proxy({}, { get: (_, key) => process.getBuiltinModule("node:crypto")[key] });
 
 /***/ }),
 

@@ -59,6 +59,7 @@ class MsalTokenSource implements TokenSource {
   private msal?: Msal
   private token?: { value: string; expiresAt: number }
   private assertion?: { value: string; expiresAt: number }
+  private signingIn?: Promise<string>
   private readonly network: RecordingNetworkClient
 
   constructor(
@@ -77,6 +78,13 @@ class MsalTokenSource implements TokenSource {
   async getToken(fresh: boolean, call: CallOptions): Promise<string> {
     if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
       return this.token.value
+    // Requests run a few at a time: those that need a token together share one sign-in (each one makes a new
+    // token, so a caller after a 401 is served too), and MSAL's network client serves one sign-in at a time.
+    this.signingIn ??= this.signIn(call).finally(() => (this.signingIn = undefined))
+    return this.signingIn
+  }
+
+  private async signIn(call: CallOptions): Promise<string> {
     try {
       return await withRetries(() => this.acquire(call), {
         deadline: call.deadline,

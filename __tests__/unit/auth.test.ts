@@ -86,6 +86,16 @@ describe('a client secret, through MSAL on our HTTP stack', () => {
     expect(http.requests).toHaveLength(2)
   })
 
+  it('requests that need a token at the same time share one sign-in', async () => {
+    const { tokens, http, call } = setup(secret, [tokenReply('tok-1'), tokenReply('tok-2')])
+    const got = await Promise.all([1, 2, 3, 4].map(() => tokens.getToken(false, call)))
+    expect(got).toEqual(['tok-1', 'tok-1', 'tok-1', 'tok-1'])
+    expect(http.requests).toHaveLength(1)
+    // Once it is done, a fresh token is a sign-in of its own.
+    await expect(tokens.getToken(true, call)).resolves.toBe('tok-2')
+    expect(http.requests).toHaveLength(2)
+  })
+
   it('a 429 from the token service is retried after Retry-After', async () => {
     const { tokens, http, call, clock } = setup(secret, [
       jsonReply(
