@@ -1739,6 +1739,7 @@ const JOBS_PER_REQUEST = 20;
 /** Jobs queries in flight at once: 1000 jobs (50 queries) take a few round trips, not fifty. */
 const CONCURRENT_JOBS_QUERIES = 4;
 const MAX_REDIRECTS = 5;
+/** The statuses every client here follows itself, and those it retries (v2 and v3 alike). */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** OData string literal: single quotes are doubled. */
@@ -2358,8 +2359,6 @@ function v3ErrorCode(body) {
 
 
 
-const v3_client_REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const v3_client_TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** A few jobs in flight at once: one GET per job, but not a burst that invites throttling. */
 const PARALLEL_GETS = 4;
 /**
@@ -2434,7 +2433,7 @@ class V3JobsClient {
         for (let hop = 0; hop <= MAX_REDIRECTS;) {
             this.assertMayReceiveToken(url, first);
             const res = await this.exchange(method, url, await this.o.tokens.getToken(false, call), call);
-            if (v3_client_REDIRECTS.has(res.status)) {
+            if (REDIRECTS.has(res.status)) {
                 url = this.follow(res, url, first);
                 hop++;
                 continue;
@@ -2505,7 +2504,7 @@ class V3JobsClient {
             return new UserError(`${this.service} rejected the api-version (400)${detail}. Fix job-url.`, 'job-url');
         }
         const label = res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`;
-        return new ServiceError(`${what} answered ${label}${detail}`, res.status, requestId(res), v3_client_TRANSIENT_STATUS.has(res.status), retryAfterMs(header(res, 'retry-after'), this.o.now()));
+        return new ServiceError(`${what} answered ${label}${detail}`, res.status, requestId(res), TRANSIENT_STATUS.has(res.status), retryAfterMs(header(res, 'retry-after'), this.o.now()));
     }
 }
 function requestId(res) {

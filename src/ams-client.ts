@@ -46,8 +46,9 @@ export const JOBS_PER_REQUEST = 20
 /** Jobs queries in flight at once: 1000 jobs (50 queries) take a few round trips, not fifty. */
 export const CONCURRENT_JOBS_QUERIES = 4
 export const MAX_REDIRECTS = 5
-const REDIRECTS = new Set([301, 302, 303, 307, 308])
-const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504])
+/** The statuses every client here follows itself, and those it retries (v2 and v3 alike). */
+export const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
+export const TRANSIENT_STATUS: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
 
 /** OData string literal: single quotes are doubled. */
 export function odataString(value: string): string {

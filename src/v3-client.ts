@@ -1,5 +1,5 @@
 import type { CallOptions, TokenSource } from './ams-client.js'
-import { isTrustedHost, MAX_REDIRECTS } from './ams-client.js'
+import { isTrustedHost, MAX_REDIRECTS, REDIRECTS, TRANSIENT_STATUS } from './ams-client.js'
 import { ServiceError, UserError } from './errors.js'
 import { header, Http, HttpResponse, retryAfterMs } from './http.js'
 import { isLoopbackHost } from './inputs.js'
@@ -29,8 +29,6 @@ export interface V3ClientOptions {
   random?: () => number
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308])
-const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504])
 /** A few jobs in flight at once: one GET per job, but not a burst that invites throttling. */
 export const PARALLEL_GETS = 4
 
