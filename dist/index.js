@@ -706,7 +706,10 @@ function retryAfterMs(value, now = Date.now()) {
     return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/credentials.ts
+
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
@@ -731,18 +734,16 @@ function parseClientCertificate(pem, input, now = new Date()) {
     if (keyBlock.type === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:.*ENCRYPTED/.test(keyBlock.text)) {
         throw new UserError(`Input ${input}: the private key is encrypted. Store it without a passphrase (for example: openssl pkcs8 -topk8 -nocrypt).`, input);
     }
-    // Node's crypto module takes about 6 ms to load: only a certificate sign-in pays for it.
-    const { X509Certificate, createPrivateKey, createHash } = process.getBuiltinModule('node:crypto');
     let cert;
     let key;
     try {
-        cert = new X509Certificate(certBlock.text);
+        cert = new external_node_crypto_.X509Certificate(certBlock.text);
     }
     catch {
         throw new UserError(`Input ${input}: the certificate block is not a valid X.509 certificate.`, input);
     }
     try {
-        key = createPrivateKey(keyBlock.text);
+        key = (0,external_node_crypto_.createPrivateKey)(keyBlock.text);
     }
     catch {
         throw new UserError(`Input ${input}: the private key block could not be read as a private key.`, input);
@@ -755,7 +756,7 @@ function parseClientCertificate(pem, input, now = new Date()) {
         throw new UserError(`Input ${input}: the certificate expired on ${notAfter.toISOString()}.`, input);
     }
     return {
-        thumbprintSha256: createHash('sha256').update(cert.raw).digest('hex').toUpperCase(),
+        thumbprintSha256: (0,external_node_crypto_.createHash)('sha256').update(cert.raw).digest('hex').toUpperCase(),
         privateKey: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
         x5c: certBlock.text,
         subject: cert.subject.replace(/\n/g, ', '),
@@ -3443,7 +3444,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 /***/ 6982:
 /***/ ((module) => {
 
-module.exports = new Proxy({}, { get: (_, key) => process.getBuiltinModule("node:crypto")[key] });
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 

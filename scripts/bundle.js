@@ -17,31 +17,10 @@ export function bundle(out, options = {}) {
     execFileSync('npx', ['ncc', 'build', 'src/index.ts', '-o', out, '--stats-out', statsFile, ...quiet], {
       stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit']
     })
-    const main = join(out, 'index.js')
-    writeFileSync(main, lazyBuiltins(readFileSync(main, 'utf8')))
     writeFileSync(join(out, 'licenses.txt'), licenses(JSON.parse(readFileSync(statsFile, 'utf8'))))
   } finally {
     rmSync(scratch, { recursive: true, force: true })
   }
-}
-
-/**
- * Node built-ins that a bundled package imports at start-up but uses only later: @actions/core loads `crypto`
- * for the `randomUUID` of its output delimiter, and loading Node's crypto module takes about 6 ms, an eighth
- * of the action's start. Each is loaded on first use instead. (ncc resolves built-ins before tsconfig paths,
- * so they cannot be mapped like undici.) A build whose bundle no longer loads one eagerly fails, so that the
- * list stays true.
- * @param {string} source
- */
-export function lazyBuiltins(source, names = ['crypto']) {
-  for (const name of names) {
-    const eager = `module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)(${JSON.stringify(name)});`
-    if (!source.includes(eager))
-      throw new Error(`bundle: dist/index.js does not load ${name} at start-up any more`)
-    const lazy = `module.exports = new Proxy({}, { get: (_, key) => process.getBuiltinModule(${JSON.stringify(`node:${name}`)})[key] });`
-    source = source.replace(eager, lazy)
-  }
-  return source
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { KeyObject, X509Certificate } from 'node:crypto'
+import { X509Certificate, createPrivateKey, createHash, KeyObject } from 'node:crypto'
 import type { Cloud } from './clouds.js'
 import type { InputName } from './inputs.js'
 import { UserError } from './errors.js'
@@ -54,8 +54,6 @@ export function parseClientCertificate(pem: string, input: string, now = new Dat
       input
     )
   }
-  // Node's crypto module takes about 6 ms to load: only a certificate sign-in pays for it.
-  const { X509Certificate, createPrivateKey, createHash } = process.getBuiltinModule('node:crypto')
   let cert: X509Certificate
   let key: KeyObject
   try {
