@@ -76,6 +76,23 @@ describe('npm run emulator', () => {
     expect(run.errors[0]).toContain('ErrorProcessingTask')
   })
 
+  it('npm run local-action runs src/main.ts with @github/local-action and that .env', async () => {
+    const la = spawn(process.execPath, ['scripts/local-action.js', join(dir, '.env')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let out = ''
+    la.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))
+    la.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d))
+    const killer = setTimeout(() => la.kill('SIGKILL'), 50_000)
+    await new Promise(resolve => la.on('close', resolve))
+    clearTimeout(killer)
+    // Both scripted jobs: one Finished, one in Error, so the action's outputs say Error.
+    expect(out).toMatch(/'state'\s*│\s*'Error'/)
+    expect(out).toContain(env.AMS_EMU_JOB_FINISHED)
+    expect(out).toContain('ErrorProcessingTask')
+  }, 60_000)
+
   it('stops cleanly on Ctrl-C', async () => {
     const closed = new Promise<number | null>(resolve => cli.on('close', code => resolve(code)))
     cli.kill('SIGINT')
