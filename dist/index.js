@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1024);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7620);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
@@ -316,7 +316,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1024:
+/***/ 7620:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -867,81 +867,213 @@ function chooseCredential(get, creds, cloud, env, warnings) {
     return { kind: 'oidc', tenantId, clientId, audience: get('audience') || cloud.oidcAudience };
 }
 
-;// CONCATENATED MODULE: ./src/inputs-v3.ts
+;// CONCATENATED MODULE: ./src/public-suffixes.ts
 
-
-/** The ARM api-version of the Media Services v3 job resource (Encoding.json, stable/2022-07-01). */
-const ARM_API_VERSION = '2022-07-01';
-const MAX_JOBS = 1000;
-/** `…/transforms/{transform}/jobs/{job}`, the v3 job resource path on ARM and MK.IO alike. */
-const JOB_PATH = /\/transforms\/[^/]+\/jobs\/[^/]+\/?$/i;
-function httpsOrLoopback(url) {
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+/**
+ * Domains under which strangers can get a name: a wildcard in trusted-hosts that covers one of them would
+ * send the token to hosts anyone can create. A compact list instead of the full Public Suffix List (no
+ * dependency): the rule below catches most country-code suffixes, the lists the common rest.
+ */
+/** Second-level labels that registries under a two-letter country code hand out to the public. */
+const GENERIC_SECOND_LEVEL = new Set([
+    'ac',
+    'ad',
+    'co',
+    'com',
+    'ed',
+    'edu',
+    'gen',
+    'go',
+    'gob',
+    'gov',
+    'gr',
+    'gv',
+    'id',
+    'in',
+    'int',
+    'lg',
+    'ltd',
+    'me',
+    'mil',
+    'ne',
+    'net',
+    'nhs',
+    'nom',
+    'or',
+    'org',
+    'plc',
+    'sch'
+]);
+/** Multi-label public suffixes that the rule does not catch. */
+const PUBLIC_SUFFIXES = ['asn.au', 'gc.ca', 'police.uk', 'k12.ca.us', 'eu.org', 'us.com', 'uk.com', 'eu.com'];
+/** Shared hosting: customers pick the first label (the clouds' own and the common code hosts). */
+const SHARED_HOSTING = [
+    'azurewebsites.net',
+    'azurewebsites.us',
+    'chinacloudsites.cn',
+    'cloudapp.net',
+    'cloudapp.azure.com',
+    'chinacloudapp.cn',
+    'cloudapp.usgovcloudapi.net',
+    'blob.core.windows.net',
+    'web.core.windows.net',
+    'file.core.windows.net',
+    'queue.core.windows.net',
+    'table.core.windows.net',
+    'dfs.core.windows.net',
+    'blob.core.chinacloudapi.cn',
+    'blob.core.usgovcloudapi.net',
+    'servicebus.windows.net',
+    'azureedge.net',
+    'azurefd.net',
+    'azure-api.net',
+    'azurestaticapps.net',
+    'azurecontainer.io',
+    'azurecr.io',
+    'trafficmanager.net',
+    'github.io',
+    'githubusercontent.com',
+    'gitlab.io',
+    'amazonaws.com',
+    'cloudfront.net',
+    'appspot.com',
+    'web.app',
+    'firebaseapp.com',
+    'herokuapp.com',
+    'netlify.app',
+    'vercel.app',
+    'pages.dev',
+    'workers.dev',
+    'trycloudflare.com',
+    'ngrok.io',
+    'ngrok-free.app',
+    'onrender.com',
+    'fly.dev',
+    'blogspot.com',
+    'duckdns.org',
+    'ddns.net'
+];
+function isRuleSuffix(domain) {
+    const labels = domain.split('.');
+    return labels.length === 2 && /^[a-z]{2}$/.test(labels[1]) && GENERIC_SECOND_LEVEL.has(labels[0]);
 }
-/** Input arm-url: the Resource Manager endpoint (origin only); the cloud's by default. */
-function parseArmUrl(text, cloud) {
-    const value = text || cloud.armEndpoint;
+/**
+ * Why trusting `domain` and all its subdomains would trust strangers: the public suffix or shared hosting
+ * domain it covers, or undefined when it covers none.
+ */
+function strangersUnder(domain) {
+    const d = domain.toLowerCase().replace(/^\.|\.$/g, '');
+    if (isRuleSuffix(d))
+        return { suffix: d, kind: 'public' };
+    const pub = PUBLIC_SUFFIXES.find(s => hostInDomain(s, d));
+    if (pub)
+        return { suffix: pub, kind: 'public' };
+    const shared = SHARED_HOSTING.find(s => hostInDomain(s, d));
+    return shared ? { suffix: shared, kind: 'shared' } : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/endpoints.ts
+/**
+ * The inputs that decide where the token may go: api-url, authority-host and trusted-hosts (and the api-url's
+ * cloud). Pure parsing, like inputs.ts; the clients use `isLoopbackHost` for the same rule after a redirect.
+ */
+
+
+
+
+function isLoopbackHost(host) {
+    const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+    return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1';
+}
+function parseApiUrl(text, cloud) {
+    const value = text || cloud.apiUrl;
+    if (!value) {
+        throw new UserError(`Input api-url is required for ${cloud.name}, which has no global endpoint: give your account's endpoint, https://<account>.restv2.<region>.${cloud.mediaDomains[0]}/api/.`, 'api-url');
+    }
     let url;
     try {
         url = new URL(value);
     }
     catch {
-        throw new UserError(`Input arm-url: '${value.slice(0, 80)}' is not a URL. Expected e.g. ${cloud.armEndpoint}.`, 'arm-url');
+        throw new UserError(`Input api-url: '${value}' is not a URL. Expected e.g. https://<account>.restv2.<region>.media.azure.net/api/.`, 'api-url');
     }
-    if (!httpsOrLoopback(url)) {
-        throw new UserError(`Input arm-url must use https: '${value.slice(0, 80)}'.`, 'arm-url');
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+        throw new UserError(`Input api-url must use https (plain http is only allowed for loopback hosts): '${value}'.`, 'api-url');
     }
-    if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
-        throw new UserError(`Input arm-url: give the endpoint only, e.g. ${cloud.armEndpoint}.`, 'arm-url');
+    if (url.username || url.password || url.search || url.hash) {
+        throw new UserError(`Input api-url must not contain credentials, a query or a fragment: give the API root only.`, 'api-url');
+    }
+    if (!url.pathname.endsWith('/'))
+        url.pathname += '/';
+    return url;
+}
+function parseAuthorityHost(value) {
+    let url;
+    try {
+        url = new URL(/^[a-z]+:\/\//i.test(value) ? value : `https://${value}`);
+    }
+    catch {
+        throw new UserError(`Input authority-host: '${value}' is not a URL. Expected e.g. https://login.microsoftonline.com.`, 'authority-host');
+    }
+    if (url.protocol !== 'https:') {
+        throw new UserError(`Input authority-host must use https (Entra ID refuses anything else): '${value}'.`, 'authority-host');
+    }
+    // https://login.microsoftonline.com@other-host is other-host: the part before @ is a user name.
+    if (url.username || url.password) {
+        throw new UserError(`Input authority-host must not contain a user name or password (the host would be ${url.host}, not what precedes the @). Give the host only, e.g. https://login.microsoftonline.com.`, 'authority-host');
+    }
+    if (url.pathname !== '/' || url.search || url.hash) {
+        throw new UserError(`Input authority-host: give the host only (e.g. https://login.microsoftonline.com); the tenant goes in tenant-id.`, 'authority-host');
     }
     return new URL(url.origin);
 }
-/**
- * Input job-url: full URLs of v3 job resources, or ARM resource ids (`/subscriptions/…`) resolved
- * against `arm`. ARM URLs get api-version 2022-07-01 when they have none. Pure: throws UserError.
- */
-function parseJobUrls(text, arm) {
-    const items = text.split(/[\s,]+/).filter(Boolean);
-    const targets = [];
-    let origin;
-    for (const item of items) {
-        const shown = item.slice(0, 120);
-        let url;
-        try {
-            url = item.startsWith('/subscriptions/') ? new URL(item, arm) : new URL(item);
+/** The api-url's own trust entry: its host on exactly its port (`host` alone means 443). */
+function trustEntry(url) {
+    const port = url.port || (url.protocol === 'http:' ? '80' : '443');
+    const host = url.hostname.toLowerCase();
+    return port === '443' ? host : `${host}:${port}`;
+}
+function parseTrustedHosts(value) {
+    return value
+        .split(/[\s,;]+/)
+        .filter(Boolean)
+        .map(item => {
+        let host = item.toLowerCase();
+        if (/^[a-z]+:\/\//.test(host)) {
+            try {
+                host = trustEntry(new URL(host));
+            }
+            catch {
+                /* reported below */
+            }
         }
-        catch {
-            throw new UserError(`Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`, 'job-url');
+        const portMatch = /:(\d{1,5})$/.exec(host);
+        const port = portMatch ? Number(portMatch[1]) : 443;
+        if (portMatch)
+            host = host.slice(0, portMatch.index);
+        const wildcard = host.startsWith('*.') || host.startsWith('.');
+        const bare = host.replace(/^\*?\./, '');
+        if (wildcard && !bare.includes('.')) {
+            throw new UserError(`Input trusted-hosts: '${item}' would trust a whole top-level domain with the token. Name your own domain, e.g. *.example.com.`, 'trusted-hosts');
         }
-        if (!httpsOrLoopback(url)) {
-            throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url');
+        if (!HOSTNAME.test(bare) || port < 1 || port > 65535) {
+            throw new UserError(`Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com, *.example.com or 127.0.0.1:8443 (a name without a port means port 443).`, 'trusted-hosts');
         }
-        if (url.username || url.password || url.hash) {
-            throw new UserError(`Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`, 'job-url');
+        const strangers = wildcard ? strangersUnder(bare) : undefined;
+        if (strangers) {
+            const who = strangers.kind === 'public'
+                ? `every domain registered under ${strangers.suffix} (a public suffix)`
+                : `hosts anyone can create under ${strangers.suffix} (shared hosting)`;
+            throw new UserError(`Input trusted-hosts: '${item}' would trust ${who} with the token. Name your own domain or host, e.g. *.example.${strangers.kind === 'public' ? strangers.suffix : 'com'} or myaccount.${strangers.suffix}.`, 'trusted-hosts');
         }
-        if (!JOB_PATH.test(url.pathname)) {
-            throw new UserError(`Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`, 'job-url');
-        }
-        if (origin !== undefined && url.origin !== origin) {
-            throw new UserError(`Input job-url: all jobs must be on one host (${new URL(origin).host} and ${url.host} given); use one step per host.`, 'job-url');
-        }
-        origin = url.origin;
-        url.pathname = url.pathname.replace(/\/+$/, '');
-        const onArm = url.origin === arm.origin;
-        if (onArm && !url.searchParams.has('api-version'))
-            url.searchParams.set('api-version', ARM_API_VERSION);
-        const id = onArm ? url.pathname : `${url.origin}${url.pathname}`;
-        if (!targets.some(t => t.id.toLowerCase() === id.toLowerCase()))
-            targets.push({ id, url });
-    }
-    if (targets.length === 0) {
-        throw new UserError('Input job-url is empty.', 'job-url');
-    }
-    if (targets.length > MAX_JOBS) {
-        throw new UserError(`Input job-url: ${targets.length} jobs given; at most ${MAX_JOBS} can be waited for at once.`, 'job-url');
-    }
-    const first = targets[0].url;
-    return { targets, arm: first.origin === arm.origin, host: first.hostname.toLowerCase() };
+        return `${wildcard ? '.' : ''}${bare}${port === 443 ? '' : `:${port}`}`;
+    });
+}
+/** The cloud whose Media Services domains hold `host`, when it is another one than `cloud`. */
+function otherCloudOf(host, cloud) {
+    if (cloud.mediaDomains.some(d => hostInDomain(host, d)))
+        return undefined;
+    return Object.values(CLOUDS).find(c => c.mediaDomains.some(d => hostInDomain(host, d)));
 }
 
 ;// CONCATENATED MODULE: ./src/text.ts
@@ -1229,417 +1361,6 @@ function rawErrorText(body) {
     if (typeof doc.error === 'string')
         return doc.error;
     return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/public-suffixes.ts
-
-/**
- * Domains under which strangers can get a name: a wildcard in trusted-hosts that covers one of them would
- * send the token to hosts anyone can create. A compact list instead of the full Public Suffix List (no
- * dependency): the rule below catches most country-code suffixes, the lists the common rest.
- */
-/** Second-level labels that registries under a two-letter country code hand out to the public. */
-const GENERIC_SECOND_LEVEL = new Set([
-    'ac',
-    'ad',
-    'co',
-    'com',
-    'ed',
-    'edu',
-    'gen',
-    'go',
-    'gob',
-    'gov',
-    'gr',
-    'gv',
-    'id',
-    'in',
-    'int',
-    'lg',
-    'ltd',
-    'me',
-    'mil',
-    'ne',
-    'net',
-    'nhs',
-    'nom',
-    'or',
-    'org',
-    'plc',
-    'sch'
-]);
-/** Multi-label public suffixes that the rule does not catch. */
-const PUBLIC_SUFFIXES = ['asn.au', 'gc.ca', 'police.uk', 'k12.ca.us', 'eu.org', 'us.com', 'uk.com', 'eu.com'];
-/** Shared hosting: customers pick the first label (the clouds' own and the common code hosts). */
-const SHARED_HOSTING = [
-    'azurewebsites.net',
-    'azurewebsites.us',
-    'chinacloudsites.cn',
-    'cloudapp.net',
-    'cloudapp.azure.com',
-    'chinacloudapp.cn',
-    'cloudapp.usgovcloudapi.net',
-    'blob.core.windows.net',
-    'web.core.windows.net',
-    'file.core.windows.net',
-    'queue.core.windows.net',
-    'table.core.windows.net',
-    'dfs.core.windows.net',
-    'blob.core.chinacloudapi.cn',
-    'blob.core.usgovcloudapi.net',
-    'servicebus.windows.net',
-    'azureedge.net',
-    'azurefd.net',
-    'azure-api.net',
-    'azurestaticapps.net',
-    'azurecontainer.io',
-    'azurecr.io',
-    'trafficmanager.net',
-    'github.io',
-    'githubusercontent.com',
-    'gitlab.io',
-    'amazonaws.com',
-    'cloudfront.net',
-    'appspot.com',
-    'web.app',
-    'firebaseapp.com',
-    'herokuapp.com',
-    'netlify.app',
-    'vercel.app',
-    'pages.dev',
-    'workers.dev',
-    'trycloudflare.com',
-    'ngrok.io',
-    'ngrok-free.app',
-    'onrender.com',
-    'fly.dev',
-    'blogspot.com',
-    'duckdns.org',
-    'ddns.net'
-];
-function isRuleSuffix(domain) {
-    const labels = domain.split('.');
-    return labels.length === 2 && /^[a-z]{2}$/.test(labels[1]) && GENERIC_SECOND_LEVEL.has(labels[0]);
-}
-/**
- * Why trusting `domain` and all its subdomains would trust strangers: the public suffix or shared hosting
- * domain it covers, or undefined when it covers none.
- */
-function strangersUnder(domain) {
-    const d = domain.toLowerCase().replace(/^\.|\.$/g, '');
-    if (isRuleSuffix(d))
-        return { suffix: d, kind: 'public' };
-    const pub = PUBLIC_SUFFIXES.find(s => hostInDomain(s, d));
-    if (pub)
-        return { suffix: pub, kind: 'public' };
-    const shared = SHARED_HOSTING.find(s => hostInDomain(s, d));
-    return shared ? { suffix: shared, kind: 'shared' } : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-
-
-const INPUT_NAMES = (/* unused pure expression or super */ null && ([
-    'job-id',
-    'job-url',
-    'arm-url',
-    'cloud',
-    'environment',
-    'tenant-id',
-    'client-id',
-    'client-secret',
-    'client-certificate',
-    'access-token',
-    'creds',
-    'audience',
-    'api-url',
-    'authority-host',
-    'x-ms-version',
-    'poll-interval',
-    'polling',
-    'timeout',
-    'fail-on',
-    'trusted-hosts',
-    'cancel-on-abort'
-]));
-const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
-const MIN_POLL_MS = 1000;
-/** Node's timers cannot wait longer (2^31-1 ms, about 24.8 days). */
-const MAX_WAIT_MS = 24 * 86_400_000;
-const inputs_MAX_JOBS = 1000;
-/** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
-const DEFAULT_TIMEOUT = '5h30m';
-const POLLING_POLICIES = ['predictive', 'fixed'];
-/** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
-function readSettings(read, options = {}) {
-    const env = options.env ?? {};
-    const warnings = [];
-    // Typed by INPUT_NAMES: reading an input that action.yml does not declare does not compile.
-    const get = (name) => (read(name) ?? '').trim();
-    // Mask first: an error below must never be able to carry a secret into the log.
-    for (const name of ['client-secret', 'client-certificate', 'access-token']) {
-        const v = get(name);
-        if (v)
-            secretParts(v).forEach(p => options.mask?.(p));
-    }
-    const creds = parseCreds(get('creds'), options.mask);
-    const cloud = readCloud(get('cloud'), get('environment'));
-    const v3 = parseJobInputs(get, cloud, warnings);
-    const jobIds = v3 ? v3.targets.map(t => t.id) : parseJobIds(get('job-id'));
-    const apiUrl = v3 ? new URL(`${v3.targets[0].url.origin}/`) : parseApiUrl(get('api-url'), cloud);
-    const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost);
-    const msVersion = parseMsVersion(get('x-ms-version') || '2.19');
-    const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS);
-    const timeoutMs = parseDurationInput('timeout', get('timeout') || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS);
-    if (pollIntervalMs > timeoutMs) {
-        throw new UserError(`Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
-    }
-    const other = v3 ? undefined : otherCloudOf(apiUrl.hostname, cloud);
-    if (other) {
-        warnings.push(`api-url ${apiUrl.hostname} belongs to ${other.name}, but cloud is ${cloud.name}: the token would be for the wrong cloud. Set cloud: ${other.name}.`);
-    }
-    if (v3 && !v3.arm && !get('access-token')) {
-        throw new UserError(`Input access-token is required for job-url on ${v3.host}: only Azure Resource Manager hosts sign in with Entra ID. Give the service's API token (for MK.IO, a personal API token) as a secret.`, 'access-token');
-    }
-    const credential = chooseCredential(get, creds, cloud, env, warnings);
-    // v3: the token goes to the jobs' host on its port and to trusted-hosts; the Media Services domains are v2's.
-    const trustedHosts = [
-        trustEntry(apiUrl),
-        ...(v3 ? [] : cloud.mediaDomains.map(d => `.${d}`)),
-        ...parseTrustedHosts(get('trusted-hosts'))
-    ];
-    const cancelOnAbort = parseBoolean('cancel-on-abort', get('cancel-on-abort') || 'false');
-    if (v3 && !v3.arm && cancelOnAbort) {
-        warnings.push(`cancel-on-abort is not supported for jobs on ${v3.host} (only Azure Resource Manager's cancelJob is documented): a canceled or timed-out wait leaves the jobs running.`);
-    }
-    return {
-        jobIds,
-        v3,
-        cloud,
-        apiUrl,
-        authorityHost,
-        scope: v3?.arm ? cloud.armScope : `${cloud.mediaResource}/.default`,
-        credential,
-        msVersion,
-        pollIntervalMs,
-        polling: parsePolling(get('polling') || 'predictive'),
-        timeoutMs,
-        failOn: parseFailOn(get('fail-on')),
-        trustedHosts: [...new Set(trustedHosts)],
-        cancelOnAbort,
-        warnings
-    };
-}
-/**
- * `cloud`, or its alias `environment` (azure/login's name for it); AzureCloud when neither is given.
- * Both given must name the same cloud: which one was meant cannot be guessed.
- */
-function readCloud(cloudText, environmentText) {
-    const parse = (input, name) => {
-        const found = findCloud(name);
-        if (found)
-            return found;
-        const why = unsupportedCloud(name);
-        throw new UserError(`Input ${input}: '${name.slice(0, 40)}' ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`, input);
-    };
-    const cloud = cloudText ? parse('cloud', cloudText) : undefined;
-    const environment = environmentText ? parse('environment', environmentText) : undefined;
-    if (cloud && environment && cloud !== environment) {
-        throw new UserError(`Inputs cloud (${cloud.name}) and environment (${environment.name}) disagree: environment is another name for cloud. Keep one.`, 'environment');
-    }
-    return cloud ?? environment ?? CLOUDS.AzureCloud;
-}
-/** Exactly one of job-id (v2) and job-url (v3): the v3 jobs, or undefined for v2. */
-function parseJobInputs(get, cloud, warnings) {
-    const ids = get('job-id');
-    const urls = get('job-url');
-    if (ids && urls) {
-        throw new UserError('Inputs job-id and job-url are both given: give job-id for Media Services v2 jobs (nb:jid:UUID:…) or job-url for v3-shaped jobs (Azure Resource Manager, MK.IO), not both.', 'job-url');
-    }
-    if (!ids && !urls) {
-        throw new UserError('Input job-id or job-url is required: job-id for Media Services v2 job ids (nb:jid:UUID:<guid>), job-url for v3 job URLs or ARM resource ids (/subscriptions/…/transforms/<transform>/jobs/<job>).', 'job-id');
-    }
-    if (!urls)
-        return undefined;
-    for (const name of ['api-url', 'x-ms-version']) {
-        if (get(name))
-            warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`);
-    }
-    return parseJobUrls(urls, parseArmUrl(get('arm-url'), cloud));
-}
-function parseJobIds(text) {
-    const items = text.split(/[\s,;]+/).filter(Boolean);
-    if (items.length === 0) {
-        throw new UserError('Input job-id is required: give one or more Media Services job ids (nb:jid:UUID:<guid>), separated by newlines, commas or spaces.', 'job-id');
-    }
-    // A Set keeps input order and makes the duplicate check linear: 1000 ids are checked once each.
-    const ids = new Set();
-    for (const item of items) {
-        const unquoted = item.replace(/^['"`]+|['"`]+$/g, '');
-        if (unquoted !== item && (JOB_ID.test(unquoted) || GUID.test(unquoted))) {
-            throw new UserError(`Input job-id: remove the quotes around ${unquoted} (give job-id: ${unquoted}, or several ids separated by newlines, commas or spaces).`, 'job-id');
-        }
-        const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined);
-        if (!guid) {
-            throw new UserError(`Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`, 'job-id');
-        }
-        // The service keeps `UUID` upper case and the GUID lower case.
-        const id = `nb:jid:UUID:${guid.toLowerCase()}`;
-        ids.add(id);
-    }
-    if (ids.size > inputs_MAX_JOBS) {
-        throw new UserError(`Input job-id: ${ids.size} jobs given; at most ${inputs_MAX_JOBS} can be waited for at once.`, 'job-id');
-    }
-    return [...ids];
-}
-function parsePolling(value) {
-    const policy = POLLING_POLICIES.find(p => p === value.toLowerCase());
-    if (!policy) {
-        throw new UserError(`Input polling: '${value}' is not a polling policy. Use predictive (the default) or fixed (every poll-interval).`, 'polling');
-    }
-    return policy;
-}
-function isLoopbackHost(host) {
-    const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-    return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1';
-}
-function parseApiUrl(text, cloud) {
-    const value = text || cloud.apiUrl;
-    if (!value) {
-        throw new UserError(`Input api-url is required for ${cloud.name}, which has no global endpoint: give your account's endpoint, https://<account>.restv2.<region>.${cloud.mediaDomains[0]}/api/.`, 'api-url');
-    }
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new UserError(`Input api-url: '${value}' is not a URL. Expected e.g. https://<account>.restv2.<region>.media.azure.net/api/.`, 'api-url');
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-        throw new UserError(`Input api-url must use https (plain http is only allowed for loopback hosts): '${value}'.`, 'api-url');
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        throw new UserError(`Input api-url must not contain credentials, a query or a fragment: give the API root only.`, 'api-url');
-    }
-    if (!url.pathname.endsWith('/'))
-        url.pathname += '/';
-    return url;
-}
-function parseAuthorityHost(value) {
-    let url;
-    try {
-        url = new URL(/^[a-z]+:\/\//i.test(value) ? value : `https://${value}`);
-    }
-    catch {
-        throw new UserError(`Input authority-host: '${value}' is not a URL. Expected e.g. https://login.microsoftonline.com.`, 'authority-host');
-    }
-    if (url.protocol !== 'https:') {
-        throw new UserError(`Input authority-host must use https (Entra ID refuses anything else): '${value}'.`, 'authority-host');
-    }
-    // https://login.microsoftonline.com@other-host is other-host: the part before @ is a user name.
-    if (url.username || url.password) {
-        throw new UserError(`Input authority-host must not contain a user name or password (the host would be ${url.host}, not what precedes the @). Give the host only, e.g. https://login.microsoftonline.com.`, 'authority-host');
-    }
-    if (url.pathname !== '/' || url.search || url.hash) {
-        throw new UserError(`Input authority-host: give the host only (e.g. https://login.microsoftonline.com); the tenant goes in tenant-id.`, 'authority-host');
-    }
-    return new URL(url.origin);
-}
-function parseMsVersion(value) {
-    if (!/^2\.\d{1,2}$/.test(value)) {
-        throw new UserError(`Input x-ms-version: '${value}' is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`, 'x-ms-version');
-    }
-    return value;
-}
-function parseDurationInput(name, value, minMs, maxMs = MAX_WAIT_MS) {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-        throw new UserError(`Input ${name}: '${value}' is not a duration. Use seconds (15), or units: 15s, 2m, 90min, 1h30m, 2 hours.`, name);
-    }
-    if (ms < minMs) {
-        throw new UserError(`Input ${name} must be at least ${formatDuration(minMs)} (got '${value}').`, name);
-    }
-    if (ms > maxMs) {
-        throw new UserError(`Input ${name} must be at most ${formatDuration(maxMs)} (got '${value}').`, name);
-    }
-    return ms;
-}
-function parseFailOn(value) {
-    const text = value || 'Error, Canceled';
-    if (/^none$/i.test(text))
-        return new Set();
-    const states = new Set();
-    for (const item of text.split(/[\s,;]+/).filter(Boolean)) {
-        const state = parseState(item);
-        if (!state || /^\d+$/.test(item) || !FINAL_STATES.has(state)) {
-            throw new UserError(`Input fail-on: '${item}' is not a final job state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
-        }
-        states.add(state);
-    }
-    if (states.size === 0) {
-        throw new UserError(`Input fail-on: '${text}' names no state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
-    }
-    return states;
-}
-/** The api-url's own trust entry: its host on exactly its port (`host` alone means 443). */
-function trustEntry(url) {
-    const port = url.port || (url.protocol === 'http:' ? '80' : '443');
-    const host = url.hostname.toLowerCase();
-    return port === '443' ? host : `${host}:${port}`;
-}
-function parseTrustedHosts(value) {
-    return value
-        .split(/[\s,;]+/)
-        .filter(Boolean)
-        .map(item => {
-        let host = item.toLowerCase();
-        if (/^[a-z]+:\/\//.test(host)) {
-            try {
-                host = trustEntry(new URL(host));
-            }
-            catch {
-                /* reported below */
-            }
-        }
-        const portMatch = /:(\d{1,5})$/.exec(host);
-        const port = portMatch ? Number(portMatch[1]) : 443;
-        if (portMatch)
-            host = host.slice(0, portMatch.index);
-        const wildcard = host.startsWith('*.') || host.startsWith('.');
-        const bare = host.replace(/^\*?\./, '');
-        if (wildcard && !bare.includes('.')) {
-            throw new UserError(`Input trusted-hosts: '${item}' would trust a whole top-level domain with the token. Name your own domain, e.g. *.example.com.`, 'trusted-hosts');
-        }
-        if (!HOSTNAME.test(bare) || port < 1 || port > 65535) {
-            throw new UserError(`Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com, *.example.com or 127.0.0.1:8443 (a name without a port means port 443).`, 'trusted-hosts');
-        }
-        const strangers = wildcard ? strangersUnder(bare) : undefined;
-        if (strangers) {
-            const who = strangers.kind === 'public'
-                ? `every domain registered under ${strangers.suffix} (a public suffix)`
-                : `hosts anyone can create under ${strangers.suffix} (shared hosting)`;
-            throw new UserError(`Input trusted-hosts: '${item}' would trust ${who} with the token. Name your own domain or host, e.g. *.example.${strangers.kind === 'public' ? strangers.suffix : 'com'} or myaccount.${strangers.suffix}.`, 'trusted-hosts');
-        }
-        return `${wildcard ? '.' : ''}${bare}${port === 443 ? '' : `:${port}`}`;
-    });
-}
-function parseBoolean(name, value) {
-    if (/^(true|yes|on|1)$/i.test(value))
-        return true;
-    if (/^(false|no|off|0)$/i.test(value))
-        return false;
-    throw new UserError(`Input ${name}: '${value}' is not a boolean. Use true or false.`, name);
-}
-/** The cloud whose Media Services domains hold `host`, when it is another one than `cloud`. */
-function otherCloudOf(host, cloud) {
-    if (cloud.mediaDomains.some(d => hostInDomain(host, d)))
-        return undefined;
-    return Object.values(CLOUDS).find(c => c.mediaDomains.some(d => hostInDomain(host, d)));
 }
 
 ;// CONCATENATED MODULE: ./src/pool.ts
@@ -2224,6 +1945,295 @@ class RecordingNetworkClient {
             throw error;
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/inputs-v3.ts
+
+
+/** The ARM api-version of the Media Services v3 job resource (Encoding.json, stable/2022-07-01). */
+const ARM_API_VERSION = '2022-07-01';
+const MAX_JOBS = 1000;
+/** `…/transforms/{transform}/jobs/{job}`, the v3 job resource path on ARM and MK.IO alike. */
+const JOB_PATH = /\/transforms\/[^/]+\/jobs\/[^/]+\/?$/i;
+function httpsOrLoopback(url) {
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+/** Input arm-url: the Resource Manager endpoint (origin only); the cloud's by default. */
+function parseArmUrl(text, cloud) {
+    const value = text || cloud.armEndpoint;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new UserError(`Input arm-url: '${value.slice(0, 80)}' is not a URL. Expected e.g. ${cloud.armEndpoint}.`, 'arm-url');
+    }
+    if (!httpsOrLoopback(url)) {
+        throw new UserError(`Input arm-url must use https: '${value.slice(0, 80)}'.`, 'arm-url');
+    }
+    if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
+        throw new UserError(`Input arm-url: give the endpoint only, e.g. ${cloud.armEndpoint}.`, 'arm-url');
+    }
+    return new URL(url.origin);
+}
+/**
+ * Input job-url: full URLs of v3 job resources, or ARM resource ids (`/subscriptions/…`) resolved
+ * against `arm`. ARM URLs get api-version 2022-07-01 when they have none. Pure: throws UserError.
+ */
+function parseJobUrls(text, arm) {
+    const items = text.split(/[\s,]+/).filter(Boolean);
+    const targets = [];
+    let origin;
+    for (const item of items) {
+        const shown = item.slice(0, 120);
+        let url;
+        try {
+            url = item.startsWith('/subscriptions/') ? new URL(item, arm) : new URL(item);
+        }
+        catch {
+            throw new UserError(`Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`, 'job-url');
+        }
+        if (!httpsOrLoopback(url)) {
+            throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url');
+        }
+        if (url.username || url.password || url.hash) {
+            throw new UserError(`Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`, 'job-url');
+        }
+        if (!JOB_PATH.test(url.pathname)) {
+            throw new UserError(`Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`, 'job-url');
+        }
+        if (origin !== undefined && url.origin !== origin) {
+            throw new UserError(`Input job-url: all jobs must be on one host (${new URL(origin).host} and ${url.host} given); use one step per host.`, 'job-url');
+        }
+        origin = url.origin;
+        url.pathname = url.pathname.replace(/\/+$/, '');
+        const onArm = url.origin === arm.origin;
+        if (onArm && !url.searchParams.has('api-version'))
+            url.searchParams.set('api-version', ARM_API_VERSION);
+        const id = onArm ? url.pathname : `${url.origin}${url.pathname}`;
+        if (!targets.some(t => t.id.toLowerCase() === id.toLowerCase()))
+            targets.push({ id, url });
+    }
+    if (targets.length === 0) {
+        throw new UserError('Input job-url is empty.', 'job-url');
+    }
+    if (targets.length > MAX_JOBS) {
+        throw new UserError(`Input job-url: ${targets.length} jobs given; at most ${MAX_JOBS} can be waited for at once.`, 'job-url');
+    }
+    const first = targets[0].url;
+    return { targets, arm: first.origin === arm.origin, host: first.hostname.toLowerCase() };
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+
+
+const INPUT_NAMES = (/* unused pure expression or super */ null && ([
+    'job-id',
+    'job-url',
+    'arm-url',
+    'cloud',
+    'environment',
+    'tenant-id',
+    'client-id',
+    'client-secret',
+    'client-certificate',
+    'access-token',
+    'creds',
+    'audience',
+    'api-url',
+    'authority-host',
+    'x-ms-version',
+    'poll-interval',
+    'polling',
+    'timeout',
+    'fail-on',
+    'trusted-hosts',
+    'cancel-on-abort'
+]));
+const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const MIN_POLL_MS = 1000;
+/** Node's timers cannot wait longer (2^31-1 ms, about 24.8 days). */
+const MAX_WAIT_MS = 24 * 86_400_000;
+const inputs_MAX_JOBS = 1000;
+/** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
+const DEFAULT_TIMEOUT = '5h30m';
+const POLLING_POLICIES = ['predictive', 'fixed'];
+/** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
+function readSettings(read, options = {}) {
+    const env = options.env ?? {};
+    const warnings = [];
+    // Typed by INPUT_NAMES: reading an input that action.yml does not declare does not compile.
+    const get = (name) => (read(name) ?? '').trim();
+    // Mask first: an error below must never be able to carry a secret into the log.
+    for (const name of ['client-secret', 'client-certificate', 'access-token']) {
+        const v = get(name);
+        if (v)
+            secretParts(v).forEach(p => options.mask?.(p));
+    }
+    const creds = parseCreds(get('creds'), options.mask);
+    const cloud = readCloud(get('cloud'), get('environment'));
+    const v3 = parseJobInputs(get, cloud, warnings);
+    const jobIds = v3 ? v3.targets.map(t => t.id) : parseJobIds(get('job-id'));
+    const apiUrl = v3 ? new URL(`${v3.targets[0].url.origin}/`) : parseApiUrl(get('api-url'), cloud);
+    const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost);
+    const msVersion = parseMsVersion(get('x-ms-version') || '2.19');
+    const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS);
+    const timeoutMs = parseDurationInput('timeout', get('timeout') || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS);
+    if (pollIntervalMs > timeoutMs) {
+        throw new UserError(`Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
+    }
+    const other = v3 ? undefined : otherCloudOf(apiUrl.hostname, cloud);
+    if (other) {
+        warnings.push(`api-url ${apiUrl.hostname} belongs to ${other.name}, but cloud is ${cloud.name}: the token would be for the wrong cloud. Set cloud: ${other.name}.`);
+    }
+    if (v3 && !v3.arm && !get('access-token')) {
+        throw new UserError(`Input access-token is required for job-url on ${v3.host}: only Azure Resource Manager hosts sign in with Entra ID. Give the service's API token (for MK.IO, a personal API token) as a secret.`, 'access-token');
+    }
+    const credential = chooseCredential(get, creds, cloud, env, warnings);
+    // v3: the token goes to the jobs' host on its port and to trusted-hosts; the Media Services domains are v2's.
+    const trustedHosts = [
+        trustEntry(apiUrl),
+        ...(v3 ? [] : cloud.mediaDomains.map(d => `.${d}`)),
+        ...parseTrustedHosts(get('trusted-hosts'))
+    ];
+    const cancelOnAbort = parseBoolean('cancel-on-abort', get('cancel-on-abort') || 'false');
+    if (v3 && !v3.arm && cancelOnAbort) {
+        warnings.push(`cancel-on-abort is not supported for jobs on ${v3.host} (only Azure Resource Manager's cancelJob is documented): a canceled or timed-out wait leaves the jobs running.`);
+    }
+    return {
+        jobIds,
+        v3,
+        cloud,
+        apiUrl,
+        authorityHost,
+        scope: v3?.arm ? cloud.armScope : `${cloud.mediaResource}/.default`,
+        credential,
+        msVersion,
+        pollIntervalMs,
+        polling: parsePolling(get('polling') || 'predictive'),
+        timeoutMs,
+        failOn: parseFailOn(get('fail-on')),
+        trustedHosts: [...new Set(trustedHosts)],
+        cancelOnAbort,
+        warnings
+    };
+}
+/**
+ * `cloud`, or its alias `environment` (azure/login's name for it); AzureCloud when neither is given.
+ * Both given must name the same cloud: which one was meant cannot be guessed.
+ */
+function readCloud(cloudText, environmentText) {
+    const parse = (input, name) => {
+        const found = findCloud(name);
+        if (found)
+            return found;
+        const why = unsupportedCloud(name);
+        throw new UserError(`Input ${input}: '${name.slice(0, 40)}' ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`, input);
+    };
+    const cloud = cloudText ? parse('cloud', cloudText) : undefined;
+    const environment = environmentText ? parse('environment', environmentText) : undefined;
+    if (cloud && environment && cloud !== environment) {
+        throw new UserError(`Inputs cloud (${cloud.name}) and environment (${environment.name}) disagree: environment is another name for cloud. Keep one.`, 'environment');
+    }
+    return cloud ?? environment ?? CLOUDS.AzureCloud;
+}
+/** Exactly one of job-id (v2) and job-url (v3): the v3 jobs, or undefined for v2. */
+function parseJobInputs(get, cloud, warnings) {
+    const ids = get('job-id');
+    const urls = get('job-url');
+    if (ids && urls) {
+        throw new UserError('Inputs job-id and job-url are both given: give job-id for Media Services v2 jobs (nb:jid:UUID:…) or job-url for v3-shaped jobs (Azure Resource Manager, MK.IO), not both.', 'job-url');
+    }
+    if (!ids && !urls) {
+        throw new UserError('Input job-id or job-url is required: job-id for Media Services v2 job ids (nb:jid:UUID:<guid>), job-url for v3 job URLs or ARM resource ids (/subscriptions/…/transforms/<transform>/jobs/<job>).', 'job-id');
+    }
+    if (!urls)
+        return undefined;
+    for (const name of ['api-url', 'x-ms-version']) {
+        if (get(name))
+            warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`);
+    }
+    return parseJobUrls(urls, parseArmUrl(get('arm-url'), cloud));
+}
+function parseJobIds(text) {
+    const items = text.split(/[\s,;]+/).filter(Boolean);
+    if (items.length === 0) {
+        throw new UserError('Input job-id is required: give one or more Media Services job ids (nb:jid:UUID:<guid>), separated by newlines, commas or spaces.', 'job-id');
+    }
+    // A Set keeps input order and makes the duplicate check linear: 1000 ids are checked once each.
+    const ids = new Set();
+    for (const item of items) {
+        const unquoted = item.replace(/^['"`]+|['"`]+$/g, '');
+        if (unquoted !== item && (JOB_ID.test(unquoted) || GUID.test(unquoted))) {
+            throw new UserError(`Input job-id: remove the quotes around ${unquoted} (give job-id: ${unquoted}, or several ids separated by newlines, commas or spaces).`, 'job-id');
+        }
+        const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined);
+        if (!guid) {
+            throw new UserError(`Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`, 'job-id');
+        }
+        // The service keeps `UUID` upper case and the GUID lower case.
+        const id = `nb:jid:UUID:${guid.toLowerCase()}`;
+        ids.add(id);
+    }
+    if (ids.size > inputs_MAX_JOBS) {
+        throw new UserError(`Input job-id: ${ids.size} jobs given; at most ${inputs_MAX_JOBS} can be waited for at once.`, 'job-id');
+    }
+    return [...ids];
+}
+function parsePolling(value) {
+    const policy = POLLING_POLICIES.find(p => p === value.toLowerCase());
+    if (!policy) {
+        throw new UserError(`Input polling: '${value}' is not a polling policy. Use predictive (the default) or fixed (every poll-interval).`, 'polling');
+    }
+    return policy;
+}
+function parseMsVersion(value) {
+    if (!/^2\.\d{1,2}$/.test(value)) {
+        throw new UserError(`Input x-ms-version: '${value}' is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`, 'x-ms-version');
+    }
+    return value;
+}
+function parseDurationInput(name, value, minMs, maxMs = MAX_WAIT_MS) {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+        throw new UserError(`Input ${name}: '${value}' is not a duration. Use seconds (15), or units: 15s, 2m, 90min, 1h30m, 2 hours.`, name);
+    }
+    if (ms < minMs) {
+        throw new UserError(`Input ${name} must be at least ${formatDuration(minMs)} (got '${value}').`, name);
+    }
+    if (ms > maxMs) {
+        throw new UserError(`Input ${name} must be at most ${formatDuration(maxMs)} (got '${value}').`, name);
+    }
+    return ms;
+}
+function parseFailOn(value) {
+    const text = value || 'Error, Canceled';
+    if (/^none$/i.test(text))
+        return new Set();
+    const states = new Set();
+    for (const item of text.split(/[\s,;]+/).filter(Boolean)) {
+        const state = parseState(item);
+        if (!state || /^\d+$/.test(item) || !FINAL_STATES.has(state)) {
+            throw new UserError(`Input fail-on: '${item}' is not a final job state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
+        }
+        states.add(state);
+    }
+    if (states.size === 0) {
+        throw new UserError(`Input fail-on: '${text}' names no state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
+    }
+    return states;
+}
+function parseBoolean(name, value) {
+    if (/^(true|yes|on|1)$/i.test(value))
+        return true;
+    if (/^(false|no|off|0)$/i.test(value))
+        return false;
+    throw new UserError(`Input ${name}: '${value}' is not a boolean. Use true or false.`, name);
 }
 
 ;// CONCATENATED MODULE: ./src/job-v3.ts

@@ -1,7 +1,7 @@
 import { hostInDomain } from './clouds.js'
 import { ServiceError, UserError } from './errors.js'
 import { header, Http, HttpResponse, retryAfterMs } from './http.js'
-import { isLoopbackHost } from './inputs.js'
+import { isLoopbackHost } from './endpoints.js'
 import { Job, parseJobs, parseTasks, serviceErrorText, Task } from './job.js'
 import { mapLimit } from './pool.js'
 import { logRetries, withRetries } from './retry.js'

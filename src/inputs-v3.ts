@@ -1,6 +1,6 @@
 import type { Cloud } from './clouds.js'
 import { UserError } from './errors.js'
-import { isLoopbackHost } from './inputs.js'
+import { isLoopbackHost } from './endpoints.js'
 import type { JobTarget } from './v3-client.js'
 
 /** The ARM api-version of the Media Services v3 job resource (Encoding.json, stable/2022-07-01). */
