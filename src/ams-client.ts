@@ -26,19 +26,23 @@ export interface CallOptions {
   signal?: AbortSignal
 }
 
-export interface ClientOptions {
-  apiUrl: URL
-  /** The cloud's Media Services token resource, named in access hints. */
-  mediaResource: string
-  msVersion: string
-  /** Host names, or domains with a leading dot, that may receive the token. */
-  trustedHosts: readonly string[]
+/** What every jobs client (v2 here, v3 in v3-client.ts) is given from outside. */
+export interface ClientDeps {
   http: Http
   tokens: TokenSource
   log: Logger
   now: () => number
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   random?: () => number
+}
+
+export interface ClientOptions extends ClientDeps {
+  apiUrl: URL
+  /** The cloud's Media Services token resource, named in access hints. */
+  mediaResource: string
+  msVersion: string
+  /** Host names, or domains with a leading dot, that may receive the token. */
+  trustedHosts: readonly string[]
 }
 
 /** 20 ids make a query of about 1.5 KB: under the 2 KB query-string limit common to IIS front ends. */

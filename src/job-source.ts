@@ -1,8 +1,6 @@
-import { CallOptions, MediaServicesClient, TokenSource } from './ams-client.js'
-import type { Http } from './http.js'
+import { CallOptions, ClientDeps, MediaServicesClient } from './ams-client.js'
 import type { Settings } from './inputs.js'
 import { errorDetailsOf, Job, jobProgress } from './job.js'
-import type { Logger } from './logger.js'
 import { V3JobsClient } from './v3-client.js'
 import type { ProgressReader } from './waiter.js'
 
@@ -24,12 +22,7 @@ export interface JobSource {
   readonly apiRoot: string
 }
 
-export interface SourceDeps {
-  http: Http
-  tokens: TokenSource
-  log: Logger
-  now: () => number
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+export interface SourceDeps extends ClientDeps {
   /** The wait's hard stop: no exchange runs past it. */
   endBy: number
 }

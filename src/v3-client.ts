@@ -1,11 +1,10 @@
-import type { CallOptions, TokenSource } from './ams-client.js'
+import type { CallOptions, ClientDeps } from './ams-client.js'
 import { isTrustedHost, MAX_REDIRECTS, REDIRECTS, TRANSIENT_STATUS } from './ams-client.js'
 import { ServiceError, UserError } from './errors.js'
-import { header, Http, HttpResponse, retryAfterMs } from './http.js'
+import { header, HttpResponse, retryAfterMs } from './http.js'
 import { isLoopbackHost } from './endpoints.js'
 import type { Job } from './job.js'
 import { parseV3JobBody, v3ErrorCode, v3ErrorText } from './job-v3.js'
-import type { Logger } from './logger.js'
 import { mapLimit } from './pool.js'
 import { logRetries, withRetries } from './retry.js'
 
@@ -15,18 +14,12 @@ export interface JobTarget {
   url: URL
 }
 
-export interface V3ClientOptions {
+export interface V3ClientOptions extends ClientDeps {
   targets: readonly JobTarget[]
   /** Azure Resource Manager (Entra ID token, cancelJob) rather than another v3-shaped service. */
   arm: boolean
   /** Host names or `.domains` that may receive the token, each on port 443 unless it ends in `:port`. */
   trustedHosts: readonly string[]
-  http: Http
-  tokens: TokenSource
-  log: Logger
-  now: () => number
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  random?: () => number
 }
 
 /** A few jobs in flight at once: one GET per job, but not a burst that invites throttling. */
