@@ -2685,6 +2685,10 @@ function aggregateState(views) {
     const open = states.filter(s => !isFinal(s));
     return open.reduce((least, s) => (PROGRESS_RANK[s] < PROGRESS_RANK[least] ? s : least), open[0]);
 }
+/** The outputs of a step whose inputs were refused: every output set, no job seen. */
+function noJobOutputs() {
+    return { state: '', runningDuration: '', startTime: '', endTime: '', progress: '', jobs: '[]' };
+}
 function outputs(result) {
     const records = result.views.map(jobRecord);
     const times = (k) => records
@@ -2922,6 +2926,10 @@ const MARK = {
     NotFound: '❓ Not found',
     Unknown: '❓ Unknown'
 };
+/** The step summary of a step whose inputs were refused: no job was looked at, and this says why. */
+function inputErrorMarkdown(message) {
+    return ['### ❌ Media Services jobs', '', `Invalid input: ${markdownText(message)}`, ''].join('\n');
+}
 /** The step summary as Markdown: one table row per job, whatever the outcome, within SUMMARY_BYTES. */
 function summaryMarkdown(result, verdictText, limit = SUMMARY_BYTES) {
     const head = [
@@ -3293,7 +3301,12 @@ async function run(rt = githubRuntime()) {
         settings = readSettings(rt.getInput, { mask: rt.mask, env: rt.env });
     }
     catch (error) {
-        rt.fail(errorMessage(error), 'Invalid input');
+        // Every ending is written, this one too: outputs (no job was looked at) and a summary that says why.
+        const message = errorMessage(error);
+        for (const [name, value] of Object.entries(noJobOutputs()))
+            rt.setOutput(name, value);
+        await writeSummary(rt, inputErrorMarkdown(message));
+        rt.fail(message, 'Invalid input');
         return;
     }
     settings.warnings.forEach(w => rt.log.warning(w));
@@ -3394,18 +3407,21 @@ async function publish(result, s, source, rt) {
     rt.log.debug(`${source.requests} ${source.service} requests in ${result.polls} polls; API root ${source.apiRoot}`);
     if (result.error && !(result.error instanceof UserError))
         rt.log.debug(result.error.stack ?? result.error.message);
-    try {
-        await rt.writeSummary(summaryMarkdown(result, v));
-    }
-    catch (error) {
-        rt.log.debug(`No step summary written: ${errorMessage(error)}`);
-    }
+    await writeSummary(rt, summaryMarkdown(result, v));
     if (v.ok && v.warning)
         rt.log.warning(`⚠ ${v.message}`);
     else if (v.ok)
         rt.log.info(`✓ ${v.message}`);
     else
         rt.fail(v.message, v.title);
+}
+async function writeSummary(rt, markdown) {
+    try {
+        await rt.writeSummary(markdown);
+    }
+    catch (error) {
+        rt.log.debug(`No step summary written: ${errorMessage(error)}`);
+    }
 }
 /** The runner: @actions/core for the log, outputs, annotation and summary; real timers and signals. */
 function githubRuntime() {

@@ -8,8 +8,8 @@ import { isFinal } from './job.js'
 import { createJobSource, JobSource } from './job-source.js'
 import { githubIdToken } from './oidc.js'
 import { coreLogger, Logger } from './logger.js'
-import { ChangeLog, outputs, verdict } from './report.js'
-import { summaryMarkdown } from './summary.js'
+import { ChangeLog, noJobOutputs, outputs, verdict } from './report.js'
+import { inputErrorMarkdown, summaryMarkdown } from './summary.js'
 import { mapLimit } from './pool.js'
 import { logLine } from './text.js'
 import { sleep } from './retry.js'
@@ -51,7 +51,11 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
   try {
     settings = readSettings(rt.getInput, { mask: rt.mask, env: rt.env })
   } catch (error) {
-    rt.fail(errorMessage(error), 'Invalid input')
+    // Every ending is written, this one too: outputs (no job was looked at) and a summary that says why.
+    const message = errorMessage(error)
+    for (const [name, value] of Object.entries(noJobOutputs())) rt.setOutput(name, value)
+    await writeSummary(rt, inputErrorMarkdown(message))
+    rt.fail(message, 'Invalid input')
     return
   }
   settings.warnings.forEach(w => rt.log.warning(w))
@@ -155,14 +159,18 @@ async function publish(result: WaitResult, s: Settings, source: JobSource, rt: R
   )
   if (result.error && !(result.error instanceof UserError))
     rt.log.debug(result.error.stack ?? result.error.message)
-  try {
-    await rt.writeSummary(summaryMarkdown(result, v))
-  } catch (error) {
-    rt.log.debug(`No step summary written: ${errorMessage(error)}`)
-  }
+  await writeSummary(rt, summaryMarkdown(result, v))
   if (v.ok && v.warning) rt.log.warning(`⚠ ${v.message}`)
   else if (v.ok) rt.log.info(`✓ ${v.message}`)
   else rt.fail(v.message, v.title)
+}
+
+async function writeSummary(rt: Runtime, markdown: string): Promise<void> {
+  try {
+    await rt.writeSummary(markdown)
+  } catch (error) {
+    rt.log.debug(`No step summary written: ${errorMessage(error)}`)
+  }
 }
 
 /** The runner: @actions/core for the log, outputs, annotation and summary; real timers and signals. */

@@ -59,6 +59,11 @@ export function aggregateState(views: readonly JobView[]): string {
   return open.reduce((least, s) => (PROGRESS_RANK[s] < PROGRESS_RANK[least] ? s : least), open[0])
 }
 
+/** The outputs of a step whose inputs were refused: every output set, no job seen. */
+export function noJobOutputs(): Outputs {
+  return { state: '', runningDuration: '', startTime: '', endTime: '', progress: '', jobs: '[]' }
+}
+
 export function outputs(result: WaitResult): Outputs {
   const records = result.views.map(jobRecord)
   const times = (k: 'startTime' | 'endTime'): string[] =>

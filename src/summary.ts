@@ -22,6 +22,11 @@ const MARK: Record<string, string> = {
   Unknown: '❓ Unknown'
 }
 
+/** The step summary of a step whose inputs were refused: no job was looked at, and this says why. */
+export function inputErrorMarkdown(message: string): string {
+  return ['### ❌ Media Services jobs', '', `Invalid input: ${markdownText(message)}`, ''].join('\n')
+}
+
 /** The step summary as Markdown: one table row per job, whatever the outcome, within SUMMARY_BYTES. */
 export function summaryMarkdown(
   result: WaitResult,

@@ -292,6 +292,12 @@ describe('bad inputs', () => {
       expect(run.errors[0]).toMatch(message)
       expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /)
       expect(emu.requests).toHaveLength(0)
+      // The ending is written like any other: every output (no job was seen) and a summary that says why.
+      expect(Object.keys(run.outputs).sort()).toEqual(
+        ['endTime', 'jobs', 'progress', 'runningDuration', 'startTime', 'state'].sort()
+      )
+      expect(run.outputs.jobs).toBe('[]')
+      expect(run.summary).toMatch(/^### ❌ Media Services jobs\n\nInvalid input: Input /)
     }
   )
 })

@@ -114,7 +114,7 @@ beforeEach(() => {
 })
 
 describe('run: a bad input', () => {
-  it('fails the step once with "Invalid input", makes no request and sets no output', async () => {
+  it('fails the step once with "Invalid input", makes no request, sets every output empty and says why in the summary', async () => {
     const s = step(withSecret({ 'job-id': 'my-encoding-job' }), [])
     await run(s.rt)
     expect(s.fail).toHaveBeenCalledTimes(1)
@@ -123,7 +123,18 @@ describe('run: a bad input', () => {
     expect(message).toMatch(/^Input job-id: 'my-encoding-job' is not a Media Services job id/)
     expect(s.createHttp).not.toHaveBeenCalled()
     expect(s.http.requests).toEqual([])
-    expect(s.outputs).toEqual({})
+    expect(s.outputs).toEqual({
+      state: '',
+      runningDuration: '',
+      startTime: '',
+      endTime: '',
+      progress: '',
+      jobs: '[]'
+    })
+    expect(s.writeSummary).toHaveBeenCalledTimes(1)
+    expect(s.writeSummary.mock.calls[0][0]).toContain(
+      "Invalid input: Input job-id\\: 'my-encoding-job' is not"
+    )
     expect(s.mask).toHaveBeenCalledWith(SECRET)
   })
 })
