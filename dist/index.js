@@ -1512,6 +1512,17 @@ function isTrustedHost(target, trusted) {
     });
 }
 /**
+ * Why the token may not go to `url`, or undefined when it may: only over https (or plain http to a loopback
+ * host, when the first URL was plain http too), and only to a trusted host on a trusted port (another port on
+ * the same host is another service). One rule for every client, v2 and v3.
+ */
+function tokenRefusal(url, first, trusted) {
+    const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && first.protocol === 'http:';
+    if (url.protocol !== 'https:' && !loopbackHttp)
+        return 'not-https';
+    return isTrustedHost(url, trusted) ? undefined : 'untrusted';
+}
+/**
  * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
  * answers carry the full resource URL instead: then the requested relative path is cut off its end.
  */
@@ -1641,11 +1652,11 @@ class MediaServicesClient {
     }
     /** The token goes only over https (or http on loopback) and only to trusted hosts. */
     assertMayReceiveToken(url) {
-        const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && this.o.apiUrl.protocol === 'http:';
-        if (url.protocol !== 'https:' && !loopbackHttp) {
+        const refusal = tokenRefusal(url, this.o.apiUrl, this.o.trustedHosts);
+        if (refusal === 'not-https') {
             throw new UserError(`Refused a redirect to ${serverName(`${url.protocol}//${url.host}`)}: the token is only sent over https.`, 'api-url');
         }
-        if (!isTrustedHost(url, this.o.trustedHosts)) {
+        if (refusal === 'untrusted') {
             const where = serverName(url.port ? `${url.hostname}:${url.port}` : url.hostname);
             throw new UserError(`Refused to send the token to ${where}: Media Services redirected there, and it is not a trusted Media Services host and port. If it is your account's endpoint, set api-url to it or add ${where} to trusted-hosts.`, 'trusted-hosts');
         }
@@ -2369,7 +2380,6 @@ function v3ErrorCode(body) {
 
 
 
-
 /** A few jobs in flight at once: one GET per job, but not a burst that invites throttling. */
 const PARALLEL_GETS = 4;
 /**
@@ -2487,12 +2497,11 @@ class V3JobsClient {
     }
     /** The token goes only over https (or http on loopback, when job-url was so) and only to trusted hosts. */
     assertMayReceiveToken(url, first) {
-        const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && first.protocol === 'http:';
-        if (url.protocol !== 'https:' && !loopbackHttp) {
+        const refusal = tokenRefusal(url, first, this.o.trustedHosts);
+        if (refusal === 'not-https') {
             throw new UserError(`Refused a redirect to ${url.protocol}//${url.host}: the token is only sent over https.`, 'job-url');
         }
-        // Host and port: another port on the same host is another service.
-        if (!isTrustedHost(url, this.o.trustedHosts)) {
+        if (refusal === 'untrusted') {
             throw new UserError(`Refused to send the token to ${url.host}: ${this.service} redirected there, and it is not the host of job-url. If it is yours, add it to trusted-hosts.`, 'trusted-hosts');
         }
     }

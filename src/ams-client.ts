@@ -108,6 +108,21 @@ export function isTrustedHost(target: URL | string, trusted: readonly string[]):
 }
 
 /**
+ * Why the token may not go to `url`, or undefined when it may: only over https (or plain http to a loopback
+ * host, when the first URL was plain http too), and only to a trusted host on a trusted port (another port on
+ * the same host is another service). One rule for every client, v2 and v3.
+ */
+export function tokenRefusal(
+  url: URL,
+  first: URL,
+  trusted: readonly string[]
+): 'not-https' | 'untrusted' | undefined {
+  const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && first.protocol === 'http:'
+  if (url.protocol !== 'https:' && !loopbackHttp) return 'not-https'
+  return isTrustedHost(url, trusted) ? undefined : 'untrusted'
+}
+
+/**
  * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
  * answers carry the full resource URL instead: then the requested relative path is cut off its end.
  */
@@ -266,15 +281,14 @@ export class MediaServicesClient {
 
   /** The token goes only over https (or http on loopback) and only to trusted hosts. */
   private assertMayReceiveToken(url: URL): void {
-    const loopbackHttp =
-      url.protocol === 'http:' && isLoopbackHost(url.hostname) && this.o.apiUrl.protocol === 'http:'
-    if (url.protocol !== 'https:' && !loopbackHttp) {
+    const refusal = tokenRefusal(url, this.o.apiUrl, this.o.trustedHosts)
+    if (refusal === 'not-https') {
       throw new UserError(
         `Refused a redirect to ${serverName(`${url.protocol}//${url.host}`)}: the token is only sent over https.`,
         'api-url'
       )
     }
-    if (!isTrustedHost(url, this.o.trustedHosts)) {
+    if (refusal === 'untrusted') {
       const where = serverName(url.port ? `${url.hostname}:${url.port}` : url.hostname)
       throw new UserError(
         `Refused to send the token to ${where}: Media Services redirected there, and it is not a trusted Media Services host and port. If it is your account's endpoint, set api-url to it or add ${where} to trusted-hosts.`,

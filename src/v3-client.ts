@@ -1,8 +1,7 @@
 import type { CallOptions, ClientDeps } from './ams-client.js'
-import { isTrustedHost, MAX_REDIRECTS, REDIRECTS, TRANSIENT_STATUS } from './ams-client.js'
+import { MAX_REDIRECTS, REDIRECTS, tokenRefusal, TRANSIENT_STATUS } from './ams-client.js'
 import { ServiceError, UserError } from './errors.js'
 import { header, HttpResponse, retryAfterMs } from './http.js'
-import { isLoopbackHost } from './endpoints.js'
 import type { Job } from './job.js'
 import { parseV3JobBody, v3ErrorCode, v3ErrorText } from './job-v3.js'
 import { mapLimit } from './pool.js'
@@ -178,16 +177,14 @@ export class V3JobsClient {
 
   /** The token goes only over https (or http on loopback, when job-url was so) and only to trusted hosts. */
   private assertMayReceiveToken(url: URL, first: URL): void {
-    const loopbackHttp =
-      url.protocol === 'http:' && isLoopbackHost(url.hostname) && first.protocol === 'http:'
-    if (url.protocol !== 'https:' && !loopbackHttp) {
+    const refusal = tokenRefusal(url, first, this.o.trustedHosts)
+    if (refusal === 'not-https') {
       throw new UserError(
         `Refused a redirect to ${url.protocol}//${url.host}: the token is only sent over https.`,
         'job-url'
       )
     }
-    // Host and port: another port on the same host is another service.
-    if (!isTrustedHost(url, this.o.trustedHosts)) {
+    if (refusal === 'untrusted') {
       throw new UserError(
         `Refused to send the token to ${url.host}: ${this.service} redirected there, and it is not the host of job-url. If it is yours, add it to trusted-hosts.`,
         'trusted-hosts'

@@ -6,6 +6,7 @@ import {
   CallOptions,
   cancelJobPath,
   isTrustedHost,
+  tokenRefusal,
   JOBS_PER_REQUEST,
   jobsQuery,
   MediaServicesClient,
@@ -284,6 +285,51 @@ describe('redirects: the token only goes where we allow', () => {
   it('a redirect without Location is a ServiceError', async () => {
     const { client, call } = setup([reply(301)])
     await expect(client.getJobs([JOB_A], call)).rejects.toThrow(/301 without a Location header/)
+  })
+})
+
+describe('tokenRefusal: one rule for where the token may go, v2 and v3 alike', () => {
+  const trusted = ['acct.restv2.westeurope.media.azure.net', '127.0.0.1:8443', '.media.azure.net']
+  it.each<[string, string, string, ReturnType<typeof tokenRefusal>]>([
+    [
+      'a trusted host over https',
+      'https://acct.restv2.westeurope.media.azure.net/api/',
+      'https://media.windows.net/api/',
+      undefined
+    ],
+    [
+      'a trusted domain over https',
+      'https://other.restv2.eastus.media.azure.net/api/',
+      'https://media.windows.net/api/',
+      undefined
+    ],
+    [
+      'plain http to a trusted host',
+      'http://acct.restv2.westeurope.media.azure.net/api/',
+      'https://media.windows.net/api/',
+      'not-https'
+    ],
+    [
+      'plain http to loopback after https',
+      'http://127.0.0.1:8443/api/',
+      'https://127.0.0.1:8443/api/',
+      'not-https'
+    ],
+    [
+      'plain http to loopback when the first URL was too',
+      'http://127.0.0.1:8443/api/',
+      'http://127.0.0.1:8443/api/',
+      undefined
+    ],
+    [
+      'the same host on another port',
+      'https://127.0.0.1:9443/api/',
+      'https://127.0.0.1:8443/api/',
+      'untrusted'
+    ],
+    ['another host', 'https://evil.example.test/api/', 'https://media.windows.net/api/', 'untrusted']
+  ])('%s', (_what, url, first, refusal) => {
+    expect(tokenRefusal(new URL(url), new URL(first), trusted)).toBe(refusal)
   })
 })
 
