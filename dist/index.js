@@ -2649,7 +2649,309 @@ const coreLogger = {
     warning: message => core/* warning */.$e(logLine(message))
 };
 
+;// CONCATENATED MODULE: ./src/schedule.ts
+
+
+/** Never two polls closer than this, whatever the prediction says. */
+const MIN_GAP_MS = 1000;
+/** How late a timer may fire for a poll to still count as the one at its tick of the schedule. */
+const TICK_SLACK_MS = 100;
+/** Predictive: wait this share of the predicted remainder... */
+const SHARE_OF_REMAINDER = 0.25;
+/** ...but at least this share of the interval... */
+const FLOOR_SHARE = 0.05;
+/** ...and while every job is Queued or Scheduled, back off up to this many intervals. */
+const QUEUED_BACKOFF = 3;
+/** Progress is read at least every this many intervals, for the log. */
+const LOG_EVERY = 5;
+const NEW_BUDGET = { earned: 0, spent: 0, ticks: 0 };
+const isOpen = (v) => !(v.job && isFinal(v.job.state));
+/** Jobs queries for the jobs still open: JOBS_PER_REQUEST ids each. */
+function jobsQueries(views) {
+    return Math.ceil(views.filter(isOpen).length / JOBS_PER_REQUEST);
+}
+/** What one poll of fixed polling costs with the jobs as they are: its Jobs queries and progress reads. */
+function fixedPollCost(views, readsPerPoll) {
+    const processing = views.filter(v => v.job?.state === 'Processing').length;
+    return jobsQueries(views) + Math.min(readsPerPoll, processing);
+}
+/** Credits the schedule's ticks up to `elapsedMs` (since the first poll) at the cost of a fixed poll now. */
+function credit(b, views, elapsedMs, intervalMs, readsPerPoll) {
+    const ticks = elapsedMs < 0 ? 0 : Math.floor(elapsedMs / intervalMs) + 1;
+    if (ticks <= b.ticks)
+        return b;
+    return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, readsPerPoll) };
+}
+/**
+ * A Processing job's end, extrapolated linearly from its progress: from two samples of our own when they
+ * are 10 points apart (no clock skew), else from the service's StartTime and the latest sample.
+ */
+function predictEnd(v) {
+    const pace = v.pace;
+    if (v.job?.state !== 'Processing' || !pace)
+        return undefined;
+    const { first, last } = pace;
+    if (last.progress >= 100)
+        return { endAt: last.at, totalMs: 0 };
+    const gained = last.progress - first.progress;
+    if (gained >= 10 && last.at > first.at) {
+        const perMs = gained / (last.at - first.at);
+        return { endAt: last.at + (100 - last.progress) / perMs, totalMs: 100 / perMs };
+    }
+    const start = v.job.startTime?.getTime();
+    if (start !== undefined && last.progress > 0 && last.at > start) {
+        const totalMs = ((last.at - start) * 100) / last.progress;
+        return { endAt: start + totalMs, totalMs };
+    }
+    if (gained > 0 && last.at > first.at) {
+        const perMs = gained / (last.at - first.at);
+        return { endAt: last.at + (100 - last.progress) / perMs, totalMs: 100 / perMs };
+    }
+    return undefined;
+}
+/** When (our clock) to poll next; undefined when no poll fits before the deadline. */
+function nextPollAt(o) {
+    const I = o.intervalMs;
+    const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS);
+    let at;
+    if (o.policy === 'fixed') {
+        // Fixed rate: started + k × interval, the tick after the last poll's (which a timer may have started a
+        // little late), or the first one still ahead when a poll overran the interval.
+        const lastTick = Math.floor((o.lastPoll - o.started + TICK_SLACK_MS) / I);
+        at = o.started + Math.max(lastTick + 1, Math.ceil((o.now - o.started) / I)) * I;
+    }
+    else {
+        at = Math.max(earliest, predictiveAt(o));
+        // Not before the budget has earned the next poll's Jobs queries.
+        const owed = o.budget.spent + jobsQueries(o.views) - o.budget.earned;
+        if (owed > 0) {
+            const perTick = Math.max(1, fixedPollCost(o.views, o.readsPerPoll));
+            const tick = o.budget.ticks - 1 + Math.ceil(owed / perTick);
+            at = Math.max(at, o.started + tick * I);
+        }
+    }
+    if (at <= o.deadline)
+        return at;
+    // One last poll at the deadline, so that a job that ended in the last interval counts.
+    return o.lastPoll + MIN_GAP_MS <= o.deadline ? Math.max(o.deadline, earliest) : undefined;
+}
+function predictiveAt(o) {
+    const I = o.intervalMs;
+    const open = o.views.filter(isOpen);
+    const processing = open.filter(v => v.job?.state === 'Processing');
+    if (processing.length > 0) {
+        const floor = Math.max(MIN_GAP_MS, FLOOR_SHARE * I);
+        let delay = I;
+        const soonest = processing
+            .map(predictEnd)
+            .filter((p) => p !== undefined)
+            .reduce((a, p) => (a && a.endAt <= p.endAt ? a : p), undefined);
+        if (soonest) {
+            const remaining = soonest.endAt - o.now;
+            delay = clamp(remaining * SHARE_OF_REMAINDER, floor, I);
+            // Close to the end, aim just past the predicted end rather than a poll before and one after it.
+            if (remaining > 0 && remaining - delay < floor) {
+                const margin = clamp(0.01 * soonest.totalMs, 100, 0.1 * I);
+                delay = clamp(remaining + margin, floor, I);
+            }
+        }
+        // While a job is Processing, never longer than the interval between polls.
+        return Math.min(o.now + delay, o.lastPoll + I);
+    }
+    if (open.length > 0 && open.every(v => v.job?.state === 'Queued' || v.job?.state === 'Scheduled')) {
+        // Nothing runs yet: back off with the time waited, up to QUEUED_BACKOFF intervals.
+        return o.lastPoll + clamp(sinceStart(o) / 2, I, QUEUED_BACKOFF * I);
+    }
+    return o.lastPoll + I;
+}
+function sinceStart(o) {
+    return o.lastPoll - o.started;
+}
+function clamp(x, lo, hi) {
+    return Math.min(hi, Math.max(lo, x));
+}
+/**
+ * Predictive: the Processing jobs whose progress the prediction needs now, most needed first: those
+ * never sampled, those without a prediction once an interval, and the others when half of the remainder
+ * predicted at their last sample has passed (so the samples thicken towards the end), or LOG_EVERY
+ * intervals have.
+ */
+function progressReadsDue(views, now, intervalMs) {
+    const need = (v) => {
+        const since = now - (v.tasksReadAt ?? -Infinity);
+        const p = predictEnd(v);
+        if (!v.pace || !p)
+            return since / intervalMs;
+        // The log shows progress at least every few intervals, even when the prediction needs no sample.
+        return Math.max(since / Math.max(1, (p.endAt - v.pace.last.at) / 2), since / (LOG_EVERY * intervalMs));
+    };
+    return views
+        .filter(v => v.job?.state === 'Processing')
+        .map(v => ({ v, need: need(v) }))
+        .filter(x => x.need >= 1)
+        .sort((a, b) => b.need - a.need)
+        .map(x => x.v);
+}
+
+;// CONCATENATED MODULE: ./src/waiter.ts
+
+
+
+/** A job the service does not return is given this many polls (eventual consistency after creation). */
+const NOT_FOUND_POLLS = 3;
+/** Progress reads per poll, whatever the number of jobs. */
+const TASK_READS_PER_POLL = 3;
+/**
+ * Error-detail reads per poll: when 200 jobs fail together, 10 reads, not 200. The verdict names as many
+ * (report.ts takes its NAMED_JOBS from here) and counts the rest.
+ */
+const ERROR_READS_PER_POLL = 10;
+/**
+ * The acceptor: a pure classification of one poll's result. A job that ended in a failing state fails the
+ * wait at once (the step will fail whatever the others do); otherwise the wait succeeds when all ended.
+ */
+function classify(views, failOn, notFoundPolls = NOT_FOUND_POLLS) {
+    const missing = views.filter(v => !v.job && v.missingPolls >= notFoundPolls);
+    if (missing.length > 0)
+        return { status: 'not-found', missing };
+    const failed = views.filter(v => v.job && isFinal(v.job.state) && failOn.has(v.job.state));
+    if (failed.length > 0)
+        return { status: 'failure', failed };
+    if (views.every(v => v.job && isFinal(v.job.state)))
+        return { status: 'success' };
+    return { status: 'retry' };
+}
+/** The polling loop. Small on purpose: the policy is `classify` and `nextPollAt`. */
+async function waitForJobs(o) {
+    const started = o.now();
+    const deadline = started + o.timeoutMs;
+    const readsPerPoll = o.taskReadsPerPoll ?? TASK_READS_PER_POLL;
+    const views = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }));
+    let polls = 0;
+    let budget = NEW_BUDGET;
+    const result = (outcome, error, failed = []) => ({
+        outcome,
+        failed,
+        views,
+        elapsedMs: o.now() - started,
+        polls,
+        error
+    });
+    try {
+        for (;;) {
+            const pollStarted = o.now();
+            const elapsed = pollStarted - started;
+            // Ticks passed while asleep earn what a fixed poll would have cost then, as the jobs were last seen;
+            // a poll at a tick (give or take a late timer) stands for it, and earns what it sees.
+            const atTick = elapsed % o.intervalMs < TICK_SLACK_MS;
+            budget = credit(budget, views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, readsPerPoll);
+            const open = views.filter(v => !(v.job && isFinal(v.job.state)));
+            const queries = jobsQueries(views);
+            const jobs = await o.getJobs(open.map(v => v.id), o.signal, deadline);
+            polls++;
+            budget = { ...budget, spent: budget.spent + queries };
+            const byId = new Map(jobs.map(j => [j.id.toLowerCase(), j]));
+            for (const v of open) {
+                const job = byId.get(v.id.toLowerCase());
+                if (job) {
+                    v.job = job;
+                    v.missingPolls = 0;
+                    if (job.progress !== undefined)
+                        v.progress = job.progress;
+                    if (job.errorDetails)
+                        v.errorDetails = job.errorDetails;
+                    if (job.state === 'Finished')
+                        v.progress = 100;
+                }
+                else if (!v.job) {
+                    v.missingPolls++;
+                }
+            }
+            budget = credit(budget, views, elapsed, o.intervalMs, readsPerPoll);
+            if (o.readTasks) {
+                const affordable = Math.max(0, Math.min(readsPerPoll, budget.earned - budget.spent));
+                const progressReads = o.policy === 'fixed'
+                    ? leastRecentlyRead(views).slice(0, readsPerPoll)
+                    : progressReadsDue(views, o.now(), o.intervalMs).slice(0, affordable);
+                const made = await readTasks(views, progressReads, o, deadline);
+                budget = { ...budget, spent: budget.spent + made.progressReads };
+            }
+            o.onPoll?.(views, o.now() - started);
+            const verdict = classify(views, o.failOn);
+            if (verdict.status === 'failure')
+                return result('failure', undefined, verdict.failed);
+            if (verdict.status !== 'retry')
+                return result(verdict.status);
+            const at = nextPollAt({
+                policy: o.policy,
+                views,
+                now: o.now(),
+                started,
+                lastPoll: pollStarted,
+                deadline,
+                intervalMs: o.intervalMs,
+                budget,
+                readsPerPoll
+            });
+            if (at === undefined)
+                return result('timeout');
+            await o.sleep(Math.max(0, at - o.now()), o.signal);
+            if (o.signal?.aborted)
+                return result(o.signal.reason === 'timeout' ? 'timeout' : 'canceled');
+        }
+    }
+    catch (error) {
+        if (error instanceof AbortedError)
+            return result(error.reason === 'timeout' ? 'timeout' : 'canceled');
+        const e = error instanceof Error ? error : new Error(errorMessage(error));
+        // The last poll failing at the deadline is still a timeout; its error says what was going on.
+        return result(o.now() >= deadline && !(e instanceof UserError) ? 'timeout' : 'error', e);
+    }
+}
+/** Fixed polling reads the Processing jobs round-robin, least recently read first. */
+function leastRecentlyRead(views) {
+    return views
+        .filter(v => v.job?.state === 'Processing')
+        .sort((a, b) => (a.tasksReadAt ?? -Infinity) - (b.tasksReadAt ?? -Infinity));
+}
+/**
+ * Bounded task reads: the jobs that just ended in Error (for their ErrorDetails, ERROR_READS_PER_POLL at
+ * most), then the chosen Processing jobs (for their progress). Returns how many progress reads were made.
+ */
+async function readTasks(views, progress, o, deadline) {
+    const errored = views.filter(v => v.job?.state === 'Error' && !v.errorsRead).slice(0, ERROR_READS_PER_POLL);
+    for (const v of [...errored, ...progress]) {
+        try {
+            const t = await o.readTasks(v.id, o.signal, deadline);
+            if (t.progress !== undefined) {
+                v.progress = t.progress;
+                if (v.job?.state === 'Processing')
+                    v.pace = nextPace(v.pace, { at: o.now(), progress: t.progress });
+            }
+            v.errorDetails = t.errorDetails;
+            // Only a read that answered makes the details final: after a failed one they are asked for again.
+            v.errorsRead = v.job?.state === 'Error';
+        }
+        catch (error) {
+            // Progress is a nicety: a failed task read must not end the wait, but a cancel must.
+            if (error instanceof AbortedError)
+                throw error;
+        }
+        finally {
+            v.tasksReadAt = o.now();
+        }
+    }
+    return { progressReads: progress.length };
+}
+/** A task that went back (restarted) starts a new pace. */
+function nextPace(pace, sample) {
+    if (!pace || sample.progress < pace.last.progress)
+        return { first: sample, last: sample };
+    return { first: pace.first, last: sample };
+}
+
 ;// CONCATENATED MODULE: ./src/report.ts
+
 
 
 
@@ -2659,8 +2961,11 @@ const coreLogger = {
  */
 /** GitHub keeps an output only up to 1 MB; stay clear of it, in UTF-8 bytes. */
 const OUTPUT_BYTES = 1_000_000;
-/** Jobs named in the annotation, the verdict and the summary's verdict line; the rest are counted. */
-const NAMED_JOBS = 10;
+/**
+ * Jobs named in the annotation, the verdict and the summary's verdict line; the rest are counted. As many as
+ * the waiter reads error details for in a poll, so every job named has its errors.
+ */
+const NAMED_JOBS = ERROR_READS_PER_POLL;
 /** The outputs action.yml declares, in the order they are set. */
 const OUTPUT_NAMES = (/* unused pure expression or super */ null && (['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs']));
 function jobRecord(v) {
@@ -2972,307 +3277,6 @@ function summaryRow(v) {
             v.job.startTime.getTime())
         : '';
     return `| \`${r.id}\` | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`;
-}
-
-;// CONCATENATED MODULE: ./src/schedule.ts
-
-
-/** Never two polls closer than this, whatever the prediction says. */
-const MIN_GAP_MS = 1000;
-/** How late a timer may fire for a poll to still count as the one at its tick of the schedule. */
-const TICK_SLACK_MS = 100;
-/** Predictive: wait this share of the predicted remainder... */
-const SHARE_OF_REMAINDER = 0.25;
-/** ...but at least this share of the interval... */
-const FLOOR_SHARE = 0.05;
-/** ...and while every job is Queued or Scheduled, back off up to this many intervals. */
-const QUEUED_BACKOFF = 3;
-/** Progress is read at least every this many intervals, for the log. */
-const LOG_EVERY = 5;
-const NEW_BUDGET = { earned: 0, spent: 0, ticks: 0 };
-const isOpen = (v) => !(v.job && isFinal(v.job.state));
-/** Jobs queries for the jobs still open: JOBS_PER_REQUEST ids each. */
-function jobsQueries(views) {
-    return Math.ceil(views.filter(isOpen).length / JOBS_PER_REQUEST);
-}
-/** What one poll of fixed polling costs with the jobs as they are: its Jobs queries and progress reads. */
-function fixedPollCost(views, readsPerPoll) {
-    const processing = views.filter(v => v.job?.state === 'Processing').length;
-    return jobsQueries(views) + Math.min(readsPerPoll, processing);
-}
-/** Credits the schedule's ticks up to `elapsedMs` (since the first poll) at the cost of a fixed poll now. */
-function credit(b, views, elapsedMs, intervalMs, readsPerPoll) {
-    const ticks = elapsedMs < 0 ? 0 : Math.floor(elapsedMs / intervalMs) + 1;
-    if (ticks <= b.ticks)
-        return b;
-    return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, readsPerPoll) };
-}
-/**
- * A Processing job's end, extrapolated linearly from its progress: from two samples of our own when they
- * are 10 points apart (no clock skew), else from the service's StartTime and the latest sample.
- */
-function predictEnd(v) {
-    const pace = v.pace;
-    if (v.job?.state !== 'Processing' || !pace)
-        return undefined;
-    const { first, last } = pace;
-    if (last.progress >= 100)
-        return { endAt: last.at, totalMs: 0 };
-    const gained = last.progress - first.progress;
-    if (gained >= 10 && last.at > first.at) {
-        const perMs = gained / (last.at - first.at);
-        return { endAt: last.at + (100 - last.progress) / perMs, totalMs: 100 / perMs };
-    }
-    const start = v.job.startTime?.getTime();
-    if (start !== undefined && last.progress > 0 && last.at > start) {
-        const totalMs = ((last.at - start) * 100) / last.progress;
-        return { endAt: start + totalMs, totalMs };
-    }
-    if (gained > 0 && last.at > first.at) {
-        const perMs = gained / (last.at - first.at);
-        return { endAt: last.at + (100 - last.progress) / perMs, totalMs: 100 / perMs };
-    }
-    return undefined;
-}
-/** When (our clock) to poll next; undefined when no poll fits before the deadline. */
-function nextPollAt(o) {
-    const I = o.intervalMs;
-    const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS);
-    let at;
-    if (o.policy === 'fixed') {
-        // Fixed rate: started + k × interval, the tick after the last poll's (which a timer may have started a
-        // little late), or the first one still ahead when a poll overran the interval.
-        const lastTick = Math.floor((o.lastPoll - o.started + TICK_SLACK_MS) / I);
-        at = o.started + Math.max(lastTick + 1, Math.ceil((o.now - o.started) / I)) * I;
-    }
-    else {
-        at = Math.max(earliest, predictiveAt(o));
-        // Not before the budget has earned the next poll's Jobs queries.
-        const owed = o.budget.spent + jobsQueries(o.views) - o.budget.earned;
-        if (owed > 0) {
-            const perTick = Math.max(1, fixedPollCost(o.views, o.readsPerPoll));
-            const tick = o.budget.ticks - 1 + Math.ceil(owed / perTick);
-            at = Math.max(at, o.started + tick * I);
-        }
-    }
-    if (at <= o.deadline)
-        return at;
-    // One last poll at the deadline, so that a job that ended in the last interval counts.
-    return o.lastPoll + MIN_GAP_MS <= o.deadline ? Math.max(o.deadline, earliest) : undefined;
-}
-function predictiveAt(o) {
-    const I = o.intervalMs;
-    const open = o.views.filter(isOpen);
-    const processing = open.filter(v => v.job?.state === 'Processing');
-    if (processing.length > 0) {
-        const floor = Math.max(MIN_GAP_MS, FLOOR_SHARE * I);
-        let delay = I;
-        const soonest = processing
-            .map(predictEnd)
-            .filter((p) => p !== undefined)
-            .reduce((a, p) => (a && a.endAt <= p.endAt ? a : p), undefined);
-        if (soonest) {
-            const remaining = soonest.endAt - o.now;
-            delay = clamp(remaining * SHARE_OF_REMAINDER, floor, I);
-            // Close to the end, aim just past the predicted end rather than a poll before and one after it.
-            if (remaining > 0 && remaining - delay < floor) {
-                const margin = clamp(0.01 * soonest.totalMs, 100, 0.1 * I);
-                delay = clamp(remaining + margin, floor, I);
-            }
-        }
-        // While a job is Processing, never longer than the interval between polls.
-        return Math.min(o.now + delay, o.lastPoll + I);
-    }
-    if (open.length > 0 && open.every(v => v.job?.state === 'Queued' || v.job?.state === 'Scheduled')) {
-        // Nothing runs yet: back off with the time waited, up to QUEUED_BACKOFF intervals.
-        return o.lastPoll + clamp(sinceStart(o) / 2, I, QUEUED_BACKOFF * I);
-    }
-    return o.lastPoll + I;
-}
-function sinceStart(o) {
-    return o.lastPoll - o.started;
-}
-function clamp(x, lo, hi) {
-    return Math.min(hi, Math.max(lo, x));
-}
-/**
- * Predictive: the Processing jobs whose progress the prediction needs now, most needed first: those
- * never sampled, those without a prediction once an interval, and the others when half of the remainder
- * predicted at their last sample has passed (so the samples thicken towards the end), or LOG_EVERY
- * intervals have.
- */
-function progressReadsDue(views, now, intervalMs) {
-    const need = (v) => {
-        const since = now - (v.tasksReadAt ?? -Infinity);
-        const p = predictEnd(v);
-        if (!v.pace || !p)
-            return since / intervalMs;
-        // The log shows progress at least every few intervals, even when the prediction needs no sample.
-        return Math.max(since / Math.max(1, (p.endAt - v.pace.last.at) / 2), since / (LOG_EVERY * intervalMs));
-    };
-    return views
-        .filter(v => v.job?.state === 'Processing')
-        .map(v => ({ v, need: need(v) }))
-        .filter(x => x.need >= 1)
-        .sort((a, b) => b.need - a.need)
-        .map(x => x.v);
-}
-
-;// CONCATENATED MODULE: ./src/waiter.ts
-
-
-
-/** A job the service does not return is given this many polls (eventual consistency after creation). */
-const NOT_FOUND_POLLS = 3;
-/** Progress reads per poll, whatever the number of jobs. */
-const TASK_READS_PER_POLL = 3;
-/**
- * Error-detail reads per poll: when 200 jobs fail together, 10 reads, not 200. The verdict names as many
- * (report.ts NAMED_JOBS) and counts the rest.
- */
-const ERROR_READS_PER_POLL = 10;
-/**
- * The acceptor: a pure classification of one poll's result. A job that ended in a failing state fails the
- * wait at once (the step will fail whatever the others do); otherwise the wait succeeds when all ended.
- */
-function classify(views, failOn, notFoundPolls = NOT_FOUND_POLLS) {
-    const missing = views.filter(v => !v.job && v.missingPolls >= notFoundPolls);
-    if (missing.length > 0)
-        return { status: 'not-found', missing };
-    const failed = views.filter(v => v.job && isFinal(v.job.state) && failOn.has(v.job.state));
-    if (failed.length > 0)
-        return { status: 'failure', failed };
-    if (views.every(v => v.job && isFinal(v.job.state)))
-        return { status: 'success' };
-    return { status: 'retry' };
-}
-/** The polling loop. Small on purpose: the policy is `classify` and `nextPollAt`. */
-async function waitForJobs(o) {
-    const started = o.now();
-    const deadline = started + o.timeoutMs;
-    const readsPerPoll = o.taskReadsPerPoll ?? TASK_READS_PER_POLL;
-    const views = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }));
-    let polls = 0;
-    let budget = NEW_BUDGET;
-    const result = (outcome, error, failed = []) => ({
-        outcome,
-        failed,
-        views,
-        elapsedMs: o.now() - started,
-        polls,
-        error
-    });
-    try {
-        for (;;) {
-            const pollStarted = o.now();
-            const elapsed = pollStarted - started;
-            // Ticks passed while asleep earn what a fixed poll would have cost then, as the jobs were last seen;
-            // a poll at a tick (give or take a late timer) stands for it, and earns what it sees.
-            const atTick = elapsed % o.intervalMs < TICK_SLACK_MS;
-            budget = credit(budget, views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, readsPerPoll);
-            const open = views.filter(v => !(v.job && isFinal(v.job.state)));
-            const queries = jobsQueries(views);
-            const jobs = await o.getJobs(open.map(v => v.id), o.signal, deadline);
-            polls++;
-            budget = { ...budget, spent: budget.spent + queries };
-            const byId = new Map(jobs.map(j => [j.id.toLowerCase(), j]));
-            for (const v of open) {
-                const job = byId.get(v.id.toLowerCase());
-                if (job) {
-                    v.job = job;
-                    v.missingPolls = 0;
-                    if (job.progress !== undefined)
-                        v.progress = job.progress;
-                    if (job.errorDetails)
-                        v.errorDetails = job.errorDetails;
-                    if (job.state === 'Finished')
-                        v.progress = 100;
-                }
-                else if (!v.job) {
-                    v.missingPolls++;
-                }
-            }
-            budget = credit(budget, views, elapsed, o.intervalMs, readsPerPoll);
-            if (o.readTasks) {
-                const affordable = Math.max(0, Math.min(readsPerPoll, budget.earned - budget.spent));
-                const progressReads = o.policy === 'fixed'
-                    ? leastRecentlyRead(views).slice(0, readsPerPoll)
-                    : progressReadsDue(views, o.now(), o.intervalMs).slice(0, affordable);
-                const made = await readTasks(views, progressReads, o, deadline);
-                budget = { ...budget, spent: budget.spent + made.progressReads };
-            }
-            o.onPoll?.(views, o.now() - started);
-            const verdict = classify(views, o.failOn);
-            if (verdict.status === 'failure')
-                return result('failure', undefined, verdict.failed);
-            if (verdict.status !== 'retry')
-                return result(verdict.status);
-            const at = nextPollAt({
-                policy: o.policy,
-                views,
-                now: o.now(),
-                started,
-                lastPoll: pollStarted,
-                deadline,
-                intervalMs: o.intervalMs,
-                budget,
-                readsPerPoll
-            });
-            if (at === undefined)
-                return result('timeout');
-            await o.sleep(Math.max(0, at - o.now()), o.signal);
-            if (o.signal?.aborted)
-                return result(o.signal.reason === 'timeout' ? 'timeout' : 'canceled');
-        }
-    }
-    catch (error) {
-        if (error instanceof AbortedError)
-            return result(error.reason === 'timeout' ? 'timeout' : 'canceled');
-        const e = error instanceof Error ? error : new Error(errorMessage(error));
-        // The last poll failing at the deadline is still a timeout; its error says what was going on.
-        return result(o.now() >= deadline && !(e instanceof UserError) ? 'timeout' : 'error', e);
-    }
-}
-/** Fixed polling reads the Processing jobs round-robin, least recently read first. */
-function leastRecentlyRead(views) {
-    return views
-        .filter(v => v.job?.state === 'Processing')
-        .sort((a, b) => (a.tasksReadAt ?? -Infinity) - (b.tasksReadAt ?? -Infinity));
-}
-/**
- * Bounded task reads: the jobs that just ended in Error (for their ErrorDetails, ERROR_READS_PER_POLL at
- * most), then the chosen Processing jobs (for their progress). Returns how many progress reads were made.
- */
-async function readTasks(views, progress, o, deadline) {
-    const errored = views.filter(v => v.job?.state === 'Error' && !v.errorsRead).slice(0, ERROR_READS_PER_POLL);
-    for (const v of [...errored, ...progress]) {
-        try {
-            const t = await o.readTasks(v.id, o.signal, deadline);
-            if (t.progress !== undefined) {
-                v.progress = t.progress;
-                if (v.job?.state === 'Processing')
-                    v.pace = nextPace(v.pace, { at: o.now(), progress: t.progress });
-            }
-            v.errorDetails = t.errorDetails;
-            // Only a read that answered makes the details final: after a failed one they are asked for again.
-            v.errorsRead = v.job?.state === 'Error';
-        }
-        catch (error) {
-            // Progress is a nicety: a failed task read must not end the wait, but a cancel must.
-            if (error instanceof AbortedError)
-                throw error;
-        }
-        finally {
-            v.tasksReadAt = o.now();
-        }
-    }
-    return { progressReads: progress.length };
-}
-/** A task that went back (restarted) starts a new pace. */
-function nextPace(pace, sample) {
-    if (!pace || sample.progress < pace.last.progress)
-        return { first: sample, last: sample };
-    return { first: pace.first, last: sample };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

@@ -1,6 +1,7 @@
 import { isFinal, JobState, PROGRESS_RANK } from './job.js'
 import { cut, MESSAGE_LIMIT, someOf } from './text.js'
 import { clockStamp, formatDuration } from './time.js'
+import { ERROR_READS_PER_POLL } from './waiter.js'
 import type { JobView, Outcome, WaitResult } from './waiter.js'
 
 /**
@@ -10,8 +11,11 @@ import type { JobView, Outcome, WaitResult } from './waiter.js'
 
 /** GitHub keeps an output only up to 1 MB; stay clear of it, in UTF-8 bytes. */
 export const OUTPUT_BYTES = 1_000_000
-/** Jobs named in the annotation, the verdict and the summary's verdict line; the rest are counted. */
-export const NAMED_JOBS = 10
+/**
+ * Jobs named in the annotation, the verdict and the summary's verdict line; the rest are counted. As many as
+ * the waiter reads error details for in a poll, so every job named has its errors.
+ */
+export const NAMED_JOBS = ERROR_READS_PER_POLL
 
 /** The outputs action.yml declares, in the order they are set. */
 export const OUTPUT_NAMES = ['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs'] as const
