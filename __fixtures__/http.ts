@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http'
 import { AbortedError } from '../src/errors.js'
-import type { Http, HttpResponse, RequestLimits } from '../src/http.js'
+import type { Http, HttpResponse, RequestLimits } from '../src/transport/http.js'
 
 export interface RecordedRequest {
   method: 'GET' | 'POST'

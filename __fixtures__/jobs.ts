@@ -1,6 +1,6 @@
-import type { ErrorDetail, Job, JobState } from '../src/job.js'
-import { JOB_STATES } from '../src/job.js'
-import type { JobView, Outcome, WaitResult } from '../src/waiter.js'
+import type { ErrorDetail, Job, JobState } from '../src/jobs/v2/parse.js'
+import { JOB_STATES } from '../src/jobs/v2/parse.js'
+import type { JobView, Outcome, WaitResult } from '../src/wait/waiter.js'
 
 /** A job entity as Media Services sends it with minimal metadata (Accept: application/json). */
 export function jobEntity(

@@ -1,6 +1,6 @@
-import type { Job, JobState } from '../src/job.js'
-import type { PollingPolicy } from '../src/schedule.js'
-import { WaitResult, waitForJobs } from '../src/waiter.js'
+import type { Job, JobState } from '../src/jobs/v2/parse.js'
+import type { PollingPolicy } from '../src/wait/schedule.js'
+import { WaitResult, waitForJobs } from '../src/wait/waiter.js'
 import { fakeClock } from './clock.js'
 import { job } from './jobs.js'
 

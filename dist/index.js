@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7620);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4961);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
@@ -316,7 +316,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7620:
+/***/ 4961:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -329,7 +329,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
 var core = __nccwpck_require__(5489);
-;// CONCATENATED MODULE: ./src/clouds.ts
+;// CONCATENATED MODULE: ./src/settings/clouds.ts
 const CLOUDS = {
     AzureCloud: {
         name: 'AzureCloud',
@@ -518,7 +518,7 @@ function clockStamp(ms) {
     return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-;// CONCATENATED MODULE: ./src/http.ts
+;// CONCATENATED MODULE: ./src/transport/http.ts
 
 
 
@@ -708,7 +708,7 @@ function retryAfterMs(value, now = Date.now()) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/credentials.ts
+;// CONCATENATED MODULE: ./src/settings/credentials.ts
 
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -867,7 +867,7 @@ function chooseCredential(get, creds, cloud, env, warnings) {
     return { kind: 'oidc', tenantId, clientId, audience: get('audience') || cloud.oidcAudience };
 }
 
-;// CONCATENATED MODULE: ./src/public-suffixes.ts
+;// CONCATENATED MODULE: ./src/settings/public-suffixes.ts
 
 /**
  * Domains under which strangers can get a name: a wildcard in trusted-hosts that covers one of them would
@@ -972,7 +972,7 @@ function strangersUnder(domain) {
     return shared ? { suffix: shared, kind: 'shared' } : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/endpoints.ts
+;// CONCATENATED MODULE: ./src/settings/endpoints.ts
 /**
  * The inputs that decide where the token may go: api-url, authority-host and trusted-hosts (and the api-url's
  * cloud). Pure parsing, like inputs.ts; the clients use `isLoopbackHost` for the same rule after a redirect.
@@ -1150,7 +1150,7 @@ function someOf(items, max, separator = ', ') {
     return `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
 }
 
-;// CONCATENATED MODULE: ./src/job.ts
+;// CONCATENATED MODULE: ./src/jobs/v2/parse.ts
 
 
 /** Job states in the order of their Int32 values in the v2 REST API. */
@@ -1262,7 +1262,7 @@ function collection(v) {
     const list = Array.isArray(v) ? v : isEntity(v) && Array.isArray(v.results) ? v.results : [];
     return list.filter(isEntity);
 }
-function job_text(v) {
+function parse_text(v) {
     return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 }
 function number(v) {
@@ -1285,14 +1285,14 @@ function describe(v) {
 }
 /** Names, ids and error texts are neutralised here, where they enter: everything downstream is safe to print. */
 function parseJob(e) {
-    const id = serverName(job_text(e.Id));
+    const id = serverName(parse_text(e.Id));
     const state = parseState(e.State);
     if (!id || !state) {
         throw new ServiceError(`Media Services returned a job without a valid Id and State (Id ${describe(e.Id)}, State ${describe(e.State)})`, undefined, undefined, true);
     }
     return {
         id,
-        name: serverName(job_text(e.Name)),
+        name: serverName(parse_text(e.Name)),
         state,
         runningDuration: duration(e.RunningDuration),
         created: parseDate(e.Created),
@@ -1303,15 +1303,15 @@ function parseJob(e) {
 }
 function parseTask(e) {
     return {
-        id: serverName(job_text(e.Id)),
-        name: serverName(job_text(e.Name)),
+        id: serverName(parse_text(e.Id)),
+        name: serverName(parse_text(e.Name)),
         progress: Math.min(100, Math.max(0, number(e.Progress))),
         runningDuration: duration(e.RunningDuration),
         startTime: parseDate(e.StartTime),
         endTime: parseDate(e.EndTime),
         errorDetails: collection(e.ErrorDetails)
             .slice(0, MAX_ERROR_DETAILS)
-            .map(d => ({ code: serverName(job_text(d.Code)), message: serverMessage(job_text(d.Message)) }))
+            .map(d => ({ code: serverName(parse_text(d.Code)), message: serverMessage(parse_text(d.Message)) }))
     };
 }
 function parseJobs(body) {
@@ -1352,8 +1352,8 @@ function rawErrorText(body) {
     const err = doc['odata.error'] ?? doc.error;
     if (isEntity(err)) {
         const msg = isEntity(err.message) ? err.message.value : err.message;
-        const code = job_text(err.code);
-        const m = job_text(msg);
+        const code = parse_text(err.code);
+        const m = parse_text(msg);
         return [code, m].filter(Boolean).join(': ') || undefined;
     }
     if (typeof doc.error_description === 'string')
@@ -1363,7 +1363,7 @@ function rawErrorText(body) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/pool.ts
+;// CONCATENATED MODULE: ./src/transport/pool.ts
 /**
  * `work` over `items`, at most `limit` at a time; the answers in the order of `items`. After a failure no
  * further item is started (the ones under way finish), and the first failure is thrown.
@@ -1388,7 +1388,7 @@ async function mapLimit(items, limit, work) {
     return answers;
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/transport/retry.ts
 
 const DEFAULT_RETRY = { minDelayMs: 1000, maxDelayMs: 30_000 };
 /**
@@ -1447,7 +1447,7 @@ function sleep(ms, signal) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/ams-client.ts
+;// CONCATENATED MODULE: ./src/jobs/v2/client.ts
 
 
 
@@ -1687,7 +1687,7 @@ class MediaServicesClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/auth.ts
+;// CONCATENATED MODULE: ./src/auth/msal.ts
 
 
 
@@ -1958,7 +1958,7 @@ class RecordingNetworkClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/inputs-v3.ts
+;// CONCATENATED MODULE: ./src/settings/job-urls.ts
 
 
 /** The ARM api-version of the Media Services v3 job resource (Encoding.json, stable/2022-07-01). */
@@ -2035,7 +2035,7 @@ function parseJobUrls(text, arm) {
     return { targets, arm: first.origin === arm.origin, host: first.hostname.toLowerCase() };
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/settings/inputs.ts
 
 
 
@@ -2247,22 +2247,22 @@ function parseBoolean(name, value) {
     throw new UserError(`Input ${name}: '${value}' is not a boolean. Use true or false.`, name);
 }
 
-;// CONCATENATED MODULE: ./src/job-v3.ts
+;// CONCATENATED MODULE: ./src/jobs/v3/parse.ts
 
 
 
-function job_v3_isEntity(v) {
+function parse_isEntity(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 /** A value quoted in an error, whatever its shape: never serialised whole. */
-function job_v3_describe(v) {
+function parse_describe(v) {
     if (typeof v === 'number' || typeof v === 'boolean' || v === null)
         return String(v);
     if (v === undefined)
         return 'nothing';
     return Array.isArray(v) ? 'an array' : 'an object';
 }
-function job_v3_text(v) {
+function v3_parse_text(v) {
     return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 }
 /** A percentage from the service, clamped to 0–100; undefined when it is not a finite number. */
@@ -2276,10 +2276,10 @@ function percent(v) {
  * where it enters.
  */
 function outputErrors(error, label) {
-    if (!job_v3_isEntity(error))
+    if (!parse_isEntity(error))
         return [];
-    const code = job_v3_text(error.code);
-    const message = job_v3_text(error.message) || job_v3_text(error.detail);
+    const code = v3_parse_text(error.code);
+    const message = v3_parse_text(error.message) || v3_parse_text(error.detail);
     const line = (c, m) => ({
         code: serverName(c) || 'Error',
         message: serverMessage(label ? `${label}: ${m}` : m)
@@ -2287,10 +2287,10 @@ function outputErrors(error, label) {
     const lines = [];
     if (code || message)
         lines.push(line(code, message));
-    const details = Array.isArray(error.details) ? error.details.filter(job_v3_isEntity) : [];
+    const details = Array.isArray(error.details) ? error.details.filter(parse_isEntity) : [];
     for (const d of details.slice(0, MAX_ERROR_DETAILS)) {
-        const dc = job_v3_text(d.code);
-        const dm = job_v3_text(d.message);
+        const dc = v3_parse_text(d.code);
+        const dm = v3_parse_text(d.message);
         if (!dc && !dm)
             continue;
         if (dc === code && dm === message)
@@ -2304,23 +2304,23 @@ function outputErrors(error, label) {
  * for (the job's URL), not the body's `id`, so that the waiter matches the answer to the request.
  */
 function parseV3Job(doc, id) {
-    const props = job_v3_isEntity(doc) && job_v3_isEntity(doc.properties) ? doc.properties : undefined;
+    const props = parse_isEntity(doc) && parse_isEntity(doc.properties) ? doc.properties : undefined;
     const state = props && typeof props.state === 'string' ? parseState(props.state) : undefined;
-    if (!job_v3_isEntity(doc) || !props || !state) {
-        const got = job_v3_isEntity(doc) && job_v3_isEntity(doc.properties) ? doc.properties.state : undefined;
-        const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : job_v3_describe(got);
+    if (!parse_isEntity(doc) || !props || !state) {
+        const got = parse_isEntity(doc) && parse_isEntity(doc.properties) ? doc.properties.state : undefined;
+        const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : parse_describe(got);
         throw new ServiceError(`the job answer has no valid properties.state (got ${seen})`, undefined, undefined, true);
     }
-    const outputs = Array.isArray(props.outputs) ? props.outputs.filter(job_v3_isEntity) : [];
+    const outputs = Array.isArray(props.outputs) ? props.outputs.filter(parse_isEntity) : [];
     const progresses = outputs.map(o => percent(o.progress)).filter((p) => p !== undefined);
     const startTime = parseDate(props.startTime);
     const endTime = parseDate(props.endTime);
     const errorDetails = outputs
-        .flatMap(o => outputErrors(o.error, serverName(job_v3_text(o.label))))
+        .flatMap(o => outputErrors(o.error, serverName(v3_parse_text(o.label))))
         .slice(0, MAX_ERROR_DETAILS);
     return {
         id,
-        name: serverName(job_v3_text(doc.name)),
+        name: serverName(v3_parse_text(doc.name)),
         state,
         runningDuration: startTime && endTime ? Math.max(0, endTime.getTime() - startTime.getTime()) : 0,
         created: parseDate(props.created),
@@ -2340,10 +2340,10 @@ function parseV3JobBody(body, id) {
  * `{"error":"…"}`. Undefined when there is nothing readable.
  */
 function v3ErrorText(body) {
-    const said = job_v3_rawErrorText(body);
+    const said = parse_rawErrorText(body);
     return said === undefined ? undefined : serverMessage(said) || undefined;
 }
-function job_v3_rawErrorText(body) {
+function parse_rawErrorText(body) {
     let doc;
     try {
         doc = JSON.parse(withoutBom(body));
@@ -2352,28 +2352,28 @@ function job_v3_rawErrorText(body) {
         const title = /<title>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024));
         return title?.[1].trim() || undefined;
     }
-    if (!job_v3_isEntity(doc))
+    if (!parse_isEntity(doc))
         return undefined;
     const err = doc.error;
     if (typeof err === 'string')
         return err || undefined;
-    if (!job_v3_isEntity(err))
-        return job_v3_text(doc.message) || undefined;
-    const said = [job_v3_text(err.code), job_v3_text(err.message) || job_v3_text(err.detail)].filter(Boolean).join(': ');
+    if (!parse_isEntity(err))
+        return v3_parse_text(doc.message) || undefined;
+    const said = [v3_parse_text(err.code), v3_parse_text(err.message) || v3_parse_text(err.detail)].filter(Boolean).join(': ');
     return said || undefined;
 }
 /** The error code of a v3 error body, e.g. ResourceNotFound or AuthorizationFailed. */
 function v3ErrorCode(body) {
     try {
         const doc = JSON.parse(withoutBom(body));
-        return job_v3_isEntity(doc) && job_v3_isEntity(doc.error) ? serverName(job_v3_text(doc.error.code)) || undefined : undefined;
+        return parse_isEntity(doc) && parse_isEntity(doc.error) ? serverName(v3_parse_text(doc.error.code)) || undefined : undefined;
     }
     catch {
         return undefined;
     }
 }
 
-;// CONCATENATED MODULE: ./src/v3-client.ts
+;// CONCATENATED MODULE: ./src/jobs/v3/client.ts
 
 
 
@@ -2535,7 +2535,7 @@ function requestIdText(res) {
     return id ? ` (x-ms-request-id ${id})` : '';
 }
 
-;// CONCATENATED MODULE: ./src/job-source.ts
+;// CONCATENATED MODULE: ./src/jobs/source.ts
 
 
 
@@ -2592,10 +2592,10 @@ function createJobSource(s, d) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/oidc.ts
+;// CONCATENATED MODULE: ./src/auth/github-oidc.ts
 
 const PERMISSION_HINT = 'The workflow job needs "permissions: id-token: write".';
-const oidc_TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const github_oidc_TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /**
  * GitHub's OIDC token for `audience`, asked the way @actions/core's getIDToken asks, but on our HTTP
  * stack: core's request has no time limit, no cancel and retries on its own for minutes.
@@ -2621,7 +2621,7 @@ async function githubIdToken(http, env, audience, limits) {
         throw new UserError(`Could not get a GitHub OIDC token (GitHub answered HTTP ${res.status}). ${PERMISSION_HINT}`, 'client-id');
     }
     if (res.status < 200 || res.status >= 300) {
-        throw new ServiceError(`GitHub OIDC token: HTTP ${res.status}`, res.status, undefined, oidc_TRANSIENT_STATUS.has(res.status));
+        throw new ServiceError(`GitHub OIDC token: HTTP ${res.status}`, res.status, undefined, github_oidc_TRANSIENT_STATUS.has(res.status));
     }
     let value;
     try {
@@ -2649,7 +2649,7 @@ const coreLogger = {
     warning: message => core/* warning */.$e(logLine(message))
 };
 
-;// CONCATENATED MODULE: ./src/schedule.ts
+;// CONCATENATED MODULE: ./src/wait/schedule.ts
 
 
 /** Never two polls closer than this, whatever the prediction says. */
@@ -2793,7 +2793,7 @@ function progressReadsDue(views, now, intervalMs) {
         .map(x => x.v);
 }
 
-;// CONCATENATED MODULE: ./src/waiter.ts
+;// CONCATENATED MODULE: ./src/wait/waiter.ts
 
 
 
@@ -2950,7 +2950,7 @@ function nextPace(pace, sample) {
     return { first: pace.first, last: sample };
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/report/report.ts
 
 
 
@@ -3220,7 +3220,7 @@ function verdict(result, timeoutMs) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/report/summary.ts
 
 
 

@@ -5,7 +5,7 @@
  */
 import { expect } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
-import { OUTPUT_NAMES } from '../../src/report.js'
+import { OUTPUT_NAMES } from '../../src/report/report.js'
 import type { RunResult } from './harness.js'
 
 export function expectWrittenEnding(run: RunResult, code: 0 | 1, secrets: readonly string[]): void {

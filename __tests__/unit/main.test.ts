@@ -4,9 +4,9 @@
  */
 import { describe, it, expect, jest, beforeEach } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
-import type { JobState } from '../../src/job.js'
+import type { JobState } from '../../src/jobs/v2/parse.js'
 import type { Runtime } from '../../src/main.js'
-import { OUTPUT_NAMES } from '../../src/report.js'
+import { OUTPUT_NAMES } from '../../src/report/report.js'
 import { fakeClock, FakeClock } from '../../__fixtures__/clock.js'
 import { FakeHttp, RecordedRequest, jsonReply, redirect, reply, tokenReply } from '../../__fixtures__/http.js'
 import { CLIENT, JOB_A, JOB_B, SECRET, TENANT } from '../../__fixtures__/inputs.js'

@@ -1,0 +1,69 @@
+/** The README is part of the product: its inputs and outputs tables must say what action.yml says. */
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { render } from '../../../scripts/readme-tables.js'
+import { INPUT_NAMES } from '../../../src/settings/inputs.js'
+import { OUTPUT_NAMES } from '../../../src/report/report.js'
+
+const readme = readFileSync('README.md', 'utf8')
+const action = parse(readFileSync('action.yml', 'utf8'))
+
+describe('README and action.yml', () => {
+  it('has the inputs and outputs tables generated from action.yml (npm run docs)', () => {
+    expect(readme).toBe(render(readme))
+    // Exactly one of job-id and job-url is required, which inputs.ts enforces: neither is required alone.
+    expect(readme).toContain('| `job-id` | no |')
+    expect(readme).toContain('| `job-url` | no |')
+  })
+
+  it('declares exactly the inputs the action reads', () => {
+    expect(Object.keys(action.inputs).sort()).toEqual([...INPUT_NAMES].sort())
+  })
+
+  it('declares the outputs the action sets', () => {
+    expect(Object.keys(action.outputs).sort()).toEqual([...OUTPUT_NAMES].sort())
+  })
+
+  it('runs on the runtime GitHub provides', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+
+  it('lists every annotation title the action can give', () => {
+    const source = ['src/report/report.ts', 'src/main.ts'].map(f => readFileSync(f, 'utf8')).join('\n')
+    const titles = [...source.matchAll(/'((?:Media Services|Timed out|Wait|Invalid|Sign-in)[^']*)'/g)].map(
+      m => m[1]
+    )
+    expect(titles).toEqual(
+      expect.arrayContaining(['Invalid input', 'Wait canceled', 'Media Services request failed'])
+    )
+    for (const title of titles) expect(readme).toContain(`| ${title} |`)
+  })
+
+  it('documents every value of the state output', () => {
+    for (const state of [
+      'Finished',
+      'Error',
+      'Canceled',
+      'Queued',
+      'Scheduled',
+      'Processing',
+      'Canceling',
+      'NotFound',
+      'Unknown'
+    ])
+      expect(action.outputs.state.description).toContain(state)
+  })
+
+  it('uses one placeholder for the action in every example, and says to replace it', () => {
+    const uses = [...readme.matchAll(/uses: (\S*ams-job-wait\S*)/g)].map(m => m[1])
+    expect(uses.length).toBeGreaterThan(3)
+    expect(new Set(uses)).toEqual(new Set(['<owner>/ams-job-wait@v1']))
+    expect(readme).toContain('`<owner>/ams-job-wait` is a placeholder: replace it')
+  })
+
+  it('keeps the two-command quick start', () => {
+    expect(readme).toContain('npm ci && npm run demo')
+    expect(readme).toContain('npm test')
+  })
+})

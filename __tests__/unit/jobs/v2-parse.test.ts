@@ -1,0 +1,471 @@
+import { describe, it, expect } from '@jest/globals'
+import fc from 'fast-check'
+import { ServiceError } from '../../../src/errors.js'
+import {
+  JOB_STATES,
+  jobProgress,
+  parseDate,
+  parseJobs,
+  parseState,
+  parseTasks,
+  serviceErrorText,
+  Task
+} from '../../../src/jobs/v2/parse.js'
+import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
+import { jobEntity, minimalBody, taskEntity, verboseBody } from '../../../__fixtures__/jobs.js'
+
+/** The error a call throws (or fails the test when it does not throw). */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn()
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected a throw')
+}
+
+describe('parseJobs: both JSON shapes of a Jobs query', () => {
+  const a = jobEntity(JOB_A, 'Processing')
+  const b = jobEntity(JOB_B, 'Finished', { EndTime: '2015-02-11T01:48:00' })
+
+  it.each([
+    ['minimal metadata {"value": [...]}', minimalBody([a, b])],
+    ['verbose {"d": {"results": [...]}}', verboseBody([a, b])],
+    ['verbose {"d": [...]}', JSON.stringify({ d: [a, b] })],
+    ['a bare array', JSON.stringify([a, b])]
+  ])('reads %s', (_shape, body) => {
+    expect(parseJobs(body).map(j => [j.id, j.state])).toEqual([
+      [JOB_A, 'Processing'],
+      [JOB_B, 'Finished']
+    ])
+  })
+
+  it.each([
+    ['a verbose single entity {"d": {...}}', JSON.stringify({ d: { __metadata: { uri: 'x' }, ...a } })],
+    [
+      'an entity alone (minimal, by key)',
+      JSON.stringify({ 'odata.metadata': 'x/$metadata#Jobs/@Element', ...a })
+    ]
+  ])('reads %s', (_shape, body) => {
+    expect(parseJobs(body)).toEqual([
+      expect.objectContaining({ id: JOB_A, state: 'Processing', name: 'encode trailer' })
+    ])
+  })
+
+  it('an empty result is no jobs', () => {
+    expect(parseJobs(minimalBody([]))).toEqual([])
+    expect(parseJobs(verboseBody([]))).toEqual([])
+  })
+
+  it('reads the fields the report needs, with dates in UTC', () => {
+    const [job] = parseJobs(
+      minimalBody([
+        jobEntity(JOB_A, 'Finished', {
+          RunningDuration: 39605.0,
+          EndTime: '2015-02-11T01:47:03.12',
+          Name: 'trailer'
+        })
+      ])
+    )
+    expect(job).toEqual({
+      id: JOB_A,
+      name: 'trailer',
+      state: 'Finished',
+      runningDuration: 39605,
+      created: new Date('2015-02-11T01:46:08.897Z'),
+      lastModified: new Date('2015-02-11T01:47:08.897Z'),
+      startTime: new Date('2015-02-11T01:46:16.580Z'),
+      endTime: new Date('2015-02-11T01:47:03.120Z')
+    })
+  })
+
+  it('nulls are left unset and a missing name is empty', () => {
+    const [job] = parseJobs(
+      minimalBody([
+        { Id: JOB_A, State: 0, Name: null, StartTime: null, EndTime: null, RunningDuration: null }
+      ])
+    )
+    expect(job).toEqual({
+      id: JOB_A,
+      name: '',
+      state: 'Queued',
+      runningDuration: 0,
+      created: undefined,
+      lastModified: undefined,
+      startTime: undefined,
+      endTime: undefined
+    })
+  })
+
+  it.each([
+    ['without State', { Id: JOB_A }],
+    ['with State 7', { Id: JOB_A, State: 7 }],
+    ['without Id', { State: 2 }]
+  ])('a job %s is a transient ServiceError', (_what, entity) => {
+    const e = thrown(() => parseJobs(minimalBody([entity])))
+    expect(e).toBeInstanceOf(ServiceError)
+    expect((e as ServiceError).transient).toBe(true)
+  })
+
+  it.each([
+    ['an HTML page', '<html><head><title>502 Bad Gateway</title></head></html>', /an HTML page/],
+    ['an empty body', '', /an empty body/],
+    ['text', 'Service Unavailable', /text that is not JSON/],
+    ['JSON of another shape', '{"odata.metadata":"x"}', /unexpected shape/],
+    ['a list of non-entities', '{"value":[1,2]}', /unexpected shape/]
+  ])('a body that is %s is a transient ServiceError', (_what, body, why) => {
+    const e = thrown(() => parseJobs(body))
+    expect(e).toBeInstanceOf(ServiceError)
+    expect((e as ServiceError).transient).toBe(true)
+    expect((e as ServiceError).message).toMatch(why)
+  })
+})
+
+describe('parseState: the Int32 the service sends, or a name', () => {
+  it.each(JOB_STATES.map((name, value): [number, string] => [value, name]))('%d is %s', (value, name) => {
+    expect(parseState(value)).toBe(name)
+    expect(parseState(String(value))).toBe(name)
+    expect(parseState(name.toUpperCase())).toBe(name)
+  })
+
+  it.each([7, -1, 2.5, null, undefined, 'Running', '', {}, true])('%j is no state', value => {
+    expect(parseState(value)).toBeUndefined()
+  })
+})
+
+describe('parseDate: every date form the v2 API uses', () => {
+  const at = new Date('2015-12-02T05:10:42.667Z')
+
+  it.each([
+    ['ISO without a zone (UTC)', '2015-12-02T05:10:42.667'],
+    ['ISO with Z', '2015-12-02T05:10:42.667Z'],
+    ['ISO with an offset', '2015-12-02T06:10:42.667+01:00'],
+    ['ISO with seven fraction digits (.NET)', '2015-12-02T05:10:42.6670000'],
+    ['/Date(ms)/', '/Date(1449033042667)/'],
+    ['\\/Date(ms)\\/ as JSON.parse gives it', JSON.parse('"\\/Date(1449033042667)\\/"') as string],
+    ['\\/Date(ms)\\/ with its backslashes kept', '\\/Date(1449033042667)\\/'],
+    ['/Date(ms+0000)/', '/Date(1449033042667+0000)/'],
+    ['/Date(ms-0800)/ (the offset does not move the instant)', '/Date(1449033042667-0800)/']
+  ])('%s', (_form, text) => {
+    expect(parseDate(text)).toEqual(at)
+  })
+
+  it('minutes-only ISO is UTC too', () => {
+    expect(parseDate('2015-12-02T05:10')).toEqual(new Date('2015-12-02T05:10:00Z'))
+  })
+
+  it.each([null, undefined, '', '  ', 42, 'yesterday', '2015-13-45T99:99', '/Date(abc)/', '2015-12-02'])(
+    '%j is no date',
+    value => {
+      expect(parseDate(value)).toBeUndefined()
+    }
+  )
+})
+
+describe('parseTasks: progress and error details', () => {
+  const errors = [
+    { code: 'ErrorProcessingTask', message: 'The input asset has no video track' },
+    { code: 'ErrorExecutingTaskMalformedContent', message: 'Malformed content' }
+  ]
+
+  it('reads verbose ErrorDetails wrapped in {results: [...]}', () => {
+    const entity = {
+      ...taskEntity(40),
+      ErrorDetails: {
+        __metadata: { type: 'Collection(Microsoft.Cloud.Media.Vod.Rest.Data.Models.ErrorDetail)' },
+        results: errors.map(e => ({ Code: e.code, Message: e.message }))
+      }
+    }
+    const [task] = parseTasks(verboseBody([entity]))
+    expect(task.progress).toBe(40)
+    expect(task.errorDetails).toEqual(errors)
+  })
+
+  it('reads minimal ErrorDetails arrays', () => {
+    const [task] = parseTasks(minimalBody([taskEntity(100, errors)], 'Tasks'))
+    expect(task).toMatchObject({ name: 'Media Encoder Standard task', progress: 100, errorDetails: errors })
+    expect(task.startTime).toEqual(new Date('2015-02-11T01:46:16.580Z'))
+  })
+
+  it('a deferred or missing ErrorDetails is no error; progress is kept within 0..100', () => {
+    const tasks = parseTasks(
+      minimalBody([
+        { ...taskEntity(120), ErrorDetails: { __deferred: { uri: 'x' } } },
+        { ...taskEntity(-3), ErrorDetails: undefined },
+        { ...taskEntity(0), Progress: 'NaN' }
+      ])
+    )
+    expect(tasks.map(t => [t.progress, t.errorDetails])).toEqual([
+      [100, []],
+      [0, []],
+      [0, []]
+    ])
+  })
+})
+
+describe('jobProgress: the mean of the tasks, as the v2 SDK computes it', () => {
+  const task = (progress: number): Task => ({
+    id: '',
+    name: '',
+    progress,
+    runningDuration: 0,
+    errorDetails: []
+  })
+
+  it('is undefined without tasks', () => {
+    expect(jobProgress([])).toBeUndefined()
+  })
+
+  it('is the mean of the tasks', () => {
+    expect(jobProgress([task(100), task(50), task(0)])).toBe(50)
+    expect(jobProgress([task(33)])).toBe(33)
+  })
+})
+
+describe('serviceErrorText: what the service said, from an error body', () => {
+  it.each([
+    [
+      'OData odata.error',
+      '{"odata.error":{"code":"","message":{"lang":"en-US","value":"Resource Job not found"}}}',
+      'Resource Job not found'
+    ],
+    [
+      'verbose error with a code',
+      '{"error":{"code":"InvalidVersion","message":{"lang":"en-US","value":"Version 3.0 is not supported"}}}',
+      'InvalidVersion: Version 3.0 is not supported'
+    ],
+    [
+      'error with a plain message',
+      '{"error":{"code":"Throttled","message":"Server is busy"}}',
+      'Throttled: Server is busy'
+    ],
+    [
+      "Entra ID's error_description",
+      '{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}',
+      'AADSTS7000215: Invalid client secret provided.'
+    ],
+    ['an error code alone', '{"error":"temporarily_unavailable"}', 'temporarily_unavailable'],
+    [
+      "a gateway's HTML title",
+      '<html><head><title> 503 Service Unavailable </title></head><body>…</body></html>',
+      '503 Service Unavailable'
+    ]
+  ])('%s', (_what, body, said) => {
+    expect(serviceErrorText(body)).toBe(said)
+  })
+
+  it.each(['', 'oops', '<html><body>no title</body></html>', '{}', '[]', '"text"', '{"error":{}}'])(
+    '%j says nothing readable',
+    body => {
+      expect(serviceErrorText(body)).toBeUndefined()
+    }
+  )
+})
+
+describe('for any body (property-based)', () => {
+  /** Only ServiceError may leave the parsers: anything else would crash the action as a bug. */
+  function onlyServiceErrors(fn: () => unknown): void {
+    try {
+      fn()
+    } catch (error) {
+      expect(error).toBeInstanceOf(ServiceError)
+    }
+  }
+
+  /** Values of the kinds a broken service could send, objects with the names every object inherits included. */
+  const anyValue = fc.letrec(tie => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constant(null),
+      fc.boolean(),
+      fc.double(),
+      fc.integer({ min: -2, max: 8 }),
+      fc.string(),
+      fc.constantFrom('/Date(1449033042667)/', '2015-02-11T01:46:08.897', JOB_A, 'Error', '3'),
+      fc.array(tie('value'), { maxLength: 3 }),
+      {
+        weight: 3,
+        arbitrary: fc.dictionary(
+          fc.constantFrom(
+            'results',
+            'value',
+            'Code',
+            'Message',
+            'toString',
+            'valueOf',
+            '__proto__',
+            'constructor'
+          ),
+          tie('value'),
+          { maxKeys: 3 }
+        )
+      }
+    )
+  })).value
+
+  /** Entities with the property names the parsers read, in every wrapper the parsers accept. */
+  const entity = fc.dictionary(
+    fc.constantFrom(
+      'Id',
+      'State',
+      'Name',
+      'StartTime',
+      'EndTime',
+      'RunningDuration',
+      'Progress',
+      'ErrorDetails',
+      'Created',
+      'd'
+    ),
+    anyValue,
+    { maxKeys: 6 }
+  )
+  const entities = fc.array(entity, { maxLength: 3 })
+  const shaped = fc.oneof(
+    entities.map(value => ({ value })),
+    entities.map(results => ({ d: { results } })),
+    entities.map(d => ({ d })),
+    entity.map(d => ({ d })),
+    entity,
+    fc.dictionary(
+      fc.constantFrom('odata.error', 'error', 'error_description', 'message', 'code', 'toString'),
+      anyValue
+    )
+  )
+
+  const bodies = fc.oneof(
+    fc.json(),
+    fc.jsonValue().map(v => JSON.stringify(v)),
+    fc.anything().map(v => JSON.stringify(v) ?? ''),
+    shaped.map(v => JSON.stringify(v)),
+    fc.string(),
+    fc.string({ unit: 'binary' })
+  )
+
+  it('parseJobs, parseTasks and serviceErrorText throw nothing but ServiceError', () => {
+    fc.assert(
+      fc.property(bodies, body => {
+        onlyServiceErrors(() => parseJobs(body))
+        onlyServiceErrors(() => parseTasks(body))
+        onlyServiceErrors(() => serviceErrorText(body))
+      }),
+      { numRuns: 3000 }
+    )
+  })
+
+  it('parseDate never throws, and any date it gives is valid', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.anything(),
+          fc.string(),
+          fc.stringMatching(/^\\?\/?Date\(-?\d{1,16}([+-]\d{4})?\)\\?\/?$/)
+        ),
+        v => {
+          const d = parseDate(v)
+          if (d !== undefined) expect(Number.isNaN(d.getTime())).toBe(false)
+        }
+      ),
+      { numRuns: 1000 }
+    )
+  })
+
+  it('a job named with a non-callable toString is a ServiceError, not a TypeError', () => {
+    onlyServiceErrors(() => parseJobs(minimalBody([{ Id: JOB_A, State: 2, Name: { toString: 1 } }])))
+    onlyServiceErrors(() =>
+      parseTasks(minimalBody([{ Id: 'x', ErrorDetails: [{ Code: { toString: null } }] }]))
+    )
+    onlyServiceErrors(() => serviceErrorText('{"error":{"code":{"toString":0},"message":"m"}}'))
+  })
+
+  it('a pathologically nested verbose body is a ServiceError, not a stack overflow', () => {
+    const depth = 50_000
+    onlyServiceErrors(() => parseJobs('{"d":'.repeat(depth) + '[]' + '}'.repeat(depth)))
+  })
+})
+
+describe('a body that starts with a UTF-8 byte order mark', () => {
+  it('is read like any other (Jobs, Tasks and error bodies)', () => {
+    const bom = '\uFEFF'
+    expect(parseJobs(bom + minimalBody([jobEntity(JOB_A, 'Finished')])).map(j => j.state)).toEqual([
+      'Finished'
+    ])
+    expect(parseTasks(bom + minimalBody([taskEntity(40)], 'Tasks'))[0].progress).toBe(40)
+    expect(serviceErrorText(`${bom}{"error":{"code":"Busy","message":"try later"}}`)).toBe('Busy: try later')
+  })
+})
+
+describe('RunningDuration that no clock could measure', () => {
+  it.each([
+    ['negative', -5000],
+    ['negative, as text', '-1'],
+    ['not finite', 'Infinity'],
+    ['not a number', 'soon'],
+    ['absent', undefined]
+  ])('%s counts as 0, for the job and its tasks', (_what, value) => {
+    const [job] = parseJobs(minimalBody([jobEntity(JOB_A, 'Finished', { RunningDuration: value })]))
+    expect(job.runningDuration).toBe(0)
+    const [task] = parseTasks(minimalBody([taskEntity(100, [], { RunningDuration: value })], 'Tasks'))
+    expect(task.runningDuration).toBe(0)
+  })
+})
+
+describe('a job whose Id is not an id', () => {
+  it('a deeply nested Id is described, not serialised (no "Maximum call stack size exceeded")', () => {
+    const body = `{"value":[{"Id":${'['.repeat(200_000)}1${']'.repeat(200_000)},"State":3}]}`
+    const e = thrown(() => parseJobs(body))
+    expect(e).toBeInstanceOf(ServiceError)
+    expect((e as Error).message).toBe(
+      'Media Services returned a job without a valid Id and State (Id an array, State 3)'
+    )
+    expect((e as ServiceError).transient).toBe(true)
+  })
+
+  it('a hostile Id is quoted as one short line', () => {
+    const body = minimalBody([{ Id: `\n::error::${'x'.repeat(5000)}`, State: 'nonsense' }])
+    const message = (thrown(() => parseJobs(body)) as Error).message
+    expect(message).toMatch(
+      /^Media Services returned a job without a valid Id and State \(Id "::error::x+…", State "nonsense"\)$/
+    )
+    expect(message.length).toBeLessThan(320)
+  })
+})
+
+describe('server text is neutralised where it enters', () => {
+  const hostile = '\r\n::stop-commands::x\u2028\u001b[31m<!-- # heading'
+
+  it("a job's Name and Id: one line, at most 200 characters", () => {
+    const [job] = parseJobs(
+      minimalBody([jobEntity(JOB_A, 'Error', { Name: hostile + 'n'.repeat(5 * 1024 * 1024) })])
+    )
+    expect(job.name.startsWith('::stop-commands::x <!-- # heading')).toBe(true)
+    expect(job.name).toHaveLength(200)
+    expect(job.id).toBe(JOB_A)
+  })
+
+  it("a task's ErrorDetails: codes at most 200, messages at most 1000, at most 10 of them", () => {
+    const details = Array.from({ length: 50 }, (_, i) => ({
+      code: `${hostile}${i}${'c'.repeat(500)}`,
+      message: `${hostile}${'m'.repeat(5000)}`
+    }))
+    const [task] = parseTasks(minimalBody([taskEntity(0, details)], 'Tasks'))
+    expect(task.errorDetails).toHaveLength(10)
+    for (const d of task.errorDetails) {
+      expect(d.code).toHaveLength(200)
+      expect(d.message).toHaveLength(1000)
+      expect(d.code + d.message).not.toMatch(/[\r\n\u2028]/)
+      expect(d.code + d.message).not.toContain('\u001b')
+    }
+  })
+
+  it("an error body's text and an HTML page's title", () => {
+    expect(serviceErrorText(`{"odata.error":{"code":"","message":{"value":"${'\\n'}::error::x"}}}`)).toBe(
+      '::error::x'
+    )
+    expect(serviceErrorText('<html><title>Busy\n::add-mask::x\r\u001b[2J</title></html>')).toBe(
+      'Busy ::add-mask::x'
+    )
+    expect(serviceErrorText(JSON.stringify({ error_description: 'e'.repeat(9000) }))).toHaveLength(1000)
+    expect(serviceErrorText(`<html><title lang="en">${'t'.repeat(5000)}</title></html>`)).toHaveLength(1000)
+  })
+})

@@ -1,0 +1,223 @@
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { ServiceError } from '../../../src/errors.js'
+import {
+  outputErrors,
+  parseV3Job,
+  parseV3JobBody,
+  v3ErrorCode,
+  v3ErrorText
+} from '../../../src/jobs/v3/parse.js'
+
+const ID =
+  '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Media/mediaServices/acct/transforms/t/jobs/job1'
+
+/** The body of examples/jobs-get-by-name.json (Encoding.json, 2022-07-01), trimmed to what we read. */
+const specExample = {
+  name: 'job1',
+  id: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/contosoresources/providers/Microsoft.Media/mediaservices/contosomedia/transforms/exampleTransform/jobs/job1',
+  type: 'Microsoft.Media/mediaservices/transforms/jobs',
+  properties: {
+    created: '2021-06-01T00:00:00Z',
+    state: 'Queued',
+    input: { '@odata.type': '#Microsoft.Media.JobInputs', inputs: [] },
+    lastModified: '2021-06-01T00:00:00Z',
+    outputs: [
+      {
+        '@odata.type': '#Microsoft.Media.JobOutputAsset',
+        state: 'Queued',
+        progress: 0,
+        label: 'example-custom-label',
+        assetName: 'job1-OutputAsset'
+      }
+    ],
+    priority: 'Low',
+    correlationData: {}
+  }
+}
+
+function job(properties: Record<string, unknown>, name = 'job1'): unknown {
+  return { name, id: ID, type: 'Microsoft.Media/mediaservices/transforms/jobs', properties }
+}
+
+describe('a v3 job body becomes the common job model', () => {
+  it("reads the spec's example: name, state, dates, progress of its one output", () => {
+    const j = parseV3Job(specExample, ID)
+    expect(j).toMatchObject({ id: ID, name: 'job1', state: 'Queued', runningDuration: 0, progress: 0 })
+    expect(j.created?.toISOString()).toBe('2021-06-01T00:00:00.000Z')
+    expect(j.startTime).toBeUndefined()
+    expect(j.errorDetails).toEqual([])
+  })
+
+  it('keeps the id it was asked for, not the body id (whose casing ARM may change)', () => {
+    expect(parseV3Job(specExample, 'my-key').id).toBe('my-key')
+  })
+
+  it('a finished job: runningDuration is endTime - startTime in milliseconds', () => {
+    const j = parseV3Job(
+      job({
+        state: 'Finished',
+        startTime: '2024-05-01T12:00:00Z',
+        endTime: '2024-05-01T12:01:30.5Z',
+        outputs: [{ state: 'Finished', progress: 100 }]
+      }),
+      ID
+    )
+    expect(j.state).toBe('Finished')
+    expect(j.runningDuration).toBe(90_500)
+    expect(j.endTime?.toISOString()).toBe('2024-05-01T12:01:30.500Z')
+  })
+
+  it('progress is the mean of the outputs', () => {
+    const j = parseV3Job(
+      job({ state: 'Processing', outputs: [{ progress: 20 }, { progress: 70 }, { state: 'Queued' }] }),
+      ID
+    )
+    expect(j.progress).toBe(45)
+  })
+
+  it('state names are read case-insensitively; every v3 state is known', () => {
+    for (const s of ['Queued', 'Scheduled', 'Processing', 'Finished', 'Error', 'Canceled', 'Canceling'])
+      expect(parseV3Job(job({ state: s.toUpperCase() }), ID).state).toBe(s)
+  })
+})
+
+describe('errors of a job in Error', () => {
+  it('ARM shape: the error of each output with its details, labelled by the output', () => {
+    const j = parseV3Job(
+      job({
+        state: 'Error',
+        outputs: [
+          {
+            label: 'hd',
+            state: 'Error',
+            error: {
+              code: 'ContentMalformed',
+              message: 'The input content is malformed.',
+              category: 'Content',
+              retry: 'DoNotRetry',
+              details: [{ code: 'InvalidInput', message: 'moov atom not found' }]
+            }
+          },
+          { label: 'sd', state: 'Finished', progress: 100 }
+        ]
+      }),
+      ID
+    )
+    expect(j.errorDetails).toEqual([
+      { code: 'ContentMalformed', message: 'hd: The input content is malformed.' },
+      { code: 'InvalidInput', message: 'hd: moov atom not found' }
+    ])
+  })
+
+  it('MK.IO shape: an error without details, or with `detail` instead of `message`', () => {
+    expect(outputErrors({ code: 'ServiceError', message: 'Encoder crashed' }, '')).toEqual([
+      { code: 'ServiceError', message: 'Encoder crashed' }
+    ])
+    expect(outputErrors({ detail: 'quota exceeded' }, 'out')).toEqual([
+      { code: 'Error', message: 'out: quota exceeded' }
+    ])
+  })
+
+  it('a detail that repeats the error is not shown twice; empty details are dropped', () => {
+    const e = { code: 'X', message: 'm', details: [{ code: 'X', message: 'm' }, {}, 'junk', null] }
+    expect(outputErrors(e, '')).toEqual([{ code: 'X', message: 'm' }])
+  })
+})
+
+describe('missing fields and hostile values', () => {
+  it('a body without properties.state is a transient service error, not a crash', () => {
+    for (const doc of [null, [], 'x', {}, { properties: {} }, job({ state: 42 }), job({ state: 'Done' })]) {
+      expect(() => parseV3Job(doc, ID)).toThrow(ServiceError)
+    }
+    expect(() => parseV3JobBody('<html>', ID)).toThrow(/HTML/)
+  })
+
+  it('wrong types are ignored field by field', () => {
+    const j = parseV3Job(
+      {
+        name: { evil: true },
+        properties: {
+          state: 'Processing',
+          startTime: 'yesterday',
+          endTime: 12,
+          outputs: [{ progress: 'NaN' }, { progress: Infinity }, { progress: -5 }, { progress: 250 }, 7]
+        }
+      },
+      ID
+    )
+    expect(j.name).toBe('')
+    expect(j.startTime).toBeUndefined()
+    expect(j.runningDuration).toBe(0)
+    expect(j.progress).toBe(50) // -5 and 250 clamp to 0 and 100; the rest is not a number
+  })
+
+  it('server text is neutralised where it enters: one plain line, no workflow command, bounded', () => {
+    const j = parseV3Job(
+      job(
+        {
+          state: 'Error',
+          outputs: [
+            {
+              label: 'hd\u001b[31m',
+              error: {
+                code: 'X\n::error::forged',
+                message: `line1\r\n::set-output name=state::Finished ${'x'.repeat(5000)}`,
+                details: Array.from({ length: 50 }, (_, i) => ({ code: `D${i}`, message: 'd' }))
+              }
+            }
+          ]
+        },
+        'name\n::warning::forged'
+      ),
+      ID
+    )
+    expect(j.name).toBe('name ::warning::forged')
+    expect(j.errorDetails).toHaveLength(10)
+    for (const d of j.errorDetails ?? []) {
+      expect(d.code + d.message).not.toMatch(/[\n\r]/)
+      expect(d.code + d.message).not.toContain(String.fromCharCode(27))
+      expect(d.message.length).toBeLessThanOrEqual(1000)
+    }
+    expect(j.errorDetails?.[0].code).toBe('X ::error::forged')
+    expect(j.errorDetails?.[0].message).toMatch(/^hd: line1 ::set-output/)
+  })
+
+  it('an end before the start does not give a negative duration', () => {
+    const j = parseV3Job(
+      job({ state: 'Finished', startTime: '2024-05-01T12:00:00Z', endTime: '2024-05-01T11:00:00Z' }),
+      ID
+    )
+    expect(j.runningDuration).toBe(0)
+  })
+
+  it('never throws anything but ServiceError, and progress stays within 0..100 (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.array(fc.jsonValue(), { maxLength: 4 }), (junk, outputs) => {
+        try {
+          const j = parseV3Job({ properties: { state: 'Processing', outputs, junk } }, ID)
+          return j.progress === undefined || (j.progress >= 0 && j.progress <= 100)
+        } catch (error) {
+          return error instanceof ServiceError
+        }
+      })
+    )
+  })
+})
+
+describe('error bodies', () => {
+  it("ARM's {error:{code,message}}", () => {
+    const body = JSON.stringify({ error: { code: 'ResourceNotFound', message: 'Job not found.' } })
+    expect(v3ErrorText(body)).toBe('ResourceNotFound: Job not found.')
+    expect(v3ErrorCode(body)).toBe('ResourceNotFound')
+  })
+
+  it("MK.IO's {error:{detail}} and {error:'…'}, a gateway's HTML title, or nothing", () => {
+    expect(v3ErrorText('{"error":{"detail":"Invalid token"}}')).toBe('Invalid token')
+    expect(v3ErrorText('{"error":"Unauthorized"}')).toBe('Unauthorized')
+    expect(v3ErrorText('<html><title>502 Bad Gateway</title></html>')).toBe('502 Bad Gateway')
+    expect(v3ErrorText('{}')).toBeUndefined()
+    expect(v3ErrorText('\ufeff{"error":{"code":"A","message":"b\\nc"}}')).toBe('A: b c')
+    expect(v3ErrorCode('not json')).toBeUndefined()
+  })
+})

@@ -1,0 +1,744 @@
+import { describe, it, expect } from '@jest/globals'
+import fc from 'fast-check'
+import { UserError } from '../../../src/errors.js'
+import { INPUT_NAMES, readSettings, Settings } from '../../../src/settings/inputs.js'
+import { clientCertificatePem } from '../../../__fixtures__/certificate.js'
+import {
+  CLIENT,
+  JOB_A,
+  JOB_B,
+  OIDC_ENV,
+  SECRET,
+  TENANT,
+  inputReader,
+  secretInputs
+} from '../../../__fixtures__/inputs.js'
+
+/** Reads the inputs of a step, the way main does. */
+function settingsFor(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Settings {
+  return readSettings(inputReader(inputs), { env })
+}
+
+/** The UserError a step with these inputs fails with. */
+function refusal(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): UserError {
+  try {
+    settingsFor(inputs, env)
+  } catch (error) {
+    if (error instanceof UserError) return error
+    throw new Error(`expected a UserError, got ${String(error)}`)
+  }
+  throw new Error('expected the inputs to be refused, but they were accepted')
+}
+
+describe('a step with only job-id and a client secret gets the documented defaults', () => {
+  const s = settingsFor(secretInputs())
+
+  it('talks to the global endpoint of the public cloud with x-ms-version 2.19', () => {
+    expect(s.cloud.name).toBe('AzureCloud')
+    expect(s.apiUrl.href).toBe('https://media.windows.net/api/')
+    expect(s.authorityHost.href).toBe('https://login.microsoftonline.com/')
+    expect(s.msVersion).toBe('2.19')
+  })
+
+  it('polls every 10 s for at most 5 h 30 m and fails on Error and Canceled', () => {
+    expect(s.pollIntervalMs).toBe(10_000)
+    expect(s.timeoutMs).toBe(5.5 * 3_600_000)
+    expect([...s.failOn].sort()).toEqual(['Canceled', 'Error'])
+    expect(s.cancelOnAbort).toBe(false)
+  })
+
+  it('polls predictively', () => {
+    expect(s.polling).toBe('predictive')
+  })
+
+  it('asks Entra ID for a Media Services token', () => {
+    expect(s.scope).toBe('https://rest.media.azure.net/.default')
+  })
+
+  it('trusts the api-url host and the Media Services domains with the token', () => {
+    expect(s.trustedHosts).toContain('media.windows.net')
+    expect(s.trustedHosts).toContain('.media.azure.net')
+  })
+
+  it('signs in with the secret and has nothing to warn about', () => {
+    expect(s.credential).toEqual({ kind: 'secret', tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    expect(s.warnings).toEqual([])
+    expect(s.jobIds).toEqual([JOB_A])
+  })
+
+  it('ignores blanks around every input', () => {
+    const spaced = settingsFor({ ...secretInputs({ 'job-id': `  ${JOB_A}\n` }), 'poll-interval': ' 15s ' })
+    expect(spaced.jobIds).toEqual([JOB_A])
+    expect(spaced.pollIntervalMs).toBe(15_000)
+  })
+})
+
+describe('job-id', () => {
+  const guidA = JOB_A.slice('nb:jid:UUID:'.length)
+
+  it.each([
+    ['newlines', `${JOB_A}\n${JOB_B}\n`],
+    ['commas', `${JOB_A},${JOB_B}`],
+    ['spaces', `${JOB_A} ${JOB_B}`],
+    ['a mix with a duplicate', `${JOB_A},\n  ${JOB_B} ${JOB_A}`]
+  ])('a list separated by %s gives each job once, in order', (_how, text) => {
+    expect(settingsFor(secretInputs({ 'job-id': text })).jobIds).toEqual([JOB_A, JOB_B])
+  })
+
+  it.each([`'${JOB_A}'`, `"${JOB_A}"`, `${JOB_A}'`, `'${JOB_A}', '${JOB_B}'`])(
+    'an id pasted with quotes (%s) is refused, saying to remove them',
+    text => {
+      const e = refusal(secretInputs({ 'job-id': text }))
+      expect(e.input).toBe('job-id')
+      expect(e.message).toMatch(/^Input job-id: remove the quotes around nb:jid:UUID:[0-9a-f-]+ \(give/)
+    }
+  )
+
+  it('accepts a bare GUID and prefixes it', () => {
+    expect(settingsFor(secretInputs({ 'job-id': guidA })).jobIds).toEqual([JOB_A])
+  })
+
+  it('lower-cases an upper-case GUID, keeping UUID upper case, so duplicates are found', () => {
+    const upper = `nb:jid:UUID:${guidA.toUpperCase()}`
+    expect(settingsFor(secretInputs({ 'job-id': `${upper}\n${JOB_A}` })).jobIds).toEqual([JOB_A])
+  })
+
+  it.each([
+    ['empty', ''],
+    ['garbage', 'my-encoding-job'],
+    ['a task id', 'nb:tid:UUID:1f3c9a2e-0000-4000-8000-00000000000a'],
+    ['a truncated GUID', 'nb:jid:UUID:1f3c9a2e-0000-4000-8000']
+  ])('%s is refused, naming job-id', (_what, text) => {
+    const e = refusal(secretInputs({ 'job-id': text }))
+    expect(e.input).toBe('job-id')
+    expect(e.message).toMatch(/job-id/)
+  })
+
+  it('more than 1000 jobs are refused', () => {
+    const ids = Array.from(
+      { length: 1001 },
+      (_, i) => `1f3c9a2e-0000-4000-8000-${String(i).padStart(12, '0')}`
+    )
+    expect(refusal(secretInputs({ 'job-id': ids.join('\n') })).message).toMatch(
+      /job-id: 1001 jobs given; at most 1000/
+    )
+  })
+})
+
+describe('api-url', () => {
+  it("an account's own endpoint is used as given, with a trailing slash added, and trusted", () => {
+    const s = settingsFor(secretInputs({ 'api-url': 'https://acct.restv2.westeurope.media.azure.net/api' }))
+    expect(s.apiUrl.href).toBe('https://acct.restv2.westeurope.media.azure.net/api/')
+    expect(s.trustedHosts[0]).toBe('acct.restv2.westeurope.media.azure.net')
+  })
+
+  it.each(['http://127.0.0.1:8443/api/', 'http://localhost:8080/api/'])(
+    'plain http to loopback (%s) is allowed',
+    url => {
+      expect(settingsFor(secretInputs({ 'api-url': url })).apiUrl.protocol).toBe('http:')
+    }
+  )
+
+  it.each([
+    ['plain http to a real host', 'http://media.windows.net/api/', /https/],
+    ['a query', 'https://media.windows.net/api/?x=1', /query/],
+    ['a fragment', 'https://media.windows.net/api/#top', /fragment/],
+    ['credentials', 'https://user:pw@media.windows.net/api/', /credentials/],
+    ['a user name that looks like the host', 'https://media.windows.net@evil.test/api/', /credentials/],
+    ['not a URL', 'media.windows.net/api', /not a URL/]
+  ])('%s is refused, naming api-url', (_what, url, why) => {
+    const e = refusal(secretInputs({ 'api-url': url }))
+    expect(e.input).toBe('api-url')
+    expect(e.message).toMatch(/api-url/)
+    expect(e.message).toMatch(why)
+  })
+})
+
+describe('authority-host', () => {
+  it('a bare host name is taken as https', () => {
+    expect(settingsFor(secretInputs({ 'authority-host': 'login.example.test' })).authorityHost.href).toBe(
+      'https://login.example.test/'
+    )
+  })
+
+  it.each([
+    ['with the tenant in its path', `https://login.microsoftonline.com/${TENANT}`],
+    ['over http', 'http://login.microsoftonline.com'],
+    ['with a query', 'https://login.microsoftonline.com/?x=1'],
+    ['not a URL', 'https://']
+  ])('%s is refused, naming authority-host', (_what, value) => {
+    const e = refusal(secretInputs({ 'authority-host': value }))
+    expect(e.input).toBe('authority-host')
+    expect(e.message).toMatch(/authority-host/)
+  })
+
+  it.each([
+    ['a user name', 'https://login.microsoftonline.com@other-host'],
+    ['a user name and password', 'https://login.microsoftonline.com:pw@other-host.test'],
+    ['a user name, without the scheme', 'login.microsoftonline.com@other-host']
+  ])('with %s (the host is what follows the @) is refused, naming the real host', (_what, value) => {
+    const e = refusal(secretInputs({ 'authority-host': value }))
+    expect(e.input).toBe('authority-host')
+    expect(e.message).toMatch(
+      /^Input authority-host must not contain a user name or password \(the host would be other-host/
+    )
+  })
+})
+
+describe('x-ms-version', () => {
+  it('any 2.x version is passed through', () => {
+    expect(settingsFor(secretInputs({ 'x-ms-version': '2.11' })).msVersion).toBe('2.11')
+  })
+
+  it.each(['3.0', '2', '2.19.1', 'latest'])('%j is refused, naming x-ms-version', value => {
+    const e = refusal(secretInputs({ 'x-ms-version': value }))
+    expect(e.input).toBe('x-ms-version')
+    expect(e.message).toMatch(/x-ms-version.*2\.19/)
+  })
+})
+
+describe('poll-interval and timeout', () => {
+  it('accept seconds or units', () => {
+    const s = settingsFor(secretInputs({ 'poll-interval': '30', timeout: '1h30m' }))
+    expect(s.pollIntervalMs).toBe(30_000)
+    expect(s.timeoutMs).toBe(5_400_000)
+  })
+
+  it('accept units as people write them: 2 hours, 90min, 45 sec', () => {
+    const s = settingsFor(secretInputs({ 'poll-interval': '45 sec', timeout: '2 hours' }))
+    expect(s.pollIntervalMs).toBe(45_000)
+    expect(s.timeoutMs).toBe(7_200_000)
+    expect(settingsFor(secretInputs({ timeout: '90min' })).timeoutMs).toBe(5_400_000)
+  })
+
+  it("default to a timeout of 5h 30m, under GitHub's 6-hour job limit", () => {
+    const inputs = secretInputs({})
+    delete inputs.timeout
+    expect(settingsFor(inputs).timeoutMs).toBe(5.5 * 3_600_000)
+  })
+
+  it('a poll-interval equal to the timeout is allowed', () => {
+    expect(settingsFor(secretInputs({ 'poll-interval': '1m', timeout: '60s' })).timeoutMs).toBe(60_000)
+  })
+
+  it.each([
+    ['poll-interval', '0.5s', /at least 1s/],
+    ['poll-interval', 'abc', /not a duration/],
+    ['timeout', 'forever', /not a duration/],
+    ['timeout', '500ms', /at least 1s/]
+  ])('%s %j is refused, naming the input', (input, value, why) => {
+    const e = refusal(secretInputs({ [input]: value }))
+    expect(e.input).toBe(input)
+    expect(e.message).toMatch(new RegExp(`Input ${input}`))
+    expect(e.message).toMatch(why)
+  })
+
+  it('a poll-interval longer than the timeout is refused, naming both', () => {
+    const e = refusal(secretInputs({ 'poll-interval': '10m', timeout: '5m' }))
+    expect(e.input).toBe('poll-interval')
+    expect(e.message).toMatch(/poll-interval \(10m 00s\) is longer than timeout \(5m 00s\)/)
+  })
+})
+
+describe('fail-on', () => {
+  it.each([
+    ['Error', ['Error']],
+    ['error, canceled', ['Canceled', 'Error']],
+    ['Finished Error Canceled', ['Canceled', 'Error', 'Finished']]
+  ])('%j fails on %j', (value, states) => {
+    expect([...settingsFor(secretInputs({ 'fail-on': value })).failOn].sort()).toEqual(states)
+  })
+
+  it.each(['none', 'NONE'])('%j fails on nothing', value => {
+    expect(settingsFor(secretInputs({ 'fail-on': value })).failOn.size).toBe(0)
+  })
+
+  it.each(['Queued', 'Processing', 'Foo', '4', 'Error, none'])('%j is refused, naming fail-on', value => {
+    const e = refusal(secretInputs({ 'fail-on': value }))
+    expect(e.input).toBe('fail-on')
+    expect(e.message).toMatch(/fail-on.*Finished, Error, Canceled, or none/)
+  })
+})
+
+describe('trusted-hosts', () => {
+  it('adds host names, URL forms (reduced to their host) and *.domain wildcards', () => {
+    const s = settingsFor(
+      secretInputs({
+        'trusted-hosts': 'acct.example.com, https://Other.Example.com/api/\n*.example.com'
+      })
+    )
+    expect(s.trustedHosts).toEqual(
+      expect.arrayContaining(['acct.example.com', 'other.example.com', '.example.com'])
+    )
+  })
+
+  it('keeps a port: 127.0.0.1:8443 trusts that port, a name alone means 443', () => {
+    const s = settingsFor(
+      secretInputs({ 'trusted-hosts': '127.0.0.1:8443 acct.example.com:443 *.example.com:9443' })
+    )
+    expect(s.trustedHosts).toEqual(
+      expect.arrayContaining(['127.0.0.1:8443', 'acct.example.com', '.example.com:9443'])
+    )
+  })
+
+  it("trusts the api-url's host on exactly its port", () => {
+    expect(settingsFor(secretInputs({ 'api-url': 'https://127.0.0.1:8443/api/' })).trustedHosts[0]).toBe(
+      '127.0.0.1:8443'
+    )
+    expect(settingsFor(secretInputs({ 'api-url': 'http://localhost/api/' })).trustedHosts[0]).toBe(
+      'localhost:80'
+    )
+  })
+
+  it('lists each host once', () => {
+    const s = settingsFor(secretInputs({ 'trusted-hosts': 'media.windows.net .media.azure.net' }))
+    expect(s.trustedHosts.filter(h => h === 'media.windows.net')).toHaveLength(1)
+    expect(s.trustedHosts.filter(h => h === '.media.azure.net')).toHaveLength(1)
+  })
+
+  it.each([
+    ['*.co.uk', /every domain registered under co\.uk \(a public suffix\)/],
+    ['*.com.au', /under com\.au \(a public suffix\)/],
+    ['.co.jp', /under co\.jp \(a public suffix\)/],
+    ['*.com.br', /under com\.br \(a public suffix\)/],
+    ['*.gc.ca', /under gc\.ca \(a public suffix\)/],
+    ['*.azurewebsites.net', /hosts anyone can create under azurewebsites\.net \(shared hosting\)/],
+    ['*.github.io', /under github\.io \(shared hosting\)/],
+    ['*.blob.core.windows.net', /under blob\.core\.windows\.net \(shared hosting\)/],
+    ['*.windows.net', /under blob\.core\.windows\.net \(shared hosting\)/],
+    ['https://x.cloudapp.azure.com *.azure.com', /under cloudapp\.azure\.com \(shared hosting\)/]
+  ])('a wildcard over strangers %j is refused, naming trusted-hosts and why', (value, why) => {
+    const e = refusal(secretInputs({ 'trusted-hosts': value }))
+    expect(e.input).toBe('trusted-hosts')
+    expect(e.message).toMatch(why)
+    expect(e.message).toMatch(/Name your own domain or host/)
+  })
+
+  it('a wildcard over your own domain, and single hosts on shared hosting, are accepted', () => {
+    const s = settingsFor(
+      secretInputs({
+        'trusted-hosts': '*.example.co.uk *.contoso.com myacct.blob.core.windows.net co.uk *.media.azure.net'
+      })
+    )
+    expect(s.trustedHosts).toEqual(
+      expect.arrayContaining(['.example.co.uk', '.contoso.com', 'myacct.blob.core.windows.net', 'co.uk'])
+    )
+  })
+
+  it.each(['not a host!', 'https://', '*', 'a..b', '*.-bad-.com', 'acct.example.com:99999'])(
+    '%j is refused, naming trusted-hosts',
+    value => {
+      const e = refusal(secretInputs({ 'trusted-hosts': value }))
+      expect(e.input).toBe('trusted-hosts')
+      expect(e.message).toMatch(/trusted-hosts/)
+    }
+  )
+})
+
+describe('cancel-on-abort', () => {
+  it.each([
+    ['true', true],
+    ['Yes', true],
+    ['1', true],
+    ['false', false],
+    ['off', false]
+  ])('%j is %s', (value, expected) => {
+    expect(settingsFor(secretInputs({ 'cancel-on-abort': value })).cancelOnAbort).toBe(expected)
+  })
+
+  it("'maybe' is refused, naming cancel-on-abort", () => {
+    const e = refusal(secretInputs({ 'cancel-on-abort': 'maybe' }))
+    expect(e.input).toBe('cancel-on-abort')
+    expect(e.message).toMatch(/cancel-on-abort.*true or false/)
+  })
+})
+
+describe('polling', () => {
+  it.each([
+    ['fixed', 'fixed'],
+    ['Predictive', 'predictive']
+  ])('%j is %s', (value, expected) => {
+    expect(settingsFor(secretInputs({ polling: value })).polling).toBe(expected)
+  })
+
+  it("'smart' is refused, naming polling and its two values", () => {
+    const e = refusal(secretInputs({ polling: 'smart' }))
+    expect(e.input).toBe('polling')
+    expect(e.message).toMatch(/polling.*predictive.*fixed/)
+  })
+})
+
+describe('cloud', () => {
+  it.each(['AzureChinaCloud', 'azurechinacloud', ' AZURECHINACLOUD '])(
+    '%j selects the China cloud: its endpoint, authority, token scope and domains',
+    name => {
+      const s = settingsFor(secretInputs({ cloud: name }))
+      expect(s.cloud.name).toBe('AzureChinaCloud')
+      expect(s.apiUrl.href).toBe('https://media.chinacloudapi.cn/api/')
+      expect(s.authorityHost.href).toBe('https://login.chinacloudapi.cn/')
+      expect(s.scope).toBe('https://rest.media.chinacloudapi.cn/.default')
+      expect(s.trustedHosts).toContain('.media.chinacloudapi.cn')
+      expect(s.trustedHosts).not.toContain('.media.azure.net')
+    }
+  )
+
+  it('azureusgovernment without api-url is refused, naming api-url (there is no global endpoint)', () => {
+    const e = refusal(secretInputs({ cloud: 'azureusgovernment' }))
+    expect(e.input).toBe('api-url')
+    expect(e.message).toMatch(/api-url is required for AzureUSGovernment/)
+  })
+
+  it('AzureUSGovernment with its account endpoint uses the US Government authority and scope', () => {
+    const s = settingsFor(
+      secretInputs({
+        cloud: 'AzureUSGovernment',
+        'api-url': 'https://acct.restv2.usgovvirginia.media.usgovcloudapi.net/api/'
+      })
+    )
+    expect(s.authorityHost.href).toBe('https://login.microsoftonline.us/')
+    expect(s.scope).toBe('https://rest.media.usgovcloudapi.net/.default')
+  })
+
+  it('an unknown cloud is refused, listing the clouds', () => {
+    const e = refusal(secretInputs({ cloud: 'Mars' }))
+    expect(e.input).toBe('cloud')
+    expect(e.message).toBe(
+      "Input cloud: 'Mars' is not a cloud. Use one of: AzureCloud, AzureChinaCloud, AzureUSGovernment (any case)."
+    )
+  })
+
+  it.each([
+    ['azurestack', /'azurestack' cannot be used: Azure Stack Hub has no Media Services/],
+    ['AzureGermanCloud', /'AzureGermanCloud' cannot be used: Microsoft Cloud Deutschland closed in 2021/]
+  ])('%s, which azure/login knows, is refused saying why', (name, why) => {
+    const e = refusal(secretInputs({ cloud: name }))
+    expect(e.input).toBe('cloud')
+    expect(e.message).toMatch(why)
+  })
+
+  it.each([
+    ['AzureCloud', 'AzureCloud'],
+    ['azurecloud', 'AzureCloud'],
+    ['AzurePublicCloud', 'AzureCloud'],
+    ['AZURECHINACLOUD', 'AzureChinaCloud'],
+    ['AzureUSGovernmentCloud', 'AzureUSGovernment']
+  ])("azure/login's and the SDKs' spelling %j is %s", (name, cloud) => {
+    const inputs = { 'api-url': 'https://acct.example.com/api/' }
+    expect(settingsFor(secretInputs({ ...inputs, cloud: name })).cloud.name).toBe(cloud)
+  })
+})
+
+describe("environment: azure/login's name for cloud", () => {
+  it('selects the cloud when cloud is not given', () => {
+    const s = settingsFor(secretInputs({ environment: 'AzureChinaCloud' }))
+    expect(s.cloud.name).toBe('AzureChinaCloud')
+    expect(s.apiUrl.href).toBe('https://media.chinacloudapi.cn/api/')
+  })
+
+  it('may repeat cloud in another spelling', () => {
+    const s = settingsFor(secretInputs({ cloud: 'AzureChinaCloud', environment: 'azurechinacloud' }))
+    expect(s.cloud.name).toBe('AzureChinaCloud')
+  })
+
+  it('is refused when it names another cloud than cloud', () => {
+    const e = refusal(secretInputs({ cloud: 'AzureCloud', environment: 'AzureChinaCloud' }))
+    expect(e.input).toBe('environment')
+    expect(e.message).toBe(
+      'Inputs cloud (AzureCloud) and environment (AzureChinaCloud) disagree: environment is another name for cloud. Keep one.'
+    )
+  })
+
+  it('names itself when its value is wrong', () => {
+    expect(refusal(secretInputs({ environment: 'azurestack' })).input).toBe('environment')
+  })
+
+  it.each([
+    ['AzureCloud', 'api://AzureADTokenExchange'],
+    ['AzureChinaCloud', 'api://AzureADTokenExchangeChina'],
+    ['AzureUSGovernment', 'api://AzureADTokenExchangeUSGov']
+  ])('GitHub OIDC in %s uses the audience %s by default', (cloud, audience) => {
+    const s = settingsFor(
+      {
+        'job-id': JOB_A,
+        'tenant-id': TENANT,
+        'client-id': CLIENT,
+        cloud,
+        'api-url': 'https://acct.example.com/api/'
+      },
+      OIDC_ENV
+    )
+    expect(s.credential).toEqual({ kind: 'oidc', tenantId: TENANT, clientId: CLIENT, audience })
+  })
+})
+
+describe('credentials: which way to sign in', () => {
+  const ids = { 'job-id': JOB_A, 'tenant-id': TENANT, 'client-id': CLIENT }
+
+  it('a client certificate PEM signs in with the certificate', () => {
+    const s = settingsFor({ ...ids, 'client-certificate': clientCertificatePem() })
+    expect(s.credential.kind).toBe('certificate')
+    if (s.credential.kind !== 'certificate') return
+    expect(s.credential.certificate.thumbprintSha256).toMatch(/^[0-9A-F]{64}$/)
+    expect(s.credential.certificate.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----/)
+  })
+
+  it('client-secret and client-certificate together are refused, naming both', () => {
+    const e = refusal({ ...ids, 'client-secret': SECRET, 'client-certificate': clientCertificatePem() })
+    expect(e.message).toMatch(/client-secret and client-certificate/)
+    expect(e.message).toMatch(/Keep exactly one/)
+  })
+
+  it('access-token and client-secret together are refused', () => {
+    const e = refusal({ ...ids, 'client-secret': SECRET, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln' })
+    expect(e.message).toMatch(/client-secret and access-token/)
+  })
+
+  it('an access-token alone is used as is; tenant-id and client-id are then ignored with a warning', () => {
+    expect(settingsFor({ 'job-id': JOB_A, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln' }).credential).toEqual({
+      kind: 'token',
+      accessToken: 'eyJ0eXAi.eyJhdWQi.c2ln'
+    })
+    const s = settingsFor({ ...ids, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln' })
+    expect(s.warnings).toEqual([expect.stringMatching(/tenant-id and client-id are not used/)])
+  })
+
+  it.each([
+    ['a line feed inside', 'eyJ0eXAi.eyJhdWQi\n.c2ln'],
+    ['a carriage return inside', 'eyJ0eXAi.eyJhdWQi\r.c2ln'],
+    ['a NUL', 'eyJ0eXAi\u0000.eyJhdWQi.c2ln'],
+    ['a space inside', 'eyJ0eXAi eyJhdWQi.c2ln'],
+    ['a character beyond ASCII', 'eyJ0eXAi.eyJhdWQi.c2ln\u2028x']
+  ])('an access-token with %s is refused as an input error, not ERR_INVALID_CHAR', (_what, token) => {
+    const e = refusal({ 'job-id': JOB_A, 'access-token': token })
+    expect(e.input).toBe('access-token')
+    expect(e.message).toMatch(/^Input access-token contains a line break/)
+    expect(e.message).not.toContain('eyJ')
+  })
+
+  it('an access-token with a trailing line break (as pasted) is trimmed and used', () => {
+    expect(settingsFor({ 'job-id': JOB_A, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln\r\n' }).credential).toEqual(
+      {
+        kind: 'token',
+        accessToken: 'eyJ0eXAi.eyJhdWQi.c2ln'
+      }
+    )
+  })
+
+  it("an access-token with a 'Bearer ' prefix is refused, naming access-token", () => {
+    const e = refusal({ 'job-id': JOB_A, 'access-token': 'Bearer x' })
+    expect(e.input).toBe('access-token')
+    expect(e.message).toMatch(/without the "Bearer " prefix/)
+  })
+
+  it('the Azure/login creds JSON signs in with its client secret', () => {
+    const creds = JSON.stringify({
+      clientId: CLIENT,
+      clientSecret: SECRET,
+      tenantId: TENANT,
+      subscriptionId: 'x'
+    })
+    const s = settingsFor({ 'job-id': JOB_A, creds })
+    expect(s.credential).toEqual({ kind: 'secret', tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    expect(s.warnings).toEqual([])
+  })
+
+  it('separate inputs win over creds, with a warning', () => {
+    const otherTenant = '11111111-2222-4333-8444-555555555555'
+    const creds = JSON.stringify({
+      clientId: CLIENT,
+      clientSecret: 'creds-secret-value',
+      tenantId: otherTenant
+    })
+    const s = settingsFor({ 'job-id': JOB_A, creds, 'tenant-id': TENANT, 'client-secret': SECRET })
+    expect(s.credential).toEqual({ kind: 'secret', tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    expect(s.warnings).toEqual(
+      expect.arrayContaining([
+        'Both tenant-id and creds.tenantId are given; using tenant-id.',
+        'Both client-secret and creds.clientSecret are given; using client-secret.'
+      ])
+    )
+  })
+
+  it.each([
+    ['not JSON', `{"clientSecret": "${SECRET}", oops`],
+    ['an array', `["${SECRET}"]`]
+  ])('creds that is %s is refused without quoting the secret', (_what, creds) => {
+    const e = refusal({ 'job-id': JOB_A, creds })
+    expect(e.input).toBe('creds')
+    expect(e.message).not.toContain(SECRET)
+    expect(e.message).not.toContain('s3cr3t')
+  })
+
+  it('tenant-id without client-id is refused, naming client-id', () => {
+    const e = refusal({ 'job-id': JOB_A, 'tenant-id': TENANT, 'client-secret': SECRET })
+    expect(e.input).toBe('client-id')
+    expect(e.message).toMatch(/client-id is required with tenant-id/)
+  })
+
+  it('client-id without tenant-id is refused, naming tenant-id', () => {
+    const e = refusal({ 'job-id': JOB_A, 'client-id': CLIENT, 'client-secret': SECRET })
+    expect(e.input).toBe('tenant-id')
+    expect(e.message).toMatch(/tenant-id is required with client-id/)
+  })
+
+  it('no credentials at all are refused, listing the ways to sign in', () => {
+    expect(refusal({ 'job-id': JOB_A }).message).toMatch(/No credentials.*creds, or access-token/)
+  })
+
+  it.each(['common', 'organizations', 'Consumers', 'not a tenant!'])('tenant-id %j is refused', tenant => {
+    const e = refusal({ ...ids, 'tenant-id': tenant, 'client-secret': SECRET })
+    expect(e.input).toBe('tenant-id')
+  })
+
+  it('a tenant domain name is accepted', () => {
+    const s = settingsFor({ ...ids, 'tenant-id': 'contoso.onmicrosoft.com', 'client-secret': SECRET })
+    expect(s.credential).toMatchObject({ kind: 'secret', tenantId: 'contoso.onmicrosoft.com' })
+  })
+
+  it('a client-id that is not a GUID is refused', () => {
+    expect(refusal({ ...ids, 'client-id': 'my-app', 'client-secret': SECRET }).input).toBe('client-id')
+  })
+
+  it('tenant-id and client-id without a secret use GitHub OIDC when the job may request an id token', () => {
+    expect(settingsFor(ids, OIDC_ENV).credential).toEqual({
+      kind: 'oidc',
+      tenantId: TENANT,
+      clientId: CLIENT,
+      audience: 'api://AzureADTokenExchange'
+    })
+  })
+
+  it('the OIDC audience can be overridden', () => {
+    expect(settingsFor({ ...ids, audience: 'api://MyAudience' }, OIDC_ENV).credential).toMatchObject({
+      kind: 'oidc',
+      audience: 'api://MyAudience'
+    })
+  })
+
+  it('without the id-token permission, OIDC is refused, saying which permission to add', () => {
+    expect(refusal(ids).message).toMatch(/id-token: write/)
+    expect(
+      refusal(ids, { ACTIONS_ID_TOKEN_REQUEST_URL: OIDC_ENV.ACTIONS_ID_TOKEN_REQUEST_URL }).message
+    ).toMatch(/id-token: write/)
+  })
+})
+
+describe('secrets are masked before anything is validated', () => {
+  it('the mask sees client-secret, access-token, the creds secret and each line of the certificate', () => {
+    const pem = clientCertificatePem()
+    const masked: string[] = []
+    const inputs = {
+      'job-id': 'garbage',
+      'client-secret': SECRET,
+      'access-token': 'eyJ0eXAi.token-value.c2ln',
+      'client-certificate': pem,
+      creds: JSON.stringify({ clientId: CLIENT, clientSecret: 'creds-secret-value', tenantId: TENANT })
+    }
+    expect(() => readSettings(inputReader(inputs), { mask: s => masked.push(s) })).toThrow(UserError)
+    expect(masked).toEqual(
+      expect.arrayContaining([SECRET, 'eyJ0eXAi.token-value.c2ln', 'creds-secret-value'])
+    )
+    const longLines = pem
+      .split('\n')
+      .map(l => l.trim())
+      .filter(l => l.length >= 8 && !l.startsWith('-----'))
+    expect(longLines.length).toBeGreaterThan(10)
+    expect(masked).toEqual(expect.arrayContaining(longLines))
+    expect(masked).toContain(pem.trim())
+  })
+
+  it('a certificate stored on one line with literal \\n is masked line by line too', () => {
+    const pem = clientCertificatePem()
+    const oneLine = pem.trim().split('\n').join('\\n')
+    const masked: string[] = []
+    readSettings(
+      inputReader({
+        'job-id': JOB_A,
+        'tenant-id': TENANT,
+        'client-id': CLIENT,
+        'client-certificate': oneLine
+      }),
+      {
+        mask: s => masked.push(s)
+      }
+    )
+    expect(masked).toContain(pem.split('\n')[1])
+  })
+
+  it('the mask is called even when the cloud input is wrong', () => {
+    const masked: string[] = []
+    expect(() =>
+      readSettings(inputReader(secretInputs({ cloud: 'Mars' })), { mask: s => masked.push(s) })
+    ).toThrow(/cloud/)
+    expect(masked).toContain(SECRET)
+  })
+})
+
+describe('for any text in any input (property-based)', () => {
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'grapheme' }),
+    fc.constantFrom(
+      '',
+      'true',
+      'none',
+      '10s',
+      '0',
+      JOB_A,
+      TENANT,
+      CLIENT,
+      'https://x.media.azure.net/api/',
+      '{}',
+      'Bearer x'
+    )
+  )
+
+  it('readSettings either returns settings or throws a UserError naming an input', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...INPUT_NAMES), text), fc.boolean(), (inputs, oidc) => {
+        try {
+          readSettings(inputReader(inputs), { env: oidc ? OIDC_ENV : {}, mask: () => undefined })
+        } catch (error) {
+          expect(error).toBeInstanceOf(UserError)
+          expect((error as UserError).message).toMatch(/\S/)
+        }
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it('with a valid job and secret, any one other input gives settings or a UserError', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...INPUT_NAMES), text, (name, value) => {
+        try {
+          settingsFor(secretInputs({ [name]: value }))
+        } catch (error) {
+          expect(error).toBeInstanceOf(UserError)
+        }
+      }),
+      { numRuns: 500 }
+    )
+  })
+})
+
+describe('an api-url of another cloud', () => {
+  it('is warned about, naming the cloud to set', () => {
+    const s = settingsFor({
+      ...secretInputs(),
+      cloud: 'AzureCloud',
+      'api-url': 'https://acct.restv2.chinaeast2.media.chinacloudapi.cn/api/'
+    })
+    expect(s.warnings).toContainEqual(
+      expect.stringMatching(/belongs to AzureChinaCloud, but cloud is AzureCloud.*Set cloud: AzureChinaCloud/)
+    )
+  })
+
+  it('is not warned about when it matches the cloud, or is a host of no known cloud', () => {
+    for (const apiUrl of [
+      'https://acct.restv2.westeurope.media.azure.net/api/',
+      'https://127.0.0.1:8443/api/'
+    ]) {
+      expect(settingsFor({ ...secretInputs(), 'api-url': apiUrl }).warnings).toEqual([])
+    }
+  })
+})

@@ -1,0 +1,135 @@
+import { describe, expect, it } from '@jest/globals'
+import { UserError } from '../../../src/errors.js'
+import { readSettings } from '../../../src/settings/inputs.js'
+import { CLIENT, inputReader, JOB_A, SECRET, TENANT } from '../../../__fixtures__/inputs.js'
+
+const RID =
+  '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Media/mediaServices/acct/transforms/enc/jobs/job1'
+const MKIO = 'https://api.mk.io/api/ams/my-sub/transforms/enc/jobs/job1'
+const sp = { 'tenant-id': TENANT, 'client-id': CLIENT, 'client-secret': SECRET }
+
+function settings(inputs: Record<string, string>) {
+  return readSettings(inputReader(inputs))
+}
+
+function inputError(inputs: Record<string, string>): UserError {
+  try {
+    settings(inputs)
+  } catch (error) {
+    if (error instanceof UserError) return error
+    throw error
+  }
+  throw new Error('expected an input error')
+}
+
+describe('job-url with an ARM resource id and a service principal', () => {
+  const s = settings({ ...sp, 'job-url': RID })
+
+  it('resolves the id against the cloud’s Resource Manager with api-version 2022-07-01', () => {
+    expect(s.v3?.arm).toBe(true)
+    expect(s.v3?.targets.map(t => t.url.href)).toEqual([
+      `https://management.azure.com${RID}?api-version=2022-07-01`
+    ])
+    expect(s.jobIds).toEqual([RID])
+  })
+
+  it('asks Entra ID for a Resource Manager token and trusts that host alone (no Media Services domain)', () => {
+    expect(s.scope).toBe('https://management.azure.com/.default')
+    expect(s.credential.kind).toBe('secret')
+    expect(s.trustedHosts).toEqual(['management.azure.com'])
+    expect(settings({ ...sp, 'job-url': RID, 'trusted-hosts': 'mirror.example.com' }).trustedHosts).toEqual([
+      'management.azure.com',
+      'mirror.example.com'
+    ])
+  })
+
+  it('uses each cloud’s Resource Manager', () => {
+    const cn = settings({ ...sp, 'job-url': RID, cloud: 'AzureChinaCloud' })
+    expect(cn.v3?.targets[0].url.host).toBe('management.chinacloudapi.cn')
+    expect(cn.scope).toBe('https://management.chinacloudapi.cn/.default')
+    const gov = settings({ ...sp, 'job-url': RID, cloud: 'AzureUSGovernment' })
+    expect(gov.scope).toBe('https://management.usgovcloudapi.net/.default')
+  })
+
+  it('keeps an api-version that is given; full ARM URLs are ARM too', () => {
+    const s2 = settings({ ...sp, 'job-url': `https://management.azure.com${RID}?api-version=2023-01-01` })
+    expect(s2.v3?.arm).toBe(true)
+    expect(s2.v3?.targets[0].url.searchParams.get('api-version')).toBe('2023-01-01')
+  })
+
+  it('several jobs, one per line, duplicates dropped', () => {
+    const other = RID.replace('job1', 'job2')
+    const s2 = settings({ ...sp, 'job-url': `${RID}\n${other}\n${RID}` })
+    expect(s2.jobIds).toEqual([RID, other])
+  })
+
+  it('arm-url moves Resource Manager (e.g. an emulator) and keeps the ARM scope', () => {
+    const s2 = settings({ ...sp, 'job-url': RID, 'arm-url': 'https://127.0.0.1:8443' })
+    expect(s2.v3?.targets[0].url.origin).toBe('https://127.0.0.1:8443')
+    expect(s2.v3?.arm).toBe(true)
+    expect(s2.scope).toBe('https://management.azure.com/.default')
+    expect(s2.trustedHosts).toEqual(['127.0.0.1:8443'])
+  })
+
+  it('api-url and x-ms-version are v2 inputs: given with job-url, they draw a warning', () => {
+    const s2 = settings({ ...sp, 'job-url': RID, 'api-url': 'https://media.windows.net/api/' })
+    expect(s2.warnings).toContain('api-url is for job-id (Media Services v2); it is not used with job-url.')
+  })
+})
+
+describe('job-url on another host (MK.IO)', () => {
+  it('needs access-token, sent as is; the token goes to that host only', () => {
+    const s = settings({ 'job-url': MKIO, 'access-token': 'mkio-personal-token' })
+    expect(s.v3?.arm).toBe(false)
+    expect(s.credential).toEqual({ kind: 'token', accessToken: 'mkio-personal-token' })
+    expect(s.trustedHosts).toEqual(['api.mk.io'])
+    expect(s.v3?.targets[0].url.href).toBe(MKIO) // no api-version added
+    expect(s.jobIds).toEqual([MKIO])
+  })
+
+  it('without access-token: an input error naming access-token, even with a service principal', () => {
+    const e = inputError({ ...sp, 'job-url': MKIO })
+    expect(e.input).toBe('access-token')
+    expect(e.message).toMatch(
+      /access-token is required for job-url on api\.mk\.io: only Azure Resource Manager/
+    )
+  })
+
+  it('cancel-on-abort draws a warning that it is not supported there', () => {
+    const s = settings({ 'job-url': MKIO, 'access-token': 't', 'cancel-on-abort': 'true' })
+    expect(s.warnings.join('\n')).toMatch(/cancel-on-abort is not supported for jobs on api\.mk\.io/)
+  })
+})
+
+describe('job-id and job-url: exactly one', () => {
+  it('both: an input error naming both', () => {
+    const e = inputError({ ...sp, 'job-id': JOB_A, 'job-url': RID })
+    expect(e.message).toMatch(/Inputs job-id and job-url are both given/)
+  })
+
+  it('neither: an input error naming both', () => {
+    const e = inputError({ ...sp })
+    expect(e.message).toMatch(/Input job-id or job-url is required/)
+  })
+})
+
+describe('job-url mistakes are named before any request', () => {
+  it.each([
+    ['not a URL', 'job-url: .* is not a URL'],
+    ['http://api.mk.io/api/ams/s/transforms/t/jobs/j', 'must use https'],
+    ['https://user:pw@api.mk.io/api/ams/s/transforms/t/jobs/j', 'must not contain credentials'],
+    ['https://api.mk.io/api/ams/s/assets/a', 'is not a v3 job resource'],
+    [`${MKIO}\nhttps://other.example.com/transforms/t/jobs/j`, 'all jobs must be on one host']
+  ])('%s', (value, message) => {
+    const e = inputError({ 'job-url': value, 'access-token': 't' })
+    expect(e.input).toBe('job-url')
+    expect(e.message).toMatch(new RegExp(message))
+  })
+
+  it('arm-url must be an https origin', () => {
+    expect(inputError({ ...sp, 'job-url': RID, 'arm-url': 'https://x.example.com/path' }).input).toBe(
+      'arm-url'
+    )
+    expect(inputError({ ...sp, 'job-url': RID, 'arm-url': 'http://x.example.com' }).input).toBe('arm-url')
+  })
+})

@@ -1,0 +1,302 @@
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import type { JobState } from '../../../src/jobs/v2/parse.js'
+import {
+  credit,
+  MIN_GAP_MS,
+  NEW_BUDGET,
+  nextPollAt,
+  NextPollInput,
+  predictEnd,
+  progressReadsDue
+} from '../../../src/wait/schedule.js'
+import type { JobView } from '../../../src/wait/waiter.js'
+import { START } from '../../../__fixtures__/clock.js'
+import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
+import { view } from '../../../__fixtures__/jobs.js'
+import { simId, SimJob, simulate, SimRun } from '../../../__fixtures__/world.js'
+
+const S = 1000
+
+/** A Processing job whose progress was `p1` at t1 and `p2` at t2 (seconds after START), started at s. */
+function processing(id: string, samples: [number, number][], startedS?: number): JobView {
+  const at = ([t, p]: [number, number]) => ({ at: START + t * S, progress: p })
+  return view(
+    id,
+    'Processing',
+    { pace: { first: at(samples[0]), last: at(samples[samples.length - 1]) }, tasksReadAt: START },
+    startedS === undefined ? {} : { startTime: new Date(START + startedS * S) }
+  )
+}
+
+function input(views: JobView[], extra: Partial<NextPollInput> = {}): NextPollInput {
+  return {
+    policy: 'predictive',
+    views,
+    now: START,
+    started: START,
+    lastPoll: START,
+    deadline: START + 3_600_000,
+    intervalMs: 10 * S,
+    budget: { earned: 100, spent: 0, ticks: 1 },
+    readsPerPoll: 3,
+    ...extra
+  }
+}
+
+describe('predictEnd: when a Processing job should end, by our clock', () => {
+  it('from two samples 10+ points apart: 20% -> 60% in 40 s ends 40 s later', () => {
+    const p = predictEnd(
+      processing(JOB_A, [
+        [0, 20],
+        [40, 60]
+      ])
+    )
+    expect(p).toEqual({ endAt: START + 80 * S, totalMs: 100 * S })
+  })
+
+  it("from the service's StartTime with one sample: 25% after 10 s ends 30 s later", () => {
+    const p = predictEnd(processing(JOB_A, [[10, 25]], 0))
+    expect(p).toEqual({ endAt: START + 40 * S, totalMs: 40 * S })
+  })
+
+  it('prefers our own samples to StartTime, which a skewed clock would throw off', () => {
+    // StartTime says 50 s before the first sample (clock skew); the samples say 1 point per second.
+    const p = predictEnd(
+      processing(
+        JOB_A,
+        [
+          [0, 10],
+          [20, 30]
+        ],
+        -50
+      )
+    )
+    expect(p?.endAt).toBe(START + 90 * S)
+  })
+
+  it('no prediction without progress, or for a job that is not Processing', () => {
+    expect(predictEnd(processing(JOB_A, [[10, 0]]))).toBeUndefined()
+    expect(predictEnd(view(JOB_A, 'Processing'))).toBeUndefined()
+    expect(predictEnd(view(JOB_A, 'Queued'))).toBeUndefined()
+  })
+})
+
+describe('nextPollAt: the policy in single steps', () => {
+  it('fixed: started + k × interval, whatever a poll took (no drift)', () => {
+    const o = input([view(JOB_A, 'Processing')], { policy: 'fixed' })
+    expect(nextPollAt({ ...o, now: START + 700, lastPoll: START })).toBe(START + 10 * S)
+    expect(nextPollAt({ ...o, now: START + 20_300, lastPoll: START + 20 * S })).toBe(START + 30 * S)
+    // A poll that overran the interval skips to the next tick instead of piling up.
+    expect(nextPollAt({ ...o, now: START + 31 * S, lastPoll: START + 20 * S })).toBe(START + 40 * S)
+    // A timer that fired a little late still keeps the next tick, even at a 1 s interval.
+    const second = { ...o, intervalMs: S }
+    expect(nextPollAt({ ...second, now: START + 1_150, lastPoll: START + 1_003 })).toBe(START + 2 * S)
+  })
+
+  it('predictive: about a quarter of the predicted remainder, at most one interval', () => {
+    // 50% after 100 s: 100 s left, so wait the full interval (10 s), not 25 s.
+    const now = START + 100 * S
+    expect(nextPollAt(input([processing(JOB_A, [[100, 50]], 0)], { now, lastPoll: now }))).toBe(
+      START + 100 * S + 10 * S
+    )
+    // 80% after 100 s: 25 s left, a quarter is 6.25 s.
+    const at = nextPollAt(
+      input([processing(JOB_A, [[100, 80]], 0)], { now: START + 100 * S, lastPoll: START + 100 * S })
+    )
+    expect(at).toBe(START + 106_250)
+  })
+
+  it('predictive: close to the end, it aims just past the predicted end', () => {
+    // 99% after 99 s: 1 s left. A quarter of it is below the 1 s floor, so aim at the end plus a margin of
+    // 1% of the whole run (1 s here, at most a tenth of the interval).
+    const now = START + 99 * S
+    const at = nextPollAt(input([processing(JOB_A, [[99, 99]], 0)], { now, lastPoll: now }))
+    expect(at).toBe(now + 2 * S)
+  })
+
+  it('predictive: while every job is Queued, backs off up to 3 intervals', () => {
+    const queued = [view(JOB_A, 'Queued'), view(JOB_B, 'Scheduled')]
+    const after = (waitedS: number) =>
+      nextPollAt(input(queued, { now: START + waitedS * S, lastPoll: START + waitedS * S }))! -
+      (START + waitedS * S)
+    expect(after(0)).toBe(10 * S)
+    expect(after(40)).toBe(20 * S)
+    expect(after(600)).toBe(30 * S)
+  })
+
+  it('predictive: not before the budget has earned the next Jobs query', () => {
+    // The job should end any moment, but all that ticks 0..4 earned is spent: the poll waits for tick 5.
+    const budget = { earned: 10, spent: 10, ticks: 5 }
+    const now = START + 41 * S
+    const o = input([processing(JOB_A, [[41, 99]], 0)], { budget, now, lastPoll: now })
+    expect(nextPollAt({ ...o, budget: { ...budget, earned: 11 } })).toBe(now + S)
+    expect(nextPollAt(o)).toBe(START + 50 * S)
+  })
+
+  it('the last poll is at the deadline; none when the deadline is less than 1 s after the last poll', () => {
+    const o = input([view(JOB_A, 'Processing')], { deadline: START + 5 * S })
+    expect(nextPollAt(o)).toBe(START + 5 * S)
+    expect(nextPollAt({ ...o, policy: 'fixed' })).toBe(START + 5 * S)
+    expect(nextPollAt({ ...o, lastPoll: START + 4_500, now: START + 4_600 })).toBeUndefined()
+  })
+})
+
+describe('the request budget', () => {
+  it('each tick of the fixed schedule earns one fixed poll: Jobs queries and up to 3 progress reads', () => {
+    const views = [...Array(25)].map((_, i) => view(simId(i), i < 2 ? 'Processing' : 'Queued'))
+    // 25 open jobs: 2 Jobs queries; 2 Processing: 2 reads. Ticks at 0, 10 and 20 s.
+    expect(credit(NEW_BUDGET, views, 20 * S, 10 * S, 3)).toEqual({ earned: 12, spent: 0, ticks: 3 })
+    expect(credit({ earned: 12, spent: 5, ticks: 3 }, views, 29 * S, 10 * S, 3).earned).toBe(12)
+  })
+})
+
+describe('progressReadsDue: task reads only as often as the prediction needs', () => {
+  it('a job never read is read; one read 1 s ago with 30 s predicted left is not; at half the remainder it is', () => {
+    expect(progressReadsDue([view(JOB_A, 'Processing')], START, 10 * S)).toHaveLength(1)
+    const v = processing(JOB_A, [
+      [0, 10],
+      [10, 25]
+    ])
+    v.tasksReadAt = START + 10 * S
+    // 1.5 points per second: 50 s left at the last sample; due 25 s after it.
+    expect(progressReadsDue([v], START + 11 * S, 10 * S)).toHaveLength(0)
+    expect(progressReadsDue([v], START + 35 * S, 10 * S)).toHaveLength(1)
+  })
+})
+
+// -------------------------------------------------------------------------------------------------
+// Property tests: the real waiter and scheduler against simulated jobs on a fake clock.
+
+const sim = fc.record({
+  queuedMs: fc.integer({ min: 0, max: 120_000 }),
+  processingMs: fc.integer({ min: 0, max: 600_000 }),
+  ends: fc.constantFrom<'Finished' | 'Error'>('Finished', 'Finished', 'Error'),
+  noise: fc.integer({ min: 0, max: 8 }),
+  skewMs: fc.integer({ min: -30_000, max: 30_000 })
+})
+const world = fc
+  .array(sim, { minLength: 1, maxLength: 4 })
+  .map(js => js.map((j, i) => ({ ...j, id: simId(i) })))
+const intervalMs = fc.integer({ min: 1, max: 60 }).map(s => s * S)
+// A poll makes at most 1 + 3 + 4 requests here: at 100 ms each it ends within the shortest interval.
+const latencyMs = fc.integer({ min: 0, max: 100 })
+
+const gaps = (run: SimRun) =>
+  run.polls.slice(1).map((p, i) => ({ gap: p.at - run.polls[i].at, before: run.polls[i] }))
+const anyIn = (p: { seen: Map<string, JobState | undefined> }, states: JobState[]) =>
+  [...p.seen.values()].some(s => s !== undefined && states.includes(s))
+const allIn = (p: { seen: Map<string, JobState | undefined> }, states: JobState[]) =>
+  [...p.seen.values()].every(s => s !== undefined && states.includes(s))
+
+describe('predictive polling keeps its bounds (property-based)', () => {
+  it('never two polls less than 1 s apart', async () => {
+    await fc.assert(
+      fc.asyncProperty(world, intervalMs, latencyMs, async (jobs, interval, latency) => {
+        const run = await simulate(jobs, { policy: 'predictive', intervalMs: interval, latencyMs: latency })
+        for (const { gap } of gaps(run)) expect(gap).toBeGreaterThanOrEqual(MIN_GAP_MS)
+      })
+    )
+  })
+
+  it('while a job is Processing, never longer than poll-interval between polls', async () => {
+    await fc.assert(
+      fc.asyncProperty(world, intervalMs, latencyMs, async (jobs, interval, latency) => {
+        const run = await simulate(jobs, { policy: 'predictive', intervalMs: interval, latencyMs: latency })
+        for (const { gap, before } of gaps(run))
+          if (anyIn(before, ['Processing'])) expect(gap).toBeLessThanOrEqual(interval)
+      })
+    )
+  })
+
+  it('while every job is Queued, backs off to at most 3 × poll-interval, never below it', async () => {
+    await fc.assert(
+      fc.asyncProperty(world, intervalMs, latencyMs, async (jobs, interval, latency) => {
+        const run = await simulate(jobs, { policy: 'predictive', intervalMs: interval, latencyMs: latency })
+        for (const { gap, before } of gaps(run)) {
+          expect(gap).toBeLessThanOrEqual(3 * interval)
+          if (allIn(before, ['Queued', 'Scheduled'])) expect(gap).toBeGreaterThanOrEqual(interval)
+        }
+      })
+    )
+  })
+
+  it('never more requests than fixed polling would have made by then (budget: Jobs queries + task reads)', async () => {
+    await fc.assert(
+      fc.asyncProperty(world, intervalMs, async (jobs, interval) => {
+        const run = await simulate(jobs, { policy: 'predictive', intervalMs: interval })
+        // What fixed polling makes at most per tick: the Jobs query and one progress read per job.
+        const perTick = 1 + Math.min(3, jobs.length)
+        // Error-detail reads are the same under both policies: one per job that ends in Error.
+        const errorReads = jobs.filter(j => j.ends === 'Error').length
+        let made = 0
+        for (const t of [...run.jobsQueries, ...run.taskReads].sort((a, b) => a - b)) {
+          made++
+          expect(made).toBeLessThanOrEqual((Math.floor(t / interval) + 1) * perTick + errorReads)
+        }
+      })
+    )
+  })
+
+  it('one job: over the whole wait, no more requests than fixed polling makes for the same job', async () => {
+    await fc.assert(
+      fc.asyncProperty(sim, intervalMs, async (j, interval) => {
+        const jobs = [{ ...j, id: JOB_A }]
+        const predictive = await simulate(jobs, { policy: 'predictive', intervalMs: interval })
+        const fixed = await simulate(jobs, { policy: 'fixed', intervalMs: interval })
+        expect(predictive.requests()).toBeLessThanOrEqual(fixed.requests())
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it('the deadline is kept: no poll after it, and a job still running is a timeout', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        world,
+        intervalMs,
+        fc.integer({ min: 1, max: 600 }),
+        async (jobs, interval, timeoutS) => {
+          const timeoutMs = Math.max(interval, timeoutS * S)
+          const run = await simulate(jobs, { policy: 'predictive', intervalMs: interval, timeoutMs })
+          for (const p of run.polls) expect(p.at).toBeLessThanOrEqual(timeoutMs)
+          if (jobs.every(j => j.queuedMs + j.processingMs > timeoutMs))
+            expect(run.result.outcome).toBe('timeout')
+        }
+      )
+    )
+  })
+})
+
+describe('fixed polling keeps its schedule (property-based)', () => {
+  it('polls at started + k × interval however long the requests take', async () => {
+    await fc.assert(
+      fc.asyncProperty(world, intervalMs, latencyMs, async (jobs, interval, latency) => {
+        const run = await simulate(jobs, { policy: 'fixed', intervalMs: interval, latencyMs: latency })
+        run.polls.forEach((p, k) => expect(p.at).toBe(k * interval))
+      })
+    )
+  })
+})
+
+describe('the benchmark scenario, simulated: Queued 6 s, Processing about 30 s, poll-interval 2 s', () => {
+  it('predictive sees the end within a quarter interval (median) with fewer requests than fixed', async () => {
+    const latency = { predictive: [] as number[], fixed: [] as number[] }
+    const perInterval = { predictive: [] as number[], fixed: [] as number[] }
+    for (let i = 0; i < 20; i++) {
+      const jobs: SimJob[] = [{ id: JOB_A, queuedMs: 6000, processingMs: 29_000 + i * 100, noise: 0.4 }]
+      for (const policy of ['predictive', 'fixed'] as const) {
+        const run = await simulate(jobs, { policy, intervalMs: 2 * S, latencyMs: 10 })
+        expect(run.result.outcome).toBe('success')
+        const seenAt = run.polls.at(-1)!.at
+        latency[policy].push(seenAt - run.endOf(JOB_A))
+        perInterval[policy].push(run.requests() / (seenAt / (2 * S)))
+      }
+    }
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]
+    expect(median(latency.fixed)).toBeGreaterThan(500)
+    expect(median(latency.predictive)).toBeLessThanOrEqual(500)
+    expect(median(perInterval.predictive)).toBeLessThan(median(perInterval.fixed))
+    expect(Math.max(...perInterval.predictive)).toBeLessThanOrEqual(1.9)
+  })
+})

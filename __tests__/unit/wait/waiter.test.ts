@@ -1,0 +1,400 @@
+import { describe, it, expect } from '@jest/globals'
+import { AbortedError, ServiceError, UserError } from '../../../src/errors.js'
+import type { ErrorDetail, Job, JobState } from '../../../src/jobs/v2/parse.js'
+import {
+  classify,
+  ERROR_READS_PER_POLL,
+  JobView,
+  NOT_FOUND_POLLS,
+  WaitOptions,
+  waitForJobs
+} from '../../../src/wait/waiter.js'
+import { fakeClock, FakeClock } from '../../../__fixtures__/clock.js'
+import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
+import { job, view } from '../../../__fixtures__/jobs.js'
+
+const DEFAULT_FAIL_ON: ReadonlySet<JobState> = new Set<JobState>(['Error', 'Canceled'])
+
+/**
+ * The service as a script: poll n answers `polls[n]` (the last one repeats). A state map gives each
+ * listed job that state; a job left out is not returned; an Error is thrown.
+ */
+function service(polls: (Record<string, JobState> | Error)[]) {
+  const asked: string[][] = []
+  const getJobs = async (ids: readonly string[]): Promise<Job[]> => {
+    asked.push([...ids])
+    const answer = polls[Math.min(asked.length - 1, polls.length - 1)]
+    if (answer instanceof Error) throw answer
+    return ids.filter(id => answer[id]).map(id => job(id, answer[id]))
+  }
+  return { getJobs, asked }
+}
+
+function tasks(progress: number | undefined, errorDetails: ErrorDetail[] = []) {
+  const reads: string[] = []
+  const readTasks = async (id: string) => {
+    reads.push(id)
+    return { progress, errorDetails }
+  }
+  return { readTasks, reads }
+}
+
+function wait(
+  o: Partial<WaitOptions> & Pick<WaitOptions, 'ids' | 'getJobs'>,
+  clock: FakeClock = fakeClock()
+) {
+  return waitForJobs({
+    failOn: DEFAULT_FAIL_ON,
+    policy: 'fixed',
+    intervalMs: 10_000,
+    timeoutMs: 3_600_000,
+    now: clock.now,
+    sleep: clock.sleep,
+    ...o
+  })
+}
+
+const state = (v: JobView): JobState | undefined => v.job?.state
+
+describe('classify: one poll, judged', () => {
+  it.each<[string, JobView[], ReadonlySet<JobState>, string]>([
+    ['all Finished', [view(JOB_A, 'Finished'), view(JOB_B, 'Finished')], DEFAULT_FAIL_ON, 'success'],
+    ['one still Processing', [view(JOB_A, 'Finished'), view(JOB_B, 'Processing')], DEFAULT_FAIL_ON, 'retry'],
+    [
+      'one Error while another runs',
+      [view(JOB_A, 'Error'), view(JOB_B, 'Processing')],
+      DEFAULT_FAIL_ON,
+      'failure'
+    ],
+    ['Canceled', [view(JOB_A, 'Canceled')], DEFAULT_FAIL_ON, 'failure'],
+    ['Canceling (not final yet)', [view(JOB_A, 'Canceling')], DEFAULT_FAIL_ON, 'retry'],
+    ['Error with fail-on none', [view(JOB_A, 'Error')], new Set(), 'success'],
+    ['Canceled with fail-on Error', [view(JOB_A, 'Canceled')], new Set(['Error']), 'success'],
+    ['Finished with fail-on Finished', [view(JOB_A, 'Finished')], new Set(['Finished']), 'failure'],
+    ['not returned twice', [view(JOB_A, undefined, { missingPolls: 2 })], DEFAULT_FAIL_ON, 'retry'],
+    [
+      `not returned ${NOT_FOUND_POLLS} times`,
+      [view(JOB_A, undefined, { missingPolls: 3 })],
+      DEFAULT_FAIL_ON,
+      'not-found'
+    ],
+    [
+      'not found beats a failure',
+      [view(JOB_A, 'Error'), view(JOB_B, undefined, { missingPolls: 3 })],
+      DEFAULT_FAIL_ON,
+      'not-found'
+    ]
+  ])('%s: %s', (_scenario, views, failOn, status) => {
+    expect(classify(views, failOn).status).toBe(status)
+  })
+
+  it('names the failed and the missing jobs', () => {
+    const a = view(JOB_A, 'Error')
+    const b = view(JOB_B, 'Processing')
+    expect(classify([a, b], DEFAULT_FAIL_ON)).toEqual({ status: 'failure', failed: [a] })
+    const c = view(JOB_C, undefined, { missingPolls: 5 })
+    expect(classify([a, c], DEFAULT_FAIL_ON)).toEqual({ status: 'not-found', missing: [c] })
+  })
+})
+
+describe('waitForJobs', () => {
+  it('Queued -> Processing -> Finished: success after three polls, one interval apart', async () => {
+    const clock = fakeClock()
+    const { getJobs } = service([{ [JOB_A]: 'Queued' }, { [JOB_A]: 'Processing' }, { [JOB_A]: 'Finished' }])
+    const seen: (JobState | undefined)[] = []
+    const result = await wait({ ids: [JOB_A], getJobs, onPoll: views => seen.push(state(views[0])) }, clock)
+    expect(result.outcome).toBe('success')
+    expect(result.polls).toBe(3)
+    expect(seen).toEqual(['Queued', 'Processing', 'Finished'])
+    expect(clock.sleeps).toEqual([10_000, 10_000])
+    expect(result.elapsedMs).toBe(20_000)
+    expect(result.views[0].progress).toBe(100)
+  })
+
+  it('a job in Error fails the wait at once, with the error details read from its tasks', async () => {
+    const { getJobs } = service([{ [JOB_A]: 'Queued' }, { [JOB_A]: 'Error' }])
+    const details = [{ code: 'ErrorProcessingTask', message: 'The input has no video track' }]
+    const { readTasks, reads } = tasks(100, details)
+    const result = await wait({ ids: [JOB_A], getJobs, readTasks })
+    expect(result.outcome).toBe('failure')
+    expect(result.polls).toBe(2)
+    expect(reads).toEqual([JOB_A])
+    expect(result.views[0].errorDetails).toEqual(details)
+  })
+
+  it('a job that was Processing and then ends in Error still gets its error details', async () => {
+    const { getJobs } = service([{ [JOB_A]: 'Processing' }, { [JOB_A]: 'Error' }])
+    const details = [{ code: 'ErrorExecutingTaskUnsupportedFormat', message: 'Unsupported format' }]
+    let read = 0
+    const readTasks = async () =>
+      ++read === 1 ? { progress: 40, errorDetails: [] } : { progress: 40, errorDetails: details }
+    const result = await wait({ ids: [JOB_A], getJobs, readTasks })
+    expect(result.outcome).toBe('failure')
+    expect(result.views[0].errorDetails).toEqual(details)
+  })
+
+  it('with fail-on none, a task read that failed for a job in Error is asked for again at the next poll', async () => {
+    const { getJobs } = service([
+      { [JOB_A]: 'Error', [JOB_B]: 'Processing' },
+      { [JOB_A]: 'Error', [JOB_B]: 'Processing' },
+      { [JOB_A]: 'Error', [JOB_B]: 'Finished' }
+    ])
+    const details = [{ code: 'ErrorProcessingTask', message: 'The input has no video track' }]
+    const errorReads: string[] = []
+    const readTasks = async (id: string) => {
+      if (id !== JOB_A) return { progress: 50, errorDetails: [] }
+      errorReads.push(id)
+      if (errorReads.length === 1)
+        throw new ServiceError('the Tasks answer was cut off', undefined, undefined, true)
+      return { progress: 100, errorDetails: details }
+    }
+    const result = await wait({ ids: [JOB_A, JOB_B], getJobs, readTasks, failOn: new Set() })
+    expect(result.outcome).toBe('success')
+    expect(errorReads).toEqual([JOB_A, JOB_A])
+    expect(result.views[0].errorDetails).toEqual(details)
+  })
+
+  it('a Canceled job fails the wait', async () => {
+    const { getJobs } = service([{ [JOB_A]: 'Canceling' }, { [JOB_A]: 'Canceled' }])
+    const result = await wait({ ids: [JOB_A], getJobs })
+    expect(result.outcome).toBe('failure')
+    expect(state(result.views[0])).toBe('Canceled')
+  })
+
+  it('with fail-on none, a job in Error ends the wait successfully', async () => {
+    const { getJobs } = service([{ [JOB_A]: 'Error' }])
+    const result = await wait({ ids: [JOB_A], getJobs, failOn: new Set() })
+    expect(result.outcome).toBe('success')
+  })
+
+  it('several jobs: the wait goes on while one is Processing, and finished jobs are not asked for again', async () => {
+    const { getJobs, asked } = service([
+      { [JOB_A]: 'Finished', [JOB_B]: 'Processing' },
+      { [JOB_B]: 'Processing' },
+      { [JOB_B]: 'Finished' }
+    ])
+    const result = await wait({ ids: [JOB_A, JOB_B], getJobs })
+    expect(result.outcome).toBe('success')
+    expect(asked).toEqual([[JOB_A, JOB_B], [JOB_B], [JOB_B]])
+    expect(result.views.map(state)).toEqual(['Finished', 'Finished'])
+  })
+
+  it(`a job never returned is not found after ${NOT_FOUND_POLLS} polls`, async () => {
+    const { getJobs } = service([{ [JOB_B]: 'Processing' }])
+    const result = await wait({ ids: [JOB_A, JOB_B], getJobs })
+    expect(result.outcome).toBe('not-found')
+    expect(result.polls).toBe(NOT_FOUND_POLLS)
+    expect(result.views[0]).toMatchObject({ id: JOB_A, missingPolls: NOT_FOUND_POLLS })
+    expect(result.views[0].job).toBeUndefined()
+  })
+
+  it('a job that shows up after a poll or two (just created) is waited for', async () => {
+    const { getJobs } = service([{}, {}, { [JOB_A]: 'Queued' }, { [JOB_A]: 'Finished' }])
+    const result = await wait({ ids: [JOB_A], getJobs })
+    expect(result.outcome).toBe('success')
+    expect(result.views[0].missingPolls).toBe(0)
+  })
+
+  it('the id comparison ignores case, as the service may change it', async () => {
+    const getJobs = async (): Promise<Job[]> => [job(JOB_A.toUpperCase(), 'Finished')]
+    const result = await wait({ ids: [JOB_A], getJobs })
+    expect(result.outcome).toBe('success')
+  })
+
+  it('a timeout ends the wait with the last state kept', async () => {
+    const clock = fakeClock()
+    const { getJobs } = service([{ [JOB_A]: 'Queued' }, { [JOB_A]: 'Processing' }])
+    const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 30_000 }, clock)
+    expect(result.outcome).toBe('timeout')
+    expect(state(result.views[0])).toBe('Processing')
+    expect(result.elapsedMs).toBe(30_000)
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(30_000)
+  })
+
+  it('the last sleep is cut short to end at the timeout', async () => {
+    const clock = fakeClock()
+    const { getJobs } = service([{ [JOB_A]: 'Processing' }])
+    await wait({ ids: [JOB_A], getJobs, timeoutMs: 25_000 }, clock)
+    expect(clock.sleeps).toEqual([10_000, 10_000, 5_000])
+  })
+
+  it('polls once more at the deadline: a job that ended in the last interval is not reported as timed out', async () => {
+    const clock = fakeClock()
+    // poll-interval equal to timeout: one poll at the start, one at the deadline.
+    const { getJobs, asked } = service([{ [JOB_A]: 'Processing' }, { [JOB_A]: 'Finished' }])
+    const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 10_000, intervalMs: 10_000 }, clock)
+    expect(result.outcome).toBe('success')
+    expect(asked).toHaveLength(2)
+    expect(clock.sleeps).toEqual([10_000])
+  })
+
+  it('a last poll that fails at the deadline is a timeout that says what failed', async () => {
+    const clock = fakeClock()
+    const { getJobs } = service([
+      { [JOB_A]: 'Processing' },
+      new ServiceError('GET Jobs() answered busy (503)', 503, 'rid-1', true)
+    ])
+    const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 10_000, intervalMs: 10_000 }, clock)
+    expect(result.outcome).toBe('timeout')
+    expect(result.error?.message).toContain('busy (503)')
+    expect(state(result.views[0])).toBe('Processing')
+  })
+
+  it('a cancel from the runner during the sleep ends the wait as canceled', async () => {
+    const controller = new AbortController()
+    const clock = fakeClock(undefined, (_ms, i) => i === 1 && controller.abort('canceled'))
+    const { getJobs } = service([{ [JOB_A]: 'Processing' }])
+    const result = await wait({ ids: [JOB_A], getJobs, signal: controller.signal }, clock)
+    expect(result.outcome).toBe('canceled')
+    expect(result.polls).toBe(2)
+    expect(state(result.views[0])).toBe('Processing')
+  })
+
+  it('a cancel during a request ends the wait as canceled; the timeout signal as timeout', async () => {
+    const { getJobs } = service([{ [JOB_A]: 'Processing' }, new AbortedError('canceled')])
+    expect((await wait({ ids: [JOB_A], getJobs })).outcome).toBe('canceled')
+    const timedOut = service([new AbortedError('timeout')])
+    expect((await wait({ ids: [JOB_A], getJobs: timedOut.getJobs })).outcome).toBe('timeout')
+  })
+
+  it('an error the user must fix ends the wait with that error', async () => {
+    const denied = new UserError('Media Services denied access (403)')
+    const { getJobs } = service([denied])
+    const result = await wait({ ids: [JOB_A], getJobs })
+    expect(result.outcome).toBe('error')
+    expect(result.error).toBe(denied)
+  })
+
+  it('task reads per poll stay within taskReadsPerPoll and go round-robin over 10 Processing jobs', async () => {
+    const ids = Array.from(
+      { length: 10 },
+      (_, i) => `nb:jid:UUID:00000000-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`
+    )
+    const processing = Object.fromEntries(ids.map(id => [id, 'Processing' as JobState]))
+    const { getJobs } = service([
+      processing,
+      processing,
+      processing,
+      processing,
+      Object.fromEntries(ids.map(id => [id, 'Finished' as JobState]))
+    ])
+    const perPoll: string[][] = []
+    const reads: string[] = []
+    const readTasks = async (id: string) => {
+      reads.push(id)
+      return { progress: 50, errorDetails: [] }
+    }
+    const result = await wait({
+      ids,
+      getJobs,
+      readTasks,
+      taskReadsPerPoll: 3,
+      onPoll: () => perPoll.push(reads.splice(0))
+    })
+    expect(result.outcome).toBe('success')
+    expect(perPoll.map(p => p.length)).toEqual([3, 3, 3, 3, 0])
+    expect(perPoll.slice(0, 4).flat()).toEqual([...ids, ids[0], ids[1]])
+  })
+
+  it('by default at most 3 task reads are made per poll', async () => {
+    const ids = [JOB_A, JOB_B, JOB_C, 'nb:jid:UUID:1f3c9a2e-0000-4000-8000-00000000000d']
+    const { getJobs } = service([
+      Object.fromEntries(ids.map(id => [id, 'Processing' as JobState])),
+      Object.fromEntries(ids.map(id => [id, 'Finished' as JobState]))
+    ])
+    const { readTasks, reads } = tasks(10)
+    await wait({ ids, getJobs, readTasks })
+    expect(reads).toHaveLength(3)
+  })
+
+  it('a failing task read does not end the wait', async () => {
+    const { getJobs } = service([
+      { [JOB_A]: 'Processing' },
+      { [JOB_A]: 'Processing' },
+      { [JOB_A]: 'Finished' }
+    ])
+    let reads = 0
+    const readTasks = async () => {
+      if (++reads === 1) throw new ServiceError('GET Tasks answered busy (503)', 503, 'rid', true)
+      return { progress: 60, errorDetails: [] }
+    }
+    const progress: (number | undefined)[] = []
+    const result = await wait({ ids: [JOB_A], getJobs, readTasks, onPoll: v => progress.push(v[0].progress) })
+    expect(result.outcome).toBe('success')
+    expect(progress).toEqual([undefined, 60, 100])
+  })
+
+  it('a cancel during a task read ends the wait as canceled', async () => {
+    const { getJobs } = service([{ [JOB_A]: 'Processing' }])
+    const readTasks = async (): Promise<never> => {
+      throw new AbortedError('canceled')
+    }
+    expect((await wait({ ids: [JOB_A], getJobs, readTasks })).outcome).toBe('canceled')
+  })
+
+  it('polls on a fixed-rate schedule: a slow poll does not push the next one back', async () => {
+    const clock = fakeClock()
+    const { getJobs } = service([
+      { [JOB_A]: 'Processing' },
+      { [JOB_A]: 'Processing' },
+      { [JOB_A]: 'Finished' }
+    ])
+    const slow = async (ids: readonly string[]) => {
+      clock.advance(700)
+      return getJobs(ids)
+    }
+    const result = await wait({ ids: [JOB_A], getJobs: slow }, clock)
+    expect(result.outcome).toBe('success')
+    expect(clock.sleeps).toEqual([9_300, 9_300])
+  })
+
+  it(`when 200 jobs fail together, one poll reads the tasks of ${ERROR_READS_PER_POLL} of them, not 200 (issue 8)`, async () => {
+    const ids = Array.from(
+      { length: 200 },
+      (_, i) => `nb:jid:UUID:1f3c9a2e-0000-4000-8000-${String(i).padStart(12, '0')}`
+    )
+    const { getJobs } = service([
+      Object.fromEntries(ids.map(id => [id, 'Processing' as JobState])),
+      Object.fromEntries(ids.map(id => [id, 'Error' as JobState]))
+    ])
+    const perPoll: string[][] = []
+    const { readTasks, reads } = tasks(50, [{ code: 'ErrorProcessingTask', message: 'failed' }])
+    for (const policy of ['fixed', 'predictive'] as const) {
+      perPoll.length = 0
+      const result = await wait({
+        ids,
+        getJobs,
+        readTasks,
+        policy,
+        onPoll: () => perPoll.push(reads.splice(0))
+      })
+      expect(result.outcome).toBe('failure')
+      expect(result.failed).toHaveLength(200)
+      expect(perPoll.at(-1)).toEqual(ids.slice(0, ERROR_READS_PER_POLL))
+    }
+  })
+
+  it("predictive polling reads a job's tasks only when its predicted end needs it", async () => {
+    const clock = fakeClock()
+    // Processing from the first poll, 1% per second, by StartTime and by the task progress.
+    const startTime = new Date(clock.now())
+    let polls = 0
+    const getJobs = async (ids: readonly string[]): Promise<Job[]> => {
+      polls++
+      const t = clock.now() - startTime.getTime()
+      return ids.map(id => job(id, t >= 100_000 ? 'Finished' : 'Processing', { startTime }))
+    }
+    let reads = 0
+    const readTasks = async () => {
+      reads++
+      return { progress: Math.floor((clock.now() - startTime.getTime()) / 1000), errorDetails: [] }
+    }
+    const result = await wait({ ids: [JOB_A], getJobs, readTasks, policy: 'predictive' }, clock)
+    expect(result.outcome).toBe('success')
+    // Every 10 s while Processing (never longer), a few more near the end; far fewer task reads than polls.
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(10_000)
+    expect(polls).toBeGreaterThanOrEqual(11)
+    expect(reads).toBeLessThanOrEqual(polls / 2)
+    expect(result.elapsedMs - 100_000).toBeLessThanOrEqual(2_500)
+  })
+})

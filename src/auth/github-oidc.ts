@@ -1,0 +1,65 @@
+import { ServiceError, UserError } from '../errors.js'
+import type { Http, RequestLimits } from '../transport/http.js'
+
+const PERMISSION_HINT = 'The workflow job needs "permissions: id-token: write".'
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504])
+
+/**
+ * GitHub's OIDC token for `audience`, asked the way @actions/core's getIDToken asks, but on our HTTP
+ * stack: core's request has no time limit, no cancel and retries on its own for minutes.
+ */
+export async function githubIdToken(
+  http: Http,
+  env: NodeJS.ProcessEnv,
+  audience: string,
+  limits: RequestLimits
+): Promise<string> {
+  const base = env.ACTIONS_ID_TOKEN_REQUEST_URL
+  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
+  if (!base || !requestToken) {
+    throw new UserError(
+      `Could not get a GitHub OIDC token: this job has no ACTIONS_ID_TOKEN_REQUEST_URL. ${PERMISSION_HINT}`,
+      'client-id'
+    )
+  }
+  const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`
+  let res
+  try {
+    res = await http.request(
+      'GET',
+      url,
+      { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' },
+      undefined,
+      limits
+    )
+  } catch (error) {
+    if (error instanceof ServiceError) {
+      throw new ServiceError(`GitHub OIDC token: ${error.message}`, error.status, undefined, error.transient)
+    }
+    throw error
+  }
+  if (res.status === 401 || res.status === 403) {
+    throw new UserError(
+      `Could not get a GitHub OIDC token (GitHub answered HTTP ${res.status}). ${PERMISSION_HINT}`,
+      'client-id'
+    )
+  }
+  if (res.status < 200 || res.status >= 300) {
+    throw new ServiceError(
+      `GitHub OIDC token: HTTP ${res.status}`,
+      res.status,
+      undefined,
+      TRANSIENT_STATUS.has(res.status)
+    )
+  }
+  let value: unknown
+  try {
+    value = (JSON.parse(res.body) as { value?: unknown })?.value
+  } catch {
+    value = undefined
+  }
+  if (typeof value !== 'string' || value === '') {
+    throw new ServiceError('GitHub OIDC token: the answer holds no token', res.status, undefined, true)
+  }
+  return value
+}

@@ -1,0 +1,263 @@
+import { ServiceError } from '../../errors.js'
+import { serverMessage, serverName } from '../../text.js'
+
+/** Job states in the order of their Int32 values in the v2 REST API. */
+export const JOB_STATES = [
+  'Queued',
+  'Scheduled',
+  'Processing',
+  'Finished',
+  'Error',
+  'Canceled',
+  'Canceling'
+] as const
+export type JobState = (typeof JOB_STATES)[number]
+
+export const FINAL_STATES: ReadonlySet<JobState> = new Set(['Finished', 'Error', 'Canceled'])
+
+export function isFinal(state: JobState): boolean {
+  return FINAL_STATES.has(state)
+}
+
+/** How far a job that has not ended got; used to pick the "least advanced" state of several jobs. */
+export const PROGRESS_RANK: Readonly<Record<JobState, number>> = {
+  Queued: 0,
+  Scheduled: 1,
+  Processing: 2,
+  Canceling: 3,
+  Finished: 4,
+  Error: 4,
+  Canceled: 4
+}
+
+/** Error details kept per task and per job: a task with thousands says no more than its first few. */
+export const MAX_ERROR_DETAILS = 10
+
+export interface ErrorDetail {
+  code: string
+  message: string
+}
+
+export interface Job {
+  id: string
+  name: string
+  state: JobState
+  /** The service's number as reported (milliseconds in practice; see the protocol notes). */
+  runningDuration: number
+  created?: Date
+  lastModified?: Date
+  startTime?: Date
+  endTime?: Date
+  /** 0 to 100, when the service reports progress with the job itself (v3); v2 reads it from the tasks. */
+  progress?: number
+  /** Error details, when the service reports them with the job itself (v3). */
+  errorDetails?: ErrorDetail[]
+}
+
+export interface Task {
+  id: string
+  name: string
+  /** 0 to 100. */
+  progress: number
+  runningDuration: number
+  startTime?: Date
+  endTime?: Date
+  errorDetails: ErrorDetail[]
+}
+
+/** Accepts the Int32 the service sends, and a state name (case-insensitive) for robustness. */
+export function parseState(value: unknown): JobState | undefined {
+  if (typeof value === 'number' && Number.isInteger(value)) return JOB_STATES[value]
+  if (typeof value === 'string') {
+    if (/^\d+$/.test(value)) return JOB_STATES[Number(value)]
+    return JOB_STATES.find(s => s.toLowerCase() === value.toLowerCase())
+  }
+  return undefined
+}
+
+/**
+ * Dates come as ISO strings without a zone (UTC), ISO strings with one, or the verbose
+ * `/Date(1449033042667)/` form (milliseconds since 1970, optionally with an offset suffix).
+ */
+export function parseDate(value: unknown): Date | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined
+  const ms = /^\/?Date\((-?\d+)(?:[+-]\d{4})?\)\/?$/.exec(value.trim().replace(/\\\//g, '/'))
+  if (ms) return validDate(new Date(Number(ms[1])))
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(value.trim())
+  if (!iso) return undefined
+  return validDate(new Date(iso[3] ? value.trim() : `${value.trim()}Z`))
+}
+
+function validDate(d: Date): Date | undefined {
+  return Number.isNaN(d.getTime()) ? undefined : d
+}
+
+type Json = unknown
+type Entity = Record<string, Json>
+
+function isEntity(v: Json): v is Entity {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** Parses a response body as JSON, or explains (transiently: gateways answer HTML) why not. */
+export function parseJson(body: string, what: string): Json {
+  try {
+    return JSON.parse(withoutBom(body))
+  } catch {
+    const start = body.trimStart().slice(0, 1)
+    const kind =
+      start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON'
+    throw new ServiceError(`Media Services answered ${what} with ${kind}`, undefined, undefined, true)
+  }
+}
+
+/** Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses. */
+export function withoutBom(body: string): string {
+  return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body
+}
+
+/**
+ * The entities of a collection or single-entity response in either JSON shape:
+ * minimal metadata `{"value":[…]}` / `{…entity}`, verbose `{"d":{"results":[…]}}` / `{"d":[…]}` / `{"d":{…}}`.
+ */
+export function entitiesOf(doc: Json, what: string): Entity[] {
+  const unwrap = (doc: Json): Json[] | undefined => {
+    let v = doc
+    // `d` nests at most twice (`{"d":{"results":…}}`); a deeper nesting is not a Media Services answer.
+    for (let depth = 0; depth < 4; depth++) {
+      if (Array.isArray(v)) return v
+      if (!isEntity(v)) return undefined
+      if (Array.isArray(v.value)) return v.value
+      if (Array.isArray(v.results)) return v.results
+      if ('Id' in v) return [v]
+      if (!('d' in v)) return undefined
+      v = v.d
+    }
+    return undefined
+  }
+  const list = unwrap(doc)
+  if (!list || !list.every(isEntity)) {
+    throw new ServiceError(
+      `Media Services answered ${what} with JSON of an unexpected shape`,
+      undefined,
+      undefined,
+      true
+    )
+  }
+  return list
+}
+
+/** Verbose nested collections are wrapped: `{"__metadata":…,"results":[…]}`. */
+function collection(v: Json): Entity[] {
+  const list = Array.isArray(v) ? v : isEntity(v) && Array.isArray(v.results) ? v.results : []
+  return list.filter(isEntity)
+}
+
+function text(v: Json): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : ''
+}
+
+function number(v: Json): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN
+  return Number.isFinite(n) ? n : 0
+}
+
+/** A duration cannot be negative: a negative or unreadable one counts as 0. */
+function duration(v: Json): number {
+  return Math.max(0, number(v))
+}
+
+/** A value quoted in an error, whatever its shape: never serialised whole (a deeply nested one overflows). */
+function describe(v: Json): string {
+  if (typeof v === 'string') return JSON.stringify(serverName(v))
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v)
+  if (v === undefined) return 'missing'
+  return Array.isArray(v) ? 'an array' : 'an object'
+}
+
+/** Names, ids and error texts are neutralised here, where they enter: everything downstream is safe to print. */
+export function parseJob(e: Entity): Job {
+  const id = serverName(text(e.Id))
+  const state = parseState(e.State)
+  if (!id || !state) {
+    throw new ServiceError(
+      `Media Services returned a job without a valid Id and State (Id ${describe(e.Id)}, State ${describe(e.State)})`,
+      undefined,
+      undefined,
+      true
+    )
+  }
+  return {
+    id,
+    name: serverName(text(e.Name)),
+    state,
+    runningDuration: duration(e.RunningDuration),
+    created: parseDate(e.Created),
+    lastModified: parseDate(e.LastModified),
+    startTime: parseDate(e.StartTime),
+    endTime: parseDate(e.EndTime)
+  }
+}
+
+export function parseTask(e: Entity): Task {
+  return {
+    id: serverName(text(e.Id)),
+    name: serverName(text(e.Name)),
+    progress: Math.min(100, Math.max(0, number(e.Progress))),
+    runningDuration: duration(e.RunningDuration),
+    startTime: parseDate(e.StartTime),
+    endTime: parseDate(e.EndTime),
+    errorDetails: collection(e.ErrorDetails)
+      .slice(0, MAX_ERROR_DETAILS)
+      .map(d => ({ code: serverName(text(d.Code)), message: serverMessage(text(d.Message)) }))
+  }
+}
+
+export function parseJobs(body: string): Job[] {
+  return entitiesOf(parseJson(body, 'the Jobs query'), 'the Jobs query').map(parseJob)
+}
+
+export function parseTasks(body: string): Task[] {
+  return entitiesOf(parseJson(body, 'the Tasks query'), 'the Tasks query').map(parseTask)
+}
+
+/** A job's error details: those of its tasks, at most MAX_ERROR_DETAILS (the first say what went wrong). */
+export function errorDetailsOf(tasks: readonly Task[]): ErrorDetail[] {
+  return tasks.flatMap(t => t.errorDetails).slice(0, MAX_ERROR_DETAILS)
+}
+
+/** Overall job progress as the v2 SDK computes it: the mean of its tasks' Progress. */
+export function jobProgress(tasks: readonly Task[]): number | undefined {
+  if (tasks.length === 0) return undefined
+  return tasks.reduce((sum, t) => sum + t.progress, 0) / tasks.length
+}
+
+/**
+ * The service's error text from an error body: OData `odata.error`/`error`, Entra ID `error_description`,
+ * or the title of a gateway's HTML page. Undefined when there is nothing readable.
+ */
+export function serviceErrorText(body: string): string | undefined {
+  const said = rawErrorText(body)
+  return said === undefined ? undefined : serverMessage(said) || undefined
+}
+
+function rawErrorText(body: string): string | undefined {
+  let doc: Json
+  try {
+    doc = JSON.parse(withoutBom(body))
+  } catch {
+    const title = /<title(?:\s[^>]*)?>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024))
+    return title?.[1]
+  }
+  if (!isEntity(doc)) return undefined
+  const err = doc['odata.error'] ?? doc.error
+  if (isEntity(err)) {
+    const msg = isEntity(err.message) ? err.message.value : err.message
+    const code = text(err.code)
+    const m = text(msg)
+    return [code, m].filter(Boolean).join(': ') || undefined
+  }
+  if (typeof doc.error_description === 'string') return doc.error_description
+  if (typeof doc.error === 'string') return doc.error
+  return undefined
+}

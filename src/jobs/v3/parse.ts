@@ -1,0 +1,149 @@
+import { ServiceError } from '../../errors.js'
+import {
+  ErrorDetail,
+  Job,
+  MAX_ERROR_DETAILS,
+  parseDate,
+  parseJson,
+  parseState,
+  withoutBom
+} from '../v2/parse.js'
+import { serverMessage, serverName } from '../../text.js'
+
+/**
+ * The v3 job resource, as Azure Resource Manager (Encoding.json, api-version 2022-07-01) and MK.IO's SDK
+ * (JobSchema) describe it:
+ *   {name, id, type, properties: {state, created, lastModified, startTime, endTime, priority, input,
+ *    outputs: [{"@odata.type", assetName, label, state, progress, startTime, endTime,
+ *               error: {code, message, category, retry, details: [{code, message}]}}]}}
+ * `state` is a string (Queued … Canceling, the v2 names). `progress` is an int32 the spec calls an
+ * estimate: "If the JobOutput is in a Processing state, this contains the Job completion percentage."
+ * There is no RunningDuration: endTime − startTime stands in for it.
+ */
+
+type Entity = Record<string, unknown>
+
+function isEntity(v: unknown): v is Entity {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** A value quoted in an error, whatever its shape: never serialised whole. */
+function describe(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v)
+  if (v === undefined) return 'nothing'
+  return Array.isArray(v) ? 'an array' : 'an object'
+}
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : ''
+}
+
+/** A percentage from the service, clamped to 0–100; undefined when it is not a finite number. */
+function percent(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN
+  return Number.isFinite(n) ? Math.min(100, Math.max(0, n)) : undefined
+}
+
+/**
+ * One output's error as detail lines: the error itself, then each of its `details` (ARM sends them;
+ * MK.IO may not). A detail that only repeats the error is dropped. Server text is neutralised here,
+ * where it enters.
+ */
+export function outputErrors(error: unknown, label: string): ErrorDetail[] {
+  if (!isEntity(error)) return []
+  const code = text(error.code)
+  const message = text(error.message) || text(error.detail)
+  const line = (c: string, m: string): ErrorDetail => ({
+    code: serverName(c) || 'Error',
+    message: serverMessage(label ? `${label}: ${m}` : m)
+  })
+  const lines: ErrorDetail[] = []
+  if (code || message) lines.push(line(code, message))
+  const details = Array.isArray(error.details) ? error.details.filter(isEntity) : []
+  for (const d of details.slice(0, MAX_ERROR_DETAILS)) {
+    const dc = text(d.code)
+    const dm = text(d.message)
+    if (!dc && !dm) continue
+    if (dc === code && dm === message) continue
+    lines.push(line(dc || code, dm))
+  }
+  return lines.slice(0, MAX_ERROR_DETAILS)
+}
+
+/**
+ * A v3 job body as the job model every other part of the action uses. `id` is the key the caller asked
+ * for (the job's URL), not the body's `id`, so that the waiter matches the answer to the request.
+ */
+export function parseV3Job(doc: unknown, id: string): Job {
+  const props = isEntity(doc) && isEntity(doc.properties) ? doc.properties : undefined
+  const state = props && typeof props.state === 'string' ? parseState(props.state) : undefined
+  if (!isEntity(doc) || !props || !state) {
+    const got = isEntity(doc) && isEntity(doc.properties) ? doc.properties.state : undefined
+    const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : describe(got)
+    throw new ServiceError(
+      `the job answer has no valid properties.state (got ${seen})`,
+      undefined,
+      undefined,
+      true
+    )
+  }
+  const outputs = Array.isArray(props.outputs) ? props.outputs.filter(isEntity) : []
+  const progresses = outputs.map(o => percent(o.progress)).filter((p): p is number => p !== undefined)
+  const startTime = parseDate(props.startTime)
+  const endTime = parseDate(props.endTime)
+  const errorDetails = outputs
+    .flatMap(o => outputErrors(o.error, serverName(text(o.label))))
+    .slice(0, MAX_ERROR_DETAILS)
+  return {
+    id,
+    name: serverName(text(doc.name)),
+    state,
+    runningDuration: startTime && endTime ? Math.max(0, endTime.getTime() - startTime.getTime()) : 0,
+    created: parseDate(props.created),
+    lastModified: parseDate(props.lastModified),
+    startTime,
+    endTime,
+    // The v3 SDKs show overall progress as the mean of the outputs', as v2 did with tasks.
+    progress: progresses.length ? progresses.reduce((a, b) => a + b, 0) / progresses.length : undefined,
+    errorDetails
+  }
+}
+
+export function parseV3JobBody(body: string, id: string): Job {
+  return parseV3Job(parseJson(body, 'the job request'), id)
+}
+
+/**
+ * The text of a v3 error body: ARM's `{"error":{"code","message"}}`, MK.IO's `{"error":{"detail"}}` or
+ * `{"error":"…"}`. Undefined when there is nothing readable.
+ */
+export function v3ErrorText(body: string): string | undefined {
+  const said = rawErrorText(body)
+  return said === undefined ? undefined : serverMessage(said) || undefined
+}
+
+function rawErrorText(body: string): string | undefined {
+  let doc: unknown
+  try {
+    doc = JSON.parse(withoutBom(body))
+  } catch {
+    const title = /<title>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024))
+    return title?.[1].trim() || undefined
+  }
+  if (!isEntity(doc)) return undefined
+  const err = doc.error
+  if (typeof err === 'string') return err || undefined
+  if (!isEntity(err)) return text(doc.message) || undefined
+  const said = [text(err.code), text(err.message) || text(err.detail)].filter(Boolean).join(': ')
+  return said || undefined
+}
+
+/** The error code of a v3 error body, e.g. ResourceNotFound or AuthorizationFailed. */
+export function v3ErrorCode(body: string): string | undefined {
+  try {
+    const doc: unknown = JSON.parse(withoutBom(body))
+    return isEntity(doc) && isEntity(doc.error) ? serverName(text(doc.error.code)) || undefined : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,70 @@
+import { errorsOf, jobRecord } from './report.js'
+import { markdownText } from '../text.js'
+import { formatDuration } from '../time.js'
+import type { JobView, WaitResult } from '../wait/waiter.js'
+
+/**
+ * The step summary: a pure function from the final state to Markdown, in which server text renders as
+ * text (escaped) and which stays under GitHub's 1 MiB limit for a step summary.
+ */
+
+export const SUMMARY_BYTES = 1_000_000
+
+const MARK: Record<string, string> = {
+  Finished: '✅ Finished',
+  Error: '❌ Error',
+  Canceled: '⛔ Canceled',
+  Canceling: '⏳ Canceling',
+  Processing: '⏳ Processing',
+  Queued: '🕓 Queued',
+  Scheduled: '🕓 Scheduled',
+  NotFound: '❓ Not found',
+  Unknown: '❓ Unknown'
+}
+
+/** The step summary of a step whose inputs were refused: no job was looked at, and this says why. */
+export function inputErrorMarkdown(message: string): string {
+  return ['### ❌ Media Services jobs', '', `Invalid input: ${markdownText(message)}`, ''].join('\n')
+}
+
+/** The step summary as Markdown: one table row per job, whatever the outcome, within SUMMARY_BYTES. */
+export function summaryMarkdown(
+  result: WaitResult,
+  verdictText: { ok: boolean; message: string; warning?: boolean },
+  limit = SUMMARY_BYTES
+): string {
+  const head = [
+    `### ${verdictText.ok ? (verdictText.warning ? '⚠️' : '✅') : '❌'} Media Services jobs`,
+    '',
+    markdownText(verdictText.message),
+    '',
+    '| Job | Name | State | Progress | Start (UTC) | End (UTC) | Duration | Error |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |'
+  ].join('\n')
+  // Room for the note on rows left out; its number has at most 4 digits (MAX_JOBS is 1000).
+  let room = limit - Buffer.byteLength(head) - Buffer.byteLength(omittedNote(9999)) - 4
+  const rows: string[] = []
+  for (const v of result.views) {
+    const row = summaryRow(v)
+    room -= Buffer.byteLength(row) + 1
+    if (room < 0) break
+    rows.push(row)
+  }
+  const omitted = result.views.length - rows.length
+  return [head, ...rows, ...(omitted ? ['', omittedNote(omitted)] : []), ''].join('\n')
+}
+
+function omittedNote(n: number): string {
+  return `… and ${n} more ${n === 1 ? 'job' : 'jobs'} not shown (the step summary is limited to 1 MiB).`
+}
+
+function summaryRow(v: JobView): string {
+  const r = jobRecord(v)
+  const duration = v.job?.startTime
+    ? formatDuration(
+        (v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) -
+          v.job.startTime.getTime()
+      )
+    : ''
+  return `| \`${r.id}\` | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`
+}

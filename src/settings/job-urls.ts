@@ -1,0 +1,104 @@
+import type { Cloud } from './clouds.js'
+import { UserError } from '../errors.js'
+import { isLoopbackHost } from './endpoints.js'
+import type { JobTarget } from '../jobs/v3/client.js'
+
+/** The ARM api-version of the Media Services v3 job resource (Encoding.json, stable/2022-07-01). */
+export const ARM_API_VERSION = '2022-07-01'
+const MAX_JOBS = 1000
+/** `…/transforms/{transform}/jobs/{job}`, the v3 job resource path on ARM and MK.IO alike. */
+const JOB_PATH = /\/transforms\/[^/]+\/jobs\/[^/]+\/?$/i
+
+/** v3-shaped jobs to wait for (input job-url). */
+export interface V3Jobs {
+  targets: JobTarget[]
+  /** The jobs are on Azure Resource Manager: Entra ID sign-in with the ARM scope, cancelJob. */
+  arm: boolean
+  /** The one host that may receive the token (job URLs must share it). */
+  host: string
+}
+
+function httpsOrLoopback(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+}
+
+/** Input arm-url: the Resource Manager endpoint (origin only); the cloud's by default. */
+export function parseArmUrl(text: string, cloud: Cloud): URL {
+  const value = text || cloud.armEndpoint
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UserError(
+      `Input arm-url: '${value.slice(0, 80)}' is not a URL. Expected e.g. ${cloud.armEndpoint}.`,
+      'arm-url'
+    )
+  }
+  if (!httpsOrLoopback(url)) {
+    throw new UserError(`Input arm-url must use https: '${value.slice(0, 80)}'.`, 'arm-url')
+  }
+  if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
+    throw new UserError(`Input arm-url: give the endpoint only, e.g. ${cloud.armEndpoint}.`, 'arm-url')
+  }
+  return new URL(url.origin)
+}
+
+/**
+ * Input job-url: full URLs of v3 job resources, or ARM resource ids (`/subscriptions/…`) resolved
+ * against `arm`. ARM URLs get api-version 2022-07-01 when they have none. Pure: throws UserError.
+ */
+export function parseJobUrls(text: string, arm: URL): V3Jobs {
+  const items = text.split(/[\s,]+/).filter(Boolean)
+  const targets: JobTarget[] = []
+  let origin: string | undefined
+  for (const item of items) {
+    const shown = item.slice(0, 120)
+    let url: URL
+    try {
+      url = item.startsWith('/subscriptions/') ? new URL(item, arm) : new URL(item)
+    } catch {
+      throw new UserError(
+        `Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`,
+        'job-url'
+      )
+    }
+    if (!httpsOrLoopback(url)) {
+      throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url')
+    }
+    if (url.username || url.password || url.hash) {
+      throw new UserError(
+        `Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`,
+        'job-url'
+      )
+    }
+    if (!JOB_PATH.test(url.pathname)) {
+      throw new UserError(
+        `Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`,
+        'job-url'
+      )
+    }
+    if (origin !== undefined && url.origin !== origin) {
+      throw new UserError(
+        `Input job-url: all jobs must be on one host (${new URL(origin).host} and ${url.host} given); use one step per host.`,
+        'job-url'
+      )
+    }
+    origin = url.origin
+    url.pathname = url.pathname.replace(/\/+$/, '')
+    const onArm = url.origin === arm.origin
+    if (onArm && !url.searchParams.has('api-version')) url.searchParams.set('api-version', ARM_API_VERSION)
+    const id = onArm ? url.pathname : `${url.origin}${url.pathname}`
+    if (!targets.some(t => t.id.toLowerCase() === id.toLowerCase())) targets.push({ id, url })
+  }
+  if (targets.length === 0) {
+    throw new UserError('Input job-url is empty.', 'job-url')
+  }
+  if (targets.length > MAX_JOBS) {
+    throw new UserError(
+      `Input job-url: ${targets.length} jobs given; at most ${MAX_JOBS} can be waited for at once.`,
+      'job-url'
+    )
+  }
+  const first = targets[0].url
+  return { targets, arm: first.origin === arm.origin, host: first.hostname.toLowerCase() }
+}

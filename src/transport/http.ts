@@ -1,0 +1,263 @@
+import { HttpClient } from '@actions/http-client'
+import * as http from 'node:http'
+import * as https from 'node:https'
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http'
+import type { Socket } from 'node:net'
+import { abortedBy, ServiceError } from '../errors.js'
+import { formatDuration } from '../time.js'
+
+/**
+ * One HTTP stack for Media Services, Entra ID and GitHub's OIDC service. @actions/http-client picks the
+ * agent, so HTTPS_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS are honoured; the exchange itself is ours, so
+ * that every request ends on time whatever the server does. Redirects are never followed here: the
+ * caller decides where a token may go.
+ */
+export interface HttpResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+/** What bounds one exchange besides the per-request time limit. */
+export interface RequestLimits {
+  /** Cancels the exchange: it rejects with AbortedError and its socket is destroyed. */
+  signal?: AbortSignal
+  /** Absolute time (ms since epoch) the whole exchange, headers and body, must end by. */
+  deadline?: number
+}
+
+export interface Http {
+  request(
+    method: 'GET' | 'POST',
+    url: string,
+    headers: OutgoingHttpHeaders,
+    body?: string,
+    limits?: RequestLimits
+  ): Promise<HttpResponse>
+  dispose(): void
+}
+
+/** A Jobs page of 20 jobs is a few kB: anything near this is not an answer we can use. */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+
+/** Transport failures worth another try; anything else (TLS, DNS NXDOMAIN) needs a change by the user. */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT'
+])
+
+export interface HttpOptions {
+  /** The longest any one exchange may take, headers and body together. */
+  requestTimeoutMs: number
+  userAgent?: string
+  maxResponseBytes?: number
+  now?: () => number
+}
+
+export function createHttp(options: HttpOptions): Http {
+  const client = new HttpClient(options.userAgent ?? 'ams-job-wait', [], {
+    allowRedirects: false,
+    allowRetries: false,
+    keepAlive: true
+  })
+  const now = options.now ?? Date.now
+  const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES
+  // Every socket we ever used: dispose() destroys them, so nothing left behind holds the process open.
+  const sockets = new Set<Socket>()
+  return {
+    request(method, url, headers, body, limits = {}) {
+      const { signal, deadline } = limits
+      if (signal?.aborted) return Promise.reject(abortedBy(signal))
+      const host = safeHost(url)
+      const limitMs = Math.min(options.requestTimeoutMs, (deadline ?? Infinity) - now())
+      if (limitMs <= 0) {
+        return Promise.reject(new ServiceError(`no time left to ask ${host}`, undefined, undefined, true))
+      }
+      return new Promise<HttpResponse>((resolve, reject) => {
+        const exchange = new AbortController()
+        let answered = false
+        let done = false
+        const settle = (error: Error | undefined, value?: HttpResponse): void => {
+          if (done) return
+          done = true
+          clearTimeout(timer)
+          signal?.removeEventListener('abort', onAbort)
+          if (!error) return resolve(value!)
+          // Destroys the request and its socket: a late byte must not keep anything alive.
+          exchange.abort()
+          reject(error)
+        }
+        const onAbort = (): void => settle(abortedBy(signal!))
+        const timer = setTimeout(() => {
+          const s = formatDuration(limitMs < 1000 ? limitMs : Math.round(limitMs / 1000) * 1000)
+          settle(
+            new ServiceError(
+              answered
+                ? `the answer from ${host} did not complete within ${s}`
+                : `no answer from ${host} within ${s}`,
+              undefined,
+              undefined,
+              true
+            )
+          )
+        }, limitMs)
+        signal?.addEventListener('abort', onAbort, { once: true })
+
+        let req: http.ClientRequest
+        try {
+          const target = new URL(url)
+          const outgoing: OutgoingHttpHeaders = {
+            ...headers,
+            'user-agent': options.userAgent ?? 'ams-job-wait'
+          }
+          if (body !== undefined) outgoing['content-length'] = Buffer.byteLength(body, 'utf8')
+          req = (target.protocol === 'https:' ? https : http).request({
+            host: target.hostname,
+            port: target.port ? Number(target.port) : target.protocol === 'https:' ? 443 : 80,
+            path: target.pathname + target.search,
+            method,
+            headers: outgoing,
+            agent: client.getAgent(url),
+            signal: exchange.signal
+          })
+        } catch (error) {
+          settle(transportError(error, host))
+          return
+        }
+        req.on('socket', socket => {
+          sockets.add(socket)
+          socket.once('close', () => sockets.delete(socket))
+        })
+        req.on('error', error => settle(transportError(error, host)))
+        req.on('response', res => {
+          answered = true
+          readBody(res, host, maxBytes, settle)
+        })
+        req.end(body)
+      })
+    },
+    dispose() {
+      client.dispose()
+      for (const socket of sockets) socket.destroy()
+      sockets.clear()
+    }
+  }
+}
+
+/** Resolves with `work`, or rejects with AbortedError as soon as `signal` fires. */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortedBy(signal))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(
+      v => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      e => {
+        signal.removeEventListener('abort', onAbort)
+        reject(e)
+      }
+    )
+  })
+}
+
+/**
+ * Reads the body as Buffers and decodes once. Settles on end; on a cut, an error or a close before the
+ * end (transient, like a reset); or as soon as the body passes `maxBytes`, declared or streamed.
+ */
+function readBody(
+  res: IncomingMessage,
+  host: string,
+  maxBytes: number,
+  settle: (error: Error | undefined, value?: HttpResponse) => void
+): void {
+  const tooLarge = (): ServiceError =>
+    new ServiceError(
+      `the answer from ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; abandoned`,
+      res.statusCode,
+      undefined,
+      true
+    )
+  const cut = (): ServiceError =>
+    new ServiceError(`${host} closed the connection mid-answer`, res.statusCode, undefined, true)
+  const declared = Number(res.headers['content-length'])
+  if (Number.isFinite(declared) && declared > maxBytes) return settle(tooLarge())
+  const chunks: Buffer[] = []
+  let size = 0
+  res.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > maxBytes) return settle(tooLarge())
+    chunks.push(chunk)
+  })
+  res.on('end', () =>
+    settle(undefined, {
+      status: res.statusCode ?? 0,
+      headers: res.headers,
+      body: Buffer.concat(chunks, size).toString('utf8')
+    })
+  )
+  res.on('error', () => settle(cut()))
+  res.on('aborted', () => settle(cut()))
+  res.on('close', () => {
+    if (!res.complete) settle(cut())
+  })
+}
+
+function transportError(error: unknown, host: string): ServiceError {
+  const e = error as NodeJS.ErrnoException
+  const code = e?.code ?? ''
+  if (code === 'ENOTFOUND') {
+    return new ServiceError(
+      `host ${host} could not be found (DNS): check the URL`,
+      undefined,
+      undefined,
+      false
+    )
+  }
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) {
+    return new ServiceError(
+      `TLS to ${host} failed (${code}): the certificate is not trusted`,
+      undefined,
+      undefined,
+      false
+    )
+  }
+  return new ServiceError(
+    `connection to ${host} failed (${code || e?.message || 'unknown error'})`,
+    undefined,
+    undefined,
+    TRANSIENT_CODES.has(code) || code === '' || /socket hang up/i.test(e?.message ?? '')
+  )
+}
+
+export function safeHost(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return 'the server'
+  }
+}
+
+export function header(res: HttpResponse, name: string): string | undefined {
+  const v = res.headers[name.toLowerCase()]
+  return Array.isArray(v) ? v[0] : v
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined
+  const v = value.trim()
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000)
+  const at = Date.parse(v)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}

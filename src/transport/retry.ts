@@ -1,0 +1,90 @@
+import { abortedBy, ServiceError } from '../errors.js'
+
+/** Backoff policy as data, in the manner of the AWS SDK waiters. */
+export interface RetryPolicy {
+  /** The first backoff step; with jitter the first wait is between half of it and all of it. */
+  minDelayMs: number
+  /** The largest step. */
+  maxDelayMs: number
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { minDelayMs: 1000, maxDelayMs: 30_000 }
+
+export interface RetryContext {
+  /** Absolute time (ms since epoch) after which no attempt may start or wait. */
+  deadline: number
+  now: () => number
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  signal?: AbortSignal
+  random?: () => number
+  policy?: RetryPolicy
+  /** Called before each wait, e.g. to log "busy, retrying in 4s". */
+  onRetry?: (error: ServiceError, delayMs: number, attempt: number) => void
+}
+
+/**
+ * Exponential backoff with "equal jitter": half of the step is fixed, half random, so a fleet of
+ * waiting workflows spreads out but no retry is ever immediate. Never sooner than Retry-After.
+ */
+export function backoffDelay(
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number,
+  retryAfterMs?: number
+): number {
+  const step = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** Math.max(0, attempt - 1))
+  const jittered = step / 2 + (random() * step) / 2
+  return Math.ceil(Math.max(jittered, retryAfterMs ?? 0))
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails with a non-transient error, or the next wait would pass the
+ * deadline. The error thrown on giving up says how many tries were made. A cancel stops it before the
+ * next attempt and wakes it from its wait (AbortedError).
+ */
+export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContext): Promise<T> {
+  const policy = ctx.policy ?? DEFAULT_RETRY
+  const random = ctx.random ?? Math.random
+  for (let n = 1; ; n++) {
+    if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
+    try {
+      return await attempt()
+    } catch (error) {
+      if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
+      if (!(error instanceof ServiceError) || !error.transient) throw error
+      const delay = backoffDelay(n, policy, random, error.retryAfterMs)
+      if (ctx.now() + delay > ctx.deadline) {
+        throw new ServiceError(
+          `${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`,
+          error.status,
+          error.requestId,
+          false
+        )
+      }
+      ctx.onRetry?.(error, delay, n)
+      await ctx.sleep(delay, ctx.signal)
+    }
+  }
+}
+
+/** The retry's log line, the same for every service: "Media Services: busy (503); retrying in 2.0s (attempt 2)". */
+export function logRetries(log: { info(message: string): void }, service: string): RetryContext['onRetry'] {
+  return (error, delayMs, attempt) =>
+    log.info(
+      `${service}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`
+    )
+}
+
+/** A wait that a cancel ends at once, also when the cancel came before the wait began. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>(resolve => {
+    if (signal?.aborted) return resolve()
+    const timer = setTimeout(done, ms)
+    function done(): void {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}

@@ -1,0 +1,208 @@
+import { JOBS_PER_REQUEST } from '../jobs/v2/client.js'
+import { isFinal } from '../jobs/v2/parse.js'
+import type { JobView } from './waiter.js'
+
+/**
+ * When to poll next, and whose tasks to read: pure functions of what the waiter saw, so that every bound
+ * is a property test. `fixed` polls on the schedule started + k × interval. `predictive` predicts each
+ * Processing job's end from its task progress and polls about a quarter of the predicted remainder later,
+ * so that a job is seen to end soon after it does, within the request budget of fixed polling.
+ */
+export type PollingPolicy = 'predictive' | 'fixed'
+
+/** Never two polls closer than this, whatever the prediction says. */
+export const MIN_GAP_MS = 1000
+/** How late a timer may fire for a poll to still count as the one at its tick of the schedule. */
+export const TICK_SLACK_MS = 100
+/** Predictive: wait this share of the predicted remainder... */
+const SHARE_OF_REMAINDER = 0.25
+/** ...but at least this share of the interval... */
+const FLOOR_SHARE = 0.05
+/** ...and while every job is Queued or Scheduled, back off up to this many intervals. */
+const QUEUED_BACKOFF = 3
+/** Progress is read at least every this many intervals, for the log. */
+const LOG_EVERY = 5
+
+/** Task progress at a time of our clock (never the server's: clocks differ). */
+export interface ProgressSample {
+  at: number
+  progress: number
+}
+
+/** The first and the latest progress seen while the job was Processing. */
+export interface Pace {
+  first: ProgressSample
+  last: ProgressSample
+}
+
+/**
+ * The request budget of a predictive wait: each tick of the fixed schedule earns what a fixed poll would
+ * cost then (its Jobs queries and progress reads, as the jobs were last seen); polls spend it. Error-detail
+ * reads are left out: both policies make the same ones.
+ */
+export interface Budget {
+  earned: number
+  spent: number
+  /** Ticks 0 .. ticks-1 of the schedule have been credited. */
+  ticks: number
+}
+
+export const NEW_BUDGET: Budget = { earned: 0, spent: 0, ticks: 0 }
+
+const isOpen = (v: JobView): boolean => !(v.job && isFinal(v.job.state))
+
+/** Jobs queries for the jobs still open: JOBS_PER_REQUEST ids each. */
+export function jobsQueries(views: readonly JobView[]): number {
+  return Math.ceil(views.filter(isOpen).length / JOBS_PER_REQUEST)
+}
+
+/** What one poll of fixed polling costs with the jobs as they are: its Jobs queries and progress reads. */
+export function fixedPollCost(views: readonly JobView[], readsPerPoll: number): number {
+  const processing = views.filter(v => v.job?.state === 'Processing').length
+  return jobsQueries(views) + Math.min(readsPerPoll, processing)
+}
+
+/** Credits the schedule's ticks up to `elapsedMs` (since the first poll) at the cost of a fixed poll now. */
+export function credit(
+  b: Budget,
+  views: readonly JobView[],
+  elapsedMs: number,
+  intervalMs: number,
+  readsPerPoll: number
+): Budget {
+  const ticks = elapsedMs < 0 ? 0 : Math.floor(elapsedMs / intervalMs) + 1
+  if (ticks <= b.ticks) return b
+  return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, readsPerPoll) }
+}
+
+export interface Prediction {
+  /** When (our clock) the job should end. */
+  endAt: number
+  /** How long it runs in all, by the same prediction: its error scales with this. */
+  totalMs: number
+}
+
+/**
+ * A Processing job's end, extrapolated linearly from its progress: from two samples of our own when they
+ * are 10 points apart (no clock skew), else from the service's StartTime and the latest sample.
+ */
+export function predictEnd(v: JobView): Prediction | undefined {
+  const pace = v.pace
+  if (v.job?.state !== 'Processing' || !pace) return undefined
+  const { first, last } = pace
+  if (last.progress >= 100) return { endAt: last.at, totalMs: 0 }
+  const gained = last.progress - first.progress
+  if (gained >= 10 && last.at > first.at) {
+    const perMs = gained / (last.at - first.at)
+    return { endAt: last.at + (100 - last.progress) / perMs, totalMs: 100 / perMs }
+  }
+  const start = v.job.startTime?.getTime()
+  if (start !== undefined && last.progress > 0 && last.at > start) {
+    const totalMs = ((last.at - start) * 100) / last.progress
+    return { endAt: start + totalMs, totalMs }
+  }
+  if (gained > 0 && last.at > first.at) {
+    const perMs = gained / (last.at - first.at)
+    return { endAt: last.at + (100 - last.progress) / perMs, totalMs: 100 / perMs }
+  }
+  return undefined
+}
+
+export interface NextPollInput {
+  policy: PollingPolicy
+  views: readonly JobView[]
+  /** Our clock: now, when the wait's first poll started, when the last poll started, the deadline. */
+  now: number
+  started: number
+  lastPoll: number
+  deadline: number
+  intervalMs: number
+  /** Predictive only: what is left of the fixed-polling budget. */
+  budget: Budget
+  readsPerPoll: number
+}
+
+/** When (our clock) to poll next; undefined when no poll fits before the deadline. */
+export function nextPollAt(o: NextPollInput): number | undefined {
+  const I = o.intervalMs
+  const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS)
+  let at: number
+  if (o.policy === 'fixed') {
+    // Fixed rate: started + k × interval, the tick after the last poll's (which a timer may have started a
+    // little late), or the first one still ahead when a poll overran the interval.
+    const lastTick = Math.floor((o.lastPoll - o.started + TICK_SLACK_MS) / I)
+    at = o.started + Math.max(lastTick + 1, Math.ceil((o.now - o.started) / I)) * I
+  } else {
+    at = Math.max(earliest, predictiveAt(o))
+    // Not before the budget has earned the next poll's Jobs queries.
+    const owed = o.budget.spent + jobsQueries(o.views) - o.budget.earned
+    if (owed > 0) {
+      const perTick = Math.max(1, fixedPollCost(o.views, o.readsPerPoll))
+      const tick = o.budget.ticks - 1 + Math.ceil(owed / perTick)
+      at = Math.max(at, o.started + tick * I)
+    }
+  }
+  if (at <= o.deadline) return at
+  // One last poll at the deadline, so that a job that ended in the last interval counts.
+  return o.lastPoll + MIN_GAP_MS <= o.deadline ? Math.max(o.deadline, earliest) : undefined
+}
+
+function predictiveAt(o: NextPollInput): number {
+  const I = o.intervalMs
+  const open = o.views.filter(isOpen)
+  const processing = open.filter(v => v.job?.state === 'Processing')
+  if (processing.length > 0) {
+    const floor = Math.max(MIN_GAP_MS, FLOOR_SHARE * I)
+    let delay = I
+    const soonest = processing
+      .map(predictEnd)
+      .filter((p): p is Prediction => p !== undefined)
+      .reduce<Prediction | undefined>((a, p) => (a && a.endAt <= p.endAt ? a : p), undefined)
+    if (soonest) {
+      const remaining = soonest.endAt - o.now
+      delay = clamp(remaining * SHARE_OF_REMAINDER, floor, I)
+      // Close to the end, aim just past the predicted end rather than a poll before and one after it.
+      if (remaining > 0 && remaining - delay < floor) {
+        const margin = clamp(0.01 * soonest.totalMs, 100, 0.1 * I)
+        delay = clamp(remaining + margin, floor, I)
+      }
+    }
+    // While a job is Processing, never longer than the interval between polls.
+    return Math.min(o.now + delay, o.lastPoll + I)
+  }
+  if (open.length > 0 && open.every(v => v.job?.state === 'Queued' || v.job?.state === 'Scheduled')) {
+    // Nothing runs yet: back off with the time waited, up to QUEUED_BACKOFF intervals.
+    return o.lastPoll + clamp(sinceStart(o) / 2, I, QUEUED_BACKOFF * I)
+  }
+  return o.lastPoll + I
+}
+
+function sinceStart(o: NextPollInput): number {
+  return o.lastPoll - o.started
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x))
+}
+
+/**
+ * Predictive: the Processing jobs whose progress the prediction needs now, most needed first: those
+ * never sampled, those without a prediction once an interval, and the others when half of the remainder
+ * predicted at their last sample has passed (so the samples thicken towards the end), or LOG_EVERY
+ * intervals have.
+ */
+export function progressReadsDue(views: readonly JobView[], now: number, intervalMs: number): JobView[] {
+  const need = (v: JobView): number => {
+    const since = now - (v.tasksReadAt ?? -Infinity)
+    const p = predictEnd(v)
+    if (!v.pace || !p) return since / intervalMs
+    // The log shows progress at least every few intervals, even when the prediction needs no sample.
+    return Math.max(since / Math.max(1, (p.endAt - v.pace.last.at) / 2), since / (LOG_EVERY * intervalMs))
+  }
+  return views
+    .filter(v => v.job?.state === 'Processing')
+    .map(v => ({ v, need: need(v) }))
+    .filter(x => x.need >= 1)
+    .sort((a, b) => b.need - a.need)
+    .map(x => x.v)
+}
