@@ -1,6 +1,4 @@
 import * as core from '@actions/core'
-import { CallOptions, TokenSource } from './jobs/v2/client.js'
-import { createTokenSource } from './auth/msal.js'
 import { AbortedError, errorMessage, UserError } from './errors.js'
 import { createHttp, Http } from './transport/http.js'
 import { readSettings, Settings } from './settings/inputs.js'
@@ -15,6 +13,9 @@ import { logLine } from './text.js'
 import { sleep } from './transport/retry.js'
 import { formatDuration } from './time.js'
 import { waitForJobs, WaitResult } from './wait/waiter.js'
+import type { CallOptions } from './transport/call.js'
+import type { TokenSource } from './auth/token-source.js'
+import { createTokenSource } from './auth/index.js'
 
 /** The outside world, injected so that the wiring can be tested without a runner. */
 export interface Runtime {

@@ -5,44 +5,19 @@ import type {
   NetworkRequestOptions,
   NetworkResponse
 } from '@azure/msal-node'
-import { requestIdOf } from '../jobs/v2/client.js'
-import type { CallOptions, TokenSource } from '../jobs/v2/client.js'
-import type { Credential } from '../settings/credentials.js'
 import { AbortedError, errorMessage, ServiceError, UserError } from '../errors.js'
 import { header, Http, raceAbort, RequestLimits, retryAfterMs, safeHost } from '../transport/http.js'
 import type { Logger } from '../logger.js'
 import { withoutBom } from '../jobs/v2/parse.js'
 import { logRetries, withRetries } from '../transport/retry.js'
 import { serverMessage, serverName } from '../text.js'
-
-export interface AuthDeps {
-  http: Http
-  log: Logger
-  /** core.setSecret: every token we obtain is masked before anything could print it. */
-  mask: (secret: string) => void
-  /** GitHub's OIDC token for an audience, within the limits of the call that needs it. */
-  getIDToken: (audience: string, limits: RequestLimits) => Promise<string>
-  now: () => number
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  random?: () => number
-}
-
-export interface AuthSettings {
-  credential: Credential
-  authorityHost: URL
-  scope: string
-}
+import { requestIdOf } from '../transport/guarded.js'
+import type { CallOptions } from '../transport/call.js'
+import type { TokenSource, AuthSettings, AuthDeps } from './token-source.js'
+import type { Credential } from './credential.js'
 
 /** A token is reused until 5 minutes before it expires, as MSAL's own cache would. */
 const EXPIRY_MARGIN_MS = 5 * 60_000
-
-export function createTokenSource(settings: AuthSettings, deps: AuthDeps): TokenSource {
-  const c = settings.credential
-  if (c.kind === 'token') {
-    return { canRefresh: false, description: 'the given access-token', getToken: async () => c.accessToken }
-  }
-  return new MsalTokenSource(settings, c, deps)
-}
 
 type AppCredential = Exclude<Credential, { kind: 'token' }>
 type Msal = typeof import('@azure/msal-node')
@@ -52,7 +27,7 @@ let msalModule: Promise<Msal> | undefined
 const loadMsal = (): Promise<Msal> => (msalModule ??= import('@azure/msal-node'))
 
 /** Entra ID client credentials through MSAL: secret, certificate or GitHub OIDC assertion. */
-class MsalTokenSource implements TokenSource {
+export class MsalTokenSource implements TokenSource {
   readonly canRefresh = true
   readonly description: string
   private app?: ConfidentialClientApplication

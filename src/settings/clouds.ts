@@ -79,10 +79,3 @@ export function findCloud(name: string): Cloud | undefined {
 export function unsupportedCloud(name: string): string | undefined {
   return UNSUPPORTED[name.trim().toLowerCase()]
 }
-
-/** True when `host` is `domain` or a subdomain of it (dot boundary, case-insensitive). */
-export function hostInDomain(host: string, domain: string): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '')
-  const d = domain.toLowerCase().replace(/^\./, '').replace(/\.$/, '')
-  return h === d || h.endsWith(`.${d}`)
-}

@@ -2,15 +2,11 @@
  * The inputs that decide where the token may go: api-url, authority-host and trusted-hosts (and the api-url's
  * cloud). Pure parsing, like inputs.ts; the clients use `isLoopbackHost` for the same rule after a redirect.
  */
-import { Cloud, CLOUDS, hostInDomain } from './clouds.js'
+import { Cloud, CLOUDS } from './clouds.js'
 import { HOSTNAME } from './credentials.js'
 import { UserError } from '../errors.js'
 import { strangersUnder } from './public-suffixes.js'
-
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '')
-  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1'
-}
+import { hostInDomain, isLoopbackHost } from '../transport/trust.js'
 
 export function parseApiUrl(text: string, cloud: Cloud): URL {
   const value = text || cloud.apiUrl

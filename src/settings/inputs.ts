@@ -1,11 +1,12 @@
 import { Cloud, CLOUDS, findCloud, unsupportedCloud } from './clouds.js'
-import { chooseCredential, Credential, GUID, parseCreds, secretParts } from './credentials.js'
+import { chooseCredential, GUID, parseCreds, secretParts } from './credentials.js'
 import { otherCloudOf, parseApiUrl, parseAuthorityHost, parseTrustedHosts, trustEntry } from './endpoints.js'
 import { UserError } from '../errors.js'
 import { parseJobUrls, parseArmUrl, V3Jobs } from './job-urls.js'
 import { FINAL_STATES, JobState, parseState } from '../jobs/v2/parse.js'
 import type { PollingPolicy } from '../wait/schedule.js'
 import { formatDuration, parseDuration } from '../time.js'
+import type { Credential } from '../auth/credential.js'
 
 /** Everything the action needs, read and validated once. Nothing downstream reads inputs. */
 export interface Settings {

@@ -1,7 +1,7 @@
 import type { Cloud } from './clouds.js'
 import { UserError } from '../errors.js'
-import { isLoopbackHost } from './endpoints.js'
 import type { JobTarget } from '../jobs/v3/client.js'
+import { isLoopbackHost } from '../transport/trust.js'
 
 /** The ARM api-version of the Media Services v3 job resource (Encoding.json, stable/2022-07-01). */
 export const ARM_API_VERSION = '2022-07-01'

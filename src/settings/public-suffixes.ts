@@ -1,4 +1,4 @@
-import { hostInDomain } from './clouds.js'
+import { hostInDomain } from '../transport/trust.js'
 
 /**
  * Domains under which strangers can get a name: a wildcard in trusted-hosts that covers one of them would

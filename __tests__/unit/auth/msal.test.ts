@@ -1,12 +1,13 @@
 import { describe, it, expect, jest } from '@jest/globals'
-import { createTokenSource, jwtExpiry } from '../../../src/auth/msal.js'
-import type { Credential } from '../../../src/settings/credentials.js'
+import { jwtExpiry } from '../../../src/auth/msal.js'
 import { AbortedError, ServiceError, UserError } from '../../../src/errors.js'
 import type { Http, RequestLimits } from '../../../src/transport/http.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
 import { FakeHttp, Reply, jsonReply, reply, tokenReply } from '../../../__fixtures__/http.js'
 import { CLIENT, SECRET, TENANT } from '../../../__fixtures__/inputs.js'
 import { collectingLogger } from '../../../__fixtures__/logger.js'
+import { createTokenSource } from '../../../src/auth/index.js'
+import type { Credential } from '../../../src/auth/credential.js'
 
 const TOKEN_URL = `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`
 const SCOPE = 'https://rest.media.azure.net/.default'

@@ -5,9 +5,7 @@
  */
 import { describe, it, expect, jest } from '@jest/globals'
 import * as core from '../../../__fixtures__/core.js'
-import { CallOptions, MediaServicesClient, TokenSource } from '../../../src/jobs/v2/client.js'
-import { createTokenSource } from '../../../src/auth/msal.js'
-import type { Credential } from '../../../src/settings/credentials.js'
+import { MediaServicesClient } from '../../../src/jobs/v2/client.js'
 import { UserError } from '../../../src/errors.js'
 import { ChangeLog, jobsJson, JobRecord, outputs, verdict } from '../../../src/report/report.js'
 import { summaryMarkdown } from '../../../src/report/summary.js'
@@ -16,6 +14,10 @@ import { FakeHttp, Reply, jsonReply, reply } from '../../../__fixtures__/http.js
 import { CLIENT, JOB_A, SECRET, TENANT } from '../../../__fixtures__/inputs.js'
 import { view, waitResult } from '../../../__fixtures__/jobs.js'
 import { collectingLogger } from '../../../__fixtures__/logger.js'
+import type { CallOptions } from '../../../src/transport/call.js'
+import type { TokenSource } from '../../../src/auth/token-source.js'
+import { createTokenSource } from '../../../src/auth/index.js'
+import type { Credential } from '../../../src/auth/credential.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { coreLogger } = await import('../../../src/logger.js')

@@ -3,15 +3,11 @@ import fc from 'fast-check'
 import {
   CONCURRENT_JOBS_QUERIES,
   baseFromLocation,
-  CallOptions,
   cancelJobPath,
-  isTrustedHost,
-  tokenRefusal,
   JOBS_PER_REQUEST,
   jobsQuery,
   MediaServicesClient,
-  tasksPath,
-  TokenSource
+  tasksPath
 } from '../../../src/jobs/v2/client.js'
 import { ServiceError, UserError } from '../../../src/errors.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
@@ -19,6 +15,9 @@ import { FakeHttp, Reply, jsonReply, redirect, reply } from '../../../__fixtures
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { jobEntity, minimalBody, taskEntity } from '../../../__fixtures__/jobs.js'
 import { collectingLogger } from '../../../__fixtures__/logger.js'
+import type { CallOptions } from '../../../src/transport/call.js'
+import { isTrustedHost, tokenRefusal } from '../../../src/transport/trust.js'
+import type { TokenSource } from '../../../src/auth/token-source.js'
 
 const GLOBAL = 'https://media.windows.net/api/'
 const ACCOUNT = 'https://acct.restv2.westeurope.media.azure.net/api/'

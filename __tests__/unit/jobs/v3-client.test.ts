@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import type { CallOptions, TokenSource } from '../../../src/jobs/v2/client.js'
 import { ServiceError, UserError } from '../../../src/errors.js'
 import type { HttpResponse } from '../../../src/transport/http.js'
 import { V3JobsClient } from '../../../src/jobs/v3/client.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
 import { FakeHttp, Reply, jsonReply, redirect, reply } from '../../../__fixtures__/http.js'
 import { collectingLogger } from '../../../__fixtures__/logger.js'
+import type { CallOptions } from '../../../src/transport/call.js'
+import type { TokenSource } from '../../../src/auth/token-source.js'
 
 const ARM = 'https://management.azure.com'
 const PATH = (j: string): string =>

@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
-import { CLOUDS, findCloud, hostInDomain } from '../../../src/settings/clouds.js'
+import { CLOUDS, findCloud } from '../../../src/settings/clouds.js'
+import { hostInDomain } from '../../../src/transport/trust.js'
 
 describe('the three clouds', () => {
   it.each([

@@ -1,40 +1,18 @@
-import { hostInDomain } from '../../settings/clouds.js'
 import { ServiceError, UserError } from '../../errors.js'
-import { header, Http, HttpResponse, retryAfterMs } from '../../transport/http.js'
-import { isLoopbackHost } from '../../settings/endpoints.js'
-import { Job, parseJobs, parseTasks, serviceErrorText, Task } from './parse.js'
+import { header, type HttpResponse, retryAfterMs } from '../../transport/http.js'
+import { type Job, parseJobs, parseTasks, serviceErrorText, type Task } from './parse.js'
 import { mapLimit } from '../../transport/pool.js'
 import { logRetries, withRetries } from '../../transport/retry.js'
 import { serverMessage, serverName } from '../../text.js'
-import type { Logger } from '../../logger.js'
-
-/** Where access tokens come from (auth.ts). */
-export interface TokenSource {
-  /** A valid token; `fresh` bypasses any cache (after a 401). */
-  getToken(fresh: boolean, call: CallOptions): Promise<string>
-  /** False for a given access-token: a 401 cannot be cured by asking again. */
-  readonly canRefresh: boolean
-  readonly description: string
-}
-
-/** Per call: when to stop retrying, when every exchange must have ended, and what cancels the call. */
-export interface CallOptions {
-  /** No retry starts after this (ms since epoch). */
-  deadline: number
-  /** No exchange runs past this: the wait's hard stop, or CancelJob's budget. Unset, only the per-request limit. */
-  endBy?: number
-  signal?: AbortSignal
-}
-
-/** What every jobs client (v2 here, v3 in v3-client.ts) is given from outside. */
-export interface ClientDeps {
-  http: Http
-  tokens: TokenSource
-  log: Logger
-  now: () => number
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  random?: () => number
-}
+import { tokenRefusal } from '../../transport/trust.js'
+import type { CallOptions } from '../../transport/call.js'
+import {
+  type ClientDeps,
+  MAX_REDIRECTS,
+  REDIRECTS,
+  requestIdOf,
+  TRANSIENT_STATUS
+} from '../../transport/guarded.js'
 
 export interface ClientOptions extends ClientDeps {
   apiUrl: URL
@@ -49,10 +27,6 @@ export interface ClientOptions extends ClientDeps {
 export const JOBS_PER_REQUEST = 20
 /** Jobs queries in flight at once: 1000 jobs (50 queries) take a few round trips, not fifty. */
 export const CONCURRENT_JOBS_QUERIES = 4
-export const MAX_REDIRECTS = 5
-/** The statuses every client here follows itself, and those it retries (v2 and v3 alike). */
-export const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
-export const TRANSIENT_STATUS: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
 
 /** OData string literal: single quotes are doubled. */
 export function odataString(value: string): string {
@@ -78,48 +52,6 @@ function decode(path: string): string {
   } catch {
     return path
   }
-}
-
-/** The service's request id, for support; a header is server text like any other. */
-export function requestIdOf(res: HttpResponse): string | undefined {
-  const id = header(res, 'x-ms-request-id')
-  return id === undefined ? undefined : serverName(id)
-}
-
-/** The port a URL reaches: its own, else the scheme's default. */
-export function effectivePort(url: URL): string {
-  return url.port || (url.protocol === 'http:' ? '80' : '443')
-}
-
-/**
- * Trust is per host and port: on one machine (the emulator, a test rig) another port is another server.
- * An entry `host` or `.domain` trusts https's default port only; `host:port` or `.domain:port` that port.
- * A string target is an https authority (`host` or `host:port`).
- */
-export function isTrustedHost(target: URL | string, trusted: readonly string[]): boolean {
-  const url = typeof target === 'string' ? new URL(`https://${target}`) : target
-  const h = url.hostname.toLowerCase()
-  const port = effectivePort(url)
-  return trusted.some(entry => {
-    const m = /^(.*?)(?::(\d+))?$/.exec(entry.toLowerCase())!
-    if ((m[2] ?? '443') !== port) return false
-    return m[1].startsWith('.') ? hostInDomain(h, m[1]) : h === m[1]
-  })
-}
-
-/**
- * Why the token may not go to `url`, or undefined when it may: only over https (or plain http to a loopback
- * host, when the first URL was plain http too), and only to a trusted host on a trusted port (another port on
- * the same host is another service). One rule for every client, v2 and v3.
- */
-export function tokenRefusal(
-  url: URL,
-  first: URL,
-  trusted: readonly string[]
-): 'not-https' | 'untrusted' | undefined {
-  const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && first.protocol === 'http:'
-  if (url.protocol !== 'https:' && !loopbackHttp) return 'not-https'
-  return isTrustedHost(url, trusted) ? undefined : 'untrusted'
 }
 
 /**
