@@ -1,6 +1,5 @@
-import type { ErrorDetail, Job, JobState } from '../src/jobs/v2/parse.js'
-import { JOB_STATES } from '../src/jobs/v2/parse.js'
 import type { JobView, Outcome, WaitResult } from '../src/wait/waiter.js'
+import { type ErrorDetail, type Job, type JobState, JOB_STATES } from '../src/jobs/model.js'
 
 /** A job entity as Media Services sends it with minimal metadata (Accept: application/json). */
 export function jobEntity(

@@ -1,8 +1,8 @@
-import type { Job, JobState } from '../src/jobs/v2/parse.js'
 import type { PollingPolicy } from '../src/wait/schedule.js'
 import { WaitResult, waitForJobs } from '../src/wait/waiter.js'
 import { fakeClock } from './clock.js'
 import { job } from './jobs.js'
+import type { Job, JobState } from '../src/jobs/model.js'
 
 /**
  * A simulated Media Services account on a fake clock: each job is Queued for a while, then Processing with

@@ -2,7 +2,6 @@ import * as core from '@actions/core'
 import { AbortedError, errorMessage, UserError } from './errors.js'
 import { createHttp, Http } from './transport/http.js'
 import { readSettings, Settings } from './settings/inputs.js'
-import { isFinal } from './jobs/v2/parse.js'
 import { createJobSource, JobSource } from './jobs/source.js'
 import { githubIdToken } from './auth/github-oidc.js'
 import { coreLogger, Logger } from './logger.js'
@@ -16,6 +15,7 @@ import { waitForJobs, WaitResult } from './wait/waiter.js'
 import type { CallOptions } from './transport/call.js'
 import type { TokenSource } from './auth/token-source.js'
 import { createTokenSource } from './auth/index.js'
+import { isFinal } from './jobs/model.js'
 
 /** The outside world, injected so that the wiring can be tested without a runner. */
 export interface Runtime {

@@ -4,7 +4,6 @@
  */
 import { describe, it, expect, jest, beforeEach } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
-import type { JobState } from '../../src/jobs/v2/parse.js'
 import type { Runtime } from '../../src/main.js'
 import { OUTPUT_NAMES } from '../../src/report/report.js'
 import { fakeClock, FakeClock } from '../../__fixtures__/clock.js'
@@ -12,6 +11,7 @@ import { FakeHttp, RecordedRequest, jsonReply, redirect, reply, tokenReply } fro
 import { CLIENT, JOB_A, JOB_B, SECRET, TENANT } from '../../__fixtures__/inputs.js'
 import { jobEntity, minimalBody, taskEntity } from '../../__fixtures__/jobs.js'
 import { collectingLogger, CollectingLogger } from '../../__fixtures__/logger.js'
+import type { JobState } from '../../src/jobs/model.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run, LAST_POLL_MS, CANCEL_JOBS_WITHIN_MS } = await import('../../src/main.js')

@@ -1,10 +1,11 @@
 import { MediaServicesClient } from './v2/client.js'
 import type { Settings } from '../settings/inputs.js'
-import { errorDetailsOf, Job, jobProgress } from './v2/parse.js'
+import { errorDetailsOf, jobProgress } from './v2/parse.js'
 import { V3JobsClient } from './v3/client.js'
 import type { ProgressReader } from '../wait/waiter.js'
 import type { CallOptions } from '../transport/call.js'
 import type { ClientDeps } from '../transport/guarded.js'
+import type { Job } from './model.js'
 
 /**
  * Where jobs are read from, for the waiter and the cancel path: Media Services v2 (the default), or

@@ -1,8 +1,7 @@
-import { isFinal, JobState, PROGRESS_RANK } from '../jobs/v2/parse.js'
 import { cut, MESSAGE_LIMIT, someOf } from '../text.js'
 import { clockStamp, formatDuration } from '../time.js'
-import { ERROR_READS_PER_POLL } from '../wait/waiter.js'
-import type { JobView, Outcome, WaitResult } from '../wait/waiter.js'
+import { ERROR_READS_PER_POLL, type JobView, type Outcome, type WaitResult } from '../wait/waiter.js'
+import { isFinal, type JobState, PROGRESS_RANK } from '../jobs/model.js'
 
 /**
  * Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary.

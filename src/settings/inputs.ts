@@ -3,10 +3,10 @@ import { chooseCredential, GUID, parseCreds, secretParts } from './credentials.j
 import { otherCloudOf, parseApiUrl, parseAuthorityHost, parseTrustedHosts, trustEntry } from './endpoints.js'
 import { UserError } from '../errors.js'
 import { parseJobUrls, parseArmUrl, V3Jobs } from './job-urls.js'
-import { FINAL_STATES, JobState, parseState } from '../jobs/v2/parse.js'
 import type { PollingPolicy } from '../wait/schedule.js'
 import { formatDuration, parseDuration } from '../time.js'
 import type { Credential } from '../auth/credential.js'
+import { FINAL_STATES, type JobState, parseState } from '../jobs/model.js'
 
 /** Everything the action needs, read and validated once. Nothing downstream reads inputs. */
 export interface Settings {

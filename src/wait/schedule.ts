@@ -1,6 +1,6 @@
 import { JOBS_PER_REQUEST } from '../jobs/v2/client.js'
-import { isFinal } from '../jobs/v2/parse.js'
 import type { JobView } from './waiter.js'
+import { isFinal } from '../jobs/model.js'
 
 /**
  * When to poll next, and whose tasks to read: pure functions of what the waiter saw, so that every bound

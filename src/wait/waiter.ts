@@ -1,5 +1,4 @@
 import { AbortedError, errorMessage, UserError } from '../errors.js'
-import { ErrorDetail, isFinal, Job, JobState } from '../jobs/v2/parse.js'
 import {
   credit,
   jobsQueries,
@@ -10,6 +9,7 @@ import {
   progressReadsDue,
   TICK_SLACK_MS
 } from './schedule.js'
+import { type ErrorDetail, type Job, type JobState, isFinal } from '../jobs/model.js'
 
 /** What we know of one awaited job. */
 export interface JobView {

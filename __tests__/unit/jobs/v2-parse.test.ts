@@ -1,18 +1,11 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import { ServiceError } from '../../../src/errors.js'
-import {
-  JOB_STATES,
-  jobProgress,
-  parseDate,
-  parseJobs,
-  parseState,
-  parseTasks,
-  serviceErrorText,
-  Task
-} from '../../../src/jobs/v2/parse.js'
+import { jobProgress, parseJobs, parseTasks, serviceErrorText, Task } from '../../../src/jobs/v2/parse.js'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { jobEntity, minimalBody, taskEntity, verboseBody } from '../../../__fixtures__/jobs.js'
+import { JOB_STATES, parseState } from '../../../src/jobs/model.js'
+import { parseDate } from '../../../src/jobs/json.js'
 
 /** The error a call throws (or fails the test when it does not throw). */
 function thrown(fn: () => unknown): unknown {

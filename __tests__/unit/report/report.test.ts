@@ -1,5 +1,4 @@
 import { describe, it, expect } from '@jest/globals'
-import type { JobState } from '../../../src/jobs/v2/parse.js'
 import {
   aggregateLine,
   aggregateState,
@@ -9,11 +8,11 @@ import {
   verdict
 } from '../../../src/report/report.js'
 import { summaryMarkdown } from '../../../src/report/summary.js'
-import { ERROR_READS_PER_POLL } from '../../../src/wait/waiter.js'
-import type { JobView } from '../../../src/wait/waiter.js'
+import { ERROR_READS_PER_POLL, type JobView } from '../../../src/wait/waiter.js'
 import { START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { view, waitResult } from '../../../__fixtures__/jobs.js'
+import type { JobState } from '../../../src/jobs/model.js'
 
 const JOB_D = 'nb:jid:UUID:1f3c9a2e-0000-4000-8000-00000000000d'
 const at = (iso: string): Date => new Date(`2024-05-01T${iso}Z`)

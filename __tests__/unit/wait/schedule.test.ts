@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import type { JobState } from '../../../src/jobs/v2/parse.js'
 import {
   credit,
   MIN_GAP_MS,
@@ -15,6 +14,7 @@ import { START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { view } from '../../../__fixtures__/jobs.js'
 import { simId, SimJob, simulate, SimRun } from '../../../__fixtures__/world.js'
+import type { JobState } from '../../../src/jobs/model.js'
 
 const S = 1000
 

@@ -1,6 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
 import { AbortedError, ServiceError, UserError } from '../../../src/errors.js'
-import type { ErrorDetail, Job, JobState } from '../../../src/jobs/v2/parse.js'
 import {
   classify,
   ERROR_READS_PER_POLL,
@@ -12,6 +11,7 @@ import {
 import { fakeClock, FakeClock } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { job, view } from '../../../__fixtures__/jobs.js'
+import type { ErrorDetail, Job, JobState } from '../../../src/jobs/model.js'
 
 const DEFAULT_FAIL_ON: ReadonlySet<JobState> = new Set<JobState>(['Error', 'Canceled'])
 

@@ -1,6 +1,6 @@
 import { ServiceError, UserError } from '../../errors.js'
 import { header, type HttpResponse, retryAfterMs } from '../../transport/http.js'
-import { type Job, parseJobs, parseTasks, serviceErrorText, type Task } from './parse.js'
+import { parseJobs, parseTasks, serviceErrorText, type Task } from './parse.js'
 import { mapLimit } from '../../transport/pool.js'
 import { logRetries, withRetries } from '../../transport/retry.js'
 import { serverMessage, serverName } from '../../text.js'
@@ -13,6 +13,7 @@ import {
   requestIdOf,
   TRANSIENT_STATUS
 } from '../../transport/guarded.js'
+import type { Job } from '../model.js'
 
 export interface ClientOptions extends ClientDeps {
   apiUrl: URL

@@ -1,58 +1,7 @@
 import { ServiceError } from '../../errors.js'
 import { serverMessage, serverName } from '../../text.js'
-
-/** Job states in the order of their Int32 values in the v2 REST API. */
-export const JOB_STATES = [
-  'Queued',
-  'Scheduled',
-  'Processing',
-  'Finished',
-  'Error',
-  'Canceled',
-  'Canceling'
-] as const
-export type JobState = (typeof JOB_STATES)[number]
-
-export const FINAL_STATES: ReadonlySet<JobState> = new Set(['Finished', 'Error', 'Canceled'])
-
-export function isFinal(state: JobState): boolean {
-  return FINAL_STATES.has(state)
-}
-
-/** How far a job that has not ended got; used to pick the "least advanced" state of several jobs. */
-export const PROGRESS_RANK: Readonly<Record<JobState, number>> = {
-  Queued: 0,
-  Scheduled: 1,
-  Processing: 2,
-  Canceling: 3,
-  Finished: 4,
-  Error: 4,
-  Canceled: 4
-}
-
-/** Error details kept per task and per job: a task with thousands says no more than its first few. */
-export const MAX_ERROR_DETAILS = 10
-
-export interface ErrorDetail {
-  code: string
-  message: string
-}
-
-export interface Job {
-  id: string
-  name: string
-  state: JobState
-  /** The service's number as reported (milliseconds in practice; see the protocol notes). */
-  runningDuration: number
-  created?: Date
-  lastModified?: Date
-  startTime?: Date
-  endTime?: Date
-  /** 0 to 100, when the service reports progress with the job itself (v3); v2 reads it from the tasks. */
-  progress?: number
-  /** Error details, when the service reports them with the job itself (v3). */
-  errorDetails?: ErrorDetail[]
-}
+import { type ErrorDetail, type Job, MAX_ERROR_DETAILS, parseState } from '../model.js'
+import { parseDate, parseJson, withoutBom } from '../json.js'
 
 export interface Task {
   id: string
@@ -65,55 +14,11 @@ export interface Task {
   errorDetails: ErrorDetail[]
 }
 
-/** Accepts the Int32 the service sends, and a state name (case-insensitive) for robustness. */
-export function parseState(value: unknown): JobState | undefined {
-  if (typeof value === 'number' && Number.isInteger(value)) return JOB_STATES[value]
-  if (typeof value === 'string') {
-    if (/^\d+$/.test(value)) return JOB_STATES[Number(value)]
-    return JOB_STATES.find(s => s.toLowerCase() === value.toLowerCase())
-  }
-  return undefined
-}
-
-/**
- * Dates come as ISO strings without a zone (UTC), ISO strings with one, or the verbose
- * `/Date(1449033042667)/` form (milliseconds since 1970, optionally with an offset suffix).
- */
-export function parseDate(value: unknown): Date | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined
-  const ms = /^\/?Date\((-?\d+)(?:[+-]\d{4})?\)\/?$/.exec(value.trim().replace(/\\\//g, '/'))
-  if (ms) return validDate(new Date(Number(ms[1])))
-  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(value.trim())
-  if (!iso) return undefined
-  return validDate(new Date(iso[3] ? value.trim() : `${value.trim()}Z`))
-}
-
-function validDate(d: Date): Date | undefined {
-  return Number.isNaN(d.getTime()) ? undefined : d
-}
-
 type Json = unknown
 type Entity = Record<string, Json>
 
 function isEntity(v: Json): v is Entity {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-/** Parses a response body as JSON, or explains (transiently: gateways answer HTML) why not. */
-export function parseJson(body: string, what: string): Json {
-  try {
-    return JSON.parse(withoutBom(body))
-  } catch {
-    const start = body.trimStart().slice(0, 1)
-    const kind =
-      start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON'
-    throw new ServiceError(`Media Services answered ${what} with ${kind}`, undefined, undefined, true)
-  }
-}
-
-/** Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses. */
-export function withoutBom(body: string): string {
-  return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body
 }
 
 /**

@@ -1,15 +1,12 @@
 import { ServiceError, UserError } from '../../errors.js'
 import { header, HttpResponse, retryAfterMs } from '../../transport/http.js'
-import type { Job } from '../v2/parse.js'
 import { parseV3JobBody, v3ErrorCode, v3ErrorText } from './parse.js'
 import { mapLimit } from '../../transport/pool.js'
 import { logRetries, withRetries } from '../../transport/retry.js'
 import type { CallOptions } from '../../transport/call.js'
-import type { ClientDeps } from '../../transport/guarded.js'
-import { MAX_REDIRECTS } from '../../transport/guarded.js'
-import { REDIRECTS } from '../../transport/guarded.js'
+import { type ClientDeps, MAX_REDIRECTS, REDIRECTS, TRANSIENT_STATUS } from '../../transport/guarded.js'
 import { tokenRefusal } from '../../transport/trust.js'
-import { TRANSIENT_STATUS } from '../../transport/guarded.js'
+import type { Job } from '../model.js'
 
 /** One awaited v3 job: the id the user reads (resource id or URL) and the URL it is read from. */
 export interface JobTarget {

@@ -1,0 +1,37 @@
+import { ServiceError } from '../errors.js'
+
+/** Reading service answers as JSON, for both job APIs: dates, byte order marks, bodies that are not JSON. */
+
+/**
+ * Dates come as ISO strings without a zone (UTC), ISO strings with one, or the verbose
+ * `/Date(1449033042667)/` form (milliseconds since 1970, optionally with an offset suffix).
+ */
+export function parseDate(value: unknown): Date | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined
+  const ms = /^\/?Date\((-?\d+)(?:[+-]\d{4})?\)\/?$/.exec(value.trim().replace(/\\\//g, '/'))
+  if (ms) return validDate(new Date(Number(ms[1])))
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(value.trim())
+  if (!iso) return undefined
+  return validDate(new Date(iso[3] ? value.trim() : `${value.trim()}Z`))
+}
+
+function validDate(d: Date): Date | undefined {
+  return Number.isNaN(d.getTime()) ? undefined : d
+}
+
+/** Parses a response body as JSON, or explains (transiently: gateways answer HTML) why not. */
+export function parseJson(body: string, what: string): unknown {
+  try {
+    return JSON.parse(withoutBom(body))
+  } catch {
+    const start = body.trimStart().slice(0, 1)
+    const kind =
+      start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON'
+    throw new ServiceError(`Media Services answered ${what} with ${kind}`, undefined, undefined, true)
+  }
+}
+
+/** Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses. */
+export function withoutBom(body: string): string {
+  return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body
+}

@@ -1,0 +1,65 @@
+/** The Job model every part shares: its states and what the waiter and the report know of a job. */
+
+/** Job states in the order of their Int32 values in the v2 REST API. */
+export const JOB_STATES = [
+  'Queued',
+  'Scheduled',
+  'Processing',
+  'Finished',
+  'Error',
+  'Canceled',
+  'Canceling'
+] as const
+
+export type JobState = (typeof JOB_STATES)[number]
+
+export const FINAL_STATES: ReadonlySet<JobState> = new Set(['Finished', 'Error', 'Canceled'])
+
+export function isFinal(state: JobState): boolean {
+  return FINAL_STATES.has(state)
+}
+
+/** How far a job that has not ended got; used to pick the "least advanced" state of several jobs. */
+export const PROGRESS_RANK: Readonly<Record<JobState, number>> = {
+  Queued: 0,
+  Scheduled: 1,
+  Processing: 2,
+  Canceling: 3,
+  Finished: 4,
+  Error: 4,
+  Canceled: 4
+}
+
+/** Error details kept per task and per job: a task with thousands says no more than its first few. */
+export const MAX_ERROR_DETAILS = 10
+
+export interface ErrorDetail {
+  code: string
+  message: string
+}
+
+export interface Job {
+  id: string
+  name: string
+  state: JobState
+  /** The service's number as reported (milliseconds in practice; see the protocol notes). */
+  runningDuration: number
+  created?: Date
+  lastModified?: Date
+  startTime?: Date
+  endTime?: Date
+  /** 0 to 100, when the service reports progress with the job itself (v3); v2 reads it from the tasks. */
+  progress?: number
+  /** Error details, when the service reports them with the job itself (v3). */
+  errorDetails?: ErrorDetail[]
+}
+
+/** Accepts the Int32 the service sends, and a state name (case-insensitive) for robustness. */
+export function parseState(value: unknown): JobState | undefined {
+  if (typeof value === 'number' && Number.isInteger(value)) return JOB_STATES[value]
+  if (typeof value === 'string') {
+    if (/^\d+$/.test(value)) return JOB_STATES[Number(value)]
+    return JOB_STATES.find(s => s.toLowerCase() === value.toLowerCase())
+  }
+  return undefined
+}
