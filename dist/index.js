@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4961);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7584);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
@@ -316,7 +316,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4961:
+/***/ 7584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -329,70 +329,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
 var core = __nccwpck_require__(5489);
-;// CONCATENATED MODULE: ./src/settings/clouds.ts
-const CLOUDS = {
-    AzureCloud: {
-        name: 'AzureCloud',
-        authorityHost: 'https://login.microsoftonline.com',
-        mediaResource: 'https://rest.media.azure.net',
-        apiUrl: 'https://media.windows.net/api/',
-        mediaDomains: ['media.azure.net', 'media.windows.net'],
-        oidcAudience: 'api://AzureADTokenExchange',
-        armEndpoint: 'https://management.azure.com',
-        armScope: 'https://management.azure.com/.default'
-    },
-    AzureChinaCloud: {
-        name: 'AzureChinaCloud',
-        authorityHost: 'https://login.chinacloudapi.cn',
-        mediaResource: 'https://rest.media.chinacloudapi.cn',
-        apiUrl: 'https://media.chinacloudapi.cn/api/',
-        mediaDomains: ['media.chinacloudapi.cn'],
-        oidcAudience: 'api://AzureADTokenExchangeChina',
-        armEndpoint: 'https://management.chinacloudapi.cn',
-        armScope: 'https://management.chinacloudapi.cn/.default'
-    },
-    AzureUSGovernment: {
-        name: 'AzureUSGovernment',
-        authorityHost: 'https://login.microsoftonline.us',
-        mediaResource: 'https://rest.media.usgovcloudapi.net',
-        // No legacy global host is documented for US Government: the account endpoint must be given.
-        mediaDomains: ['media.usgovcloudapi.net'],
-        oidcAudience: 'api://AzureADTokenExchangeUSGov',
-        armEndpoint: 'https://management.usgovcloudapi.net',
-        armScope: 'https://management.usgovcloudapi.net/.default'
-    }
-};
-/** Other names for the same clouds: the Azure SDKs' environment names. */
-const ALIASES = {
-    azurepubliccloud: 'AzureCloud',
-    azureusgovernmentcloud: 'AzureUSGovernment'
-};
-/** Clouds that azure/login and az know, with why they cannot be used here. */
-const UNSUPPORTED = {
-    azurestack: 'Azure Stack Hub has no Media Services',
-    azuregermancloud: 'Microsoft Cloud Deutschland closed in 2021; its Media Services moved to AzureCloud',
-    azuregermanycloud: 'Microsoft Cloud Deutschland closed in 2021; its Media Services moved to AzureCloud'
-};
-/**
- * Case-insensitive lookup of the names azure/login's `environment` and `az cloud` use (AzureCloud,
- * azurechinacloud, AZUREUSGOVERNMENT, AzurePublicCloud, ...); undefined for an unknown name.
- */
-function findCloud(name) {
-    const lower = name.trim().toLowerCase();
-    const key = Object.keys(CLOUDS).find(k => k.toLowerCase() === lower) ?? ALIASES[lower];
-    return key && CLOUDS[key];
-}
-/** Why a cloud that azure/login knows is not one this action can use; undefined for any other name. */
-function unsupportedCloud(name) {
-    return UNSUPPORTED[name.trim().toLowerCase()];
-}
-/** True when `host` is `domain` or a subdomain of it (dot boundary, case-insensitive). */
-function hostInDomain(host, domain) {
-    const h = host.toLowerCase().replace(/\.$/, '');
-    const d = domain.toLowerCase().replace(/^\./, '').replace(/\.$/, '');
-    return h === d || h.endsWith(`.${d}`);
-}
-
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * Two kinds of failure, told apart because they need different fixes:
@@ -706,6 +642,64 @@ function retryAfterMs(value, now = Date.now()) {
     return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+;// CONCATENATED MODULE: ./src/settings/clouds.ts
+const CLOUDS = {
+    AzureCloud: {
+        name: 'AzureCloud',
+        authorityHost: 'https://login.microsoftonline.com',
+        mediaResource: 'https://rest.media.azure.net',
+        apiUrl: 'https://media.windows.net/api/',
+        mediaDomains: ['media.azure.net', 'media.windows.net'],
+        oidcAudience: 'api://AzureADTokenExchange',
+        armEndpoint: 'https://management.azure.com',
+        armScope: 'https://management.azure.com/.default'
+    },
+    AzureChinaCloud: {
+        name: 'AzureChinaCloud',
+        authorityHost: 'https://login.chinacloudapi.cn',
+        mediaResource: 'https://rest.media.chinacloudapi.cn',
+        apiUrl: 'https://media.chinacloudapi.cn/api/',
+        mediaDomains: ['media.chinacloudapi.cn'],
+        oidcAudience: 'api://AzureADTokenExchangeChina',
+        armEndpoint: 'https://management.chinacloudapi.cn',
+        armScope: 'https://management.chinacloudapi.cn/.default'
+    },
+    AzureUSGovernment: {
+        name: 'AzureUSGovernment',
+        authorityHost: 'https://login.microsoftonline.us',
+        mediaResource: 'https://rest.media.usgovcloudapi.net',
+        // No legacy global host is documented for US Government: the account endpoint must be given.
+        mediaDomains: ['media.usgovcloudapi.net'],
+        oidcAudience: 'api://AzureADTokenExchangeUSGov',
+        armEndpoint: 'https://management.usgovcloudapi.net',
+        armScope: 'https://management.usgovcloudapi.net/.default'
+    }
+};
+/** Other names for the same clouds: the Azure SDKs' environment names. */
+const ALIASES = {
+    azurepubliccloud: 'AzureCloud',
+    azureusgovernmentcloud: 'AzureUSGovernment'
+};
+/** Clouds that azure/login and az know, with why they cannot be used here. */
+const UNSUPPORTED = {
+    azurestack: 'Azure Stack Hub has no Media Services',
+    azuregermancloud: 'Microsoft Cloud Deutschland closed in 2021; its Media Services moved to AzureCloud',
+    azuregermanycloud: 'Microsoft Cloud Deutschland closed in 2021; its Media Services moved to AzureCloud'
+};
+/**
+ * Case-insensitive lookup of the names azure/login's `environment` and `az cloud` use (AzureCloud,
+ * azurechinacloud, AZUREUSGOVERNMENT, AzurePublicCloud, ...); undefined for an unknown name.
+ */
+function findCloud(name) {
+    const lower = name.trim().toLowerCase();
+    const key = Object.keys(CLOUDS).find(k => k.toLowerCase() === lower) ?? ALIASES[lower];
+    return key && CLOUDS[key];
+}
+/** Why a cloud that azure/login knows is not one this action can use; undefined for any other name. */
+function unsupportedCloud(name) {
+    return UNSUPPORTED[name.trim().toLowerCase()];
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/settings/credentials.ts
@@ -867,6 +861,53 @@ function chooseCredential(get, creds, cloud, env, warnings) {
     return { kind: 'oidc', tenantId, clientId, audience: get('audience') || cloud.oidcAudience };
 }
 
+;// CONCATENATED MODULE: ./src/transport/trust.ts
+/**
+ * Where a token may go: the rules every client follows before it sends a token, after a redirect too.
+ * Trust is per host and port: on one machine another port is another server.
+ */
+function isLoopbackHost(host) {
+    const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+    return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1';
+}
+/** True when `host` is `domain` or a subdomain of it (dot boundary, case-insensitive). */
+function hostInDomain(host, domain) {
+    const h = host.toLowerCase().replace(/\.$/, '');
+    const d = domain.toLowerCase().replace(/^\./, '').replace(/\.$/, '');
+    return h === d || h.endsWith(`.${d}`);
+}
+/** The port a URL reaches: its own, else the scheme's default. */
+function effectivePort(url) {
+    return url.port || (url.protocol === 'http:' ? '80' : '443');
+}
+/**
+ * Trust is per host and port: on one machine (the emulator, a test rig) another port is another server.
+ * An entry `host` or `.domain` trusts https's default port only; `host:port` or `.domain:port` that port.
+ * A string target is an https authority (`host` or `host:port`).
+ */
+function isTrustedHost(target, trusted) {
+    const url = typeof target === 'string' ? new URL(`https://${target}`) : target;
+    const h = url.hostname.toLowerCase();
+    const port = effectivePort(url);
+    return trusted.some(entry => {
+        const m = /^(.*?)(?::(\d+))?$/.exec(entry.toLowerCase());
+        if ((m[2] ?? '443') !== port)
+            return false;
+        return m[1].startsWith('.') ? hostInDomain(h, m[1]) : h === m[1];
+    });
+}
+/**
+ * Why the token may not go to `url`, or undefined when it may: only over https (or plain http to a loopback
+ * host, when the first URL was plain http too), and only to a trusted host on a trusted port (another port on
+ * the same host is another service). One rule for every client, v2 and v3.
+ */
+function tokenRefusal(url, first, trusted) {
+    const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && first.protocol === 'http:';
+    if (url.protocol !== 'https:' && !loopbackHttp)
+        return 'not-https';
+    return isTrustedHost(url, trusted) ? undefined : 'untrusted';
+}
+
 ;// CONCATENATED MODULE: ./src/settings/public-suffixes.ts
 
 /**
@@ -981,10 +1022,7 @@ function strangersUnder(domain) {
 
 
 
-function isLoopbackHost(host) {
-    const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-    return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1';
-}
+
 function parseApiUrl(text, cloud) {
     const value = text || cloud.apiUrl;
     if (!value) {
@@ -1076,6 +1114,335 @@ function otherCloudOf(host, cloud) {
     return Object.values(CLOUDS).find(c => c.mediaDomains.some(d => hostInDomain(host, d)));
 }
 
+;// CONCATENATED MODULE: ./src/settings/job-urls.ts
+
+
+/** The ARM api-version of the Media Services v3 job resource (Encoding.json, stable/2022-07-01). */
+const ARM_API_VERSION = '2022-07-01';
+const MAX_JOBS = 1000;
+/** `…/transforms/{transform}/jobs/{job}`, the v3 job resource path on ARM and MK.IO alike. */
+const JOB_PATH = /\/transforms\/[^/]+\/jobs\/[^/]+\/?$/i;
+function httpsOrLoopback(url) {
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+/** Input arm-url: the Resource Manager endpoint (origin only); the cloud's by default. */
+function parseArmUrl(text, cloud) {
+    const value = text || cloud.armEndpoint;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new UserError(`Input arm-url: '${value.slice(0, 80)}' is not a URL. Expected e.g. ${cloud.armEndpoint}.`, 'arm-url');
+    }
+    if (!httpsOrLoopback(url)) {
+        throw new UserError(`Input arm-url must use https: '${value.slice(0, 80)}'.`, 'arm-url');
+    }
+    if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
+        throw new UserError(`Input arm-url: give the endpoint only, e.g. ${cloud.armEndpoint}.`, 'arm-url');
+    }
+    return new URL(url.origin);
+}
+/**
+ * Input job-url: full URLs of v3 job resources, or ARM resource ids (`/subscriptions/…`) resolved
+ * against `arm`. ARM URLs get api-version 2022-07-01 when they have none. Pure: throws UserError.
+ */
+function parseJobUrls(text, arm) {
+    const items = text.split(/[\s,]+/).filter(Boolean);
+    const targets = [];
+    let origin;
+    for (const item of items) {
+        const shown = item.slice(0, 120);
+        let url;
+        try {
+            url = item.startsWith('/subscriptions/') ? new URL(item, arm) : new URL(item);
+        }
+        catch {
+            throw new UserError(`Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`, 'job-url');
+        }
+        if (!httpsOrLoopback(url)) {
+            throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url');
+        }
+        if (url.username || url.password || url.hash) {
+            throw new UserError(`Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`, 'job-url');
+        }
+        if (!JOB_PATH.test(url.pathname)) {
+            throw new UserError(`Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`, 'job-url');
+        }
+        if (origin !== undefined && url.origin !== origin) {
+            throw new UserError(`Input job-url: all jobs must be on one host (${new URL(origin).host} and ${url.host} given); use one step per host.`, 'job-url');
+        }
+        origin = url.origin;
+        url.pathname = url.pathname.replace(/\/+$/, '');
+        const onArm = url.origin === arm.origin;
+        if (onArm && !url.searchParams.has('api-version'))
+            url.searchParams.set('api-version', ARM_API_VERSION);
+        const id = onArm ? url.pathname : `${url.origin}${url.pathname}`;
+        if (!targets.some(t => t.id.toLowerCase() === id.toLowerCase()))
+            targets.push({ id, url });
+    }
+    if (targets.length === 0) {
+        throw new UserError('Input job-url is empty.', 'job-url');
+    }
+    if (targets.length > MAX_JOBS) {
+        throw new UserError(`Input job-url: ${targets.length} jobs given; at most ${MAX_JOBS} can be waited for at once.`, 'job-url');
+    }
+    const first = targets[0].url;
+    return { targets, arm: first.origin === arm.origin, host: first.hostname.toLowerCase() };
+}
+
+;// CONCATENATED MODULE: ./src/jobs/model.ts
+/** The Job model every part shares: its states and what the waiter and the report know of a job. */
+/** Job states in the order of their Int32 values in the v2 REST API. */
+const JOB_STATES = [
+    'Queued',
+    'Scheduled',
+    'Processing',
+    'Finished',
+    'Error',
+    'Canceled',
+    'Canceling'
+];
+const FINAL_STATES = new Set(['Finished', 'Error', 'Canceled']);
+function isFinal(state) {
+    return FINAL_STATES.has(state);
+}
+/** How far a job that has not ended got; used to pick the "least advanced" state of several jobs. */
+const PROGRESS_RANK = {
+    Queued: 0,
+    Scheduled: 1,
+    Processing: 2,
+    Canceling: 3,
+    Finished: 4,
+    Error: 4,
+    Canceled: 4
+};
+/** Error details kept per task and per job: a task with thousands says no more than its first few. */
+const MAX_ERROR_DETAILS = 10;
+/** Accepts the Int32 the service sends, and a state name (case-insensitive) for robustness. */
+function parseState(value) {
+    if (typeof value === 'number' && Number.isInteger(value))
+        return JOB_STATES[value];
+    if (typeof value === 'string') {
+        if (/^\d+$/.test(value))
+            return JOB_STATES[Number(value)];
+        return JOB_STATES.find(s => s.toLowerCase() === value.toLowerCase());
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/settings/inputs.ts
+
+
+
+
+
+
+
+const INPUT_NAMES = (/* unused pure expression or super */ null && ([
+    'job-id',
+    'job-url',
+    'arm-url',
+    'cloud',
+    'environment',
+    'tenant-id',
+    'client-id',
+    'client-secret',
+    'client-certificate',
+    'access-token',
+    'creds',
+    'audience',
+    'api-url',
+    'authority-host',
+    'x-ms-version',
+    'poll-interval',
+    'polling',
+    'timeout',
+    'fail-on',
+    'trusted-hosts',
+    'cancel-on-abort'
+]));
+const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const MIN_POLL_MS = 1000;
+/** Node's timers cannot wait longer (2^31-1 ms, about 24.8 days). */
+const MAX_WAIT_MS = 24 * 86_400_000;
+const inputs_MAX_JOBS = 1000;
+/** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
+const DEFAULT_TIMEOUT = '5h30m';
+const POLLING_POLICIES = ['predictive', 'fixed'];
+/** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
+function readSettings(read, options = {}) {
+    const env = options.env ?? {};
+    const warnings = [];
+    // Typed by INPUT_NAMES: reading an input that action.yml does not declare does not compile.
+    const get = (name) => (read(name) ?? '').trim();
+    // Mask first: an error below must never be able to carry a secret into the log.
+    for (const name of ['client-secret', 'client-certificate', 'access-token']) {
+        const v = get(name);
+        if (v)
+            secretParts(v).forEach(p => options.mask?.(p));
+    }
+    const creds = parseCreds(get('creds'), options.mask);
+    const cloud = readCloud(get('cloud'), get('environment'));
+    const v3 = parseJobInputs(get, cloud, warnings);
+    const jobIds = v3 ? v3.targets.map(t => t.id) : parseJobIds(get('job-id'));
+    const apiUrl = v3 ? new URL(`${v3.targets[0].url.origin}/`) : parseApiUrl(get('api-url'), cloud);
+    const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost);
+    const msVersion = parseMsVersion(get('x-ms-version') || '2.19');
+    const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS);
+    const timeoutMs = parseDurationInput('timeout', get('timeout') || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS);
+    if (pollIntervalMs > timeoutMs) {
+        throw new UserError(`Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
+    }
+    const other = v3 ? undefined : otherCloudOf(apiUrl.hostname, cloud);
+    if (other) {
+        warnings.push(`api-url ${apiUrl.hostname} belongs to ${other.name}, but cloud is ${cloud.name}: the token would be for the wrong cloud. Set cloud: ${other.name}.`);
+    }
+    if (v3 && !v3.arm && !get('access-token')) {
+        throw new UserError(`Input access-token is required for job-url on ${v3.host}: only Azure Resource Manager hosts sign in with Entra ID. Give the service's API token (for MK.IO, a personal API token) as a secret.`, 'access-token');
+    }
+    const credential = chooseCredential(get, creds, cloud, env, warnings);
+    // v3: the token goes to the jobs' host on its port and to trusted-hosts; the Media Services domains are v2's.
+    const trustedHosts = [
+        trustEntry(apiUrl),
+        ...(v3 ? [] : cloud.mediaDomains.map(d => `.${d}`)),
+        ...parseTrustedHosts(get('trusted-hosts'))
+    ];
+    const cancelOnAbort = parseBoolean('cancel-on-abort', get('cancel-on-abort') || 'false');
+    if (v3 && !v3.arm && cancelOnAbort) {
+        warnings.push(`cancel-on-abort is not supported for jobs on ${v3.host} (only Azure Resource Manager's cancelJob is documented): a canceled or timed-out wait leaves the jobs running.`);
+    }
+    return {
+        jobIds,
+        v3,
+        cloud,
+        apiUrl,
+        authorityHost,
+        scope: v3?.arm ? cloud.armScope : `${cloud.mediaResource}/.default`,
+        credential,
+        msVersion,
+        pollIntervalMs,
+        polling: parsePolling(get('polling') || 'predictive'),
+        timeoutMs,
+        failOn: parseFailOn(get('fail-on')),
+        trustedHosts: [...new Set(trustedHosts)],
+        cancelOnAbort,
+        warnings
+    };
+}
+/**
+ * `cloud`, or its alias `environment` (azure/login's name for it); AzureCloud when neither is given.
+ * Both given must name the same cloud: which one was meant cannot be guessed.
+ */
+function readCloud(cloudText, environmentText) {
+    const parse = (input, name) => {
+        const found = findCloud(name);
+        if (found)
+            return found;
+        const why = unsupportedCloud(name);
+        throw new UserError(`Input ${input}: '${name.slice(0, 40)}' ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`, input);
+    };
+    const cloud = cloudText ? parse('cloud', cloudText) : undefined;
+    const environment = environmentText ? parse('environment', environmentText) : undefined;
+    if (cloud && environment && cloud !== environment) {
+        throw new UserError(`Inputs cloud (${cloud.name}) and environment (${environment.name}) disagree: environment is another name for cloud. Keep one.`, 'environment');
+    }
+    return cloud ?? environment ?? CLOUDS.AzureCloud;
+}
+/** Exactly one of job-id (v2) and job-url (v3): the v3 jobs, or undefined for v2. */
+function parseJobInputs(get, cloud, warnings) {
+    const ids = get('job-id');
+    const urls = get('job-url');
+    if (ids && urls) {
+        throw new UserError('Inputs job-id and job-url are both given: give job-id for Media Services v2 jobs (nb:jid:UUID:…) or job-url for v3-shaped jobs (Azure Resource Manager, MK.IO), not both.', 'job-url');
+    }
+    if (!ids && !urls) {
+        throw new UserError('Input job-id or job-url is required: job-id for Media Services v2 job ids (nb:jid:UUID:<guid>), job-url for v3 job URLs or ARM resource ids (/subscriptions/…/transforms/<transform>/jobs/<job>).', 'job-id');
+    }
+    if (!urls)
+        return undefined;
+    for (const name of ['api-url', 'x-ms-version']) {
+        if (get(name))
+            warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`);
+    }
+    return parseJobUrls(urls, parseArmUrl(get('arm-url'), cloud));
+}
+function parseJobIds(text) {
+    const items = text.split(/[\s,;]+/).filter(Boolean);
+    if (items.length === 0) {
+        throw new UserError('Input job-id is required: give one or more Media Services job ids (nb:jid:UUID:<guid>), separated by newlines, commas or spaces.', 'job-id');
+    }
+    // A Set keeps input order and makes the duplicate check linear: 1000 ids are checked once each.
+    const ids = new Set();
+    for (const item of items) {
+        const unquoted = item.replace(/^['"`]+|['"`]+$/g, '');
+        if (unquoted !== item && (JOB_ID.test(unquoted) || GUID.test(unquoted))) {
+            throw new UserError(`Input job-id: remove the quotes around ${unquoted} (give job-id: ${unquoted}, or several ids separated by newlines, commas or spaces).`, 'job-id');
+        }
+        const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined);
+        if (!guid) {
+            throw new UserError(`Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`, 'job-id');
+        }
+        // The service keeps `UUID` upper case and the GUID lower case.
+        const id = `nb:jid:UUID:${guid.toLowerCase()}`;
+        ids.add(id);
+    }
+    if (ids.size > inputs_MAX_JOBS) {
+        throw new UserError(`Input job-id: ${ids.size} jobs given; at most ${inputs_MAX_JOBS} can be waited for at once.`, 'job-id');
+    }
+    return [...ids];
+}
+function parsePolling(value) {
+    const policy = POLLING_POLICIES.find(p => p === value.toLowerCase());
+    if (!policy) {
+        throw new UserError(`Input polling: '${value}' is not a polling policy. Use predictive (the default) or fixed (every poll-interval).`, 'polling');
+    }
+    return policy;
+}
+function parseMsVersion(value) {
+    if (!/^2\.\d{1,2}$/.test(value)) {
+        throw new UserError(`Input x-ms-version: '${value}' is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`, 'x-ms-version');
+    }
+    return value;
+}
+function parseDurationInput(name, value, minMs, maxMs = MAX_WAIT_MS) {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+        throw new UserError(`Input ${name}: '${value}' is not a duration. Use seconds (15), or units: 15s, 2m, 90min, 1h30m, 2 hours.`, name);
+    }
+    if (ms < minMs) {
+        throw new UserError(`Input ${name} must be at least ${formatDuration(minMs)} (got '${value}').`, name);
+    }
+    if (ms > maxMs) {
+        throw new UserError(`Input ${name} must be at most ${formatDuration(maxMs)} (got '${value}').`, name);
+    }
+    return ms;
+}
+function parseFailOn(value) {
+    const text = value || 'Error, Canceled';
+    if (/^none$/i.test(text))
+        return new Set();
+    const states = new Set();
+    for (const item of text.split(/[\s,;]+/).filter(Boolean)) {
+        const state = parseState(item);
+        if (!state || /^\d+$/.test(item) || !FINAL_STATES.has(state)) {
+            throw new UserError(`Input fail-on: '${item}' is not a final job state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
+        }
+        states.add(state);
+    }
+    if (states.size === 0) {
+        throw new UserError(`Input fail-on: '${text}' names no state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
+    }
+    return states;
+}
+function parseBoolean(name, value) {
+    if (/^(true|yes|on|1)$/i.test(value))
+        return true;
+    if (/^(false|no|off|0)$/i.test(value))
+        return false;
+    throw new UserError(`Input ${name}: '${value}' is not a boolean. Use true or false.`, name);
+}
+
 ;// CONCATENATED MODULE: ./src/text.ts
 /**
  * Server text is data. Whatever a server wrote (job names and ids, error codes and messages, error bodies,
@@ -1149,47 +1516,15 @@ function someOf(items, max, separator = ', ') {
         return items.join(separator);
     return `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
 }
-
-;// CONCATENATED MODULE: ./src/jobs/v2/parse.ts
-
-
-/** Job states in the order of their Int32 values in the v2 REST API. */
-const JOB_STATES = [
-    'Queued',
-    'Scheduled',
-    'Processing',
-    'Finished',
-    'Error',
-    'Canceled',
-    'Canceling'
-];
-const FINAL_STATES = new Set(['Finished', 'Error', 'Canceled']);
-function isFinal(state) {
-    return FINAL_STATES.has(state);
+/** Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses. */
+function withoutBom(body) {
+    return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
 }
-/** How far a job that has not ended got; used to pick the "least advanced" state of several jobs. */
-const PROGRESS_RANK = {
-    Queued: 0,
-    Scheduled: 1,
-    Processing: 2,
-    Canceling: 3,
-    Finished: 4,
-    Error: 4,
-    Canceled: 4
-};
-/** Error details kept per task and per job: a task with thousands says no more than its first few. */
-const MAX_ERROR_DETAILS = 10;
-/** Accepts the Int32 the service sends, and a state name (case-insensitive) for robustness. */
-function parseState(value) {
-    if (typeof value === 'number' && Number.isInteger(value))
-        return JOB_STATES[value];
-    if (typeof value === 'string') {
-        if (/^\d+$/.test(value))
-            return JOB_STATES[Number(value)];
-        return JOB_STATES.find(s => s.toLowerCase() === value.toLowerCase());
-    }
-    return undefined;
-}
+
+;// CONCATENATED MODULE: ./src/jobs/json.ts
+
+
+/** Reading service answers as JSON, for both job APIs: dates, byte order marks, bodies that are not JSON. */
 /**
  * Dates come as ISO strings without a zone (UTC), ISO strings with one, or the verbose
  * `/Date(1449033042667)/` form (milliseconds since 1970, optionally with an offset suffix).
@@ -1208,9 +1543,6 @@ function parseDate(value) {
 function validDate(d) {
     return Number.isNaN(d.getTime()) ? undefined : d;
 }
-function isEntity(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 /** Parses a response body as JSON, or explains (transiently: gateways answer HTML) why not. */
 function parseJson(body, what) {
     try {
@@ -1222,9 +1554,14 @@ function parseJson(body, what) {
         throw new ServiceError(`Media Services answered ${what} with ${kind}`, undefined, undefined, true);
     }
 }
-/** Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses. */
-function withoutBom(body) {
-    return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
+
+;// CONCATENATED MODULE: ./src/jobs/v2/parse.ts
+
+
+
+
+function isEntity(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 /**
  * The entities of a collection or single-entity response in either JSON shape:
@@ -1447,6 +1784,19 @@ function sleep(ms, signal) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/transport/guarded.ts
+
+
+const MAX_REDIRECTS = 5;
+/** The statuses every client here follows itself, and those it retries (v2 and v3 alike). */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** The service's request id, for support; a header is server text like any other. */
+function requestIdOf(res) {
+    const id = header(res, 'x-ms-request-id');
+    return id === undefined ? undefined : serverName(id);
+}
+
 ;// CONCATENATED MODULE: ./src/jobs/v2/client.ts
 
 
@@ -1460,10 +1810,6 @@ function sleep(ms, signal) {
 const JOBS_PER_REQUEST = 20;
 /** Jobs queries in flight at once: 1000 jobs (50 queries) take a few round trips, not fifty. */
 const CONCURRENT_JOBS_QUERIES = 4;
-const MAX_REDIRECTS = 5;
-/** The statuses every client here follows itself, and those it retries (v2 and v3 alike). */
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** OData string literal: single quotes are doubled. */
 function odataString(value) {
     return `'${value.replace(/'/g, "''")}'`;
@@ -1485,42 +1831,6 @@ function decode(path) {
     catch {
         return path;
     }
-}
-/** The service's request id, for support; a header is server text like any other. */
-function requestIdOf(res) {
-    const id = header(res, 'x-ms-request-id');
-    return id === undefined ? undefined : serverName(id);
-}
-/** The port a URL reaches: its own, else the scheme's default. */
-function effectivePort(url) {
-    return url.port || (url.protocol === 'http:' ? '80' : '443');
-}
-/**
- * Trust is per host and port: on one machine (the emulator, a test rig) another port is another server.
- * An entry `host` or `.domain` trusts https's default port only; `host:port` or `.domain:port` that port.
- * A string target is an https authority (`host` or `host:port`).
- */
-function isTrustedHost(target, trusted) {
-    const url = typeof target === 'string' ? new URL(`https://${target}`) : target;
-    const h = url.hostname.toLowerCase();
-    const port = effectivePort(url);
-    return trusted.some(entry => {
-        const m = /^(.*?)(?::(\d+))?$/.exec(entry.toLowerCase());
-        if ((m[2] ?? '443') !== port)
-            return false;
-        return m[1].startsWith('.') ? hostInDomain(h, m[1]) : h === m[1];
-    });
-}
-/**
- * Why the token may not go to `url`, or undefined when it may: only over https (or plain http to a loopback
- * host, when the first URL was plain http too), and only to a trusted host on a trusted port (another port on
- * the same host is another service). One rule for every client, v2 and v3.
- */
-function tokenRefusal(url, first, trusted) {
-    const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && first.protocol === 'http:';
-    if (url.protocol !== 'https:' && !loopbackHttp)
-        return 'not-https';
-    return isTrustedHost(url, trusted) ? undefined : 'untrusted';
 }
 /**
  * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
@@ -1687,567 +1997,47 @@ class MediaServicesClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/auth/msal.ts
+;// CONCATENATED MODULE: ./src/jobs/v2/source.ts
 
 
-
-
-
-
-/** A token is reused until 5 minutes before it expires, as MSAL's own cache would. */
-const EXPIRY_MARGIN_MS = 5 * 60_000;
-function createTokenSource(settings, deps) {
-    const c = settings.credential;
-    if (c.kind === 'token') {
-        return { canRefresh: false, description: 'the given access-token', getToken: async () => c.accessToken };
-    }
-    return new MsalTokenSource(settings, c, deps);
-}
-/** MSAL is half of what the action loads: only a sign-in loads it (ncc puts it in a chunk of its own). */
-let msalModule;
-const loadMsal = () => (msalModule ??= __nccwpck_require__.e(/* import() */ 821).then(__nccwpck_require__.bind(__nccwpck_require__, 6821)));
-/** Entra ID client credentials through MSAL: secret, certificate or GitHub OIDC assertion. */
-class MsalTokenSource {
-    settings;
-    credential;
-    deps;
-    canRefresh = true;
-    description;
-    app;
-    msal;
-    token;
-    assertion;
-    signingIn;
-    network;
-    constructor(settings, credential, deps) {
-        this.settings = settings;
-        this.credential = credential;
-        this.deps = deps;
-        this.network = new RecordingNetworkClient(deps.http, deps.log, deps.now);
-        this.description = {
-            secret: 'the client secret',
-            certificate: 'the client certificate',
-            oidc: 'the GitHub OIDC identity'
-        }[credential.kind];
-    }
-    async getToken(fresh, call) {
-        if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
-            return this.token.value;
-        // Requests run a few at a time: those that need a token together share one sign-in (each one makes a new
-        // token, so a caller after a 401 is served too), and MSAL's network client serves one sign-in at a time.
-        this.signingIn ??= this.signIn(call).finally(() => (this.signingIn = undefined));
-        return this.signingIn;
-    }
-    async signIn(call) {
-        try {
-            return await withRetries(() => this.acquire(call), {
-                deadline: call.deadline,
-                signal: call.signal,
-                now: this.deps.now,
-                sleep: this.deps.sleep,
-                random: this.deps.random,
-                onRetry: logRetries(this.deps.log, 'Entra ID')
-            });
-        }
-        catch (error) {
-            // A give-up must say it was the sign-in, not Media Services, that failed.
-            if (error instanceof ServiceError && !error.message.startsWith('Entra ID')) {
-                throw new ServiceError(`Entra ID sign-in failed: ${error.message}`, error.status, error.requestId, false);
-            }
-            throw error;
-        }
-    }
-    /**
-     * Always a new token: ours is the one cache, since MSAL's would disagree with it near expiry. The call's
-     * limits bound every request MSAL makes for it (token service, GitHub OIDC), and a cancel ends it at once.
-     */
-    async acquire(call) {
-        this.msal ??= await loadMsal();
-        this.app ??= new this.msal.ConfidentialClientApplication(this.configuration(this.msal));
-        this.network.last = undefined;
-        this.network.limits = { signal: call.signal, deadline: call.endBy };
-        try {
-            const acquiring = this.app.acquireTokenByClientCredential({
-                scopes: [this.settings.scope],
-                skipCache: true
-            });
-            const result = await (call.signal ? raceAbort(acquiring, call.signal) : acquiring);
-            if (!result?.accessToken)
-                throw new ServiceError('Entra ID answered without an access token', undefined, undefined, true);
-            if (result.accessToken !== this.token?.value)
-                this.deps.mask(result.accessToken);
-            const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000;
-            this.token = { value: result.accessToken, expiresAt };
-            return result.accessToken;
-        }
-        catch (error) {
-            const failure = this.classify(error);
-            // MSAL replays a 429/5xx from the same instance for 60 s without asking again: start afresh.
-            if (failure instanceof ServiceError && failure.transient)
-                this.app = undefined;
-            throw failure;
-        }
-    }
-    configuration(msal) {
-        const c = this.credential;
-        const host = this.settings.authorityHost.origin;
-        const authority = `${host}/${c.tenantId}`;
-        const auth = {
-            clientId: c.clientId,
-            authority,
-            knownAuthorities: [this.settings.authorityHost.host],
-            // The endpoints are known; handing them over saves a discovery request on every run.
-            authorityMetadata: JSON.stringify({
-                token_endpoint: `${authority}/oauth2/v2.0/token`,
-                authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-                end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-                issuer: `${authority}/v2.0`,
-                jwks_uri: `${authority}/discovery/v2.0/keys`
-            })
-        };
-        if (c.kind === 'secret')
-            auth.clientSecret = c.clientSecret;
-        if (c.kind === 'certificate') {
-            auth.clientCertificate = {
-                thumbprintSha256: c.certificate.thumbprintSha256,
-                privateKey: c.certificate.privateKey,
-                x5c: c.certificate.x5c
-            };
-        }
-        if (c.kind === 'oidc')
-            auth.clientAssertion = () => this.githubToken(c.audience);
-        return {
-            auth,
-            system: {
-                networkClient: this.network,
-                disableInternalRetries: true,
-                loggerOptions: {
-                    piiLoggingEnabled: false,
-                    logLevel: msal.LogLevel.Warning,
-                    loggerCallback: (_level, message) => this.deps.log.debug(`MSAL: ${message}`)
-                }
-            }
-        };
-    }
-    /** MSAL calls the assertion callback on every acquire, even on a cache hit: keep GitHub's token. */
-    async githubToken(audience) {
-        if (this.assertion && this.assertion.expiresAt - 60_000 > this.deps.now())
-            return this.assertion.value;
-        let value;
-        try {
-            value = await this.deps.getIDToken(audience, this.network.limits);
-        }
-        catch (error) {
-            if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
-                throw error;
-            throw new UserError(`Could not get a GitHub OIDC token (${serverMessage(errorMessage(error))}). The workflow job needs "permissions: id-token: write".`, 'client-id');
-        }
-        this.deps.mask(value);
-        this.assertion = { value, expiresAt: jwtExpiry(value) ?? this.deps.now() + 5 * 60_000 };
-        return value;
-    }
-    classify(error) {
-        if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
-            return error;
-        const last = this.network.last;
-        const requestId = last?.requestId;
-        if (this.msal && error instanceof this.msal.ServerError) {
-            const status = error.status ?? last?.status;
-            // The token service's own words (error, error_description) are server text like any other.
-            const code = serverName(error.errorCode);
-            const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage.slice(0, 64 * 1024))?.[0];
-            const said = aadsts === undefined ? code : serverMessage(aadsts);
-            if ((status !== undefined && (status >= 500 || status === 429)) ||
-                /temporarily_unavailable|server_error/.test(error.errorCode)) {
-                return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, status, requestId, true, last?.retryAfterMs);
-            }
-            return new UserError(`Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`);
-        }
-        if (last?.transportError)
-            return last.transportError;
-        if (this.msal && error instanceof this.msal.AuthError) {
-            return new ServiceError(`Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`);
-        }
-        return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`);
-    }
-}
-function hint(code, aadsts) {
-    const n = aadsts ? Number(/AADSTS(\d+)/.exec(aadsts)?.[1]) : undefined;
-    if (n === 90002)
-        return ' Check tenant-id.';
-    if (n === 700016)
-        return ' Check client-id and tenant-id: the application is not in this tenant.';
-    if (n === 7000215 || n === 7000222)
-        return ' Check client-secret: use the secret value (not its id), and renew it if it expired.';
-    if (n === 70021 || n === 700211 || n === 700213 || n === 700212)
-        return ' Check the federated credential on the app registration: its issuer, subject (repo:owner/name:…) and audience must match this workflow.';
-    if (n === 700027 || n === 700024)
-        return ' Check client-certificate: upload this certificate to the app registration.';
-    if (code === 'invalid_scope' || n === 70011 || n === 500011)
-        return ' Check cloud: the Media Services resource differs per cloud.';
-    if (code === 'invalid_client')
-        return ' Check the client credential.';
-    return '';
-}
-/** `exp` of a JWT in milliseconds, without verifying it (GitHub signed it for Entra ID, not for us). */
-function jwtExpiry(jwt) {
-    try {
-        const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
-        return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * MSAL's network module on our HTTP stack (proxy support, one TLS trust store). It remembers the last
- * exchange, because MSAL turns transport failures into a generic error that says nothing useful.
- */
-class RecordingNetworkClient {
-    http;
-    log;
-    now;
-    last;
-    /** The limits of the acquire in progress: MSAL's interface has no room for them. */
-    limits = {};
-    constructor(http, log, now) {
-        this.http = http;
-        this.log = log;
-        this.now = now;
-    }
-    sendGetRequestAsync(url, options) {
-        return this.send('GET', url, options);
-    }
-    sendPostRequestAsync(url, options) {
-        return this.send('POST', url, options);
-    }
-    async send(method, url, options) {
-        const started = this.now();
-        try {
-            const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body, this.limits);
-            const requestId = requestIdOf(res);
-            this.last = { status: res.status, requestId, retryAfterMs: undefined };
-            this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now());
-            this.log.debug(`${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
-            let body;
-            try {
-                body = JSON.parse(withoutBom(res.body));
-            }
-            catch {
-                // A gateway's HTML page: say so in the shape MSAL reads errors from.
-                body = {
-                    error: 'temporarily_unavailable',
-                    error_description: `HTTP ${res.status} from ${safeHost(url)} with a body that is not JSON`
-                };
-            }
-            const headers = {};
-            for (const [k, v] of Object.entries(res.headers))
-                if (v !== undefined)
-                    headers[k] = Array.isArray(v) ? v.join(', ') : v;
-            return { headers, body: body, status: res.status };
-        }
-        catch (error) {
-            this.last = {
-                transportError: error instanceof ServiceError || error instanceof AbortedError
-                    ? error
-                    : new ServiceError(errorMessage(error), undefined, undefined, true)
-            };
-            this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`);
-            throw error;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/settings/job-urls.ts
-
-
-/** The ARM api-version of the Media Services v3 job resource (Encoding.json, stable/2022-07-01). */
-const ARM_API_VERSION = '2022-07-01';
-const MAX_JOBS = 1000;
-/** `…/transforms/{transform}/jobs/{job}`, the v3 job resource path on ARM and MK.IO alike. */
-const JOB_PATH = /\/transforms\/[^/]+\/jobs\/[^/]+\/?$/i;
-function httpsOrLoopback(url) {
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
-}
-/** Input arm-url: the Resource Manager endpoint (origin only); the cloud's by default. */
-function parseArmUrl(text, cloud) {
-    const value = text || cloud.armEndpoint;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new UserError(`Input arm-url: '${value.slice(0, 80)}' is not a URL. Expected e.g. ${cloud.armEndpoint}.`, 'arm-url');
-    }
-    if (!httpsOrLoopback(url)) {
-        throw new UserError(`Input arm-url must use https: '${value.slice(0, 80)}'.`, 'arm-url');
-    }
-    if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
-        throw new UserError(`Input arm-url: give the endpoint only, e.g. ${cloud.armEndpoint}.`, 'arm-url');
-    }
-    return new URL(url.origin);
-}
-/**
- * Input job-url: full URLs of v3 job resources, or ARM resource ids (`/subscriptions/…`) resolved
- * against `arm`. ARM URLs get api-version 2022-07-01 when they have none. Pure: throws UserError.
- */
-function parseJobUrls(text, arm) {
-    const items = text.split(/[\s,]+/).filter(Boolean);
-    const targets = [];
-    let origin;
-    for (const item of items) {
-        const shown = item.slice(0, 120);
-        let url;
-        try {
-            url = item.startsWith('/subscriptions/') ? new URL(item, arm) : new URL(item);
-        }
-        catch {
-            throw new UserError(`Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`, 'job-url');
-        }
-        if (!httpsOrLoopback(url)) {
-            throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url');
-        }
-        if (url.username || url.password || url.hash) {
-            throw new UserError(`Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`, 'job-url');
-        }
-        if (!JOB_PATH.test(url.pathname)) {
-            throw new UserError(`Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`, 'job-url');
-        }
-        if (origin !== undefined && url.origin !== origin) {
-            throw new UserError(`Input job-url: all jobs must be on one host (${new URL(origin).host} and ${url.host} given); use one step per host.`, 'job-url');
-        }
-        origin = url.origin;
-        url.pathname = url.pathname.replace(/\/+$/, '');
-        const onArm = url.origin === arm.origin;
-        if (onArm && !url.searchParams.has('api-version'))
-            url.searchParams.set('api-version', ARM_API_VERSION);
-        const id = onArm ? url.pathname : `${url.origin}${url.pathname}`;
-        if (!targets.some(t => t.id.toLowerCase() === id.toLowerCase()))
-            targets.push({ id, url });
-    }
-    if (targets.length === 0) {
-        throw new UserError('Input job-url is empty.', 'job-url');
-    }
-    if (targets.length > MAX_JOBS) {
-        throw new UserError(`Input job-url: ${targets.length} jobs given; at most ${MAX_JOBS} can be waited for at once.`, 'job-url');
-    }
-    const first = targets[0].url;
-    return { targets, arm: first.origin === arm.origin, host: first.hostname.toLowerCase() };
-}
-
-;// CONCATENATED MODULE: ./src/settings/inputs.ts
-
-
-
-
-
-
-
-const INPUT_NAMES = (/* unused pure expression or super */ null && ([
-    'job-id',
-    'job-url',
-    'arm-url',
-    'cloud',
-    'environment',
-    'tenant-id',
-    'client-id',
-    'client-secret',
-    'client-certificate',
-    'access-token',
-    'creds',
-    'audience',
-    'api-url',
-    'authority-host',
-    'x-ms-version',
-    'poll-interval',
-    'polling',
-    'timeout',
-    'fail-on',
-    'trusted-hosts',
-    'cancel-on-abort'
-]));
-const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
-const MIN_POLL_MS = 1000;
-/** Node's timers cannot wait longer (2^31-1 ms, about 24.8 days). */
-const MAX_WAIT_MS = 24 * 86_400_000;
-const inputs_MAX_JOBS = 1000;
-/** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
-const DEFAULT_TIMEOUT = '5h30m';
-const POLLING_POLICIES = ['predictive', 'fixed'];
-/** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
-function readSettings(read, options = {}) {
-    const env = options.env ?? {};
-    const warnings = [];
-    // Typed by INPUT_NAMES: reading an input that action.yml does not declare does not compile.
-    const get = (name) => (read(name) ?? '').trim();
-    // Mask first: an error below must never be able to carry a secret into the log.
-    for (const name of ['client-secret', 'client-certificate', 'access-token']) {
-        const v = get(name);
-        if (v)
-            secretParts(v).forEach(p => options.mask?.(p));
-    }
-    const creds = parseCreds(get('creds'), options.mask);
-    const cloud = readCloud(get('cloud'), get('environment'));
-    const v3 = parseJobInputs(get, cloud, warnings);
-    const jobIds = v3 ? v3.targets.map(t => t.id) : parseJobIds(get('job-id'));
-    const apiUrl = v3 ? new URL(`${v3.targets[0].url.origin}/`) : parseApiUrl(get('api-url'), cloud);
-    const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost);
-    const msVersion = parseMsVersion(get('x-ms-version') || '2.19');
-    const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS);
-    const timeoutMs = parseDurationInput('timeout', get('timeout') || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS);
-    if (pollIntervalMs > timeoutMs) {
-        throw new UserError(`Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
-    }
-    const other = v3 ? undefined : otherCloudOf(apiUrl.hostname, cloud);
-    if (other) {
-        warnings.push(`api-url ${apiUrl.hostname} belongs to ${other.name}, but cloud is ${cloud.name}: the token would be for the wrong cloud. Set cloud: ${other.name}.`);
-    }
-    if (v3 && !v3.arm && !get('access-token')) {
-        throw new UserError(`Input access-token is required for job-url on ${v3.host}: only Azure Resource Manager hosts sign in with Entra ID. Give the service's API token (for MK.IO, a personal API token) as a secret.`, 'access-token');
-    }
-    const credential = chooseCredential(get, creds, cloud, env, warnings);
-    // v3: the token goes to the jobs' host on its port and to trusted-hosts; the Media Services domains are v2's.
-    const trustedHosts = [
-        trustEntry(apiUrl),
-        ...(v3 ? [] : cloud.mediaDomains.map(d => `.${d}`)),
-        ...parseTrustedHosts(get('trusted-hosts'))
-    ];
-    const cancelOnAbort = parseBoolean('cancel-on-abort', get('cancel-on-abort') || 'false');
-    if (v3 && !v3.arm && cancelOnAbort) {
-        warnings.push(`cancel-on-abort is not supported for jobs on ${v3.host} (only Azure Resource Manager's cancelJob is documented): a canceled or timed-out wait leaves the jobs running.`);
-    }
+/** A task read is given one poll interval, and at least this long when polling faster. */
+const TASK_READ_MIN_MS = 5_000;
+/** Media Services v2: Jobs queries for the state, Tasks reads for progress and error details, CancelJob. */
+function createV2Source(o, d) {
+    const client = new MediaServicesClient({
+        ...d,
+        apiUrl: o.apiUrl,
+        mediaResource: o.mediaResource,
+        msVersion: o.msVersion,
+        trustedHosts: o.trustedHosts
+    });
     return {
-        jobIds,
-        v3,
-        cloud,
-        apiUrl,
-        authorityHost,
-        scope: v3?.arm ? cloud.armScope : `${cloud.mediaResource}/.default`,
-        credential,
-        msVersion,
-        pollIntervalMs,
-        polling: parsePolling(get('polling') || 'predictive'),
-        timeoutMs,
-        failOn: parseFailOn(get('fail-on')),
-        trustedHosts: [...new Set(trustedHosts)],
-        cancelOnAbort,
-        warnings
+        kind: 'Media Services',
+        service: 'Media Services',
+        getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
+        readTasks: async (id, signal, deadline) => {
+            // A task read is a nicety: give it one poll interval at most (5 s when polling faster), never the
+            // whole wait, so that a slow Tasks answer does not keep a job that ended from being seen.
+            const until = d.now() + Math.max(o.pollIntervalMs, TASK_READ_MIN_MS);
+            const tasks = await client.getTasks(id, {
+                signal,
+                deadline: Math.min(deadline, d.now() + o.pollIntervalMs),
+                endBy: Math.min(d.endBy, until)
+            });
+            return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) };
+        },
+        cancelJob: (id, call) => client.cancelJob(id, call),
+        get requests() {
+            return client.requests;
+        },
+        get apiRoot() {
+            return client.apiRoot;
+        }
     };
-}
-/**
- * `cloud`, or its alias `environment` (azure/login's name for it); AzureCloud when neither is given.
- * Both given must name the same cloud: which one was meant cannot be guessed.
- */
-function readCloud(cloudText, environmentText) {
-    const parse = (input, name) => {
-        const found = findCloud(name);
-        if (found)
-            return found;
-        const why = unsupportedCloud(name);
-        throw new UserError(`Input ${input}: '${name.slice(0, 40)}' ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`, input);
-    };
-    const cloud = cloudText ? parse('cloud', cloudText) : undefined;
-    const environment = environmentText ? parse('environment', environmentText) : undefined;
-    if (cloud && environment && cloud !== environment) {
-        throw new UserError(`Inputs cloud (${cloud.name}) and environment (${environment.name}) disagree: environment is another name for cloud. Keep one.`, 'environment');
-    }
-    return cloud ?? environment ?? CLOUDS.AzureCloud;
-}
-/** Exactly one of job-id (v2) and job-url (v3): the v3 jobs, or undefined for v2. */
-function parseJobInputs(get, cloud, warnings) {
-    const ids = get('job-id');
-    const urls = get('job-url');
-    if (ids && urls) {
-        throw new UserError('Inputs job-id and job-url are both given: give job-id for Media Services v2 jobs (nb:jid:UUID:…) or job-url for v3-shaped jobs (Azure Resource Manager, MK.IO), not both.', 'job-url');
-    }
-    if (!ids && !urls) {
-        throw new UserError('Input job-id or job-url is required: job-id for Media Services v2 job ids (nb:jid:UUID:<guid>), job-url for v3 job URLs or ARM resource ids (/subscriptions/…/transforms/<transform>/jobs/<job>).', 'job-id');
-    }
-    if (!urls)
-        return undefined;
-    for (const name of ['api-url', 'x-ms-version']) {
-        if (get(name))
-            warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`);
-    }
-    return parseJobUrls(urls, parseArmUrl(get('arm-url'), cloud));
-}
-function parseJobIds(text) {
-    const items = text.split(/[\s,;]+/).filter(Boolean);
-    if (items.length === 0) {
-        throw new UserError('Input job-id is required: give one or more Media Services job ids (nb:jid:UUID:<guid>), separated by newlines, commas or spaces.', 'job-id');
-    }
-    // A Set keeps input order and makes the duplicate check linear: 1000 ids are checked once each.
-    const ids = new Set();
-    for (const item of items) {
-        const unquoted = item.replace(/^['"`]+|['"`]+$/g, '');
-        if (unquoted !== item && (JOB_ID.test(unquoted) || GUID.test(unquoted))) {
-            throw new UserError(`Input job-id: remove the quotes around ${unquoted} (give job-id: ${unquoted}, or several ids separated by newlines, commas or spaces).`, 'job-id');
-        }
-        const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined);
-        if (!guid) {
-            throw new UserError(`Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`, 'job-id');
-        }
-        // The service keeps `UUID` upper case and the GUID lower case.
-        const id = `nb:jid:UUID:${guid.toLowerCase()}`;
-        ids.add(id);
-    }
-    if (ids.size > inputs_MAX_JOBS) {
-        throw new UserError(`Input job-id: ${ids.size} jobs given; at most ${inputs_MAX_JOBS} can be waited for at once.`, 'job-id');
-    }
-    return [...ids];
-}
-function parsePolling(value) {
-    const policy = POLLING_POLICIES.find(p => p === value.toLowerCase());
-    if (!policy) {
-        throw new UserError(`Input polling: '${value}' is not a polling policy. Use predictive (the default) or fixed (every poll-interval).`, 'polling');
-    }
-    return policy;
-}
-function parseMsVersion(value) {
-    if (!/^2\.\d{1,2}$/.test(value)) {
-        throw new UserError(`Input x-ms-version: '${value}' is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`, 'x-ms-version');
-    }
-    return value;
-}
-function parseDurationInput(name, value, minMs, maxMs = MAX_WAIT_MS) {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-        throw new UserError(`Input ${name}: '${value}' is not a duration. Use seconds (15), or units: 15s, 2m, 90min, 1h30m, 2 hours.`, name);
-    }
-    if (ms < minMs) {
-        throw new UserError(`Input ${name} must be at least ${formatDuration(minMs)} (got '${value}').`, name);
-    }
-    if (ms > maxMs) {
-        throw new UserError(`Input ${name} must be at most ${formatDuration(maxMs)} (got '${value}').`, name);
-    }
-    return ms;
-}
-function parseFailOn(value) {
-    const text = value || 'Error, Canceled';
-    if (/^none$/i.test(text))
-        return new Set();
-    const states = new Set();
-    for (const item of text.split(/[\s,;]+/).filter(Boolean)) {
-        const state = parseState(item);
-        if (!state || /^\d+$/.test(item) || !FINAL_STATES.has(state)) {
-            throw new UserError(`Input fail-on: '${item}' is not a final job state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
-        }
-        states.add(state);
-    }
-    if (states.size === 0) {
-        throw new UserError(`Input fail-on: '${text}' names no state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
-    }
-    return states;
-}
-function parseBoolean(name, value) {
-    if (/^(true|yes|on|1)$/i.test(value))
-        return true;
-    if (/^(false|no|off|0)$/i.test(value))
-        return false;
-    throw new UserError(`Input ${name}: '${value}' is not a boolean. Use true or false.`, name);
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/v3/parse.ts
+
 
 
 
@@ -2374,6 +2164,7 @@ function v3ErrorCode(body) {
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/v3/client.ts
+
 
 
 
@@ -2535,60 +2326,20 @@ function requestIdText(res) {
     return id ? ` (x-ms-request-id ${id})` : '';
 }
 
-;// CONCATENATED MODULE: ./src/jobs/source.ts
+;// CONCATENATED MODULE: ./src/jobs/v3/source.ts
 
-
-
-/** A task read is given one poll interval, and at least this long when polling faster. */
-const TASK_READ_MIN_MS = 5_000;
-function createJobSource(s, d) {
-    if (s.v3) {
-        const client = new V3JobsClient({
-            ...d,
-            targets: s.v3.targets,
-            arm: s.v3.arm,
-            trustedHosts: s.trustedHosts
-        });
-        return {
-            kind: 'v3',
-            service: client.service,
-            getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
-            cancelJob: client.canCancel ? (id, call) => client.cancelJob(id, call) : undefined,
-            get requests() {
-                return client.requests;
-            },
-            apiRoot: client.apiRoot
-        };
-    }
-    const client = new MediaServicesClient({
-        ...d,
-        apiUrl: s.apiUrl,
-        mediaResource: s.cloud.mediaResource,
-        msVersion: s.msVersion,
-        trustedHosts: s.trustedHosts
-    });
+/** v3-shaped jobs (Azure Resource Manager, MK.IO): one GET per job gives state, progress and errors. */
+function createV3Source(o, d) {
+    const client = new V3JobsClient({ ...d, targets: o.targets, arm: o.arm, trustedHosts: o.trustedHosts });
     return {
-        kind: 'Media Services',
-        service: 'Media Services',
+        kind: 'v3',
+        service: client.service,
         getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
-        readTasks: async (id, signal, deadline) => {
-            // A task read is a nicety: give it one poll interval at most (5 s when polling faster), never the
-            // whole wait, so that a slow Tasks answer does not keep a job that ended from being seen.
-            const until = d.now() + Math.max(s.pollIntervalMs, TASK_READ_MIN_MS);
-            const tasks = await client.getTasks(id, {
-                signal,
-                deadline: Math.min(deadline, d.now() + s.pollIntervalMs),
-                endBy: Math.min(d.endBy, until)
-            });
-            return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) };
-        },
-        cancelJob: (id, call) => client.cancelJob(id, call),
+        cancelJob: client.canCancel ? (id, call) => client.cancelJob(id, call) : undefined,
         get requests() {
             return client.requests;
         },
-        get apiRoot() {
-            return client.apiRoot;
-        }
+        apiRoot: client.apiRoot
     };
 }
 
@@ -3279,7 +3030,282 @@ function summaryRow(v) {
     return `| \`${r.id}\` | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`;
 }
 
+;// CONCATENATED MODULE: ./src/auth/msal.ts
+
+
+
+
+
+/** A token is reused until 5 minutes before it expires, as MSAL's own cache would. */
+const EXPIRY_MARGIN_MS = 5 * 60_000;
+/** MSAL is half of what the action loads: only a sign-in loads it (ncc puts it in a chunk of its own). */
+let msalModule;
+const loadMsal = () => (msalModule ??= __nccwpck_require__.e(/* import() */ 821).then(__nccwpck_require__.bind(__nccwpck_require__, 6821)));
+/** Entra ID client credentials through MSAL: secret, certificate or GitHub OIDC assertion. */
+class MsalTokenSource {
+    settings;
+    credential;
+    deps;
+    canRefresh = true;
+    description;
+    app;
+    msal;
+    token;
+    assertion;
+    signingIn;
+    network;
+    constructor(settings, credential, deps) {
+        this.settings = settings;
+        this.credential = credential;
+        this.deps = deps;
+        this.network = new RecordingNetworkClient(deps.http, deps.log, deps.now);
+        this.description = {
+            secret: 'the client secret',
+            certificate: 'the client certificate',
+            oidc: 'the GitHub OIDC identity'
+        }[credential.kind];
+    }
+    async getToken(fresh, call) {
+        if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
+            return this.token.value;
+        // Requests run a few at a time: those that need a token together share one sign-in (each one makes a new
+        // token, so a caller after a 401 is served too), and MSAL's network client serves one sign-in at a time.
+        this.signingIn ??= this.signIn(call).finally(() => (this.signingIn = undefined));
+        return this.signingIn;
+    }
+    async signIn(call) {
+        try {
+            return await withRetries(() => this.acquire(call), {
+                deadline: call.deadline,
+                signal: call.signal,
+                now: this.deps.now,
+                sleep: this.deps.sleep,
+                random: this.deps.random,
+                onRetry: logRetries(this.deps.log, 'Entra ID')
+            });
+        }
+        catch (error) {
+            // A give-up must say it was the sign-in, not Media Services, that failed.
+            if (error instanceof ServiceError && !error.message.startsWith('Entra ID')) {
+                throw new ServiceError(`Entra ID sign-in failed: ${error.message}`, error.status, error.requestId, false);
+            }
+            throw error;
+        }
+    }
+    /**
+     * Always a new token: ours is the one cache, since MSAL's would disagree with it near expiry. The call's
+     * limits bound every request MSAL makes for it (token service, GitHub OIDC), and a cancel ends it at once.
+     */
+    async acquire(call) {
+        this.msal ??= await loadMsal();
+        this.app ??= new this.msal.ConfidentialClientApplication(this.configuration(this.msal));
+        this.network.last = undefined;
+        this.network.limits = { signal: call.signal, deadline: call.endBy };
+        try {
+            const acquiring = this.app.acquireTokenByClientCredential({
+                scopes: [this.settings.scope],
+                skipCache: true
+            });
+            const result = await (call.signal ? raceAbort(acquiring, call.signal) : acquiring);
+            if (!result?.accessToken)
+                throw new ServiceError('Entra ID answered without an access token', undefined, undefined, true);
+            if (result.accessToken !== this.token?.value)
+                this.deps.mask(result.accessToken);
+            const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000;
+            this.token = { value: result.accessToken, expiresAt };
+            return result.accessToken;
+        }
+        catch (error) {
+            const failure = this.classify(error);
+            // MSAL replays a 429/5xx from the same instance for 60 s without asking again: start afresh.
+            if (failure instanceof ServiceError && failure.transient)
+                this.app = undefined;
+            throw failure;
+        }
+    }
+    configuration(msal) {
+        const c = this.credential;
+        const host = this.settings.authorityHost.origin;
+        const authority = `${host}/${c.tenantId}`;
+        const auth = {
+            clientId: c.clientId,
+            authority,
+            knownAuthorities: [this.settings.authorityHost.host],
+            // The endpoints are known; handing them over saves a discovery request on every run.
+            authorityMetadata: JSON.stringify({
+                token_endpoint: `${authority}/oauth2/v2.0/token`,
+                authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+                end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+                issuer: `${authority}/v2.0`,
+                jwks_uri: `${authority}/discovery/v2.0/keys`
+            })
+        };
+        if (c.kind === 'secret')
+            auth.clientSecret = c.clientSecret;
+        if (c.kind === 'certificate') {
+            auth.clientCertificate = {
+                thumbprintSha256: c.certificate.thumbprintSha256,
+                privateKey: c.certificate.privateKey,
+                x5c: c.certificate.x5c
+            };
+        }
+        if (c.kind === 'oidc')
+            auth.clientAssertion = () => this.githubToken(c.audience);
+        return {
+            auth,
+            system: {
+                networkClient: this.network,
+                disableInternalRetries: true,
+                loggerOptions: {
+                    piiLoggingEnabled: false,
+                    logLevel: msal.LogLevel.Warning,
+                    loggerCallback: (_level, message) => this.deps.log.debug(`MSAL: ${message}`)
+                }
+            }
+        };
+    }
+    /** MSAL calls the assertion callback on every acquire, even on a cache hit: keep GitHub's token. */
+    async githubToken(audience) {
+        if (this.assertion && this.assertion.expiresAt - 60_000 > this.deps.now())
+            return this.assertion.value;
+        let value;
+        try {
+            value = await this.deps.getIDToken(audience, this.network.limits);
+        }
+        catch (error) {
+            if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
+                throw error;
+            throw new UserError(`Could not get a GitHub OIDC token (${serverMessage(errorMessage(error))}). The workflow job needs "permissions: id-token: write".`, 'client-id');
+        }
+        this.deps.mask(value);
+        this.assertion = { value, expiresAt: jwtExpiry(value) ?? this.deps.now() + 5 * 60_000 };
+        return value;
+    }
+    classify(error) {
+        if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
+            return error;
+        const last = this.network.last;
+        const requestId = last?.requestId;
+        if (this.msal && error instanceof this.msal.ServerError) {
+            const status = error.status ?? last?.status;
+            // The token service's own words (error, error_description) are server text like any other.
+            const code = serverName(error.errorCode);
+            const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage.slice(0, 64 * 1024))?.[0];
+            const said = aadsts === undefined ? code : serverMessage(aadsts);
+            if ((status !== undefined && (status >= 500 || status === 429)) ||
+                /temporarily_unavailable|server_error/.test(error.errorCode)) {
+                return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, status, requestId, true, last?.retryAfterMs);
+            }
+            return new UserError(`Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`);
+        }
+        if (last?.transportError)
+            return last.transportError;
+        if (this.msal && error instanceof this.msal.AuthError) {
+            return new ServiceError(`Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`);
+        }
+        return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`);
+    }
+}
+function hint(code, aadsts) {
+    const n = aadsts ? Number(/AADSTS(\d+)/.exec(aadsts)?.[1]) : undefined;
+    if (n === 90002)
+        return ' Check tenant-id.';
+    if (n === 700016)
+        return ' Check client-id and tenant-id: the application is not in this tenant.';
+    if (n === 7000215 || n === 7000222)
+        return ' Check client-secret: use the secret value (not its id), and renew it if it expired.';
+    if (n === 70021 || n === 700211 || n === 700213 || n === 700212)
+        return ' Check the federated credential on the app registration: its issuer, subject (repo:owner/name:…) and audience must match this workflow.';
+    if (n === 700027 || n === 700024)
+        return ' Check client-certificate: upload this certificate to the app registration.';
+    if (code === 'invalid_scope' || n === 70011 || n === 500011)
+        return ' Check cloud: the Media Services resource differs per cloud.';
+    if (code === 'invalid_client')
+        return ' Check the client credential.';
+    return '';
+}
+/** `exp` of a JWT in milliseconds, without verifying it (GitHub signed it for Entra ID, not for us). */
+function jwtExpiry(jwt) {
+    try {
+        const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+        return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * MSAL's network module on our HTTP stack (proxy support, one TLS trust store). It remembers the last
+ * exchange, because MSAL turns transport failures into a generic error that says nothing useful.
+ */
+class RecordingNetworkClient {
+    http;
+    log;
+    now;
+    last;
+    /** The limits of the acquire in progress: MSAL's interface has no room for them. */
+    limits = {};
+    constructor(http, log, now) {
+        this.http = http;
+        this.log = log;
+        this.now = now;
+    }
+    sendGetRequestAsync(url, options) {
+        return this.send('GET', url, options);
+    }
+    sendPostRequestAsync(url, options) {
+        return this.send('POST', url, options);
+    }
+    async send(method, url, options) {
+        const started = this.now();
+        try {
+            const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body, this.limits);
+            const requestId = requestIdOf(res);
+            this.last = { status: res.status, requestId, retryAfterMs: undefined };
+            this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now());
+            this.log.debug(`${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
+            let body;
+            try {
+                body = JSON.parse(withoutBom(res.body));
+            }
+            catch {
+                // A gateway's HTML page: say so in the shape MSAL reads errors from.
+                body = {
+                    error: 'temporarily_unavailable',
+                    error_description: `HTTP ${res.status} from ${safeHost(url)} with a body that is not JSON`
+                };
+            }
+            const headers = {};
+            for (const [k, v] of Object.entries(res.headers))
+                if (v !== undefined)
+                    headers[k] = Array.isArray(v) ? v.join(', ') : v;
+            return { headers, body: body, status: res.status };
+        }
+        catch (error) {
+            this.last = {
+                transportError: error instanceof ServiceError || error instanceof AbortedError
+                    ? error
+                    : new ServiceError(errorMessage(error), undefined, undefined, true)
+            };
+            this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`);
+            throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/index.ts
+
+/** The token source for a credential: the given access-token as it is, or an Entra ID sign-in through MSAL. */
+function createTokenSource(settings, deps) {
+    const c = settings.credential;
+    if (c.kind === 'token') {
+        return { canRefresh: false, description: 'the given access-token', getToken: async () => c.accessToken };
+    }
+    return new MsalTokenSource(settings, c, deps);
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -3373,6 +3399,13 @@ async function run(rt = githubRuntime()) {
         http.dispose();
     }
     await publish(result, settings, source, rt);
+}
+/** The job API the settings name, given what it needs and nothing more. */
+function createJobSource(s, deps) {
+    if (s.v3)
+        return createV3Source({ targets: s.v3.targets, arm: s.v3.arm, trustedHosts: s.trustedHosts }, deps);
+    const { apiUrl, msVersion, trustedHosts, pollIntervalMs } = s;
+    return createV2Source({ apiUrl, mediaResource: s.cloud.mediaResource, msVersion, trustedHosts, pollIntervalMs }, deps);
 }
 function intro(s, tokens, source) {
     const what = s.jobIds.length === 1 ? `job ${s.jobIds[0]}` : `${s.jobIds.length} jobs`;

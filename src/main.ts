@@ -2,7 +2,9 @@ import * as core from '@actions/core'
 import { AbortedError, errorMessage, UserError } from './errors.js'
 import { createHttp, Http } from './transport/http.js'
 import { readSettings, Settings } from './settings/inputs.js'
-import { createJobSource, JobSource } from './jobs/source.js'
+import type { JobSource, SourceDeps } from './jobs/source.js'
+import { createV2Source } from './jobs/v2/source.js'
+import { createV3Source } from './jobs/v3/source.js'
 import { githubIdToken } from './auth/github-oidc.js'
 import { coreLogger, Logger } from './logger.js'
 import { ChangeLog, noJobOutputs, outputs, verdict } from './report/report.js'
@@ -110,6 +112,17 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
     http.dispose()
   }
   await publish(result, settings, source, rt)
+}
+
+/** The job API the settings name, given what it needs and nothing more. */
+function createJobSource(s: Settings, deps: SourceDeps): JobSource {
+  if (s.v3)
+    return createV3Source({ targets: s.v3.targets, arm: s.v3.arm, trustedHosts: s.trustedHosts }, deps)
+  const { apiUrl, msVersion, trustedHosts, pollIntervalMs } = s
+  return createV2Source(
+    { apiUrl, mediaResource: s.cloud.mediaResource, msVersion, trustedHosts, pollIntervalMs },
+    deps
+  )
 }
 
 function intro(s: Settings, tokens: TokenSource, source: JobSource): string {

@@ -75,3 +75,8 @@ export function someOf(items: readonly string[], max: number, separator = ', '):
   if (items.length <= max) return items.join(separator)
   return `${items.slice(0, max).join(separator)} and ${items.length - max} more`
 }
+
+/** Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses. */
+export function withoutBom(body: string): string {
+  return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body
+}

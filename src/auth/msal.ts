@@ -9,12 +9,11 @@ import { AbortedError, errorMessage, ServiceError, UserError } from '../errors.j
 import { header, Http, raceAbort, RequestLimits, retryAfterMs, safeHost } from '../transport/http.js'
 import type { Logger } from '../logger.js'
 import { logRetries, withRetries } from '../transport/retry.js'
-import { serverMessage, serverName } from '../text.js'
+import { serverMessage, serverName, withoutBom } from '../text.js'
 import { requestIdOf } from '../transport/guarded.js'
 import type { CallOptions } from '../transport/call.js'
 import type { TokenSource, AuthSettings, AuthDeps } from './token-source.js'
 import type { Credential } from './credential.js'
-import { withoutBom } from '../jobs/json.js'
 
 /** A token is reused until 5 minutes before it expires, as MSAL's own cache would. */
 const EXPIRY_MARGIN_MS = 5 * 60_000

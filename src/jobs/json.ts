@@ -1,4 +1,5 @@
 import { ServiceError } from '../errors.js'
+import { withoutBom } from '../text.js'
 
 /** Reading service answers as JSON, for both job APIs: dates, byte order marks, bodies that are not JSON. */
 
@@ -29,9 +30,4 @@ export function parseJson(body: string, what: string): unknown {
       start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON'
     throw new ServiceError(`Media Services answered ${what} with ${kind}`, undefined, undefined, true)
   }
-}
-
-/** Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses. */
-export function withoutBom(body: string): string {
-  return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body
 }

@@ -10,6 +10,7 @@ import {
   TICK_SLACK_MS
 } from './schedule.js'
 import { type ErrorDetail, type Job, type JobState, isFinal } from '../jobs/model.js'
+import type { ProgressReader } from '../jobs/source.js'
 
 /** What we know of one awaited job. */
 export interface JobView {
@@ -72,15 +73,6 @@ export function classify(
   if (failed.length > 0) return { status: 'failure', failed }
   if (views.every(v => v.job && isFinal(v.job.state))) return { status: 'success' }
   return { status: 'retry' }
-}
-
-export interface ProgressReader {
-  /** Reads the job's tasks: mean progress and error details. */
-  (
-    jobId: string,
-    signal: AbortSignal | undefined,
-    deadline: number
-  ): Promise<{ progress?: number; errorDetails: ErrorDetail[] }>
 }
 
 export interface WaitOptions {

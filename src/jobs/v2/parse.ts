@@ -1,7 +1,7 @@
 import { ServiceError } from '../../errors.js'
-import { serverMessage, serverName } from '../../text.js'
+import { serverMessage, serverName, withoutBom } from '../../text.js'
 import { type ErrorDetail, type Job, MAX_ERROR_DETAILS, parseState } from '../model.js'
-import { parseDate, parseJson, withoutBom } from '../json.js'
+import { parseDate, parseJson } from '../json.js'
 
 export interface Task {
   id: string

@@ -1,0 +1,25 @@
+import type { JobSource, SourceDeps } from '../source.js'
+import { type JobTarget, V3JobsClient } from './client.js'
+
+/** What a source of v3-shaped jobs needs to know. */
+export interface V3SourceOptions {
+  targets: readonly JobTarget[]
+  /** The jobs are on Azure Resource Manager (Entra ID token, cancelJob). */
+  arm: boolean
+  trustedHosts: readonly string[]
+}
+
+/** v3-shaped jobs (Azure Resource Manager, MK.IO): one GET per job gives state, progress and errors. */
+export function createV3Source(o: V3SourceOptions, d: SourceDeps): JobSource {
+  const client = new V3JobsClient({ ...d, targets: o.targets, arm: o.arm, trustedHosts: o.trustedHosts })
+  return {
+    kind: 'v3',
+    service: client.service,
+    getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
+    cancelJob: client.canCancel ? (id, call) => client.cancelJob(id, call) : undefined,
+    get requests() {
+      return client.requests
+    },
+    apiRoot: client.apiRoot
+  }
+}
