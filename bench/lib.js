@@ -14,6 +14,7 @@ export {
   CA_FILE,
   nodeBinary,
   nodeVersion,
+  nodeWarnings,
   parseOutputFile,
   ROOT,
   secretInputs

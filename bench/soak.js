@@ -28,6 +28,7 @@ import {
   mib,
   nodeBinary,
   nodeVersion,
+  nodeWarnings,
   parseArgs,
   runAction,
   secretInputs
@@ -154,6 +155,9 @@ ids.forEach((id, i) => {
 if (jobs.length !== jobCount) failures.push(`outputs.jobs has ${jobs.length} jobs, expected ${jobCount}`)
 if (samples.length === 0) failures.push('no memory sample of the action')
 if (!expectError && r.errors.length) failures.push(`error annotations: ${r.errors.join(' | ').slice(0, 300)}`)
+// Node's own warnings on stderr (a listener leak, a deprecation): a clean run prints none.
+const processWarnings = nodeWarnings(r.stderr)
+if (processWarnings.length) failures.push(`Node warned: ${processWarnings.join(' | ').slice(0, 300)}`)
 
 // ---- figures --------------------------------------------------------------------------------
 const reqs = emu.requests
@@ -188,7 +192,8 @@ const result = [
       .sort((a, b) => b[1] - a[1])
       .map(([k, n]) => `${k} ×${n}`)
       .join(', '),
-  `Action log: ${lines} lines, ${warnings} warnings, ${retries} lines about retries (${logFile})`,
+  `Action log: ${lines} lines, ${warnings} warnings, ${retries} lines about retries, ` +
+    `${processWarnings.length} Node warnings on stderr (${logFile})`,
   `RSS first minute (at ${fmtClock(atMinute ? atMinute.t : 0)}): RSS ${atMinute ? mib(atMinute.rssKb) : '?'} ` +
     `(max ${mib(maxFirst)}), peak RSS (VmHWM) ${atMinute ? mib(atMinute.hwmKb) : '?'}`,
   `RSS at the end (at ${fmtClock(end ? end.t : 0)}): RSS ${end ? mib(end.rssKb) : '?'}, peak RSS (VmHWM) ${end ? mib(end.hwmKb) : '?'}` +

@@ -476,11 +476,7 @@ const TRANSIENT_CODES = new Set([
     'UND_ERR_CONNECT_TIMEOUT'
 ]);
 function createHttp(options) {
-    const client = new lib/* HttpClient */.Qq(options.userAgent ?? 'ams-job-wait', [], {
-        allowRedirects: false,
-        allowRetries: false,
-        keepAlive: true
-    });
+    const agents = agentsByRoute(options.userAgent ?? 'ams-job-wait');
     const now = options.now ?? Date.now;
     const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     // Every socket we ever used: dispose() destroys them, so nothing left behind holds the process open.
@@ -534,7 +530,7 @@ function createHttp(options) {
                         path: target.pathname + target.search,
                         method,
                         headers: outgoing,
-                        agent: client.getAgent(url),
+                        agent: agents.get(url),
                         signal: exchange.signal
                     });
                 }
@@ -542,7 +538,10 @@ function createHttp(options) {
                     settle(transportError(error, host));
                     return;
                 }
+                // 'socket' fires for every request on a kept-alive socket: one listener per socket, not per request.
                 req.on('socket', socket => {
+                    if (sockets.has(socket))
+                        return;
                     sockets.add(socket);
                     socket.once('close', () => sockets.delete(socket));
                 });
@@ -555,10 +554,39 @@ function createHttp(options) {
             });
         },
         dispose() {
-            client.dispose();
+            agents.dispose();
             for (const socket of sockets)
                 socket.destroy();
             sockets.clear();
+        }
+    };
+}
+/**
+ * The agent for each URL, from @actions/http-client so that its proxy rules apply. One HttpClient caches
+ * a single agent (and a single proxy agent) whatever the URL, so an https agent would be handed to a later
+ * http:// request (ERR_INVALID_PROTOCOL), or a direct one to a host NO_PROXY does not exempt: hence one
+ * client per protocol and proxy.
+ */
+function agentsByRoute(userAgent) {
+    const clients = new Map();
+    return {
+        get(url) {
+            const route = `${new URL(url).protocol} ${(0,lib/* getProxyUrl */.s_)(url)}`;
+            let client = clients.get(route);
+            if (!client) {
+                client = new lib/* HttpClient */.Qq(userAgent, [], {
+                    allowRedirects: false,
+                    allowRetries: false,
+                    keepAlive: true
+                });
+                clients.set(route, client);
+            }
+            return client.getAgent(url);
+        },
+        dispose() {
+            for (const client of clients.values())
+                client.dispose();
+            clients.clear();
         }
     };
 }
@@ -4639,10 +4667,11 @@ function getIDToken(aud) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient)
+  Qq: () => (/* binding */ HttpClient),
+  s_: () => (/* binding */ lib_getProxyUrl)
 });
 
-// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, isHttps
 
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
@@ -4815,7 +4844,7 @@ var MediaTypes;
  * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
  */
 function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    const proxyUrl = getProxyUrl(new URL(serverUrl));
     return proxyUrl ? proxyUrl.href : '';
 }
 const HttpRedirectCodes = [

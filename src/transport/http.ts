@@ -1,4 +1,4 @@
-import { HttpClient } from '@actions/http-client'
+import { getProxyUrl, HttpClient } from '@actions/http-client'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http'
@@ -63,11 +63,7 @@ export interface HttpOptions {
 }
 
 export function createHttp(options: HttpOptions): Http {
-  const client = new HttpClient(options.userAgent ?? 'ams-job-wait', [], {
-    allowRedirects: false,
-    allowRetries: false,
-    keepAlive: true
-  })
+  const agents = agentsByRoute(options.userAgent ?? 'ams-job-wait')
   const now = options.now ?? Date.now
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES
   // Every socket we ever used: dispose() destroys them, so nothing left behind holds the process open.
@@ -125,14 +121,16 @@ export function createHttp(options: HttpOptions): Http {
             path: target.pathname + target.search,
             method,
             headers: outgoing,
-            agent: client.getAgent(url),
+            agent: agents.get(url),
             signal: exchange.signal
           })
         } catch (error) {
           settle(transportError(error, host))
           return
         }
+        // 'socket' fires for every request on a kept-alive socket: one listener per socket, not per request.
         req.on('socket', socket => {
+          if (sockets.has(socket)) return
           sockets.add(socket)
           socket.once('close', () => sockets.delete(socket))
         })
@@ -145,9 +143,38 @@ export function createHttp(options: HttpOptions): Http {
       })
     },
     dispose() {
-      client.dispose()
+      agents.dispose()
       for (const socket of sockets) socket.destroy()
       sockets.clear()
+    }
+  }
+}
+
+/**
+ * The agent for each URL, from @actions/http-client so that its proxy rules apply. One HttpClient caches
+ * a single agent (and a single proxy agent) whatever the URL, so an https agent would be handed to a later
+ * http:// request (ERR_INVALID_PROTOCOL), or a direct one to a host NO_PROXY does not exempt: hence one
+ * client per protocol and proxy.
+ */
+function agentsByRoute(userAgent: string): { get(url: string): http.Agent; dispose(): void } {
+  const clients = new Map<string, HttpClient>()
+  return {
+    get(url) {
+      const route = `${new URL(url).protocol} ${getProxyUrl(url)}`
+      let client = clients.get(route)
+      if (!client) {
+        client = new HttpClient(userAgent, [], {
+          allowRedirects: false,
+          allowRetries: false,
+          keepAlive: true
+        })
+        clients.set(route, client)
+      }
+      return client.getAgent(url)
+    },
+    dispose() {
+      for (const client of clients.values()) client.dispose()
+      clients.clear()
     }
   }
 }

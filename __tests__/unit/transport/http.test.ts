@@ -1,6 +1,12 @@
 import { describe, it, expect, afterEach } from '@jest/globals'
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import { readFileSync } from 'node:fs'
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https'
+import type { AddressInfo, Socket } from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { runInThisContext } from 'node:vm'
 import { AbortedError, ServiceError } from '../../../src/errors.js'
 import { createHttp, header, Http, raceAbort, retryAfterMs, safeHost } from '../../../src/transport/http.js'
 import { reply } from '../../../__fixtures__/http.js'
@@ -315,5 +321,102 @@ describe('createHttp, against a local server', () => {
       http.dispose()
       await gone
     })
+  })
+})
+
+describe('createHttp over many requests and both protocols', () => {
+  const servers: (Server | HttpsServer)[] = []
+  let http: Http | undefined
+
+  afterEach(async () => {
+    http?.dispose()
+    http = undefined
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections()
+      await new Promise(resolve => server.close(resolve))
+    }
+  })
+
+  async function start<S extends Server | HttpsServer>(server: S, scheme: string): Promise<string> {
+    servers.push(server)
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    return `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`
+  }
+  const plain = (): Promise<string> =>
+    start(
+      createServer((_req, res) => res.end('{}')),
+      'http'
+    )
+  // The emulator's certificate, from a CA this process does not trust: the exchange fails at TLS, after
+  // the client chose an https agent for it.
+  const tls = (): Promise<string> => {
+    const certs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'emulator', 'certs')
+    const options = {
+      key: readFileSync(join(certs, 'server-key.pem')),
+      cert: readFileSync(join(certs, 'server.pem'))
+    }
+    return start(
+      createHttpsServer(options, (_req, res) => res.end('{}')),
+      'https'
+    )
+  }
+  const tlsRefusal = /^TLS to 127\.0\.0\.1:\d+ failed \(\w+\): the certificate is not trusted$/
+
+  it('500 requests over one kept-alive connection leave its listener counts flat, and Node warns of nothing', async () => {
+    let connections = 0
+    const base = await start(
+      createServer((_req, res) => res.end('{}')).on('connection', () => connections++),
+      'http'
+    )
+    const clientSockets: Socket[] = []
+    const onSocket = (message: unknown): void =>
+      void clientSockets.push((message as { socket: Socket }).socket)
+    const warnings: Error[] = []
+    const onWarning = (warning: Error): void => void warnings.push(warning)
+    subscribe('net.client.socket', onSocket)
+    // Node's own process, not Jest's copy of it in the test's global, on which no warning is ever emitted.
+    const nodeProcess = runInThisContext('process') as NodeJS.Process
+    nodeProcess.on('warning', onWarning)
+    try {
+      http = createHttp({ requestTimeoutMs: 5000 })
+      const counts = (s: Socket): Record<string, number> =>
+        Object.fromEntries(s.eventNames().map(name => [String(name), s.listenerCount(name)]))
+      let afterFirst: Record<string, number> = {}
+      for (let i = 0; i < 500; i++) {
+        await http.request('GET', `${base}/api/Jobs`, {})
+        if (i === 0) afterFirst = counts(clientSockets[0])
+      }
+      expect(connections).toBe(1)
+      expect(clientSockets).toHaveLength(1)
+      expect(afterFirst.close).toBeGreaterThan(0)
+      expect(counts(clientSockets[0])).toEqual(afterFirst)
+      await new Promise(resolve => setImmediate(resolve))
+      expect(warnings.map(w => `${w.name}: ${w.message}`)).toEqual([])
+    } finally {
+      unsubscribe('net.client.socket', onSocket)
+      nodeProcess.off('warning', onWarning)
+    }
+  })
+
+  it('an https request and then an http one each get an agent for their own protocol', async () => {
+    const secure = await tls()
+    const base = await plain()
+    http = createHttp({ requestTimeoutMs: 5000 })
+    await expect(http.request('POST', `${secure}/tenant/oauth2/v2.0/token`, {}, 'a=1')).rejects.toThrow(
+      tlsRefusal
+    )
+    await expect(http.request('GET', `${base}/subscriptions/x/jobs/y`, {})).resolves.toMatchObject({
+      status: 200
+    })
+    await expect(http.request('GET', `${secure}/again`, {})).rejects.toThrow(tlsRefusal)
+  })
+
+  it('an http request and then an https one each get an agent for their own protocol', async () => {
+    const base = await plain()
+    const secure = await tls()
+    http = createHttp({ requestTimeoutMs: 5000 })
+    await expect(http.request('GET', `${base}/api/`, {})).resolves.toMatchObject({ status: 200 })
+    await expect(http.request('GET', `${secure}/api/`, {})).rejects.toThrow(tlsRefusal)
+    await expect(http.request('GET', `${base}/api/`, {})).resolves.toMatchObject({ status: 200 })
   })
 })
