@@ -89,13 +89,20 @@ git add CHANGELOG.md package.json
 [[ -f package-lock.json ]] && git add package-lock.json
 git commit --quiet -m "Release $tag" || die "could not commit the release."
 commit="$(git rev-parse HEAD)"
+previous_major="$(git rev-parse -q --verify "refs/tags/$major" || true)"
 git tag -a "$tag" -m "ams-job-wait $tag" "$commit"
 git tag -f -a "$major" -m "ams-job-wait $major (now $tag)" "$commit" >/dev/null
 echo "release: committed ${commit:0:12} (CHANGELOG $version - $today, package versions), tagged $tag and moved $major"
 
 refs=("$commit:refs/heads/$branch" "refs/tags/$tag" "+refs/tags/$major:refs/tags/$major")
 if [[ "$push" == yes ]]; then
-  git push --atomic "$remote" "${refs[@]}" || die "the push was refused: nothing was released ($remote is unchanged)."
+  if ! git push --atomic "$remote" "${refs[@]}"; then
+    # Undo the local release too, so that a rerun after the fix starts from the same place.
+    git tag -d "$tag" >/dev/null
+    if [[ -n "$previous_major" ]]; then git tag -f "$major" "$previous_major" >/dev/null; else git tag -d "$major" >/dev/null; fi
+    git reset --quiet --hard "$head"
+    die "the push was refused: nothing was released ($remote is unchanged, and so is this clone)."
+  fi
   echo "release: pushed the release commit to $branch, $tag and $major to $remote in one atomic push."
 else
   echo "release: not pushed. To publish: git push --atomic $remote ${refs[*]}"

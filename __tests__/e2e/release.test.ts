@@ -235,5 +235,9 @@ describe('scripts/release.sh', () => {
     expect(r.code).toBe(1)
     expect(remoteMain()).toBe(main)
     expect(remoteTags()).toBe('v1')
+    // The clone is back where it was: a rerun after the fix is not refused for a tag that only exists here.
+    expect(git('rev-parse', 'HEAD')).toBe(main)
+    expect(git('tag', '--list')).toBe('v1')
+    expect(git('status', '--porcelain')).toBe('')
   })
 })
