@@ -2,28 +2,52 @@
 // @ts-check
 /**
  * npm run emulator: the emulator as a standalone process, until Ctrl-C. Jobs are scripted by flags or a JSON
- * file; a ready .env (the runner's INPUT_* names, for `npm run local-action`, plus the same values under
- * AMS_EMU_* names, for a workflow's $GITHUB_ENV) is written and printed once every listener is up.
+ * file, on one of its services (--kind); a ready .env (the runner's INPUT_* names and environment, for
+ * `npm run local-action`, plus the same values under AMS_EMU_* names, for a workflow's $GITHUB_ENV) is written
+ * and printed once every listener is up.
  *
  *   npm run emulator -- --job finished --job error --job 'Queued:2,Processing:3,Finished'
- *   npm run emulator -- --jobs jobs.json --env-out .env --port 8440
+ *   npm run emulator -- --kind arm --oidc --job finished
+ *   npm run emulator -- --kind mkio --jobs jobs.json --env-out .env --port 8440
  */
 import { renameSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startArmEmulator } from './arm.js'
 import { startEmulator } from './index.js'
 import { STATES } from './jobs.js'
 
+/** Where the scripted jobs live, and so which inputs the .env gives the action. */
+export const KINDS = {
+  v2: 'Media Services v2 jobs (job-id) behind the global endpoint, Entra ID sign-in',
+  arm: 'v3 jobs on Azure Resource Manager (job-url resource ids, arm-url), Entra ID sign-in',
+  mkio: 'v3 jobs on an MK.IO-shaped host (job-url full URLs), its API token as access-token'
+}
+const ARM_SCOPE = 'https://management.azure.com/.default'
+
 const USAGE = `Usage: npm run emulator -- [options]
+  --kind KIND          where the jobs are (default v2):
+                         v2    ${KINDS.v2}
+                         arm   ${KINDS.arm}
+                         mkio  ${KINDS.mkio}
+  --oidc               sign in with GitHub OIDC instead of the client secret (v2, arm): the .env sets
+                       ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN, and no client-secret
   --job [label=]SPEC   a job; SPEC is a preset (finished, error, canceled, running, missing) or a timeline
                        like 'Queued:2,Processing:3s,Finished' (State:N lasts N polls, State:Ns or State:Nms
                        that long; the last state lasts forever). Repeatable. Default: one 'finished' job.
   --jobs FILE          jobs from a JSON file: [{ "label": "hd", "name": "…", "timeline": [{ "state": "Queued",
                        "polls": 1 }, …] }, …] (the emulator's JobSpec, see emulator/README.md)
   --env-out FILE       where to write the .env (default: .env)
-  --port N             fixed ports: global N, account N+1, login N+2, evil N+3 (default: random)
+  --port N             fixed ports: global N, account N+1, login N+2, evil N+3 (default: random; the arm
+                       and mkio listeners always take random ports)
   --redirect MODE      what the global endpoint does: root (301 to the account, default), none (serves jobs)
-  --log                log every request to stderr`
+  --log                log every request to stderr
+Examples, one per kind (then: npm run local-action):
+  npm run emulator -- --job finished                 v2, client secret
+  npm run emulator -- --oidc --job finished          v2, GitHub OIDC
+  npm run emulator -- --kind arm --job finished      v3 on Resource Manager, client secret
+  npm run emulator -- --kind arm --oidc --job error  v3 on Resource Manager, GitHub OIDC
+  npm run emulator -- --kind mkio --job finished     v3 on the MK.IO-shaped host, token`
 
 /** @type {Record<string, import('./jobs.js').JobSpec>} */
 export const PRESETS = {
@@ -76,7 +100,7 @@ export function parseJobFlag(text) {
 /**
  * @param {string[]} argv
  * @returns {{ jobs: { label?: string, spec: import('./jobs.js').JobSpec }[], envFile: string, port?: number,
- *   redirect: 'root' | 'none', log: boolean }}
+ *   redirect: 'root' | 'none', log: boolean, kind: keyof KINDS, oidc: boolean }}
  */
 export function parseArgs(argv) {
   /** @type {{ label?: string, spec: import('./jobs.js').JobSpec }[]} */
@@ -87,6 +111,9 @@ export function parseArgs(argv) {
   /** @type {'root' | 'none'} */
   let redirect = 'root'
   let log = false
+  /** @type {keyof KINDS} */
+  let kind = 'v2'
+  let oidc = false
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]
     const value = () => {
@@ -108,42 +135,86 @@ export function parseArgs(argv) {
       const mode = value()
       if (mode !== 'root' && mode !== 'none') throw new Error('--redirect: root or none.')
       redirect = mode
-    } else if (flag === '--log') log = true
+    } else if (flag === '--kind') {
+      const k = value()
+      if (!(k in KINDS)) throw new Error(`--kind: ${Object.keys(KINDS).join(', ')} (not '${k}').`)
+      kind = /** @type {keyof KINDS} */ (k)
+    } else if (flag === '--oidc') oidc = true
+    else if (flag === '--log') log = true
     else if (flag === '--help' || flag === '-h') throw new Error(USAGE)
     else throw new Error(`Unknown option ${flag}.\n${USAGE}`)
   }
+  if (oidc && kind === 'mkio')
+    throw new Error('--oidc: an MK.IO-shaped host takes its API token (access-token), not a sign-in.')
   if (jobs.length === 0) jobs.push(parseJobFlag('finished'))
-  return { jobs, envFile, port, redirect, log }
+  return { jobs, envFile, port, redirect, log, kind, oidc }
 }
 
 /**
- * The .env text: INPUT_* as the runner names inputs (for @github/local-action), then the same values under
- * names a workflow can put in $GITHUB_ENV and read back as env.AMS_EMU_*.
- * @param {import('./index.js').Emulator} emu
- * @param {{ label?: string, id: string }[]} jobs
+ * @typedef {{ kind: keyof KINDS, oidc: boolean,
+ *   v3?: { urls: { arm: string, mkio: string }, mkioToken: string } }} EnvOptions
  */
-export function envText(emu, jobs) {
-  const account = new URL(emu.urls.account).host
-  const apiUrl = emu.urls.global
-  const lines = [
-    `# Written by npm run emulator (emulator/cli.js). Test-only credentials.`,
-    `INPUT_JOB-ID=${jobs.map(j => j.id).join(' ')}`,
+
+/**
+ * The inputs for the jobs' kind, as the runner names them: the jobs and where they are, and how to sign in.
+ * @param {import('./index.js').Emulator} emu
+ * @param {string[]} ids job ids (v2), resource ids (arm) or full URLs (mkio)
+ * @param {EnvOptions} o
+ */
+function inputLines(emu, ids, o) {
+  if (o.kind === 'mkio') return [`INPUT_JOB-URL=${ids.join(' ')}`, `INPUT_ACCESS-TOKEN=${o.v3?.mkioToken}`]
+  const signIn = [
     `INPUT_TENANT-ID=${emu.tenantId}`,
     `INPUT_CLIENT-ID=${emu.clientId}`,
-    `INPUT_CLIENT-SECRET=${emu.clientSecret}`,
-    `INPUT_API-URL=${apiUrl}`,
-    `INPUT_AUTHORITY-HOST=${emu.urls.authority}`,
-    `INPUT_TRUSTED-HOSTS=${account}`,
+    ...(o.oidc ? [] : [`INPUT_CLIENT-SECRET=${emu.clientSecret}`]),
+    `INPUT_AUTHORITY-HOST=${emu.urls.authority}`
+  ]
+  if (o.kind === 'arm')
+    return [`INPUT_JOB-URL=${ids.join(' ')}`, ...signIn, `INPUT_ARM-URL=${o.v3?.urls.arm}`]
+  return [
+    `INPUT_JOB-ID=${ids.join(' ')}`,
+    ...signIn,
+    `INPUT_API-URL=${emu.urls.global}`,
+    `INPUT_TRUSTED-HOSTS=${new URL(emu.urls.account).host}`
+  ]
+}
+
+/**
+ * The .env text: INPUT_* as the runner names inputs (for @github/local-action), with GitHub's OIDC variables
+ * for --oidc, then the same values under names a workflow can put in $GITHUB_ENV and read back as
+ * env.AMS_EMU_* (a workflow passes AMS_EMU_OIDC_* to a step as ACTIONS_ID_TOKEN_REQUEST_*).
+ * @param {import('./index.js').Emulator} emu
+ * @param {{ label?: string, id: string }[]} jobs
+ * @param {EnvOptions} [o]
+ */
+export function envText(emu, jobs, o = { kind: 'v2', oidc: false }) {
+  const account = new URL(emu.urls.account).host
+  const oidc = [
+    `ACTIONS_ID_TOKEN_REQUEST_URL=${emu.urls.oidcRequestUrl}`,
+    `ACTIONS_ID_TOKEN_REQUEST_TOKEN=${emu.oidcRequestToken}`
+  ]
+  const lines = [
+    `# Written by npm run emulator (emulator/cli.js), --kind ${o.kind}${o.oidc ? ' --oidc' : ''}. Test-only credentials.`,
+    ...inputLines(
+      emu,
+      jobs.map(j => j.id),
+      o
+    ),
     `INPUT_POLL-INTERVAL=1s`,
     `INPUT_TIMEOUT=2m`,
+    ...(o.oidc ? oidc : []),
     `NODE_EXTRA_CA_CERTS=${emu.caFile}`,
+    `AMS_EMU_KIND=${o.kind}`,
     `AMS_EMU_TENANT_ID=${emu.tenantId}`,
     `AMS_EMU_CLIENT_ID=${emu.clientId}`,
     `AMS_EMU_CLIENT_SECRET=${emu.clientSecret}`,
-    `AMS_EMU_API_URL=${apiUrl}`,
+    `AMS_EMU_API_URL=${emu.urls.global}`,
     `AMS_EMU_ACCOUNT_URL=${emu.urls.account}`,
     `AMS_EMU_ACCOUNT_HOST=${account}`,
     `AMS_EMU_AUTHORITY_HOST=${emu.urls.authority}`,
+    `AMS_EMU_OIDC_REQUEST_URL=${emu.urls.oidcRequestUrl}`,
+    `AMS_EMU_OIDC_REQUEST_TOKEN=${emu.oidcRequestToken}`,
+    ...(o.v3 ? [`AMS_EMU_ARM_URL=${o.v3.urls.arm}`, `AMS_EMU_MKIO_TOKEN=${o.v3.mkioToken}`] : []),
     ...jobs.map(
       (j, i) => `AMS_EMU_JOB_${(j.label ?? String(i + 1)).toUpperCase().replace(/-/g, '_')}=${j.id}`
     )
@@ -151,31 +222,62 @@ export function envText(emu, jobs) {
   return `${lines.join('\n')}\n`
 }
 
+/**
+ * Adds the scripted jobs where --kind says; v3 jobs are named by their label (or job1, job2…).
+ * @param {ReturnType<typeof parseArgs>} args
+ * @param {import('./index.js').Emulator} emu
+ * @param {Awaited<ReturnType<typeof startArmEmulator>> | undefined} v3
+ */
+function addJobs(args, emu, v3) {
+  return args.jobs.map((j, i) => {
+    const name = j.spec.name ?? j.label ?? `job${i + 1}`
+    if (!v3) return { label: j.label, id: emu.addJob(j.spec) }
+    const spec = { ...j.spec, name }
+    return { label: j.label, id: args.kind === 'arm' ? v3.addArmJob(spec) : v3.addMkioJob(spec) }
+  })
+}
+
 async function main() {
   let args
   try {
     args = parseArgs(process.argv.slice(2))
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : error}\n`)
+    const text = `${error instanceof Error ? error.message : error}\n`
+    if (/^(--help|-h)$/.test(process.argv[2] ?? '')) {
+      process.stdout.write(text)
+      process.exit(0)
+    }
+    process.stderr.write(text)
     process.exit(2)
   }
   const ports = args.port
     ? { global: args.port, account: args.port + 1, login: args.port + 2, evil: args.port + 3 }
     : undefined
-  const emu = await startEmulator({ ports, redirect: args.redirect, log: args.log })
-  const jobs = args.jobs.map(j => ({ label: j.label, id: emu.addJob(j.spec) }))
-  const text = envText(emu, jobs)
+  // Entra ID issues tokens for one scope: Resource Manager's for arm jobs, Media Services' otherwise.
+  const scope = args.kind === 'arm' ? ARM_SCOPE : undefined
+  const emu = await startEmulator({ ports, redirect: args.redirect, log: args.log, scope })
+  const v3 =
+    args.kind === 'v2'
+      ? undefined
+      : await startArmEmulator({ isIssuedToken: t => emu.issuedTokens.includes(t) })
+  const jobs = addJobs(args, emu, v3)
+  const text = envText(emu, jobs, { kind: args.kind, oidc: args.oidc, v3 })
   const envFile = resolve(args.envFile)
   // Write then rename: a script polling for the file never reads half of it.
   writeFileSync(`${envFile}.tmp`, text)
   renameSync(`${envFile}.tmp`, envFile)
   process.stdout.write(text)
+  const where = {
+    v2: `Media Services ${emu.urls.global} (redirects to ${emu.urls.account})`,
+    arm: `Resource Manager ${v3?.urls.arm}`,
+    mkio: `MK.IO-shaped host ${v3?.urls.mkio}`
+  }[args.kind]
   process.stderr.write(
-    `Emulator ready: Media Services ${emu.urls.global} (redirects to ${emu.urls.account}), Entra ID ${emu.urls.authority}.\n` +
+    `Emulator ready: ${where}, Entra ID ${emu.urls.authority}${args.oidc ? ' (GitHub OIDC sign-in)' : ''}.\n` +
       `Wrote ${envFile}. Try: npm run local-action   (Ctrl-C to stop)\n`
   )
   const stop = () => {
-    emu.close().then(() => process.exit(0))
+    Promise.all([emu.close(), v3?.close()]).then(() => process.exit(0))
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

