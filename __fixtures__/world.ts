@@ -1,7 +1,7 @@
 import type { Job, JobState } from '../src/job.js'
 import type { PollingPolicy } from '../src/schedule.js'
 import { WaitResult, waitForJobs } from '../src/waiter.js'
-import { fakeClock } from './clock.js'
+import { driftingClock } from './clock.js'
 import { job } from './jobs.js'
 
 /**
@@ -25,6 +25,8 @@ export interface SimOptions {
   intervalMs: number
   timeoutMs?: number
   latencyMs?: number
+  /** How late each sleep wakes, in ms, taken in turn (cycled): a real timer's drift. Negative: early. */
+  lateMs?: readonly number[]
 }
 
 export interface SimPoll {
@@ -45,7 +47,8 @@ export interface SimRun {
 }
 
 export async function simulate(jobs: readonly SimJob[], o: SimOptions): Promise<SimRun> {
-  const clock = fakeClock()
+  const late = o.lateMs ?? [0]
+  const clock = driftingClock(i => late[i % late.length])
   const started = clock.now()
   const latency = o.latencyMs ?? 0
   const byId = new Map(jobs.map(j => [j.id, j]))

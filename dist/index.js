@@ -2652,7 +2652,7 @@ const coreLogger = {
 ;// CONCATENATED MODULE: ./src/schedule.ts
 
 
-/** Never two polls closer than this, whatever the prediction says. */
+/** Never two polls closer than this, whatever the prediction says; only the last, at the deadline, may be. */
 const MIN_GAP_MS = 1000;
 /** How late a timer may fire for a poll to still count as the one at its tick of the schedule. */
 const TICK_SLACK_MS = 100;
@@ -2712,7 +2712,6 @@ function predictEnd(v) {
 /** When (our clock) to poll next; undefined when no poll fits before the deadline. */
 function nextPollAt(o) {
     const I = o.intervalMs;
-    const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS);
     let at;
     if (o.policy === 'fixed') {
         // Fixed rate: started + k × interval, the tick after the last poll's (which a timer may have started a
@@ -2721,7 +2720,7 @@ function nextPollAt(o) {
         at = o.started + Math.max(lastTick + 1, Math.ceil((o.now - o.started) / I)) * I;
     }
     else {
-        at = Math.max(earliest, predictiveAt(o));
+        at = Math.max(o.now, o.lastPoll + MIN_GAP_MS, predictiveAt(o));
         // Not before the budget has earned the next poll's Jobs queries.
         const owed = o.budget.spent + jobsQueries(o.views) - o.budget.earned;
         if (owed > 0) {
@@ -2732,8 +2731,10 @@ function nextPollAt(o) {
     }
     if (at <= o.deadline)
         return at;
-    // One last poll at the deadline, so that a job that ended in the last interval counts.
-    return o.lastPoll + MIN_GAP_MS <= o.deadline ? Math.max(o.deadline, earliest) : undefined;
+    // The wait lasts until the deadline: one last poll there sees a job that ended in the last interval. A
+    // late timer, the budget or the interval must not skip it, so it may come sooner than MIN_GAP_MS after
+    // the poll before (once a wait); a poll that overran the deadline is followed by one at once.
+    return o.lastPoll < o.deadline ? Math.max(o.deadline, o.now) : undefined;
 }
 function predictiveAt(o) {
     const I = o.intervalMs;
@@ -2829,6 +2830,7 @@ async function waitForJobs(o) {
     const views = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }));
     let polls = 0;
     let budget = NEW_BUDGET;
+    let last = false;
     const result = (outcome, error, failed = []) => ({
         outcome,
         failed,
@@ -2882,6 +2884,8 @@ async function waitForJobs(o) {
                 return result('failure', undefined, verdict.failed);
             if (verdict.status !== 'retry')
                 return result(verdict.status);
+            if (last)
+                return result('timeout');
             const at = nextPollAt({
                 policy: o.policy,
                 views,
@@ -2895,7 +2899,13 @@ async function waitForJobs(o) {
             });
             if (at === undefined)
                 return result('timeout');
+            // The poll at the deadline is the last, even if a timer woke it a little early.
+            last = at >= deadline;
             await o.sleep(Math.max(0, at - o.now()), o.signal);
+            // Node's timers may wake a millisecond early by the wall clock: the last poll should not start before
+            // the deadline.
+            if (!o.signal?.aborted && o.now() < at)
+                await o.sleep(at - o.now(), o.signal);
             if (o.signal?.aborted)
                 return result(o.signal.reason === 'timeout' ? 'timeout' : 'canceled');
         }
