@@ -22,7 +22,7 @@ const MKIO_JOB =
 
 /**
  * @typedef {'arm' | 'mkio' | 'evil'} Api
- * @typedef {{ name?: string, timeline?: import('./jobs.js').Step[], outputs?: number,
+ * @typedef {{ name?: string, timeline?: import('./jobs.js').Step[], outputs?: number, clockFromFirstPoll?: boolean,
  *   error?: { code: string, message: string, details?: { code: string, message: string }[] } }} V3JobSpec
  * @typedef {{ api: Api, method: string, path: string, authorization: string | undefined, status: number, at: number }} V3Request
  */
@@ -186,7 +186,13 @@ export async function startArmEmulator(options) {
   function add(api, spec, pathOf) {
     const name = spec.name ?? `job-${store.jobs.length + 1}`
     const key = `${api}:${name.toLowerCase()}`
-    store.add({ id: key, name, timeline: spec.timeline, tasks: spec.outputs ?? 1 })
+    store.add({
+      id: key,
+      name,
+      timeline: spec.timeline,
+      tasks: spec.outputs ?? 1,
+      clockFromFirstPoll: spec.clockFromFirstPoll
+    })
     const p = pathOf(name)
     extra.set(key, {
       path: p,
