@@ -200,7 +200,7 @@ describe('a job that does not finish well', () => {
     expect(run.outputs.state).toBe('Error')
     // It must not read as a success: a warning in the log, a warning sign in the summary.
     expect(run.stdout).toMatch(
-      /^::warning::⚠ Job .* ended Error after .*\. The step passes because fail-on does not include Error\.$/m
+      /^::warning::⚠ Job .* had already ended Error when the wait began\. The step passes because fail-on does not include Error\.$/m
     )
     expect(run.stdout).not.toContain('✓')
     expect(run.summary).toMatch(/^### ⚠️ Media Services jobs/)
