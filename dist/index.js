@@ -2709,7 +2709,7 @@ function predictEnd(v) {
     }
     return undefined;
 }
-/** When (our clock) to poll next; undefined when no poll fits before the deadline. */
+/** When (our clock) to poll next; undefined once a poll has started at or after the deadline. */
 function nextPollAt(o) {
     const I = o.intervalMs;
     let at;

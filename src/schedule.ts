@@ -122,7 +122,7 @@ export interface NextPollInput {
   readsPerPoll: number
 }
 
-/** When (our clock) to poll next; undefined when no poll fits before the deadline. */
+/** When (our clock) to poll next; undefined once a poll has started at or after the deadline. */
 export function nextPollAt(o: NextPollInput): number | undefined {
   const I = o.intervalMs
   let at: number
