@@ -25,3 +25,14 @@ export function fakeClock(start = START, onSleep?: (ms: number, sleepIndex: numb
     }
   }
 }
+
+/**
+ * A fake clock whose timers wake `late(i)` ms late on the i-th sleep, as real timers do. Negative: early
+ * by the wall clock, as Node's may be by a millisecond; a sleep of 1 ms or more still moves it 1 ms.
+ */
+export function driftingClock(late: (sleepIndex: number) => number, start = START): FakeClock {
+  const clock: FakeClock = fakeClock(start, (ms, i) =>
+    clock.advance(ms > 0 ? Math.max(1 - ms, late(i)) : Math.max(0, late(i)))
+  )
+  return clock
+}

@@ -1,8 +1,8 @@
+import type { Job, JobState } from '../src/jobs/model.js'
 import type { PollingPolicy } from '../src/wait/schedule.js'
 import { WaitResult, waitForJobs } from '../src/wait/waiter.js'
-import { fakeClock } from './clock.js'
+import { driftingClock } from './clock.js'
 import { job } from './jobs.js'
-import type { Job, JobState } from '../src/jobs/model.js'
 
 /**
  * A simulated Media Services account on a fake clock: each job is Queued for a while, then Processing with
@@ -25,6 +25,8 @@ export interface SimOptions {
   intervalMs: number
   timeoutMs?: number
   latencyMs?: number
+  /** How late each sleep wakes, in ms, taken in turn (cycled): a real timer's drift. Negative: early. */
+  lateMs?: readonly number[]
 }
 
 export interface SimPoll {
@@ -45,7 +47,8 @@ export interface SimRun {
 }
 
 export async function simulate(jobs: readonly SimJob[], o: SimOptions): Promise<SimRun> {
-  const clock = fakeClock()
+  const late = o.lateMs ?? [0]
+  const clock = driftingClock(i => late[i % late.length])
   const started = clock.now()
   const latency = o.latencyMs ?? 0
   const byId = new Map(jobs.map(j => [j.id, j]))

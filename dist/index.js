@@ -2431,7 +2431,7 @@ const coreLogger = {
 ;// CONCATENATED MODULE: ./src/wait/schedule.ts
 
 
-/** Never two polls closer than this, whatever the prediction says. */
+/** Never two polls closer than this, whatever the prediction says; only the last, at the deadline, may be. */
 const MIN_GAP_MS = 1000;
 /** How late a timer may fire for a poll to still count as the one at its tick of the schedule. */
 const TICK_SLACK_MS = 100;
@@ -2488,10 +2488,9 @@ function predictEnd(v) {
     }
     return undefined;
 }
-/** When (our clock) to poll next; undefined when no poll fits before the deadline. */
+/** When (our clock) to poll next; undefined once a poll has started at or after the deadline. */
 function nextPollAt(o) {
     const I = o.intervalMs;
-    const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS);
     let at;
     if (o.policy === 'fixed') {
         // Fixed rate: started + k × interval, the tick after the last poll's (which a timer may have started a
@@ -2500,7 +2499,7 @@ function nextPollAt(o) {
         at = o.started + Math.max(lastTick + 1, Math.ceil((o.now - o.started) / I)) * I;
     }
     else {
-        at = Math.max(earliest, predictiveAt(o));
+        at = Math.max(o.now, o.lastPoll + MIN_GAP_MS, predictiveAt(o));
         // Not before the budget has earned the next poll's Jobs queries.
         const owed = o.budget.spent + jobsQueries(o.views) - o.budget.earned;
         if (owed > 0) {
@@ -2511,8 +2510,10 @@ function nextPollAt(o) {
     }
     if (at <= o.deadline)
         return at;
-    // One last poll at the deadline, so that a job that ended in the last interval counts.
-    return o.lastPoll + MIN_GAP_MS <= o.deadline ? Math.max(o.deadline, earliest) : undefined;
+    // The wait lasts until the deadline: one last poll there sees a job that ended in the last interval. A
+    // late timer, the budget or the interval must not skip it, so it may come sooner than MIN_GAP_MS after
+    // the poll before (once a wait); a poll that overran the deadline is followed by one at once.
+    return o.lastPoll < o.deadline ? Math.max(o.deadline, o.now) : undefined;
 }
 function predictiveAt(o) {
     const I = o.intervalMs;
@@ -2608,6 +2609,7 @@ async function waitForJobs(o) {
     const views = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }));
     let polls = 0;
     let budget = NEW_BUDGET;
+    let last = false;
     const result = (outcome, error, failed = []) => ({
         outcome,
         failed,
@@ -2661,6 +2663,8 @@ async function waitForJobs(o) {
                 return result('failure', undefined, verdict.failed);
             if (verdict.status !== 'retry')
                 return result(verdict.status);
+            if (last)
+                return result('timeout');
             const at = nextPollAt({
                 policy: o.policy,
                 views,
@@ -2674,7 +2678,13 @@ async function waitForJobs(o) {
             });
             if (at === undefined)
                 return result('timeout');
+            // The poll at the deadline is the last, even if a timer woke it a little early.
+            last = at >= deadline;
             await o.sleep(Math.max(0, at - o.now()), o.signal);
+            // Node's timers may wake a millisecond early by the wall clock: the last poll should not start before
+            // the deadline.
+            if (!o.signal?.aborted && o.now() < at)
+                await o.sleep(at - o.now(), o.signal);
             if (o.signal?.aborted)
                 return result(o.signal.reason === 'timeout' ? 'timeout' : 'canceled');
         }
@@ -2899,6 +2909,12 @@ function finalDetail(v) {
         parts.push(errorsOf(v));
     return parts.length ? ` (${parts.join(', ')})` : '';
 }
+/** How long a job ran, by the service: EndTime − StartTime, else its RunningDuration (ms in practice). */
+function ranFor(v) {
+    const j = v.job;
+    const ms = j.startTime && j.endTime ? j.endTime.getTime() - j.startTime.getTime() : j.runningDuration;
+    return ms > 0 ? ` (it ran ${formatDuration(ms)})` : '';
+}
 /** A job's error details on one line, as long as one error message may be. */
 function errorsOf(v) {
     return cut(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '), MESSAGE_LIMIT);
@@ -2946,14 +2962,17 @@ function verdict(result, timeoutMs) {
             const passes = unwell.length
                 ? ` The step passes because fail-on does not include ${unwell.join(' or ')}.`
                 : '';
-            return {
-                ok: true,
-                title: '',
-                warning: unwell.length > 0,
-                message: n === 1
-                    ? `${jobs} ended ${result.views[0].job.state} after ${took}.${passes}`
-                    : `${jobs} ended after ${took}${tail}.${passes}`
-            };
+            // Ended at the first poll: the wait took no time, and says how long the job ran instead.
+            const already = result.polls === 1;
+            const one = result.views[0];
+            const message = n === 1
+                ? already
+                    ? `${jobs} had already ended ${one.job.state} when the wait began${ranFor(one)}.${passes}`
+                    : `${jobs} ended ${one.job.state} after ${took}.${passes}`
+                : already
+                    ? `${jobs} had already ended when the wait began${tail}.${passes}`
+                    : `${jobs} ended after ${took}${tail}.${passes}`;
+            return { ok: true, title: '', warning: unwell.length > 0, message };
         }
         case 'failure': {
             const failed = result.failed;
@@ -2981,7 +3000,7 @@ function verdict(result, timeoutMs) {
             return {
                 ok: false,
                 title: 'Timed out waiting for Media Services',
-                message: `timed out after ${formatDuration(timeoutMs)} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.${result.error ? ` Last request: ${result.error.message}` : ''}`
+                message: `timed out after ${took}${took === formatDuration(timeoutMs) ? '' : ` (timeout ${formatDuration(timeoutMs)})`} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.${result.error ? ` Last request: ${result.error.message}` : ''}`
             };
         case 'canceled':
             return {

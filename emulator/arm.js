@@ -24,6 +24,7 @@ const MKIO_JOB =
 /**
  * @typedef {'arm' | 'mkio' | 'evil'} Api
  * @typedef {{ name?: string, timeline?: import('./jobs.js').Step[], outputs?: number, missing?: boolean,
+ *   clockFromFirstPoll?: boolean,
  *   error?: { code: string, message: string, details?: { code: string, message: string }[] } }} V3JobSpec
  * @typedef {{ api: Api, method: string, path: string, authorization: string | undefined, status: number, at: number }} V3Request
  */
@@ -193,7 +194,14 @@ export async function startArmEmulator(options) {
   function add(api, spec, pathOf) {
     const name = spec.name ?? `job-${store.jobs.length + 1}`
     const key = `${api}:${name.toLowerCase()}`
-    store.add({ id: key, name, timeline: spec.timeline, tasks: spec.outputs ?? 1, missing: spec.missing })
+    store.add({
+      id: key,
+      name,
+      timeline: spec.timeline,
+      tasks: spec.outputs ?? 1,
+      missing: spec.missing,
+      clockFromFirstPoll: spec.clockFromFirstPoll
+    })
     const p = pathOf(name)
     extra.set(key, {
       path: p,

@@ -21,12 +21,12 @@ export const STATES = /** @type {const} */ ({
  * @typedef {{ Code: string, Message: string }} ErrorDetail
  * @typedef {{ Code: string, Message: string, TimeStamp: number }} HistoricalEvent
  * @typedef {{ id?: string, name?: string, timeline?: Step[], tasks?: number, errorDetails?: ErrorDetail[],
- *   hiddenPolls?: number, missing?: boolean, priority?: number }} JobSpec
+ *   hiddenPolls?: number, missing?: boolean, priority?: number, clockFromFirstPoll?: boolean }} JobSpec
  * @typedef {{ id: string, name: string, priority: number, timeline: Step[], stepIndex: number, stepBegan: number,
  *   stepPolls: number, observations: number, hiddenLeft: number, missing: boolean, state: StateName,
  *   stateCode: number, created: number, lastModified: number, startTime: number | null, endTime: number | null,
  *   lastProgress: number[], taskIds: string[], errorDetails: ErrorDetail[], history: HistoricalEvent[],
- *   cancelRequests: number }} JobRecord
+ *   cancelRequests: number, clockFromFirstPoll: boolean }} JobRecord
  * @typedef {{ job: JobRecord, state: StateName, progress: number[], runningDuration: number, at: number }} Snapshot
  */
 
@@ -90,7 +90,8 @@ export class JobStore {
       taskIds: Array.from({ length: taskCount }, () => `nb:tid:UUID:${crypto.randomUUID()}`),
       errorDetails: spec.errorDetails ?? DEFAULT_ERROR_DETAILS,
       history: [],
-      cancelRequests: 0
+      cancelRequests: 0,
+      clockFromFirstPoll: spec.clockFromFirstPoll === true
     }
     enter(job, 0, now)
     this.jobs.push(job)
@@ -207,6 +208,12 @@ function progressOf(job, now) {
  */
 export function snapshot(job, observing) {
   const now = Date.now()
+  // The first step's `ms` counted from the first observation: a job that ends a set time into the wait,
+  // whatever the client's start-up took.
+  if (observing && job.observations === 0 && job.clockFromFirstPoll && job.stepIndex === 0) {
+    job.stepBegan = now
+    if (job.startTime !== null) job.startTime = now
+  }
   advance(job, now, observing)
   const progress = progressOf(job, now)
   if (job.state === 'Processing' || job.state === 'Finished') job.lastProgress = progress

@@ -68,3 +68,49 @@ describe('polling', () => {
     expect(emu.requests).toHaveLength(0)
   })
 })
+
+/** When the Jobs queries for a job reached the emulator (ms since the first). */
+const pollTimes = (id: string): number[] => {
+  const at = emu.requests
+    .filter(r => r.server === 'account' && /\/Jobs\(\)\?/.test(r.decodedPath) && r.decodedPath.includes(id))
+    .map(r => r.at)
+  return at.map(t => t - at[0])
+}
+
+describe('the wait lasts until timeout, its last poll at the deadline (issue #14)', () => {
+  it('poll-interval 1s, timeout 3s, a job that stays Processing: polls until 3 s and says how long it waited', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Processing', progress: 0 }] })
+    const run = await runAction({
+      inputs: { ...secretInputs(emu), 'job-id': id, 'poll-interval': '1', timeout: '3' }
+    })
+    const at = pollTimes(id)
+
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(/::timed out after 3s waiting for/)
+    // The first poll also signs in; the last starts at the deadline, not a poll-interval before it.
+    expect(at.at(-1)).toBeGreaterThan(2_700)
+    expect(at.at(-1)).toBeLessThan(3_800)
+  })
+
+  it.each(['predictive', 'fixed'])(
+    '%s: poll-interval 2s, timeout 5s, a job that ends 4.5 s into the wait is seen by the poll at 5 s',
+    async polling => {
+      // 4.5 s after the first Jobs query (the issue's 4.6 s, less the sign-in that comes before that query):
+      // after the poll at 4 s, before the one at the deadline.
+      const id = emu.addJob({
+        clockFromFirstPoll: true,
+        timeline: [{ state: 'Processing', ms: 4_500, progress: 0 }, { state: 'Finished' }]
+      })
+      const run = await runAction({
+        inputs: { ...secretInputs(emu), 'job-id': id, 'poll-interval': '2', timeout: '5', polling }
+      })
+
+      expect(run.errors).toEqual([])
+      expect(run.code).toBe(0)
+      expect(run.outputs.state).toBe('Finished')
+      expect(run.lines.join('\n')).toContain('Processing -> Finished')
+      expect(pollTimes(id).at(-1)).toBeGreaterThanOrEqual(4_500)
+    }
+  )
+})

@@ -152,6 +152,30 @@ describe('a v3 job that ends in Error', () => {
   })
 })
 
+describe('a v3 wait lasts until timeout, its last poll at the deadline (issue #14)', () => {
+  it.each(['predictive', 'fixed'])(
+    '%s: poll-interval 2s, timeout 5s, a job that ends 4.5 s into the wait is seen by the poll at 5 s',
+    async polling => {
+      // Counted from the first GET (sign-in comes before it): after the poll at 4 s, before the deadline.
+      const id = v3.addArmJob({
+        name: 'late',
+        clockFromFirstPoll: true,
+        timeline: [{ state: 'Processing', ms: 4_500, progress: 0 }, { state: 'Finished' }]
+      })
+      const run = await runAction({
+        inputs: armInputs(id, { 'poll-interval': '2s', timeout: '5s', polling })
+      })
+
+      expect(run.errors).toEqual([])
+      expect(run.code).toBe(0)
+      expect(run.outputs.state).toBe('Finished')
+      expect(run.lines.join('\n')).toContain('Processing -> Finished')
+      const gets = armRequests().filter(r => r.method === 'GET')
+      expect(gets.at(-1)!.at - gets[0].at).toBeGreaterThanOrEqual(4_500)
+    }
+  )
+})
+
 describe('cancel-on-abort on Resource Manager', () => {
   it('a timed-out wait POSTs cancelJob for the job before the step ends', async () => {
     v3.addArmJob({ name: 'long', timeline: [{ state: 'Processing' }] })

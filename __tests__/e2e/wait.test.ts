@@ -55,6 +55,18 @@ describe('a job that finishes', () => {
     expect(jobs[0].startTime).toMatch(/Z$/)
   })
 
+  it('a job that had ended before the first poll: says it had already ended and how long it ran', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Processing', ms: 200 }, { state: 'Finished' }] })
+    await new Promise(resolve => setTimeout(resolve, 250))
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
+
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(
+      /^✓ Job .* had already ended Finished when the wait began \(it ran 0\.2s\)\.$/m
+    )
+    expect(run.stdout).not.toMatch(/ended Finished after/)
+  })
+
   it('sends the documented headers on every Media Services request', async () => {
     const id = emu.addJob({ timeline: [{ state: 'Finished' }] })
     const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
@@ -188,7 +200,7 @@ describe('a job that does not finish well', () => {
     expect(run.outputs.state).toBe('Error')
     // It must not read as a success: a warning in the log, a warning sign in the summary.
     expect(run.stdout).toMatch(
-      /^::warning::⚠ Job .* ended Error after .*\. The step passes because fail-on does not include Error\.$/m
+      /^::warning::⚠ Job .* had already ended Error when the wait began\. The step passes because fail-on does not include Error\.$/m
     )
     expect(run.stdout).not.toContain('✓')
     expect(run.summary).toMatch(/^### ⚠️ Media Services jobs/)

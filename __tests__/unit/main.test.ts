@@ -167,7 +167,9 @@ describe('run: a job that finishes', () => {
     expect(shown[0]).toBe(
       `Waiting for Media Services job ${JOB_A} at https://media.windows.net/api/ (poll every 10s or sooner near a job's end, timeout 5h 30m, signing in with the client secret).`
     )
-    expect(shown.at(-1)).toBe(`✓ Job ${JOB_A} (encode trailer) ended Finished after 0s.`)
+    expect(shown.at(-1)).toBe(
+      `✓ Job ${JOB_A} (encode trailer) had already ended Finished when the wait began.`
+    )
     expect(s.writeSummary).toHaveBeenCalledTimes(1)
     expect(s.writeSummary.mock.calls[0][0]).toContain(`| \`${JOB_A}\` | encode trailer | ✅ Finished |`)
   })
@@ -265,7 +267,7 @@ describe('run: a job that fails', () => {
     await run(s.rt)
     expect(s.fail).not.toHaveBeenCalled()
     expect(s.log.warnings()).toEqual([
-      `⚠ Job ${JOB_A} (encode trailer) ended Error after 0s. The step passes because fail-on does not include Error.`
+      `⚠ Job ${JOB_A} (encode trailer) had already ended Error when the wait began. The step passes because fail-on does not include Error.`
     ])
     expect(s.log.shown().some(l => l.startsWith('✓'))).toBe(false)
     expect(s.writeSummary.mock.calls[0][0]).toMatch(/^### ⚠️ Media Services jobs/)

@@ -189,6 +189,13 @@ function finalDetail(v: JobView): string {
   return parts.length ? ` (${parts.join(', ')})` : ''
 }
 
+/** How long a job ran, by the service: EndTime − StartTime, else its RunningDuration (ms in practice). */
+function ranFor(v: JobView): string {
+  const j = v.job!
+  const ms = j.startTime && j.endTime ? j.endTime.getTime() - j.startTime.getTime() : j.runningDuration
+  return ms > 0 ? ` (it ran ${formatDuration(ms)})` : ''
+}
+
 /** A job's error details on one line, as long as one error message may be. */
 export function errorsOf(v: JobView): string {
   return cut(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '), MESSAGE_LIMIT)
@@ -244,15 +251,18 @@ export function verdict(
       const passes = unwell.length
         ? ` The step passes because fail-on does not include ${unwell.join(' or ')}.`
         : ''
-      return {
-        ok: true,
-        title: '',
-        warning: unwell.length > 0,
-        message:
-          n === 1
-            ? `${jobs} ended ${result.views[0].job!.state} after ${took}.${passes}`
+      // Ended at the first poll: the wait took no time, and says how long the job ran instead.
+      const already = result.polls === 1
+      const one = result.views[0]
+      const message =
+        n === 1
+          ? already
+            ? `${jobs} had already ended ${one.job!.state} when the wait began${ranFor(one)}.${passes}`
+            : `${jobs} ended ${one.job!.state} after ${took}.${passes}`
+          : already
+            ? `${jobs} had already ended when the wait began${tail}.${passes}`
             : `${jobs} ended after ${took}${tail}.${passes}`
-      }
+      return { ok: true, title: '', warning: unwell.length > 0, message }
     }
     case 'failure': {
       const failed = result.failed
@@ -287,7 +297,7 @@ export function verdict(
       return {
         ok: false,
         title: 'Timed out waiting for Media Services',
-        message: `timed out after ${formatDuration(timeoutMs)} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.${result.error ? ` Last request: ${result.error.message}` : ''}`
+        message: `timed out after ${took}${took === formatDuration(timeoutMs) ? '' : ` (timeout ${formatDuration(timeoutMs)})`} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.${result.error ? ` Last request: ${result.error.message}` : ''}`
       }
     case 'canceled':
       return {

@@ -10,7 +10,7 @@ import { isFinal } from '../jobs/model.js'
  */
 export type PollingPolicy = 'predictive' | 'fixed'
 
-/** Never two polls closer than this, whatever the prediction says. */
+/** Never two polls closer than this, whatever the prediction says; only the last, at the deadline, may be. */
 export const MIN_GAP_MS = 1000
 /** How late a timer may fire for a poll to still count as the one at its tick of the schedule. */
 export const TICK_SLACK_MS = 100
@@ -122,10 +122,9 @@ export interface NextPollInput {
   readsPerPoll: number
 }
 
-/** When (our clock) to poll next; undefined when no poll fits before the deadline. */
+/** When (our clock) to poll next; undefined once a poll has started at or after the deadline. */
 export function nextPollAt(o: NextPollInput): number | undefined {
   const I = o.intervalMs
-  const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS)
   let at: number
   if (o.policy === 'fixed') {
     // Fixed rate: started + k × interval, the tick after the last poll's (which a timer may have started a
@@ -133,7 +132,7 @@ export function nextPollAt(o: NextPollInput): number | undefined {
     const lastTick = Math.floor((o.lastPoll - o.started + TICK_SLACK_MS) / I)
     at = o.started + Math.max(lastTick + 1, Math.ceil((o.now - o.started) / I)) * I
   } else {
-    at = Math.max(earliest, predictiveAt(o))
+    at = Math.max(o.now, o.lastPoll + MIN_GAP_MS, predictiveAt(o))
     // Not before the budget has earned the next poll's Jobs queries.
     const owed = o.budget.spent + jobsQueries(o.views) - o.budget.earned
     if (owed > 0) {
@@ -143,8 +142,10 @@ export function nextPollAt(o: NextPollInput): number | undefined {
     }
   }
   if (at <= o.deadline) return at
-  // One last poll at the deadline, so that a job that ended in the last interval counts.
-  return o.lastPoll + MIN_GAP_MS <= o.deadline ? Math.max(o.deadline, earliest) : undefined
+  // The wait lasts until the deadline: one last poll there sees a job that ended in the last interval. A
+  // late timer, the budget or the interval must not skip it, so it may come sooner than MIN_GAP_MS after
+  // the poll before (once a wait); a poll that overran the deadline is followed by one at once.
+  return o.lastPoll < o.deadline ? Math.max(o.deadline, o.now) : undefined
 }
 
 function predictiveAt(o: NextPollInput): number {

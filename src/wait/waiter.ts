@@ -103,6 +103,7 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
   const views: JobView[] = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }))
   let polls = 0
   let budget = NEW_BUDGET
+  let last = false
   const result = (outcome: Outcome, error?: Error, failed: JobView[] = []): WaitResult => ({
     outcome,
     failed,
@@ -157,6 +158,7 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
       const verdict = classify(views, o.failOn)
       if (verdict.status === 'failure') return result('failure', undefined, verdict.failed)
       if (verdict.status !== 'retry') return result(verdict.status)
+      if (last) return result('timeout')
       const at = nextPollAt({
         policy: o.policy,
         views,
@@ -169,7 +171,12 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
         readsPerPoll
       })
       if (at === undefined) return result('timeout')
+      // The poll at the deadline is the last, even if a timer woke it a little early.
+      last = at >= deadline
       await o.sleep(Math.max(0, at - o.now()), o.signal)
+      // Node's timers may wake a millisecond early by the wall clock: the last poll should not start before
+      // the deadline.
+      if (!o.signal?.aborted && o.now() < at) await o.sleep(at - o.now(), o.signal)
       if (o.signal?.aborted) return result(o.signal.reason === 'timeout' ? 'timeout' : 'canceled')
     }
   } catch (error) {

@@ -270,6 +270,23 @@ describe('verdict: the closing line and the annotation title', () => {
     })
   })
 
+  it('a job that had ended before the first poll: it had already ended, and how long it ran', () => {
+    const ran = { startTime: new Date('2024-05-01T11:00:00Z'), endTime: new Date('2024-05-01T11:00:47Z') }
+    const done = [view(JOB_A, 'Finished', {}, ran)]
+    expect(verdict(waitResult('success', done, { polls: 1, elapsedMs: 40 }), SIX_HOURS).message).toBe(
+      `Job ${label(JOB_A)} had already ended Finished when the wait began (it ran 47s).`
+    )
+    // Without the times, the service's RunningDuration (milliseconds in practice).
+    const noTimes = [view(JOB_A, 'Finished', {}, { runningDuration: 39_605 })]
+    expect(verdict(waitResult('success', noTimes, { polls: 1 }), SIX_HOURS).message).toBe(
+      `Job ${label(JOB_A)} had already ended Finished when the wait began (it ran 39s).`
+    )
+    const two = [view(JOB_A, 'Finished'), view(JOB_B, 'Finished')]
+    expect(verdict(waitResult('success', two, { polls: 1 }), SIX_HOURS).message).toBe(
+      '2 jobs had already ended when the wait began.'
+    )
+  })
+
   it('success for several jobs names those that did not finish (fail-on none)', () => {
     const v = verdict(waitResult('success', [view(JOB_A, 'Finished'), view(JOB_B, 'Error')]), SIX_HOURS)
     expect(v.ok).toBe(true)
@@ -351,12 +368,21 @@ describe('verdict: the closing line and the annotation title', () => {
   })
 
   it('a timeout says timed out, what it waited for, and the last state', () => {
-    const v = verdict(waitResult('timeout', [view(JOB_A, 'Finished'), view(JOB_B, 'Processing')]), SIX_HOURS)
+    const views = [view(JOB_A, 'Finished'), view(JOB_B, 'Processing')]
+    const v = verdict(waitResult('timeout', views, { elapsedMs: SIX_HOURS + 40 }), SIX_HOURS)
     expect(v).toEqual({
       ok: false,
       title: 'Timed out waiting for Media Services',
       message: `timed out after 6h 00m waiting for ${label(JOB_B)}; last state Processing.`
     })
+  })
+
+  it('a timeout says how long the wait really took, and the timeout when that differs', () => {
+    const timedOut = (elapsedMs: number) =>
+      verdict(waitResult('timeout', [view(JOB_A, 'Processing')], { elapsedMs }), 3_000).message
+    expect(timedOut(3_020)).toMatch(/^timed out after 3s waiting for/)
+    // A last poll that hung until the hard stop: the step took 8 s, not 3.
+    expect(timedOut(8_010)).toMatch(/^timed out after 8s \(timeout 3s\) waiting for/)
   })
 
   it('a cancel says the wait was canceled', () => {

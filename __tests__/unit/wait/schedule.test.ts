@@ -6,6 +6,7 @@ import {
   NEW_BUDGET,
   nextPollAt,
   NextPollInput,
+  PollingPolicy,
   predictEnd,
   progressReadsDue
 } from '../../../src/wait/schedule.js'
@@ -134,11 +135,26 @@ describe('nextPollAt: the policy in single steps', () => {
     expect(nextPollAt(o)).toBe(START + 50 * S)
   })
 
-  it('the last poll is at the deadline; none when the deadline is less than 1 s after the last poll', () => {
+  it('the last poll is at the deadline, however close the poll before it; none after a poll at it', () => {
     const o = input([view(JOB_A, 'Processing')], { deadline: START + 5 * S })
     expect(nextPollAt(o)).toBe(START + 5 * S)
     expect(nextPollAt({ ...o, policy: 'fixed' })).toBe(START + 5 * S)
-    expect(nextPollAt({ ...o, lastPoll: START + 4_500, now: START + 4_600 })).toBeUndefined()
+    // A timer 5 ms late at 4 s (the issue's poll-interval 2 s, timeout 5 s): the poll at 5 s still comes.
+    for (const policy of ['fixed', 'predictive'] as const)
+      expect(
+        nextPollAt({ ...o, policy, intervalMs: 2 * S, lastPoll: START + 4_005, now: START + 4_050 })
+      ).toBe(START + 5 * S)
+    expect(nextPollAt({ ...o, lastPoll: START + 4_500, now: START + 4_600 })).toBe(START + 5 * S)
+    // A budget that has not earned the next poll before the deadline does not skip the one at it.
+    const ending = processing(JOB_A, [
+      [0, 10],
+      [3, 97]
+    ])
+    const soon = { ...o, views: [ending], intervalMs: 2 * S, lastPoll: START + 3 * S, now: START + 3_050 }
+    expect(nextPollAt(soon)).toBe(START + 4_050)
+    expect(nextPollAt({ ...soon, budget: { earned: 4, spent: 4, ticks: 3 } })).toBe(START + 5 * S)
+    expect(nextPollAt({ ...o, lastPoll: START + 5 * S, now: START + 5_050 })).toBeUndefined()
+    expect(nextPollAt({ ...o, lastPoll: START + 5_020, now: START + 5_050, policy: 'fixed' })).toBeUndefined()
   })
 })
 
@@ -298,5 +314,67 @@ describe('the benchmark scenario, simulated: Queued 6 s, Processing about 30 s, 
     expect(median(latency.predictive)).toBeLessThanOrEqual(500)
     expect(median(perInterval.predictive)).toBeLessThan(median(perInterval.fixed))
     expect(Math.max(...perInterval.predictive)).toBeLessThanOrEqual(1.9)
+  })
+})
+
+describe('the wait lasts until the timeout, whatever the interval, policy, budget or timer drift (property-based)', () => {
+  const MAX_LATE_MS = 300
+  const LATENCY_MS = 20
+  // With 4 jobs a poll makes at most 1 Jobs query, 3 progress reads and 4 error-detail reads.
+  const POLL_MS = 8 * LATENCY_MS
+  const deadlineCase = fc
+    .record({
+      policy: fc.constantFrom<PollingPolicy>('fixed', 'predictive'),
+      interval: fc.integer({ min: 1000, max: 30_000 }),
+      beyondInterval: fc.integer({ min: 0, max: 120_000 }),
+      // A timer may also wake a millisecond early by the wall clock.
+      late: fc.array(fc.integer({ min: -1, max: MAX_LATE_MS }), { minLength: 1, maxLength: 8 }),
+      latency: fc.integer({ min: 0, max: LATENCY_MS }),
+      jobs: fc.array(
+        fc.record({
+          queuedShare: fc.double({ min: 0, max: 1, noNaN: true }),
+          // When the job ends, from the deadline: mostly within the last interval before it.
+          endShare: fc.double({ min: -1.2, max: 0.3, noNaN: true }),
+          ends: fc.constantFrom<'Finished' | 'Error'>('Finished', 'Finished', 'Error'),
+          noise: fc.integer({ min: 0, max: 8 })
+        }),
+        { minLength: 1, maxLength: 4 }
+      )
+    })
+    .map(c => {
+      const timeoutMs = c.interval + c.beyondInterval
+      const jobs: SimJob[] = c.jobs.map((j, i) => {
+        const end = Math.max(0, Math.round(timeoutMs + j.endShare * c.interval))
+        const queuedMs = Math.floor(end * j.queuedShare)
+        return { id: simId(i), queuedMs, processingMs: end - queuedMs, ends: j.ends, noise: j.noise }
+      })
+      return { ...c, timeoutMs, jobs }
+    })
+
+  it('no poll starts after the deadline but the last, which starts at it (within drift); a job that ended before it is seen', async () => {
+    await fc.assert(
+      fc.asyncProperty(deadlineCase, async c => {
+        const run = await simulate(c.jobs, {
+          policy: c.policy,
+          intervalMs: c.interval,
+          timeoutMs: c.timeoutMs,
+          latencyMs: c.latency,
+          lateMs: c.late
+        })
+        const last = run.polls.at(-1)!
+        for (const p of run.polls.slice(0, -1)) expect(p.at).toBeLessThan(c.timeoutMs)
+        expect(last.at).toBeLessThanOrEqual(c.timeoutMs + MAX_LATE_MS + POLL_MS)
+        if (run.result.outcome === 'timeout') {
+          // The wait went on to the deadline, and its last look was there.
+          expect(last.at).toBeGreaterThanOrEqual(c.timeoutMs)
+          expect(run.result.elapsedMs).toBeGreaterThanOrEqual(c.timeoutMs)
+        }
+        const ended = c.jobs.filter(j => run.endOf(j.id) <= c.timeoutMs)
+        if (ended.length === c.jobs.length) expect(run.result.outcome).not.toBe('timeout')
+        if (c.jobs.every(j => run.endOf(j.id) <= c.timeoutMs && j.ends === 'Finished'))
+          expect(run.result.outcome).toBe('success')
+      }),
+      { numRuns: 400 }
+    )
   })
 })

@@ -8,7 +8,7 @@ import {
   WaitOptions,
   waitForJobs
 } from '../../../src/wait/waiter.js'
-import { fakeClock, FakeClock } from '../../../__fixtures__/clock.js'
+import { driftingClock, fakeClock, FakeClock } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { job, view } from '../../../__fixtures__/jobs.js'
 import type { ErrorDetail, Job, JobState } from '../../../src/jobs/model.js'
@@ -226,6 +226,46 @@ describe('waitForJobs', () => {
     expect(result.outcome).toBe('success')
     expect(asked).toHaveLength(2)
     expect(clock.sleeps).toEqual([10_000])
+  })
+
+  it.each(['fixed', 'predictive'] as const)(
+    '%s: with timers 5 ms late, poll-interval 2 s and timeout 5 s still poll at 5 s and see a job that ended at 4.6 s',
+    async policy => {
+      const clock = driftingClock(() => 5)
+      const started = clock.now()
+      const at: number[] = []
+      const getJobs = async (ids: readonly string[]) => {
+        at.push(clock.now() - started)
+        return ids.map(id => job(id, clock.now() - started >= 4_600 ? 'Finished' : 'Processing'))
+      }
+      const result = await wait({ ids: [JOB_A], getJobs, policy, intervalMs: 2_000, timeoutMs: 5_000 }, clock)
+      expect(result.outcome).toBe('success')
+      // Polls at about 0, 2 and 4 s, and the last at the deadline (5 ms late, like the others).
+      expect(at).toHaveLength(4)
+      expect(at.at(-1)).toBe(5_005)
+    }
+  )
+
+  it('with timers 5 ms late, poll-interval 1 s and timeout 3 s wait the whole 3 s, the last poll at the deadline', async () => {
+    const clock = driftingClock(() => 5)
+    const { getJobs, asked } = service([{ [JOB_A]: 'Processing' }])
+    const result = await wait(
+      { ids: [JOB_A], getJobs, policy: 'predictive', intervalMs: 1_000, timeoutMs: 3_000 },
+      clock
+    )
+    expect(result.outcome).toBe('timeout')
+    expect(result.elapsedMs).toBe(3_005)
+    expect(asked).toHaveLength(4)
+  })
+
+  it('a timer that wakes 1 ms early does not start the last poll before the deadline (and poll twice)', async () => {
+    const clock = driftingClock(() => -1)
+    const { getJobs, asked } = service([{ [JOB_A]: 'Processing' }])
+    const result = await wait({ ids: [JOB_A], getJobs, intervalMs: 2_000, timeoutMs: 5_000 }, clock)
+    expect(result.outcome).toBe('timeout')
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(5_000)
+    // 0, 2, 4 and the deadline.
+    expect(asked).toHaveLength(4)
   })
 
   it('a last poll that fails at the deadline is a timeout that says what failed', async () => {
