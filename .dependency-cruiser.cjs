@@ -19,7 +19,8 @@ module.exports = {
   forbidden: [
     {
       name: 'no-circle',
-      comment: 'No circle of imports, type imports included: each part can be read and tested below the ones that use it.',
+      comment:
+        'No circle of imports, type imports included: each part can be read and tested below the ones that use it.',
       severity: 'error',
       from: {},
       to: { circular: true }
@@ -40,7 +41,8 @@ module.exports = {
     },
     {
       name: 'floor-stands-alone',
-      comment: 'errors, text, time and logger are the floor every folder may use; they use nothing above them.',
+      comment:
+        'errors, text, time and logger are the floor every folder may use; they use nothing above them.',
       severity: 'error',
       from: { path: FLOOR },
       to: { path: '^src/', pathNot: FLOOR }
@@ -75,7 +77,8 @@ module.exports = {
     },
     {
       name: 'wait-knows-no-client',
-      comment: 'wait/ knows the JobSource interface and the Job model, never a client, a token or a transport.',
+      comment:
+        'wait/ knows the JobSource interface and the Job model, never a client, a token or a transport.',
       severity: 'error',
       from: { path: '^src/wait/' },
       to: { path: '^src/(jobs/(v2|v3)|auth|transport|report|settings)/' }
@@ -105,7 +108,10 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default']
+    },
     reporterOptions: {
       mermaid: { minify: false },
       dot: { collapsePattern: '^src/(settings|auth|transport|jobs/v2|jobs/v3|wait|report)/' }

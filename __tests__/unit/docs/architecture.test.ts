@@ -1,0 +1,31 @@
+/**
+ * The architecture is a rule, not a wish: src/ keeps the rules of .dependency-cruiser.cjs (beyond the known
+ * violations, which only shrink), a tree that breaks them is caught.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { join } from 'node:path'
+import { cruiseSrc, knownViolations, root, violations } from '../../../scripts/architecture.js'
+
+const brief = (v: { rule: { name: string }; from: string; to: string }) =>
+  `${v.rule.name}: ${v.from} -> ${v.to}`
+
+describe('the architecture of src/', () => {
+  it('breaks no rule beyond the known violations', async () => {
+    expect(violations(await cruiseSrc({ known: knownViolations() })).map(brief)).toEqual([])
+  })
+
+  it('lists only known violations that still occur (delete the baseline when none is left)', async () => {
+    const found = (await cruiseSrc()).summary.violations.map(brief)
+    for (const known of knownViolations()) expect(found).toContain(brief(known))
+  })
+
+  it('catches a forbidden import, a type import that crosses a line, and a circle', async () => {
+    const fixture = join(root, '__fixtures__', 'architecture')
+    const found = violations(await cruiseSrc({ baseDir: fixture, known: knownViolations() })).map(brief)
+    expect(found.sort()).toEqual([
+      'no-circle: src/report/lines.ts -> src/report/summary.ts',
+      'transport-knows-no-job: src/transport/http.ts -> src/jobs/model.ts',
+      'wait-knows-no-client: src/wait/waiter.ts -> src/jobs/v2/client.ts'
+    ])
+  })
+})
