@@ -1,10 +1,11 @@
 /**
  * The architecture is a rule, not a wish: src/ keeps the rules of .dependency-cruiser.cjs (beyond the known
- * violations, which only shrink), a tree that breaks them is caught.
+ * violations, which only shrink), a tree that breaks them is caught, and docs/architecture.md is drawn from it.
  */
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { cruiseSrc, knownViolations, root, violations } from '../../../scripts/architecture.js'
+import { architecture, cruiseSrc, knownViolations, root, violations } from '../../../scripts/architecture.js'
 
 const brief = (v: { rule: { name: string }; from: string; to: string }) =>
   `${v.rule.name}: ${v.from} -> ${v.to}`
@@ -27,5 +28,9 @@ describe('the architecture of src/', () => {
       'transport-knows-no-job: src/transport/http.ts -> src/jobs/model.ts',
       'wait-knows-no-client: src/wait/waiter.ts -> src/jobs/v2/client.ts'
     ])
+  })
+
+  it('is drawn in docs/architecture.md as npm run docs draws it', async () => {
+    expect(readFileSync(join(root, 'docs', 'architecture.md'), 'utf8')).toBe(await architecture())
   })
 })
