@@ -28,7 +28,13 @@ const common = {
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'] }
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
+      // They run the committed dist/index.js: fail at once when it was built before the last change to src/.
+      globalSetup: '<rootDir>/scripts/dist-fresh.js'
+    }
   ],
   // End-to-end tests spawn the action, which polls at least once a second.
   testTimeout: 60_000,
