@@ -175,7 +175,7 @@ async function main() {
       `Wrote ${envFile}. Try: npm run local-action   (Ctrl-C to stop)\n`
   )
   const stop = () => {
-    emu.close().then(() => process.exit(0))
+    void emu.close().then(() => process.exit(0))
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
