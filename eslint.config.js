@@ -29,7 +29,7 @@ export default tseslint.config(
     // Type-aware rules where the TypeScript program reaches (tsconfig.json's include, JavaScript too): a
     // promise nobody awaits loses its rejection, and an async function where a callback is expected runs
     // unattended.
-    files: ['{src,__tests__,__fixtures__,emulator,bench,scripts}/**/*.{ts,js}'],
+    files: ['{src,build,__tests__,__fixtures__,emulator,bench,scripts}/**/*.{ts,js}'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
