@@ -22,7 +22,13 @@ export default tseslint.config(
       }
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // tsconfig's verbatimModuleSyntax keeps every import that is not marked as a type: mark them (eslint --fix).
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }
+      ],
+      '@typescript-eslint/no-import-type-side-effects': 'error'
     }
   },
   {

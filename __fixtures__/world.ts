@@ -1,5 +1,5 @@
 import type { PollingPolicy } from '../src/wait/schedule.js'
-import { WaitResult, waitForJobs } from '../src/wait/waiter.js'
+import { type WaitResult, waitForJobs } from '../src/wait/waiter.js'
 import { fakeClock } from './clock.js'
 import { job } from './jobs.js'
 import type { Job, JobState } from '../src/jobs/model.js'

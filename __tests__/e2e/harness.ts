@@ -2,7 +2,7 @@
  * Runs the committed dist/index.js exactly as the GitHub runner does: a fresh `node` process with
  * INPUT_* variables, a GITHUB_OUTPUT file and a GITHUB_STEP_SUMMARY file, talking HTTPS to the emulator.
  */
-import { spawn, ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { ACTION, nodeBinary, prepareRun } from '../../scripts/runner.js'
 
 export interface RunOptions {

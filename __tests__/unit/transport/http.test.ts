@@ -1,8 +1,15 @@
 import { describe, it, expect, afterEach } from '@jest/globals'
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { AbortedError, ServiceError } from '../../../src/errors.js'
-import { createHttp, header, Http, raceAbort, retryAfterMs, safeHost } from '../../../src/transport/http.js'
+import {
+  createHttp,
+  header,
+  type Http,
+  raceAbort,
+  retryAfterMs,
+  safeHost
+} from '../../../src/transport/http.js'
 import { reply } from '../../../__fixtures__/http.js'
 
 describe('retryAfterMs: how long the service asked us to wait', () => {
