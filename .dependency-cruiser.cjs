@@ -98,6 +98,14 @@ module.exports = {
       to: { path: '^src/(index|main)[.]ts$' }
     },
     {
+      name: 'no-bundle-stubs',
+      comment:
+        'undici and @actions/exec are left out of the bundle: tsconfig paths send them to build/stubs/, which would silently capture our own import of either. Only the packages that import them may.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: ['(^|/)build/stubs/', '(^|/)node_modules/(undici|@actions/exec)/'] }
+    },
+    {
       name: 'no-unresolvable',
       severity: 'error',
       from: {},

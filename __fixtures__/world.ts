@@ -1,6 +1,6 @@
 import type { Job, JobState } from '../src/jobs/model.js'
 import type { PollingPolicy } from '../src/wait/schedule.js'
-import { WaitResult, waitForJobs } from '../src/wait/waiter.js'
+import { type WaitResult, waitForJobs } from '../src/wait/waiter.js'
 import { driftingClock } from './clock.js'
 import { job } from './jobs.js'
 

@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import { HttpClient } from '@actions/http-client'
 
 const client = new HttpClient('minimal-action')
-client
+void client
   .get(`${core.getInput('api-url')}Jobs()`, { Authorization: `Bearer ${core.getInput('access-token')}` })
   .then(res => res.readBody())
   .finally(() => client.dispose())

@@ -58,7 +58,7 @@ const rows = []
 const emu = await startEmulator()
 const watchdog = setTimeout(() => {
   console.error(`bench: gave up after ${WATCHDOG_MS / 1000}s`)
-  emu.close().finally(() => process.exit(2))
+  void emu.close().finally(() => process.exit(2))
 }, WATCHDOG_MS)
 const base = secretInputs(emu)
 const version = await nodeVersion()

@@ -56,7 +56,7 @@ const load = `${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)} at 
 const emu = await startEmulator()
 const watchdog = setTimeout(() => {
   console.error(`bench: gave up after ${WATCHDOG_MS / 1000}s`)
-  emu.close().finally(() => process.exit(2))
+  void emu.close().finally(() => process.exit(2))
 }, WATCHDOG_MS)
 
 const base = secretInputs(emu)

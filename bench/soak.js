@@ -106,7 +106,7 @@ for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
     if (stopping) return
     stopping = true
     console.log(`soak: ${sig}, stopping`)
-    emu.close().finally(() => process.exit(130))
+    void emu.close().finally(() => process.exit(130))
   })
 }
 

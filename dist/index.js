@@ -383,7 +383,7 @@ function abortedBy(signal) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(8543);
+var lib = __nccwpck_require__(8061);
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
@@ -3828,7 +3828,7 @@ function file_command_prepareKeyValueMessage(key, value) {
 // EXTERNAL MODULE: external "path"
 var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(8543);
+var lib = __nccwpck_require__(8061);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -4680,7 +4680,7 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 8543:
+/***/ 8061:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4791,7 +4791,7 @@ class DecodedURL extends URL {
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var tunnel = __nccwpck_require__(770);
-;// CONCATENATED MODULE: ./src/no-undici.ts
+;// CONCATENATED MODULE: ./build/stubs/no-undici.ts
 /**
  * Stands in for undici in the bundle (tsconfig.json `paths`, which ncc resolves). @actions/http-client imports
  * undici only for `getAgentDispatcher`, which this action never calls; the proxy path it does use (HTTPS_PROXY)

@@ -277,7 +277,7 @@ async function main() {
       `Wrote ${envFile}. Try: npm run local-action   (Ctrl-C to stop)\n`
   )
   const stop = () => {
-    Promise.all([emu.close(), v3?.close()]).then(() => process.exit(0))
+    void Promise.all([emu.close(), v3?.close()]).then(() => process.exit(0))
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

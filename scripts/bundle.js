@@ -5,8 +5,9 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { recordBuild } from './dist-fresh.js'
 
 /** @param {string} out @param {{ quiet?: boolean }} [options] */
 export function bundle(out, options = {}) {
@@ -53,4 +54,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const out = process.argv[2] ?? 'dist'
   if (existsSync(out)) for (const f of readdirSync(out)) if (/\.js$/.test(f)) rmSync(join(out, f))
   bundle(out)
+  // What dist/ was built from, for the e2e tests' check that it is not stale (scripts/dist-fresh.js).
+  if (resolve(out) === resolve('dist')) recordBuild()
 }

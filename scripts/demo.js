@@ -41,7 +41,7 @@ let pending = ''
 child.stdout.on('data', chunk => {
   pending += chunk
   const lines = pending.split('\n')
-  pending = lines.pop()
+  pending = lines.pop() ?? ''
   // Show the log as the Actions UI would: commands to the runner are not displayed.
   for (const line of lines) if (!line.startsWith('::')) console.log(`  | ${line}`)
 })

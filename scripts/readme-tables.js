@@ -6,6 +6,7 @@ import { parse } from 'yaml'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
+/** @param {string | undefined} text */
 const cell = text =>
   String(text ?? '')
     .replace(/\|/g, '\\|')
@@ -29,11 +30,13 @@ export function tables(actionYml = readFileSync(`${root}action.yml`, 'utf8')) {
   }
 }
 
+/** @param {string} readme @param {{ inputs: string, outputs: string }} [t] */
 export function render(readme, t = tables()) {
+  /** @param {string} text @param {string} name @param {string} table */
   const put = (text, name, table) =>
     text.replace(
       new RegExp(`(<!-- ${name}:start -->)[\\s\\S]*?(<!-- ${name}:end -->)`),
-      (_m, a, b) => `${a}\n${table}\n${b}`
+      (_m, /** @type {string} */ a, /** @type {string} */ b) => `${a}\n${table}\n${b}`
     )
   return put(put(readme, 'inputs', t.inputs), 'outputs', t.outputs)
 }

@@ -23,7 +23,7 @@ export const ACTION_YML = join(ROOT, 'action.yml')
  * @returns {Record<string, string>}
  */
 export function actionDefaults() {
-  /** @type {{ inputs?: Record<string, { default?: unknown } | null> }} */
+  /** @type {{ inputs?: Record<string, { default?: string | number | boolean } | null> }} */
   const action = parse(readFileSync(ACTION_YML, 'utf8'))
   /** @type {Record<string, string>} */
   const defaults = {}

@@ -3,7 +3,7 @@
  * action with those values (as `npm run local-action` or a workflow would), stop it with Ctrl-C.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { spawn, ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -4,7 +4,7 @@
  * file, talking HTTPS to the emulator. Every run, whatever the test, must leave Node nothing to warn about.
  */
 import { expect } from '@jest/globals'
-import { spawn, ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { ACTION, nodeBinary, nodeWarnings, prepareRun } from '../../scripts/runner.js'
 
 export interface RunOptions {

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { startEmulator } from '../../emulator/index.js'
 import { entraErrorBody, HOSTILE_TEXT, htmlPage, odataErrorBody } from '../../emulator/hostile.js'
-import { runAction, RunResult, secretInputs } from './harness.js'
+import { runAction, type RunResult, secretInputs } from './harness.js'
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>
 let emu: Emulator

@@ -6,11 +6,18 @@ import { describe, it, expect, jest, beforeEach } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
 import type { Runtime } from '../../src/main.js'
 import { OUTPUT_NAMES } from '../../src/report/report.js'
-import { fakeClock, FakeClock } from '../../__fixtures__/clock.js'
-import { FakeHttp, RecordedRequest, jsonReply, redirect, reply, tokenReply } from '../../__fixtures__/http.js'
+import { fakeClock, type FakeClock } from '../../__fixtures__/clock.js'
+import {
+  FakeHttp,
+  type RecordedRequest,
+  jsonReply,
+  redirect,
+  reply,
+  tokenReply
+} from '../../__fixtures__/http.js'
 import { CLIENT, JOB_A, JOB_B, SECRET, TENANT } from '../../__fixtures__/inputs.js'
 import { jobEntity, minimalBody, taskEntity } from '../../__fixtures__/jobs.js'
-import { collectingLogger, CollectingLogger } from '../../__fixtures__/logger.js'
+import { collectingLogger, type CollectingLogger } from '../../__fixtures__/logger.js'
 import type { JobState } from '../../src/jobs/model.js'
 
 jest.unstable_mockModule('@actions/core', () => core)

@@ -6,7 +6,14 @@ import type {
   NetworkResponse
 } from '@azure/msal-node'
 import { AbortedError, errorMessage, ServiceError, UserError } from '../errors.js'
-import { header, Http, raceAbort, RequestLimits, retryAfterMs, safeHost } from '../transport/http.js'
+import {
+  header,
+  type Http,
+  raceAbort,
+  type RequestLimits,
+  retryAfterMs,
+  safeHost
+} from '../transport/http.js'
 import type { Logger } from '../logger.js'
 import { logRetries, withRetries } from '../transport/retry.js'
 import { serverMessage, serverName, withoutBom } from '../text.js'

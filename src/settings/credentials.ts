@@ -1,4 +1,4 @@
-import { X509Certificate, createPrivateKey, createHash, KeyObject } from 'node:crypto'
+import { X509Certificate, createPrivateKey, createHash, type KeyObject } from 'node:crypto'
 import type { Cloud } from './clouds.js'
 import type { InputName } from './inputs.js'
 import { UserError } from '../errors.js'

@@ -2,7 +2,7 @@
  * The inputs that decide where the token may go: api-url, authority-host and trusted-hosts (and the api-url's
  * cloud). Pure parsing, like inputs.ts; the clients use `isLoopbackHost` for the same rule after a redirect.
  */
-import { Cloud, CLOUDS } from './clouds.js'
+import { type Cloud, CLOUDS } from './clouds.js'
 import { HOSTNAME } from './credentials.js'
 import { UserError } from '../errors.js'
 import { strangersUnder } from './public-suffixes.js'

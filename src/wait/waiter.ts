@@ -4,8 +4,8 @@ import {
   jobsQueries,
   NEW_BUDGET,
   nextPollAt,
-  Pace,
-  PollingPolicy,
+  type Pace,
+  type PollingPolicy,
   progressReadsDue,
   TICK_SLACK_MS
 } from './schedule.js'

@@ -11,7 +11,7 @@ import {
 } from '../../../src/jobs/v2/client.js'
 import { ServiceError, UserError } from '../../../src/errors.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
-import { FakeHttp, Reply, jsonReply, redirect, reply } from '../../../__fixtures__/http.js'
+import { FakeHttp, type Reply, jsonReply, redirect, reply } from '../../../__fixtures__/http.js'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { jobEntity, minimalBody, taskEntity } from '../../../__fixtures__/jobs.js'
 import { collectingLogger } from '../../../__fixtures__/logger.js'

@@ -1,7 +1,13 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import { ServiceError } from '../../../src/errors.js'
-import { jobProgress, parseJobs, parseTasks, serviceErrorText, Task } from '../../../src/jobs/v2/parse.js'
+import {
+  jobProgress,
+  parseJobs,
+  parseTasks,
+  serviceErrorText,
+  type Task
+} from '../../../src/jobs/v2/parse.js'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { jobEntity, minimalBody, taskEntity, verboseBody } from '../../../__fixtures__/jobs.js'
 import { JOB_STATES, parseState } from '../../../src/jobs/model.js'

@@ -9,12 +9,12 @@ import fc from 'fast-check'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { githubRuntime, run, Runtime } from '../../../src/main.js'
+import { githubRuntime, run, type Runtime } from '../../../src/main.js'
 import { parseOutputFile } from '../../../scripts/runner.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
 import {
   FakeHttp,
-  RecordedRequest,
+  type RecordedRequest,
   jsonReply,
   redirect,
   reply,

@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import { UserError } from '../../../src/errors.js'
-import { INPUT_NAMES, readSettings, Settings } from '../../../src/settings/inputs.js'
+import { INPUT_NAMES, readSettings, type Settings } from '../../../src/settings/inputs.js'
 import { clientCertificatePem } from '../../../__fixtures__/certificate.js'
 import {
   CLIENT,

@@ -1,14 +1,21 @@
 import { describe, it, expect, afterEach } from '@jest/globals'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { readFileSync } from 'node:fs'
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http'
-import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runInThisContext } from 'node:vm'
 import { AbortedError, ServiceError } from '../../../src/errors.js'
-import { createHttp, header, Http, raceAbort, retryAfterMs, safeHost } from '../../../src/transport/http.js'
+import {
+  createHttp,
+  header,
+  type Http,
+  raceAbort,
+  retryAfterMs,
+  safeHost
+} from '../../../src/transport/http.js'
 import { reply } from '../../../__fixtures__/http.js'
 
 describe('retryAfterMs: how long the service asked us to wait', () => {

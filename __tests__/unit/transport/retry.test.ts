@@ -1,7 +1,13 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import { AbortedError, ServiceError, UserError } from '../../../src/errors.js'
-import { backoffDelay, DEFAULT_RETRY, RetryPolicy, sleep, withRetries } from '../../../src/transport/retry.js'
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  type RetryPolicy,
+  sleep,
+  withRetries
+} from '../../../src/transport/retry.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
 
 const policy: RetryPolicy = { minDelayMs: 1000, maxDelayMs: 30_000 }

@@ -5,8 +5,8 @@ import {
   MIN_GAP_MS,
   NEW_BUDGET,
   nextPollAt,
-  NextPollInput,
-  PollingPolicy,
+  type NextPollInput,
+  type PollingPolicy,
   predictEnd,
   progressReadsDue
 } from '../../../src/wait/schedule.js'
@@ -14,7 +14,7 @@ import type { JobView } from '../../../src/wait/waiter.js'
 import { START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { view } from '../../../__fixtures__/jobs.js'
-import { simId, SimJob, simulate, SimRun } from '../../../__fixtures__/world.js'
+import { simId, type SimJob, simulate, type SimRun } from '../../../__fixtures__/world.js'
 import type { JobState } from '../../../src/jobs/model.js'
 
 const S = 1000

@@ -3,12 +3,12 @@ import { AbortedError, ServiceError, UserError } from '../../../src/errors.js'
 import {
   classify,
   ERROR_READS_PER_POLL,
-  JobView,
+  type JobView,
   NOT_FOUND_POLLS,
-  WaitOptions,
+  type WaitOptions,
   waitForJobs
 } from '../../../src/wait/waiter.js'
-import { driftingClock, fakeClock, FakeClock } from '../../../__fixtures__/clock.js'
+import { driftingClock, fakeClock, type FakeClock } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { job, view } from '../../../__fixtures__/jobs.js'
 import type { ErrorDetail, Job, JobState } from '../../../src/jobs/model.js'

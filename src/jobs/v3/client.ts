@@ -1,5 +1,5 @@
 import { ServiceError, UserError } from '../../errors.js'
-import { header, HttpResponse, retryAfterMs } from '../../transport/http.js'
+import { header, type HttpResponse, retryAfterMs } from '../../transport/http.js'
 import { parseV3JobBody, v3ErrorCode, v3ErrorText } from './parse.js'
 import { mapLimit } from '../../transport/pool.js'
 import { logRetries, withRetries } from '../../transport/retry.js'

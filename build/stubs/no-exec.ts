@@ -1,5 +1,5 @@
 /**
- * Stands in for @actions/exec in the bundle (tsconfig.json `paths`, as src/no-undici.ts). @actions/core
+ * Stands in for @actions/exec in the bundle (tsconfig.json `paths`, as no-undici.ts). @actions/core
  * imports it only for `platform.getDetails`, which this action never calls; leaving it out spares every
  * start loading child_process and @actions/io.
  */
