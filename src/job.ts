@@ -99,15 +99,18 @@ function isEntity(v: Json): v is Entity {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-/** Parses a response body as JSON, or explains (transiently: gateways answer HTML) why not. */
-export function parseJson(body: string, what: string): Json {
+/**
+ * Parses a response body as JSON, or explains (transiently: gateways answer HTML) why not, naming the
+ * service that answered.
+ */
+export function parseJson(body: string, what: string, service = 'Media Services'): Json {
   try {
     return JSON.parse(withoutBom(body))
   } catch {
     const start = body.trimStart().slice(0, 1)
     const kind =
       start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON'
-    throw new ServiceError(`Media Services answered ${what} with ${kind}`, undefined, undefined, true)
+    throw new ServiceError(`${service} answered ${what} with ${kind}`, undefined, undefined, true)
   }
 }
 
@@ -175,9 +178,18 @@ function describe(v: Json): string {
   return Array.isArray(v) ? 'an array' : 'an object'
 }
 
+/**
+ * A v2 job id as inputs.ts writes it (`nb:jid:UUID:` and the GUID in lower case), whatever case the service
+ * answers in: the waiter matches ids exactly, and a GUID has no case.
+ */
+export function canonicalJobId(id: string): string {
+  const m = /^nb:jid:uuid:([0-9a-f-]{36})$/i.exec(id)
+  return m ? `nb:jid:UUID:${m[1].toLowerCase()}` : id
+}
+
 /** Names, ids and error texts are neutralised here, where they enter: everything downstream is safe to print. */
 export function parseJob(e: Entity): Job {
-  const id = serverName(text(e.Id))
+  const id = canonicalJobId(serverName(text(e.Id)))
   const state = parseState(e.State)
   if (!id || !state) {
     throw new ServiceError(

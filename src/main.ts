@@ -8,7 +8,7 @@ import { isFinal } from './job.js'
 import { createJobSource, JobSource } from './job-source.js'
 import { githubIdToken } from './oidc.js'
 import { coreLogger, Logger } from './logger.js'
-import { ChangeLog, noJobOutputs, outputs, verdict } from './report.js'
+import { ChangeLog, JobsOrigin, noJobOutputs, outputs, verdict } from './report.js'
 import { inputErrorMarkdown, summaryMarkdown } from './summary.js'
 import { mapLimit } from './pool.js'
 import { logLine } from './text.js'
@@ -153,13 +153,14 @@ async function cancelJobs(source: JobSource, result: WaitResult, rt: Runtime): P
 async function publish(result: WaitResult, s: Settings, source: JobSource, rt: Runtime): Promise<void> {
   const out = outputs(result)
   for (const [name, value] of Object.entries(out)) rt.setOutput(name, value)
-  const v = verdict(result, s.timeoutMs)
+  const origin: JobsOrigin = { service: source.service, input: s.v3 ? 'job-url' : 'job-id' }
+  const v = verdict(result, s.timeoutMs, origin)
   rt.log.debug(
     `${source.requests} ${source.service} requests in ${result.polls} polls; API root ${source.apiRoot}`
   )
   if (result.error && !(result.error instanceof UserError))
     rt.log.debug(result.error.stack ?? result.error.message)
-  await writeSummary(rt, summaryMarkdown(result, v))
+  await writeSummary(rt, summaryMarkdown(result, v, origin))
   if (v.ok && v.warning) rt.log.warning(`⚠ ${v.message}`)
   else if (v.ok) rt.log.info(`✓ ${v.message}`)
   else rt.fail(v.message, v.title)
