@@ -7,10 +7,12 @@
  *
  *   npm run emulator -- --job finished --job error --job 'Queued:2,Processing:3,Finished'
  *   npm run emulator -- --jobs jobs.json --env-out .env --port 8440
+ *   npm run emulator -- --v3-job finished --v3-job clip=Processing:2,Error
  */
 import { renameSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startArmEmulator } from './arm.js'
 import { startEmulator } from './index.js'
 import { STATES } from './jobs.js'
 
@@ -20,6 +22,9 @@ const USAGE = `Usage: npm run emulator -- [options]
                        that long; the last state lasts forever). Repeatable. Default: one 'finished' job.
   --jobs FILE          jobs from a JSON file: [{ "label": "hd", "name": "…", "timeline": [{ "state": "Queued",
                        "polls": 1 }, …] }, …] (the emulator's JobSpec, see emulator/README.md)
+  --v3-job [label=]SPEC a v3 job on an MK.IO-shaped host (Bearer token, no Entra ID), same SPEC as --job
+                       except missing; the label is the job's name. Writes AMS_EMU_V3_JOB_<LABEL> (its
+                       job-url) and AMS_EMU_MKIO_TOKEN (its access-token) into the .env. Repeatable.
   --env-out FILE       where to write the .env (default: .env)
   --port N             fixed ports: global N, account N+1, login N+2, evil N+3 (default: random)
   --redirect MODE      what the global endpoint does: root (301 to the account, default), none (serves jobs)
@@ -76,11 +81,13 @@ export function parseJobFlag(text) {
 /**
  * @param {string[]} argv
  * @returns {{ jobs: { label?: string, spec: import('./jobs.js').JobSpec }[], envFile: string, port?: number,
- *   redirect: 'root' | 'none', log: boolean }}
+ *   redirect: 'root' | 'none', log: boolean, v3Jobs: { label?: string, spec: import('./jobs.js').JobSpec }[] }}
  */
 export function parseArgs(argv) {
   /** @type {{ label?: string, spec: import('./jobs.js').JobSpec }[]} */
   const jobs = []
+  /** @type {{ label?: string, spec: import('./jobs.js').JobSpec }[]} */
+  const v3Jobs = []
   let envFile = '.env'
   /** @type {number | undefined} */
   let port
@@ -95,7 +102,13 @@ export function parseArgs(argv) {
       return v
     }
     if (flag === '--job') jobs.push(parseJobFlag(value()))
-    else if (flag === '--jobs') {
+    else if (flag === '--v3-job') {
+      const job = parseJobFlag(value())
+      // The v3 store serves timelines only; a missing job is a job-url nobody added.
+      if (job.spec.missing)
+        throw new Error('--v3-job: missing is not supported; give a timeline or a preset.')
+      v3Jobs.push(job)
+    } else if (flag === '--jobs') {
       const file = value()
       const list = JSON.parse(readFileSync(file, 'utf8'))
       if (!Array.isArray(list)) throw new Error(`--jobs ${file}: expected a JSON array of jobs.`)
@@ -113,7 +126,7 @@ export function parseArgs(argv) {
     else throw new Error(`Unknown option ${flag}.\n${USAGE}`)
   }
   if (jobs.length === 0) jobs.push(parseJobFlag('finished'))
-  return { jobs, envFile, port, redirect, log }
+  return { jobs, envFile, port, redirect, log, v3Jobs }
 }
 
 /**
@@ -121,8 +134,9 @@ export function parseArgs(argv) {
  * names a workflow can put in $GITHUB_ENV and read back as env.AMS_EMU_*.
  * @param {import('./index.js').Emulator} emu
  * @param {{ label?: string, id: string }[]} jobs
+ * @param {{ token: string, jobs: { label?: string, url: string }[] }} [v3] MK.IO-shaped jobs (--v3-job)
  */
-export function envText(emu, jobs) {
+export function envText(emu, jobs, v3) {
   const account = new URL(emu.urls.account).host
   const apiUrl = emu.urls.global
   const lines = [
@@ -144,11 +158,20 @@ export function envText(emu, jobs) {
     `AMS_EMU_ACCOUNT_URL=${emu.urls.account}`,
     `AMS_EMU_ACCOUNT_HOST=${account}`,
     `AMS_EMU_AUTHORITY_HOST=${emu.urls.authority}`,
-    ...jobs.map(
-      (j, i) => `AMS_EMU_JOB_${(j.label ?? String(i + 1)).toUpperCase().replace(/-/g, '_')}=${j.id}`
-    )
+    ...jobs.map((j, i) => `AMS_EMU_JOB_${envName(j.label ?? String(i + 1))}=${j.id}`),
+    ...(v3?.jobs.length
+      ? [
+          `AMS_EMU_MKIO_TOKEN=${v3.token}`,
+          ...v3.jobs.map((j, i) => `AMS_EMU_V3_JOB_${envName(j.label ?? String(i + 1))}=${j.url}`)
+        ]
+      : [])
   ]
   return `${lines.join('\n')}\n`
+}
+
+/** @param {string} label */
+function envName(label) {
+  return label.toUpperCase().replace(/-/g, '_')
 }
 
 async function main() {
@@ -164,7 +187,16 @@ async function main() {
     : undefined
   const emu = await startEmulator({ ports, redirect: args.redirect, log: args.log })
   const jobs = args.jobs.map(j => ({ label: j.label, id: emu.addJob(j.spec) }))
-  const text = envText(emu, jobs)
+  const v3 = args.v3Jobs.length
+    ? await startArmEmulator({ isIssuedToken: t => emu.issuedTokens.includes(t) })
+    : undefined
+  const v3Jobs = v3
+    ? args.v3Jobs.map((j, i) => ({
+        label: j.label,
+        url: v3.addMkioJob({ name: j.label ?? `v3-job-${i + 1}`, timeline: j.spec.timeline })
+      }))
+    : []
+  const text = envText(emu, jobs, v3 ? { token: v3.mkioToken, jobs: v3Jobs } : undefined)
   const envFile = resolve(args.envFile)
   // Write then rename: a script polling for the file never reads half of it.
   writeFileSync(`${envFile}.tmp`, text)
@@ -174,8 +206,10 @@ async function main() {
     `Emulator ready: Media Services ${emu.urls.global} (redirects to ${emu.urls.account}), Entra ID ${emu.urls.authority}.\n` +
       `Wrote ${envFile}. Try: npm run local-action   (Ctrl-C to stop)\n`
   )
+  if (v3)
+    process.stderr.write(`MK.IO-shaped v3 jobs at ${v3.urls.mkio} (AMS_EMU_V3_JOB_*, AMS_EMU_MKIO_TOKEN).\n`)
   const stop = () => {
-    emu.close().then(() => process.exit(0))
+    Promise.all([emu.close(), v3?.close()]).then(() => process.exit(0))
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

@@ -7,7 +7,7 @@ import { spawn, ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseJobFlag } from '../../emulator/cli.js'
+import { parseArgs, parseJobFlag } from '../../emulator/cli.js'
 import { ROOT } from '../../scripts/runner.js'
 import { runAction } from './harness.js'
 
@@ -39,7 +39,11 @@ beforeAll(async () => {
   const envFile = join(dir, '.env')
   cli = spawn(
     process.execPath,
-    ['emulator/cli.js', '--job', 'finished', '--job', 'broken=Queued:1,Error', '--env-out', envFile],
+    [
+      'emulator/cli.js',
+      ...['--job', 'finished', '--job', 'broken=Queued:1,Error', '--v3-job', 'clip=Processing:1,Finished'],
+      ...['--env-out', envFile]
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }
   )
   cli.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d))
@@ -76,6 +80,24 @@ describe('npm run emulator', () => {
     expect(run.errors[0]).toContain('ErrorProcessingTask')
   })
 
+  it('--v3-job: an MK.IO-shaped job and its token in the .env; the action waits for it with job-url', async () => {
+    expect(env.AMS_EMU_V3_JOB_CLIP).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/api\/ams\/.*\/jobs\/clip$/)
+    expect(env.AMS_EMU_MKIO_TOKEN).toBeTruthy()
+    const run = await runAction({
+      inputs: {
+        'job-url': env.AMS_EMU_V3_JOB_CLIP,
+        'access-token': env.AMS_EMU_MKIO_TOKEN,
+        'x-ms-version': '2.19', // action.yml's default, as the runner fills it
+        'poll-interval': '1s',
+        timeout: '30s'
+      },
+      env: { NODE_EXTRA_CA_CERTS: env.NODE_EXTRA_CA_CERTS }
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs.state).toBe('Finished')
+    expect(run.stdout).not.toContain('::warning')
+  })
+
   it('npm run local-action runs src/main.ts with @github/local-action and that .env', async () => {
     const la = spawn(process.execPath, ['scripts/local-action.js', join(dir, '.env')], {
       cwd: ROOT,
@@ -109,6 +131,14 @@ describe('--job', () => {
         timeline: [{ state: 'Queued', polls: 2 }, { state: 'Processing', ms: 3000 }, { state: 'Finished' }]
       }
     })
+  })
+
+  it('--v3-job takes the same SPEC (not missing) and is listed in --help', () => {
+    expect(parseArgs(['--v3-job', 'clip=Queued:1,Error']).v3Jobs).toEqual([
+      { label: 'clip', spec: { timeline: [{ state: 'Queued', polls: 1 }, { state: 'Error' }] } }
+    ])
+    expect(() => parseArgs(['--v3-job', 'missing'])).toThrow(/--v3-job: missing is not supported/)
+    expect(() => parseArgs(['--help'])).toThrow(/--v3-job \[label=\]SPEC/)
   })
 
   it('says what it expects when a state is misspelt', () => {
