@@ -1181,9 +1181,13 @@ function parseJobUrls(text, arm) {
     let origin;
     for (const item of items) {
         const shown = item.slice(0, 120);
+        // `nb:jid:…` parses as a URL (scheme nb:): say what it is rather than that it is not https.
+        if (/^nb:jid:/i.test(item)) {
+            throw new UserError(`Input job-url: '${shown}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`, 'job-url');
+        }
         let url;
         try {
-            url = item.startsWith('/subscriptions/') ? new URL(item, arm) : new URL(item);
+            url = /^\/subscriptions\//i.test(item) ? new URL(item, arm) : new URL(item);
         }
         catch {
             throw new UserError(`Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`, 'job-url');
@@ -1206,7 +1210,12 @@ function parseJobUrls(text, arm) {
         if (onArm && !url.searchParams.has('api-version'))
             url.searchParams.set('api-version', ARM_API_VERSION);
         const id = onArm ? url.pathname : `${url.origin}${url.pathname}`;
-        if (!targets.some(t => t.id.toLowerCase() === id.toLowerCase()))
+        // Resource Manager ids are case-insensitive: one job, named as first given. Any other host's path is as
+        // given (…/jobs/clip and …/jobs/CLIP are two jobs), so everything downstream matches ids exactly.
+        const same = onArm
+            ? (t) => t.id.toLowerCase() === id.toLowerCase()
+            : (t) => t.id === id;
+        if (!targets.some(same))
             targets.push({ id, url });
     }
     if (targets.length === 0) {
@@ -1297,6 +1306,8 @@ const MAX_WAIT_MS = 24 * 86_400_000;
 const inputs_MAX_JOBS = 1000;
 /** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
 const DEFAULT_TIMEOUT = '5h30m';
+/** action.yml's default for x-ms-version, which the runner fills in for every run, job-url runs too. */
+const DEFAULT_MS_VERSION = '2.19';
 const POLLING_POLICIES = ['predictive', 'fixed'];
 /** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
 function readSettings(read, options = {}) {
@@ -1316,7 +1327,7 @@ function readSettings(read, options = {}) {
     const jobIds = v3 ? v3.targets.map(t => t.id) : parseJobIds(get('job-id'));
     const apiUrl = v3 ? new URL(`${v3.targets[0].url.origin}/`) : parseApiUrl(get('api-url'), cloud);
     const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost);
-    const msVersion = parseMsVersion(get('x-ms-version') || '2.19');
+    const msVersion = parseMsVersion(get('x-ms-version') || DEFAULT_MS_VERSION);
     const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS);
     const timeoutMs = parseDurationInput('timeout', get('timeout') || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS);
     if (pollIntervalMs > timeoutMs) {
@@ -1389,8 +1400,14 @@ function parseJobInputs(get, cloud, warnings) {
     }
     if (!urls)
         return undefined;
+    // The runner fills every input that has a default in action.yml: only another value is the user's choice.
+    // api-url has no default there (the cloud's endpoint is chosen in code), so any value of it was given.
+    const given = {
+        'api-url': get('api-url') !== '',
+        'x-ms-version': get('x-ms-version') !== '' && get('x-ms-version') !== DEFAULT_MS_VERSION
+    };
     for (const name of ['api-url', 'x-ms-version']) {
-        if (get(name))
+        if (given[name])
             warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`);
     }
     return parseJobUrls(urls, parseArmUrl(get('arm-url'), cloud));
@@ -1571,15 +1588,18 @@ function parseDate(value) {
 function validDate(d) {
     return Number.isNaN(d.getTime()) ? undefined : d;
 }
-/** Parses a response body as JSON, or explains (transiently: gateways answer HTML) why not. */
-function parseJson(body, what) {
+/**
+ * Parses a response body as JSON, or explains (transiently: gateways answer HTML) why not, naming the
+ * service that answered.
+ */
+function parseJson(body, what, service = 'Media Services') {
     try {
         return JSON.parse(withoutBom(body));
     }
     catch {
         const start = body.trimStart().slice(0, 1);
         const kind = start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON';
-        throw new ServiceError(`Media Services answered ${what} with ${kind}`, undefined, undefined, true);
+        throw new ServiceError(`${service} answered ${what} with ${kind}`, undefined, undefined, true);
     }
 }
 
@@ -1648,9 +1668,17 @@ function describe(v) {
         return 'missing';
     return Array.isArray(v) ? 'an array' : 'an object';
 }
+/**
+ * A v2 job id as inputs.ts writes it (`nb:jid:UUID:` and the GUID in lower case), whatever case the service
+ * answers in: the waiter matches ids exactly, and a GUID has no case.
+ */
+function canonicalJobId(id) {
+    const m = /^nb:jid:uuid:([0-9a-f-]{36})$/i.exec(id);
+    return m ? `nb:jid:UUID:${m[1].toLowerCase()}` : id;
+}
 /** Names, ids and error texts are neutralised here, where they enter: everything downstream is safe to print. */
 function parseJob(e) {
-    const id = serverName(parse_text(e.Id));
+    const id = canonicalJobId(serverName(parse_text(e.Id)));
     const state = parseState(e.State);
     if (!id || !state) {
         throw new ServiceError(`Media Services returned a job without a valid Id and State (Id ${describe(e.Id)}, State ${describe(e.State)})`, undefined, undefined, true);
@@ -2120,14 +2148,15 @@ function outputErrors(error, label) {
 /**
  * A v3 job body as the job model every other part of the action uses. `id` is the key the caller asked
  * for (the job's URL), not the body's `id`, so that the waiter matches the answer to the request.
+ * `service` (Azure Resource Manager, or the host) is who answered, named in the error.
  */
-function parseV3Job(doc, id) {
+function parseV3Job(doc, id, service = 'The job service') {
     const props = parse_isEntity(doc) && parse_isEntity(doc.properties) ? doc.properties : undefined;
     const state = props && typeof props.state === 'string' ? parseState(props.state) : undefined;
     if (!parse_isEntity(doc) || !props || !state) {
         const got = parse_isEntity(doc) && parse_isEntity(doc.properties) ? doc.properties.state : undefined;
         const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : parse_describe(got);
-        throw new ServiceError(`the job answer has no valid properties.state (got ${seen})`, undefined, undefined, true);
+        throw new ServiceError(`${service} answered the job request without a valid properties.state (got ${seen})`, undefined, undefined, true);
     }
     const outputs = Array.isArray(props.outputs) ? props.outputs.filter(parse_isEntity) : [];
     const progresses = outputs.map(o => percent(o.progress)).filter((p) => p !== undefined);
@@ -2150,8 +2179,8 @@ function parseV3Job(doc, id) {
         errorDetails
     };
 }
-function parseV3JobBody(body, id) {
-    return parseV3Job(parseJson(body, 'the job request'), id);
+function parseV3JobBody(body, id, service) {
+    return parseV3Job(parseJson(body, 'the job request', service), id, service);
 }
 /**
  * The text of a v3 error body: ARM's `{"error":{"code","message"}}`, MK.IO's `{"error":{"detail"}}` or
@@ -2238,7 +2267,7 @@ class V3JobsClient {
     }
     async getJob(id, call) {
         const target = this.target(id);
-        return this.call('GET', target.url, call, res => res.status === 404 ? undefined : parseV3JobBody(res.body, id));
+        return this.call('GET', target.url, call, res => res.status === 404 ? undefined : parseV3JobBody(res.body, id, this.service));
     }
     target(id) {
         const t = this.byId.get(id);
@@ -2255,7 +2284,8 @@ class V3JobsClient {
             catch (error) {
                 if (!(error instanceof ServiceError))
                     throw error;
-                throw new ServiceError(`${this.service}: ${error.message} (HTTP ${res.status}${requestId(res) ? `, x-ms-request-id ${requestId(res)}` : ''})`, res.status, requestId(res), error.transient);
+                // The parser named the service; the status and request id are only known here.
+                throw new ServiceError(`${error.message} (HTTP ${res.status}${requestId(res) ? `, x-ms-request-id ${requestId(res)}` : ''})`, res.status, requestId(res), error.transient);
             }
         }, {
             deadline: call.deadline,
@@ -2631,9 +2661,10 @@ async function waitForJobs(o) {
             const jobs = await o.getJobs(open.map(v => v.id), o.signal, deadline);
             polls++;
             budget = { ...budget, spent: budget.spent + queries };
-            const byId = new Map(jobs.map(j => [j.id.toLowerCase(), j]));
+            // Ids are canonical where the job source makes them (inputs, job.ts): matched exactly here.
+            const byId = new Map(jobs.map(j => [j.id, j]));
             for (const v of open) {
-                const job = byId.get(v.id.toLowerCase());
+                const job = byId.get(v.id);
                 if (job) {
                     v.job = job;
                     v.missingPolls = 0;
@@ -2755,6 +2786,14 @@ const OUTPUT_BYTES = 1_000_000;
  * the waiter reads error details for in a poll, so every job named has its errors.
  */
 const NAMED_JOBS = ERROR_READS_PER_POLL;
+const MEDIA_SERVICES_V2 = { service: 'Media Services', input: 'job-id' };
+/** "Media Services job(s)" for v2; "Job(s) on <service>" for a v3-shaped job service, which may not be Microsoft's. */
+function jobsNoun(origin, plural) {
+    const jobs = plural ? 'jobs' : 'job';
+    return origin.input === 'job-id'
+        ? `${origin.service} ${jobs}`
+        : `${plural ? 'Jobs' : 'Job'} on ${origin.service}`;
+}
 /** The outputs action.yml declares, in the order they are set. */
 const OUTPUT_NAMES = (/* unused pure expression or super */ null && (['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs']));
 function jobRecord(v) {
@@ -2947,7 +2986,8 @@ function aggregateLine(views) {
  * The closing one-line verdict, and for a failure the annotation's title. `warning`: the step passes, but a
  * job ended in Error or Canceled (not in fail-on), which must not read as a success.
  */
-function verdict(result, timeoutMs) {
+function verdict(result, timeoutMs, origin = MEDIA_SERVICES_V2) {
+    const job = jobsNoun(origin, false);
     const n = result.views.length;
     const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`;
     const took = formatDuration(result.elapsedMs);
@@ -2983,23 +3023,25 @@ function verdict(result, timeoutMs) {
                 .map(errorsOf);
             const states = [...new Set(failed.map(v => v.job.state))];
             const title = states.includes('Error')
-                ? 'Media Services job failed'
+                ? `${job} failed`
                 : states.includes('Canceled')
-                    ? 'Media Services job canceled'
-                    : 'Media Services job ended in a fail-on state';
+                    ? `${job} canceled`
+                    : `${job} ended in a fail-on state`;
             const what = someOf(failed.map(v => `${label(v)} ended ${v.job.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job.state}`), NAMED_JOBS, '; ');
             return { ok: false, title, message: `${what}${errors.length ? `. ${errors.join('; ')}` : ''}` };
         }
         case 'not-found':
             return {
                 ok: false,
-                title: 'Media Services job not found',
-                message: `job ${byState(v => !v.job)} not found: Media Services did not return it in ${result.polls} polls. Check job-id and api-url, or job-url (jobs older than 90 days are deleted).`
+                title: `${job} not found`,
+                message: `job ${byState(v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls. ${origin.input === 'job-id'
+                    ? 'Check job-id and api-url.'
+                    : 'Check job-url (jobs older than 90 days are deleted).'}`
             };
         case 'timeout':
             return {
                 ok: false,
-                title: 'Timed out waiting for Media Services',
+                title: `Timed out waiting for ${origin.service}`,
                 message: `timed out after ${took}${took === formatDuration(timeoutMs) ? '' : ` (timeout ${formatDuration(timeoutMs)})`} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.${result.error ? ` Last request: ${result.error.message}` : ''}`
             };
         case 'canceled':
@@ -3012,7 +3054,7 @@ function verdict(result, timeoutMs) {
             const message = result.error?.message ?? 'unknown error';
             const title = /^(Entra ID|Could not get a GitHub OIDC token)/.test(message)
                 ? 'Sign-in failed'
-                : 'Media Services request failed';
+                : `${origin.service} request failed`;
             return { ok: false, title, message };
         }
     }
@@ -3043,9 +3085,9 @@ function inputErrorMarkdown(message) {
     return ['### ❌ Media Services jobs', '', `Invalid input: ${markdownText(message)}`, ''].join('\n');
 }
 /** The step summary as Markdown: one table row per job, whatever the outcome, within SUMMARY_BYTES. */
-function summaryMarkdown(result, verdictText, limit = SUMMARY_BYTES) {
+function summaryMarkdown(result, verdictText, origin = MEDIA_SERVICES_V2, limit = SUMMARY_BYTES) {
     const head = [
-        `### ${verdictText.ok ? (verdictText.warning ? '⚠️' : '✅') : '❌'} Media Services jobs`,
+        `### ${verdictText.ok ? (verdictText.warning ? '⚠️' : '✅') : '❌'} ${markdownText(jobsNoun(origin, true))}`,
         '',
         markdownText(verdictText.message),
         '',
@@ -3074,7 +3116,18 @@ function summaryRow(v) {
         ? formatDuration((v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) -
             v.job.startTime.getTime())
         : '';
-    return `| \`${r.id}\` | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`;
+    return `| ${codeCell(r.id)} | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`;
+}
+/**
+ * An id as a code span in a table cell. GitHub splits a row on every unescaped `|`, inside backticks too,
+ * and drops the backslash of `\|` there: the span shows the id as given. The fence is one backtick more
+ * than the longest run in the id, so a backtick in it cannot close the span.
+ */
+function codeCell(text) {
+    const plain = text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
+    const fence = '`'.repeat(Math.max(0, ...(plain.match(/`+/g) ?? []).map(run => run.length)) + 1);
+    const pad = plain.startsWith('`') || plain.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${plain}${pad}${fence}`;
 }
 
 ;// CONCATENATED MODULE: ./src/auth/msal.ts
@@ -3496,11 +3549,12 @@ async function publish(result, s, source, rt) {
     const out = outputs(result);
     for (const [name, value] of Object.entries(out))
         rt.setOutput(name, value);
-    const v = verdict(result, s.timeoutMs);
+    const origin = { service: source.service, input: s.v3 ? 'job-url' : 'job-id' };
+    const v = verdict(result, s.timeoutMs, origin);
     rt.log.debug(`${source.requests} ${source.service} requests in ${result.polls} polls; API root ${source.apiRoot}`);
     if (result.error && !(result.error instanceof UserError))
         rt.log.debug(result.error.stack ?? result.error.message);
-    await writeSummary(rt, summaryMarkdown(result, v));
+    await writeSummary(rt, summaryMarkdown(result, v, origin));
     if (v.ok && v.warning)
         rt.log.warning(`⚠ ${v.message}`);
     else if (v.ok)

@@ -22,6 +22,16 @@ const MKIO_JOB =
   /^\/api\/(?:ams\/[^/]+|v1\/projects\/[^/]+\/media)\/transforms\/([^/]+)\/jobs\/([^/]+?)(\/cancelJob)?$/i
 
 /**
+ * Resource Manager resource names are case-insensitive; MK.IO's paths are taken as given (…/jobs/clip and
+ * …/jobs/CLIP are two jobs), as on any host that is not Resource Manager.
+ * @param {string} api
+ * @param {string} name
+ */
+function jobKey(api, name) {
+  return `${api}:${api === 'arm' ? name.toLowerCase() : name}`
+}
+
+/**
  * @typedef {'arm' | 'mkio' | 'evil'} Api
  * @typedef {{ name?: string, timeline?: import('./jobs.js').Step[], outputs?: number, missing?: boolean,
  *   clockFromFirstPoll?: boolean,
@@ -135,7 +145,7 @@ export async function startArmEmulator(options) {
     }
 
     const m = (api === 'arm' ? ARM_JOB : MKIO_JOB).exec(safeDecode(url.pathname))
-    const key = m ? `${api}:${(api === 'arm' ? m[5] : m[2]).toLowerCase()}` : ''
+    const key = m ? jobKey(api, api === 'arm' ? m[5] : m[2]) : ''
     const job = m ? store.visible(key) : undefined
     const isCancel = Boolean(m && m[m.length - 1])
     if (!job)
@@ -193,7 +203,7 @@ export async function startArmEmulator(options) {
    */
   function add(api, spec, pathOf) {
     const name = spec.name ?? `job-${store.jobs.length + 1}`
-    const key = `${api}:${name.toLowerCase()}`
+    const key = jobKey(api, name)
     store.add({
       id: key,
       name,
@@ -230,7 +240,7 @@ export async function startArmEmulator(options) {
       `${origins.mkio}${add('mkio', spec, n => `/api/ams/emu-sub/transforms/encode/jobs/${n}`)}`,
     /** @param {'arm' | 'mkio'} api @param {string} name */
     job: (api, name) => {
-      const j = store.byId.get(`${api}:${name.toLowerCase()}`)
+      const j = store.byId.get(jobKey(api, name))
       if (!j) throw new Error(`emulator: no ${api} job ${name}`)
       return j
     },

@@ -7,7 +7,7 @@ import { createV2Source } from './jobs/v2/source.js'
 import { createV3Source } from './jobs/v3/source.js'
 import { githubIdToken } from './auth/github-oidc.js'
 import { coreLogger, type Logger } from './logger.js'
-import { ChangeLog, noJobOutputs, outputs, verdict } from './report/report.js'
+import { ChangeLog, type JobsOrigin, noJobOutputs, outputs, verdict } from './report/report.js'
 import { inputErrorMarkdown, summaryMarkdown } from './report/summary.js'
 import { mapLimit } from './transport/pool.js'
 import { logLine } from './text.js'
@@ -167,13 +167,14 @@ async function cancelJobs(source: JobSource, result: WaitResult, rt: Runtime): P
 async function publish(result: WaitResult, s: Settings, source: JobSource, rt: Runtime): Promise<void> {
   const out = outputs(result)
   for (const [name, value] of Object.entries(out)) rt.setOutput(name, value)
-  const v = verdict(result, s.timeoutMs)
+  const origin: JobsOrigin = { service: source.service, input: s.v3 ? 'job-url' : 'job-id' }
+  const v = verdict(result, s.timeoutMs, origin)
   rt.log.debug(
     `${source.requests} ${source.service} requests in ${result.polls} polls; API root ${source.apiRoot}`
   )
   if (result.error && !(result.error instanceof UserError))
     rt.log.debug(result.error.stack ?? result.error.message)
-  await writeSummary(rt, summaryMarkdown(result, v))
+  await writeSummary(rt, summaryMarkdown(result, v, origin))
   if (v.ok && v.warning) rt.log.warning(`⚠ ${v.message}`)
   else if (v.ok) rt.log.info(`✓ ${v.message}`)
   else rt.fail(v.message, v.title)

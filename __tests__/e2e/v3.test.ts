@@ -6,6 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { startArmEmulator } from '../../emulator/arm.js'
 import { startEmulator } from '../../emulator/index.js'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
 import { runAction } from './harness.js'
 
 const ARM_SCOPE = 'https://management.azure.com/.default'
@@ -75,7 +77,7 @@ describe('a v3 job on Azure Resource Manager that finishes', () => {
     expect(JSON.parse(run.outputs.jobs)).toEqual([
       expect.objectContaining({ id, name: 'encode-trailer', state: 'Finished', progress: 100, errors: [] })
     ])
-    expect(run.summary).toContain('### ✅ Media Services jobs')
+    expect(run.summary).toContain('### ✅ Jobs on Azure Resource Manager')
     expect(run.summary).toContain(`| \`${id}\` | encode-trailer | ✅ Finished | 100% |`)
   })
 
@@ -137,7 +139,7 @@ describe('a v3 job that ends in Error', () => {
 
     expect(run.code).toBe(1)
     expect(run.errors).toHaveLength(1)
-    expect(run.errors[0]).toMatch(/^::error title=Media Services job failed::/)
+    expect(run.errors[0]).toMatch(/^::error title=Job on Azure Resource Manager failed::/)
     expect(run.errors[0]).toContain('ContentMalformed: output0: The input content is malformed.')
     expect(run.errors[0]).toContain('InvalidInput: output0: moov atom not found')
     expect(run.outputs.state).toBe('Error')
@@ -145,7 +147,7 @@ describe('a v3 job that ends in Error', () => {
       { code: 'ContentMalformed', message: 'output0: The input content is malformed.' },
       { code: 'InvalidInput', message: 'output0: moov atom not found' }
     ])
-    expect(run.summary).toContain('### ❌ Media Services jobs')
+    expect(run.summary).toContain('### ❌ Jobs on Azure Resource Manager')
     expect(run.summary).toContain('❌ Error')
     // Markdown-escaped: server text renders as itself.
     expect(run.summary).toContain('InvalidInput\\: output0\\: moov atom not found')
@@ -251,14 +253,17 @@ describe('throttling', () => {
 })
 
 describe('a v3 job that does not exist', () => {
-  it('is given 3 polls (404 each), then the step fails naming job-url', async () => {
+  it('is given 3 polls (404 each), then the step fails naming job-url (only)', async () => {
     const missing = v3.addArmJob({ name: 'exists' }).replace(/exists$/, 'missing')
     const run = await runAction({ inputs: armInputs(missing) })
 
     expect(run.code).toBe(1)
     expect(run.errors).toEqual([
-      expect.stringMatching(/title=Media Services job not found::job .*missing not found.*job-url/)
+      expect.stringMatching(
+        /title=Job on Azure Resource Manager not found::job .*missing not found: Azure Resource Manager did not return it in 3 polls\. Check job-url/
+      )
     ])
+    expect(run.errors[0]).not.toMatch(/job-id|api-url|Media Services/)
     expect(armRequests().map(r => r.status)).toEqual([404, 404, 404])
   })
 })
@@ -313,6 +318,95 @@ describe('an MK.IO-shaped service with access-token', () => {
     expect(run.code).toBe(1)
     expect(run.errors[0]).toMatch(/refused access \(401\) for the given access-token\. Check access-token/)
     expect(run.errors[0]).toContain('Invalid or expired API token.')
+  })
+})
+
+/** Every input default of action.yml, as the runner fills them in for a step that does not set them. */
+function actionDefaults(): Record<string, string> {
+  const action = parse(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, { default?: string }> }
+  return Object.fromEntries(
+    Object.entries(action.inputs)
+      .filter(([, i]) => i.default !== undefined)
+      .map(([name, i]) => [name, String(i.default)])
+  )
+}
+
+describe('job-url runs as the runner starts them (#14)', () => {
+  const mkio = (url: string, extra: Record<string, string> = {}) => ({
+    ...actionDefaults(),
+    'job-url': url,
+    'access-token': v3.mkioToken,
+    'poll-interval': '1s',
+    timeout: '60s',
+    ...extra
+  })
+
+  it("action.yml's defaults filled in (x-ms-version among them): no warning; the summary names the host", async () => {
+    expect(actionDefaults()['x-ms-version']).toBeDefined()
+    const url = v3.addMkioJob({ name: 'mk-clean', timeline: [{ state: 'Finished' }] })
+    const run = await runAction({ inputs: mkio(url) })
+
+    expect(run.code).toBe(0)
+    expect(run.stdout).not.toContain('::warning')
+    expect(run.stderr).not.toMatch(/Warning/)
+    const host = new URL(v3.urls.mkio).host
+    expect(run.summary.split('\n')[0]).toBe(`### ✅ Jobs on 127.0.0.1\\:${new URL(v3.urls.mkio).port}`)
+    expect(host).toMatch(/^127\.0\.0\.1:\d+$/)
+  })
+
+  it('…/jobs/clip (Finished) and …/jobs/CLIP (Error) off Resource Manager are two jobs: the step fails', async () => {
+    const clip = v3.addMkioJob({ name: 'clip', timeline: [{ state: 'Finished' }] })
+    const CLIP = v3.addMkioJob({ name: 'CLIP', timeline: [{ state: 'Error' }] })
+    expect(CLIP).toBe(clip.replace(/clip$/, 'CLIP'))
+    const run = await runAction({ inputs: mkio(`${clip}\n${CLIP}`) })
+
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    // @actions/core escapes the title's : as %3A; the runner turns it back.
+    expect(run.errors[0]).toMatch(/^::error title=Job on 127\.0\.0\.1%3A\d+ failed::/)
+    expect(run.errors[0]).toContain(`${CLIP} (CLIP) ended Error`)
+    expect(run.outputs.state).toBe('Error')
+    expect(JSON.parse(run.outputs.jobs).map((j: { id: string; state: string }) => [j.id, j.state])).toEqual([
+      [clip, 'Finished'],
+      [CLIP, 'Error']
+    ])
+    const paths = v3.requests.filter(r => r.api === 'mkio').map(r => r.path)
+    expect(paths.some(p => p.endsWith('/jobs/clip'))).toBe(true)
+    expect(paths.some(p => p.endsWith('/jobs/CLIP'))).toBe(true)
+  })
+
+  it('a timeout names the host it waited for, not Media Services', async () => {
+    const url = v3.addMkioJob({ name: 'mk-slow', timeline: [{ state: 'Processing' }] })
+    const run = await runAction({ inputs: mkio(url, { timeout: '2s' }) })
+
+    expect(run.code).toBe(1)
+    expect(run.errors).toEqual([
+      expect.stringMatching(/^::error title=Timed out waiting for 127\.0\.0\.1%3A\d+::timed out after 2s/)
+    ])
+    expect(run.stdout).not.toContain('Media Services')
+  })
+
+  it('a | in a job-url keeps the summary row whole', async () => {
+    const url = v3.addMkioJob({ name: 'a|b', timeline: [{ state: 'Finished' }] })
+    expect(url).toMatch(/jobs\/a\|b$/)
+    const run = await runAction({ inputs: mkio(url) })
+
+    expect(run.code).toBe(0)
+    const row = run.summary.split('\n').find(l => l.startsWith('| `'))!
+    expect(row).toContain(`| \`${url.replace('|', '\\|')}\` | a\\|b | ✅ Finished |`)
+    // GitHub splits a row on every | without a backslash before it, in code spans too: 8 cells.
+    expect(row.split(/(?<!\\)\|/).slice(1, -1)).toHaveLength(8)
+  })
+
+  it('a Media Services v2 job id in job-url is called one, and sent to job-id', async () => {
+    const id = 'nb:jid:UUID:1f3c9a2e-0000-4000-8000-00000000000a'
+    const run = await runAction({ inputs: mkio(id) })
+
+    expect(run.code).toBe(1)
+    expect(run.errors).toEqual([
+      `::error title=Invalid input::Input job-url: '${id}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`
+    ])
+    expect(v3.requests).toEqual([])
   })
 })
 

@@ -222,6 +222,9 @@ describe('a job that does not finish well', () => {
     expect(run.code).toBe(1)
     expect(run.errors).toHaveLength(1)
     expect(run.errors[0]).toMatch(new RegExp(`job ${id}.* not found`))
+    // Only the input this run used is named.
+    expect(run.errors[0]).toMatch(/Check job-id and api-url\.$/)
+    expect(run.errors[0]).not.toContain('job-url')
   })
 
   it('gives a new job a few polls to appear', async () => {

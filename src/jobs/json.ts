@@ -20,14 +20,17 @@ function validDate(d: Date): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d
 }
 
-/** Parses a response body as JSON, or explains (transiently: gateways answer HTML) why not. */
-export function parseJson(body: string, what: string): unknown {
+/**
+ * Parses a response body as JSON, or explains (transiently: gateways answer HTML) why not, naming the
+ * service that answered.
+ */
+export function parseJson(body: string, what: string, service = 'Media Services'): unknown {
   try {
     return JSON.parse(withoutBom(body))
   } catch {
     const start = body.trimStart().slice(0, 1)
     const kind =
       start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON'
-    throw new ServiceError(`Media Services answered ${what} with ${kind}`, undefined, undefined, true)
+    throw new ServiceError(`${service} answered ${what} with ${kind}`, undefined, undefined, true)
   }
 }

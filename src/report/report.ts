@@ -16,6 +16,23 @@ export const OUTPUT_BYTES = 1_000_000
  */
 export const NAMED_JOBS = ERROR_READS_PER_POLL
 
+/** Where the jobs are, for titles and headings: the service that answers, and the input that named them. */
+export interface JobsOrigin {
+  /** "Media Services" (v2), "Azure Resource Manager", or the job-url host (e.g. MK.IO's). */
+  service: string
+  input: 'job-id' | 'job-url'
+}
+
+export const MEDIA_SERVICES_V2: JobsOrigin = { service: 'Media Services', input: 'job-id' }
+
+/** "Media Services job(s)" for v2; "Job(s) on <service>" for a v3-shaped job service, which may not be Microsoft's. */
+export function jobsNoun(origin: JobsOrigin, plural: boolean): string {
+  const jobs = plural ? 'jobs' : 'job'
+  return origin.input === 'job-id'
+    ? `${origin.service} ${jobs}`
+    : `${plural ? 'Jobs' : 'Job'} on ${origin.service}`
+}
+
 /** The outputs action.yml declares, in the order they are set. */
 export const OUTPUT_NAMES = ['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs'] as const
 
@@ -231,8 +248,10 @@ export function aggregateLine(views: readonly JobView[]): string {
  */
 export function verdict(
   result: WaitResult,
-  timeoutMs: number
+  timeoutMs: number,
+  origin: JobsOrigin = MEDIA_SERVICES_V2
 ): { ok: boolean; title: string; message: string; warning?: boolean } {
+  const job = jobsNoun(origin, false)
   const n = result.views.length
   const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`
   const took = formatDuration(result.elapsedMs)
@@ -273,10 +292,10 @@ export function verdict(
         .map(errorsOf)
       const states = [...new Set(failed.map(v => v.job!.state))]
       const title = states.includes('Error')
-        ? 'Media Services job failed'
+        ? `${job} failed`
         : states.includes('Canceled')
-          ? 'Media Services job canceled'
-          : 'Media Services job ended in a fail-on state'
+          ? `${job} canceled`
+          : `${job} ended in a fail-on state`
       const what = someOf(
         failed.map(
           v =>
@@ -290,13 +309,17 @@ export function verdict(
     case 'not-found':
       return {
         ok: false,
-        title: 'Media Services job not found',
-        message: `job ${byState(v => !v.job)} not found: Media Services did not return it in ${result.polls} polls. Check job-id and api-url, or job-url (jobs older than 90 days are deleted).`
+        title: `${job} not found`,
+        message: `job ${byState(v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls. ${
+          origin.input === 'job-id'
+            ? 'Check job-id and api-url.'
+            : 'Check job-url (jobs older than 90 days are deleted).'
+        }`
       }
     case 'timeout':
       return {
         ok: false,
-        title: 'Timed out waiting for Media Services',
+        title: `Timed out waiting for ${origin.service}`,
         message: `timed out after ${took}${took === formatDuration(timeoutMs) ? '' : ` (timeout ${formatDuration(timeoutMs)})`} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.${result.error ? ` Last request: ${result.error.message}` : ''}`
       }
     case 'canceled':
@@ -309,7 +332,7 @@ export function verdict(
       const message = result.error?.message ?? 'unknown error'
       const title = /^(Entra ID|Could not get a GitHub OIDC token)/.test(message)
         ? 'Sign-in failed'
-        : 'Media Services request failed'
+        : `${origin.service} request failed`
       return { ok: false, title, message }
     }
   }

@@ -1,4 +1,4 @@
-import { errorsOf, jobRecord } from './report.js'
+import { errorsOf, jobRecord, type JobsOrigin, jobsNoun, MEDIA_SERVICES_V2 } from './report.js'
 import { markdownText } from '../text.js'
 import { formatDuration } from '../time.js'
 import type { JobView, WaitResult } from '../wait/waiter.js'
@@ -31,10 +31,11 @@ export function inputErrorMarkdown(message: string): string {
 export function summaryMarkdown(
   result: WaitResult,
   verdictText: { ok: boolean; message: string; warning?: boolean },
+  origin: JobsOrigin = MEDIA_SERVICES_V2,
   limit = SUMMARY_BYTES
 ): string {
   const head = [
-    `### ${verdictText.ok ? (verdictText.warning ? '⚠️' : '✅') : '❌'} Media Services jobs`,
+    `### ${verdictText.ok ? (verdictText.warning ? '⚠️' : '✅') : '❌'} ${markdownText(jobsNoun(origin, true))}`,
     '',
     markdownText(verdictText.message),
     '',
@@ -66,5 +67,17 @@ function summaryRow(v: JobView): string {
           v.job.startTime.getTime()
       )
     : ''
-  return `| \`${r.id}\` | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`
+  return `| ${codeCell(r.id)} | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`
+}
+
+/**
+ * An id as a code span in a table cell. GitHub splits a row on every unescaped `|`, inside backticks too,
+ * and drops the backslash of `\|` there: the span shows the id as given. The fence is one backtick more
+ * than the longest run in the id, so a backtick in it cannot close the span.
+ */
+export function codeCell(text: string): string {
+  const plain = text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|')
+  const fence = '`'.repeat(Math.max(0, ...(plain.match(/`+/g) ?? []).map(run => run.length)) + 1)
+  const pad = plain.startsWith('`') || plain.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${plain}${pad}${fence}`
 }

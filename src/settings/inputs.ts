@@ -71,6 +71,8 @@ const MAX_WAIT_MS = 24 * 86_400_000
 const MAX_JOBS = 1000
 /** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
 export const DEFAULT_TIMEOUT = '5h30m'
+/** action.yml's default for x-ms-version, which the runner fills in for every run, job-url runs too. */
+export const DEFAULT_MS_VERSION = '2.19'
 const POLLING_POLICIES: readonly PollingPolicy[] = ['predictive', 'fixed']
 
 export interface ReadOptions {
@@ -100,7 +102,7 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
   const jobIds = v3 ? v3.targets.map(t => t.id) : parseJobIds(get('job-id'))
   const apiUrl = v3 ? new URL(`${v3.targets[0].url.origin}/`) : parseApiUrl(get('api-url'), cloud)
   const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost)
-  const msVersion = parseMsVersion(get('x-ms-version') || '2.19')
+  const msVersion = parseMsVersion(get('x-ms-version') || DEFAULT_MS_VERSION)
 
   const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS)
   const timeoutMs = parseDurationInput('timeout', get('timeout') || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS)
@@ -202,8 +204,14 @@ function parseJobInputs(
     )
   }
   if (!urls) return undefined
+  // The runner fills every input that has a default in action.yml: only another value is the user's choice.
+  // api-url has no default there (the cloud's endpoint is chosen in code), so any value of it was given.
+  const given = {
+    'api-url': get('api-url') !== '',
+    'x-ms-version': get('x-ms-version') !== '' && get('x-ms-version') !== DEFAULT_MS_VERSION
+  }
   for (const name of ['api-url', 'x-ms-version'] as const) {
-    if (get(name)) warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`)
+    if (given[name]) warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`)
   }
   return parseJobUrls(urls, parseArmUrl(get('arm-url'), cloud))
 }

@@ -53,9 +53,16 @@ export function parseJobUrls(text: string, arm: URL): V3Jobs {
   let origin: string | undefined
   for (const item of items) {
     const shown = item.slice(0, 120)
+    // `nb:jid:…` parses as a URL (scheme nb:): say what it is rather than that it is not https.
+    if (/^nb:jid:/i.test(item)) {
+      throw new UserError(
+        `Input job-url: '${shown}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`,
+        'job-url'
+      )
+    }
     let url: URL
     try {
-      url = item.startsWith('/subscriptions/') ? new URL(item, arm) : new URL(item)
+      url = /^\/subscriptions\//i.test(item) ? new URL(item, arm) : new URL(item)
     } catch {
       throw new UserError(
         `Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`,
@@ -88,7 +95,12 @@ export function parseJobUrls(text: string, arm: URL): V3Jobs {
     const onArm = url.origin === arm.origin
     if (onArm && !url.searchParams.has('api-version')) url.searchParams.set('api-version', ARM_API_VERSION)
     const id = onArm ? url.pathname : `${url.origin}${url.pathname}`
-    if (!targets.some(t => t.id.toLowerCase() === id.toLowerCase())) targets.push({ id, url })
+    // Resource Manager ids are case-insensitive: one job, named as first given. Any other host's path is as
+    // given (…/jobs/clip and …/jobs/CLIP are two jobs), so everything downstream matches ids exactly.
+    const same = onArm
+      ? (t: JobTarget) => t.id.toLowerCase() === id.toLowerCase()
+      : (t: JobTarget) => t.id === id
+    if (!targets.some(same)) targets.push({ id, url })
   }
   if (targets.length === 0) {
     throw new UserError('Input job-url is empty.', 'job-url')

@@ -130,9 +130,10 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
       )
       polls++
       budget = { ...budget, spent: budget.spent + queries }
-      const byId = new Map(jobs.map(j => [j.id.toLowerCase(), j]))
+      // Ids are canonical where the job source makes them (inputs, job.ts): matched exactly here.
+      const byId = new Map(jobs.map(j => [j.id, j]))
       for (const v of open) {
-        const job = byId.get(v.id.toLowerCase())
+        const job = byId.get(v.id)
         if (job) {
           v.job = job
           v.missingPolls = 0

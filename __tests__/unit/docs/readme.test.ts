@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { render } from '../../../scripts/readme-tables.js'
 import { INPUT_NAMES } from '../../../src/settings/inputs.js'
-import { OUTPUT_NAMES } from '../../../src/report/report.js'
+import { type JobsOrigin, OUTPUT_NAMES, verdict } from '../../../src/report/report.js'
+import { JOB_A } from '../../../__fixtures__/inputs.js'
+import { view, waitResult } from '../../../__fixtures__/jobs.js'
 
 const readme = readFileSync('README.md', 'utf8')
 const action = parse(readFileSync('action.yml', 'utf8'))
@@ -29,15 +31,24 @@ describe('README and action.yml', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
   })
 
-  it('lists every annotation title the action can give', () => {
-    const source = ['src/report/report.ts', 'src/main.ts'].map(f => readFileSync(f, 'utf8')).join('\n')
-    const titles = [...source.matchAll(/'((?:Media Services|Timed out|Wait|Invalid|Sign-in)[^']*)'/g)].map(
-      m => m[1]
-    )
-    expect(titles).toEqual(
-      expect.arrayContaining(['Invalid input', 'Wait canceled', 'Media Services request failed'])
-    )
-    for (const title of titles) expect(readme).toContain(`| ${title} |`)
+  it('lists every annotation title the action can give, for job-id and for job-url', () => {
+    const finished = view(JOB_A, 'Finished')
+    const results = [
+      waitResult('failure', [view(JOB_A, 'Error')]),
+      waitResult('failure', [view(JOB_A, 'Canceled')]),
+      waitResult('failure', [finished], { failed: [finished] }),
+      waitResult('not-found', [view(JOB_A, undefined, { missingPolls: 3 })]),
+      waitResult('timeout', [view(JOB_A, 'Processing')]),
+      waitResult('canceled', [view(JOB_A, 'Processing')]),
+      waitResult('error', [view(JOB_A)], { error: new Error('refused') }),
+      waitResult('error', [view(JOB_A)], { error: new Error('Entra ID refused the sign-in') })
+    ]
+    const arm: JobsOrigin = { service: 'Azure Resource Manager', input: 'job-url' }
+    const rows = results.map(r => `| ${verdict(r, 60_000).title} | ${verdict(r, 60_000, arm).title} |`)
+    expect(rows).toContain('| Media Services request failed | Azure Resource Manager request failed |')
+    for (const row of [...rows, '| Invalid input | Invalid input |']) expect(readme).toContain(row)
+    // main.ts names the refused-input title itself.
+    expect(readFileSync('src/main.ts', 'utf8')).toContain("'Invalid input'")
   })
 
   it('documents every value of the state output', () => {

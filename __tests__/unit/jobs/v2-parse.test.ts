@@ -51,6 +51,11 @@ describe('parseJobs: both JSON shapes of a Jobs query', () => {
     ])
   })
 
+  it('writes the id as inputs.ts does (the GUID in lower case), whatever case the service answers in', () => {
+    const upper = jobEntity(`nb:jid:uuid:${JOB_A.slice('nb:jid:UUID:'.length).toUpperCase()}`, 'Finished')
+    expect(parseJobs(minimalBody([upper])).map(j => j.id)).toEqual([JOB_A])
+  })
+
   it('an empty result is no jobs', () => {
     expect(parseJobs(minimalBody([]))).toEqual([])
     expect(parseJobs(verboseBody([]))).toEqual([])

@@ -144,7 +144,7 @@ describe('reading a job on Azure Resource Manager', () => {
     const e = await failure(client.getJobs([PATH('job1')], { ...call, deadline: call.deadline - 599_999 }))
     expect(e).toBeInstanceOf(ServiceError)
     expect(e.message).toMatch(
-      /Azure Resource Manager: the job answer has no valid properties\.state.*HTTP 200/
+      /^Azure Resource Manager answered the job request without a valid properties\.state.*HTTP 200/
     )
   })
 })

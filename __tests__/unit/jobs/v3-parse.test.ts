@@ -131,6 +131,12 @@ describe('missing fields and hostile values', () => {
       expect(() => parseV3Job(doc, ID)).toThrow(ServiceError)
     }
     expect(() => parseV3JobBody('<html>', ID)).toThrow(/HTML/)
+    expect(() => parseV3JobBody('<html>', ID, 'api.mk.io')).toThrow(
+      /^api\.mk\.io answered the job request with an HTML page$/
+    )
+    expect(() => parseV3Job({}, ID, 'Azure Resource Manager')).toThrow(
+      /^Azure Resource Manager answered the job request without a valid properties\.state/
+    )
   })
 
   it('wrong types are ignored field by field', () => {

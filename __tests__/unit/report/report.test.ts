@@ -4,10 +4,11 @@ import {
   aggregateState,
   ChangeLog,
   jobRecord,
+  type JobsOrigin,
   outputs,
   verdict
 } from '../../../src/report/report.js'
-import { summaryMarkdown } from '../../../src/report/summary.js'
+import { codeCell, summaryMarkdown } from '../../../src/report/summary.js'
 import { ERROR_READS_PER_POLL, type JobView } from '../../../src/wait/waiter.js'
 import { START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
@@ -364,7 +365,8 @@ describe('verdict: the closing line and the annotation title', () => {
     expect(v.message).toMatch(
       new RegExp(`^job ${JOB_B} not found: Media Services did not return it in 3 polls`)
     )
-    expect(v.message).toMatch(/job-id and api-url/)
+    expect(v.message).toMatch(/Check job-id and api-url\.$/)
+    expect(v.message).not.toContain('job-url')
   })
 
   it('a timeout says timed out, what it waited for, and the last state', () => {
@@ -406,6 +408,46 @@ describe('verdict: the closing line and the annotation title', () => {
   })
 })
 
+describe('verdict and summary of jobs on a v3-shaped service name that service', () => {
+  const ARM: JobsOrigin = { service: 'Azure Resource Manager', input: 'job-url' }
+  const MKIO: JobsOrigin = { service: 'api.mk.io', input: 'job-url' }
+  const URL_A = 'https://api.mk.io/api/ams/s/transforms/t/jobs/a'
+
+  it('a timeout: waiting for Azure Resource Manager, or for the host', () => {
+    const result = waitResult('timeout', [view(URL_A, 'Processing')])
+    expect(verdict(result, SIX_HOURS, ARM).title).toBe('Timed out waiting for Azure Resource Manager')
+    expect(verdict(result, SIX_HOURS, MKIO).title).toBe('Timed out waiting for api.mk.io')
+  })
+
+  it('a request that failed', () => {
+    const result = waitResult('error', [view(URL_A)], { error: new Error('api.mk.io denied access (403)') })
+    expect(verdict(result, SIX_HOURS, MKIO).title).toBe('api.mk.io request failed')
+  })
+
+  it('a failed job', () => {
+    const result = waitResult('failure', [view(URL_A, 'Error')])
+    expect(verdict(result, SIX_HOURS, MKIO).title).toBe('Job on api.mk.io failed')
+    expect(verdict(result, SIX_HOURS, ARM).title).toBe('Job on Azure Resource Manager failed')
+  })
+
+  it('a job not found: that service did not return it; only job-url is named', () => {
+    const v = verdict(waitResult('not-found', [view(URL_A, undefined, { missingPolls: 3 })]), SIX_HOURS, MKIO)
+    expect(v.title).toBe('Job on api.mk.io not found')
+    expect(v.message).toMatch(/not found: api\.mk\.io did not return it in 13 polls\. Check job-url/)
+    expect(v.message).not.toMatch(/job-id|api-url|Media Services/)
+  })
+
+  it('the summary heading', () => {
+    const result = waitResult('success', [view(URL_A, 'Finished')])
+    expect(summaryMarkdown(result, { ok: true, message: 'ok' }, MKIO).split('\n')[0]).toBe(
+      '### ✅ Jobs on api.mk.io'
+    )
+    expect(summaryMarkdown(result, { ok: true, message: 'ok' }, ARM).split('\n')[0]).toBe(
+      '### ✅ Jobs on Azure Resource Manager'
+    )
+  })
+})
+
 describe('summaryMarkdown: the step summary', () => {
   it('has the verdict and one table row per job with its state marker', () => {
     const result = waitResult('failure', [
@@ -442,6 +484,20 @@ describe('summaryMarkdown: the step summary', () => {
     expect(md).toContain('done \\| ok')
     expect(md).toContain('| promo \\| cut 2 |')
     expect(md).toContain('| X\\: a\\|b c |')
+  })
+
+  it('a | in a job id is escaped inside its code span, so the row keeps its 8 cells', () => {
+    const id = 'https://mkio.example/api/ams/s/transforms/t/jobs/a|b'
+    const md = summaryMarkdown(waitResult('success', [view(id, 'Finished')]), { ok: true, message: 'ok' })
+    const row = md.split('\n').find(l => l.includes('jobs/a'))!
+    expect(row).toContain('| `https://mkio.example/api/ams/s/transforms/t/jobs/a\\|b` |')
+    // GitHub splits a row on every | that has no backslash before it, in code spans too.
+    expect(row.split(/(?<!\\)\|/).slice(1, -1)).toHaveLength(8)
+  })
+
+  it('a backtick in a job id cannot close its code span', () => {
+    expect(codeCell('a`b')).toBe('``a`b``')
+    expect(codeCell('`a')).toBe('`` `a ``')
   })
 
   it('a job still Processing shows its progress and a duration from RunningDuration', () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
 import { UserError } from '../../../src/errors.js'
 import { readSettings } from '../../../src/settings/inputs.js'
 import { CLIENT, inputReader, JOB_A, SECRET, TENANT } from '../../../__fixtures__/inputs.js'
@@ -74,6 +76,47 @@ describe('job-url with an ARM resource id and a service principal', () => {
   it('api-url and x-ms-version are v2 inputs: given with job-url, they draw a warning', () => {
     const s2 = settings({ ...sp, 'job-url': RID, 'api-url': 'https://media.windows.net/api/' })
     expect(s2.warnings).toContain('api-url is for job-id (Media Services v2); it is not used with job-url.')
+    const s3 = settings({ ...sp, 'job-url': RID, 'x-ms-version': '2.11' })
+    expect(s3.warnings).toEqual([
+      'x-ms-version is for job-id (Media Services v2); it is not used with job-url.'
+    ])
+  })
+})
+
+describe('job-url as the runner starts it: every default of action.yml filled in', () => {
+  const action = parse(readFileSync('action.yml', 'utf8')) as {
+    inputs: Record<string, { default?: string }>
+  }
+  const defaults = Object.fromEntries(
+    Object.entries(action.inputs)
+      .filter(([, i]) => i.default !== undefined)
+      .map(([name, i]) => [name, String(i.default)])
+  )
+
+  it('action.yml has defaults, x-ms-version among them (else this test proves nothing)', () => {
+    expect(defaults['x-ms-version']).toBeDefined()
+  })
+
+  it.each([
+    ['an ARM resource id', { ...sp, 'job-url': RID }],
+    ['an MK.IO job with a token', { 'job-url': MKIO, 'access-token': 'mkio-personal-token' }]
+  ])('%s: no warning', (_, inputs) => {
+    expect(settings({ ...defaults, ...inputs }).warnings).toEqual([])
+  })
+})
+
+describe('job-url: which ids are one job', () => {
+  it('Resource Manager ids are case-insensitive: one job, named as first given', () => {
+    const s = settings({ ...sp, 'job-url': `${RID}\n${RID.toUpperCase()}\n${RID.replace('job1', 'JOB1')}` })
+    expect(s.jobIds).toEqual([RID])
+  })
+
+  it('on another host the path is as given: …/jobs/clip and …/jobs/CLIP are two jobs', () => {
+    const clip = MKIO.replace('job1', 'clip')
+    const CLIP = MKIO.replace('job1', 'CLIP')
+    const s = settings({ 'job-url': `${clip}\n${CLIP}\n${clip}`, 'access-token': 't' })
+    expect(s.jobIds).toEqual([clip, CLIP])
+    expect(s.v3?.targets.map(t => t.url.pathname)).toEqual([new URL(clip).pathname, new URL(CLIP).pathname])
   })
 })
 
@@ -98,6 +141,17 @@ describe('job-url on another host (MK.IO)', () => {
   it('cancel-on-abort draws a warning that it is not supported there', () => {
     const s = settings({ 'job-url': MKIO, 'access-token': 't', 'cancel-on-abort': 'true' })
     expect(s.warnings.join('\n')).toMatch(/cancel-on-abort is not supported for jobs on api\.mk\.io/)
+  })
+})
+
+describe('a Media Services v2 job id given to job-url', () => {
+  it('is called what it is, and sent to job-id', () => {
+    const e = inputError({ ...sp, 'job-url': JOB_A })
+    expect(e.input).toBe('job-url')
+    expect(e.message).toBe(
+      `Input job-url: '${JOB_A}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`
+    )
+    expect(e.message).not.toMatch(/https/)
   })
 })
 

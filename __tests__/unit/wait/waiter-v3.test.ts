@@ -48,3 +48,28 @@ describe('a job that reports progress and errors itself', () => {
     expect(verdict(result, 60_000).message).toContain('ContentMalformed: hd: moov atom not found')
   })
 })
+
+describe('ids that differ only in case', () => {
+  it('are two jobs, each given its own answer: the waiter matches ids exactly', async () => {
+    const clip = 'https://mkio.example/api/ams/s/transforms/t/jobs/clip'
+    const CLIP = 'https://mkio.example/api/ams/s/transforms/t/jobs/CLIP'
+    const clock = fakeClock()
+    const result = await waitForJobs({
+      ids: [clip, CLIP],
+      getJobs: async ids =>
+        ids.map(id => ({ ...v3Job(id === clip ? 'Finished' : 'Error'), id, name: id.slice(-4) })),
+      failOn: new Set<JobState>(['Error', 'Canceled']),
+      policy: 'predictive',
+      intervalMs: 1000,
+      timeoutMs: 60_000,
+      now: clock.now,
+      sleep: clock.sleep
+    })
+    expect(result.outcome).toBe('failure')
+    expect(result.views.map(v => [v.id, v.job?.state])).toEqual([
+      [clip, 'Finished'],
+      [CLIP, 'Error']
+    ])
+    expect(result.failed.map(v => v.id)).toEqual([CLIP])
+  })
+})

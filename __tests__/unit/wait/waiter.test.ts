@@ -195,10 +195,10 @@ describe('waitForJobs', () => {
     expect(result.views[0].missingPolls).toBe(0)
   })
 
-  it('the id comparison ignores case, as the service may change it', async () => {
+  it('ids are matched exactly: the job source makes them canonical (job.ts), the waiter has no case rule', async () => {
     const getJobs = async (): Promise<Job[]> => [job(JOB_A.toUpperCase(), 'Finished')]
-    const result = await wait({ ids: [JOB_A], getJobs })
-    expect(result.outcome).toBe('success')
+    const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 30_000 })
+    expect(result.outcome).toBe('not-found')
   })
 
   it('a timeout ends the wait with the last state kept', async () => {

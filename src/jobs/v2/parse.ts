@@ -80,9 +80,18 @@ function describe(v: Json): string {
   return Array.isArray(v) ? 'an array' : 'an object'
 }
 
+/**
+ * A v2 job id as inputs.ts writes it (`nb:jid:UUID:` and the GUID in lower case), whatever case the service
+ * answers in: the waiter matches ids exactly, and a GUID has no case.
+ */
+export function canonicalJobId(id: string): string {
+  const m = /^nb:jid:uuid:([0-9a-f-]{36})$/i.exec(id)
+  return m ? `nb:jid:UUID:${m[1].toLowerCase()}` : id
+}
+
 /** Names, ids and error texts are neutralised here, where they enter: everything downstream is safe to print. */
 export function parseJob(e: Entity): Job {
-  const id = serverName(text(e.Id))
+  const id = canonicalJobId(serverName(text(e.Id)))
   const state = parseState(e.State)
   if (!id || !state) {
     throw new ServiceError(

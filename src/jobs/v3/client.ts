@@ -68,7 +68,7 @@ export class V3JobsClient {
   private async getJob(id: string, call: CallOptions): Promise<Job | undefined> {
     const target = this.target(id)
     return this.call('GET', target.url, call, res =>
-      res.status === 404 ? undefined : parseV3JobBody(res.body, id)
+      res.status === 404 ? undefined : parseV3JobBody(res.body, id, this.service)
     )
   }
 
@@ -91,8 +91,9 @@ export class V3JobsClient {
           return parse(res)
         } catch (error) {
           if (!(error instanceof ServiceError)) throw error
+          // The parser named the service; the status and request id are only known here.
           throw new ServiceError(
-            `${this.service}: ${error.message} (HTTP ${res.status}${requestId(res) ? `, x-ms-request-id ${requestId(res)}` : ''})`,
+            `${error.message} (HTTP ${res.status}${requestId(res) ? `, x-ms-request-id ${requestId(res)}` : ''})`,
             res.status,
             requestId(res),
             error.transient

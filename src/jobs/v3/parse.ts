@@ -66,15 +66,16 @@ export function outputErrors(error: unknown, label: string): ErrorDetail[] {
 /**
  * A v3 job body as the job model every other part of the action uses. `id` is the key the caller asked
  * for (the job's URL), not the body's `id`, so that the waiter matches the answer to the request.
+ * `service` (Azure Resource Manager, or the host) is who answered, named in the error.
  */
-export function parseV3Job(doc: unknown, id: string): Job {
+export function parseV3Job(doc: unknown, id: string, service = 'The job service'): Job {
   const props = isEntity(doc) && isEntity(doc.properties) ? doc.properties : undefined
   const state = props && typeof props.state === 'string' ? parseState(props.state) : undefined
   if (!isEntity(doc) || !props || !state) {
     const got = isEntity(doc) && isEntity(doc.properties) ? doc.properties.state : undefined
     const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : describe(got)
     throw new ServiceError(
-      `the job answer has no valid properties.state (got ${seen})`,
+      `${service} answered the job request without a valid properties.state (got ${seen})`,
       undefined,
       undefined,
       true
@@ -102,8 +103,8 @@ export function parseV3Job(doc: unknown, id: string): Job {
   }
 }
 
-export function parseV3JobBody(body: string, id: string): Job {
-  return parseV3Job(parseJson(body, 'the job request'), id)
+export function parseV3JobBody(body: string, id: string, service?: string): Job {
+  return parseV3Job(parseJson(body, 'the job request', service), id, service)
 }
 
 /**
