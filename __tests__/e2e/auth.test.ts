@@ -3,23 +3,13 @@
  * the secret, the client assertion's signature against the registered certificate, the GitHub OIDC token it
  * issued (and its audience), and the scope of each cloud.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { request } from 'node:https'
-import { startEmulator } from '../../emulator/index.js'
+import { type Emulator, useEmulatorFactory } from './emulators.js'
 import { runAction, secretInputs } from './harness.js'
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
-let emu: Emulator
-
-afterEach(async () => {
-  await emu?.close()
-})
-
-async function start(options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
-  emu = await startEmulator(options)
-  return emu
-}
+const start = useEmulatorFactory()
 
 /** Inputs that name the app but give no credential: what a secret-less OIDC workflow passes. */
 function appInputs(e: Emulator, jobId: string): Record<string, string> {

@@ -4,20 +4,12 @@
  * cancel-on-abort, gets 5 s more and then a warning), and the ending is written like any other. Also: a
  * long last line is written whole before the process ends.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator } from '../../emulator/index.js'
+import { describe, expect, it } from '@jest/globals'
+import { useEmulator } from './emulators.js'
 import { expectWrittenEnding, signalWhen } from './endings.js'
 import { runAction, secretInputs } from './harness.js'
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
-let emu: Emulator
-
-beforeEach(async () => {
-  emu = await startEmulator()
-})
-afterEach(async () => {
-  await emu.close()
-})
+const emu = useEmulator()
 
 /** 2 s promised, with room for a loaded machine. */
 const AFTER_SIGNAL_MS = 2500

@@ -1,21 +1,16 @@
 // Proves the emulator's broken-answer faults (cut, drip, stall, huge) over real TLS, on every kind of
 // endpoint the action talks to, before the action is tested against them (hostile-network.test.ts).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import fs from 'node:fs'
 import https from 'node:https'
 import type { IncomingMessage } from 'node:http'
-import { startEmulator } from '../../emulator/index.js'
+import { useEmulator } from './emulators.js'
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
-let emu: Emulator
+const emu = useEmulator({}, 'file')
 let ca: Buffer
 
-beforeAll(async () => {
-  emu = await startEmulator()
+beforeAll(() => {
   ca = fs.readFileSync(emu.caFile)
-})
-afterAll(async () => {
-  await emu.close()
 })
 
 interface Seen {

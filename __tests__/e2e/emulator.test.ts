@@ -1,14 +1,14 @@
 // Proves the HTTPS emulator itself (Entra ID, GitHub OIDC, Media Services v2, faults, proxy) over
 // real TLS with Node's https module, before the action is tested against it.
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
+import { describe, it, expect, beforeAll } from '@jest/globals'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import tls from 'node:tls'
 import { startEmulator } from '../../emulator/index.js'
+import { type Emulator, useEmulator } from './emulators.js'
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
 interface Reply {
   status: number
   headers: http.IncomingHttpHeaders
@@ -125,16 +125,12 @@ const filterFor = (...ids: string[]) =>
   encodeURIComponent(ids.map(id => `Id eq '${id.replace(/'/g, "''")}'`).join(' or '))
 
 describe('emulator', () => {
-  let emu: Emulator
+  const emu = useEmulator({ proxy: true }, 'file')
   let token: string
 
   beforeAll(async () => {
     ca = fs.readFileSync(new URL('../../emulator/certs/ca.pem', import.meta.url))
-    emu = await startEmulator({ proxy: true })
     token = await accessToken(emu)
-  })
-  afterAll(async () => {
-    await emu.close()
   })
 
   describe('Entra ID', () => {

@@ -4,21 +4,13 @@
  * token service and from GitHub's OIDC service. The wait rides out what a retry cures, and every ending
  * comes within its bound and is written (outputs, summary, one annotation, exit code 0 or 1).
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator } from '../../emulator/index.js'
+import { describe, expect, it } from '@jest/globals'
+import { type Emulator, useEmulator } from './emulators.js'
 import { expectWrittenEnding } from './endings.js'
 import { runAction, secretInputs } from './harness.js'
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
 type Fault = Parameters<Emulator['injectFaults']>[0][number]
-let emu: Emulator
-
-beforeEach(async () => {
-  emu = await startEmulator()
-})
-afterEach(async () => {
-  await emu.close()
-})
+const emu = useEmulator()
 
 /** The per-request limit of a wait of 20 s or less (a quarter of the timeout, at least 5 s), and the last poll's 5 s. */
 const REQUEST_LIMIT_S = 5

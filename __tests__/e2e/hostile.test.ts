@@ -4,20 +4,12 @@
  * no stdout line starts a command but the action's own, one annotation, a step summary under 1 MiB without
  * HTML, and outputs under 1 MB.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator } from '../../emulator/index.js'
+import { describe, expect, it } from '@jest/globals'
+import { useEmulator } from './emulators.js'
 import { entraErrorBody, HOSTILE_TEXT, htmlPage, odataErrorBody } from '../../emulator/hostile.js'
 import { runAction, type RunResult, secretInputs } from './harness.js'
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
-let emu: Emulator
-
-beforeEach(async () => {
-  emu = await startEmulator()
-})
-afterEach(async () => {
-  await emu.close()
-})
+const emu = useEmulator()
 
 const OWN_COMMAND = /^::(error|warning|debug|add-mask)( [^:]*)?::/
 

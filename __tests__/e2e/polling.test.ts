@@ -3,19 +3,11 @@
  * restores a poll (and a task read) every poll-interval. The bounds are proven in schedule.test.ts; the
  * speed is measured by bench/polling.js. Here: only generous bounds.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator } from '../../emulator/index.js'
+import { describe, expect, it } from '@jest/globals'
+import { useEmulator } from './emulators.js'
 import { runAction, secretInputs } from './harness.js'
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
-let emu: Emulator
-
-beforeEach(async () => {
-  emu = await startEmulator()
-})
-afterEach(async () => {
-  await emu.close()
-})
+const emu = useEmulator()
 
 const forJob = (id: string) => {
   const mine = emu.requests.filter(

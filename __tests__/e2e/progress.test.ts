@@ -2,19 +2,11 @@
  * What a person watching the step sees: progress while a job runs, quiet polls when nothing changes,
  * request details only with debug logging, a failure annotation that says why, and a step summary.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator } from '../../emulator/index.js'
+import { describe, expect, it } from '@jest/globals'
+import { useEmulator } from './emulators.js'
 import { runAction, secretInputs } from './harness.js'
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
-let emu: Emulator
-
-beforeEach(async () => {
-  emu = await startEmulator()
-})
-afterEach(async () => {
-  await emu.close()
-})
+const emu = useEmulator()
 
 describe('while a job runs', () => {
   it('logs progress when it changes, with elapsed time and an estimate of what is left', async () => {

@@ -2,19 +2,11 @@
  * Throttling, outages, revoked tokens and cancellation, end to end on dist/index.js: the wait rides out what
  * is transient, fails fast and clearly on what is not, and always ends in bounded time.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator } from '../../emulator/index.js'
+import { describe, expect, it } from '@jest/globals'
+import { useEmulator } from './emulators.js'
 import { runAction, secretInputs } from './harness.js'
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
-let emu: Emulator
-
-beforeEach(async () => {
-  emu = await startEmulator()
-})
-afterEach(async () => {
-  await emu.close()
-})
+const emu = useEmulator()
 
 const jobQueries = (): typeof emu.requests =>
   emu.requests.filter(r => r.server === 'account' && r.path.includes('Jobs()'))

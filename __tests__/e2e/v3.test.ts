@@ -3,26 +3,13 @@
  * (Entra ID sign-in with the ARM scope) and on an MK.IO-shaped service (a personal API token), with the
  * same outputs, summary, annotations and cancel as for v2.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startArmEmulator } from '../../emulator/arm.js'
-import { startEmulator } from '../../emulator/index.js'
+import { describe, expect, it } from '@jest/globals'
+import { ARM_SCOPE, useV3Emulators } from './emulators.js'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { runAction } from './harness.js'
 
-const ARM_SCOPE = 'https://management.azure.com/.default'
-let emu: Awaited<ReturnType<typeof startEmulator>>
-let v3: Awaited<ReturnType<typeof startArmEmulator>>
-
-beforeEach(async () => {
-  // Entra ID of the emulator issues tokens for the Resource Manager scope only.
-  emu = await startEmulator({ scope: ARM_SCOPE })
-  v3 = await startArmEmulator({ isIssuedToken: t => emu.issuedTokens.includes(t) })
-})
-afterEach(async () => {
-  await v3.close()
-  await emu.close()
-})
+const { emu, v3 } = useV3Emulators()
 
 /** A service principal with a client secret, Resource Manager at the emulator, polling every second. */
 function armInputs(jobUrl: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -105,8 +92,7 @@ describe('Resource Manager over plain http on loopback', () => {
     ['arm-url with a resource id', (id: string) => id],
     ['a full http:// job-url', (id: string) => `${v3.urls.arm}${id}`]
   ])('%s: signs in over https, then polls over http to the end', async (_what, jobUrl) => {
-    await v3.close()
-    v3 = await startArmEmulator({ isIssuedToken: t => emu.issuedTokens.includes(t), armOverHttp: true })
+    await v3.restart({ armOverHttp: true })
     expect(v3.urls.arm).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     const id = v3.addArmJob({
       name: 'plain',

@@ -2,19 +2,11 @@
  * The action's core promise, end to end: dist/index.js waits for Media Services jobs over HTTPS
  * (the emulator) and reports the way a workflow author expects.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator } from '../../emulator/index.js'
+import { describe, expect, it } from '@jest/globals'
+import { useEmulator } from './emulators.js'
 import { runAction, secretInputs } from './harness.js'
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
-let emu: Emulator
-
-beforeEach(async () => {
-  emu = await startEmulator()
-})
-afterEach(async () => {
-  await emu.close()
-})
+const emu = useEmulator()
 
 const mediaRequests = (server: string): typeof emu.requests => emu.requests.filter(r => r.server === server)
 
@@ -100,8 +92,7 @@ describe('a job that finishes', () => {
 
 describe('the verbose OData shape', () => {
   it('reads d.results and /Date(ms)/ dates the same way', async () => {
-    await emu.close()
-    emu = await startEmulator({ shape: 'verbose', verboseDates: 'ms' })
+    await emu.restart({ shape: 'verbose', verboseDates: 'ms' })
     const id = emu.addJob({
       name: 'verbose',
       timeline: [{ state: 'Processing', polls: 1 }, { state: 'Finished' }]
@@ -118,8 +109,7 @@ describe('the global endpoint redirects to the account', () => {
   it.each(['root', 'same-path'] as const)(
     'follows a %s Location once and polls the account directly after',
     async style => {
-      await emu.close()
-      emu = await startEmulator({ redirect: style })
+      await emu.restart({ redirect: style })
       const id = emu.addJob({
         timeline: [{ state: 'Queued', polls: 1 }, { state: 'Processing', polls: 1 }, { state: 'Finished' }]
       })
@@ -140,8 +130,7 @@ describe('the global endpoint redirects to the account', () => {
   )
 
   it('refuses to send the token to a host that is not trusted, and names it', async () => {
-    await emu.close()
-    emu = await startEmulator({ redirect: 'evil' })
+    await emu.restart({ redirect: 'evil' })
     const id = emu.addJob({})
     const run = await runAction({
       inputs: { ...secretInputs(emu), 'job-id': id, 'api-url': emu.urls.global }
@@ -154,8 +143,7 @@ describe('the global endpoint redirects to the account', () => {
   })
 
   it('trusts the api-url host on its own port only: the same host on another port is refused', async () => {
-    await emu.close()
-    emu = await startEmulator({ redirect: 'root' })
+    await emu.restart({ redirect: 'root' })
     const id = emu.addJob({})
     // The global and account listeners share 127.0.0.1; only their ports differ.
     const run = await runAction({
