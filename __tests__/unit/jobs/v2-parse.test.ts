@@ -31,7 +31,8 @@ describe('parseJobs: both JSON shapes of a Jobs query', () => {
     ['minimal metadata {"value": [...]}', minimalBody([a, b])],
     ['verbose {"d": {"results": [...]}}', verboseBody([a, b])],
     ['verbose {"d": [...]}', JSON.stringify({ d: [a, b] })],
-    ['a bare array', JSON.stringify([a, b])]
+    ['a bare array', JSON.stringify([a, b])],
+    ['d nested three times', JSON.stringify({ d: { d: { results: [a, b] } } })]
   ])('reads %s', (_shape, body) => {
     expect(parseJobs(body).map(j => [j.id, j.state])).toEqual([
       [JOB_A, 'Processing'],
@@ -113,9 +114,12 @@ describe('parseJobs: both JSON shapes of a Jobs query', () => {
 
   it.each([
     ['an HTML page', '<html><head><title>502 Bad Gateway</title></head></html>', /an HTML page/],
+    ['an HTML page after blank lines', '\r\n\n  <!DOCTYPE html><html></html>', /an HTML page/],
     ['an empty body', '', /an empty body/],
     ['text', 'Service Unavailable', /text that is not JSON/],
     ['JSON of another shape', '{"odata.metadata":"x"}', /unexpected shape/],
+    // Three levels of `d` are still read (below); a fourth is no Media Services answer.
+    ['d nested four times', JSON.stringify({ d: { d: { d: { d: [a] } } } }), /unexpected shape/],
     ['a list of non-entities', '{"value":[1,2]}', /unexpected shape/]
   ])('a body that is %s is a transient ServiceError', (_what, body, why) => {
     const e = thrown(() => parseJobs(body))
@@ -144,6 +148,8 @@ describe('parseDate: every date form the v2 API uses', () => {
     ['ISO without a zone (UTC)', '2015-12-02T05:10:42.667'],
     ['ISO with Z', '2015-12-02T05:10:42.667Z'],
     ['ISO with an offset', '2015-12-02T06:10:42.667+01:00'],
+    ['ISO with a compact offset', '2015-12-02T06:10:42.667+0100'],
+    ['ISO with a lower-case z', '2015-12-02T05:10:42.667z'],
     ['ISO with seven fraction digits (.NET)', '2015-12-02T05:10:42.6670000'],
     ['/Date(ms)/', '/Date(1449033042667)/'],
     ['\\/Date(ms)\\/ as JSON.parse gives it', JSON.parse('"\\/Date(1449033042667)\\/"') as string],
@@ -158,12 +164,24 @@ describe('parseDate: every date form the v2 API uses', () => {
     expect(parseDate('2015-12-02T05:10')).toEqual(new Date('2015-12-02T05:10:00Z'))
   })
 
-  it.each([null, undefined, '', '  ', 42, 'yesterday', '2015-13-45T99:99', '/Date(abc)/', '2015-12-02'])(
-    '%j is no date',
-    value => {
-      expect(parseDate(value)).toBeUndefined()
-    }
-  )
+  it.each([
+    null,
+    undefined,
+    '',
+    '  ',
+    42,
+    'yesterday',
+    '2015-13-45T99:99',
+    '/Date(abc)/',
+    '2015-12-02',
+    // Only the whole text is a date: text before or after either form is not ignored.
+    'at /Date(1449033042667)/',
+    '/Date(1449033042667)/ or so',
+    'at 2015-12-02T05:10:42.667Z',
+    '2015-12-02T05:10:42.667Z or so'
+  ])('%j is no date', value => {
+    expect(parseDate(value)).toBeUndefined()
+  })
 })
 
 describe('parseTasks: progress and error details', () => {
