@@ -1483,6 +1483,7 @@ function readSettings(read, options = {}) {
     const creds = parseCreds(inputs.creds, options.mask);
     const cloud = readCloud(inputs.cloud, inputs.environment);
     const warnings = [];
+    // In this order, so that of several wrong inputs the same one is named first every time.
     const jobs = readJobs(inputs, cloud, warnings);
     const authorityHost = parseAuthorityHost(inputs['authority-host'] || cloud.authorityHost);
     const timing = readTiming(inputs);

@@ -50,7 +50,7 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
   const creds = parseCreds(inputs.creds, options.mask)
   const cloud = readCloud(inputs.cloud, inputs.environment)
   const warnings: string[] = []
-
+  // In this order, so that of several wrong inputs the same one is named first every time.
   const jobs = readJobs(inputs, cloud, warnings)
   const authorityHost = parseAuthorityHost(inputs['authority-host'] || cloud.authorityHost)
   const timing = readTiming(inputs)
