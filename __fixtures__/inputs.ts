@@ -1,4 +1,4 @@
-import type { InputReader } from '../src/settings/inputs.js'
+import type { InputReader } from '../src/settings/input-names.js'
 
 /** Job ids and service principal ids that look like the real thing. */
 export const JOB_A = 'nb:jid:UUID:1f3c9a2e-0000-4000-8000-00000000000a'

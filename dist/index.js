@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7584);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1620);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
@@ -316,7 +316,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7584:
+/***/ 1620:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -822,41 +822,84 @@ function parseCreds(value, mask) {
         mask?.(creds.clientSecret);
     return creds;
 }
-/** Picks the one way to sign in from the inputs (see the README's table); UserError names what to change. */
-function chooseCredential(get, creds, cloud, env, warnings) {
+/** The inputs that hold a secret, each masked (line by line too) before anything else is checked. */
+function maskSecrets(inputs, mask) {
+    for (const name of ['client-secret', 'client-certificate', 'access-token']) {
+        const v = inputs[name];
+        if (v)
+            secretParts(v).forEach(p => mask?.(p));
+    }
+}
+/**
+ * Picks the one way to sign in (see the README's table) from the inputs' values, creds and whether GitHub
+ * offers an OIDC token. UserError names what to change; remarks go to `warnings`.
+ */
+function chooseCredential(inputs, creds, cloud, env, warnings) {
+    const id = identityOf(inputs, creds, warnings);
+    const certificate = inputs['client-certificate'];
+    const accessToken = inputs['access-token'];
+    requireOneWay([
+        id.clientSecret && id.secretFrom,
+        certificate && 'client-certificate',
+        accessToken && 'access-token'
+    ]);
+    if (accessToken)
+        return givenToken(accessToken, id, warnings);
+    checkServicePrincipal(id);
+    const { tenantId, clientId, clientSecret } = id;
+    if (clientSecret)
+        return { kind: 'secret', tenantId, clientId, clientSecret };
+    if (certificate) {
+        return {
+            kind: 'certificate',
+            tenantId,
+            clientId,
+            certificate: parseClientCertificate(certificate, 'client-certificate')
+        };
+    }
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new UserError('tenant-id and client-id are given without a secret, so GitHub OIDC is used, but this job cannot request an OIDC token. Add "permissions: id-token: write" to the workflow job (or give client-secret, client-certificate or access-token).', 'client-id');
+    }
+    return { kind: 'oidc', tenantId, clientId, audience: inputs.audience || cloud.oidcAudience };
+}
+/** The own input wins over creds; both given and different is worth a warning. */
+function identityOf(inputs, creds, warnings) {
     const pick = (input, key) => {
-        const own = get(input);
+        const own = inputs[input];
         const fromCreds = creds[key];
         if (own && fromCreds && own !== fromCreds) {
             warnings.push(`Both ${input} and creds.${key} are given; using ${input}.`);
         }
         return own || fromCreds || '';
     };
-    const tenantId = pick('tenant-id', 'tenantId');
-    const clientId = pick('client-id', 'clientId');
-    const clientSecret = pick('client-secret', 'clientSecret');
-    const certificate = get('client-certificate');
-    const accessToken = get('access-token');
-    const given = [
-        clientSecret && (get('client-secret') ? 'client-secret' : 'creds.clientSecret'),
-        certificate && 'client-certificate',
-        accessToken && 'access-token'
-    ].filter(Boolean);
+    return {
+        tenantId: pick('tenant-id', 'tenantId'),
+        clientId: pick('client-id', 'clientId'),
+        clientSecret: pick('client-secret', 'clientSecret'),
+        secretFrom: inputs['client-secret'] ? 'client-secret' : 'creds.clientSecret'
+    };
+}
+/** At most one of the ways that carry a secret: which one was meant cannot be guessed. */
+function requireOneWay(ways) {
+    const given = ways.filter(Boolean);
     if (given.length > 1) {
         throw new UserError(`Inputs ${given.join(' and ')} are both given; they are different ways to sign in. Keep exactly one.`, given[0]);
     }
-    if (accessToken) {
-        if (/^bearer\s/i.test(accessToken)) {
-            throw new UserError('Input access-token: give the token alone, without the "Bearer " prefix.', 'access-token');
-        }
-        // A control character (a line break from a pasted secret) would otherwise fail in Node's header check.
-        if (/[^\x21-\x7e]/.test(accessToken)) {
-            throw new UserError('Input access-token contains a line break, a space or another character a token cannot have. Give the token alone, on one line.', 'access-token');
-        }
-        if (tenantId || clientId)
-            warnings.push('access-token is given, so tenant-id and client-id are not used.');
-        return { kind: 'token', accessToken };
+}
+function givenToken(accessToken, id, warnings) {
+    if (/^bearer\s/i.test(accessToken)) {
+        throw new UserError('Input access-token: give the token alone, without the "Bearer " prefix.', 'access-token');
     }
+    // A control character (a line break from a pasted secret) would otherwise fail in Node's header check.
+    if (/[^\x21-\x7e]/.test(accessToken)) {
+        throw new UserError('Input access-token contains a line break, a space or another character a token cannot have. Give the token alone, on one line.', 'access-token');
+    }
+    if (id.tenantId || id.clientId)
+        warnings.push('access-token is given, so tenant-id and client-id are not used.');
+    return { kind: 'token', accessToken };
+}
+/** Both ids, each of the right form; UserError names the one to fix. */
+function checkServicePrincipal({ tenantId, clientId }) {
     if (!tenantId && !clientId) {
         throw new UserError('No credentials: give tenant-id and client-id (with id-token: write permission for GitHub OIDC, or with client-secret or client-certificate), or creds, or access-token.', 'client-id');
     }
@@ -873,20 +916,6 @@ function chooseCredential(get, creds, cloud, env, warnings) {
         !(GUID.test(tenantId) || HOSTNAME.test(tenantId))) {
         throw new UserError(`Input tenant-id: '${tenantId}' is not a tenant. Use the directory (tenant) id GUID or its domain (contoso.onmicrosoft.com); common, organizations and consumers cannot be used by a service principal.`, 'tenant-id');
     }
-    if (clientSecret)
-        return { kind: 'secret', tenantId, clientId, clientSecret };
-    if (certificate) {
-        return {
-            kind: 'certificate',
-            tenantId,
-            clientId,
-            certificate: parseClientCertificate(certificate, 'client-certificate')
-        };
-    }
-    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-        throw new UserError('tenant-id and client-id are given without a secret, so GitHub OIDC is used, but this job cannot request an OIDC token. Add "permissions: id-token: write" to the workflow job (or give client-secret, client-certificate or access-token).', 'client-id');
-    }
-    return { kind: 'oidc', tenantId, clientId, audience: get('audience') || cloud.oidcAudience };
 }
 
 ;// CONCATENATED MODULE: ./src/transport/trust.ts
@@ -1142,6 +1171,36 @@ function otherCloudOf(host, cloud) {
     return Object.values(CLOUDS).find(c => c.mediaDomains.some(d => hostInDomain(host, d)));
 }
 
+;// CONCATENATED MODULE: ./src/settings/input-names.ts
+/** The inputs action.yml declares, and the one place they are read. */
+const INPUT_NAMES = [
+    'job-id',
+    'job-url',
+    'arm-url',
+    'cloud',
+    'environment',
+    'tenant-id',
+    'client-id',
+    'client-secret',
+    'client-certificate',
+    'access-token',
+    'creds',
+    'audience',
+    'api-url',
+    'authority-host',
+    'x-ms-version',
+    'poll-interval',
+    'polling',
+    'timeout',
+    'fail-on',
+    'trusted-hosts',
+    'cancel-on-abort'
+];
+/** Reads each declared input once; everything after this works on the values. */
+function readInputs(read) {
+    return Object.fromEntries(INPUT_NAMES.map(name => [name, (read(name) ?? '').trim()]));
+}
+
 ;// CONCATENATED MODULE: ./src/settings/job-urls.ts
 
 
@@ -1171,6 +1230,31 @@ function parseArmUrl(text, cloud) {
     }
     return new URL(url.origin);
 }
+/** One job-url item: a v3 job resource URL on https (or loopback), or an ARM resource id resolved against `arm`. */
+function parseJobUrl(item, arm) {
+    const shown = item.slice(0, 120);
+    // `nb:jid:…` parses as a URL (scheme nb:): say what it is rather than that it is not https.
+    if (/^nb:jid:/i.test(item)) {
+        throw new UserError(`Input job-url: '${shown}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`, 'job-url');
+    }
+    let url;
+    try {
+        url = /^\/subscriptions\//i.test(item) ? new URL(item, arm) : new URL(item);
+    }
+    catch {
+        throw new UserError(`Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`, 'job-url');
+    }
+    if (!httpsOrLoopback(url)) {
+        throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url');
+    }
+    if (url.username || url.password || url.hash) {
+        throw new UserError(`Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`, 'job-url');
+    }
+    if (!JOB_PATH.test(url.pathname)) {
+        throw new UserError(`Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`, 'job-url');
+    }
+    return url;
+}
 /**
  * Input job-url: full URLs of v3 job resources, or ARM resource ids (`/subscriptions/…`) resolved
  * against `arm`. ARM URLs get api-version 2022-07-01 when they have none. Pure: throws UserError.
@@ -1180,27 +1264,7 @@ function parseJobUrls(text, arm) {
     const targets = [];
     let origin;
     for (const item of items) {
-        const shown = item.slice(0, 120);
-        // `nb:jid:…` parses as a URL (scheme nb:): say what it is rather than that it is not https.
-        if (/^nb:jid:/i.test(item)) {
-            throw new UserError(`Input job-url: '${shown}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`, 'job-url');
-        }
-        let url;
-        try {
-            url = /^\/subscriptions\//i.test(item) ? new URL(item, arm) : new URL(item);
-        }
-        catch {
-            throw new UserError(`Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`, 'job-url');
-        }
-        if (!httpsOrLoopback(url)) {
-            throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url');
-        }
-        if (url.username || url.password || url.hash) {
-            throw new UserError(`Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`, 'job-url');
-        }
-        if (!JOB_PATH.test(url.pathname)) {
-            throw new UserError(`Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`, 'job-url');
-        }
+        const url = parseJobUrl(item, arm);
         if (origin !== undefined && url.origin !== origin) {
             throw new UserError(`Input job-url: all jobs must be on one host (${new URL(origin).host} and ${url.host} given); use one step per host.`, 'job-url');
         }
@@ -1226,6 +1290,83 @@ function parseJobUrls(text, arm) {
     }
     const first = targets[0].url;
     return { targets, arm: first.origin === arm.origin, host: first.hostname.toLowerCase() };
+}
+
+;// CONCATENATED MODULE: ./src/settings/jobs.ts
+
+
+
+
+const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const jobs_MAX_JOBS = 1000;
+/** action.yml's default for x-ms-version, which the runner fills in for every run, job-url runs too. */
+const DEFAULT_MS_VERSION = '2.19';
+/** Exactly one of job-id (v2) and job-url (v3), each with its own API's inputs. */
+function readJobs(inputs, cloud, warnings) {
+    const ids = inputs['job-id'];
+    const urls = inputs['job-url'];
+    if (ids && urls) {
+        throw new UserError('Inputs job-id and job-url are both given: give job-id for Media Services v2 jobs (nb:jid:UUID:…) or job-url for v3-shaped jobs (Azure Resource Manager, MK.IO), not both.', 'job-url');
+    }
+    if (!ids && !urls) {
+        throw new UserError('Input job-id or job-url is required: job-id for Media Services v2 job ids (nb:jid:UUID:<guid>), job-url for v3 job URLs or ARM resource ids (/subscriptions/…/transforms/<transform>/jobs/<job>).', 'job-id');
+    }
+    return urls ? readV3Jobs(inputs, cloud, warnings) : readV2Jobs(inputs, cloud, warnings);
+}
+function readV3Jobs(inputs, cloud, warnings) {
+    // The runner fills every input that has a default in action.yml: only another value is the user's choice.
+    // api-url has no default there (the cloud's endpoint is chosen in code), so any value of it was given.
+    const given = {
+        'api-url': inputs['api-url'] !== '',
+        'x-ms-version': inputs['x-ms-version'] !== '' && inputs['x-ms-version'] !== DEFAULT_MS_VERSION
+    };
+    for (const name of ['api-url', 'x-ms-version']) {
+        if (given[name])
+            warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`);
+    }
+    const v3 = parseJobUrls(inputs['job-url'], parseArmUrl(inputs['arm-url'], cloud));
+    return { api: 'v3', ids: v3.targets.map(t => t.id), v3 };
+}
+function readV2Jobs(inputs, cloud, warnings) {
+    const ids = parseJobIds(inputs['job-id']);
+    const apiUrl = parseApiUrl(inputs['api-url'], cloud);
+    const msVersion = parseMsVersion(inputs['x-ms-version'] || DEFAULT_MS_VERSION);
+    const other = otherCloudOf(apiUrl.hostname, cloud);
+    if (other) {
+        warnings.push(`api-url ${apiUrl.hostname} belongs to ${other.name}, but cloud is ${cloud.name}: the token would be for the wrong cloud. Set cloud: ${other.name}.`);
+    }
+    return { api: 'v2', ids, apiUrl, msVersion };
+}
+function parseJobIds(text) {
+    const items = text.split(/[\s,;]+/).filter(Boolean);
+    if (items.length === 0) {
+        throw new UserError('Input job-id is required: give one or more Media Services job ids (nb:jid:UUID:<guid>), separated by newlines, commas or spaces.', 'job-id');
+    }
+    // A Set keeps input order and makes the duplicate check linear: 1000 ids are checked once each.
+    const ids = new Set();
+    for (const item of items) {
+        const unquoted = item.replace(/^['"`]+|['"`]+$/g, '');
+        if (unquoted !== item && (JOB_ID.test(unquoted) || GUID.test(unquoted))) {
+            throw new UserError(`Input job-id: remove the quotes around ${unquoted} (give job-id: ${unquoted}, or several ids separated by newlines, commas or spaces).`, 'job-id');
+        }
+        const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined);
+        if (!guid) {
+            throw new UserError(`Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`, 'job-id');
+        }
+        // The service keeps `UUID` upper case and the GUID lower case.
+        const id = `nb:jid:UUID:${guid.toLowerCase()}`;
+        ids.add(id);
+    }
+    if (ids.size > jobs_MAX_JOBS) {
+        throw new UserError(`Input job-id: ${ids.size} jobs given; at most ${jobs_MAX_JOBS} can be waited for at once.`, 'job-id');
+    }
+    return [...ids];
+}
+function parseMsVersion(value) {
+    if (!/^2\.\d{1,2}$/.test(value)) {
+        throw new UserError(`Input x-ms-version: '${value}' is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`, 'x-ms-version');
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/model.ts
@@ -1268,174 +1409,25 @@ function parseState(value) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/settings/inputs.ts
+;// CONCATENATED MODULE: ./src/settings/timing.ts
+/** Inputs poll-interval, timeout, polling and fail-on: how the wait runs and when it fails. Pure parsing. */
 
 
 
-
-
-
-
-const INPUT_NAMES = (/* unused pure expression or super */ null && ([
-    'job-id',
-    'job-url',
-    'arm-url',
-    'cloud',
-    'environment',
-    'tenant-id',
-    'client-id',
-    'client-secret',
-    'client-certificate',
-    'access-token',
-    'creds',
-    'audience',
-    'api-url',
-    'authority-host',
-    'x-ms-version',
-    'poll-interval',
-    'polling',
-    'timeout',
-    'fail-on',
-    'trusted-hosts',
-    'cancel-on-abort'
-]));
-const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 const MIN_POLL_MS = 1000;
 /** Node's timers cannot wait longer (2^31-1 ms, about 24.8 days). */
 const MAX_WAIT_MS = 24 * 86_400_000;
-const inputs_MAX_JOBS = 1000;
 /** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
 const DEFAULT_TIMEOUT = '5h30m';
-/** action.yml's default for x-ms-version, which the runner fills in for every run, job-url runs too. */
-const DEFAULT_MS_VERSION = '2.19';
 const POLLING_POLICIES = ['predictive', 'fixed'];
-/** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
-function readSettings(read, options = {}) {
-    const env = options.env ?? {};
-    const warnings = [];
-    // Typed by INPUT_NAMES: reading an input that action.yml does not declare does not compile.
-    const get = (name) => (read(name) ?? '').trim();
-    // Mask first: an error below must never be able to carry a secret into the log.
-    for (const name of ['client-secret', 'client-certificate', 'access-token']) {
-        const v = get(name);
-        if (v)
-            secretParts(v).forEach(p => options.mask?.(p));
+/** poll-interval and timeout, and that the wait lasts long enough for a second poll. */
+function readTiming(inputs) {
+    const intervalMs = parseDurationInput('poll-interval', inputs['poll-interval'] || '10s', MIN_POLL_MS);
+    const timeoutMs = parseDurationInput('timeout', inputs.timeout || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS);
+    if (intervalMs > timeoutMs) {
+        throw new UserError(`Input poll-interval (${formatDuration(intervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
     }
-    const creds = parseCreds(get('creds'), options.mask);
-    const cloud = readCloud(get('cloud'), get('environment'));
-    const v3 = parseJobInputs(get, cloud, warnings);
-    const jobIds = v3 ? v3.targets.map(t => t.id) : parseJobIds(get('job-id'));
-    const apiUrl = v3 ? new URL(`${v3.targets[0].url.origin}/`) : parseApiUrl(get('api-url'), cloud);
-    const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost);
-    const msVersion = parseMsVersion(get('x-ms-version') || DEFAULT_MS_VERSION);
-    const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS);
-    const timeoutMs = parseDurationInput('timeout', get('timeout') || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS);
-    if (pollIntervalMs > timeoutMs) {
-        throw new UserError(`Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
-    }
-    const other = v3 ? undefined : otherCloudOf(apiUrl.hostname, cloud);
-    if (other) {
-        warnings.push(`api-url ${apiUrl.hostname} belongs to ${other.name}, but cloud is ${cloud.name}: the token would be for the wrong cloud. Set cloud: ${other.name}.`);
-    }
-    if (v3 && !v3.arm && !get('access-token')) {
-        throw new UserError(`Input access-token is required for job-url on ${v3.host}: only Azure Resource Manager hosts sign in with Entra ID. Give the service's API token (for MK.IO, a personal API token) as a secret.`, 'access-token');
-    }
-    const credential = chooseCredential(get, creds, cloud, env, warnings);
-    // v3: the token goes to the jobs' host on its port and to trusted-hosts; the Media Services domains are v2's.
-    const trustedHosts = [
-        trustEntry(apiUrl),
-        ...(v3 ? [] : cloud.mediaDomains.map(d => `.${d}`)),
-        ...parseTrustedHosts(get('trusted-hosts'))
-    ];
-    const cancelOnAbort = parseBoolean('cancel-on-abort', get('cancel-on-abort') || 'false');
-    if (v3 && !v3.arm && cancelOnAbort) {
-        warnings.push(`cancel-on-abort is not supported for jobs on ${v3.host} (only Azure Resource Manager's cancelJob is documented): a canceled or timed-out wait leaves the jobs running.`);
-    }
-    return {
-        jobIds,
-        v3,
-        cloud,
-        apiUrl,
-        authorityHost,
-        scope: v3?.arm ? cloud.armScope : `${cloud.mediaResource}/.default`,
-        credential,
-        msVersion,
-        pollIntervalMs,
-        polling: parsePolling(get('polling') || 'predictive'),
-        timeoutMs,
-        failOn: parseFailOn(get('fail-on')),
-        trustedHosts: [...new Set(trustedHosts)],
-        cancelOnAbort,
-        warnings
-    };
-}
-/**
- * `cloud`, or its alias `environment` (azure/login's name for it); AzureCloud when neither is given.
- * Both given must name the same cloud: which one was meant cannot be guessed.
- */
-function readCloud(cloudText, environmentText) {
-    const parse = (input, name) => {
-        const found = findCloud(name);
-        if (found)
-            return found;
-        const why = unsupportedCloud(name);
-        throw new UserError(`Input ${input}: '${name.slice(0, 40)}' ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`, input);
-    };
-    const cloud = cloudText ? parse('cloud', cloudText) : undefined;
-    const environment = environmentText ? parse('environment', environmentText) : undefined;
-    if (cloud && environment && cloud !== environment) {
-        throw new UserError(`Inputs cloud (${cloud.name}) and environment (${environment.name}) disagree: environment is another name for cloud. Keep one.`, 'environment');
-    }
-    return cloud ?? environment ?? CLOUDS.AzureCloud;
-}
-/** Exactly one of job-id (v2) and job-url (v3): the v3 jobs, or undefined for v2. */
-function parseJobInputs(get, cloud, warnings) {
-    const ids = get('job-id');
-    const urls = get('job-url');
-    if (ids && urls) {
-        throw new UserError('Inputs job-id and job-url are both given: give job-id for Media Services v2 jobs (nb:jid:UUID:…) or job-url for v3-shaped jobs (Azure Resource Manager, MK.IO), not both.', 'job-url');
-    }
-    if (!ids && !urls) {
-        throw new UserError('Input job-id or job-url is required: job-id for Media Services v2 job ids (nb:jid:UUID:<guid>), job-url for v3 job URLs or ARM resource ids (/subscriptions/…/transforms/<transform>/jobs/<job>).', 'job-id');
-    }
-    if (!urls)
-        return undefined;
-    // The runner fills every input that has a default in action.yml: only another value is the user's choice.
-    // api-url has no default there (the cloud's endpoint is chosen in code), so any value of it was given.
-    const given = {
-        'api-url': get('api-url') !== '',
-        'x-ms-version': get('x-ms-version') !== '' && get('x-ms-version') !== DEFAULT_MS_VERSION
-    };
-    for (const name of ['api-url', 'x-ms-version']) {
-        if (given[name])
-            warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`);
-    }
-    return parseJobUrls(urls, parseArmUrl(get('arm-url'), cloud));
-}
-function parseJobIds(text) {
-    const items = text.split(/[\s,;]+/).filter(Boolean);
-    if (items.length === 0) {
-        throw new UserError('Input job-id is required: give one or more Media Services job ids (nb:jid:UUID:<guid>), separated by newlines, commas or spaces.', 'job-id');
-    }
-    // A Set keeps input order and makes the duplicate check linear: 1000 ids are checked once each.
-    const ids = new Set();
-    for (const item of items) {
-        const unquoted = item.replace(/^['"`]+|['"`]+$/g, '');
-        if (unquoted !== item && (JOB_ID.test(unquoted) || GUID.test(unquoted))) {
-            throw new UserError(`Input job-id: remove the quotes around ${unquoted} (give job-id: ${unquoted}, or several ids separated by newlines, commas or spaces).`, 'job-id');
-        }
-        const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined);
-        if (!guid) {
-            throw new UserError(`Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`, 'job-id');
-        }
-        // The service keeps `UUID` upper case and the GUID lower case.
-        const id = `nb:jid:UUID:${guid.toLowerCase()}`;
-        ids.add(id);
-    }
-    if (ids.size > inputs_MAX_JOBS) {
-        throw new UserError(`Input job-id: ${ids.size} jobs given; at most ${inputs_MAX_JOBS} can be waited for at once.`, 'job-id');
-    }
-    return [...ids];
+    return { intervalMs, timeoutMs };
 }
 function parsePolling(value) {
     const policy = POLLING_POLICIES.find(p => p === value.toLowerCase());
@@ -1443,12 +1435,6 @@ function parsePolling(value) {
         throw new UserError(`Input polling: '${value}' is not a polling policy. Use predictive (the default) or fixed (every poll-interval).`, 'polling');
     }
     return policy;
-}
-function parseMsVersion(value) {
-    if (!/^2\.\d{1,2}$/.test(value)) {
-        throw new UserError(`Input x-ms-version: '${value}' is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`, 'x-ms-version');
-    }
-    return value;
 }
 function parseDurationInput(name, value, minMs, maxMs = MAX_WAIT_MS) {
     const ms = parseDuration(value);
@@ -1479,6 +1465,105 @@ function parseFailOn(value) {
         throw new UserError(`Input fail-on: '${text}' names no state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
     }
     return states;
+}
+
+;// CONCATENATED MODULE: ./src/settings/inputs.ts
+
+
+
+
+
+
+
+/** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
+function readSettings(read, options = {}) {
+    const inputs = readInputs(read);
+    // Mask first: an error below must never be able to carry a secret into the log.
+    maskSecrets(inputs, options.mask);
+    const creds = parseCreds(inputs.creds, options.mask);
+    const cloud = readCloud(inputs.cloud, inputs.environment);
+    const warnings = [];
+    // In this order, so that of several wrong inputs the same one is named first every time.
+    const jobs = readJobs(inputs, cloud, warnings);
+    const authorityHost = parseAuthorityHost(inputs['authority-host'] || cloud.authorityHost);
+    const timing = readTiming(inputs);
+    const credential = readCredential(inputs, jobs, creds, cloud, options.env ?? {}, warnings);
+    const trustedHosts = readTrustedHosts(inputs['trusted-hosts'], jobs, cloud);
+    const cancelOnAbort = readCancelOnAbort(inputs['cancel-on-abort'], jobs, warnings);
+    return {
+        jobs: jobSettings(jobs, cloud, trustedHosts, timing),
+        auth: {
+            credential,
+            authorityHost,
+            scope: jobs.api === 'v3' && jobs.v3.arm ? cloud.armScope : `${cloud.mediaResource}/.default`
+        },
+        wait: {
+            ...timing,
+            policy: parsePolling(inputs.polling || 'predictive'),
+            failOn: parseFailOn(inputs['fail-on'])
+        },
+        cancelOnAbort,
+        warnings
+    };
+}
+/**
+ * `cloud`, or its alias `environment` (azure/login's name for it); AzureCloud when neither is given.
+ * Both given must name the same cloud: which one was meant cannot be guessed.
+ */
+function readCloud(cloudText, environmentText) {
+    const parse = (input, name) => {
+        const found = findCloud(name);
+        if (found)
+            return found;
+        const why = unsupportedCloud(name);
+        throw new UserError(`Input ${input}: '${name.slice(0, 40)}' ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`, input);
+    };
+    const cloud = cloudText ? parse('cloud', cloudText) : undefined;
+    const environment = environmentText ? parse('environment', environmentText) : undefined;
+    if (cloud && environment && cloud !== environment) {
+        throw new UserError(`Inputs cloud (${cloud.name}) and environment (${environment.name}) disagree: environment is another name for cloud. Keep one.`, 'environment');
+    }
+    return cloud ?? environment ?? CLOUDS.AzureCloud;
+}
+/** Only Resource Manager hosts sign in with Entra ID: any other job-url host needs its own token. */
+function readCredential(inputs, jobs, creds, cloud, env, warnings) {
+    if (jobs.api === 'v3' && !jobs.v3.arm && !inputs['access-token']) {
+        throw new UserError(`Input access-token is required for job-url on ${jobs.v3.host}: only Azure Resource Manager hosts sign in with Entra ID. Give the service's API token (for MK.IO, a personal API token) as a secret.`, 'access-token');
+    }
+    return chooseCredential(inputs, creds, cloud, env, warnings);
+}
+/** v3: the token goes to the jobs' host on its port and to trusted-hosts; the Media Services domains are v2's. */
+function readTrustedHosts(text, jobs, cloud) {
+    const own = jobs.api === 'v3'
+        ? [trustEntry(new URL(`${jobs.v3.targets[0].url.origin}/`))]
+        : [trustEntry(jobs.apiUrl), ...cloud.mediaDomains.map(d => `.${d}`)];
+    return [...new Set([...own, ...parseTrustedHosts(text)])];
+}
+function readCancelOnAbort(text, jobs, warnings) {
+    const cancelOnAbort = parseBoolean('cancel-on-abort', text || 'false');
+    if (jobs.api === 'v3' && !jobs.v3.arm && cancelOnAbort) {
+        warnings.push(`cancel-on-abort is not supported for jobs on ${jobs.v3.host} (only Azure Resource Manager's cancelJob is documented): a canceled or timed-out wait leaves the jobs running.`);
+    }
+    return cancelOnAbort;
+}
+/** Each API's job source options, completed with the hosts that may receive the token. */
+function jobSettings(jobs, cloud, trustedHosts, timing) {
+    if (jobs.api === 'v3') {
+        const { targets, arm } = jobs.v3;
+        return { api: 'v3', ids: jobs.ids, options: { targets, arm, trustedHosts } };
+    }
+    const { apiUrl, msVersion } = jobs;
+    return {
+        api: 'v2',
+        ids: jobs.ids,
+        options: {
+            apiUrl,
+            mediaResource: cloud.mediaResource,
+            msVersion,
+            trustedHosts,
+            pollIntervalMs: timing.intervalMs
+        }
+    };
 }
 function parseBoolean(name, value) {
     if (/^(true|yes|on|1)$/i.test(value))
@@ -3435,60 +3520,28 @@ const CONCURRENT_CANCELS = 4;
  */
 const LAST_POLL_MS = 5_000;
 async function run(rt = githubRuntime()) {
-    let settings;
-    try {
-        settings = readSettings(rt.getInput, { mask: rt.mask, env: rt.env });
-    }
-    catch (error) {
-        // Every ending is written, this one too: outputs (no job was looked at) and a summary that says why.
-        const message = errorMessage(error);
-        for (const [name, value] of Object.entries(noJobOutputs()))
-            rt.setOutput(name, value);
-        await writeSummary(rt, inputErrorMarkdown(message));
-        rt.fail(message, 'Invalid input');
+    const settings = await readOrReport(rt);
+    if (!settings)
         return;
-    }
     settings.warnings.forEach(w => rt.log.warning(w));
-    const http = rt.createHttp(requestTimeout(settings.timeoutMs));
-    const tokens = createTokenSource(settings, {
+    const http = rt.createHttp(requestTimeout(settings.wait.timeoutMs));
+    const tokens = createTokenSource(settings.auth, authDeps(http, rt));
+    const stop = stopSignal(settings.wait.timeoutMs, rt);
+    const source = createJobSource(settings.jobs, {
         http,
+        tokens,
         log: rt.log,
-        mask: rt.mask,
-        getIDToken: (audience, limits) => githubIdToken(http, rt.env, audience, limits),
         now: rt.now,
-        sleep: rt.sleep
+        sleep: rt.sleep,
+        endBy: stop.endBy
     });
-    const abort = new AbortController();
-    rt.onCancel(() => {
-        if (!abort.signal.aborted)
-            rt.log.info('Cancel requested by the runner: stopping the wait.');
-        abort.abort('canceled');
-    });
-    // The waiter keeps the deadline itself (its last poll may start at it); this is the hard stop behind it,
-    // for every request of the wait: Jobs, Tasks and sign-in.
-    const endBy = rt.now() + settings.timeoutMs + LAST_POLL_MS;
-    const timer = setTimeout(() => abort.abort('timeout'), settings.timeoutMs + LAST_POLL_MS);
-    const source = createJobSource(settings, { http, tokens, log: rt.log, now: rt.now, sleep: rt.sleep, endBy });
     rt.log.info(intro(settings, tokens, source));
-    const changes = new ChangeLog();
     let result;
     try {
-        result = await waitForJobs({
-            ids: settings.jobIds,
-            getJobs: source.getJobs,
-            readTasks: source.readTasks,
-            failOn: settings.failOn,
-            policy: settings.polling,
-            intervalMs: settings.pollIntervalMs,
-            timeoutMs: settings.timeoutMs,
-            now: rt.now,
-            sleep: rt.sleep,
-            signal: abort.signal,
-            onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
-        });
+        result = await wait(settings, source, stop.signal, rt);
     }
     finally {
-        clearTimeout(timer);
+        stop.clear();
     }
     try {
         if ((result.outcome === 'canceled' || result.outcome === 'timeout') && settings.cancelOnAbort) {
@@ -3500,20 +3553,73 @@ async function run(rt = githubRuntime()) {
     }
     await publish(result, settings, source, rt);
 }
-/** The job API the settings name, given what it needs and nothing more. */
-function createJobSource(s, deps) {
-    if (s.v3)
-        return createV3Source({ targets: s.v3.targets, arm: s.v3.arm, trustedHosts: s.trustedHosts }, deps);
-    const { apiUrl, msVersion, trustedHosts, pollIntervalMs } = s;
-    return createV2Source({ apiUrl, mediaResource: s.cloud.mediaResource, msVersion, trustedHosts, pollIntervalMs }, deps);
+/** The settings, or undefined when an input is wrong: then the step has already ended, outputs and all. */
+async function readOrReport(rt) {
+    try {
+        return readSettings(rt.getInput, { mask: rt.mask, env: rt.env });
+    }
+    catch (error) {
+        // Every ending is written, this one too: outputs (no job was looked at) and a summary that says why.
+        const message = errorMessage(error);
+        for (const [name, value] of Object.entries(noJobOutputs()))
+            rt.setOutput(name, value);
+        await writeSummary(rt, inputErrorMarkdown(message));
+        rt.fail(message, 'Invalid input');
+        return undefined;
+    }
+}
+function authDeps(http, rt) {
+    return {
+        http,
+        log: rt.log,
+        mask: rt.mask,
+        getIDToken: (audience, limits) => githubIdToken(http, rt.env, audience, limits),
+        now: rt.now,
+        sleep: rt.sleep
+    };
+}
+/** One signal for every request of the wait (Jobs, Tasks and sign-in): the runner's cancel, or the hard stop. */
+function stopSignal(timeoutMs, rt) {
+    const abort = new AbortController();
+    rt.onCancel(() => {
+        if (!abort.signal.aborted)
+            rt.log.info('Cancel requested by the runner: stopping the wait.');
+        abort.abort('canceled');
+    });
+    // The waiter keeps the deadline itself (its last poll may start at it); this is the hard stop behind it.
+    const endBy = rt.now() + timeoutMs + LAST_POLL_MS;
+    const timer = setTimeout(() => abort.abort('timeout'), timeoutMs + LAST_POLL_MS);
+    return { signal: abort.signal, endBy, clear: () => clearTimeout(timer) };
+}
+function wait(settings, source, signal, rt) {
+    const changes = new ChangeLog();
+    return waitForJobs({
+        ids: settings.jobs.ids,
+        getJobs: source.getJobs,
+        readTasks: source.readTasks,
+        ...settings.wait,
+        now: rt.now,
+        sleep: rt.sleep,
+        signal,
+        onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
+    });
+}
+/** The job API the settings name, given its own options. */
+function createJobSource(jobs, deps) {
+    return jobs.api === 'v3' ? createV3Source(jobs.options, deps) : createV2Source(jobs.options, deps);
+}
+/** Where the jobs are: the v2 endpoint, or the v3 jobs' host. */
+function endpointOf(jobs) {
+    return jobs.api === 'v3' ? `${jobs.options.targets[0].url.origin}/` : jobs.options.apiUrl.href;
 }
 function intro(s, tokens, source) {
-    const what = s.jobIds.length === 1 ? `job ${s.jobIds[0]}` : `${s.jobIds.length} jobs`;
-    return `Waiting for ${source.kind} ${what} at ${s.apiUrl.href} (${pollingText(s)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`;
+    const ids = s.jobs.ids;
+    const what = ids.length === 1 ? `job ${ids[0]}` : `${ids.length} jobs`;
+    return `Waiting for ${source.kind} ${what} at ${endpointOf(s.jobs)} (${pollingText(s.wait)}, timeout ${formatDuration(s.wait.timeoutMs)}, signing in with ${tokens.description}).`;
 }
-function pollingText(s) {
-    const every = formatDuration(s.pollIntervalMs);
-    return s.polling === 'fixed' ? `poll every ${every}` : `poll every ${every} or sooner near a job's end`;
+function pollingText(w) {
+    const every = formatDuration(w.intervalMs);
+    return w.policy === 'fixed' ? `poll every ${every}` : `poll every ${every} or sooner near a job's end`;
 }
 /** CancelJob for each open job: the only requests after a cancel, all of them within CANCEL_JOBS_WITHIN_MS. */
 async function cancelJobs(source, result, rt) {
@@ -3549,8 +3655,8 @@ async function publish(result, s, source, rt) {
     const out = outputs(result);
     for (const [name, value] of Object.entries(out))
         rt.setOutput(name, value);
-    const origin = { service: source.service, input: s.v3 ? 'job-url' : 'job-id' };
-    const v = verdict(result, s.timeoutMs, origin);
+    const origin = { service: source.service, input: s.jobs.api === 'v3' ? 'job-url' : 'job-id' };
+    const v = verdict(result, s.wait.timeoutMs, origin);
     rt.log.debug(`${source.requests} ${source.service} requests in ${result.polls} polls; API root ${source.apiRoot}`);
     if (result.error && !(result.error instanceof UserError))
         rt.log.debug(result.error.stack ?? result.error.message);

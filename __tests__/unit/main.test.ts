@@ -146,6 +146,25 @@ describe('run: a bad input', () => {
   })
 })
 
+describe('run: a job-url step on a host that is not Resource Manager', () => {
+  const MKIO = 'https://api.mk.io/api/ams/my-sub/transforms/enc/jobs/job1'
+
+  it("hands the v3 source its options: one GET with the given token, at the jobs' host, no sign-in", async () => {
+    const s = step({ 'job-url': MKIO, 'access-token': 'mk-token', 'x-ms-version': '2.19' }, [], {
+      first: () => jsonReply(200, { name: 'job1', properties: { state: 'Finished', outputs: [] } })
+    })
+    await run(s.rt)
+
+    expect(s.fail).not.toHaveBeenCalled()
+    expect(s.http.requests.map(r => `${r.method} ${r.url}`)).toEqual([`GET ${MKIO}`])
+    expect(s.http.requests[0].headers.Authorization).toBe('Bearer mk-token')
+    expect(s.log.shown()[0]).toBe(
+      `Waiting for v3 job ${MKIO} at https://api.mk.io/ (poll every 10s or sooner near a job's end, timeout 5h 30m, signing in with the given access-token).`
+    )
+    expect(s.log.warnings()).toEqual([])
+  })
+})
+
 describe('run: a job that finishes', () => {
   it('signs in, polls, sets every output and does not fail the step', async () => {
     const s = step(withSecret(), [{ [JOB_A]: 'Finished' }])
