@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7584);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6294);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
@@ -316,7 +316,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7584:
+/***/ 6294:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2030,6 +2030,11 @@ class MediaServicesClient {
 
 /** A task read is given one poll interval, and at least this long when polling faster. */
 const TASK_READ_MIN_MS = 5_000;
+/** A Jobs query asks for up to 20 jobs; progress is a Tasks read per job. */
+const V2_POLL_COST = {
+    queries: openJobs => Math.ceil(openJobs / JOBS_PER_REQUEST),
+    progress: 'reads'
+};
 /** Media Services v2: Jobs queries for the state, Tasks reads for progress and error details, CancelJob. */
 function createV2Source(o, d) {
     const client = new MediaServicesClient({
@@ -2043,6 +2048,7 @@ function createV2Source(o, d) {
         kind: 'Media Services',
         service: 'Media Services',
         getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
+        cost: V2_POLL_COST,
         readTasks: async (id, signal, deadline) => {
             // A task read is a nicety: give it one poll interval at most (5 s when polling faster), never the
             // whole wait, so that a slow Tasks answer does not keep a job that ended from being seen.
@@ -2356,6 +2362,8 @@ function requestIdText(res) {
 
 ;// CONCATENATED MODULE: ./src/jobs/v3/source.ts
 
+/** One GET per job, and its progress comes with it. */
+const V3_POLL_COST = { queries: openJobs => openJobs, progress: 'in-job' };
 /** v3-shaped jobs (Azure Resource Manager, MK.IO): one GET per job gives state, progress and errors. */
 function createV3Source(o, d) {
     const client = new V3JobsClient({ ...d, targets: o.targets, arm: o.arm, trustedHosts: o.trustedHosts });
@@ -2363,6 +2371,7 @@ function createV3Source(o, d) {
         kind: 'v3',
         service: client.service,
         getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
+        cost: V3_POLL_COST,
         cancelJob: client.canCancel ? (id, call) => client.cancelJob(id, call) : undefined,
         get requests() {
             return client.requests;
@@ -2428,8 +2437,18 @@ const coreLogger = {
     warning: message => core/* warning */.$e(logLine(message))
 };
 
-;// CONCATENATED MODULE: ./src/wait/schedule.ts
+;// CONCATENATED MODULE: ./src/wait/view.ts
 
+/** A job not yet seen, or seen in a state that is not final, is asked for again. */
+const isOpen = (v) => !(v.job && isFinal(v.job.state));
+/** A task that went back (restarted) starts a new pace. */
+function nextPace(pace, sample) {
+    if (!pace || sample.progress < pace.last.progress)
+        return { first: sample, last: sample };
+    return { first: pace.first, last: sample };
+}
+
+;// CONCATENATED MODULE: ./src/wait/schedule.ts
 
 /** Never two polls closer than this, whatever the prediction says; only the last, at the deadline, may be. */
 const MIN_GAP_MS = 1000;
@@ -2444,22 +2463,22 @@ const QUEUED_BACKOFF = 3;
 /** Progress is read at least every this many intervals, for the log. */
 const LOG_EVERY = 5;
 const NEW_BUDGET = { earned: 0, spent: 0, ticks: 0 };
-const isOpen = (v) => !(v.job && isFinal(v.job.state));
-/** Jobs queries for the jobs still open: JOBS_PER_REQUEST ids each. */
-function jobsQueries(views) {
-    return Math.ceil(views.filter(isOpen).length / JOBS_PER_REQUEST);
+/** The requests one poll makes to ask for the jobs still open. */
+function jobsQueries(views, cost) {
+    return cost.queries(views.filter(isOpen).length);
 }
-/** What one poll of fixed polling costs with the jobs as they are: its Jobs queries and progress reads. */
-function fixedPollCost(views, readsPerPoll) {
+/** What one poll of fixed polling costs with the jobs as they are: its queries and progress reads. */
+function fixedPollCost(views, c) {
     const processing = views.filter(v => v.job?.state === 'Processing').length;
-    return jobsQueries(views) + Math.min(readsPerPoll, processing);
+    const reads = c.cost.progress === 'reads' ? Math.min(c.readsPerPoll, processing) : 0;
+    return jobsQueries(views, c.cost) + reads;
 }
 /** Credits the schedule's ticks up to `elapsedMs` (since the first poll) at the cost of a fixed poll now. */
-function credit(b, views, elapsedMs, intervalMs, readsPerPoll) {
+function credit(b, views, elapsedMs, intervalMs, c) {
     const ticks = elapsedMs < 0 ? 0 : Math.floor(elapsedMs / intervalMs) + 1;
     if (ticks <= b.ticks)
         return b;
-    return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, readsPerPoll) };
+    return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, c) };
 }
 /**
  * A Processing job's end, extrapolated linearly from its progress: from two samples of our own when they
@@ -2501,9 +2520,9 @@ function nextPollAt(o) {
     else {
         at = Math.max(o.now, o.lastPoll + MIN_GAP_MS, predictiveAt(o));
         // Not before the budget has earned the next poll's Jobs queries.
-        const owed = o.budget.spent + jobsQueries(o.views) - o.budget.earned;
+        const owed = o.budget.spent + jobsQueries(o.views, o.cost) - o.budget.earned;
         if (owed > 0) {
-            const perTick = Math.max(1, fixedPollCost(o.views, o.readsPerPoll));
+            const perTick = Math.max(1, fixedPollCost(o.views, o));
             const tick = o.budget.ticks - 1 + Math.ceil(owed / perTick);
             at = Math.max(at, o.started + tick * I);
         }
@@ -2577,6 +2596,7 @@ function progressReadsDue(views, now, intervalMs) {
 
 
 
+
 /** A job the service does not return is given this many polls (eventual consistency after creation). */
 const NOT_FOUND_POLLS = 3;
 /** Progress reads per poll, whatever the number of jobs. */
@@ -2601,101 +2621,128 @@ function classify(views, failOn, notFoundPolls = NOT_FOUND_POLLS) {
         return { status: 'success' };
     return { status: 'retry' };
 }
-/** The polling loop. Small on purpose: the policy is `classify` and `nextPollAt`. */
+/** The polling loop: poll, read progress, judge, sleep until the next poll. The policy is `classify` and `nextPollAt`. */
 async function waitForJobs(o) {
     const started = o.now();
-    const deadline = started + o.timeoutMs;
-    const readsPerPoll = o.taskReadsPerPoll ?? TASK_READS_PER_POLL;
-    const views = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }));
-    let polls = 0;
-    let budget = NEW_BUDGET;
-    let last = false;
-    const result = (outcome, error, failed = []) => ({
-        outcome,
-        failed,
-        views,
-        elapsedMs: o.now() - started,
-        polls,
-        error
-    });
+    const w = {
+        o,
+        started,
+        deadline: started + o.timeoutMs,
+        costing: { cost: o.cost, readsPerPoll: o.taskReadsPerPoll ?? TASK_READS_PER_POLL },
+        views: o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 })),
+        polls: 0,
+        budget: NEW_BUDGET
+    };
     try {
-        for (;;) {
+        for (let last = false;;) {
             const pollStarted = o.now();
-            const elapsed = pollStarted - started;
-            // Ticks passed while asleep earn what a fixed poll would have cost then, as the jobs were last seen;
-            // a poll at a tick (give or take a late timer) stands for it, and earns what it sees.
-            const atTick = elapsed % o.intervalMs < TICK_SLACK_MS;
-            budget = credit(budget, views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, readsPerPoll);
-            const open = views.filter(v => !(v.job && isFinal(v.job.state)));
-            const queries = jobsQueries(views);
-            const jobs = await o.getJobs(open.map(v => v.id), o.signal, deadline);
-            polls++;
-            budget = { ...budget, spent: budget.spent + queries };
-            const byId = new Map(jobs.map(j => [j.id.toLowerCase(), j]));
-            for (const v of open) {
-                const job = byId.get(v.id.toLowerCase());
-                if (job) {
-                    v.job = job;
-                    v.missingPolls = 0;
-                    if (job.progress !== undefined)
-                        v.progress = job.progress;
-                    if (job.errorDetails)
-                        v.errorDetails = job.errorDetails;
-                    if (job.state === 'Finished')
-                        v.progress = 100;
-                }
-                else if (!v.job) {
-                    v.missingPolls++;
-                }
-            }
-            budget = credit(budget, views, elapsed, o.intervalMs, readsPerPoll);
-            if (o.readTasks) {
-                const affordable = Math.max(0, Math.min(readsPerPoll, budget.earned - budget.spent));
-                const progressReads = o.policy === 'fixed'
-                    ? leastRecentlyRead(views).slice(0, readsPerPoll)
-                    : progressReadsDue(views, o.now(), o.intervalMs).slice(0, affordable);
-                const made = await readTasks(views, progressReads, o, deadline);
-                budget = { ...budget, spent: budget.spent + made.progressReads };
-            }
-            o.onPoll?.(views, o.now() - started);
-            const verdict = classify(views, o.failOn);
+            await poll(w, pollStarted);
+            await readProgress(w);
+            o.onPoll?.(w.views, o.now() - started);
+            const verdict = classify(w.views, o.failOn);
             if (verdict.status === 'failure')
-                return result('failure', undefined, verdict.failed);
+                return result(w, 'failure', undefined, verdict.failed);
             if (verdict.status !== 'retry')
-                return result(verdict.status);
+                return result(w, verdict.status);
             if (last)
-                return result('timeout');
-            const at = nextPollAt({
-                policy: o.policy,
-                views,
-                now: o.now(),
-                started,
-                lastPoll: pollStarted,
-                deadline,
-                intervalMs: o.intervalMs,
-                budget,
-                readsPerPoll
-            });
+                return result(w, 'timeout');
+            const at = nextPoll(w, pollStarted);
             if (at === undefined)
-                return result('timeout');
+                return result(w, 'timeout');
             // The poll at the deadline is the last, even if a timer woke it a little early.
-            last = at >= deadline;
-            await o.sleep(Math.max(0, at - o.now()), o.signal);
-            // Node's timers may wake a millisecond early by the wall clock: the last poll should not start before
-            // the deadline.
-            if (!o.signal?.aborted && o.now() < at)
-                await o.sleep(at - o.now(), o.signal);
-            if (o.signal?.aborted)
-                return result(o.signal.reason === 'timeout' ? 'timeout' : 'canceled');
+            last = at >= w.deadline;
+            if (!(await sleepUntil(w, at)))
+                return result(w, o.signal?.reason === 'timeout' ? 'timeout' : 'canceled');
         }
     }
     catch (error) {
-        if (error instanceof AbortedError)
-            return result(error.reason === 'timeout' ? 'timeout' : 'canceled');
-        const e = error instanceof Error ? error : new Error(errorMessage(error));
-        // The last poll failing at the deadline is still a timeout; its error says what was going on.
-        return result(o.now() >= deadline && !(e instanceof UserError) ? 'timeout' : 'error', e);
+        return failedWith(w, error);
     }
+}
+function result(w, outcome, error, failed = []) {
+    return { outcome, failed, views: w.views, elapsedMs: w.o.now() - w.started, polls: w.polls, error };
+}
+function failedWith(w, error) {
+    if (error instanceof AbortedError)
+        return result(w, error.reason === 'timeout' ? 'timeout' : 'canceled');
+    const e = error instanceof Error ? error : new Error(errorMessage(error));
+    // The last poll failing at the deadline is still a timeout; its error says what was going on.
+    return result(w, w.o.now() >= w.deadline && !(e instanceof UserError) ? 'timeout' : 'error', e);
+}
+/** One poll: the open jobs' states, paid from the budget, and the views updated with what came back. */
+async function poll(w, pollStarted) {
+    const { o } = w;
+    const elapsed = pollStarted - w.started;
+    // Ticks passed while asleep earn what a fixed poll would have cost then, as the jobs were last seen;
+    // a poll at a tick (give or take a late timer) stands for it, and earns what it sees.
+    const atTick = elapsed % o.intervalMs < TICK_SLACK_MS;
+    w.budget = credit(w.budget, w.views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, w.costing);
+    const open = w.views.filter(isOpen);
+    const queries = jobsQueries(w.views, o.cost);
+    const jobs = await o.getJobs(open.map(v => v.id), o.signal, w.deadline);
+    w.polls++;
+    w.budget = { ...w.budget, spent: w.budget.spent + queries };
+    updateViews(open, jobs);
+    w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing);
+}
+/** What one poll answered, onto the views of the jobs asked for. */
+function updateViews(open, jobs) {
+    const byId = new Map(jobs.map(j => [j.id.toLowerCase(), j]));
+    for (const v of open) {
+        const job = byId.get(v.id.toLowerCase());
+        if (job) {
+            v.job = job;
+            v.missingPolls = 0;
+            if (job.progress !== undefined)
+                v.progress = job.progress;
+            if (job.errorDetails)
+                v.errorDetails = job.errorDetails;
+            if (job.state === 'Finished')
+                v.progress = 100;
+        }
+        else if (!v.job) {
+            v.missingPolls++;
+        }
+    }
+}
+/** The task reads after a poll: error details, and the progress reads the policy asks for and can pay. */
+async function readProgress(w) {
+    const { o } = w;
+    if (!o.readTasks)
+        return;
+    const { readsPerPoll } = w.costing;
+    const affordable = Math.max(0, Math.min(readsPerPoll, w.budget.earned - w.budget.spent));
+    const progressReads = o.cost.progress === 'in-job'
+        ? []
+        : o.policy === 'fixed'
+            ? leastRecentlyRead(w.views).slice(0, readsPerPoll)
+            : progressReadsDue(w.views, o.now(), o.intervalMs).slice(0, affordable);
+    const made = await readTasks(w.views, progressReads, o, w.deadline);
+    w.budget = { ...w.budget, spent: w.budget.spent + made.progressReads };
+}
+function nextPoll(w, lastPoll) {
+    const { o } = w;
+    return nextPollAt({
+        policy: o.policy,
+        views: w.views,
+        now: o.now(),
+        started: w.started,
+        lastPoll,
+        deadline: w.deadline,
+        intervalMs: o.intervalMs,
+        budget: w.budget,
+        ...w.costing
+    });
+}
+/** Sleeps until `at`; false when the wait was aborted meanwhile. */
+async function sleepUntil(w, at) {
+    const { o } = w;
+    await o.sleep(Math.max(0, at - o.now()), o.signal);
+    // Node's timers may wake a millisecond early by the wall clock: the last poll should not start before
+    // the deadline.
+    if (!o.signal?.aborted && o.now() < at)
+        await o.sleep(at - o.now(), o.signal);
+    return !o.signal?.aborted;
 }
 /** Fixed polling reads the Processing jobs round-robin, least recently read first. */
 function leastRecentlyRead(views) {
@@ -2731,12 +2778,6 @@ async function readTasks(views, progress, o, deadline) {
         }
     }
     return { progressReads: progress.length };
-}
-/** A task that went back (restarted) starts a new pace. */
-function nextPace(pace, sample) {
-    if (!pace || sample.progress < pace.last.progress)
-        return { first: sample, last: sample };
-    return { first: pace.first, last: sample };
 }
 
 ;// CONCATENATED MODULE: ./src/report/report.ts
@@ -3424,6 +3465,7 @@ async function run(rt = githubRuntime()) {
             ids: settings.jobIds,
             getJobs: source.getJobs,
             readTasks: source.readTasks,
+            cost: source.cost,
             failOn: settings.failOn,
             policy: settings.polling,
             intervalMs: settings.pollIntervalMs,

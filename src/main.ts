@@ -91,6 +91,7 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
       ids: settings.jobIds,
       getJobs: source.getJobs,
       readTasks: source.readTasks,
+      cost: source.cost,
       failOn: settings.failOn,
       policy: settings.polling,
       intervalMs: settings.pollIntervalMs,

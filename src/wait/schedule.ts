@@ -1,6 +1,5 @@
-import { JOBS_PER_REQUEST } from '../jobs/v2/client.js'
-import type { JobView } from './waiter.js'
-import { isFinal } from '../jobs/model.js'
+import type { PollCost } from '../jobs/source.js'
+import { type JobView, isOpen } from './view.js'
 
 /**
  * When to poll next, and whose tasks to read: pure functions of what the waiter saw, so that every bound
@@ -23,18 +22,6 @@ const QUEUED_BACKOFF = 3
 /** Progress is read at least every this many intervals, for the log. */
 const LOG_EVERY = 5
 
-/** Task progress at a time of our clock (never the server's: clocks differ). */
-export interface ProgressSample {
-  at: number
-  progress: number
-}
-
-/** The first and the latest progress seen while the job was Processing. */
-export interface Pace {
-  first: ProgressSample
-  last: ProgressSample
-}
-
 /**
  * The request budget of a predictive wait: each tick of the fixed schedule earns what a fixed poll would
  * cost then (its Jobs queries and progress reads, as the jobs were last seen); polls spend it. Error-detail
@@ -49,17 +36,22 @@ export interface Budget {
 
 export const NEW_BUDGET: Budget = { earned: 0, spent: 0, ticks: 0 }
 
-const isOpen = (v: JobView): boolean => !(v.job && isFinal(v.job.state))
-
-/** Jobs queries for the jobs still open: JOBS_PER_REQUEST ids each. */
-export function jobsQueries(views: readonly JobView[]): number {
-  return Math.ceil(views.filter(isOpen).length / JOBS_PER_REQUEST)
+/** What a poll costs with this source, and how many progress reads a poll may make. */
+export interface Costing {
+  cost: PollCost
+  readsPerPoll: number
 }
 
-/** What one poll of fixed polling costs with the jobs as they are: its Jobs queries and progress reads. */
-export function fixedPollCost(views: readonly JobView[], readsPerPoll: number): number {
+/** The requests one poll makes to ask for the jobs still open. */
+export function jobsQueries(views: readonly JobView[], cost: PollCost): number {
+  return cost.queries(views.filter(isOpen).length)
+}
+
+/** What one poll of fixed polling costs with the jobs as they are: its queries and progress reads. */
+export function fixedPollCost(views: readonly JobView[], c: Costing): number {
   const processing = views.filter(v => v.job?.state === 'Processing').length
-  return jobsQueries(views) + Math.min(readsPerPoll, processing)
+  const reads = c.cost.progress === 'reads' ? Math.min(c.readsPerPoll, processing) : 0
+  return jobsQueries(views, c.cost) + reads
 }
 
 /** Credits the schedule's ticks up to `elapsedMs` (since the first poll) at the cost of a fixed poll now. */
@@ -68,11 +60,11 @@ export function credit(
   views: readonly JobView[],
   elapsedMs: number,
   intervalMs: number,
-  readsPerPoll: number
+  c: Costing
 ): Budget {
   const ticks = elapsedMs < 0 ? 0 : Math.floor(elapsedMs / intervalMs) + 1
   if (ticks <= b.ticks) return b
-  return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, readsPerPoll) }
+  return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, c) }
 }
 
 export interface Prediction {
@@ -108,7 +100,7 @@ export function predictEnd(v: JobView): Prediction | undefined {
   return undefined
 }
 
-export interface NextPollInput {
+export interface NextPollInput extends Costing {
   policy: PollingPolicy
   views: readonly JobView[]
   /** Our clock: now, when the wait's first poll started, when the last poll started, the deadline. */
@@ -119,7 +111,6 @@ export interface NextPollInput {
   intervalMs: number
   /** Predictive only: what is left of the fixed-polling budget. */
   budget: Budget
-  readsPerPoll: number
 }
 
 /** When (our clock) to poll next; undefined once a poll has started at or after the deadline. */
@@ -134,9 +125,9 @@ export function nextPollAt(o: NextPollInput): number | undefined {
   } else {
     at = Math.max(o.now, o.lastPoll + MIN_GAP_MS, predictiveAt(o))
     // Not before the budget has earned the next poll's Jobs queries.
-    const owed = o.budget.spent + jobsQueries(o.views) - o.budget.earned
+    const owed = o.budget.spent + jobsQueries(o.views, o.cost) - o.budget.earned
     if (owed > 0) {
-      const perTick = Math.max(1, fixedPollCost(o.views, o.readsPerPoll))
+      const perTick = Math.max(1, fixedPollCost(o.views, o))
       const tick = o.budget.ticks - 1 + Math.ceil(owed / perTick)
       at = Math.max(at, o.started + tick * I)
     }

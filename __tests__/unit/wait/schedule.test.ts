@@ -10,7 +10,8 @@ import {
   predictEnd,
   progressReadsDue
 } from '../../../src/wait/schedule.js'
-import type { JobView } from '../../../src/wait/waiter.js'
+import type { JobView } from '../../../src/wait/view.js'
+import { V2_POLL_COST } from '../../../src/jobs/v2/source.js'
 import { START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { view } from '../../../__fixtures__/jobs.js'
@@ -18,6 +19,7 @@ import { simId, SimJob, simulate, SimRun } from '../../../__fixtures__/world.js'
 import type { JobState } from '../../../src/jobs/model.js'
 
 const S = 1000
+const v2 = { cost: V2_POLL_COST, readsPerPoll: 3 }
 
 /** A Processing job whose progress was `p1` at t1 and `p2` at t2 (seconds after START), started at s. */
 function processing(id: string, samples: [number, number][], startedS?: number): JobView {
@@ -40,6 +42,7 @@ function input(views: JobView[], extra: Partial<NextPollInput> = {}): NextPollIn
     deadline: START + 3_600_000,
     intervalMs: 10 * S,
     budget: { earned: 100, spent: 0, ticks: 1 },
+    cost: V2_POLL_COST,
     readsPerPoll: 3,
     ...extra
   }
@@ -162,8 +165,8 @@ describe('the request budget', () => {
   it('each tick of the fixed schedule earns one fixed poll: Jobs queries and up to 3 progress reads', () => {
     const views = [...Array(25)].map((_, i) => view(simId(i), i < 2 ? 'Processing' : 'Queued'))
     // 25 open jobs: 2 Jobs queries; 2 Processing: 2 reads. Ticks at 0, 10 and 20 s.
-    expect(credit(NEW_BUDGET, views, 20 * S, 10 * S, 3)).toEqual({ earned: 12, spent: 0, ticks: 3 })
-    expect(credit({ earned: 12, spent: 5, ticks: 3 }, views, 29 * S, 10 * S, 3).earned).toBe(12)
+    expect(credit(NEW_BUDGET, views, 20 * S, 10 * S, v2)).toEqual({ earned: 12, spent: 0, ticks: 3 })
+    expect(credit({ earned: 12, spent: 5, ticks: 3 }, views, 29 * S, 10 * S, v2).earned).toBe(12)
   })
 })
 

@@ -4,6 +4,7 @@ import { outputs, verdict } from '../../../src/report/report.js'
 import { waitForJobs } from '../../../src/wait/waiter.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
 import type { Job, JobState } from '../../../src/jobs/model.js'
+import { V3_POLL_COST } from '../../../src/jobs/v3/source.js'
 
 const ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Media/mediaServices/a/transforms/t/jobs/j'
 
@@ -20,6 +21,7 @@ async function waitThrough(answers: Job[]) {
     getJobs: async () => [answers[Math.min(n++, answers.length - 1)]],
     failOn: new Set<JobState>(['Error', 'Canceled']),
     policy: 'predictive',
+    cost: V3_POLL_COST,
     intervalMs: 1000,
     timeoutMs: 60_000,
     now: clock.now,
