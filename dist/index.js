@@ -2519,13 +2519,7 @@ function nextPollAt(o) {
     }
     else {
         at = Math.max(o.now, o.lastPoll + MIN_GAP_MS, predictiveAt(o));
-        // Not before the budget has earned the next poll's Jobs queries.
-        const owed = o.budget.spent + jobsQueries(o.views, o.cost) - o.budget.earned;
-        if (owed > 0) {
-            const perTick = Math.max(1, fixedPollCost(o.views, o));
-            const tick = o.budget.ticks - 1 + Math.ceil(owed / perTick);
-            at = Math.max(at, o.started + tick * I);
-        }
+        at = withinBudget(o, at);
     }
     if (at <= o.deadline)
         return at;
@@ -2534,6 +2528,57 @@ function nextPollAt(o) {
     // the poll before (once a wait); a poll that overran the deadline is followed by one at once.
     return o.lastPoll < o.deadline ? Math.max(o.deadline, o.now) : undefined;
 }
+/**
+ * Not before the budget has earned the next poll's queries. Where progress comes in the job, a fixed poll
+ * costs no more than a predictive one, so nothing is saved to poll early with: there a poll may run one poll
+ * ahead of the budget, once, to land just past a predicted end (and the polls after it stay one ahead).
+ */
+function withinBudget(o, at) {
+    const ahead = Math.max(0, o.budget.spent - o.budget.earned);
+    const runAhead = o.cost.progress === 'in-job';
+    // Once ahead, never further: each poll waits for the tick that pays for it.
+    const paidAt = paidBy(o, runAhead ? ahead : 0);
+    if (at >= paidAt)
+        return at;
+    const aimed = runAhead && ahead === 0 ? aimedAt(o, paidAt) : undefined;
+    return aimed ?? paidAt;
+}
+/** The tick of the schedule by which the budget has earned the next poll, given `credit` requests of it. */
+function paidBy(o, credit) {
+    const owed = o.budget.spent + jobsQueries(o.views, o.cost) - o.budget.earned - credit;
+    if (owed <= 0)
+        return -Infinity;
+    const perTick = Math.max(1, fixedPollCost(o.views, o));
+    return o.started + (o.budget.ticks - 1 + Math.ceil(owed / perTick)) * o.intervalMs;
+}
+/**
+ * A poll before `paidAt` that sees the soonest predicted end: just past it, when it comes before `paidAt`;
+ * or, when it comes less than MIN_GAP_MS after `paidAt` (too close for a poll there and one after it), a poll
+ * between, so that the next one can land just past the end. Undefined when neither helps.
+ */
+function aimedAt(o, paidAt) {
+    const soonest = soonestEnd(o.views);
+    if (!soonest)
+        return undefined;
+    const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS);
+    const end = Math.max(earliest, justPast(soonest, o.intervalMs));
+    if (end < paidAt)
+        return end;
+    const between = Math.max(earliest, end - o.intervalMs);
+    return end < paidAt + MIN_GAP_MS && between < paidAt && between <= end - MIN_GAP_MS ? between : undefined;
+}
+/** When to look for a predicted end: a margin past it of 1% of the whole run, 100 ms to a tenth of the interval. */
+function justPast(p, intervalMs) {
+    return p.endAt + clamp(0.01 * p.totalMs, 100, 0.1 * intervalMs);
+}
+/** The soonest predicted end of the Processing jobs, if any has one. */
+function soonestEnd(views) {
+    return views
+        .filter(v => v.job?.state === 'Processing')
+        .map(predictEnd)
+        .filter((p) => p !== undefined)
+        .reduce((a, p) => (a && a.endAt <= p.endAt ? a : p), undefined);
+}
 function predictiveAt(o) {
     const I = o.intervalMs;
     const open = o.views.filter(isOpen);
@@ -2541,18 +2586,13 @@ function predictiveAt(o) {
     if (processing.length > 0) {
         const floor = Math.max(MIN_GAP_MS, FLOOR_SHARE * I);
         let delay = I;
-        const soonest = processing
-            .map(predictEnd)
-            .filter((p) => p !== undefined)
-            .reduce((a, p) => (a && a.endAt <= p.endAt ? a : p), undefined);
+        const soonest = soonestEnd(processing);
         if (soonest) {
             const remaining = soonest.endAt - o.now;
             delay = clamp(remaining * SHARE_OF_REMAINDER, floor, I);
             // Close to the end, aim just past the predicted end rather than a poll before and one after it.
-            if (remaining > 0 && remaining - delay < floor) {
-                const margin = clamp(0.01 * soonest.totalMs, 100, 0.1 * I);
-                delay = clamp(remaining + margin, floor, I);
-            }
+            if (remaining > 0 && remaining - delay < floor)
+                delay = clamp(justPast(soonest, I) - o.now, floor, I);
         }
         // While a job is Processing, never longer than the interval between polls.
         return Math.min(o.now + delay, o.lastPoll + I);
@@ -2683,6 +2723,8 @@ async function poll(w, pollStarted) {
     w.polls++;
     w.budget = { ...w.budget, spent: w.budget.spent + queries };
     updateViews(open, jobs);
+    if (o.cost.progress === 'in-job')
+        sampleProgress(open, o.now());
     w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing);
 }
 /** What one poll answered, onto the views of the jobs asked for. */
@@ -2703,6 +2745,18 @@ function updateViews(open, jobs) {
         else if (!v.job) {
             v.missingPolls++;
         }
+    }
+}
+/**
+ * Where the job carries its progress, each poll is a fresh sample of it, at no extra request: it paces the
+ * prediction as a task read does.
+ */
+function sampleProgress(open, at) {
+    for (const v of open) {
+        if (v.job?.state !== 'Processing' || v.job.progress === undefined)
+            continue;
+        v.pace = nextPace(v.pace, { at, progress: v.job.progress });
+        v.tasksReadAt = at;
     }
 }
 /** The task reads after a poll: error details, and the progress reads the policy asks for and can pay. */

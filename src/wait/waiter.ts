@@ -159,6 +159,7 @@ async function poll(w: Wait, pollStarted: number): Promise<void> {
   w.polls++
   w.budget = { ...w.budget, spent: w.budget.spent + queries }
   updateViews(open, jobs)
+  if (o.cost.progress === 'in-job') sampleProgress(open, o.now())
   w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing)
 }
 
@@ -176,6 +177,18 @@ function updateViews(open: readonly JobView[], jobs: readonly Job[]): void {
     } else if (!v.job) {
       v.missingPolls++
     }
+  }
+}
+
+/**
+ * Where the job carries its progress, each poll is a fresh sample of it, at no extra request: it paces the
+ * prediction as a task read does.
+ */
+function sampleProgress(open: readonly JobView[], at: number): void {
+  for (const v of open) {
+    if (v.job?.state !== 'Processing' || v.job.progress === undefined) continue
+    v.pace = nextPace(v.pace, { at, progress: v.job.progress })
+    v.tasksReadAt = at
   }
 }
 

@@ -50,3 +50,65 @@ describe('a job that reports progress and errors itself', () => {
     expect(verdict(result, 60_000).message).toContain('ContentMalformed: hd: moov atom not found')
   })
 })
+
+describe('progress in the job paces the prediction (predictive polling, no task read)', () => {
+  it('each poll is a progress sample; a progress that went back starts a new pace', async () => {
+    const clock = fakeClock()
+    const answers = [20, 40, 10, 30].map(p => v3Job('Processing', p))
+    let n = 0
+    const paces: unknown[] = []
+    const reads: string[] = []
+    await waitForJobs({
+      ids: [ID],
+      getJobs: async () => [answers[n++] ?? v3Job('Finished', 100)],
+      readTasks: async id => {
+        reads.push(id)
+        return { progress: 0, errorDetails: [] }
+      },
+      failOn: new Set<JobState>(['Error', 'Canceled']),
+      policy: 'predictive',
+      cost: V3_POLL_COST,
+      intervalMs: 10_000,
+      timeoutMs: 600_000,
+      now: clock.now,
+      sleep: clock.sleep,
+      onPoll: (views, elapsed) => paces.push({ elapsed, pace: views[0].pace, sampled: views[0].tasksReadAt })
+    })
+    const t0 = clock.now() - (paces as { elapsed: number }[]).at(-1)!.elapsed
+    const at = (i: number) => t0 + (paces as { elapsed: number }[])[i].elapsed
+    expect(reads).toEqual([])
+    expect(paces[1]).toMatchObject({
+      pace: { first: { at: at(0), progress: 20 }, last: { at: at(1), progress: 40 } },
+      sampled: at(1)
+    })
+    expect(paces[3]).toMatchObject({
+      pace: { first: { at: at(2), progress: 10 }, last: { at: at(3), progress: 30 } }
+    })
+  })
+
+  it('a steady job is seen soon after its end, not an interval later', async () => {
+    // 5 points a second from the first poll: 100% at 20 s; poll-interval 8 s (ticks at 0, 8, 16, 24 s).
+    const clock = fakeClock()
+    const t0 = clock.now()
+    const polls: number[] = []
+    await waitForJobs({
+      ids: [ID],
+      getJobs: async () => {
+        const t = clock.now() - t0
+        polls.push(t)
+        return [t >= 20_000 ? v3Job('Finished', 100) : v3Job('Processing', Math.floor(t / 200))]
+      },
+      failOn: new Set<JobState>(['Error', 'Canceled']),
+      policy: 'predictive',
+      cost: V3_POLL_COST,
+      intervalMs: 8000,
+      timeoutMs: 600_000,
+      now: clock.now,
+      sleep: clock.sleep
+    })
+    expect(polls.at(-1)! - 20_000).toBeGreaterThanOrEqual(0)
+    expect(polls.at(-1)! - 20_000).toBeLessThanOrEqual(800)
+    // Fixed polling would make 4 polls (0, 8, 16, 24 s): one more at most.
+    expect(polls.length).toBeLessThanOrEqual(5)
+  })
+})
