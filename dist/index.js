@@ -2567,7 +2567,7 @@ function aimedAt(o, paidAt) {
     const between = Math.max(earliest, end - o.intervalMs);
     return end < paidAt + MIN_GAP_MS && between < paidAt && between <= end - MIN_GAP_MS ? between : undefined;
 }
-/** When to look for a predicted end: a margin past it of 1% of the whole run, 100 ms to a tenth of the interval. */
+/** When to look for a predicted end: 1% of the whole run past it, 100 ms to a tenth of the interval. */
 function justPast(p, intervalMs) {
     return p.endAt + clamp(0.01 * p.totalMs, 100, 0.1 * intervalMs);
 }
@@ -2661,7 +2661,7 @@ function classify(views, failOn, notFoundPolls = NOT_FOUND_POLLS) {
         return { status: 'success' };
     return { status: 'retry' };
 }
-/** The polling loop: poll, read progress, judge, sleep until the next poll. The policy is `classify` and `nextPollAt`. */
+/** The polling loop: poll, read progress, judge, sleep. The policy is `classify` and `nextPollAt`. */
 async function waitForJobs(o) {
     const started = o.now();
     const w = {

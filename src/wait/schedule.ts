@@ -171,7 +171,7 @@ function aimedAt(o: NextPollInput, paidAt: number): number | undefined {
   return end < paidAt + MIN_GAP_MS && between < paidAt && between <= end - MIN_GAP_MS ? between : undefined
 }
 
-/** When to look for a predicted end: a margin past it of 1% of the whole run, 100 ms to a tenth of the interval. */
+/** When to look for a predicted end: 1% of the whole run past it, 100 ms to a tenth of the interval. */
 function justPast(p: Prediction, intervalMs: number): number {
   return p.endAt + clamp(0.01 * p.totalMs, 100, 0.1 * intervalMs)
 }

@@ -95,7 +95,7 @@ interface Wait {
   budget: Budget
 }
 
-/** The polling loop: poll, read progress, judge, sleep until the next poll. The policy is `classify` and `nextPollAt`. */
+/** The polling loop: poll, read progress, judge, sleep. The policy is `classify` and `nextPollAt`. */
 export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
   const started = o.now()
   const w: Wait = {
