@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1620);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8585);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
@@ -316,7 +316,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1620:
+/***/ 8585:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2143,6 +2143,11 @@ class MediaServicesClient {
 
 /** A task read is given one poll interval, and at least this long when polling faster. */
 const TASK_READ_MIN_MS = 5_000;
+/** A Jobs query asks for up to 20 jobs; progress is a Tasks read per job. */
+const V2_POLL_COST = {
+    queries: openJobs => Math.ceil(openJobs / JOBS_PER_REQUEST),
+    progress: 'reads'
+};
 /** Media Services v2: Jobs queries for the state, Tasks reads for progress and error details, CancelJob. */
 function createV2Source(o, d) {
     const client = new MediaServicesClient({
@@ -2156,6 +2161,7 @@ function createV2Source(o, d) {
         kind: 'Media Services',
         service: 'Media Services',
         getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
+        cost: V2_POLL_COST,
         readTasks: async (id, signal, deadline) => {
             // A task read is a nicety: give it one poll interval at most (5 s when polling faster), never the
             // whole wait, so that a slow Tasks answer does not keep a job that ended from being seen.
@@ -2471,6 +2477,8 @@ function requestIdText(res) {
 
 ;// CONCATENATED MODULE: ./src/jobs/v3/source.ts
 
+/** One GET per job, and its progress comes with it. */
+const V3_POLL_COST = { queries: openJobs => openJobs, progress: 'in-job' };
 /** v3-shaped jobs (Azure Resource Manager, MK.IO): one GET per job gives state, progress and errors. */
 function createV3Source(o, d) {
     const client = new V3JobsClient({ ...d, targets: o.targets, arm: o.arm, trustedHosts: o.trustedHosts });
@@ -2478,6 +2486,7 @@ function createV3Source(o, d) {
         kind: 'v3',
         service: client.service,
         getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
+        cost: V3_POLL_COST,
         cancelJob: client.canCancel ? (id, call) => client.cancelJob(id, call) : undefined,
         get requests() {
             return client.requests;
@@ -2543,8 +2552,18 @@ const coreLogger = {
     warning: message => core/* warning */.$e(logLine(message))
 };
 
-;// CONCATENATED MODULE: ./src/wait/schedule.ts
+;// CONCATENATED MODULE: ./src/wait/view.ts
 
+/** A job not yet seen, or seen in a state that is not final, is asked for again. */
+const isOpen = (v) => !(v.job && isFinal(v.job.state));
+/** A task that went back (restarted) starts a new pace. */
+function nextPace(pace, sample) {
+    if (!pace || sample.progress < pace.last.progress)
+        return { first: sample, last: sample };
+    return { first: pace.first, last: sample };
+}
+
+;// CONCATENATED MODULE: ./src/wait/schedule.ts
 
 /** Never two polls closer than this, whatever the prediction says; only the last, at the deadline, may be. */
 const MIN_GAP_MS = 1000;
@@ -2559,22 +2578,22 @@ const QUEUED_BACKOFF = 3;
 /** Progress is read at least every this many intervals, for the log. */
 const LOG_EVERY = 5;
 const NEW_BUDGET = { earned: 0, spent: 0, ticks: 0 };
-const isOpen = (v) => !(v.job && isFinal(v.job.state));
-/** Jobs queries for the jobs still open: JOBS_PER_REQUEST ids each. */
-function jobsQueries(views) {
-    return Math.ceil(views.filter(isOpen).length / JOBS_PER_REQUEST);
+/** The requests one poll makes to ask for the jobs still open. */
+function jobsQueries(views, cost) {
+    return cost.queries(views.filter(isOpen).length);
 }
-/** What one poll of fixed polling costs with the jobs as they are: its Jobs queries and progress reads. */
-function fixedPollCost(views, readsPerPoll) {
+/** What one poll of fixed polling costs with the jobs as they are: its queries and progress reads. */
+function fixedPollCost(views, c) {
     const processing = views.filter(v => v.job?.state === 'Processing').length;
-    return jobsQueries(views) + Math.min(readsPerPoll, processing);
+    const reads = c.cost.progress === 'reads' ? Math.min(c.readsPerPoll, processing) : 0;
+    return jobsQueries(views, c.cost) + reads;
 }
 /** Credits the schedule's ticks up to `elapsedMs` (since the first poll) at the cost of a fixed poll now. */
-function credit(b, views, elapsedMs, intervalMs, readsPerPoll) {
+function credit(b, views, elapsedMs, intervalMs, c) {
     const ticks = elapsedMs < 0 ? 0 : Math.floor(elapsedMs / intervalMs) + 1;
     if (ticks <= b.ticks)
         return b;
-    return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, readsPerPoll) };
+    return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, c) };
 }
 /**
  * A Processing job's end, extrapolated linearly from its progress: from two samples of our own when they
@@ -2615,13 +2634,7 @@ function nextPollAt(o) {
     }
     else {
         at = Math.max(o.now, o.lastPoll + MIN_GAP_MS, predictiveAt(o));
-        // Not before the budget has earned the next poll's Jobs queries.
-        const owed = o.budget.spent + jobsQueries(o.views) - o.budget.earned;
-        if (owed > 0) {
-            const perTick = Math.max(1, fixedPollCost(o.views, o.readsPerPoll));
-            const tick = o.budget.ticks - 1 + Math.ceil(owed / perTick);
-            at = Math.max(at, o.started + tick * I);
-        }
+        at = withinBudget(o, at);
     }
     if (at <= o.deadline)
         return at;
@@ -2630,6 +2643,57 @@ function nextPollAt(o) {
     // the poll before (once a wait); a poll that overran the deadline is followed by one at once.
     return o.lastPoll < o.deadline ? Math.max(o.deadline, o.now) : undefined;
 }
+/**
+ * Not before the budget has earned the next poll's queries. Where progress comes in the job, a fixed poll
+ * costs no more than a predictive one, so nothing is saved to poll early with: there a poll may run one poll
+ * ahead of the budget, once, to land just past a predicted end (and the polls after it stay one ahead).
+ */
+function withinBudget(o, at) {
+    const ahead = Math.max(0, o.budget.spent - o.budget.earned);
+    const runAhead = o.cost.progress === 'in-job';
+    // Once ahead, never further: each poll waits for the tick that pays for it.
+    const paidAt = paidBy(o, runAhead ? ahead : 0);
+    if (at >= paidAt)
+        return at;
+    const aimed = runAhead && ahead === 0 ? aimedAt(o, paidAt) : undefined;
+    return aimed ?? paidAt;
+}
+/** The tick of the schedule by which the budget has earned the next poll, given `credit` requests of it. */
+function paidBy(o, credit) {
+    const owed = o.budget.spent + jobsQueries(o.views, o.cost) - o.budget.earned - credit;
+    if (owed <= 0)
+        return -Infinity;
+    const perTick = Math.max(1, fixedPollCost(o.views, o));
+    return o.started + (o.budget.ticks - 1 + Math.ceil(owed / perTick)) * o.intervalMs;
+}
+/**
+ * A poll before `paidAt` that sees the soonest predicted end: just past it, when it comes before `paidAt`;
+ * or, when it comes less than MIN_GAP_MS after `paidAt` (too close for a poll there and one after it), a poll
+ * between, so that the next one can land just past the end. Undefined when neither helps.
+ */
+function aimedAt(o, paidAt) {
+    const soonest = soonestEnd(o.views);
+    if (!soonest)
+        return undefined;
+    const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS);
+    const end = Math.max(earliest, justPast(soonest, o.intervalMs));
+    if (end < paidAt)
+        return end;
+    const between = Math.max(earliest, end - o.intervalMs);
+    return end < paidAt + MIN_GAP_MS && between < paidAt && between <= end - MIN_GAP_MS ? between : undefined;
+}
+/** When to look for a predicted end: 1% of the whole run past it, 100 ms to a tenth of the interval. */
+function justPast(p, intervalMs) {
+    return p.endAt + clamp(0.01 * p.totalMs, 100, 0.1 * intervalMs);
+}
+/** The soonest predicted end of the Processing jobs, if any has one. */
+function soonestEnd(views) {
+    return views
+        .filter(v => v.job?.state === 'Processing')
+        .map(predictEnd)
+        .filter((p) => p !== undefined)
+        .reduce((a, p) => (a && a.endAt <= p.endAt ? a : p), undefined);
+}
 function predictiveAt(o) {
     const I = o.intervalMs;
     const open = o.views.filter(isOpen);
@@ -2637,18 +2701,13 @@ function predictiveAt(o) {
     if (processing.length > 0) {
         const floor = Math.max(MIN_GAP_MS, FLOOR_SHARE * I);
         let delay = I;
-        const soonest = processing
-            .map(predictEnd)
-            .filter((p) => p !== undefined)
-            .reduce((a, p) => (a && a.endAt <= p.endAt ? a : p), undefined);
+        const soonest = soonestEnd(processing);
         if (soonest) {
             const remaining = soonest.endAt - o.now;
             delay = clamp(remaining * SHARE_OF_REMAINDER, floor, I);
             // Close to the end, aim just past the predicted end rather than a poll before and one after it.
-            if (remaining > 0 && remaining - delay < floor) {
-                const margin = clamp(0.01 * soonest.totalMs, 100, 0.1 * I);
-                delay = clamp(remaining + margin, floor, I);
-            }
+            if (remaining > 0 && remaining - delay < floor)
+                delay = clamp(justPast(soonest, I) - o.now, floor, I);
         }
         // While a job is Processing, never longer than the interval between polls.
         return Math.min(o.now + delay, o.lastPoll + I);
@@ -2692,6 +2751,7 @@ function progressReadsDue(views, now, intervalMs) {
 
 
 
+
 /** A job the service does not return is given this many polls (eventual consistency after creation). */
 const NOT_FOUND_POLLS = 3;
 /** Progress reads per poll, whatever the number of jobs. */
@@ -2716,102 +2776,143 @@ function classify(views, failOn, notFoundPolls = NOT_FOUND_POLLS) {
         return { status: 'success' };
     return { status: 'retry' };
 }
-/** The polling loop. Small on purpose: the policy is `classify` and `nextPollAt`. */
+/** The polling loop: poll, read progress, judge, sleep. The policy is `classify` and `nextPollAt`. */
 async function waitForJobs(o) {
     const started = o.now();
-    const deadline = started + o.timeoutMs;
-    const readsPerPoll = o.taskReadsPerPoll ?? TASK_READS_PER_POLL;
-    const views = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }));
-    let polls = 0;
-    let budget = NEW_BUDGET;
-    let last = false;
-    const result = (outcome, error, failed = []) => ({
-        outcome,
-        failed,
-        views,
-        elapsedMs: o.now() - started,
-        polls,
-        error
-    });
+    const w = {
+        o,
+        started,
+        deadline: started + o.timeoutMs,
+        costing: { cost: o.cost, readsPerPoll: o.taskReadsPerPoll ?? TASK_READS_PER_POLL },
+        views: o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 })),
+        polls: 0,
+        budget: NEW_BUDGET
+    };
     try {
-        for (;;) {
+        for (let last = false;;) {
             const pollStarted = o.now();
-            const elapsed = pollStarted - started;
-            // Ticks passed while asleep earn what a fixed poll would have cost then, as the jobs were last seen;
-            // a poll at a tick (give or take a late timer) stands for it, and earns what it sees.
-            const atTick = elapsed % o.intervalMs < TICK_SLACK_MS;
-            budget = credit(budget, views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, readsPerPoll);
-            const open = views.filter(v => !(v.job && isFinal(v.job.state)));
-            const queries = jobsQueries(views);
-            const jobs = await o.getJobs(open.map(v => v.id), o.signal, deadline);
-            polls++;
-            budget = { ...budget, spent: budget.spent + queries };
-            // Ids are canonical where the job source makes them (inputs, job.ts): matched exactly here.
-            const byId = new Map(jobs.map(j => [j.id, j]));
-            for (const v of open) {
-                const job = byId.get(v.id);
-                if (job) {
-                    v.job = job;
-                    v.missingPolls = 0;
-                    if (job.progress !== undefined)
-                        v.progress = job.progress;
-                    if (job.errorDetails)
-                        v.errorDetails = job.errorDetails;
-                    if (job.state === 'Finished')
-                        v.progress = 100;
-                }
-                else if (!v.job) {
-                    v.missingPolls++;
-                }
-            }
-            budget = credit(budget, views, elapsed, o.intervalMs, readsPerPoll);
-            if (o.readTasks) {
-                const affordable = Math.max(0, Math.min(readsPerPoll, budget.earned - budget.spent));
-                const progressReads = o.policy === 'fixed'
-                    ? leastRecentlyRead(views).slice(0, readsPerPoll)
-                    : progressReadsDue(views, o.now(), o.intervalMs).slice(0, affordable);
-                const made = await readTasks(views, progressReads, o, deadline);
-                budget = { ...budget, spent: budget.spent + made.progressReads };
-            }
-            o.onPoll?.(views, o.now() - started);
-            const verdict = classify(views, o.failOn);
+            await poll(w, pollStarted);
+            await readProgress(w);
+            o.onPoll?.(w.views, o.now() - started);
+            const verdict = classify(w.views, o.failOn);
             if (verdict.status === 'failure')
-                return result('failure', undefined, verdict.failed);
+                return result(w, 'failure', undefined, verdict.failed);
             if (verdict.status !== 'retry')
-                return result(verdict.status);
+                return result(w, verdict.status);
             if (last)
-                return result('timeout');
-            const at = nextPollAt({
-                policy: o.policy,
-                views,
-                now: o.now(),
-                started,
-                lastPoll: pollStarted,
-                deadline,
-                intervalMs: o.intervalMs,
-                budget,
-                readsPerPoll
-            });
+                return result(w, 'timeout');
+            const at = nextPoll(w, pollStarted);
             if (at === undefined)
-                return result('timeout');
+                return result(w, 'timeout');
             // The poll at the deadline is the last, even if a timer woke it a little early.
-            last = at >= deadline;
-            await o.sleep(Math.max(0, at - o.now()), o.signal);
-            // Node's timers may wake a millisecond early by the wall clock: the last poll should not start before
-            // the deadline.
-            if (!o.signal?.aborted && o.now() < at)
-                await o.sleep(at - o.now(), o.signal);
-            if (o.signal?.aborted)
-                return result(o.signal.reason === 'timeout' ? 'timeout' : 'canceled');
+            last = at >= w.deadline;
+            if (!(await sleepUntil(w, at)))
+                return result(w, o.signal?.reason === 'timeout' ? 'timeout' : 'canceled');
         }
     }
     catch (error) {
-        if (error instanceof AbortedError)
-            return result(error.reason === 'timeout' ? 'timeout' : 'canceled');
-        const e = error instanceof Error ? error : new Error(errorMessage(error));
-        // The last poll failing at the deadline is still a timeout; its error says what was going on.
-        return result(o.now() >= deadline && !(e instanceof UserError) ? 'timeout' : 'error', e);
+        return failedWith(w, error);
     }
+}
+function result(w, outcome, error, failed = []) {
+    return { outcome, failed, views: w.views, elapsedMs: w.o.now() - w.started, polls: w.polls, error };
+}
+function failedWith(w, error) {
+    if (error instanceof AbortedError)
+        return result(w, error.reason === 'timeout' ? 'timeout' : 'canceled');
+    const e = error instanceof Error ? error : new Error(errorMessage(error));
+    // The last poll failing at the deadline is still a timeout; its error says what was going on.
+    return result(w, w.o.now() >= w.deadline && !(e instanceof UserError) ? 'timeout' : 'error', e);
+}
+/** One poll: the open jobs' states, paid from the budget, and the views updated with what came back. */
+async function poll(w, pollStarted) {
+    const { o } = w;
+    const elapsed = pollStarted - w.started;
+    // Ticks passed while asleep earn what a fixed poll would have cost then, as the jobs were last seen;
+    // a poll at a tick (give or take a late timer) stands for it, and earns what it sees.
+    const atTick = elapsed % o.intervalMs < TICK_SLACK_MS;
+    w.budget = credit(w.budget, w.views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, w.costing);
+    const open = w.views.filter(isOpen);
+    const queries = jobsQueries(w.views, o.cost);
+    const jobs = await o.getJobs(open.map(v => v.id), o.signal, w.deadline);
+    w.polls++;
+    w.budget = { ...w.budget, spent: w.budget.spent + queries };
+    updateViews(open, jobs);
+    if (o.cost.progress === 'in-job')
+        sampleProgress(open, o.now());
+    w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing);
+}
+/** What one poll answered, onto the views of the jobs asked for. */
+function updateViews(open, jobs) {
+    // Ids are canonical where the job source makes them (settings, the parsers): matched exactly here.
+    const byId = new Map(jobs.map(j => [j.id, j]));
+    for (const v of open) {
+        const job = byId.get(v.id);
+        if (job) {
+            v.job = job;
+            v.missingPolls = 0;
+            if (job.progress !== undefined)
+                v.progress = job.progress;
+            if (job.errorDetails)
+                v.errorDetails = job.errorDetails;
+            if (job.state === 'Finished')
+                v.progress = 100;
+        }
+        else if (!v.job) {
+            v.missingPolls++;
+        }
+    }
+}
+/**
+ * Where the job carries its progress, each poll is a fresh sample of it, at no extra request: it paces the
+ * prediction as a task read does.
+ */
+function sampleProgress(open, at) {
+    for (const v of open) {
+        if (v.job?.state !== 'Processing' || v.job.progress === undefined)
+            continue;
+        v.pace = nextPace(v.pace, { at, progress: v.job.progress });
+        v.tasksReadAt = at;
+    }
+}
+/** The task reads after a poll: error details, and the progress reads the policy asks for and can pay. */
+async function readProgress(w) {
+    const { o } = w;
+    if (!o.readTasks)
+        return;
+    const { readsPerPoll } = w.costing;
+    const affordable = Math.max(0, Math.min(readsPerPoll, w.budget.earned - w.budget.spent));
+    const progressReads = o.cost.progress === 'in-job'
+        ? []
+        : o.policy === 'fixed'
+            ? leastRecentlyRead(w.views).slice(0, readsPerPoll)
+            : progressReadsDue(w.views, o.now(), o.intervalMs).slice(0, affordable);
+    const made = await readTasks(w.views, progressReads, o, w.deadline);
+    w.budget = { ...w.budget, spent: w.budget.spent + made.progressReads };
+}
+function nextPoll(w, lastPoll) {
+    const { o } = w;
+    return nextPollAt({
+        policy: o.policy,
+        views: w.views,
+        now: o.now(),
+        started: w.started,
+        lastPoll,
+        deadline: w.deadline,
+        intervalMs: o.intervalMs,
+        budget: w.budget,
+        ...w.costing
+    });
+}
+/** Sleeps until `at`; false when the wait was aborted meanwhile. */
+async function sleepUntil(w, at) {
+    const { o } = w;
+    await o.sleep(Math.max(0, at - o.now()), o.signal);
+    // Node's timers may wake a millisecond early by the wall clock: the last poll should not start before
+    // the deadline.
+    if (!o.signal?.aborted && o.now() < at)
+        await o.sleep(at - o.now(), o.signal);
+    return !o.signal?.aborted;
 }
 /** Fixed polling reads the Processing jobs round-robin, least recently read first. */
 function leastRecentlyRead(views) {
@@ -2847,12 +2948,6 @@ async function readTasks(views, progress, o, deadline) {
         }
     }
     return { progressReads: progress.length };
-}
-/** A task that went back (restarted) starts a new pace. */
-function nextPace(pace, sample) {
-    if (!pace || sample.progress < pace.last.progress)
-        return { first: sample, last: sample };
-    return { first: pace.first, last: sample };
 }
 
 ;// CONCATENATED MODULE: ./src/report/report.ts
@@ -3597,6 +3692,7 @@ function wait(settings, source, signal, rt) {
         ids: settings.jobs.ids,
         getJobs: source.getJobs,
         readTasks: source.readTasks,
+        cost: source.cost,
         ...settings.wait,
         now: rt.now,
         sleep: rt.sleep,

@@ -131,6 +131,7 @@ function wait(settings: Settings, source: JobSource, signal: AbortSignal, rt: Ru
     ids: settings.jobs.ids,
     getJobs: source.getJobs,
     readTasks: source.readTasks,
+    cost: source.cost,
     ...settings.wait,
     now: rt.now,
     sleep: rt.sleep,

@@ -12,6 +12,7 @@ import { driftingClock, fakeClock, type FakeClock } from '../../../__fixtures__/
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { job, view } from '../../../__fixtures__/jobs.js'
 import type { ErrorDetail, Job, JobState } from '../../../src/jobs/model.js'
+import { V2_POLL_COST } from '../../../src/jobs/v2/source.js'
 
 const DEFAULT_FAIL_ON: ReadonlySet<JobState> = new Set<JobState>(['Error', 'Canceled'])
 
@@ -46,6 +47,7 @@ function wait(
   return waitForJobs({
     failOn: DEFAULT_FAIL_ON,
     policy: 'fixed',
+    cost: V2_POLL_COST,
     intervalMs: 10_000,
     timeoutMs: 3_600_000,
     now: clock.now,
