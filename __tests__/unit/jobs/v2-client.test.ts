@@ -482,7 +482,7 @@ describe('retries: throttling, gateway errors and resets', () => {
 
   it('a transient transport failure (connection reset) is retried', async () => {
     const { http, client, call } = setup([
-      new ServiceError('connection to media.windows.net failed (ECONNRESET)', undefined, undefined, true),
+      new ServiceError('connection to media.windows.net failed (ECONNRESET)', { transient: true }),
       jobsReply([JOB_A, 'Finished'])
     ])
     await client.getJobs([JOB_A], call)
