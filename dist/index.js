@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7584);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8075);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
@@ -316,7 +316,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7584:
+/***/ 8075:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1508,6 +1508,49 @@ function parseBoolean(name, value) {
     throw new UserError(`Input ${name}: '${value}' is not a boolean. Use true or false.`, name);
 }
 
+;// CONCATENATED MODULE: ./src/jobs/v2/paths.ts
+/** Where Media Services v2 keeps things: its OData paths, and its API root after a redirect. */
+/** OData string literal: single quotes are doubled. */
+function odataString(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+function jobsQuery(ids) {
+    const filter = ids.map(id => `Id eq ${odataString(id)}`).join(' or ');
+    return `Jobs()?$filter=${encodeURIComponent(filter)}&$top=${ids.length}`;
+}
+function tasksPath(id) {
+    return `Jobs(${encodeURIComponent(odataString(id))})/Tasks`;
+}
+function cancelJobPath(id) {
+    return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`;
+}
+function decode(path) {
+    try {
+        return decodeURIComponent(path);
+    }
+    catch {
+        return path;
+    }
+}
+/**
+ * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
+ * answers carry the full resource URL instead: then the requested relative path is cut off its end.
+ */
+function baseFromLocation(target, relative) {
+    // Compare decoded paths: `Jobs('nb%3Ajid…')` and `Jobs('nb:jid…')` are the same resource.
+    const relPath = decode(new URL(relative, 'https://x/').pathname.slice(1)).toLowerCase();
+    const base = new URL(target.href);
+    base.search = '';
+    base.hash = '';
+    const path = decode(base.pathname);
+    if (relPath && path.toLowerCase().endsWith(relPath) && path.length > relPath.length) {
+        base.pathname = path.slice(0, path.length - relPath.length);
+    }
+    if (!base.pathname.endsWith('/'))
+        base.pathname += '/';
+    return base;
+}
+
 ;// CONCATENATED MODULE: ./src/text.ts
 /**
  * Server text is data. Whatever a server wrote (job names and ids, error codes and messages, error bodies,
@@ -1778,6 +1821,42 @@ function rawErrorText(body) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/jobs/v2/dialect.ts
+
+
+
+const SERVICE = 'Media Services';
+/** Media Services v2's words: its refusals, and the hints for a wrong api-url or x-ms-version. */
+function mediaServicesDialect(tokenDescription, mediaResource) {
+    return {
+        service: SERVICE,
+        urlInput: 'api-url',
+        untrustedHost: where => `Refused to send the token to ${where}: Media Services redirected there, and it is not a trusted Media Services host and port. If it is your account's endpoint, set api-url to it or add ${where} to trusted-hosts.`,
+        errorText: serviceErrorText,
+        resourceName: url => url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname,
+        explain: answer => explain(answer, tokenDescription, mediaResource)
+    };
+}
+function explain({ res, url, refreshed, detail, said }, tokenDescription, mediaResource) {
+    const source = jobService(SERVICE);
+    if (res.status === 401) {
+        const why = refreshed
+            ? "even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account's tenant, and that api-url is this account's endpoint"
+            : `for ${tokenDescription}. It may have expired or be for another resource (get it for ${mediaResource})`;
+        return new UserError(`Media Services refused access (401) ${why}${detail}`, undefined, source);
+    }
+    if (res.status === 403) {
+        return new UserError(`Media Services denied access (403)${detail}. Give the service principal a role (e.g. Contributor) on the Media Services account.`, undefined, source);
+    }
+    if (res.status === 404 && url.pathname.endsWith('/Jobs()')) {
+        return new UserError(`Media Services has no Jobs collection at ${serverMessage(url.origin + url.pathname.slice(0, -'Jobs()'.length))} (404)${detail}. Check api-url: the v2 endpoint ends in /api/.`, 'api-url', source);
+    }
+    if (res.status === 400 && /x-ms-version|version/i.test(said ?? '')) {
+        return new UserError(`Media Services rejected the request (400)${detail}. Check x-ms-version (2.19 is the newest).`, 'x-ms-version', source);
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/transport/pool.ts
 /**
  * `work` over `items`, at most `limit` at a time; the answers in the order of `items`. After a failure no
@@ -2022,47 +2101,6 @@ class GuardedExchange {
 const JOBS_PER_REQUEST = 20;
 /** Jobs queries in flight at once: 1000 jobs (50 queries) take a few round trips, not fifty. */
 const CONCURRENT_JOBS_QUERIES = 4;
-/** OData string literal: single quotes are doubled. */
-function odataString(value) {
-    return `'${value.replace(/'/g, "''")}'`;
-}
-function jobsQuery(ids) {
-    const filter = ids.map(id => `Id eq ${odataString(id)}`).join(' or ');
-    return `Jobs()?$filter=${encodeURIComponent(filter)}&$top=${ids.length}`;
-}
-function tasksPath(id) {
-    return `Jobs(${encodeURIComponent(odataString(id))})/Tasks`;
-}
-function cancelJobPath(id) {
-    return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`;
-}
-function decode(path) {
-    try {
-        return decodeURIComponent(path);
-    }
-    catch {
-        return path;
-    }
-}
-/**
- * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
- * answers carry the full resource URL instead: then the requested relative path is cut off its end.
- */
-function baseFromLocation(target, relative) {
-    // Compare decoded paths: `Jobs('nb%3Ajid…')` and `Jobs('nb:jid…')` are the same resource.
-    const relPath = decode(new URL(relative, 'https://x/').pathname.slice(1)).toLowerCase();
-    const base = new URL(target.href);
-    base.search = '';
-    base.hash = '';
-    const path = decode(base.pathname);
-    if (relPath && path.toLowerCase().endsWith(relPath) && path.length > relPath.length) {
-        base.pathname = path.slice(0, path.length - relPath.length);
-    }
-    if (!base.pathname.endsWith('/'))
-        base.pathname += '/';
-    return base;
-}
-const SERVICE = 'Media Services';
 /** Media Services v2: its OData paths and headers, its wording; the guarded exchange does the rest. */
 class MediaServicesClient {
     o;
@@ -2071,7 +2109,8 @@ class MediaServicesClient {
     constructor(o) {
         this.o = o;
         this.base = new URL(o.apiUrl.href);
-        this.guarded = new GuardedExchange({ ...o, dialect: this.dialect(), first: o.apiUrl });
+        const dialect = mediaServicesDialect(o.tokens.description, o.mediaResource);
+        this.guarded = new GuardedExchange({ ...o, dialect, first: o.apiUrl });
     }
     /** The API root in use: the account's own endpoint once the service redirected us there. */
     get apiRoot() {
@@ -2113,17 +2152,6 @@ class MediaServicesClient {
         };
         return this.guarded.request(request, call, res => parse(res.body));
     }
-    dialect() {
-        const o = this.o;
-        return {
-            service: SERVICE,
-            urlInput: 'api-url',
-            untrustedHost: where => `Refused to send the token to ${where}: Media Services redirected there, and it is not a trusted Media Services host and port. If it is your account's endpoint, set api-url to it or add ${where} to trusted-hosts.`,
-            errorText: serviceErrorText,
-            resourceName: url => url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname,
-            explain: a => explain(a, o)
-        };
-    }
 }
 const HEADERS = (msVersion) => ({
     'x-ms-version': msVersion,
@@ -2132,26 +2160,6 @@ const HEADERS = (msVersion) => ({
     DataServiceVersion: '3.0',
     MaxDataServiceVersion: '3.0'
 });
-/** Media Services' own words for a refusal, and the hints for a wrong api-url or x-ms-version. */
-function explain({ res, url, refreshed, detail, said }, o) {
-    const source = jobService(SERVICE);
-    if (res.status === 401) {
-        const why = refreshed
-            ? "even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account's tenant, and that api-url is this account's endpoint"
-            : `for ${o.tokens.description}. It may have expired or be for another resource (get it for ${o.mediaResource})`;
-        return new UserError(`Media Services refused access (401) ${why}${detail}`, undefined, source);
-    }
-    if (res.status === 403) {
-        return new UserError(`Media Services denied access (403)${detail}. Give the service principal a role (e.g. Contributor) on the Media Services account.`, undefined, source);
-    }
-    if (res.status === 404 && url.pathname.endsWith('/Jobs()')) {
-        return new UserError(`Media Services has no Jobs collection at ${serverMessage(url.origin + url.pathname.slice(0, -'Jobs()'.length))} (404)${detail}. Check api-url: the v2 endpoint ends in /api/.`, 'api-url', source);
-    }
-    if (res.status === 400 && /x-ms-version|version/i.test(said ?? '')) {
-        return new UserError(`Media Services rejected the request (400)${detail}. Check x-ms-version (2.19 is the newest).`, 'x-ms-version', source);
-    }
-    return undefined;
-}
 
 ;// CONCATENATED MODULE: ./src/jobs/v2/source.ts
 
@@ -2320,6 +2328,47 @@ function v3ErrorCode(body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/jobs/v3/dialect.ts
+
+
+/**
+ * A v3-shaped job service's words: its refusals (Azure Resource Manager signs in with Entra ID, another host
+ * takes access-token), the hint for a wrong api-version, and a 404 to a GET that is an answer.
+ */
+function v3Dialect(service, arm, tokenDescription) {
+    return {
+        service,
+        urlInput: 'job-url',
+        untrustedHost: where => `Refused to send the token to ${where}: ${service} redirected there, and it is not the host of job-url. If it is yours, add it to trusted-hosts.`,
+        errorText: v3ErrorText,
+        resourceName: url => url.pathname.split('/').filter(Boolean).slice(-2).join('/').slice(0, 80),
+        explain: answer => dialect_explain(answer, service, arm, tokenDescription),
+        // A job that is gone is an answer, not a failure: the waiter counts it as not found.
+        isAnswer: (res, method) => res.status === 404 && method === 'GET'
+    };
+}
+function dialect_explain({ res, refreshed, detail }, service, arm, tokenDescription) {
+    const source = jobService(service);
+    if (res.status === 401) {
+        const why = refreshed
+            ? 'even with a fresh token. Check that the service principal has a role on the Media Services account and that tenant-id is its tenant'
+            : arm
+                ? `for ${tokenDescription}. It may have expired or be for another resource (get it for Azure Resource Manager)`
+                : `for ${tokenDescription}. Check access-token: it may have expired or be for another service`;
+        return new UserError(`${service} refused access (401) ${why}${detail}`, 'access-token', source);
+    }
+    if (res.status === 403) {
+        const fix = arm
+            ? 'Give the service principal a role (e.g. Media Services Contributor, or Contributor) on the Media Services account.'
+            : 'Check that access-token may read these jobs.';
+        return new UserError(`${service} denied access (403)${detail}. ${fix}`, undefined, source);
+    }
+    if (res.status === 400 && v3ErrorCode(res.body) === 'InvalidApiVersionParameter') {
+        return new UserError(`${service} rejected the api-version (400)${detail}. Fix job-url.`, 'job-url', source);
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/jobs/v3/client.ts
 
 
@@ -2340,7 +2389,10 @@ class V3JobsClient {
         this.o = o;
         this.byId = new Map(o.targets.map(t => [t.id, t]));
         this.service = o.arm ? 'Azure Resource Manager' : (o.targets[0]?.url.host ?? 'the job service');
-        this.guarded = new GuardedExchange({ ...o, dialect: this.dialect() });
+        this.guarded = new GuardedExchange({
+            ...o,
+            dialect: v3Dialect(this.service, o.arm, o.tokens.description)
+        });
     }
     get requests() {
         return this.guarded.requests;
@@ -2372,41 +2424,6 @@ class V3JobsClient {
         if (!t)
             throw new Error(`no job URL for ${id}`);
         return t;
-    }
-    dialect() {
-        return {
-            service: this.service,
-            urlInput: 'job-url',
-            untrustedHost: where => `Refused to send the token to ${where}: ${this.service} redirected there, and it is not the host of job-url. If it is yours, add it to trusted-hosts.`,
-            errorText: v3ErrorText,
-            resourceName: url => url.pathname.split('/').filter(Boolean).slice(-2).join('/').slice(0, 80),
-            explain: a => this.explain(a),
-            // A job that is gone is an answer, not a failure: the waiter counts it as not found.
-            isAnswer: (res, method) => res.status === 404 && method === 'GET'
-        };
-    }
-    /** The service's own words for a refusal, and the hint for a wrong api-version. */
-    explain({ res, refreshed, detail }) {
-        const source = jobService(this.service);
-        if (res.status === 401) {
-            const why = refreshed
-                ? 'even with a fresh token. Check that the service principal has a role on the Media Services account and that tenant-id is its tenant'
-                : this.o.arm
-                    ? `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for Azure Resource Manager)`
-                    : `for ${this.o.tokens.description}. Check access-token: it may have expired or be for another service`;
-            return new UserError(`${this.service} refused access (401) ${why}${detail}`, 'access-token', source);
-        }
-        if (res.status === 403) {
-            const fix = this.o.arm
-                ? 'Give the service principal a role (e.g. Media Services Contributor, or Contributor) on the Media Services account.'
-                : 'Check that access-token may read these jobs.';
-            return new UserError(`${this.service} denied access (403)${detail}. ${fix}`, undefined, source);
-        }
-        if (res.status === 400 && v3ErrorCode(res.body) === 'InvalidApiVersionParameter') {
-            const message = `${this.service} rejected the api-version (400)${detail}. Fix job-url.`;
-            return new UserError(message, 'job-url', source);
-        }
-        return undefined;
     }
 }
 const ACCEPT = { Accept: 'application/json' };

@@ -22,6 +22,7 @@ const ARM_JOB = new URL(
   'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.Media/mediaServices/a/transforms/t/jobs/j1?api-version=2022-07-01'
 )
 /** What a reader must never get from server text: line breaks, escapes, bidi controls. */
+// eslint-disable-next-line no-control-regex
 const UNCLEAN = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 
 const tokens = { canRefresh: true, description: 'the client secret', getToken: async () => 'tok' }

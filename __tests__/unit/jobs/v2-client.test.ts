@@ -2,13 +2,10 @@ import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import {
   CONCURRENT_JOBS_QUERIES,
-  baseFromLocation,
-  cancelJobPath,
   JOBS_PER_REQUEST,
-  jobsQuery,
-  MediaServicesClient,
-  tasksPath
+  MediaServicesClient
 } from '../../../src/jobs/v2/client.js'
+import { baseFromLocation, cancelJobPath, jobsQuery, tasksPath } from '../../../src/jobs/v2/paths.js'
 import { ServiceError, UserError } from '../../../src/errors.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
 import { FakeHttp, type Reply, jsonReply, redirect, reply } from '../../../__fixtures__/http.js'

@@ -1,16 +1,10 @@
 import type { OutgoingHttpHeaders } from 'node:http'
-import { jobService, UserError } from '../../errors.js'
-import { parseJobs, parseTasks, serviceErrorText, type Task } from './parse.js'
+import { baseFromLocation, cancelJobPath, jobsQuery, tasksPath } from './paths.js'
+import { mediaServicesDialect } from './dialect.js'
+import { parseJobs, parseTasks, type Task } from './parse.js'
 import { mapLimit } from '../../transport/pool.js'
-import { serverMessage } from '../../text.js'
 import type { CallOptions } from '../../transport/call.js'
-import {
-  type ClientDeps,
-  type FailedAnswer,
-  GuardedExchange,
-  type GuardedRequest,
-  type ServiceDialect
-} from '../../transport/guarded.js'
+import { type ClientDeps, GuardedExchange, type GuardedRequest } from '../../transport/guarded.js'
 import type { Job } from '../model.js'
 
 export interface ClientOptions extends ClientDeps {
@@ -27,52 +21,6 @@ export const JOBS_PER_REQUEST = 20
 /** Jobs queries in flight at once: 1000 jobs (50 queries) take a few round trips, not fifty. */
 export const CONCURRENT_JOBS_QUERIES = 4
 
-/** OData string literal: single quotes are doubled. */
-export function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`
-}
-
-export function jobsQuery(ids: readonly string[]): string {
-  const filter = ids.map(id => `Id eq ${odataString(id)}`).join(' or ')
-  return `Jobs()?$filter=${encodeURIComponent(filter)}&$top=${ids.length}`
-}
-
-export function tasksPath(id: string): string {
-  return `Jobs(${encodeURIComponent(odataString(id))})/Tasks`
-}
-
-export function cancelJobPath(id: string): string {
-  return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`
-}
-
-function decode(path: string): string {
-  try {
-    return decodeURIComponent(path)
-  } catch {
-    return path
-  }
-}
-
-/**
- * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
- * answers carry the full resource URL instead: then the requested relative path is cut off its end.
- */
-export function baseFromLocation(target: URL, relative: string): URL {
-  // Compare decoded paths: `Jobs('nb%3Ajid…')` and `Jobs('nb:jid…')` are the same resource.
-  const relPath = decode(new URL(relative, 'https://x/').pathname.slice(1)).toLowerCase()
-  const base = new URL(target.href)
-  base.search = ''
-  base.hash = ''
-  const path = decode(base.pathname)
-  if (relPath && path.toLowerCase().endsWith(relPath) && path.length > relPath.length) {
-    base.pathname = path.slice(0, path.length - relPath.length)
-  }
-  if (!base.pathname.endsWith('/')) base.pathname += '/'
-  return base
-}
-
-const SERVICE = 'Media Services'
-
 /** Media Services v2: its OData paths and headers, its wording; the guarded exchange does the rest. */
 export class MediaServicesClient {
   private base: URL
@@ -80,7 +28,8 @@ export class MediaServicesClient {
 
   constructor(private readonly o: ClientOptions) {
     this.base = new URL(o.apiUrl.href)
-    this.guarded = new GuardedExchange({ ...o, dialect: this.dialect(), first: o.apiUrl })
+    const dialect = mediaServicesDialect(o.tokens.description, o.mediaResource)
+    this.guarded = new GuardedExchange({ ...o, dialect, first: o.apiUrl })
   }
 
   /** The API root in use: the account's own endpoint once the service redirected us there. */
@@ -128,19 +77,6 @@ export class MediaServicesClient {
     }
     return this.guarded.request(request, call, res => parse(res.body))
   }
-
-  private dialect(): ServiceDialect {
-    const o = this.o
-    return {
-      service: SERVICE,
-      urlInput: 'api-url',
-      untrustedHost: where =>
-        `Refused to send the token to ${where}: Media Services redirected there, and it is not a trusted Media Services host and port. If it is your account's endpoint, set api-url to it or add ${where} to trusted-hosts.`,
-      errorText: serviceErrorText,
-      resourceName: url => url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname,
-      explain: a => explain(a, o)
-    }
-  }
 }
 
 const HEADERS = (msVersion: string): OutgoingHttpHeaders => ({
@@ -150,36 +86,3 @@ const HEADERS = (msVersion: string): OutgoingHttpHeaders => ({
   DataServiceVersion: '3.0',
   MaxDataServiceVersion: '3.0'
 })
-
-/** Media Services' own words for a refusal, and the hints for a wrong api-url or x-ms-version. */
-function explain({ res, url, refreshed, detail, said }: FailedAnswer, o: ClientOptions): Error | undefined {
-  const source = jobService(SERVICE)
-  if (res.status === 401) {
-    const why = refreshed
-      ? "even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account's tenant, and that api-url is this account's endpoint"
-      : `for ${o.tokens.description}. It may have expired or be for another resource (get it for ${o.mediaResource})`
-    return new UserError(`Media Services refused access (401) ${why}${detail}`, undefined, source)
-  }
-  if (res.status === 403) {
-    return new UserError(
-      `Media Services denied access (403)${detail}. Give the service principal a role (e.g. Contributor) on the Media Services account.`,
-      undefined,
-      source
-    )
-  }
-  if (res.status === 404 && url.pathname.endsWith('/Jobs()')) {
-    return new UserError(
-      `Media Services has no Jobs collection at ${serverMessage(url.origin + url.pathname.slice(0, -'Jobs()'.length))} (404)${detail}. Check api-url: the v2 endpoint ends in /api/.`,
-      'api-url',
-      source
-    )
-  }
-  if (res.status === 400 && /x-ms-version|version/i.test(said ?? '')) {
-    return new UserError(
-      `Media Services rejected the request (400)${detail}. Check x-ms-version (2.19 is the newest).`,
-      'x-ms-version',
-      source
-    )
-  }
-  return undefined
-}

@@ -1,13 +1,8 @@
-import { jobService, UserError } from '../../errors.js'
-import { parseV3JobBody, v3ErrorCode, v3ErrorText } from './parse.js'
+import { v3Dialect } from './dialect.js'
+import { parseV3JobBody } from './parse.js'
 import { mapLimit } from '../../transport/pool.js'
 import type { CallOptions } from '../../transport/call.js'
-import {
-  type ClientDeps,
-  type FailedAnswer,
-  GuardedExchange,
-  type ServiceDialect
-} from '../../transport/guarded.js'
+import { type ClientDeps, GuardedExchange } from '../../transport/guarded.js'
 import type { Job } from '../model.js'
 
 /** One awaited v3 job: the id the user reads (resource id or URL) and the URL it is read from. */
@@ -39,7 +34,10 @@ export class V3JobsClient {
   constructor(private readonly o: V3ClientOptions) {
     this.byId = new Map(o.targets.map(t => [t.id, t]))
     this.service = o.arm ? 'Azure Resource Manager' : (o.targets[0]?.url.host ?? 'the job service')
-    this.guarded = new GuardedExchange({ ...o, dialect: this.dialect() })
+    this.guarded = new GuardedExchange({
+      ...o,
+      dialect: v3Dialect(this.service, o.arm, o.tokens.description)
+    })
   }
 
   get requests(): number {
@@ -79,44 +77,6 @@ export class V3JobsClient {
     const t = this.byId.get(id)
     if (!t) throw new Error(`no job URL for ${id}`)
     return t
-  }
-
-  private dialect(): ServiceDialect {
-    return {
-      service: this.service,
-      urlInput: 'job-url',
-      untrustedHost: where =>
-        `Refused to send the token to ${where}: ${this.service} redirected there, and it is not the host of job-url. If it is yours, add it to trusted-hosts.`,
-      errorText: v3ErrorText,
-      resourceName: url => url.pathname.split('/').filter(Boolean).slice(-2).join('/').slice(0, 80),
-      explain: a => this.explain(a),
-      // A job that is gone is an answer, not a failure: the waiter counts it as not found.
-      isAnswer: (res, method) => res.status === 404 && method === 'GET'
-    }
-  }
-
-  /** The service's own words for a refusal, and the hint for a wrong api-version. */
-  private explain({ res, refreshed, detail }: FailedAnswer): Error | undefined {
-    const source = jobService(this.service)
-    if (res.status === 401) {
-      const why = refreshed
-        ? 'even with a fresh token. Check that the service principal has a role on the Media Services account and that tenant-id is its tenant'
-        : this.o.arm
-          ? `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for Azure Resource Manager)`
-          : `for ${this.o.tokens.description}. Check access-token: it may have expired or be for another service`
-      return new UserError(`${this.service} refused access (401) ${why}${detail}`, 'access-token', source)
-    }
-    if (res.status === 403) {
-      const fix = this.o.arm
-        ? 'Give the service principal a role (e.g. Media Services Contributor, or Contributor) on the Media Services account.'
-        : 'Check that access-token may read these jobs.'
-      return new UserError(`${this.service} denied access (403)${detail}. ${fix}`, undefined, source)
-    }
-    if (res.status === 400 && v3ErrorCode(res.body) === 'InvalidApiVersionParameter') {
-      const message = `${this.service} rejected the api-version (400)${detail}. Fix job-url.`
-      return new UserError(message, 'job-url', source)
-    }
-    return undefined
   }
 }
 
