@@ -1975,16 +1975,7 @@ class GuardedExchange {
                 return parse(res);
             }
             catch (error) {
-                if (!(error instanceof ServiceError))
-                    throw error;
-                const requestId = requestIdOf(res);
-                const where = `HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''}`;
-                throw new ServiceError(`${error.message} (${where})`, {
-                    status: res.status,
-                    requestId,
-                    transient: error.transient,
-                    source: this.source
-                });
+                throw error instanceof ServiceError ? withWhere(error, res, this.source) : error;
             }
         };
         const { deadline, signal } = call;
@@ -2014,7 +2005,8 @@ class GuardedExchange {
             }
             if ((res.status >= 200 && res.status < 300) || this.o.dialect.isAnswer?.(res, req.method))
                 return res;
-            throw this.failure(req.method, res, url, refreshed);
+            const answer = failedAnswer(this.o.dialect, req.method, res, url, refreshed);
+            throw this.o.dialect.explain(answer) ?? commonFailure(answer, this.o.dialect, this.o.now(), this.source);
         }
         const last = serverMessage(url.href);
         throw new ServiceError(`${service} redirected more than ${MAX_REDIRECTS} times; last to ${last}`, {
@@ -2028,30 +2020,14 @@ class GuardedExchange {
         const limits = { signal: call.signal, deadline: call.endBy };
         const res = await this.o.http.request(req.method, url.href, headers, req.body, limits);
         const requestId = requestIdOf(res);
-        this.o.log.debug(`${req.method} ${serverMessage(url.href)} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
+        // A parsed URL is percent-encoded, controls included; a v2 Jobs query is longer than a cleaned message.
+        this.o.log.debug(`${req.method} ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
         return res;
     }
     /** The next URL after a redirect, once the token may go there. */
     follow(res, from, first, req) {
-        const location = header(res, 'location');
-        let target;
-        try {
-            target = location ? new URL(location, from) : undefined;
-        }
-        catch {
-            target = undefined;
-        }
         const service = this.o.dialect.service;
-        if (!target) {
-            const why = location
-                ? 'redirected to an unreadable Location'
-                : `answered ${res.status} without a Location header`;
-            throw new ServiceError(`${service} ${why}`, {
-                status: res.status,
-                requestId: requestIdOf(res),
-                source: this.source
-            });
-        }
+        const target = locationOf(res, from, service, this.source);
         this.assertMayReceiveToken(target, first);
         const { next, root } = req.redirected?.(target) ?? { next: target };
         if (root) {
@@ -2072,23 +2048,50 @@ class GuardedExchange {
             throw new UserError(this.o.dialect.untrustedHost(serverName(url.host)), 'trusted-hosts', this.source);
         }
     }
-    /** The client's reading of a failure first; else a ServiceError, transient for a status worth retrying. */
-    failure(method, res, url, refreshed) {
-        const requestId = requestIdOf(res);
-        const said = this.o.dialect.errorText(res.body);
-        const detail = `${said ? `: ${said}` : ''}${requestId ? ` (x-ms-request-id ${requestId})` : ''}`;
-        const explained = this.o.dialect.explain({ method, url, res, refreshed, detail, said });
-        if (explained)
-            return explained;
-        const label = res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`;
-        return new ServiceError(`${method} ${serverName(this.o.dialect.resourceName(url))} answered ${label}${detail}`, {
-            status: res.status,
-            requestId,
-            transient: TRANSIENT_STATUS.has(res.status),
-            retryAfterMs: retryAfterMs(header(res, 'retry-after'), this.o.now()),
-            source: this.source
-        });
+}
+/** A parse error, with the status and request id only the exchange knows. */
+function withWhere(error, res, source) {
+    const requestId = requestIdOf(res);
+    const where = `HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''}`;
+    return new ServiceError(`${error.message} (${where})`, {
+        status: res.status,
+        requestId,
+        transient: error.transient,
+        source
+    });
+}
+/** Where a redirect points, resolved against the URL it answered. */
+function locationOf(res, from, service, source) {
+    const location = header(res, 'location');
+    try {
+        if (location)
+            return new URL(location, from);
     }
+    catch {
+        // unreadable: said below
+    }
+    const why = location
+        ? 'redirected to an unreadable Location'
+        : `answered ${res.status} without a Location header`;
+    throw new ServiceError(`${service} ${why}`, { status: res.status, requestId: requestIdOf(res), source });
+}
+function failedAnswer(dialect, method, res, url, refreshed) {
+    const requestId = requestIdOf(res);
+    const said = dialect.errorText(res.body);
+    const detail = `${said ? `: ${said}` : ''}${requestId ? ` (x-ms-request-id ${requestId})` : ''}`;
+    return { method, url, res, refreshed, detail, said };
+}
+/** A failure no client explained: a ServiceError, transient for a status worth retrying. */
+function commonFailure(a, dialect, now, source) {
+    const { res } = a;
+    const label = res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`;
+    return new ServiceError(`${a.method} ${serverName(dialect.resourceName(a.url))} answered ${label}${a.detail}`, {
+        status: res.status,
+        requestId: requestIdOf(res),
+        transient: TRANSIENT_STATUS.has(res.status),
+        retryAfterMs: retryAfterMs(header(res, 'retry-after'), now),
+        source
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/v2/client.ts
