@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8585);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2224);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
@@ -316,7 +316,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8585:
+/***/ 2224:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -330,40 +330,43 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
 var core = __nccwpck_require__(5489);
 ;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * Two kinds of failure, told apart because they need different fixes:
- * - UserError: the workflow must change something (an input, a credential, a role assignment).
- *   Its message names the input or the fix and is shown without a stack trace.
- * - ServiceError: Media Services or Entra ID misbehaved or refused; the message carries the
- *   HTTP status and the request id so the failure can be traced with Microsoft support.
- */
+const INPUT = { kind: 'input' };
+const ENTRA_ID = { kind: 'entra-id' };
+const GITHUB_OIDC = { kind: 'github-oidc' };
+const jobService = (service) => ({ kind: 'service', service });
 class UserError extends Error {
     input;
+    source;
     name = 'UserError';
     constructor(message, 
     /** The input the user should change, when there is one. */
-    input) {
+    input, 
+    /** An input unless said otherwise: a refusal by Entra ID or a job service is also the user's to fix. */
+    source = INPUT) {
         super(message);
         this.input = input;
+        this.source = source;
     }
 }
 class ServiceError extends Error {
+    name = 'ServiceError';
     status;
     requestId;
     transient;
     retryAfterMs;
-    name = 'ServiceError';
-    constructor(message, status, requestId, 
-    /** True when a later attempt may succeed (throttling, gateway errors, resets). */
-    transient = false, 
-    /** Milliseconds the service asked us to wait (Retry-After), when it said so. */
-    retryAfterMs) {
+    source;
+    constructor(message, options = {}) {
         super(message);
-        this.status = status;
-        this.requestId = requestId;
-        this.transient = transient;
-        this.retryAfterMs = retryAfterMs;
+        this.status = options.status;
+        this.requestId = options.requestId;
+        this.transient = options.transient ?? false;
+        this.retryAfterMs = options.retryAfterMs;
+        this.source = options.source;
     }
+}
+/** Where `error` came from, when it says. */
+function sourceOf(error) {
+    return error instanceof UserError || error instanceof ServiceError ? error.source : undefined;
 }
 /** The wait was interrupted by the runner (cancel) or by the timeout. */
 class AbortedError extends Error {
@@ -476,90 +479,105 @@ const TRANSIENT_CODES = new Set([
     'UND_ERR_CONNECT_TIMEOUT'
 ]);
 function createHttp(options) {
-    const agents = agentsByRoute(options.userAgent ?? 'ams-job-wait');
-    const now = options.now ?? Date.now;
-    const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-    // Every socket we ever used: dispose() destroys them, so nothing left behind holds the process open.
-    const sockets = new Set();
+    const userAgent = options.userAgent ?? 'ams-job-wait';
+    const exchange = {
+        agents: agentsByRoute(userAgent),
+        userAgent,
+        now: options.now ?? Date.now,
+        maxBytes: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
+        // Every socket we ever used: dispose() destroys them, so nothing left behind holds the process open.
+        sockets: new Set()
+    };
     return {
         request(method, url, headers, body, limits = {}) {
             const { signal, deadline } = limits;
             if (signal?.aborted)
                 return Promise.reject(abortedBy(signal));
             const host = safeHost(url);
-            const limitMs = Math.min(options.requestTimeoutMs, (deadline ?? Infinity) - now());
-            if (limitMs <= 0) {
-                return Promise.reject(new ServiceError(`no time left to ask ${host}`, undefined, undefined, true));
-            }
+            const limitMs = Math.min(options.requestTimeoutMs, (deadline ?? Infinity) - exchange.now());
+            if (limitMs <= 0)
+                return Promise.reject(new ServiceError(`no time left to ask ${host}`, { transient: true }));
             return new Promise((resolve, reject) => {
-                const exchange = new AbortController();
-                let answered = false;
-                let done = false;
-                const settle = (error, value) => {
-                    if (done)
-                        return;
-                    done = true;
-                    clearTimeout(timer);
-                    signal?.removeEventListener('abort', onAbort);
-                    if (!error)
-                        return resolve(value);
-                    // Destroys the request and its socket: a late byte must not keep anything alive.
-                    exchange.abort();
-                    reject(error);
-                };
-                const onAbort = () => settle(abortedBy(signal));
-                const timer = setTimeout(() => {
-                    const s = formatDuration(limitMs < 1000 ? limitMs : Math.round(limitMs / 1000) * 1000);
-                    settle(new ServiceError(answered
-                        ? `the answer from ${host} did not complete within ${s}`
-                        : `no answer from ${host} within ${s}`, undefined, undefined, true));
-                }, limitMs);
-                signal?.addEventListener('abort', onAbort, { once: true });
-                let req;
-                try {
-                    const target = new URL(url);
-                    const outgoing = {
-                        ...headers,
-                        'user-agent': options.userAgent ?? 'ams-job-wait'
-                    };
-                    if (body !== undefined)
-                        outgoing['content-length'] = Buffer.byteLength(body, 'utf8');
-                    req = (target.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_namespaceObject).request({
-                        host: target.hostname,
-                        port: target.port ? Number(target.port) : target.protocol === 'https:' ? 443 : 80,
-                        path: target.pathname + target.search,
-                        method,
-                        headers: outgoing,
-                        agent: agents.get(url),
-                        signal: exchange.signal
-                    });
-                }
-                catch (error) {
-                    settle(transportError(error, host));
-                    return;
-                }
-                // 'socket' fires for every request on a kept-alive socket: one listener per socket, not per request.
-                req.on('socket', socket => {
-                    if (sockets.has(socket))
-                        return;
-                    sockets.add(socket);
-                    socket.once('close', () => sockets.delete(socket));
-                });
-                req.on('error', error => settle(transportError(error, host)));
-                req.on('response', res => {
-                    answered = true;
-                    readBody(res, host, maxBytes, settle);
-                });
-                req.end(body);
+                const ending = boundedEnding(host, limitMs, signal, resolve, reject);
+                send(exchange, { method, url, headers, body, host }, ending);
             });
         },
         dispose() {
-            agents.dispose();
-            for (const socket of sockets)
+            exchange.agents.dispose();
+            for (const socket of exchange.sockets)
                 socket.destroy();
-            sockets.clear();
+            exchange.sockets.clear();
         }
     };
+}
+function boundedEnding(host, limitMs, signal, resolve, reject) {
+    const exchange = new AbortController();
+    let done = false;
+    const ending = {
+        signal: exchange.signal,
+        answered: false,
+        settle(error, value) {
+            if (done)
+                return;
+            done = true;
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            if (!error)
+                return resolve(value);
+            // A late byte must not keep anything alive.
+            exchange.abort();
+            reject(error);
+        }
+    };
+    const onAbort = () => ending.settle(abortedBy(signal));
+    const timer = setTimeout(() => {
+        const s = formatDuration(limitMs < 1000 ? limitMs : Math.round(limitMs / 1000) * 1000);
+        const message = ending.answered
+            ? `the answer from ${host} did not complete within ${s}`
+            : `no answer from ${host} within ${s}`;
+        ending.settle(new ServiceError(message, { transient: true }));
+    }, limitMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    return ending;
+}
+function send(setup, out, ending) {
+    const settle = ending.settle;
+    let req;
+    try {
+        req = clientRequest(setup, out, ending.signal);
+    }
+    catch (error) {
+        return settle(transportError(error, out.host));
+    }
+    // 'socket' fires for every request on a kept-alive socket: one listener per socket, not per request.
+    req.on('socket', socket => {
+        if (setup.sockets.has(socket))
+            return;
+        setup.sockets.add(socket);
+        socket.once('close', () => setup.sockets.delete(socket));
+    });
+    req.on('error', error => settle(transportError(error, out.host)));
+    req.on('response', res => {
+        ending.answered = true;
+        readBody(res, out.host, setup.maxBytes, settle);
+    });
+    req.end(out.body);
+}
+function clientRequest(setup, out, signal) {
+    const target = new URL(out.url);
+    const headers = { ...out.headers, 'user-agent': setup.userAgent };
+    if (out.body !== undefined)
+        headers['content-length'] = Buffer.byteLength(out.body, 'utf8');
+    const https_ = target.protocol === 'https:';
+    return (https_ ? external_node_https_namespaceObject : external_node_http_namespaceObject).request({
+        host: target.hostname,
+        port: target.port ? Number(target.port) : https_ ? 443 : 80,
+        path: target.pathname + target.search,
+        method: out.method,
+        headers,
+        agent: setup.agents.get(out.url),
+        signal
+    });
 }
 /**
  * The agent for each URL, from @actions/http-client so that its proxy rules apply. One HttpClient caches
@@ -611,8 +629,8 @@ function raceAbort(work, signal) {
  * end (transient, like a reset); or as soon as the body passes `maxBytes`, declared or streamed.
  */
 function readBody(res, host, maxBytes, settle) {
-    const tooLarge = () => new ServiceError(`the answer from ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; abandoned`, res.statusCode, undefined, true);
-    const cut = () => new ServiceError(`${host} closed the connection mid-answer`, res.statusCode, undefined, true);
+    const tooLarge = () => new ServiceError(`the answer from ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; abandoned`, { status: res.statusCode, transient: true });
+    const cut = () => new ServiceError(`${host} closed the connection mid-answer`, { status: res.statusCode, transient: true });
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes)
         return settle(tooLarge());
@@ -640,12 +658,14 @@ function transportError(error, host) {
     const e = error;
     const code = e?.code ?? '';
     if (code === 'ENOTFOUND') {
-        return new ServiceError(`host ${host} could not be found (DNS): check the URL`, undefined, undefined, false);
+        return new ServiceError(`host ${host} could not be found (DNS): check the URL`);
     }
     if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) {
-        return new ServiceError(`TLS to ${host} failed (${code}): the certificate is not trusted`, undefined, undefined, false);
+        return new ServiceError(`TLS to ${host} failed (${code}): the certificate is not trusted`);
     }
-    return new ServiceError(`connection to ${host} failed (${code || e?.message || 'unknown error'})`, undefined, undefined, TRANSIENT_CODES.has(code) || code === '' || /socket hang up/i.test(e?.message ?? ''));
+    return new ServiceError(`connection to ${host} failed (${code || e?.message || 'unknown error'})`, {
+        transient: TRANSIENT_CODES.has(code) || code === '' || /socket hang up/i.test(e?.message ?? '')
+    });
 }
 function safeHost(url) {
     try {
@@ -1573,6 +1593,49 @@ function parseBoolean(name, value) {
     throw new UserError(`Input ${name}: '${value}' is not a boolean. Use true or false.`, name);
 }
 
+;// CONCATENATED MODULE: ./src/jobs/v2/paths.ts
+/** Where Media Services v2 keeps things: its OData paths, and its API root after a redirect. */
+/** OData string literal: single quotes are doubled. */
+function odataString(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+function jobsQuery(ids) {
+    const filter = ids.map(id => `Id eq ${odataString(id)}`).join(' or ');
+    return `Jobs()?$filter=${encodeURIComponent(filter)}&$top=${ids.length}`;
+}
+function tasksPath(id) {
+    return `Jobs(${encodeURIComponent(odataString(id))})/Tasks`;
+}
+function cancelJobPath(id) {
+    return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`;
+}
+function decode(path) {
+    try {
+        return decodeURIComponent(path);
+    }
+    catch {
+        return path;
+    }
+}
+/**
+ * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
+ * answers carry the full resource URL instead: then the requested relative path is cut off its end.
+ */
+function baseFromLocation(target, relative) {
+    // Compare decoded paths: `Jobs('nb%3Ajid…')` and `Jobs('nb:jid…')` are the same resource.
+    const relPath = decode(new URL(relative, 'https://x/').pathname.slice(1)).toLowerCase();
+    const base = new URL(target.href);
+    base.search = '';
+    base.hash = '';
+    const path = decode(base.pathname);
+    if (relPath && path.toLowerCase().endsWith(relPath) && path.length > relPath.length) {
+        base.pathname = path.slice(0, path.length - relPath.length);
+    }
+    if (!base.pathname.endsWith('/'))
+        base.pathname += '/';
+    return base;
+}
+
 ;// CONCATENATED MODULE: ./src/text.ts
 /**
  * Server text is data. Whatever a server wrote (job names and ids, error codes and messages, error bodies,
@@ -1684,7 +1747,7 @@ function parseJson(body, what, service = 'Media Services') {
     catch {
         const start = body.trimStart().slice(0, 1);
         const kind = start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON';
-        throw new ServiceError(`${service} answered ${what} with ${kind}`, undefined, undefined, true);
+        throw new ServiceError(`${service} answered ${what} with ${kind}`, { transient: true });
     }
 }
 
@@ -1723,7 +1786,9 @@ function entitiesOf(doc, what) {
     };
     const list = unwrap(doc);
     if (!list || !list.every(isEntity)) {
-        throw new ServiceError(`Media Services answered ${what} with JSON of an unexpected shape`, undefined, undefined, true);
+        throw new ServiceError(`Media Services answered ${what} with JSON of an unexpected shape`, {
+            transient: true
+        });
     }
     return list;
 }
@@ -1766,7 +1831,7 @@ function parseJob(e) {
     const id = canonicalJobId(serverName(parse_text(e.Id)));
     const state = parseState(e.State);
     if (!id || !state) {
-        throw new ServiceError(`Media Services returned a job without a valid Id and State (Id ${describe(e.Id)}, State ${describe(e.State)})`, undefined, undefined, true);
+        throw new ServiceError(`Media Services returned a job without a valid Id and State (Id ${describe(e.Id)}, State ${describe(e.State)})`, { transient: true });
     }
     return {
         id,
@@ -1841,6 +1906,42 @@ function rawErrorText(body) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/jobs/v2/dialect.ts
+
+
+
+const SERVICE = 'Media Services';
+/** Media Services v2's words: its refusals, and the hints for a wrong api-url or x-ms-version. */
+function mediaServicesDialect(tokenDescription, mediaResource) {
+    return {
+        service: SERVICE,
+        urlInput: 'api-url',
+        untrustedHost: where => `Refused to send the token to ${where}: Media Services redirected there, and it is not a trusted Media Services host and port. If it is your account's endpoint, set api-url to it or add ${where} to trusted-hosts.`,
+        errorText: serviceErrorText,
+        resourceName: url => url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname,
+        explain: answer => explain(answer, tokenDescription, mediaResource)
+    };
+}
+function explain({ res, url, refreshed, detail, said }, tokenDescription, mediaResource) {
+    const source = jobService(SERVICE);
+    if (res.status === 401) {
+        const why = refreshed
+            ? "even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account's tenant, and that api-url is this account's endpoint"
+            : `for ${tokenDescription}. It may have expired or be for another resource (get it for ${mediaResource})`;
+        return new UserError(`Media Services refused access (401) ${why}${detail}`, undefined, source);
+    }
+    if (res.status === 403) {
+        return new UserError(`Media Services denied access (403)${detail}. Give the service principal a role (e.g. Contributor) on the Media Services account.`, undefined, source);
+    }
+    if (res.status === 404 && url.pathname.endsWith('/Jobs()')) {
+        return new UserError(`Media Services has no Jobs collection at ${serverMessage(url.origin + url.pathname.slice(0, -'Jobs()'.length))} (404)${detail}. Check api-url: the v2 endpoint ends in /api/.`, 'api-url', source);
+    }
+    if (res.status === 400 && /x-ms-version|version/i.test(said ?? '')) {
+        return new UserError(`Media Services rejected the request (400)${detail}. Check x-ms-version (2.19 is the newest).`, 'x-ms-version', source);
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/transport/pool.ts
 /**
  * `work` over `items`, at most `limit` at a time; the answers in the order of `items`. After a failure no
@@ -1899,7 +2000,7 @@ async function withRetries(attempt, ctx) {
                 throw error;
             const delay = backoffDelay(n, policy, random, error.retryAfterMs);
             if (ctx.now() + delay > ctx.deadline) {
-                throw new ServiceError(`${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`, error.status, error.requestId, false);
+                throw new ServiceError(`${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`, { status: error.status, requestId: error.requestId, source: error.source });
             }
             ctx.onRetry?.(error, delay, n);
             await ctx.sleep(delay, ctx.signal);
@@ -1928,20 +2029,157 @@ function sleep(ms, signal) {
 ;// CONCATENATED MODULE: ./src/transport/guarded.ts
 
 
+
+
+
 const MAX_REDIRECTS = 5;
 /** The statuses every client here follows itself, and those it retries (v2 and v3 alike). */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-/** The service's request id, for support; a header is server text like any other. */
+/** The service's request id, for support (ARM may give only its correlation id); a header is server text. */
 function requestIdOf(res) {
-    const id = header(res, 'x-ms-request-id');
+    const id = header(res, 'x-ms-request-id') ?? header(res, 'x-ms-correlation-request-id');
     return id === undefined ? undefined : serverName(id);
+}
+class GuardedExchange {
+    o;
+    count = 0;
+    source;
+    constructor(o) {
+        this.o = o;
+        this.source = jobService(o.dialect.service);
+    }
+    get requests() {
+        return this.count;
+    }
+    /** One request, retried while the failure is transient; a parse error gains the status and request id. */
+    request(req, call, parse) {
+        const attempt = async () => {
+            const res = await this.send(req, call);
+            try {
+                return parse(res);
+            }
+            catch (error) {
+                throw error instanceof ServiceError ? withWhere(error, res, this.source) : error;
+            }
+        };
+        const { deadline, signal } = call;
+        const { now, sleep, random, log } = this.o;
+        const onRetry = logRetries(log, this.o.dialect.service);
+        return withRetries(attempt, { deadline, signal, now, sleep, random, onRetry });
+    }
+    /** One logical request: follows redirects itself and refreshes the token once on 401. */
+    async send(req, call) {
+        const first = this.o.first ?? req.url;
+        const service = this.o.dialect.service;
+        let url = req.url;
+        let refreshed = false;
+        for (let hop = 0; hop <= MAX_REDIRECTS;) {
+            this.assertMayReceiveToken(url, first);
+            const res = await this.exchange(req, url, await this.o.tokens.getToken(false, call), call);
+            if (REDIRECTS.has(res.status)) {
+                url = this.follow(res, url, first, req);
+                hop++;
+                continue;
+            }
+            if (res.status === 401 && this.o.tokens.canRefresh && !refreshed) {
+                refreshed = true;
+                this.o.log.info(`${service} refused the token (401); getting a fresh one and trying once more.`);
+                await this.o.tokens.getToken(true, call);
+                continue;
+            }
+            if ((res.status >= 200 && res.status < 300) || this.o.dialect.isAnswer?.(res, req.method))
+                return res;
+            const answer = failedAnswer(this.o.dialect, req.method, res, url, refreshed);
+            throw this.o.dialect.explain(answer) ?? commonFailure(answer, this.o.dialect, this.o.now(), this.source);
+        }
+        const last = serverMessage(url.href);
+        throw new ServiceError(`${service} redirected more than ${MAX_REDIRECTS} times; last to ${last}`, {
+            source: this.source
+        });
+    }
+    async exchange(req, url, token, call) {
+        const started = this.o.now();
+        this.count++;
+        const headers = { ...req.headers, Authorization: `Bearer ${token}` };
+        const limits = { signal: call.signal, deadline: call.endBy };
+        const res = await this.o.http.request(req.method, url.href, headers, req.body, limits);
+        const requestId = requestIdOf(res);
+        // A parsed URL is percent-encoded, controls included; a v2 Jobs query is longer than a cleaned message.
+        this.o.log.debug(`${req.method} ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
+        return res;
+    }
+    /** The next URL after a redirect, once the token may go there. */
+    follow(res, from, first, req) {
+        const service = this.o.dialect.service;
+        const target = locationOf(res, from, service, this.source);
+        this.assertMayReceiveToken(target, first);
+        const { next, root } = req.redirected?.(target) ?? { next: target };
+        if (root) {
+            this.o.log.info(`${service} redirected to ${serverMessage(root.href)}; later requests go there directly.`);
+        }
+        else if (!req.redirected) {
+            this.o.log.info(`${service} redirected to ${serverMessage(target.origin + target.pathname)}.`);
+        }
+        return next;
+    }
+    /** The token goes only over https (or http on loopback, when the first URL was so) and to trusted hosts. */
+    assertMayReceiveToken(url, first) {
+        const refusal = tokenRefusal(url, first, this.o.trustedHosts);
+        if (refusal === 'not-https') {
+            throw new UserError(`Refused a redirect to ${serverName(`${url.protocol}//${url.host}`)}: the token is only sent over https.`, this.o.dialect.urlInput, this.source);
+        }
+        if (refusal === 'untrusted') {
+            throw new UserError(this.o.dialect.untrustedHost(serverName(url.host)), 'trusted-hosts', this.source);
+        }
+    }
+}
+/** A parse error, with the status and request id only the exchange knows. */
+function withWhere(error, res, source) {
+    const requestId = requestIdOf(res);
+    const where = `HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''}`;
+    return new ServiceError(`${error.message} (${where})`, {
+        status: res.status,
+        requestId,
+        transient: error.transient,
+        source
+    });
+}
+/** Where a redirect points, resolved against the URL it answered. */
+function locationOf(res, from, service, source) {
+    const location = header(res, 'location');
+    try {
+        if (location)
+            return new URL(location, from);
+    }
+    catch {
+        // unreadable: said below
+    }
+    const why = location
+        ? 'redirected to an unreadable Location'
+        : `answered ${res.status} without a Location header`;
+    throw new ServiceError(`${service} ${why}`, { status: res.status, requestId: requestIdOf(res), source });
+}
+function failedAnswer(dialect, method, res, url, refreshed) {
+    const requestId = requestIdOf(res);
+    const said = dialect.errorText(res.body);
+    const detail = `${said ? `: ${said}` : ''}${requestId ? ` (x-ms-request-id ${requestId})` : ''}`;
+    return { method, url, res, refreshed, detail, said };
+}
+/** A failure no client explained: a ServiceError, transient for a status worth retrying. */
+function commonFailure(a, dialect, now, source) {
+    const { res } = a;
+    const label = res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`;
+    return new ServiceError(`${a.method} ${serverName(dialect.resourceName(a.url))} answered ${label}${a.detail}`, {
+        status: res.status,
+        requestId: requestIdOf(res),
+        transient: TRANSIENT_STATUS.has(res.status),
+        retryAfterMs: retryAfterMs(header(res, 'retry-after'), now),
+        source
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/v2/client.ts
-
-
-
 
 
 
@@ -1951,61 +2189,23 @@ function requestIdOf(res) {
 const JOBS_PER_REQUEST = 20;
 /** Jobs queries in flight at once: 1000 jobs (50 queries) take a few round trips, not fifty. */
 const CONCURRENT_JOBS_QUERIES = 4;
-/** OData string literal: single quotes are doubled. */
-function odataString(value) {
-    return `'${value.replace(/'/g, "''")}'`;
-}
-function jobsQuery(ids) {
-    const filter = ids.map(id => `Id eq ${odataString(id)}`).join(' or ');
-    return `Jobs()?$filter=${encodeURIComponent(filter)}&$top=${ids.length}`;
-}
-function tasksPath(id) {
-    return `Jobs(${encodeURIComponent(odataString(id))})/Tasks`;
-}
-function cancelJobPath(id) {
-    return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`;
-}
-function decode(path) {
-    try {
-        return decodeURIComponent(path);
-    }
-    catch {
-        return path;
-    }
-}
-/**
- * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
- * answers carry the full resource URL instead: then the requested relative path is cut off its end.
- */
-function baseFromLocation(target, relative) {
-    // Compare decoded paths: `Jobs('nb%3Ajid…')` and `Jobs('nb:jid…')` are the same resource.
-    const relPath = decode(new URL(relative, 'https://x/').pathname.slice(1)).toLowerCase();
-    const base = new URL(target.href);
-    base.search = '';
-    base.hash = '';
-    const path = decode(base.pathname);
-    if (relPath && path.toLowerCase().endsWith(relPath) && path.length > relPath.length) {
-        base.pathname = path.slice(0, path.length - relPath.length);
-    }
-    if (!base.pathname.endsWith('/'))
-        base.pathname += '/';
-    return base;
-}
-/** HTTP to Media Services v2: headers, redirects kept under our control, token refresh, retries. */
+/** Media Services v2: its OData paths and headers, its wording; the guarded exchange does the rest. */
 class MediaServicesClient {
     o;
     base;
-    requestCount = 0;
+    guarded;
     constructor(o) {
         this.o = o;
         this.base = new URL(o.apiUrl.href);
+        const dialect = mediaServicesDialect(o.tokens.description, o.mediaResource);
+        this.guarded = new GuardedExchange({ ...o, dialect, first: o.apiUrl });
     }
     /** The API root in use: the account's own endpoint once the service redirected us there. */
     get apiRoot() {
         return this.base.href;
     }
     get requests() {
-        return this.requestCount;
+        return this.guarded.requests;
     }
     /** The jobs among `ids` that the service knows, in batches of JOBS_PER_REQUEST, a few at a time. */
     async getJobs(ids, call) {
@@ -2021,122 +2221,33 @@ class MediaServicesClient {
     async cancelJob(id, call) {
         await this.get(cancelJobPath(id), call, () => undefined);
     }
+    /** A GET of `relative` under the API root, which a redirect moves for every later request. */
     get(relative, call, parse) {
-        return withRetries(async () => {
-            const res = await this.send(relative, call);
-            try {
-                return parse(res.body);
+        const at = () => new URL(relative, this.base);
+        const request = {
+            method: 'GET',
+            get url() {
+                return at();
+            },
+            headers: HEADERS(this.o.msVersion),
+            redirected: target => {
+                const root = baseFromLocation(target, relative);
+                const moved = root.href !== this.base.href;
+                if (moved)
+                    this.base = root;
+                return { next: at(), root: moved ? root : undefined };
             }
-            catch (error) {
-                if (!(error instanceof ServiceError))
-                    throw error;
-                const requestId = requestIdOf(res);
-                const where = `HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''}`;
-                throw new ServiceError(`${error.message} (${where})`, res.status, requestId, error.transient);
-            }
-        }, {
-            deadline: call.deadline,
-            signal: call.signal,
-            now: this.o.now,
-            sleep: this.o.sleep,
-            random: this.o.random,
-            onRetry: logRetries(this.o.log, 'Media Services')
-        });
-    }
-    /** One logical request: follows redirects itself and refreshes the token once on 401. */
-    async send(relative, call) {
-        let refreshed = false;
-        for (let hop = 0; hop <= MAX_REDIRECTS;) {
-            const url = new URL(relative, this.base);
-            this.assertMayReceiveToken(url);
-            const res = await this.exchange(url, await this.o.tokens.getToken(false, call), call);
-            if (REDIRECTS.has(res.status)) {
-                this.follow(res, url, relative);
-                hop++;
-                continue;
-            }
-            if (res.status === 401 && this.o.tokens.canRefresh && !refreshed) {
-                refreshed = true;
-                this.o.log.info('Media Services refused the token (401); getting a fresh one and trying once more.');
-                await this.o.tokens.getToken(true, call);
-                continue;
-            }
-            if (res.status >= 200 && res.status < 300)
-                return res;
-            throw this.failure(res, url, refreshed);
-        }
-        throw new ServiceError(`Media Services redirected more than ${MAX_REDIRECTS} times; last API root ${serverMessage(this.base.href)}`);
-    }
-    async exchange(url, token, call) {
-        const started = this.o.now();
-        this.requestCount++;
-        const res = await this.o.http.request('GET', url.href, {
-            Authorization: `Bearer ${token}`,
-            'x-ms-version': this.o.msVersion,
-            Accept: 'application/json',
-            'Accept-Charset': 'UTF-8',
-            DataServiceVersion: '3.0',
-            MaxDataServiceVersion: '3.0'
-        }, undefined, { signal: call.signal, deadline: call.endBy });
-        const requestId = requestIdOf(res);
-        this.o.log.debug(`GET ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
-        return res;
-    }
-    follow(res, from, relative) {
-        const location = header(res, 'location');
-        if (!location) {
-            throw new ServiceError(`Media Services answered ${res.status} without a Location header`, res.status, requestIdOf(res));
-        }
-        let target;
-        try {
-            target = new URL(location, from);
-        }
-        catch {
-            throw new ServiceError(`Media Services redirected to an unreadable Location`, res.status, requestIdOf(res));
-        }
-        this.assertMayReceiveToken(target);
-        const next = baseFromLocation(target, relative);
-        if (next.href !== this.base.href) {
-            this.o.log.info(`Media Services redirected to ${serverMessage(next.href)}; later requests go there directly.`);
-            this.base = next;
-        }
-    }
-    /** The token goes only over https (or http on loopback) and only to trusted hosts. */
-    assertMayReceiveToken(url) {
-        const refusal = tokenRefusal(url, this.o.apiUrl, this.o.trustedHosts);
-        if (refusal === 'not-https') {
-            throw new UserError(`Refused a redirect to ${serverName(`${url.protocol}//${url.host}`)}: the token is only sent over https.`, 'api-url');
-        }
-        if (refusal === 'untrusted') {
-            const where = serverName(url.port ? `${url.hostname}:${url.port}` : url.hostname);
-            throw new UserError(`Refused to send the token to ${where}: Media Services redirected there, and it is not a trusted Media Services host and port. If it is your account's endpoint, set api-url to it or add ${where} to trusted-hosts.`, 'trusted-hosts');
-        }
-    }
-    failure(res, url, refreshed) {
-        const requestId = requestIdOf(res);
-        const said = serviceErrorText(res.body);
-        const detail = `${said ? `: ${said}` : ''}${requestId ? ` (x-ms-request-id ${requestId})` : ''}`;
-        const what = `GET ${serverName(url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname)}`;
-        if (res.status === 401) {
-            const why = refreshed
-                ? "even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account's tenant, and that api-url is this account's endpoint"
-                : `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for ${this.o.mediaResource})`;
-            return new UserError(`Media Services refused access (401) ${why}${detail}`);
-        }
-        if (res.status === 403) {
-            return new UserError(`Media Services denied access (403)${detail}. Give the service principal a role (e.g. Contributor) on the Media Services account.`);
-        }
-        if (res.status === 404 && url.pathname.endsWith('/Jobs()')) {
-            return new UserError(`Media Services has no Jobs collection at ${serverMessage(url.origin + url.pathname.slice(0, -'Jobs()'.length))} (404)${detail}. Check api-url: the v2 endpoint ends in /api/.`, 'api-url');
-        }
-        if (res.status === 400 && /x-ms-version|version/i.test(said ?? '')) {
-            return new UserError(`Media Services rejected the request (400)${detail}. Check x-ms-version (2.19 is the newest).`, 'x-ms-version');
-        }
-        const transient = TRANSIENT_STATUS.has(res.status);
-        const label = res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`;
-        return new ServiceError(`${what} answered ${label}${detail}`, res.status, requestId, transient, retryAfterMs(header(res, 'retry-after'), this.o.now()));
+        };
+        return this.guarded.request(request, call, res => parse(res.body));
     }
 }
+const HEADERS = (msVersion) => ({
+    'x-ms-version': msVersion,
+    Accept: 'application/json',
+    'Accept-Charset': 'UTF-8',
+    DataServiceVersion: '3.0',
+    MaxDataServiceVersion: '3.0'
+});
 
 ;// CONCATENATED MODULE: ./src/jobs/v2/source.ts
 
@@ -2247,7 +2358,7 @@ function parseV3Job(doc, id, service = 'The job service') {
     if (!parse_isEntity(doc) || !props || !state) {
         const got = parse_isEntity(doc) && parse_isEntity(doc.properties) ? doc.properties.state : undefined;
         const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : parse_describe(got);
-        throw new ServiceError(`${service} answered the job request without a valid properties.state (got ${seen})`, undefined, undefined, true);
+        throw new ServiceError(`${service} answered the job request without a valid properties.state (got ${seen})`, { transient: true });
     }
     const outputs = Array.isArray(props.outputs) ? props.outputs.filter(parse_isEntity) : [];
     const progresses = outputs.map(o => percent(o.progress)).filter((p) => p !== undefined);
@@ -2311,10 +2422,48 @@ function v3ErrorCode(body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/jobs/v3/dialect.ts
+
+
+/**
+ * A v3-shaped job service's words: its refusals (Azure Resource Manager signs in with Entra ID, another host
+ * takes access-token), the hint for a wrong api-version, and a 404 to a GET that is an answer.
+ */
+function v3Dialect(service, arm, tokenDescription) {
+    return {
+        service,
+        urlInput: 'job-url',
+        untrustedHost: where => `Refused to send the token to ${where}: ${service} redirected there, and it is not the host of job-url. If it is yours, add it to trusted-hosts.`,
+        errorText: v3ErrorText,
+        resourceName: url => url.pathname.split('/').filter(Boolean).slice(-2).join('/').slice(0, 80),
+        explain: answer => dialect_explain(answer, service, arm, tokenDescription),
+        // A job that is gone is an answer, not a failure: the waiter counts it as not found.
+        isAnswer: (res, method) => res.status === 404 && method === 'GET'
+    };
+}
+function dialect_explain({ res, refreshed, detail }, service, arm, tokenDescription) {
+    const source = jobService(service);
+    if (res.status === 401) {
+        const why = refreshed
+            ? 'even with a fresh token. Check that the service principal has a role on the Media Services account and that tenant-id is its tenant'
+            : arm
+                ? `for ${tokenDescription}. It may have expired or be for another resource (get it for Azure Resource Manager)`
+                : `for ${tokenDescription}. Check access-token: it may have expired or be for another service`;
+        return new UserError(`${service} refused access (401) ${why}${detail}`, 'access-token', source);
+    }
+    if (res.status === 403) {
+        const fix = arm
+            ? 'Give the service principal a role (e.g. Media Services Contributor, or Contributor) on the Media Services account.'
+            : 'Check that access-token may read these jobs.';
+        return new UserError(`${service} denied access (403)${detail}. ${fix}`, undefined, source);
+    }
+    if (res.status === 400 && v3ErrorCode(res.body) === 'InvalidApiVersionParameter') {
+        return new UserError(`${service} rejected the api-version (400)${detail}. Fix job-url.`, 'job-url', source);
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/jobs/v3/client.ts
-
-
-
 
 
 
@@ -2322,21 +2471,25 @@ function v3ErrorCode(body) {
 /** A few jobs in flight at once: one GET per job, but not a burst that invites throttling. */
 const PARALLEL_GETS = 4;
 /**
- * HTTP to v3-shaped job resources (Azure Resource Manager, MK.IO): one GET per job gives its state,
- * progress and errors. Redirects are followed here, under the same trust rules as v2.
+ * v3-shaped job resources (Azure Resource Manager, MK.IO): one GET per job gives its state, progress and
+ * errors. Redirects, tokens and retries go through the guarded exchange, under the same trust rules as v2.
  */
 class V3JobsClient {
     o;
-    requestCount = 0;
     byId;
+    guarded;
     service;
     constructor(o) {
         this.o = o;
         this.byId = new Map(o.targets.map(t => [t.id, t]));
         this.service = o.arm ? 'Azure Resource Manager' : (o.targets[0]?.url.host ?? 'the job service');
+        this.guarded = new GuardedExchange({
+            ...o,
+            dialect: v3Dialect(this.service, o.arm, o.tokens.description)
+        });
     }
     get requests() {
-        return this.requestCount;
+        return this.guarded.requests;
     }
     get apiRoot() {
         return this.o.targets[0]?.url.origin ?? '';
@@ -2351,14 +2504,14 @@ class V3JobsClient {
         return jobs.filter((j) => j !== undefined);
     }
     async cancelJob(id, call) {
-        const target = this.target(id);
-        const url = new URL(target.url.href);
+        const url = new URL(this.target(id).url.href);
         url.pathname = `${url.pathname.replace(/\/+$/, '')}/cancelJob`;
-        await this.call('POST', url, call, () => undefined);
+        const headers = { ...ACCEPT, 'Content-Type': 'application/json' };
+        await this.guarded.request({ method: 'POST', url, headers, body: '{}' }, call, () => undefined);
     }
     async getJob(id, call) {
-        const target = this.target(id);
-        return this.call('GET', target.url, call, res => res.status === 404 ? undefined : parseV3JobBody(res.body, id, this.service));
+        const request = { method: 'GET', url: this.target(id).url, headers: ACCEPT };
+        return this.guarded.request(request, call, res => res.status === 404 ? undefined : parseV3JobBody(res.body, id, this.service));
     }
     target(id) {
         const t = this.byId.get(id);
@@ -2366,114 +2519,8 @@ class V3JobsClient {
             throw new Error(`no job URL for ${id}`);
         return t;
     }
-    call(method, url, call, parse) {
-        return withRetries(async () => {
-            const res = await this.send(method, url, call);
-            try {
-                return parse(res);
-            }
-            catch (error) {
-                if (!(error instanceof ServiceError))
-                    throw error;
-                // The parser named the service; the status and request id are only known here.
-                throw new ServiceError(`${error.message} (HTTP ${res.status}${requestId(res) ? `, x-ms-request-id ${requestId(res)}` : ''})`, res.status, requestId(res), error.transient);
-            }
-        }, {
-            deadline: call.deadline,
-            signal: call.signal,
-            now: this.o.now,
-            sleep: this.o.sleep,
-            random: this.o.random,
-            onRetry: logRetries(this.o.log, this.service)
-        });
-    }
-    /** One logical request: follows redirects, refreshes the token once on 401; a 404 is an answer. */
-    async send(method, first, call) {
-        let url = first;
-        let refreshed = false;
-        for (let hop = 0; hop <= MAX_REDIRECTS;) {
-            this.assertMayReceiveToken(url, first);
-            const res = await this.exchange(method, url, await this.o.tokens.getToken(false, call), call);
-            if (REDIRECTS.has(res.status)) {
-                url = this.follow(res, url, first);
-                hop++;
-                continue;
-            }
-            if (res.status === 401 && this.o.tokens.canRefresh && !refreshed) {
-                refreshed = true;
-                this.o.log.info(`${this.service} refused the token (401); getting a fresh one and trying once more.`);
-                await this.o.tokens.getToken(true, call);
-                continue;
-            }
-            if ((res.status >= 200 && res.status < 300) || (res.status === 404 && method === 'GET'))
-                return res;
-            throw this.failure(method, res, url, refreshed);
-        }
-        throw new ServiceError(`${this.service} redirected more than ${MAX_REDIRECTS} times`);
-    }
-    async exchange(method, url, token, call) {
-        const started = this.o.now();
-        this.requestCount++;
-        const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
-        const res = await this.o.http.request(method, url.href, method === 'POST' ? { ...headers, 'Content-Type': 'application/json' } : headers, method === 'POST' ? '{}' : undefined, { signal: call.signal, deadline: call.endBy });
-        this.o.log.debug(`${method} ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestIdText(res)}`);
-        return res;
-    }
-    follow(res, from, first) {
-        const location = header(res, 'location');
-        let target;
-        try {
-            target = location ? new URL(location, from) : undefined;
-        }
-        catch {
-            target = undefined;
-        }
-        if (!target) {
-            throw new ServiceError(`${this.service} answered ${res.status} without a readable Location`, res.status, requestId(res));
-        }
-        this.assertMayReceiveToken(target, first);
-        this.o.log.info(`${this.service} redirected to ${target.origin}${target.pathname}.`);
-        return target;
-    }
-    /** The token goes only over https (or http on loopback, when job-url was so) and only to trusted hosts. */
-    assertMayReceiveToken(url, first) {
-        const refusal = tokenRefusal(url, first, this.o.trustedHosts);
-        if (refusal === 'not-https') {
-            throw new UserError(`Refused a redirect to ${url.protocol}//${url.host}: the token is only sent over https.`, 'job-url');
-        }
-        if (refusal === 'untrusted') {
-            throw new UserError(`Refused to send the token to ${url.host}: ${this.service} redirected there, and it is not the host of job-url. If it is yours, add it to trusted-hosts.`, 'trusted-hosts');
-        }
-    }
-    failure(method, res, url, refreshed) {
-        const said = v3ErrorText(res.body);
-        const detail = `${said ? `: ${said}` : ''}${requestIdText(res)}`;
-        const what = `${method} ${url.pathname.split('/').filter(Boolean).slice(-2).join('/').slice(0, 80)}`;
-        if (res.status === 401) {
-            const why = refreshed
-                ? 'even with a fresh token. Check that the service principal has a role on the Media Services account and that tenant-id is its tenant'
-                : this.o.arm
-                    ? `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for Azure Resource Manager)`
-                    : `for ${this.o.tokens.description}. Check access-token: it may have expired or be for another service`;
-            return new UserError(`${this.service} refused access (401) ${why}${detail}`, 'access-token');
-        }
-        if (res.status === 403) {
-            return new UserError(`${this.service} denied access (403)${detail}. ${this.o.arm ? 'Give the service principal a role (e.g. Media Services Contributor, or Contributor) on the Media Services account.' : 'Check that access-token may read these jobs.'}`);
-        }
-        if (res.status === 400 && v3ErrorCode(res.body) === 'InvalidApiVersionParameter') {
-            return new UserError(`${this.service} rejected the api-version (400)${detail}. Fix job-url.`, 'job-url');
-        }
-        const label = res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`;
-        return new ServiceError(`${what} answered ${label}${detail}`, res.status, requestId(res), TRANSIENT_STATUS.has(res.status), retryAfterMs(header(res, 'retry-after'), this.o.now()));
-    }
 }
-function requestId(res) {
-    return header(res, 'x-ms-request-id') ?? header(res, 'x-ms-correlation-request-id');
-}
-function requestIdText(res) {
-    const id = requestId(res);
-    return id ? ` (x-ms-request-id ${id})` : '';
-}
+const ACCEPT = { Accept: 'application/json' };
 
 ;// CONCATENATED MODULE: ./src/jobs/v3/source.ts
 
@@ -2507,7 +2554,7 @@ async function githubIdToken(http, env, audience, limits) {
     const base = env.ACTIONS_ID_TOKEN_REQUEST_URL;
     const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
     if (!base || !requestToken) {
-        throw new UserError(`Could not get a GitHub OIDC token: this job has no ACTIONS_ID_TOKEN_REQUEST_URL. ${PERMISSION_HINT}`, 'client-id');
+        throw new UserError(`Could not get a GitHub OIDC token: this job has no ACTIONS_ID_TOKEN_REQUEST_URL. ${PERMISSION_HINT}`, 'client-id', GITHUB_OIDC);
     }
     const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
     let res;
@@ -2516,15 +2563,23 @@ async function githubIdToken(http, env, audience, limits) {
     }
     catch (error) {
         if (error instanceof ServiceError) {
-            throw new ServiceError(`GitHub OIDC token: ${error.message}`, error.status, undefined, error.transient);
+            throw new ServiceError(`GitHub OIDC token: ${error.message}`, {
+                status: error.status,
+                transient: error.transient,
+                source: GITHUB_OIDC
+            });
         }
         throw error;
     }
     if (res.status === 401 || res.status === 403) {
-        throw new UserError(`Could not get a GitHub OIDC token (GitHub answered HTTP ${res.status}). ${PERMISSION_HINT}`, 'client-id');
+        throw new UserError(`Could not get a GitHub OIDC token (GitHub answered HTTP ${res.status}). ${PERMISSION_HINT}`, 'client-id', GITHUB_OIDC);
     }
     if (res.status < 200 || res.status >= 300) {
-        throw new ServiceError(`GitHub OIDC token: HTTP ${res.status}`, res.status, undefined, github_oidc_TRANSIENT_STATUS.has(res.status));
+        throw new ServiceError(`GitHub OIDC token: HTTP ${res.status}`, {
+            status: res.status,
+            transient: github_oidc_TRANSIENT_STATUS.has(res.status),
+            source: GITHUB_OIDC
+        });
     }
     let value;
     try {
@@ -2534,7 +2589,11 @@ async function githubIdToken(http, env, audience, limits) {
         value = undefined;
     }
     if (typeof value !== 'string' || value === '') {
-        throw new ServiceError('GitHub OIDC token: the answer holds no token', res.status, undefined, true);
+        throw new ServiceError('GitHub OIDC token: the answer holds no token', {
+            status: res.status,
+            transient: true,
+            source: GITHUB_OIDC
+        });
     }
     return value;
 }
@@ -2955,6 +3014,7 @@ async function readTasks(views, progress, o, deadline) {
 
 
 
+
 /**
  * Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary.
  * Server text arrives neutralised (job.ts); here it is bounded in number. The summary is in summary.ts.
@@ -3162,6 +3222,20 @@ function aggregateLine(views) {
     const mean = views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length;
     return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`;
 }
+/** The title of a wait that a failed request ended: from whom the failure came, never from its wording. */
+function failureTitle(source, origin) {
+    switch (source?.kind) {
+        case 'entra-id':
+        case 'github-oidc':
+            return 'Sign-in failed';
+        case 'input':
+            return 'Invalid input';
+        case 'service':
+            return `${source.service} request failed`;
+        default:
+            return `${origin.service} request failed`;
+    }
+}
 /**
  * The closing one-line verdict, and for a failure the annotation's title. `warning`: the step passes, but a
  * job ended in Error or Canceled (not in fail-on), which must not read as a success.
@@ -3232,10 +3306,7 @@ function verdict(result, timeoutMs, origin = MEDIA_SERVICES_V2) {
             };
         default: {
             const message = result.error?.message ?? 'unknown error';
-            const title = /^(Entra ID|Could not get a GitHub OIDC token)/.test(message)
-                ? 'Sign-in failed'
-                : `${origin.service} request failed`;
-            return { ok: false, title, message };
+            return { ok: false, title: failureTitle(sourceOf(result.error), origin), message };
         }
     }
 }
@@ -3367,7 +3438,11 @@ class MsalTokenSource {
         catch (error) {
             // A give-up must say it was the sign-in, not Media Services, that failed.
             if (error instanceof ServiceError && !error.message.startsWith('Entra ID')) {
-                throw new ServiceError(`Entra ID sign-in failed: ${error.message}`, error.status, error.requestId, false);
+                throw new ServiceError(`Entra ID sign-in failed: ${error.message}`, {
+                    status: error.status,
+                    requestId: error.requestId,
+                    source: error.source?.kind === 'github-oidc' ? error.source : ENTRA_ID
+                });
             }
             throw error;
         }
@@ -3388,7 +3463,10 @@ class MsalTokenSource {
             });
             const result = await (call.signal ? raceAbort(acquiring, call.signal) : acquiring);
             if (!result?.accessToken)
-                throw new ServiceError('Entra ID answered without an access token', undefined, undefined, true);
+                throw new ServiceError('Entra ID answered without an access token', {
+                    transient: true,
+                    source: ENTRA_ID
+                });
             if (result.accessToken !== this.token?.value)
                 this.deps.mask(result.accessToken);
             const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000;
@@ -3455,7 +3533,7 @@ class MsalTokenSource {
         catch (error) {
             if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
                 throw error;
-            throw new UserError(`Could not get a GitHub OIDC token (${serverMessage(errorMessage(error))}). The workflow job needs "permissions: id-token: write".`, 'client-id');
+            throw new UserError(`Could not get a GitHub OIDC token (${serverMessage(errorMessage(error))}). The workflow job needs "permissions: id-token: write".`, 'client-id', GITHUB_OIDC);
         }
         this.deps.mask(value);
         this.assertion = { value, expiresAt: jwtExpiry(value) ?? this.deps.now() + 5 * 60_000 };
@@ -3474,16 +3552,24 @@ class MsalTokenSource {
             const said = aadsts === undefined ? code : serverMessage(aadsts);
             if ((status !== undefined && (status >= 500 || status === 429)) ||
                 /temporarily_unavailable|server_error/.test(error.errorCode)) {
-                return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, status, requestId, true, last?.retryAfterMs);
+                return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, {
+                    status,
+                    requestId,
+                    transient: true,
+                    retryAfterMs: last?.retryAfterMs,
+                    source: ENTRA_ID
+                });
             }
-            return new UserError(`Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`);
+            return new UserError(`Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`, undefined, ENTRA_ID);
         }
         if (last?.transportError)
             return last.transportError;
         if (this.msal && error instanceof this.msal.AuthError) {
-            return new ServiceError(`Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`);
+            return new ServiceError(`Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`, { source: ENTRA_ID });
         }
-        return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`);
+        return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`, {
+            source: ENTRA_ID
+        });
     }
 }
 function hint(code, aadsts) {
@@ -3565,7 +3651,7 @@ class RecordingNetworkClient {
             this.last = {
                 transportError: error instanceof ServiceError || error instanceof AbortedError
                     ? error
-                    : new ServiceError(errorMessage(error), undefined, undefined, true)
+                    : new ServiceError(errorMessage(error), { transient: true })
             };
             this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`);
             throw error;

@@ -1,3 +1,4 @@
+import { type ErrorSource, sourceOf } from '../errors.js'
 import { cut, MESSAGE_LIMIT, someOf } from '../text.js'
 import { clockStamp, formatDuration } from '../time.js'
 import { ERROR_READS_PER_POLL, type JobView, type Outcome, type WaitResult } from '../wait/waiter.js'
@@ -242,6 +243,21 @@ export function aggregateLine(views: readonly JobView[]): string {
   return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`
 }
 
+/** The title of a wait that a failed request ended: from whom the failure came, never from its wording. */
+export function failureTitle(source: ErrorSource | undefined, origin: JobsOrigin): string {
+  switch (source?.kind) {
+    case 'entra-id':
+    case 'github-oidc':
+      return 'Sign-in failed'
+    case 'input':
+      return 'Invalid input'
+    case 'service':
+      return `${source.service} request failed`
+    default:
+      return `${origin.service} request failed`
+  }
+}
+
 /**
  * The closing one-line verdict, and for a failure the annotation's title. `warning`: the step passes, but a
  * job ended in Error or Canceled (not in fail-on), which must not read as a success.
@@ -330,10 +346,7 @@ export function verdict(
       }
     default: {
       const message = result.error?.message ?? 'unknown error'
-      const title = /^(Entra ID|Could not get a GitHub OIDC token)/.test(message)
-        ? 'Sign-in failed'
-        : `${origin.service} request failed`
-      return { ok: false, title, message }
+      return { ok: false, title: failureTitle(sourceOf(result.error), origin), message }
     }
   }
 }

@@ -146,8 +146,7 @@ describe('waitForJobs', () => {
     const readTasks = async (id: string) => {
       if (id !== JOB_A) return { progress: 50, errorDetails: [] }
       errorReads.push(id)
-      if (errorReads.length === 1)
-        throw new ServiceError('the Tasks answer was cut off', undefined, undefined, true)
+      if (errorReads.length === 1) throw new ServiceError('the Tasks answer was cut off', { transient: true })
       return { progress: 100, errorDetails: details }
     }
     const result = await wait({ ids: [JOB_A, JOB_B], getJobs, readTasks, failOn: new Set() })
@@ -274,7 +273,7 @@ describe('waitForJobs', () => {
     const clock = fakeClock()
     const { getJobs } = service([
       { [JOB_A]: 'Processing' },
-      new ServiceError('GET Jobs() answered busy (503)', 503, 'rid-1', true)
+      new ServiceError('GET Jobs() answered busy (503)', { status: 503, requestId: 'rid-1', transient: true })
     ])
     const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 10_000, intervalMs: 10_000 }, clock)
     expect(result.outcome).toBe('timeout')
@@ -357,7 +356,12 @@ describe('waitForJobs', () => {
     ])
     let reads = 0
     const readTasks = async () => {
-      if (++reads === 1) throw new ServiceError('GET Tasks answered busy (503)', 503, 'rid', true)
+      if (++reads === 1)
+        throw new ServiceError('GET Tasks answered busy (503)', {
+          status: 503,
+          requestId: 'rid',
+          transient: true
+        })
       return { progress: 60, errorDetails: [] }
     }
     const progress: (number | undefined)[] = []
