@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2224);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7162);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
@@ -316,7 +316,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2224:
+/***/ 7162:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2880,8 +2880,11 @@ function failedWith(w, error) {
     if (error instanceof AbortedError)
         return result(w, error.reason === 'timeout' ? 'timeout' : 'canceled');
     const e = error instanceof Error ? error : new Error(errorMessage(error));
-    // The last poll failing at the deadline is still a timeout; its error says what was going on.
-    return result(w, w.o.now() >= w.deadline && !(e instanceof UserError) ? 'timeout' : 'error', e);
+    // The last poll failing at the deadline is still a timeout; its error says what was going on. A sign-in
+    // that failed is the cause whenever it ends the wait: the job service was never asked.
+    const signIn = ['entra-id', 'github-oidc'].includes(sourceOf(e)?.kind ?? '');
+    const timedOut = w.o.now() >= w.deadline && !(e instanceof UserError) && !signIn;
+    return result(w, timedOut ? 'timeout' : 'error', e);
 }
 /** One poll: the open jobs' states, paid from the budget, and the views updated with what came back. */
 async function poll(w, pollStarted) {
@@ -3009,18 +3012,10 @@ async function readTasks(views, progress, o, deadline) {
     return { progressReads: progress.length };
 }
 
-;// CONCATENATED MODULE: ./src/report/report.ts
+;// CONCATENATED MODULE: ./src/report/naming.ts
 
 
-
-
-
-/**
- * Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary.
- * Server text arrives neutralised (job.ts); here it is bounded in number. The summary is in summary.ts.
- */
-/** GitHub keeps an output only up to 1 MB; stay clear of it, in UTF-8 bytes. */
-const OUTPUT_BYTES = 1_000_000;
+/** How the report names jobs and where they are: shared by the log lines, the verdict and the summary. */
 /**
  * Jobs named in the annotation, the verdict and the summary's verdict line; the rest are counted. As many as
  * the waiter reads error details for in a poll, so every job named has its errors.
@@ -3034,6 +3029,20 @@ function jobsNoun(origin, plural) {
         ? `${origin.service} ${jobs}`
         : `${plural ? 'Jobs' : 'Job'} on ${origin.service}`;
 }
+function label(v) {
+    const name = v.job?.name;
+    return name ? `${v.id} (${name})` : v.id;
+}
+/** A job's error details on one line, as long as one error message may be. */
+function errorsOf(v) {
+    return cut(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '), MESSAGE_LIMIT);
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+/** The step's outputs: pure functions of the wait's result, each under GitHub's size limit. */
+/** GitHub keeps an output only up to 1 MB; stay clear of it, in UTF-8 bytes. */
+const OUTPUT_BYTES = 1_000_000;
 /** The outputs action.yml declares, in the order they are set. */
 const OUTPUT_NAMES = (/* unused pure expression or super */ null && (['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs']));
 function jobRecord(v) {
@@ -3112,206 +3121,9 @@ function jobsJson(records, limit = OUTPUT_BYTES) {
 function round1(n) {
     return Math.round(n * 10) / 10;
 }
-function label(v) {
-    const name = v.job?.name;
-    return name ? `${v.id} (${name})` : v.id;
-}
-function shortLabel(v) {
-    return v.job?.name ? `"${v.job.name}"` : v.id;
-}
-/** What changed since the last poll, as log lines; nothing when nothing changed. */
-class ChangeLog {
-    perJobLimit;
-    seen = new Map();
-    lastAggregate = '';
-    constructor(perJobLimit = 3) {
-        this.perJobLimit = perJobLimit;
-    }
-    lines(views, elapsedMs, now) {
-        const stamp = `[${clockStamp(elapsedMs)}]`;
-        const lines = [];
-        const many = views.length > this.perJobLimit;
-        // Counted once per poll: a filter per job would make a poll of 1000 jobs a million comparisons.
-        const sharing = new Map();
-        for (const v of views)
-            if (v.job)
-                sharing.set(v.job.name, (sharing.get(v.job.name) ?? 0) + 1);
-        for (const v of views) {
-            const before = this.seen.get(v.id) ?? {};
-            const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined);
-            const progress = v.progress === undefined ? undefined : Math.floor(v.progress);
-            // The first line about a job names it fully; later lines use its name when no other job shares it.
-            const unique = v.job !== undefined && sharing.get(v.job.name) === 1;
-            const who = before.state && unique ? shortLabel(v) : label(v);
-            const ended = v.job !== undefined && isFinal(v.job.state);
-            if (state && state !== before.state && (!many || ended)) {
-                // With many jobs the aggregate line carries the running states; each job's ending is still named.
-                const from = before.state ? `${before.state} -> ` : '';
-                const extra = ended
-                    ? finalDetail(v)
-                    : progress !== undefined && v.job?.state === 'Processing'
-                        ? ` (${progress}%)`
-                        : '';
-                lines.push(`${stamp} ${who}: ${from}${state}${extra}`);
-            }
-            else if (!many &&
-                v.job?.state === 'Processing' &&
-                progress !== undefined &&
-                progress !== before.progress) {
-                lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, this.rates, now)}`);
-            }
-            this.track(v, now);
-            this.seen.set(v.id, { state, progress });
-        }
-        if (many) {
-            const line = aggregateLine(views);
-            if (line !== this.lastAggregate)
-                lines.push(`${stamp} ${line}`);
-            this.lastAggregate = line;
-        }
-        return lines;
-    }
-    /** First progress sample of each job, for a straight-line remaining-time estimate. */
-    rates = new Map();
-    track(v, now) {
-        if (v.job?.state === 'Processing' && v.progress !== undefined && !this.rates.has(v.id)) {
-            this.rates.set(v.id, { at: now, progress: v.progress });
-        }
-    }
-}
-function finalDetail(v) {
-    const j = v.job;
-    const parts = [];
-    if (j.startTime && j.endTime)
-        parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`);
-    if (j.state === 'Error' && v.errorDetails.length)
-        parts.push(errorsOf(v));
-    return parts.length ? ` (${parts.join(', ')})` : '';
-}
-/** How long a job ran, by the service: EndTime − StartTime, else its RunningDuration (ms in practice). */
-function ranFor(v) {
-    const j = v.job;
-    const ms = j.startTime && j.endTime ? j.endTime.getTime() - j.startTime.getTime() : j.runningDuration;
-    return ms > 0 ? ` (it ran ${formatDuration(ms)})` : '';
-}
-/** A job's error details on one line, as long as one error message may be. */
-function errorsOf(v) {
-    return cut(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '), MESSAGE_LIMIT);
-}
-function eta(v, rates, now) {
-    const first = rates.get(v.id);
-    if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at)
-        return '';
-    const perMs = (v.progress - first.progress) / (now - first.at);
-    return `, about ${formatDuration((100 - v.progress) / perMs)} left`;
-}
-function aggregateLine(views) {
-    const count = (s) => views.filter(v => v.job?.state === s).length;
-    const queued = count('Queued') + count('Scheduled');
-    const parts = [
-        `${count('Finished')}/${views.length} finished`,
-        `${count('Processing')} processing`,
-        `${queued} queued`
-    ];
-    for (const s of ['Canceling', 'Error', 'Canceled'])
-        if (count(s))
-            parts.push(`${count(s)} ${s.toLowerCase()}`);
-    const missing = views.filter(v => !v.job).length;
-    if (missing)
-        parts.push(`${missing} not found yet`);
-    const mean = views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length;
-    return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`;
-}
-/** The title of a wait that a failed request ended: from whom the failure came, never from its wording. */
-function failureTitle(source, origin) {
-    switch (source?.kind) {
-        case 'entra-id':
-        case 'github-oidc':
-            return 'Sign-in failed';
-        case 'input':
-            return 'Invalid input';
-        case 'service':
-            return `${source.service} request failed`;
-        default:
-            return `${origin.service} request failed`;
-    }
-}
-/**
- * The closing one-line verdict, and for a failure the annotation's title. `warning`: the step passes, but a
- * job ended in Error or Canceled (not in fail-on), which must not read as a success.
- */
-function verdict(result, timeoutMs, origin = MEDIA_SERVICES_V2) {
-    const job = jobsNoun(origin, false);
-    const n = result.views.length;
-    const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`;
-    const took = formatDuration(result.elapsedMs);
-    const byState = (pred) => someOf(result.views.filter(pred).map(label), NAMED_JOBS);
-    switch (result.outcome) {
-        case 'success': {
-            const notFinished = result.views.filter(v => v.job?.state !== 'Finished');
-            const tail = notFinished.length
-                ? ` (${someOf(notFinished.map(v => `${label(v)}: ${v.job?.state}`), NAMED_JOBS)})`
-                : '';
-            const unwell = [...new Set(notFinished.map(v => v.job.state))];
-            const passes = unwell.length
-                ? ` The step passes because fail-on does not include ${unwell.join(' or ')}.`
-                : '';
-            // Ended at the first poll: the wait took no time, and says how long the job ran instead.
-            const already = result.polls === 1;
-            const one = result.views[0];
-            const message = n === 1
-                ? already
-                    ? `${jobs} had already ended ${one.job.state} when the wait began${ranFor(one)}.${passes}`
-                    : `${jobs} ended ${one.job.state} after ${took}.${passes}`
-                : already
-                    ? `${jobs} had already ended when the wait began${tail}.${passes}`
-                    : `${jobs} ended after ${took}${tail}.${passes}`;
-            return { ok: true, title: '', warning: unwell.length > 0, message };
-        }
-        case 'failure': {
-            const failed = result.failed;
-            // With many failed jobs the annotation names the first few; the summary and `jobs` have them all.
-            const errors = failed
-                .slice(0, NAMED_JOBS)
-                .filter(v => v.errorDetails.length)
-                .map(errorsOf);
-            const states = [...new Set(failed.map(v => v.job.state))];
-            const title = states.includes('Error')
-                ? `${job} failed`
-                : states.includes('Canceled')
-                    ? `${job} canceled`
-                    : `${job} ended in a fail-on state`;
-            const what = someOf(failed.map(v => `${label(v)} ended ${v.job.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job.state}`), NAMED_JOBS, '; ');
-            return { ok: false, title, message: `${what}${errors.length ? `. ${errors.join('; ')}` : ''}` };
-        }
-        case 'not-found':
-            return {
-                ok: false,
-                title: `${job} not found`,
-                message: `job ${byState(v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls. ${origin.input === 'job-id'
-                    ? 'Check job-id and api-url.'
-                    : 'Check job-url (jobs older than 90 days are deleted).'}`
-            };
-        case 'timeout':
-            return {
-                ok: false,
-                title: `Timed out waiting for ${origin.service}`,
-                message: `timed out after ${took}${took === formatDuration(timeoutMs) ? '' : ` (timeout ${formatDuration(timeoutMs)})`} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.${result.error ? ` Last request: ${result.error.message}` : ''}`
-            };
-        case 'canceled':
-            return {
-                ok: false,
-                title: 'Wait canceled',
-                message: `The wait was canceled after ${took}; last state ${aggregateState(result.views)}.`
-            };
-        default: {
-            const message = result.error?.message ?? 'unknown error';
-            return { ok: false, title: failureTitle(sourceOf(result.error), origin), message };
-        }
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 
@@ -3670,7 +3482,233 @@ function createTokenSource(settings, deps) {
     return new MsalTokenSource(settings, c, deps);
 }
 
+;// CONCATENATED MODULE: ./src/report/log.ts
+
+
+
+/**
+ * Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary.
+ * Server text arrives neutralised (job.ts); here it is bounded in number. The summary is in summary.ts.
+ */
+function shortLabel(v) {
+    return v.job?.name ? `"${v.job.name}"` : v.id;
+}
+/** What changed since the last poll, as log lines; nothing when nothing changed. */
+class ChangeLog {
+    perJobLimit;
+    seen = new Map();
+    lastAggregate = '';
+    constructor(perJobLimit = 3) {
+        this.perJobLimit = perJobLimit;
+    }
+    lines(views, elapsedMs, now) {
+        const stamp = `[${clockStamp(elapsedMs)}]`;
+        const lines = [];
+        const many = views.length > this.perJobLimit;
+        // Counted once per poll: a filter per job would make a poll of 1000 jobs a million comparisons.
+        const sharing = new Map();
+        for (const v of views)
+            if (v.job)
+                sharing.set(v.job.name, (sharing.get(v.job.name) ?? 0) + 1);
+        for (const v of views) {
+            const before = this.seen.get(v.id) ?? {};
+            const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined);
+            const progress = v.progress === undefined ? undefined : Math.floor(v.progress);
+            // The first line about a job names it fully; later lines use its name when no other job shares it.
+            const unique = v.job !== undefined && sharing.get(v.job.name) === 1;
+            const who = before.state && unique ? shortLabel(v) : label(v);
+            const ended = v.job !== undefined && isFinal(v.job.state);
+            if (state && state !== before.state && (!many || ended)) {
+                // With many jobs the aggregate line carries the running states; each job's ending is still named.
+                const from = before.state ? `${before.state} -> ` : '';
+                const extra = ended
+                    ? finalDetail(v)
+                    : progress !== undefined && v.job?.state === 'Processing'
+                        ? ` (${progress}%)`
+                        : '';
+                lines.push(`${stamp} ${who}: ${from}${state}${extra}`);
+            }
+            else if (!many &&
+                v.job?.state === 'Processing' &&
+                progress !== undefined &&
+                progress !== before.progress) {
+                lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, this.rates, now)}`);
+            }
+            this.track(v, now);
+            this.seen.set(v.id, { state, progress });
+        }
+        if (many) {
+            const line = aggregateLine(views);
+            if (line !== this.lastAggregate)
+                lines.push(`${stamp} ${line}`);
+            this.lastAggregate = line;
+        }
+        return lines;
+    }
+    /** First progress sample of each job, for a straight-line remaining-time estimate. */
+    rates = new Map();
+    track(v, now) {
+        if (v.job?.state === 'Processing' && v.progress !== undefined && !this.rates.has(v.id)) {
+            this.rates.set(v.id, { at: now, progress: v.progress });
+        }
+    }
+}
+function finalDetail(v) {
+    const j = v.job;
+    const parts = [];
+    if (j.startTime && j.endTime)
+        parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`);
+    if (j.state === 'Error' && v.errorDetails.length)
+        parts.push(errorsOf(v));
+    return parts.length ? ` (${parts.join(', ')})` : '';
+}
+function eta(v, rates, now) {
+    const first = rates.get(v.id);
+    if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at)
+        return '';
+    const perMs = (v.progress - first.progress) / (now - first.at);
+    return `, about ${formatDuration((100 - v.progress) / perMs)} left`;
+}
+function aggregateLine(views) {
+    const count = (s) => views.filter(v => v.job?.state === s).length;
+    const queued = count('Queued') + count('Scheduled');
+    const parts = [
+        `${count('Finished')}/${views.length} finished`,
+        `${count('Processing')} processing`,
+        `${queued} queued`
+    ];
+    for (const s of ['Canceling', 'Error', 'Canceled'])
+        if (count(s))
+            parts.push(`${count(s)} ${s.toLowerCase()}`);
+    const missing = views.filter(v => !v.job).length;
+    if (missing)
+        parts.push(`${missing} not found yet`);
+    const mean = views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length;
+    return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`;
+}
+
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+
+
+
+
+
+
+/** The one-line verdict of a wait, and for a failure the annotation's title: one function per outcome. */
+/** How long a job ran, by the service: EndTime − StartTime, else its RunningDuration (ms in practice). */
+function ranFor(v) {
+    const j = v.job;
+    const ms = j.startTime && j.endTime ? j.endTime.getTime() - j.startTime.getTime() : j.runningDuration;
+    return ms > 0 ? ` (it ran ${formatDuration(ms)})` : '';
+}
+/** The title of a wait that a failed request ended: from whom the failure came, never from its wording. */
+function failureTitle(source, origin) {
+    switch (source?.kind) {
+        case 'entra-id':
+        case 'github-oidc':
+            return 'Sign-in failed';
+        case 'input':
+            return 'Invalid input';
+        case 'service':
+            return `${source.service} request failed`;
+        default:
+            return `${origin.service} request failed`;
+    }
+}
+/** The closing one-line verdict, and for a failure the annotation's title. */
+function verdict(result, timeoutMs, origin = MEDIA_SERVICES_V2) {
+    const n = result.views.length;
+    const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`;
+    const c = { result, timeoutMs, origin, jobs, took: formatDuration(result.elapsedMs) };
+    switch (result.outcome) {
+        case 'success':
+            return success(c);
+        case 'failure':
+            return failure(c);
+        case 'not-found':
+            return notFound(c);
+        case 'timeout':
+            return timedOut(c);
+        case 'canceled':
+            return {
+                ok: false,
+                title: 'Wait canceled',
+                message: `The wait was canceled after ${c.took}; last state ${aggregateState(result.views)}.`
+            };
+        default:
+            return {
+                ok: false,
+                title: failureTitle(sourceOf(result.error), origin),
+                message: result.error?.message ?? 'unknown error'
+            };
+    }
+}
+/** Named, up to NAMED_JOBS, the jobs for which `pred` holds; the rest counted. */
+function someJobs(views, pred) {
+    return someOf(views.filter(pred).map(label), NAMED_JOBS);
+}
+function success({ result, jobs, took }) {
+    const notFinished = result.views.filter(v => v.job?.state !== 'Finished');
+    const tail = notFinished.length
+        ? ` (${someOf(notFinished.map(v => `${label(v)}: ${v.job?.state}`), NAMED_JOBS)})`
+        : '';
+    const unwell = [...new Set(notFinished.map(v => v.job.state))];
+    const passes = unwell.length
+        ? ` The step passes because fail-on does not include ${unwell.join(' or ')}.`
+        : '';
+    // Ended at the first poll: the wait took no time, and says how long the job ran instead.
+    const already = result.polls === 1;
+    const one = result.views[0];
+    const message = result.views.length === 1
+        ? already
+            ? `${jobs} had already ended ${one.job.state} when the wait began${ranFor(one)}.${passes}`
+            : `${jobs} ended ${one.job.state} after ${took}.${passes}`
+        : already
+            ? `${jobs} had already ended when the wait began${tail}.${passes}`
+            : `${jobs} ended after ${took}${tail}.${passes}`;
+    return { ok: true, title: '', warning: unwell.length > 0, message };
+}
+function failure({ result, origin }) {
+    const job = jobsNoun(origin, false);
+    const failed = result.failed;
+    // With many failed jobs the annotation names the first few; the summary and `jobs` have them all.
+    const errors = failed
+        .slice(0, NAMED_JOBS)
+        .filter(v => v.errorDetails.length)
+        .map(errorsOf);
+    const states = [...new Set(failed.map(v => v.job.state))];
+    const title = states.includes('Error')
+        ? `${job} failed`
+        : states.includes('Canceled')
+            ? `${job} canceled`
+            : `${job} ended in a fail-on state`;
+    const what = someOf(failed.map(v => `${label(v)} ended ${v.job.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job.state}`), NAMED_JOBS, '; ');
+    return { ok: false, title, message: `${what}${errors.length ? `. ${errors.join('; ')}` : ''}` };
+}
+function notFound({ result, origin }) {
+    const check = origin.input === 'job-id'
+        ? 'Check job-id and api-url.'
+        : 'Check job-url (jobs older than 90 days are deleted).';
+    return {
+        ok: false,
+        title: `${jobsNoun(origin, false)} not found`,
+        message: `job ${someJobs(result.views, v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls. ${check}`
+    };
+}
+function timedOut({ result, timeoutMs, origin, jobs, took }) {
+    const limit = formatDuration(timeoutMs);
+    const open = someJobs(result.views, v => !(v.job && isFinal(v.job.state))) || jobs;
+    const last = result.error ? ` Last request: ${result.error.message}` : '';
+    return {
+        ok: false,
+        title: `Timed out waiting for ${origin.service}`,
+        message: `timed out after ${took}${took === limit ? '' : ` (timeout ${limit})`} waiting for ${open}; last state ${aggregateState(result.views)}.${last}`
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 

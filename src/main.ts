@@ -7,7 +7,6 @@ import { createV2Source } from './jobs/v2/source.js'
 import { createV3Source } from './jobs/v3/source.js'
 import { githubIdToken } from './auth/github-oidc.js'
 import { coreLogger, type Logger } from './logger.js'
-import { ChangeLog, type JobsOrigin, noJobOutputs, outputs, verdict } from './report/report.js'
 import { inputErrorMarkdown, summaryMarkdown } from './report/summary.js'
 import { mapLimit } from './transport/pool.js'
 import { logLine } from './text.js'
@@ -18,6 +17,10 @@ import type { CallOptions } from './transport/call.js'
 import type { AuthDeps, TokenSource } from './auth/token-source.js'
 import { createTokenSource } from './auth/index.js'
 import { isFinal } from './jobs/model.js'
+import { ChangeLog } from './report/log.js'
+import type { JobsOrigin } from './report/naming.js'
+import { noJobOutputs, outputs } from './report/outputs.js'
+import { verdict } from './report/verdict.js'
 
 /** The outside world, injected so that the wiring can be tested without a runner. */
 export interface Runtime {

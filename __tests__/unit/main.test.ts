@@ -5,7 +5,6 @@
 import { describe, it, expect, jest, beforeEach } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
 import type { Runtime } from '../../src/main.js'
-import { OUTPUT_NAMES } from '../../src/report/report.js'
 import { fakeClock, type FakeClock } from '../../__fixtures__/clock.js'
 import {
   FakeHttp,
@@ -19,6 +18,7 @@ import { CLIENT, JOB_A, JOB_B, SECRET, TENANT } from '../../__fixtures__/inputs.
 import { jobEntity, minimalBody, taskEntity } from '../../__fixtures__/jobs.js'
 import { collectingLogger, type CollectingLogger } from '../../__fixtures__/logger.js'
 import type { JobState } from '../../src/jobs/model.js'
+import { OUTPUT_NAMES } from '../../src/report/outputs.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run, LAST_POLL_MS, CANCEL_JOBS_WITHIN_MS } = await import('../../src/main.js')

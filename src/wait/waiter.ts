@@ -1,4 +1,4 @@
-import { AbortedError, errorMessage, UserError } from '../errors.js'
+import { AbortedError, errorMessage, sourceOf, UserError } from '../errors.js'
 import {
   type Budget,
   type Costing,
@@ -137,8 +137,11 @@ function result(w: Wait, outcome: Outcome, error?: Error, failed: JobView[] = []
 function failedWith(w: Wait, error: unknown): WaitResult {
   if (error instanceof AbortedError) return result(w, error.reason === 'timeout' ? 'timeout' : 'canceled')
   const e = error instanceof Error ? error : new Error(errorMessage(error))
-  // The last poll failing at the deadline is still a timeout; its error says what was going on.
-  return result(w, w.o.now() >= w.deadline && !(e instanceof UserError) ? 'timeout' : 'error', e)
+  // The last poll failing at the deadline is still a timeout; its error says what was going on. A sign-in
+  // that failed is the cause whenever it ends the wait: the job service was never asked.
+  const signIn = ['entra-id', 'github-oidc'].includes(sourceOf(e)?.kind ?? '')
+  const timedOut = w.o.now() >= w.deadline && !(e instanceof UserError) && !signIn
+  return result(w, timedOut ? 'timeout' : 'error', e)
 }
 
 /** One poll: the open jobs' states, paid from the budget, and the views updated with what came back. */

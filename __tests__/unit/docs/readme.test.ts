@@ -5,9 +5,11 @@ import { parse } from 'yaml'
 import { render } from '../../../scripts/readme-tables.js'
 import { ENTRA_ID, UserError } from '../../../src/errors.js'
 import { INPUT_NAMES } from '../../../src/settings/input-names.js'
-import { type JobsOrigin, OUTPUT_NAMES, verdict } from '../../../src/report/report.js'
 import { JOB_A } from '../../../__fixtures__/inputs.js'
 import { view, waitResult } from '../../../__fixtures__/jobs.js'
+import type { JobsOrigin } from '../../../src/report/naming.js'
+import { OUTPUT_NAMES } from '../../../src/report/outputs.js'
+import { verdict } from '../../../src/report/verdict.js'
 
 const readme = readFileSync('README.md', 'utf8')
 const action = parse(readFileSync('action.yml', 'utf8'))

@@ -1,13 +1,4 @@
 import { describe, it, expect } from '@jest/globals'
-import {
-  aggregateLine,
-  aggregateState,
-  ChangeLog,
-  jobRecord,
-  type JobsOrigin,
-  outputs,
-  verdict
-} from '../../../src/report/report.js'
 import { codeCell, summaryMarkdown } from '../../../src/report/summary.js'
 import { ERROR_READS_PER_POLL, type JobView } from '../../../src/wait/waiter.js'
 import { START } from '../../../__fixtures__/clock.js'
@@ -15,6 +6,10 @@ import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { view, waitResult } from '../../../__fixtures__/jobs.js'
 import type { JobState } from '../../../src/jobs/model.js'
 import { ENTRA_ID, GITHUB_OIDC, jobService, ServiceError, UserError } from '../../../src/errors.js'
+import { aggregateLine, ChangeLog } from '../../../src/report/log.js'
+import { aggregateState, jobRecord, outputs } from '../../../src/report/outputs.js'
+import type { JobsOrigin } from '../../../src/report/naming.js'
+import { verdict } from '../../../src/report/verdict.js'
 
 const JOB_D = 'nb:jid:UUID:1f3c9a2e-0000-4000-8000-00000000000d'
 const at = (iso: string): Date => new Date(`2024-05-01T${iso}Z`)

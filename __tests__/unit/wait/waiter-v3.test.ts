@@ -1,10 +1,11 @@
 /** Jobs that carry their own progress and errors (v3): the waiter and the report use them, no task read. */
 import { describe, expect, it } from '@jest/globals'
-import { outputs, verdict } from '../../../src/report/report.js'
 import { waitForJobs } from '../../../src/wait/waiter.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
 import type { Job, JobState } from '../../../src/jobs/model.js'
 import { V3_POLL_COST } from '../../../src/jobs/v3/source.js'
+import { outputs } from '../../../src/report/outputs.js'
+import { verdict } from '../../../src/report/verdict.js'
 
 const ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Media/mediaServices/a/transforms/t/jobs/j'
 

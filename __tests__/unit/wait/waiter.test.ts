@@ -1,5 +1,12 @@
 import { describe, it, expect } from '@jest/globals'
-import { AbortedError, ServiceError, UserError } from '../../../src/errors.js'
+import {
+  AbortedError,
+  ENTRA_ID,
+  GITHUB_OIDC,
+  jobService,
+  ServiceError,
+  UserError
+} from '../../../src/errors.js'
 import {
   classify,
   ERROR_READS_PER_POLL,
@@ -304,6 +311,23 @@ describe('waitForJobs', () => {
     const result = await wait({ ids: [JOB_A], getJobs })
     expect(result.outcome).toBe('error')
     expect(result.error).toBe(denied)
+  })
+
+  it.each([
+    ['a sign-in that gave up', ENTRA_ID, 'error'],
+    ['GitHub OIDC that gave up', GITHUB_OIDC, 'error'],
+    ['the job service that gave up', jobService('Media Services'), 'timeout']
+  ] as const)('%s at the deadline ends the wait as %s', async (_what, source, outcome) => {
+    const clock = fakeClock()
+    const gaveUp = new ServiceError('gave up after 4 tries', { source })
+    // The request fails a moment after the deadline, as a retry that ran to the end does.
+    const getJobs = async (): Promise<Job[]> => {
+      await clock.sleep(60_001)
+      throw gaveUp
+    }
+    const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 60_000 }, clock)
+    expect(result.outcome).toBe(outcome)
+    expect(result.error).toBe(gaveUp)
   })
 
   it('task reads per poll stay within taskReadsPerPoll and go round-robin over 10 Processing jobs', async () => {
