@@ -696,7 +696,6 @@ const CLOUDS = {
         name: 'AzureCloud',
         authorityHost: 'https://login.microsoftonline.com',
         mediaResource: 'https://rest.media.azure.net',
-        apiUrl: 'https://media.windows.net/api/',
         mediaDomains: ['media.azure.net', 'media.windows.net'],
         oidcAudience: 'api://AzureADTokenExchange',
         armEndpoint: 'https://management.azure.com',
@@ -706,7 +705,6 @@ const CLOUDS = {
         name: 'AzureChinaCloud',
         authorityHost: 'https://login.chinacloudapi.cn',
         mediaResource: 'https://rest.media.chinacloudapi.cn',
-        apiUrl: 'https://media.chinacloudapi.cn/api/',
         mediaDomains: ['media.chinacloudapi.cn'],
         oidcAudience: 'api://AzureADTokenExchangeChina',
         armEndpoint: 'https://management.chinacloudapi.cn',
@@ -716,7 +714,6 @@ const CLOUDS = {
         name: 'AzureUSGovernment',
         authorityHost: 'https://login.microsoftonline.us',
         mediaResource: 'https://rest.media.usgovcloudapi.net',
-        // No legacy global host is documented for US Government: the account endpoint must be given.
         mediaDomains: ['media.usgovcloudapi.net'],
         oidcAudience: 'api://AzureADTokenExchangeUSGov',
         armEndpoint: 'https://management.usgovcloudapi.net',
@@ -1100,10 +1097,11 @@ function strangersUnder(domain) {
 
 
 
-function parseApiUrl(text, cloud) {
-    const value = text || cloud.apiUrl;
+function parseApiUrl(value, cloud) {
+    // No default: the global endpoint (media.windows.net) went with the service, and a run that tried it
+    // would fail on DNS, far from the missing input.
     if (!value) {
-        throw new UserError(`Input api-url is required for ${cloud.name}, which has no global endpoint: give your account's endpoint, https://<account>.restv2.<region>.${cloud.mediaDomains[0]}/api/.`, 'api-url');
+        throw new UserError(`Input api-url is required with job-id: give the v2 endpoint your jobs are on, an account endpoint like https://<account>.restv2.<region>.${cloud.mediaDomains[0]}/api/ (or the emulator's). There is no default: Azure Media Services was retired on 2024-06-30, and its global endpoint with it.`, 'api-url');
     }
     let url;
     try {
@@ -1439,6 +1437,12 @@ const MIN_POLL_MS = 1000;
 const MAX_WAIT_MS = 24 * 86_400_000;
 /** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
 const DEFAULT_TIMEOUT = '5h30m';
+/**
+ * How long GitHub lets a job run: 6 h on its hosted runners, 5 days on self-hosted ones (docs.github.com,
+ * "Usage limits for self-hosted runners"). A wait at or past it is cut off with the job: no outputs, no summary.
+ */
+const HOSTED_JOB_LIMIT_MS = 6 * 3_600_000;
+const SELF_HOSTED_JOB_LIMIT_MS = 5 * 86_400_000;
 const POLLING_POLICIES = ['predictive', 'fixed'];
 /** poll-interval and timeout, and that the wait lasts long enough for a second poll. */
 function readTiming(inputs) {
@@ -1448,6 +1452,21 @@ function readTiming(inputs) {
         throw new UserError(`Input poll-interval (${formatDuration(intervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
     }
     return { intervalMs, timeoutMs };
+}
+/**
+ * A warning when the wait cannot end before GitHub stops the job. RUNNER_ENVIRONMENT is `github-hosted` or
+ * `self-hosted` on GitHub's runners; anywhere else only the limit for every job (5 days) is sure.
+ */
+function runnerLimitWarning(timeoutMs, env) {
+    const timeout = `timeout (${formatDuration(timeoutMs)})`;
+    const cutOff = 'GitHub would stop the job first, and this step would end without its outputs or step summary';
+    if (env.RUNNER_ENVIRONMENT === 'github-hosted' && timeoutMs >= HOSTED_JOB_LIMIT_MS) {
+        return `${timeout} does not end before the 6 hours GitHub lets a job run on a GitHub-hosted runner: ${cutOff}. Give a timeout under 6h that leaves room for the job's other steps (the default is ${DEFAULT_TIMEOUT}), and a job timeout-minutes above it.`;
+    }
+    if (timeoutMs >= SELF_HOSTED_JOB_LIMIT_MS) {
+        return `${timeout} does not end before the 5 days GitHub lets any job run, on self-hosted runners too: ${cutOff}. Give a timeout under 5 days, and raise the job's timeout-minutes (360, 6 hours, by default) above it.`;
+    }
+    return undefined;
 }
 function parsePolling(value) {
     const policy = POLLING_POLICIES.find(p => p === value.toLowerCase());
@@ -1507,6 +1526,9 @@ function readSettings(read, options = {}) {
     const jobs = readJobs(inputs, cloud, warnings);
     const authorityHost = parseAuthorityHost(inputs['authority-host'] || cloud.authorityHost);
     const timing = readTiming(inputs);
+    const limit = runnerLimitWarning(timing.timeoutMs, options.env ?? {});
+    if (limit)
+        warnings.push(limit);
     const credential = readCredential(inputs, jobs, creds, cloud, options.env ?? {}, warnings);
     const trustedHosts = readTrustedHosts(inputs['trusted-hosts'], jobs, cloud);
     const cancelOnAbort = readCancelOnAbort(inputs['cancel-on-abort'], jobs, warnings);

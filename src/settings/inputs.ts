@@ -8,7 +8,7 @@ import { type InputReader, type Inputs, readInputs } from './input-names.js'
 import { type JobInputs, readJobs } from './jobs.js'
 import type { V2SourceOptions } from '../jobs/v2/source.js'
 import type { V3SourceOptions } from '../jobs/v3/source.js'
-import { parseFailOn, parsePolling, readTiming, type Timing } from './timing.js'
+import { parseFailOn, parsePolling, readTiming, runnerLimitWarning, type Timing } from './timing.js'
 import type { WaitOptions } from '../wait/waiter.js'
 
 /**
@@ -54,6 +54,8 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
   const jobs = readJobs(inputs, cloud, warnings)
   const authorityHost = parseAuthorityHost(inputs['authority-host'] || cloud.authorityHost)
   const timing = readTiming(inputs)
+  const limit = runnerLimitWarning(timing.timeoutMs, options.env ?? {})
+  if (limit) warnings.push(limit)
   const credential = readCredential(inputs, jobs, creds, cloud, options.env ?? {}, warnings)
   const trustedHosts = readTrustedHosts(inputs['trusted-hosts'], jobs, cloud)
   const cancelOnAbort = readCancelOnAbort(inputs['cancel-on-abort'], jobs, warnings)

@@ -10,6 +10,12 @@ const MIN_POLL_MS = 1000
 const MAX_WAIT_MS = 24 * 86_400_000
 /** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
 export const DEFAULT_TIMEOUT = '5h30m'
+/**
+ * How long GitHub lets a job run: 6 h on its hosted runners, 5 days on self-hosted ones (docs.github.com,
+ * "Usage limits for self-hosted runners"). A wait at or past it is cut off with the job: no outputs, no summary.
+ */
+export const HOSTED_JOB_LIMIT_MS = 6 * 3_600_000
+export const SELF_HOSTED_JOB_LIMIT_MS = 5 * 86_400_000
 const POLLING_POLICIES: readonly PollingPolicy[] = ['predictive', 'fixed']
 
 export interface Timing {
@@ -28,6 +34,23 @@ export function readTiming(inputs: Inputs): Timing {
     )
   }
   return { intervalMs, timeoutMs }
+}
+
+/**
+ * A warning when the wait cannot end before GitHub stops the job. RUNNER_ENVIRONMENT is `github-hosted` or
+ * `self-hosted` on GitHub's runners; anywhere else only the limit for every job (5 days) is sure.
+ */
+export function runnerLimitWarning(timeoutMs: number, env: NodeJS.ProcessEnv): string | undefined {
+  const timeout = `timeout (${formatDuration(timeoutMs)})`
+  const cutOff =
+    'GitHub would stop the job first, and this step would end without its outputs or step summary'
+  if (env.RUNNER_ENVIRONMENT === 'github-hosted' && timeoutMs >= HOSTED_JOB_LIMIT_MS) {
+    return `${timeout} does not end before the 6 hours GitHub lets a job run on a GitHub-hosted runner: ${cutOff}. Give a timeout under 6h that leaves room for the job's other steps (the default is ${DEFAULT_TIMEOUT}), and a job timeout-minutes above it.`
+  }
+  if (timeoutMs >= SELF_HOSTED_JOB_LIMIT_MS) {
+    return `${timeout} does not end before the 5 days GitHub lets any job run, on self-hosted runners too: ${cutOff}. Give a timeout under 5 days, and raise the job's timeout-minutes (360, 6 hours, by default) above it.`
+  }
+  return undefined
 }
 
 export function parsePolling(value: string): PollingPolicy {

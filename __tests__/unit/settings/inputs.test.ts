@@ -7,6 +7,7 @@ import { readSettings, type Settings } from '../../../src/settings/inputs.js'
 import type { V2SourceOptions } from '../../../src/jobs/v2/source.js'
 import { clientCertificatePem } from '../../../__fixtures__/certificate.js'
 import {
+  ACCOUNT_API,
   CLIENT,
   JOB_A,
   JOB_B,
@@ -16,6 +17,8 @@ import {
   inputReader,
   secretInputs
 } from '../../../__fixtures__/inputs.js'
+
+const CHINA_API = 'https://acct.restv2.chinaeast2.media.chinacloudapi.cn/api/'
 
 /** Reads the inputs of a step, the way main does. */
 function settingsFor(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Settings {
@@ -44,12 +47,12 @@ function refusal(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): U
   throw new Error('expected the inputs to be refused, but they were accepted')
 }
 
-describe('a step with only job-id and a client secret gets the documented defaults', () => {
+describe('a step with only job-id, api-url and a client secret gets the documented defaults', () => {
   const s = settingsFor(secretInputs())
 
-  it('talks to the global endpoint of the public cloud with x-ms-version 2.19', () => {
+  it('talks to the given endpoint in the public cloud with x-ms-version 2.19', () => {
     expect(cloudOf(s)).toBe('AzureCloud')
-    expect(v2(s).apiUrl.href).toBe('https://media.windows.net/api/')
+    expect(v2(s).apiUrl.href).toBe(ACCOUNT_API)
     expect(s.auth.authorityHost.href).toBe('https://login.microsoftonline.com/')
     expect(v2(s).msVersion).toBe('2.19')
   })
@@ -70,8 +73,9 @@ describe('a step with only job-id and a client secret gets the documented defaul
   })
 
   it('trusts the api-url host and the Media Services domains with the token', () => {
-    expect(v2(s).trustedHosts).toContain('media.windows.net')
+    expect(v2(s).trustedHosts).toContain('acct.restv2.westeurope.media.azure.net')
     expect(v2(s).trustedHosts).toContain('.media.azure.net')
+    expect(v2(s).trustedHosts).toContain('.media.windows.net')
   })
 
   it('signs in with the secret and has nothing to warn about', () => {
@@ -145,6 +149,27 @@ describe('job-id', () => {
 })
 
 describe('api-url', () => {
+  it.each([
+    ['left out', { 'api-url': '' }],
+    ['blank', { 'api-url': '  ' }],
+    ['left out, with a given access-token', { 'api-url': '', 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln' }]
+  ])(
+    'is required with job-id (%s): the retired global endpoint is no default, and the error says so',
+    (_what, inputs) => {
+      const given = { ...secretInputs(inputs) }
+      if ('access-token' in inputs) delete given['client-secret']
+      const e = refusal(given)
+      expect(e.input).toBe('api-url')
+      expect(e.message).toMatch(/^Input api-url is required with job-id/)
+      expect(e.message).toContain('https://<account>.restv2.<region>.media.azure.net/api/')
+      expect(e.message).toMatch(/Azure Media Services was retired on 2024-06-30/)
+    }
+  )
+
+  it('is named after job-id: of a wrong job-id and a missing api-url, job-id is the one reported', () => {
+    expect(refusal(secretInputs({ 'job-id': 'encode-1', 'api-url': '' })).input).toBe('job-id')
+  })
+
   it("an account's own endpoint is used as given, with a trailing slash added, and trusted", () => {
     const s = settingsFor(secretInputs({ 'api-url': 'https://acct.restv2.westeurope.media.azure.net/api' }))
     expect(v2(s).apiUrl.href).toBe('https://acct.restv2.westeurope.media.azure.net/api/')
@@ -256,6 +281,47 @@ describe('poll-interval and timeout', () => {
     const e = refusal(secretInputs({ 'poll-interval': '10m', timeout: '5m' }))
     expect(e.input).toBe('poll-interval')
     expect(e.message).toMatch(/poll-interval \(10m 00s\) is longer than timeout \(5m 00s\)/)
+  })
+})
+
+describe('a timeout longer than GitHub lets the job run: a warning, since the step would end with nothing', () => {
+  const hosted = { RUNNER_ENVIRONMENT: 'github-hosted' }
+  const selfHosted = { RUNNER_ENVIRONMENT: 'self-hosted' }
+  const warningsOf = (timeout: string, env: NodeJS.ProcessEnv) =>
+    settingsFor(secretInputs({ timeout }), env).warnings
+
+  it.each(['7h', '6h', '1 day'])('%s on a GitHub-hosted runner warns: 6 hours, what happens, the fix', t => {
+    const [warning, ...more] = warningsOf(t, hosted)
+    expect(more).toEqual([])
+    expect(warning).toMatch(
+      /^timeout \(.+\) does not end before the 6 hours GitHub lets a job run on a GitHub-hosted runner/
+    )
+    expect(warning).toContain(
+      'GitHub would stop the job first, and this step would end without its outputs or step summary'
+    )
+    expect(warning).toMatch(/Give a timeout under 6h .*timeout-minutes/)
+  })
+
+  it.each([
+    ['the default', ''],
+    ['5h59m', '5h59m']
+  ])('%s on a GitHub-hosted runner does not warn', (_what, t) => {
+    expect(warningsOf(t, hosted)).toEqual([])
+  })
+
+  it.each([
+    ['a self-hosted runner', selfHosted],
+    ['a runner that does not say (GHES, a local run)', {}]
+  ])('on %s, 7h and 4 days do not warn, 5 days and more do', (_where, env) => {
+    expect(warningsOf('7h', env)).toEqual([])
+    expect(warningsOf('4 days', env)).toEqual([])
+    for (const t of ['5 days', '6 days', '24 days']) {
+      const [warning] = warningsOf(t, env)
+      expect(warning).toMatch(
+        /does not end before the 5 days GitHub lets any job run, on self-hosted runners too/
+      )
+      expect(warning).toMatch(/Give a timeout under 5 days, and raise the job's timeout-minutes/)
+    }
   })
 })
 
@@ -391,9 +457,9 @@ describe('cloud', () => {
   it.each(['AzureChinaCloud', 'azurechinacloud', ' AZURECHINACLOUD '])(
     '%j selects the China cloud: its endpoint, authority, token scope and domains',
     name => {
-      const s = settingsFor(secretInputs({ cloud: name }))
+      const s = settingsFor(secretInputs({ cloud: name, 'api-url': CHINA_API }))
       expect(cloudOf(s)).toBe('AzureChinaCloud')
-      expect(v2(s).apiUrl.href).toBe('https://media.chinacloudapi.cn/api/')
+      expect(s.warnings).toEqual([])
       expect(s.auth.authorityHost.href).toBe('https://login.chinacloudapi.cn/')
       expect(s.auth.scope).toBe('https://rest.media.chinacloudapi.cn/.default')
       expect(v2(s).trustedHosts).toContain('.media.chinacloudapi.cn')
@@ -401,10 +467,15 @@ describe('cloud', () => {
     }
   )
 
-  it('azureusgovernment without api-url is refused, naming api-url (there is no global endpoint)', () => {
-    const e = refusal(secretInputs({ cloud: 'azureusgovernment' }))
-    expect(e.input).toBe('api-url')
-    expect(e.message).toMatch(/api-url is required for AzureUSGovernment/)
+  it("without api-url, each cloud's refusal shows its own account endpoint form", () => {
+    const without = (cloud: string) => refusal(secretInputs({ cloud, 'api-url': '' }))
+    expect(without('AzureChinaCloud').message).toContain(
+      'https://<account>.restv2.<region>.media.chinacloudapi.cn/api/'
+    )
+    expect(without('azureusgovernment').input).toBe('api-url')
+    expect(without('azureusgovernment').message).toContain(
+      'https://<account>.restv2.<region>.media.usgovcloudapi.net/api/'
+    )
   })
 
   it('AzureUSGovernment with its account endpoint uses the US Government authority and scope', () => {
@@ -449,9 +520,9 @@ describe('cloud', () => {
 
 describe("environment: azure/login's name for cloud", () => {
   it('selects the cloud when cloud is not given', () => {
-    const s = settingsFor(secretInputs({ environment: 'AzureChinaCloud' }))
+    const s = settingsFor(secretInputs({ environment: 'AzureChinaCloud', 'api-url': CHINA_API }))
     expect(cloudOf(s)).toBe('AzureChinaCloud')
-    expect(v2(s).apiUrl.href).toBe('https://media.chinacloudapi.cn/api/')
+    expect(s.warnings).toEqual([])
   })
 
   it('may repeat cloud in another spelling', () => {
@@ -491,7 +562,7 @@ describe("environment: azure/login's name for cloud", () => {
 })
 
 describe('credentials: which way to sign in', () => {
-  const ids = { 'job-id': JOB_A, 'tenant-id': TENANT, 'client-id': CLIENT }
+  const ids = { 'job-id': JOB_A, 'api-url': ACCOUNT_API, 'tenant-id': TENANT, 'client-id': CLIENT }
 
   it('a client certificate PEM signs in with the certificate', () => {
     const s = settingsFor({ ...ids, 'client-certificate': clientCertificatePem() })
@@ -514,7 +585,8 @@ describe('credentials: which way to sign in', () => {
 
   it('an access-token alone is used as is; tenant-id and client-id are then ignored with a warning', () => {
     expect(
-      settingsFor({ 'job-id': JOB_A, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln' }).auth.credential
+      settingsFor({ 'job-id': JOB_A, 'api-url': ACCOUNT_API, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln' }).auth
+        .credential
     ).toEqual({
       kind: 'token',
       accessToken: 'eyJ0eXAi.eyJhdWQi.c2ln'
@@ -530,7 +602,7 @@ describe('credentials: which way to sign in', () => {
     ['a space inside', 'eyJ0eXAi eyJhdWQi.c2ln'],
     ['a character beyond ASCII', 'eyJ0eXAi.eyJhdWQi.c2ln\u2028x']
   ])('an access-token with %s is refused as an input error, not ERR_INVALID_CHAR', (_what, token) => {
-    const e = refusal({ 'job-id': JOB_A, 'access-token': token })
+    const e = refusal({ 'job-id': JOB_A, 'api-url': ACCOUNT_API, 'access-token': token })
     expect(e.input).toBe('access-token')
     expect(e.message).toMatch(/^Input access-token contains a line break/)
     expect(e.message).not.toContain('eyJ')
@@ -538,7 +610,8 @@ describe('credentials: which way to sign in', () => {
 
   it('an access-token with a trailing line break (as pasted) is trimmed and used', () => {
     expect(
-      settingsFor({ 'job-id': JOB_A, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln\r\n' }).auth.credential
+      settingsFor({ 'job-id': JOB_A, 'api-url': ACCOUNT_API, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln\r\n' })
+        .auth.credential
     ).toEqual({
       kind: 'token',
       accessToken: 'eyJ0eXAi.eyJhdWQi.c2ln'
@@ -546,7 +619,7 @@ describe('credentials: which way to sign in', () => {
   })
 
   it("an access-token with a 'Bearer ' prefix is refused, naming access-token", () => {
-    const e = refusal({ 'job-id': JOB_A, 'access-token': 'Bearer x' })
+    const e = refusal({ 'job-id': JOB_A, 'api-url': ACCOUNT_API, 'access-token': 'Bearer x' })
     expect(e.input).toBe('access-token')
     expect(e.message).toMatch(/without the "Bearer " prefix/)
   })
@@ -558,7 +631,7 @@ describe('credentials: which way to sign in', () => {
       tenantId: TENANT,
       subscriptionId: 'x'
     })
-    const s = settingsFor({ 'job-id': JOB_A, creds })
+    const s = settingsFor({ 'job-id': JOB_A, 'api-url': ACCOUNT_API, creds })
     expect(s.auth.credential).toEqual({
       kind: 'secret',
       tenantId: TENANT,
@@ -575,7 +648,13 @@ describe('credentials: which way to sign in', () => {
       clientSecret: 'creds-secret-value',
       tenantId: otherTenant
     })
-    const s = settingsFor({ 'job-id': JOB_A, creds, 'tenant-id': TENANT, 'client-secret': SECRET })
+    const s = settingsFor({
+      'job-id': JOB_A,
+      'api-url': ACCOUNT_API,
+      creds,
+      'tenant-id': TENANT,
+      'client-secret': SECRET
+    })
     expect(s.auth.credential).toEqual({
       kind: 'secret',
       tenantId: TENANT,
@@ -594,26 +673,38 @@ describe('credentials: which way to sign in', () => {
     ['not JSON', `{"clientSecret": "${SECRET}", oops`],
     ['an array', `["${SECRET}"]`]
   ])('creds that is %s is refused without quoting the secret', (_what, creds) => {
-    const e = refusal({ 'job-id': JOB_A, creds })
+    const e = refusal({ 'job-id': JOB_A, 'api-url': ACCOUNT_API, creds })
     expect(e.input).toBe('creds')
     expect(e.message).not.toContain(SECRET)
     expect(e.message).not.toContain('s3cr3t')
   })
 
   it('tenant-id without client-id is refused, naming client-id', () => {
-    const e = refusal({ 'job-id': JOB_A, 'tenant-id': TENANT, 'client-secret': SECRET })
+    const e = refusal({
+      'job-id': JOB_A,
+      'api-url': ACCOUNT_API,
+      'tenant-id': TENANT,
+      'client-secret': SECRET
+    })
     expect(e.input).toBe('client-id')
     expect(e.message).toMatch(/client-id is required with tenant-id/)
   })
 
   it('client-id without tenant-id is refused, naming tenant-id', () => {
-    const e = refusal({ 'job-id': JOB_A, 'client-id': CLIENT, 'client-secret': SECRET })
+    const e = refusal({
+      'job-id': JOB_A,
+      'api-url': ACCOUNT_API,
+      'client-id': CLIENT,
+      'client-secret': SECRET
+    })
     expect(e.input).toBe('tenant-id')
     expect(e.message).toMatch(/tenant-id is required with client-id/)
   })
 
   it('no credentials at all are refused, listing the ways to sign in', () => {
-    expect(refusal({ 'job-id': JOB_A }).message).toMatch(/No credentials.*creds, or access-token/)
+    expect(refusal({ 'job-id': JOB_A, 'api-url': ACCOUNT_API }).message).toMatch(
+      /No credentials.*creds, or access-token/
+    )
   })
 
   it.each(['common', 'organizations', 'Consumers', 'not a tenant!'])('tenant-id %j is refused', tenant => {
@@ -713,6 +804,7 @@ describe('secrets are masked before anything is validated', () => {
     readSettings(
       inputReader({
         'job-id': JOB_A,
+        'api-url': ACCOUNT_API,
         'tenant-id': TENANT,
         'client-id': CLIENT,
         'client-certificate': oneLine
