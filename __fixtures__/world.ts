@@ -2,6 +2,8 @@ import type { Job, JobState } from '../src/jobs/model.js'
 import type { PollingPolicy } from '../src/wait/schedule.js'
 import { type WaitResult, waitForJobs } from '../src/wait/waiter.js'
 import { driftingClock } from './clock.js'
+import { V2_POLL_COST } from '../src/jobs/v2/source.js'
+import { V3_POLL_COST } from '../src/jobs/v3/source.js'
 import { job } from './jobs.js'
 
 /**
@@ -22,6 +24,11 @@ export interface SimJob {
 
 export interface SimOptions {
   policy: PollingPolicy
+  /**
+   * v2 (the default): Jobs queries of 20 ids, progress by task reads. v3: one GET per job, its progress and
+   * errors in the answer, no task read.
+   */
+  api?: 'v2' | 'v3'
   intervalMs: number
   timeoutMs?: number
   latencyMs?: number
@@ -59,22 +66,8 @@ export async function simulate(jobs: readonly SimJob[], o: SimOptions): Promise<
   const jobsQueries: number[] = []
   const taskReads: number[] = []
 
-  const getJobs = async (ids: readonly string[]): Promise<Job[]> => {
-    const t = clock.now() - started
-    for (let i = 0; i < ids.length; i += 20) jobsQueries.push(t)
-    clock.advance(latency)
-    const seen = new Map(ids.map(id => [id, stateAt(byId.get(id)!, t)]))
-    polls.push({ at: t, seen })
-    return ids.map(id => {
-      const j = byId.get(id)!
-      return job(id, seen.get(id)!, { startTime: new Date(started + j.queuedMs + (j.skewMs ?? 0)) })
-    })
-  }
-  const readTasks = async (id: string) => {
-    const t = clock.now() - started
-    taskReads.push(t)
-    clock.advance(latency)
-    const j = byId.get(id)!
+  const v3 = o.api === 'v3'
+  const tasksAt = (j: SimJob, t: number) => {
     const state = stateAt(j, t)
     if (state !== 'Processing') {
       const errorDetails = state === 'Error' ? [{ code: 'ErrorProcessingTask', message: 'failed' }] : []
@@ -85,10 +78,30 @@ export async function simulate(jobs: readonly SimJob[], o: SimOptions): Promise<
     return { progress: Math.round(Math.min(99, Math.max(0, linear + wobble))), errorDetails: [] }
   }
 
+  const getJobs = async (ids: readonly string[]): Promise<Job[]> => {
+    const t = clock.now() - started
+    for (let i = 0; i < ids.length; i += v3 ? 1 : 20) jobsQueries.push(t)
+    clock.advance(latency)
+    const seen = new Map(ids.map(id => [id, stateAt(byId.get(id)!, t)]))
+    polls.push({ at: t, seen })
+    return ids.map(id => {
+      const j = byId.get(id)!
+      const startTime = new Date(started + j.queuedMs + (j.skewMs ?? 0))
+      return job(id, seen.get(id)!, v3 ? { startTime, ...tasksAt(j, t) } : { startTime })
+    })
+  }
+  const readTasks = async (id: string) => {
+    const t = clock.now() - started
+    taskReads.push(t)
+    clock.advance(latency)
+    return tasksAt(byId.get(id)!, t)
+  }
+
   const result = await waitForJobs({
     ids: jobs.map(j => j.id),
     getJobs,
-    readTasks,
+    readTasks: v3 ? undefined : readTasks,
+    cost: v3 ? V3_POLL_COST : V2_POLL_COST,
     failOn: new Set<JobState>(['Error', 'Canceled']),
     policy: o.policy,
     intervalMs: o.intervalMs,

@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7584);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7162);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
@@ -316,7 +316,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7584:
+/***/ 7162:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -330,40 +330,43 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
 var core = __nccwpck_require__(5489);
 ;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * Two kinds of failure, told apart because they need different fixes:
- * - UserError: the workflow must change something (an input, a credential, a role assignment).
- *   Its message names the input or the fix and is shown without a stack trace.
- * - ServiceError: Media Services or Entra ID misbehaved or refused; the message carries the
- *   HTTP status and the request id so the failure can be traced with Microsoft support.
- */
+const INPUT = { kind: 'input' };
+const ENTRA_ID = { kind: 'entra-id' };
+const GITHUB_OIDC = { kind: 'github-oidc' };
+const jobService = (service) => ({ kind: 'service', service });
 class UserError extends Error {
     input;
+    source;
     name = 'UserError';
     constructor(message, 
     /** The input the user should change, when there is one. */
-    input) {
+    input, 
+    /** An input unless said otherwise: a refusal by Entra ID or a job service is also the user's to fix. */
+    source = INPUT) {
         super(message);
         this.input = input;
+        this.source = source;
     }
 }
 class ServiceError extends Error {
+    name = 'ServiceError';
     status;
     requestId;
     transient;
     retryAfterMs;
-    name = 'ServiceError';
-    constructor(message, status, requestId, 
-    /** True when a later attempt may succeed (throttling, gateway errors, resets). */
-    transient = false, 
-    /** Milliseconds the service asked us to wait (Retry-After), when it said so. */
-    retryAfterMs) {
+    source;
+    constructor(message, options = {}) {
         super(message);
-        this.status = status;
-        this.requestId = requestId;
-        this.transient = transient;
-        this.retryAfterMs = retryAfterMs;
+        this.status = options.status;
+        this.requestId = options.requestId;
+        this.transient = options.transient ?? false;
+        this.retryAfterMs = options.retryAfterMs;
+        this.source = options.source;
     }
+}
+/** Where `error` came from, when it says. */
+function sourceOf(error) {
+    return error instanceof UserError || error instanceof ServiceError ? error.source : undefined;
 }
 /** The wait was interrupted by the runner (cancel) or by the timeout. */
 class AbortedError extends Error {
@@ -476,90 +479,105 @@ const TRANSIENT_CODES = new Set([
     'UND_ERR_CONNECT_TIMEOUT'
 ]);
 function createHttp(options) {
-    const agents = agentsByRoute(options.userAgent ?? 'ams-job-wait');
-    const now = options.now ?? Date.now;
-    const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-    // Every socket we ever used: dispose() destroys them, so nothing left behind holds the process open.
-    const sockets = new Set();
+    const userAgent = options.userAgent ?? 'ams-job-wait';
+    const exchange = {
+        agents: agentsByRoute(userAgent),
+        userAgent,
+        now: options.now ?? Date.now,
+        maxBytes: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
+        // Every socket we ever used: dispose() destroys them, so nothing left behind holds the process open.
+        sockets: new Set()
+    };
     return {
         request(method, url, headers, body, limits = {}) {
             const { signal, deadline } = limits;
             if (signal?.aborted)
                 return Promise.reject(abortedBy(signal));
             const host = safeHost(url);
-            const limitMs = Math.min(options.requestTimeoutMs, (deadline ?? Infinity) - now());
-            if (limitMs <= 0) {
-                return Promise.reject(new ServiceError(`no time left to ask ${host}`, undefined, undefined, true));
-            }
+            const limitMs = Math.min(options.requestTimeoutMs, (deadline ?? Infinity) - exchange.now());
+            if (limitMs <= 0)
+                return Promise.reject(new ServiceError(`no time left to ask ${host}`, { transient: true }));
             return new Promise((resolve, reject) => {
-                const exchange = new AbortController();
-                let answered = false;
-                let done = false;
-                const settle = (error, value) => {
-                    if (done)
-                        return;
-                    done = true;
-                    clearTimeout(timer);
-                    signal?.removeEventListener('abort', onAbort);
-                    if (!error)
-                        return resolve(value);
-                    // Destroys the request and its socket: a late byte must not keep anything alive.
-                    exchange.abort();
-                    reject(error);
-                };
-                const onAbort = () => settle(abortedBy(signal));
-                const timer = setTimeout(() => {
-                    const s = formatDuration(limitMs < 1000 ? limitMs : Math.round(limitMs / 1000) * 1000);
-                    settle(new ServiceError(answered
-                        ? `the answer from ${host} did not complete within ${s}`
-                        : `no answer from ${host} within ${s}`, undefined, undefined, true));
-                }, limitMs);
-                signal?.addEventListener('abort', onAbort, { once: true });
-                let req;
-                try {
-                    const target = new URL(url);
-                    const outgoing = {
-                        ...headers,
-                        'user-agent': options.userAgent ?? 'ams-job-wait'
-                    };
-                    if (body !== undefined)
-                        outgoing['content-length'] = Buffer.byteLength(body, 'utf8');
-                    req = (target.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_namespaceObject).request({
-                        host: target.hostname,
-                        port: target.port ? Number(target.port) : target.protocol === 'https:' ? 443 : 80,
-                        path: target.pathname + target.search,
-                        method,
-                        headers: outgoing,
-                        agent: agents.get(url),
-                        signal: exchange.signal
-                    });
-                }
-                catch (error) {
-                    settle(transportError(error, host));
-                    return;
-                }
-                // 'socket' fires for every request on a kept-alive socket: one listener per socket, not per request.
-                req.on('socket', socket => {
-                    if (sockets.has(socket))
-                        return;
-                    sockets.add(socket);
-                    socket.once('close', () => sockets.delete(socket));
-                });
-                req.on('error', error => settle(transportError(error, host)));
-                req.on('response', res => {
-                    answered = true;
-                    readBody(res, host, maxBytes, settle);
-                });
-                req.end(body);
+                const ending = boundedEnding(host, limitMs, signal, resolve, reject);
+                send(exchange, { method, url, headers, body, host }, ending);
             });
         },
         dispose() {
-            agents.dispose();
-            for (const socket of sockets)
+            exchange.agents.dispose();
+            for (const socket of exchange.sockets)
                 socket.destroy();
-            sockets.clear();
+            exchange.sockets.clear();
         }
     };
+}
+function boundedEnding(host, limitMs, signal, resolve, reject) {
+    const exchange = new AbortController();
+    let done = false;
+    const ending = {
+        signal: exchange.signal,
+        answered: false,
+        settle(error, value) {
+            if (done)
+                return;
+            done = true;
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            if (!error)
+                return resolve(value);
+            // A late byte must not keep anything alive.
+            exchange.abort();
+            reject(error);
+        }
+    };
+    const onAbort = () => ending.settle(abortedBy(signal));
+    const timer = setTimeout(() => {
+        const s = formatDuration(limitMs < 1000 ? limitMs : Math.round(limitMs / 1000) * 1000);
+        const message = ending.answered
+            ? `the answer from ${host} did not complete within ${s}`
+            : `no answer from ${host} within ${s}`;
+        ending.settle(new ServiceError(message, { transient: true }));
+    }, limitMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    return ending;
+}
+function send(setup, out, ending) {
+    const settle = ending.settle;
+    let req;
+    try {
+        req = clientRequest(setup, out, ending.signal);
+    }
+    catch (error) {
+        return settle(transportError(error, out.host));
+    }
+    // 'socket' fires for every request on a kept-alive socket: one listener per socket, not per request.
+    req.on('socket', socket => {
+        if (setup.sockets.has(socket))
+            return;
+        setup.sockets.add(socket);
+        socket.once('close', () => setup.sockets.delete(socket));
+    });
+    req.on('error', error => settle(transportError(error, out.host)));
+    req.on('response', res => {
+        ending.answered = true;
+        readBody(res, out.host, setup.maxBytes, settle);
+    });
+    req.end(out.body);
+}
+function clientRequest(setup, out, signal) {
+    const target = new URL(out.url);
+    const headers = { ...out.headers, 'user-agent': setup.userAgent };
+    if (out.body !== undefined)
+        headers['content-length'] = Buffer.byteLength(out.body, 'utf8');
+    const https_ = target.protocol === 'https:';
+    return (https_ ? external_node_https_namespaceObject : external_node_http_namespaceObject).request({
+        host: target.hostname,
+        port: target.port ? Number(target.port) : https_ ? 443 : 80,
+        path: target.pathname + target.search,
+        method: out.method,
+        headers,
+        agent: setup.agents.get(out.url),
+        signal
+    });
 }
 /**
  * The agent for each URL, from @actions/http-client so that its proxy rules apply. One HttpClient caches
@@ -611,8 +629,8 @@ function raceAbort(work, signal) {
  * end (transient, like a reset); or as soon as the body passes `maxBytes`, declared or streamed.
  */
 function readBody(res, host, maxBytes, settle) {
-    const tooLarge = () => new ServiceError(`the answer from ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; abandoned`, res.statusCode, undefined, true);
-    const cut = () => new ServiceError(`${host} closed the connection mid-answer`, res.statusCode, undefined, true);
+    const tooLarge = () => new ServiceError(`the answer from ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; abandoned`, { status: res.statusCode, transient: true });
+    const cut = () => new ServiceError(`${host} closed the connection mid-answer`, { status: res.statusCode, transient: true });
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes)
         return settle(tooLarge());
@@ -640,12 +658,14 @@ function transportError(error, host) {
     const e = error;
     const code = e?.code ?? '';
     if (code === 'ENOTFOUND') {
-        return new ServiceError(`host ${host} could not be found (DNS): check the URL`, undefined, undefined, false);
+        return new ServiceError(`host ${host} could not be found (DNS): check the URL`);
     }
     if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) {
-        return new ServiceError(`TLS to ${host} failed (${code}): the certificate is not trusted`, undefined, undefined, false);
+        return new ServiceError(`TLS to ${host} failed (${code}): the certificate is not trusted`);
     }
-    return new ServiceError(`connection to ${host} failed (${code || e?.message || 'unknown error'})`, undefined, undefined, TRANSIENT_CODES.has(code) || code === '' || /socket hang up/i.test(e?.message ?? ''));
+    return new ServiceError(`connection to ${host} failed (${code || e?.message || 'unknown error'})`, {
+        transient: TRANSIENT_CODES.has(code) || code === '' || /socket hang up/i.test(e?.message ?? '')
+    });
 }
 function safeHost(url) {
     try {
@@ -676,7 +696,6 @@ const CLOUDS = {
         name: 'AzureCloud',
         authorityHost: 'https://login.microsoftonline.com',
         mediaResource: 'https://rest.media.azure.net',
-        apiUrl: 'https://media.windows.net/api/',
         mediaDomains: ['media.azure.net', 'media.windows.net'],
         oidcAudience: 'api://AzureADTokenExchange',
         armEndpoint: 'https://management.azure.com',
@@ -686,7 +705,6 @@ const CLOUDS = {
         name: 'AzureChinaCloud',
         authorityHost: 'https://login.chinacloudapi.cn',
         mediaResource: 'https://rest.media.chinacloudapi.cn',
-        apiUrl: 'https://media.chinacloudapi.cn/api/',
         mediaDomains: ['media.chinacloudapi.cn'],
         oidcAudience: 'api://AzureADTokenExchangeChina',
         armEndpoint: 'https://management.chinacloudapi.cn',
@@ -696,7 +714,6 @@ const CLOUDS = {
         name: 'AzureUSGovernment',
         authorityHost: 'https://login.microsoftonline.us',
         mediaResource: 'https://rest.media.usgovcloudapi.net',
-        // No legacy global host is documented for US Government: the account endpoint must be given.
         mediaDomains: ['media.usgovcloudapi.net'],
         oidcAudience: 'api://AzureADTokenExchangeUSGov',
         armEndpoint: 'https://management.usgovcloudapi.net',
@@ -822,41 +839,84 @@ function parseCreds(value, mask) {
         mask?.(creds.clientSecret);
     return creds;
 }
-/** Picks the one way to sign in from the inputs (see the README's table); UserError names what to change. */
-function chooseCredential(get, creds, cloud, env, warnings) {
+/** The inputs that hold a secret, each masked (line by line too) before anything else is checked. */
+function maskSecrets(inputs, mask) {
+    for (const name of ['client-secret', 'client-certificate', 'access-token']) {
+        const v = inputs[name];
+        if (v)
+            secretParts(v).forEach(p => mask?.(p));
+    }
+}
+/**
+ * Picks the one way to sign in (see the README's table) from the inputs' values, creds and whether GitHub
+ * offers an OIDC token. UserError names what to change; remarks go to `warnings`.
+ */
+function chooseCredential(inputs, creds, cloud, env, warnings) {
+    const id = identityOf(inputs, creds, warnings);
+    const certificate = inputs['client-certificate'];
+    const accessToken = inputs['access-token'];
+    requireOneWay([
+        id.clientSecret && id.secretFrom,
+        certificate && 'client-certificate',
+        accessToken && 'access-token'
+    ]);
+    if (accessToken)
+        return givenToken(accessToken, id, warnings);
+    checkServicePrincipal(id);
+    const { tenantId, clientId, clientSecret } = id;
+    if (clientSecret)
+        return { kind: 'secret', tenantId, clientId, clientSecret };
+    if (certificate) {
+        return {
+            kind: 'certificate',
+            tenantId,
+            clientId,
+            certificate: parseClientCertificate(certificate, 'client-certificate')
+        };
+    }
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new UserError('tenant-id and client-id are given without a secret, so GitHub OIDC is used, but this job cannot request an OIDC token. Add "permissions: id-token: write" to the workflow job (or give client-secret, client-certificate or access-token).', 'client-id');
+    }
+    return { kind: 'oidc', tenantId, clientId, audience: inputs.audience || cloud.oidcAudience };
+}
+/** The own input wins over creds; both given and different is worth a warning. */
+function identityOf(inputs, creds, warnings) {
     const pick = (input, key) => {
-        const own = get(input);
+        const own = inputs[input];
         const fromCreds = creds[key];
         if (own && fromCreds && own !== fromCreds) {
             warnings.push(`Both ${input} and creds.${key} are given; using ${input}.`);
         }
         return own || fromCreds || '';
     };
-    const tenantId = pick('tenant-id', 'tenantId');
-    const clientId = pick('client-id', 'clientId');
-    const clientSecret = pick('client-secret', 'clientSecret');
-    const certificate = get('client-certificate');
-    const accessToken = get('access-token');
-    const given = [
-        clientSecret && (get('client-secret') ? 'client-secret' : 'creds.clientSecret'),
-        certificate && 'client-certificate',
-        accessToken && 'access-token'
-    ].filter(Boolean);
+    return {
+        tenantId: pick('tenant-id', 'tenantId'),
+        clientId: pick('client-id', 'clientId'),
+        clientSecret: pick('client-secret', 'clientSecret'),
+        secretFrom: inputs['client-secret'] ? 'client-secret' : 'creds.clientSecret'
+    };
+}
+/** At most one of the ways that carry a secret: which one was meant cannot be guessed. */
+function requireOneWay(ways) {
+    const given = ways.filter(Boolean);
     if (given.length > 1) {
         throw new UserError(`Inputs ${given.join(' and ')} are both given; they are different ways to sign in. Keep exactly one.`, given[0]);
     }
-    if (accessToken) {
-        if (/^bearer\s/i.test(accessToken)) {
-            throw new UserError('Input access-token: give the token alone, without the "Bearer " prefix.', 'access-token');
-        }
-        // A control character (a line break from a pasted secret) would otherwise fail in Node's header check.
-        if (/[^\x21-\x7e]/.test(accessToken)) {
-            throw new UserError('Input access-token contains a line break, a space or another character a token cannot have. Give the token alone, on one line.', 'access-token');
-        }
-        if (tenantId || clientId)
-            warnings.push('access-token is given, so tenant-id and client-id are not used.');
-        return { kind: 'token', accessToken };
+}
+function givenToken(accessToken, id, warnings) {
+    if (/^bearer\s/i.test(accessToken)) {
+        throw new UserError('Input access-token: give the token alone, without the "Bearer " prefix.', 'access-token');
     }
+    // A control character (a line break from a pasted secret) would otherwise fail in Node's header check.
+    if (/[^\x21-\x7e]/.test(accessToken)) {
+        throw new UserError('Input access-token contains a line break, a space or another character a token cannot have. Give the token alone, on one line.', 'access-token');
+    }
+    if (id.tenantId || id.clientId)
+        warnings.push('access-token is given, so tenant-id and client-id are not used.');
+    return { kind: 'token', accessToken };
+}
+/** Both ids, each of the right form; UserError names the one to fix. */
+function checkServicePrincipal({ tenantId, clientId }) {
     if (!tenantId && !clientId) {
         throw new UserError('No credentials: give tenant-id and client-id (with id-token: write permission for GitHub OIDC, or with client-secret or client-certificate), or creds, or access-token.', 'client-id');
     }
@@ -873,20 +933,6 @@ function chooseCredential(get, creds, cloud, env, warnings) {
         !(GUID.test(tenantId) || HOSTNAME.test(tenantId))) {
         throw new UserError(`Input tenant-id: '${tenantId}' is not a tenant. Use the directory (tenant) id GUID or its domain (contoso.onmicrosoft.com); common, organizations and consumers cannot be used by a service principal.`, 'tenant-id');
     }
-    if (clientSecret)
-        return { kind: 'secret', tenantId, clientId, clientSecret };
-    if (certificate) {
-        return {
-            kind: 'certificate',
-            tenantId,
-            clientId,
-            certificate: parseClientCertificate(certificate, 'client-certificate')
-        };
-    }
-    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-        throw new UserError('tenant-id and client-id are given without a secret, so GitHub OIDC is used, but this job cannot request an OIDC token. Add "permissions: id-token: write" to the workflow job (or give client-secret, client-certificate or access-token).', 'client-id');
-    }
-    return { kind: 'oidc', tenantId, clientId, audience: get('audience') || cloud.oidcAudience };
 }
 
 ;// CONCATENATED MODULE: ./src/transport/trust.ts
@@ -1051,10 +1097,11 @@ function strangersUnder(domain) {
 
 
 
-function parseApiUrl(text, cloud) {
-    const value = text || cloud.apiUrl;
+function parseApiUrl(value, cloud) {
+    // No default: the global endpoint (media.windows.net) went with the service, and a run that tried it
+    // would fail on DNS, far from the missing input.
     if (!value) {
-        throw new UserError(`Input api-url is required for ${cloud.name}, which has no global endpoint: give your account's endpoint, https://<account>.restv2.<region>.${cloud.mediaDomains[0]}/api/.`, 'api-url');
+        throw new UserError(`Input api-url is required with job-id: give the v2 endpoint your jobs are on, an account endpoint like https://<account>.restv2.<region>.${cloud.mediaDomains[0]}/api/ (or the emulator's). There is no default: Azure Media Services was retired on 2024-06-30, and its global endpoint with it.`, 'api-url');
     }
     let url;
     try {
@@ -1142,6 +1189,36 @@ function otherCloudOf(host, cloud) {
     return Object.values(CLOUDS).find(c => c.mediaDomains.some(d => hostInDomain(host, d)));
 }
 
+;// CONCATENATED MODULE: ./src/settings/input-names.ts
+/** The inputs action.yml declares, and the one place they are read. */
+const INPUT_NAMES = [
+    'job-id',
+    'job-url',
+    'arm-url',
+    'cloud',
+    'environment',
+    'tenant-id',
+    'client-id',
+    'client-secret',
+    'client-certificate',
+    'access-token',
+    'creds',
+    'audience',
+    'api-url',
+    'authority-host',
+    'x-ms-version',
+    'poll-interval',
+    'polling',
+    'timeout',
+    'fail-on',
+    'trusted-hosts',
+    'cancel-on-abort'
+];
+/** Reads each declared input once; everything after this works on the values. */
+function readInputs(read) {
+    return Object.fromEntries(INPUT_NAMES.map(name => [name, (read(name) ?? '').trim()]));
+}
+
 ;// CONCATENATED MODULE: ./src/settings/job-urls.ts
 
 
@@ -1171,6 +1248,31 @@ function parseArmUrl(text, cloud) {
     }
     return new URL(url.origin);
 }
+/** One job-url item: a v3 job resource URL on https (or loopback), or an ARM resource id resolved against `arm`. */
+function parseJobUrl(item, arm) {
+    const shown = item.slice(0, 120);
+    // `nb:jid:…` parses as a URL (scheme nb:): say what it is rather than that it is not https.
+    if (/^nb:jid:/i.test(item)) {
+        throw new UserError(`Input job-url: '${shown}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`, 'job-url');
+    }
+    let url;
+    try {
+        url = /^\/subscriptions\//i.test(item) ? new URL(item, arm) : new URL(item);
+    }
+    catch {
+        throw new UserError(`Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`, 'job-url');
+    }
+    if (!httpsOrLoopback(url)) {
+        throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url');
+    }
+    if (url.username || url.password || url.hash) {
+        throw new UserError(`Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`, 'job-url');
+    }
+    if (!JOB_PATH.test(url.pathname)) {
+        throw new UserError(`Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`, 'job-url');
+    }
+    return url;
+}
 /**
  * Input job-url: full URLs of v3 job resources, or ARM resource ids (`/subscriptions/…`) resolved
  * against `arm`. ARM URLs get api-version 2022-07-01 when they have none. Pure: throws UserError.
@@ -1180,27 +1282,7 @@ function parseJobUrls(text, arm) {
     const targets = [];
     let origin;
     for (const item of items) {
-        const shown = item.slice(0, 120);
-        // `nb:jid:…` parses as a URL (scheme nb:): say what it is rather than that it is not https.
-        if (/^nb:jid:/i.test(item)) {
-            throw new UserError(`Input job-url: '${shown}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`, 'job-url');
-        }
-        let url;
-        try {
-            url = /^\/subscriptions\//i.test(item) ? new URL(item, arm) : new URL(item);
-        }
-        catch {
-            throw new UserError(`Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`, 'job-url');
-        }
-        if (!httpsOrLoopback(url)) {
-            throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url');
-        }
-        if (url.username || url.password || url.hash) {
-            throw new UserError(`Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`, 'job-url');
-        }
-        if (!JOB_PATH.test(url.pathname)) {
-            throw new UserError(`Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`, 'job-url');
-        }
+        const url = parseJobUrl(item, arm);
         if (origin !== undefined && url.origin !== origin) {
             throw new UserError(`Input job-url: all jobs must be on one host (${new URL(origin).host} and ${url.host} given); use one step per host.`, 'job-url');
         }
@@ -1226,6 +1308,83 @@ function parseJobUrls(text, arm) {
     }
     const first = targets[0].url;
     return { targets, arm: first.origin === arm.origin, host: first.hostname.toLowerCase() };
+}
+
+;// CONCATENATED MODULE: ./src/settings/jobs.ts
+
+
+
+
+const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const jobs_MAX_JOBS = 1000;
+/** action.yml's default for x-ms-version, which the runner fills in for every run, job-url runs too. */
+const DEFAULT_MS_VERSION = '2.19';
+/** Exactly one of job-id (v2) and job-url (v3), each with its own API's inputs. */
+function readJobs(inputs, cloud, warnings) {
+    const ids = inputs['job-id'];
+    const urls = inputs['job-url'];
+    if (ids && urls) {
+        throw new UserError('Inputs job-id and job-url are both given: give job-id for Media Services v2 jobs (nb:jid:UUID:…) or job-url for v3-shaped jobs (Azure Resource Manager, MK.IO), not both.', 'job-url');
+    }
+    if (!ids && !urls) {
+        throw new UserError('Input job-id or job-url is required: job-id for Media Services v2 job ids (nb:jid:UUID:<guid>), job-url for v3 job URLs or ARM resource ids (/subscriptions/…/transforms/<transform>/jobs/<job>).', 'job-id');
+    }
+    return urls ? readV3Jobs(inputs, cloud, warnings) : readV2Jobs(inputs, cloud, warnings);
+}
+function readV3Jobs(inputs, cloud, warnings) {
+    // The runner fills every input that has a default in action.yml: only another value is the user's choice.
+    // api-url has no default there (the cloud's endpoint is chosen in code), so any value of it was given.
+    const given = {
+        'api-url': inputs['api-url'] !== '',
+        'x-ms-version': inputs['x-ms-version'] !== '' && inputs['x-ms-version'] !== DEFAULT_MS_VERSION
+    };
+    for (const name of ['api-url', 'x-ms-version']) {
+        if (given[name])
+            warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`);
+    }
+    const v3 = parseJobUrls(inputs['job-url'], parseArmUrl(inputs['arm-url'], cloud));
+    return { api: 'v3', ids: v3.targets.map(t => t.id), v3 };
+}
+function readV2Jobs(inputs, cloud, warnings) {
+    const ids = parseJobIds(inputs['job-id']);
+    const apiUrl = parseApiUrl(inputs['api-url'], cloud);
+    const msVersion = parseMsVersion(inputs['x-ms-version'] || DEFAULT_MS_VERSION);
+    const other = otherCloudOf(apiUrl.hostname, cloud);
+    if (other) {
+        warnings.push(`api-url ${apiUrl.hostname} belongs to ${other.name}, but cloud is ${cloud.name}: the token would be for the wrong cloud. Set cloud: ${other.name}.`);
+    }
+    return { api: 'v2', ids, apiUrl, msVersion };
+}
+function parseJobIds(text) {
+    const items = text.split(/[\s,;]+/).filter(Boolean);
+    if (items.length === 0) {
+        throw new UserError('Input job-id is required: give one or more Media Services job ids (nb:jid:UUID:<guid>), separated by newlines, commas or spaces.', 'job-id');
+    }
+    // A Set keeps input order and makes the duplicate check linear: 1000 ids are checked once each.
+    const ids = new Set();
+    for (const item of items) {
+        const unquoted = item.replace(/^['"`]+|['"`]+$/g, '');
+        if (unquoted !== item && (JOB_ID.test(unquoted) || GUID.test(unquoted))) {
+            throw new UserError(`Input job-id: remove the quotes around ${unquoted} (give job-id: ${unquoted}, or several ids separated by newlines, commas or spaces).`, 'job-id');
+        }
+        const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined);
+        if (!guid) {
+            throw new UserError(`Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`, 'job-id');
+        }
+        // The service keeps `UUID` upper case and the GUID lower case.
+        const id = `nb:jid:UUID:${guid.toLowerCase()}`;
+        ids.add(id);
+    }
+    if (ids.size > jobs_MAX_JOBS) {
+        throw new UserError(`Input job-id: ${ids.size} jobs given; at most ${jobs_MAX_JOBS} can be waited for at once.`, 'job-id');
+    }
+    return [...ids];
+}
+function parseMsVersion(value) {
+    if (!/^2\.\d{1,2}$/.test(value)) {
+        throw new UserError(`Input x-ms-version: '${value}' is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`, 'x-ms-version');
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/model.ts
@@ -1268,174 +1427,46 @@ function parseState(value) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/settings/inputs.ts
+;// CONCATENATED MODULE: ./src/settings/timing.ts
+/** Inputs poll-interval, timeout, polling and fail-on: how the wait runs and when it fails. Pure parsing. */
 
 
 
-
-
-
-
-const INPUT_NAMES = (/* unused pure expression or super */ null && ([
-    'job-id',
-    'job-url',
-    'arm-url',
-    'cloud',
-    'environment',
-    'tenant-id',
-    'client-id',
-    'client-secret',
-    'client-certificate',
-    'access-token',
-    'creds',
-    'audience',
-    'api-url',
-    'authority-host',
-    'x-ms-version',
-    'poll-interval',
-    'polling',
-    'timeout',
-    'fail-on',
-    'trusted-hosts',
-    'cancel-on-abort'
-]));
-const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 const MIN_POLL_MS = 1000;
 /** Node's timers cannot wait longer (2^31-1 ms, about 24.8 days). */
 const MAX_WAIT_MS = 24 * 86_400_000;
-const inputs_MAX_JOBS = 1000;
 /** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
 const DEFAULT_TIMEOUT = '5h30m';
-/** action.yml's default for x-ms-version, which the runner fills in for every run, job-url runs too. */
-const DEFAULT_MS_VERSION = '2.19';
+/**
+ * How long GitHub lets a job run: 6 h on its hosted runners, 5 days on self-hosted ones (docs.github.com,
+ * "Usage limits for self-hosted runners"). A wait at or past it is cut off with the job: no outputs, no summary.
+ */
+const HOSTED_JOB_LIMIT_MS = 6 * 3_600_000;
+const SELF_HOSTED_JOB_LIMIT_MS = 5 * 86_400_000;
 const POLLING_POLICIES = ['predictive', 'fixed'];
-/** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
-function readSettings(read, options = {}) {
-    const env = options.env ?? {};
-    const warnings = [];
-    // Typed by INPUT_NAMES: reading an input that action.yml does not declare does not compile.
-    const get = (name) => (read(name) ?? '').trim();
-    // Mask first: an error below must never be able to carry a secret into the log.
-    for (const name of ['client-secret', 'client-certificate', 'access-token']) {
-        const v = get(name);
-        if (v)
-            secretParts(v).forEach(p => options.mask?.(p));
+/** poll-interval and timeout, and that the wait lasts long enough for a second poll. */
+function readTiming(inputs) {
+    const intervalMs = parseDurationInput('poll-interval', inputs['poll-interval'] || '10s', MIN_POLL_MS);
+    const timeoutMs = parseDurationInput('timeout', inputs.timeout || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS);
+    if (intervalMs > timeoutMs) {
+        throw new UserError(`Input poll-interval (${formatDuration(intervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
     }
-    const creds = parseCreds(get('creds'), options.mask);
-    const cloud = readCloud(get('cloud'), get('environment'));
-    const v3 = parseJobInputs(get, cloud, warnings);
-    const jobIds = v3 ? v3.targets.map(t => t.id) : parseJobIds(get('job-id'));
-    const apiUrl = v3 ? new URL(`${v3.targets[0].url.origin}/`) : parseApiUrl(get('api-url'), cloud);
-    const authorityHost = parseAuthorityHost(get('authority-host') || cloud.authorityHost);
-    const msVersion = parseMsVersion(get('x-ms-version') || DEFAULT_MS_VERSION);
-    const pollIntervalMs = parseDurationInput('poll-interval', get('poll-interval') || '10s', MIN_POLL_MS);
-    const timeoutMs = parseDurationInput('timeout', get('timeout') || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS);
-    if (pollIntervalMs > timeoutMs) {
-        throw new UserError(`Input poll-interval (${formatDuration(pollIntervalMs)}) is longer than timeout (${formatDuration(timeoutMs)}): the wait would end before the second poll. Shorten poll-interval or lengthen timeout.`, 'poll-interval');
-    }
-    const other = v3 ? undefined : otherCloudOf(apiUrl.hostname, cloud);
-    if (other) {
-        warnings.push(`api-url ${apiUrl.hostname} belongs to ${other.name}, but cloud is ${cloud.name}: the token would be for the wrong cloud. Set cloud: ${other.name}.`);
-    }
-    if (v3 && !v3.arm && !get('access-token')) {
-        throw new UserError(`Input access-token is required for job-url on ${v3.host}: only Azure Resource Manager hosts sign in with Entra ID. Give the service's API token (for MK.IO, a personal API token) as a secret.`, 'access-token');
-    }
-    const credential = chooseCredential(get, creds, cloud, env, warnings);
-    // v3: the token goes to the jobs' host on its port and to trusted-hosts; the Media Services domains are v2's.
-    const trustedHosts = [
-        trustEntry(apiUrl),
-        ...(v3 ? [] : cloud.mediaDomains.map(d => `.${d}`)),
-        ...parseTrustedHosts(get('trusted-hosts'))
-    ];
-    const cancelOnAbort = parseBoolean('cancel-on-abort', get('cancel-on-abort') || 'false');
-    if (v3 && !v3.arm && cancelOnAbort) {
-        warnings.push(`cancel-on-abort is not supported for jobs on ${v3.host} (only Azure Resource Manager's cancelJob is documented): a canceled or timed-out wait leaves the jobs running.`);
-    }
-    return {
-        jobIds,
-        v3,
-        cloud,
-        apiUrl,
-        authorityHost,
-        scope: v3?.arm ? cloud.armScope : `${cloud.mediaResource}/.default`,
-        credential,
-        msVersion,
-        pollIntervalMs,
-        polling: parsePolling(get('polling') || 'predictive'),
-        timeoutMs,
-        failOn: parseFailOn(get('fail-on')),
-        trustedHosts: [...new Set(trustedHosts)],
-        cancelOnAbort,
-        warnings
-    };
+    return { intervalMs, timeoutMs };
 }
 /**
- * `cloud`, or its alias `environment` (azure/login's name for it); AzureCloud when neither is given.
- * Both given must name the same cloud: which one was meant cannot be guessed.
+ * A warning when the wait cannot end before GitHub stops the job. RUNNER_ENVIRONMENT is `github-hosted` or
+ * `self-hosted` on GitHub's runners; anywhere else only the limit for every job (5 days) is sure.
  */
-function readCloud(cloudText, environmentText) {
-    const parse = (input, name) => {
-        const found = findCloud(name);
-        if (found)
-            return found;
-        const why = unsupportedCloud(name);
-        throw new UserError(`Input ${input}: '${name.slice(0, 40)}' ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`, input);
-    };
-    const cloud = cloudText ? parse('cloud', cloudText) : undefined;
-    const environment = environmentText ? parse('environment', environmentText) : undefined;
-    if (cloud && environment && cloud !== environment) {
-        throw new UserError(`Inputs cloud (${cloud.name}) and environment (${environment.name}) disagree: environment is another name for cloud. Keep one.`, 'environment');
+function runnerLimitWarning(timeoutMs, env) {
+    const timeout = `timeout (${formatDuration(timeoutMs)})`;
+    const cutOff = 'GitHub would stop the job first, and this step would end without its outputs or step summary';
+    if (env.RUNNER_ENVIRONMENT === 'github-hosted' && timeoutMs >= HOSTED_JOB_LIMIT_MS) {
+        return `${timeout} does not end before the 6 hours GitHub lets a job run on a GitHub-hosted runner: ${cutOff}. Give a timeout under 6h that leaves room for the job's other steps (the default is ${DEFAULT_TIMEOUT}), and a job timeout-minutes above it.`;
     }
-    return cloud ?? environment ?? CLOUDS.AzureCloud;
-}
-/** Exactly one of job-id (v2) and job-url (v3): the v3 jobs, or undefined for v2. */
-function parseJobInputs(get, cloud, warnings) {
-    const ids = get('job-id');
-    const urls = get('job-url');
-    if (ids && urls) {
-        throw new UserError('Inputs job-id and job-url are both given: give job-id for Media Services v2 jobs (nb:jid:UUID:…) or job-url for v3-shaped jobs (Azure Resource Manager, MK.IO), not both.', 'job-url');
+    if (timeoutMs >= SELF_HOSTED_JOB_LIMIT_MS) {
+        return `${timeout} does not end before the 5 days GitHub lets any job run, on self-hosted runners too: ${cutOff}. Give a timeout under 5 days, and raise the job's timeout-minutes (360, 6 hours, by default) above it.`;
     }
-    if (!ids && !urls) {
-        throw new UserError('Input job-id or job-url is required: job-id for Media Services v2 job ids (nb:jid:UUID:<guid>), job-url for v3 job URLs or ARM resource ids (/subscriptions/…/transforms/<transform>/jobs/<job>).', 'job-id');
-    }
-    if (!urls)
-        return undefined;
-    // The runner fills every input that has a default in action.yml: only another value is the user's choice.
-    // api-url has no default there (the cloud's endpoint is chosen in code), so any value of it was given.
-    const given = {
-        'api-url': get('api-url') !== '',
-        'x-ms-version': get('x-ms-version') !== '' && get('x-ms-version') !== DEFAULT_MS_VERSION
-    };
-    for (const name of ['api-url', 'x-ms-version']) {
-        if (given[name])
-            warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`);
-    }
-    return parseJobUrls(urls, parseArmUrl(get('arm-url'), cloud));
-}
-function parseJobIds(text) {
-    const items = text.split(/[\s,;]+/).filter(Boolean);
-    if (items.length === 0) {
-        throw new UserError('Input job-id is required: give one or more Media Services job ids (nb:jid:UUID:<guid>), separated by newlines, commas or spaces.', 'job-id');
-    }
-    // A Set keeps input order and makes the duplicate check linear: 1000 ids are checked once each.
-    const ids = new Set();
-    for (const item of items) {
-        const unquoted = item.replace(/^['"`]+|['"`]+$/g, '');
-        if (unquoted !== item && (JOB_ID.test(unquoted) || GUID.test(unquoted))) {
-            throw new UserError(`Input job-id: remove the quotes around ${unquoted} (give job-id: ${unquoted}, or several ids separated by newlines, commas or spaces).`, 'job-id');
-        }
-        const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined);
-        if (!guid) {
-            throw new UserError(`Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`, 'job-id');
-        }
-        // The service keeps `UUID` upper case and the GUID lower case.
-        const id = `nb:jid:UUID:${guid.toLowerCase()}`;
-        ids.add(id);
-    }
-    if (ids.size > inputs_MAX_JOBS) {
-        throw new UserError(`Input job-id: ${ids.size} jobs given; at most ${inputs_MAX_JOBS} can be waited for at once.`, 'job-id');
-    }
-    return [...ids];
+    return undefined;
 }
 function parsePolling(value) {
     const policy = POLLING_POLICIES.find(p => p === value.toLowerCase());
@@ -1443,12 +1474,6 @@ function parsePolling(value) {
         throw new UserError(`Input polling: '${value}' is not a polling policy. Use predictive (the default) or fixed (every poll-interval).`, 'polling');
     }
     return policy;
-}
-function parseMsVersion(value) {
-    if (!/^2\.\d{1,2}$/.test(value)) {
-        throw new UserError(`Input x-ms-version: '${value}' is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`, 'x-ms-version');
-    }
-    return value;
 }
 function parseDurationInput(name, value, minMs, maxMs = MAX_WAIT_MS) {
     const ms = parseDuration(value);
@@ -1480,12 +1505,157 @@ function parseFailOn(value) {
     }
     return states;
 }
+
+;// CONCATENATED MODULE: ./src/settings/inputs.ts
+
+
+
+
+
+
+
+/** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
+function readSettings(read, options = {}) {
+    const inputs = readInputs(read);
+    // Mask first: an error below must never be able to carry a secret into the log.
+    maskSecrets(inputs, options.mask);
+    const creds = parseCreds(inputs.creds, options.mask);
+    const cloud = readCloud(inputs.cloud, inputs.environment);
+    const warnings = [];
+    // In this order, so that of several wrong inputs the same one is named first every time.
+    const jobs = readJobs(inputs, cloud, warnings);
+    const authorityHost = parseAuthorityHost(inputs['authority-host'] || cloud.authorityHost);
+    const timing = readTiming(inputs);
+    const limit = runnerLimitWarning(timing.timeoutMs, options.env ?? {});
+    if (limit)
+        warnings.push(limit);
+    const credential = readCredential(inputs, jobs, creds, cloud, options.env ?? {}, warnings);
+    const trustedHosts = readTrustedHosts(inputs['trusted-hosts'], jobs, cloud);
+    const cancelOnAbort = readCancelOnAbort(inputs['cancel-on-abort'], jobs, warnings);
+    return {
+        jobs: jobSettings(jobs, cloud, trustedHosts, timing),
+        auth: {
+            credential,
+            authorityHost,
+            scope: jobs.api === 'v3' && jobs.v3.arm ? cloud.armScope : `${cloud.mediaResource}/.default`
+        },
+        wait: {
+            ...timing,
+            policy: parsePolling(inputs.polling || 'predictive'),
+            failOn: parseFailOn(inputs['fail-on'])
+        },
+        cancelOnAbort,
+        warnings
+    };
+}
+/**
+ * `cloud`, or its alias `environment` (azure/login's name for it); AzureCloud when neither is given.
+ * Both given must name the same cloud: which one was meant cannot be guessed.
+ */
+function readCloud(cloudText, environmentText) {
+    const parse = (input, name) => {
+        const found = findCloud(name);
+        if (found)
+            return found;
+        const why = unsupportedCloud(name);
+        throw new UserError(`Input ${input}: '${name.slice(0, 40)}' ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`, input);
+    };
+    const cloud = cloudText ? parse('cloud', cloudText) : undefined;
+    const environment = environmentText ? parse('environment', environmentText) : undefined;
+    if (cloud && environment && cloud !== environment) {
+        throw new UserError(`Inputs cloud (${cloud.name}) and environment (${environment.name}) disagree: environment is another name for cloud. Keep one.`, 'environment');
+    }
+    return cloud ?? environment ?? CLOUDS.AzureCloud;
+}
+/** Only Resource Manager hosts sign in with Entra ID: any other job-url host needs its own token. */
+function readCredential(inputs, jobs, creds, cloud, env, warnings) {
+    if (jobs.api === 'v3' && !jobs.v3.arm && !inputs['access-token']) {
+        throw new UserError(`Input access-token is required for job-url on ${jobs.v3.host}: only Azure Resource Manager hosts sign in with Entra ID. Give the service's API token (for MK.IO, a personal API token) as a secret.`, 'access-token');
+    }
+    return chooseCredential(inputs, creds, cloud, env, warnings);
+}
+/** v3: the token goes to the jobs' host on its port and to trusted-hosts; the Media Services domains are v2's. */
+function readTrustedHosts(text, jobs, cloud) {
+    const own = jobs.api === 'v3'
+        ? [trustEntry(new URL(`${jobs.v3.targets[0].url.origin}/`))]
+        : [trustEntry(jobs.apiUrl), ...cloud.mediaDomains.map(d => `.${d}`)];
+    return [...new Set([...own, ...parseTrustedHosts(text)])];
+}
+function readCancelOnAbort(text, jobs, warnings) {
+    const cancelOnAbort = parseBoolean('cancel-on-abort', text || 'false');
+    if (jobs.api === 'v3' && !jobs.v3.arm && cancelOnAbort) {
+        warnings.push(`cancel-on-abort is not supported for jobs on ${jobs.v3.host} (only Azure Resource Manager's cancelJob is documented): a canceled or timed-out wait leaves the jobs running.`);
+    }
+    return cancelOnAbort;
+}
+/** Each API's job source options, completed with the hosts that may receive the token. */
+function jobSettings(jobs, cloud, trustedHosts, timing) {
+    if (jobs.api === 'v3') {
+        const { targets, arm } = jobs.v3;
+        return { api: 'v3', ids: jobs.ids, options: { targets, arm, trustedHosts } };
+    }
+    const { apiUrl, msVersion } = jobs;
+    return {
+        api: 'v2',
+        ids: jobs.ids,
+        options: {
+            apiUrl,
+            mediaResource: cloud.mediaResource,
+            msVersion,
+            trustedHosts,
+            pollIntervalMs: timing.intervalMs
+        }
+    };
+}
 function parseBoolean(name, value) {
     if (/^(true|yes|on|1)$/i.test(value))
         return true;
     if (/^(false|no|off|0)$/i.test(value))
         return false;
     throw new UserError(`Input ${name}: '${value}' is not a boolean. Use true or false.`, name);
+}
+
+;// CONCATENATED MODULE: ./src/jobs/v2/paths.ts
+/** Where Media Services v2 keeps things: its OData paths, and its API root after a redirect. */
+/** OData string literal: single quotes are doubled. */
+function odataString(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+function jobsQuery(ids) {
+    const filter = ids.map(id => `Id eq ${odataString(id)}`).join(' or ');
+    return `Jobs()?$filter=${encodeURIComponent(filter)}&$top=${ids.length}`;
+}
+function tasksPath(id) {
+    return `Jobs(${encodeURIComponent(odataString(id))})/Tasks`;
+}
+function cancelJobPath(id) {
+    return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`;
+}
+function decode(path) {
+    try {
+        return decodeURIComponent(path);
+    }
+    catch {
+        return path;
+    }
+}
+/**
+ * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
+ * answers carry the full resource URL instead: then the requested relative path is cut off its end.
+ */
+function baseFromLocation(target, relative) {
+    // Compare decoded paths: `Jobs('nb%3Ajid…')` and `Jobs('nb:jid…')` are the same resource.
+    const relPath = decode(new URL(relative, 'https://x/').pathname.slice(1)).toLowerCase();
+    const base = new URL(target.href);
+    base.search = '';
+    base.hash = '';
+    const path = decode(base.pathname);
+    if (relPath && path.toLowerCase().endsWith(relPath) && path.length > relPath.length) {
+        base.pathname = path.slice(0, path.length - relPath.length);
+    }
+    if (!base.pathname.endsWith('/'))
+        base.pathname += '/';
+    return base;
 }
 
 ;// CONCATENATED MODULE: ./src/text.ts
@@ -1599,7 +1769,7 @@ function parseJson(body, what, service = 'Media Services') {
     catch {
         const start = body.trimStart().slice(0, 1);
         const kind = start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON';
-        throw new ServiceError(`${service} answered ${what} with ${kind}`, undefined, undefined, true);
+        throw new ServiceError(`${service} answered ${what} with ${kind}`, { transient: true });
     }
 }
 
@@ -1638,7 +1808,9 @@ function entitiesOf(doc, what) {
     };
     const list = unwrap(doc);
     if (!list || !list.every(isEntity)) {
-        throw new ServiceError(`Media Services answered ${what} with JSON of an unexpected shape`, undefined, undefined, true);
+        throw new ServiceError(`Media Services answered ${what} with JSON of an unexpected shape`, {
+            transient: true
+        });
     }
     return list;
 }
@@ -1681,7 +1853,7 @@ function parseJob(e) {
     const id = canonicalJobId(serverName(parse_text(e.Id)));
     const state = parseState(e.State);
     if (!id || !state) {
-        throw new ServiceError(`Media Services returned a job without a valid Id and State (Id ${describe(e.Id)}, State ${describe(e.State)})`, undefined, undefined, true);
+        throw new ServiceError(`Media Services returned a job without a valid Id and State (Id ${describe(e.Id)}, State ${describe(e.State)})`, { transient: true });
     }
     return {
         id,
@@ -1756,6 +1928,42 @@ function rawErrorText(body) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/jobs/v2/dialect.ts
+
+
+
+const SERVICE = 'Media Services';
+/** Media Services v2's words: its refusals, and the hints for a wrong api-url or x-ms-version. */
+function mediaServicesDialect(tokenDescription, mediaResource) {
+    return {
+        service: SERVICE,
+        urlInput: 'api-url',
+        untrustedHost: where => `Refused to send the token to ${where}: Media Services redirected there, and it is not a trusted Media Services host and port. If it is your account's endpoint, set api-url to it or add ${where} to trusted-hosts.`,
+        errorText: serviceErrorText,
+        resourceName: url => url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname,
+        explain: answer => explain(answer, tokenDescription, mediaResource)
+    };
+}
+function explain({ res, url, refreshed, detail, said }, tokenDescription, mediaResource) {
+    const source = jobService(SERVICE);
+    if (res.status === 401) {
+        const why = refreshed
+            ? "even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account's tenant, and that api-url is this account's endpoint"
+            : `for ${tokenDescription}. It may have expired or be for another resource (get it for ${mediaResource})`;
+        return new UserError(`Media Services refused access (401) ${why}${detail}`, undefined, source);
+    }
+    if (res.status === 403) {
+        return new UserError(`Media Services denied access (403)${detail}. Give the service principal a role (e.g. Contributor) on the Media Services account.`, undefined, source);
+    }
+    if (res.status === 404 && url.pathname.endsWith('/Jobs()')) {
+        return new UserError(`Media Services has no Jobs collection at ${serverMessage(url.origin + url.pathname.slice(0, -'Jobs()'.length))} (404)${detail}. Check api-url: the v2 endpoint ends in /api/.`, 'api-url', source);
+    }
+    if (res.status === 400 && /x-ms-version|version/i.test(said ?? '')) {
+        return new UserError(`Media Services rejected the request (400)${detail}. Check x-ms-version (2.19 is the newest).`, 'x-ms-version', source);
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/transport/pool.ts
 /**
  * `work` over `items`, at most `limit` at a time; the answers in the order of `items`. After a failure no
@@ -1814,7 +2022,7 @@ async function withRetries(attempt, ctx) {
                 throw error;
             const delay = backoffDelay(n, policy, random, error.retryAfterMs);
             if (ctx.now() + delay > ctx.deadline) {
-                throw new ServiceError(`${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`, error.status, error.requestId, false);
+                throw new ServiceError(`${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`, { status: error.status, requestId: error.requestId, source: error.source });
             }
             ctx.onRetry?.(error, delay, n);
             await ctx.sleep(delay, ctx.signal);
@@ -1843,20 +2051,157 @@ function sleep(ms, signal) {
 ;// CONCATENATED MODULE: ./src/transport/guarded.ts
 
 
+
+
+
 const MAX_REDIRECTS = 5;
 /** The statuses every client here follows itself, and those it retries (v2 and v3 alike). */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-/** The service's request id, for support; a header is server text like any other. */
+/** The service's request id, for support (ARM may give only its correlation id); a header is server text. */
 function requestIdOf(res) {
-    const id = header(res, 'x-ms-request-id');
+    const id = header(res, 'x-ms-request-id') ?? header(res, 'x-ms-correlation-request-id');
     return id === undefined ? undefined : serverName(id);
+}
+class GuardedExchange {
+    o;
+    count = 0;
+    source;
+    constructor(o) {
+        this.o = o;
+        this.source = jobService(o.dialect.service);
+    }
+    get requests() {
+        return this.count;
+    }
+    /** One request, retried while the failure is transient; a parse error gains the status and request id. */
+    request(req, call, parse) {
+        const attempt = async () => {
+            const res = await this.send(req, call);
+            try {
+                return parse(res);
+            }
+            catch (error) {
+                throw error instanceof ServiceError ? withWhere(error, res, this.source) : error;
+            }
+        };
+        const { deadline, signal } = call;
+        const { now, sleep, random, log } = this.o;
+        const onRetry = logRetries(log, this.o.dialect.service);
+        return withRetries(attempt, { deadline, signal, now, sleep, random, onRetry });
+    }
+    /** One logical request: follows redirects itself and refreshes the token once on 401. */
+    async send(req, call) {
+        const first = this.o.first ?? req.url;
+        const service = this.o.dialect.service;
+        let url = req.url;
+        let refreshed = false;
+        for (let hop = 0; hop <= MAX_REDIRECTS;) {
+            this.assertMayReceiveToken(url, first);
+            const res = await this.exchange(req, url, await this.o.tokens.getToken(false, call), call);
+            if (REDIRECTS.has(res.status)) {
+                url = this.follow(res, url, first, req);
+                hop++;
+                continue;
+            }
+            if (res.status === 401 && this.o.tokens.canRefresh && !refreshed) {
+                refreshed = true;
+                this.o.log.info(`${service} refused the token (401); getting a fresh one and trying once more.`);
+                await this.o.tokens.getToken(true, call);
+                continue;
+            }
+            if ((res.status >= 200 && res.status < 300) || this.o.dialect.isAnswer?.(res, req.method))
+                return res;
+            const answer = failedAnswer(this.o.dialect, req.method, res, url, refreshed);
+            throw this.o.dialect.explain(answer) ?? commonFailure(answer, this.o.dialect, this.o.now(), this.source);
+        }
+        const last = serverMessage(url.href);
+        throw new ServiceError(`${service} redirected more than ${MAX_REDIRECTS} times; last to ${last}`, {
+            source: this.source
+        });
+    }
+    async exchange(req, url, token, call) {
+        const started = this.o.now();
+        this.count++;
+        const headers = { ...req.headers, Authorization: `Bearer ${token}` };
+        const limits = { signal: call.signal, deadline: call.endBy };
+        const res = await this.o.http.request(req.method, url.href, headers, req.body, limits);
+        const requestId = requestIdOf(res);
+        // A parsed URL is percent-encoded, controls included; a v2 Jobs query is longer than a cleaned message.
+        this.o.log.debug(`${req.method} ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
+        return res;
+    }
+    /** The next URL after a redirect, once the token may go there. */
+    follow(res, from, first, req) {
+        const service = this.o.dialect.service;
+        const target = locationOf(res, from, service, this.source);
+        this.assertMayReceiveToken(target, first);
+        const { next, root } = req.redirected?.(target) ?? { next: target };
+        if (root) {
+            this.o.log.info(`${service} redirected to ${serverMessage(root.href)}; later requests go there directly.`);
+        }
+        else if (!req.redirected) {
+            this.o.log.info(`${service} redirected to ${serverMessage(target.origin + target.pathname)}.`);
+        }
+        return next;
+    }
+    /** The token goes only over https (or http on loopback, when the first URL was so) and to trusted hosts. */
+    assertMayReceiveToken(url, first) {
+        const refusal = tokenRefusal(url, first, this.o.trustedHosts);
+        if (refusal === 'not-https') {
+            throw new UserError(`Refused a redirect to ${serverName(`${url.protocol}//${url.host}`)}: the token is only sent over https.`, this.o.dialect.urlInput, this.source);
+        }
+        if (refusal === 'untrusted') {
+            throw new UserError(this.o.dialect.untrustedHost(serverName(url.host)), 'trusted-hosts', this.source);
+        }
+    }
+}
+/** A parse error, with the status and request id only the exchange knows. */
+function withWhere(error, res, source) {
+    const requestId = requestIdOf(res);
+    const where = `HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''}`;
+    return new ServiceError(`${error.message} (${where})`, {
+        status: res.status,
+        requestId,
+        transient: error.transient,
+        source
+    });
+}
+/** Where a redirect points, resolved against the URL it answered. */
+function locationOf(res, from, service, source) {
+    const location = header(res, 'location');
+    try {
+        if (location)
+            return new URL(location, from);
+    }
+    catch {
+        // unreadable: said below
+    }
+    const why = location
+        ? 'redirected to an unreadable Location'
+        : `answered ${res.status} without a Location header`;
+    throw new ServiceError(`${service} ${why}`, { status: res.status, requestId: requestIdOf(res), source });
+}
+function failedAnswer(dialect, method, res, url, refreshed) {
+    const requestId = requestIdOf(res);
+    const said = dialect.errorText(res.body);
+    const detail = `${said ? `: ${said}` : ''}${requestId ? ` (x-ms-request-id ${requestId})` : ''}`;
+    return { method, url, res, refreshed, detail, said };
+}
+/** A failure no client explained: a ServiceError, transient for a status worth retrying. */
+function commonFailure(a, dialect, now, source) {
+    const { res } = a;
+    const label = res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`;
+    return new ServiceError(`${a.method} ${serverName(dialect.resourceName(a.url))} answered ${label}${a.detail}`, {
+        status: res.status,
+        requestId: requestIdOf(res),
+        transient: TRANSIENT_STATUS.has(res.status),
+        retryAfterMs: retryAfterMs(header(res, 'retry-after'), now),
+        source
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/v2/client.ts
-
-
-
 
 
 
@@ -1866,61 +2211,23 @@ function requestIdOf(res) {
 const JOBS_PER_REQUEST = 20;
 /** Jobs queries in flight at once: 1000 jobs (50 queries) take a few round trips, not fifty. */
 const CONCURRENT_JOBS_QUERIES = 4;
-/** OData string literal: single quotes are doubled. */
-function odataString(value) {
-    return `'${value.replace(/'/g, "''")}'`;
-}
-function jobsQuery(ids) {
-    const filter = ids.map(id => `Id eq ${odataString(id)}`).join(' or ');
-    return `Jobs()?$filter=${encodeURIComponent(filter)}&$top=${ids.length}`;
-}
-function tasksPath(id) {
-    return `Jobs(${encodeURIComponent(odataString(id))})/Tasks`;
-}
-function cancelJobPath(id) {
-    return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`;
-}
-function decode(path) {
-    try {
-        return decodeURIComponent(path);
-    }
-    catch {
-        return path;
-    }
-}
-/**
- * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
- * answers carry the full resource URL instead: then the requested relative path is cut off its end.
- */
-function baseFromLocation(target, relative) {
-    // Compare decoded paths: `Jobs('nb%3Ajid…')` and `Jobs('nb:jid…')` are the same resource.
-    const relPath = decode(new URL(relative, 'https://x/').pathname.slice(1)).toLowerCase();
-    const base = new URL(target.href);
-    base.search = '';
-    base.hash = '';
-    const path = decode(base.pathname);
-    if (relPath && path.toLowerCase().endsWith(relPath) && path.length > relPath.length) {
-        base.pathname = path.slice(0, path.length - relPath.length);
-    }
-    if (!base.pathname.endsWith('/'))
-        base.pathname += '/';
-    return base;
-}
-/** HTTP to Media Services v2: headers, redirects kept under our control, token refresh, retries. */
+/** Media Services v2: its OData paths and headers, its wording; the guarded exchange does the rest. */
 class MediaServicesClient {
     o;
     base;
-    requestCount = 0;
+    guarded;
     constructor(o) {
         this.o = o;
         this.base = new URL(o.apiUrl.href);
+        const dialect = mediaServicesDialect(o.tokens.description, o.mediaResource);
+        this.guarded = new GuardedExchange({ ...o, dialect, first: o.apiUrl });
     }
     /** The API root in use: the account's own endpoint once the service redirected us there. */
     get apiRoot() {
         return this.base.href;
     }
     get requests() {
-        return this.requestCount;
+        return this.guarded.requests;
     }
     /** The jobs among `ids` that the service knows, in batches of JOBS_PER_REQUEST, a few at a time. */
     async getJobs(ids, call) {
@@ -1936,128 +2243,44 @@ class MediaServicesClient {
     async cancelJob(id, call) {
         await this.get(cancelJobPath(id), call, () => undefined);
     }
+    /** A GET of `relative` under the API root, which a redirect moves for every later request. */
     get(relative, call, parse) {
-        return withRetries(async () => {
-            const res = await this.send(relative, call);
-            try {
-                return parse(res.body);
+        const at = () => new URL(relative, this.base);
+        const request = {
+            method: 'GET',
+            get url() {
+                return at();
+            },
+            headers: HEADERS(this.o.msVersion),
+            redirected: target => {
+                const root = baseFromLocation(target, relative);
+                const moved = root.href !== this.base.href;
+                if (moved)
+                    this.base = root;
+                return { next: at(), root: moved ? root : undefined };
             }
-            catch (error) {
-                if (!(error instanceof ServiceError))
-                    throw error;
-                const requestId = requestIdOf(res);
-                const where = `HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''}`;
-                throw new ServiceError(`${error.message} (${where})`, res.status, requestId, error.transient);
-            }
-        }, {
-            deadline: call.deadline,
-            signal: call.signal,
-            now: this.o.now,
-            sleep: this.o.sleep,
-            random: this.o.random,
-            onRetry: logRetries(this.o.log, 'Media Services')
-        });
-    }
-    /** One logical request: follows redirects itself and refreshes the token once on 401. */
-    async send(relative, call) {
-        let refreshed = false;
-        for (let hop = 0; hop <= MAX_REDIRECTS;) {
-            const url = new URL(relative, this.base);
-            this.assertMayReceiveToken(url);
-            const res = await this.exchange(url, await this.o.tokens.getToken(false, call), call);
-            if (REDIRECTS.has(res.status)) {
-                this.follow(res, url, relative);
-                hop++;
-                continue;
-            }
-            if (res.status === 401 && this.o.tokens.canRefresh && !refreshed) {
-                refreshed = true;
-                this.o.log.info('Media Services refused the token (401); getting a fresh one and trying once more.');
-                await this.o.tokens.getToken(true, call);
-                continue;
-            }
-            if (res.status >= 200 && res.status < 300)
-                return res;
-            throw this.failure(res, url, refreshed);
-        }
-        throw new ServiceError(`Media Services redirected more than ${MAX_REDIRECTS} times; last API root ${serverMessage(this.base.href)}`);
-    }
-    async exchange(url, token, call) {
-        const started = this.o.now();
-        this.requestCount++;
-        const res = await this.o.http.request('GET', url.href, {
-            Authorization: `Bearer ${token}`,
-            'x-ms-version': this.o.msVersion,
-            Accept: 'application/json',
-            'Accept-Charset': 'UTF-8',
-            DataServiceVersion: '3.0',
-            MaxDataServiceVersion: '3.0'
-        }, undefined, { signal: call.signal, deadline: call.endBy });
-        const requestId = requestIdOf(res);
-        this.o.log.debug(`GET ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
-        return res;
-    }
-    follow(res, from, relative) {
-        const location = header(res, 'location');
-        if (!location) {
-            throw new ServiceError(`Media Services answered ${res.status} without a Location header`, res.status, requestIdOf(res));
-        }
-        let target;
-        try {
-            target = new URL(location, from);
-        }
-        catch {
-            throw new ServiceError(`Media Services redirected to an unreadable Location`, res.status, requestIdOf(res));
-        }
-        this.assertMayReceiveToken(target);
-        const next = baseFromLocation(target, relative);
-        if (next.href !== this.base.href) {
-            this.o.log.info(`Media Services redirected to ${serverMessage(next.href)}; later requests go there directly.`);
-            this.base = next;
-        }
-    }
-    /** The token goes only over https (or http on loopback) and only to trusted hosts. */
-    assertMayReceiveToken(url) {
-        const refusal = tokenRefusal(url, this.o.apiUrl, this.o.trustedHosts);
-        if (refusal === 'not-https') {
-            throw new UserError(`Refused a redirect to ${serverName(`${url.protocol}//${url.host}`)}: the token is only sent over https.`, 'api-url');
-        }
-        if (refusal === 'untrusted') {
-            const where = serverName(url.port ? `${url.hostname}:${url.port}` : url.hostname);
-            throw new UserError(`Refused to send the token to ${where}: Media Services redirected there, and it is not a trusted Media Services host and port. If it is your account's endpoint, set api-url to it or add ${where} to trusted-hosts.`, 'trusted-hosts');
-        }
-    }
-    failure(res, url, refreshed) {
-        const requestId = requestIdOf(res);
-        const said = serviceErrorText(res.body);
-        const detail = `${said ? `: ${said}` : ''}${requestId ? ` (x-ms-request-id ${requestId})` : ''}`;
-        const what = `GET ${serverName(url.pathname.replace(/^.*\//, '').slice(0, 40) || url.pathname)}`;
-        if (res.status === 401) {
-            const why = refreshed
-                ? "even with a fresh token. Check that the service principal has a role (e.g. Contributor) on the Media Services account, that tenant-id is the account's tenant, and that api-url is this account's endpoint"
-                : `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for ${this.o.mediaResource})`;
-            return new UserError(`Media Services refused access (401) ${why}${detail}`);
-        }
-        if (res.status === 403) {
-            return new UserError(`Media Services denied access (403)${detail}. Give the service principal a role (e.g. Contributor) on the Media Services account.`);
-        }
-        if (res.status === 404 && url.pathname.endsWith('/Jobs()')) {
-            return new UserError(`Media Services has no Jobs collection at ${serverMessage(url.origin + url.pathname.slice(0, -'Jobs()'.length))} (404)${detail}. Check api-url: the v2 endpoint ends in /api/.`, 'api-url');
-        }
-        if (res.status === 400 && /x-ms-version|version/i.test(said ?? '')) {
-            return new UserError(`Media Services rejected the request (400)${detail}. Check x-ms-version (2.19 is the newest).`, 'x-ms-version');
-        }
-        const transient = TRANSIENT_STATUS.has(res.status);
-        const label = res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`;
-        return new ServiceError(`${what} answered ${label}${detail}`, res.status, requestId, transient, retryAfterMs(header(res, 'retry-after'), this.o.now()));
+        };
+        return this.guarded.request(request, call, res => parse(res.body));
     }
 }
+const HEADERS = (msVersion) => ({
+    'x-ms-version': msVersion,
+    Accept: 'application/json',
+    'Accept-Charset': 'UTF-8',
+    DataServiceVersion: '3.0',
+    MaxDataServiceVersion: '3.0'
+});
 
 ;// CONCATENATED MODULE: ./src/jobs/v2/source.ts
 
 
 /** A task read is given one poll interval, and at least this long when polling faster. */
 const TASK_READ_MIN_MS = 5_000;
+/** A Jobs query asks for up to 20 jobs; progress is a Tasks read per job. */
+const V2_POLL_COST = {
+    queries: openJobs => Math.ceil(openJobs / JOBS_PER_REQUEST),
+    progress: 'reads'
+};
 /** Media Services v2: Jobs queries for the state, Tasks reads for progress and error details, CancelJob. */
 function createV2Source(o, d) {
     const client = new MediaServicesClient({
@@ -2071,6 +2294,7 @@ function createV2Source(o, d) {
         kind: 'Media Services',
         service: 'Media Services',
         getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
+        cost: V2_POLL_COST,
         readTasks: async (id, signal, deadline) => {
             // A task read is a nicety: give it one poll interval at most (5 s when polling faster), never the
             // whole wait, so that a slow Tasks answer does not keep a job that ended from being seen.
@@ -2156,7 +2380,7 @@ function parseV3Job(doc, id, service = 'The job service') {
     if (!parse_isEntity(doc) || !props || !state) {
         const got = parse_isEntity(doc) && parse_isEntity(doc.properties) ? doc.properties.state : undefined;
         const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : parse_describe(got);
-        throw new ServiceError(`${service} answered the job request without a valid properties.state (got ${seen})`, undefined, undefined, true);
+        throw new ServiceError(`${service} answered the job request without a valid properties.state (got ${seen})`, { transient: true });
     }
     const outputs = Array.isArray(props.outputs) ? props.outputs.filter(parse_isEntity) : [];
     const progresses = outputs.map(o => percent(o.progress)).filter((p) => p !== undefined);
@@ -2220,10 +2444,48 @@ function v3ErrorCode(body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/jobs/v3/dialect.ts
+
+
+/**
+ * A v3-shaped job service's words: its refusals (Azure Resource Manager signs in with Entra ID, another host
+ * takes access-token), the hint for a wrong api-version, and a 404 to a GET that is an answer.
+ */
+function v3Dialect(service, arm, tokenDescription) {
+    return {
+        service,
+        urlInput: 'job-url',
+        untrustedHost: where => `Refused to send the token to ${where}: ${service} redirected there, and it is not the host of job-url. If it is yours, add it to trusted-hosts.`,
+        errorText: v3ErrorText,
+        resourceName: url => url.pathname.split('/').filter(Boolean).slice(-2).join('/').slice(0, 80),
+        explain: answer => dialect_explain(answer, service, arm, tokenDescription),
+        // A job that is gone is an answer, not a failure: the waiter counts it as not found.
+        isAnswer: (res, method) => res.status === 404 && method === 'GET'
+    };
+}
+function dialect_explain({ res, refreshed, detail }, service, arm, tokenDescription) {
+    const source = jobService(service);
+    if (res.status === 401) {
+        const why = refreshed
+            ? 'even with a fresh token. Check that the service principal has a role on the Media Services account and that tenant-id is its tenant'
+            : arm
+                ? `for ${tokenDescription}. It may have expired or be for another resource (get it for Azure Resource Manager)`
+                : `for ${tokenDescription}. Check access-token: it may have expired or be for another service`;
+        return new UserError(`${service} refused access (401) ${why}${detail}`, 'access-token', source);
+    }
+    if (res.status === 403) {
+        const fix = arm
+            ? 'Give the service principal a role (e.g. Media Services Contributor, or Contributor) on the Media Services account.'
+            : 'Check that access-token may read these jobs.';
+        return new UserError(`${service} denied access (403)${detail}. ${fix}`, undefined, source);
+    }
+    if (res.status === 400 && v3ErrorCode(res.body) === 'InvalidApiVersionParameter') {
+        return new UserError(`${service} rejected the api-version (400)${detail}. Fix job-url.`, 'job-url', source);
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/jobs/v3/client.ts
-
-
-
 
 
 
@@ -2231,21 +2493,25 @@ function v3ErrorCode(body) {
 /** A few jobs in flight at once: one GET per job, but not a burst that invites throttling. */
 const PARALLEL_GETS = 4;
 /**
- * HTTP to v3-shaped job resources (Azure Resource Manager, MK.IO): one GET per job gives its state,
- * progress and errors. Redirects are followed here, under the same trust rules as v2.
+ * v3-shaped job resources (Azure Resource Manager, MK.IO): one GET per job gives its state, progress and
+ * errors. Redirects, tokens and retries go through the guarded exchange, under the same trust rules as v2.
  */
 class V3JobsClient {
     o;
-    requestCount = 0;
     byId;
+    guarded;
     service;
     constructor(o) {
         this.o = o;
         this.byId = new Map(o.targets.map(t => [t.id, t]));
         this.service = o.arm ? 'Azure Resource Manager' : (o.targets[0]?.url.host ?? 'the job service');
+        this.guarded = new GuardedExchange({
+            ...o,
+            dialect: v3Dialect(this.service, o.arm, o.tokens.description)
+        });
     }
     get requests() {
-        return this.requestCount;
+        return this.guarded.requests;
     }
     get apiRoot() {
         return this.o.targets[0]?.url.origin ?? '';
@@ -2260,14 +2526,14 @@ class V3JobsClient {
         return jobs.filter((j) => j !== undefined);
     }
     async cancelJob(id, call) {
-        const target = this.target(id);
-        const url = new URL(target.url.href);
+        const url = new URL(this.target(id).url.href);
         url.pathname = `${url.pathname.replace(/\/+$/, '')}/cancelJob`;
-        await this.call('POST', url, call, () => undefined);
+        const headers = { ...ACCEPT, 'Content-Type': 'application/json' };
+        await this.guarded.request({ method: 'POST', url, headers, body: '{}' }, call, () => undefined);
     }
     async getJob(id, call) {
-        const target = this.target(id);
-        return this.call('GET', target.url, call, res => res.status === 404 ? undefined : parseV3JobBody(res.body, id, this.service));
+        const request = { method: 'GET', url: this.target(id).url, headers: ACCEPT };
+        return this.guarded.request(request, call, res => res.status === 404 ? undefined : parseV3JobBody(res.body, id, this.service));
     }
     target(id) {
         const t = this.byId.get(id);
@@ -2275,117 +2541,13 @@ class V3JobsClient {
             throw new Error(`no job URL for ${id}`);
         return t;
     }
-    call(method, url, call, parse) {
-        return withRetries(async () => {
-            const res = await this.send(method, url, call);
-            try {
-                return parse(res);
-            }
-            catch (error) {
-                if (!(error instanceof ServiceError))
-                    throw error;
-                // The parser named the service; the status and request id are only known here.
-                throw new ServiceError(`${error.message} (HTTP ${res.status}${requestId(res) ? `, x-ms-request-id ${requestId(res)}` : ''})`, res.status, requestId(res), error.transient);
-            }
-        }, {
-            deadline: call.deadline,
-            signal: call.signal,
-            now: this.o.now,
-            sleep: this.o.sleep,
-            random: this.o.random,
-            onRetry: logRetries(this.o.log, this.service)
-        });
-    }
-    /** One logical request: follows redirects, refreshes the token once on 401; a 404 is an answer. */
-    async send(method, first, call) {
-        let url = first;
-        let refreshed = false;
-        for (let hop = 0; hop <= MAX_REDIRECTS;) {
-            this.assertMayReceiveToken(url, first);
-            const res = await this.exchange(method, url, await this.o.tokens.getToken(false, call), call);
-            if (REDIRECTS.has(res.status)) {
-                url = this.follow(res, url, first);
-                hop++;
-                continue;
-            }
-            if (res.status === 401 && this.o.tokens.canRefresh && !refreshed) {
-                refreshed = true;
-                this.o.log.info(`${this.service} refused the token (401); getting a fresh one and trying once more.`);
-                await this.o.tokens.getToken(true, call);
-                continue;
-            }
-            if ((res.status >= 200 && res.status < 300) || (res.status === 404 && method === 'GET'))
-                return res;
-            throw this.failure(method, res, url, refreshed);
-        }
-        throw new ServiceError(`${this.service} redirected more than ${MAX_REDIRECTS} times`);
-    }
-    async exchange(method, url, token, call) {
-        const started = this.o.now();
-        this.requestCount++;
-        const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
-        const res = await this.o.http.request(method, url.href, method === 'POST' ? { ...headers, 'Content-Type': 'application/json' } : headers, method === 'POST' ? '{}' : undefined, { signal: call.signal, deadline: call.endBy });
-        this.o.log.debug(`${method} ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestIdText(res)}`);
-        return res;
-    }
-    follow(res, from, first) {
-        const location = header(res, 'location');
-        let target;
-        try {
-            target = location ? new URL(location, from) : undefined;
-        }
-        catch {
-            target = undefined;
-        }
-        if (!target) {
-            throw new ServiceError(`${this.service} answered ${res.status} without a readable Location`, res.status, requestId(res));
-        }
-        this.assertMayReceiveToken(target, first);
-        this.o.log.info(`${this.service} redirected to ${target.origin}${target.pathname}.`);
-        return target;
-    }
-    /** The token goes only over https (or http on loopback, when job-url was so) and only to trusted hosts. */
-    assertMayReceiveToken(url, first) {
-        const refusal = tokenRefusal(url, first, this.o.trustedHosts);
-        if (refusal === 'not-https') {
-            throw new UserError(`Refused a redirect to ${url.protocol}//${url.host}: the token is only sent over https.`, 'job-url');
-        }
-        if (refusal === 'untrusted') {
-            throw new UserError(`Refused to send the token to ${url.host}: ${this.service} redirected there, and it is not the host of job-url. If it is yours, add it to trusted-hosts.`, 'trusted-hosts');
-        }
-    }
-    failure(method, res, url, refreshed) {
-        const said = v3ErrorText(res.body);
-        const detail = `${said ? `: ${said}` : ''}${requestIdText(res)}`;
-        const what = `${method} ${url.pathname.split('/').filter(Boolean).slice(-2).join('/').slice(0, 80)}`;
-        if (res.status === 401) {
-            const why = refreshed
-                ? 'even with a fresh token. Check that the service principal has a role on the Media Services account and that tenant-id is its tenant'
-                : this.o.arm
-                    ? `for ${this.o.tokens.description}. It may have expired or be for another resource (get it for Azure Resource Manager)`
-                    : `for ${this.o.tokens.description}. Check access-token: it may have expired or be for another service`;
-            return new UserError(`${this.service} refused access (401) ${why}${detail}`, 'access-token');
-        }
-        if (res.status === 403) {
-            return new UserError(`${this.service} denied access (403)${detail}. ${this.o.arm ? 'Give the service principal a role (e.g. Media Services Contributor, or Contributor) on the Media Services account.' : 'Check that access-token may read these jobs.'}`);
-        }
-        if (res.status === 400 && v3ErrorCode(res.body) === 'InvalidApiVersionParameter') {
-            return new UserError(`${this.service} rejected the api-version (400)${detail}. Fix job-url.`, 'job-url');
-        }
-        const label = res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`;
-        return new ServiceError(`${what} answered ${label}${detail}`, res.status, requestId(res), TRANSIENT_STATUS.has(res.status), retryAfterMs(header(res, 'retry-after'), this.o.now()));
-    }
 }
-function requestId(res) {
-    return header(res, 'x-ms-request-id') ?? header(res, 'x-ms-correlation-request-id');
-}
-function requestIdText(res) {
-    const id = requestId(res);
-    return id ? ` (x-ms-request-id ${id})` : '';
-}
+const ACCEPT = { Accept: 'application/json' };
 
 ;// CONCATENATED MODULE: ./src/jobs/v3/source.ts
 
+/** One GET per job, and its progress comes with it. */
+const V3_POLL_COST = { queries: openJobs => openJobs, progress: 'in-job' };
 /** v3-shaped jobs (Azure Resource Manager, MK.IO): one GET per job gives state, progress and errors. */
 function createV3Source(o, d) {
     const client = new V3JobsClient({ ...d, targets: o.targets, arm: o.arm, trustedHosts: o.trustedHosts });
@@ -2393,6 +2555,7 @@ function createV3Source(o, d) {
         kind: 'v3',
         service: client.service,
         getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
+        cost: V3_POLL_COST,
         cancelJob: client.canCancel ? (id, call) => client.cancelJob(id, call) : undefined,
         get requests() {
             return client.requests;
@@ -2413,7 +2576,7 @@ async function githubIdToken(http, env, audience, limits) {
     const base = env.ACTIONS_ID_TOKEN_REQUEST_URL;
     const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
     if (!base || !requestToken) {
-        throw new UserError(`Could not get a GitHub OIDC token: this job has no ACTIONS_ID_TOKEN_REQUEST_URL. ${PERMISSION_HINT}`, 'client-id');
+        throw new UserError(`Could not get a GitHub OIDC token: this job has no ACTIONS_ID_TOKEN_REQUEST_URL. ${PERMISSION_HINT}`, 'client-id', GITHUB_OIDC);
     }
     const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
     let res;
@@ -2422,15 +2585,23 @@ async function githubIdToken(http, env, audience, limits) {
     }
     catch (error) {
         if (error instanceof ServiceError) {
-            throw new ServiceError(`GitHub OIDC token: ${error.message}`, error.status, undefined, error.transient);
+            throw new ServiceError(`GitHub OIDC token: ${error.message}`, {
+                status: error.status,
+                transient: error.transient,
+                source: GITHUB_OIDC
+            });
         }
         throw error;
     }
     if (res.status === 401 || res.status === 403) {
-        throw new UserError(`Could not get a GitHub OIDC token (GitHub answered HTTP ${res.status}). ${PERMISSION_HINT}`, 'client-id');
+        throw new UserError(`Could not get a GitHub OIDC token (GitHub answered HTTP ${res.status}). ${PERMISSION_HINT}`, 'client-id', GITHUB_OIDC);
     }
     if (res.status < 200 || res.status >= 300) {
-        throw new ServiceError(`GitHub OIDC token: HTTP ${res.status}`, res.status, undefined, github_oidc_TRANSIENT_STATUS.has(res.status));
+        throw new ServiceError(`GitHub OIDC token: HTTP ${res.status}`, {
+            status: res.status,
+            transient: github_oidc_TRANSIENT_STATUS.has(res.status),
+            source: GITHUB_OIDC
+        });
     }
     let value;
     try {
@@ -2440,7 +2611,11 @@ async function githubIdToken(http, env, audience, limits) {
         value = undefined;
     }
     if (typeof value !== 'string' || value === '') {
-        throw new ServiceError('GitHub OIDC token: the answer holds no token', res.status, undefined, true);
+        throw new ServiceError('GitHub OIDC token: the answer holds no token', {
+            status: res.status,
+            transient: true,
+            source: GITHUB_OIDC
+        });
     }
     return value;
 }
@@ -2458,8 +2633,18 @@ const coreLogger = {
     warning: message => core/* warning */.$e(logLine(message))
 };
 
-;// CONCATENATED MODULE: ./src/wait/schedule.ts
+;// CONCATENATED MODULE: ./src/wait/view.ts
 
+/** A job not yet seen, or seen in a state that is not final, is asked for again. */
+const isOpen = (v) => !(v.job && isFinal(v.job.state));
+/** A task that went back (restarted) starts a new pace. */
+function nextPace(pace, sample) {
+    if (!pace || sample.progress < pace.last.progress)
+        return { first: sample, last: sample };
+    return { first: pace.first, last: sample };
+}
+
+;// CONCATENATED MODULE: ./src/wait/schedule.ts
 
 /** Never two polls closer than this, whatever the prediction says; only the last, at the deadline, may be. */
 const MIN_GAP_MS = 1000;
@@ -2474,22 +2659,22 @@ const QUEUED_BACKOFF = 3;
 /** Progress is read at least every this many intervals, for the log. */
 const LOG_EVERY = 5;
 const NEW_BUDGET = { earned: 0, spent: 0, ticks: 0 };
-const isOpen = (v) => !(v.job && isFinal(v.job.state));
-/** Jobs queries for the jobs still open: JOBS_PER_REQUEST ids each. */
-function jobsQueries(views) {
-    return Math.ceil(views.filter(isOpen).length / JOBS_PER_REQUEST);
+/** The requests one poll makes to ask for the jobs still open. */
+function jobsQueries(views, cost) {
+    return cost.queries(views.filter(isOpen).length);
 }
-/** What one poll of fixed polling costs with the jobs as they are: its Jobs queries and progress reads. */
-function fixedPollCost(views, readsPerPoll) {
+/** What one poll of fixed polling costs with the jobs as they are: its queries and progress reads. */
+function fixedPollCost(views, c) {
     const processing = views.filter(v => v.job?.state === 'Processing').length;
-    return jobsQueries(views) + Math.min(readsPerPoll, processing);
+    const reads = c.cost.progress === 'reads' ? Math.min(c.readsPerPoll, processing) : 0;
+    return jobsQueries(views, c.cost) + reads;
 }
 /** Credits the schedule's ticks up to `elapsedMs` (since the first poll) at the cost of a fixed poll now. */
-function credit(b, views, elapsedMs, intervalMs, readsPerPoll) {
+function credit(b, views, elapsedMs, intervalMs, c) {
     const ticks = elapsedMs < 0 ? 0 : Math.floor(elapsedMs / intervalMs) + 1;
     if (ticks <= b.ticks)
         return b;
-    return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, readsPerPoll) };
+    return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, c) };
 }
 /**
  * A Processing job's end, extrapolated linearly from its progress: from two samples of our own when they
@@ -2530,13 +2715,7 @@ function nextPollAt(o) {
     }
     else {
         at = Math.max(o.now, o.lastPoll + MIN_GAP_MS, predictiveAt(o));
-        // Not before the budget has earned the next poll's Jobs queries.
-        const owed = o.budget.spent + jobsQueries(o.views) - o.budget.earned;
-        if (owed > 0) {
-            const perTick = Math.max(1, fixedPollCost(o.views, o.readsPerPoll));
-            const tick = o.budget.ticks - 1 + Math.ceil(owed / perTick);
-            at = Math.max(at, o.started + tick * I);
-        }
+        at = withinBudget(o, at);
     }
     if (at <= o.deadline)
         return at;
@@ -2545,6 +2724,57 @@ function nextPollAt(o) {
     // the poll before (once a wait); a poll that overran the deadline is followed by one at once.
     return o.lastPoll < o.deadline ? Math.max(o.deadline, o.now) : undefined;
 }
+/**
+ * Not before the budget has earned the next poll's queries. Where progress comes in the job, a fixed poll
+ * costs no more than a predictive one, so nothing is saved to poll early with: there a poll may run one poll
+ * ahead of the budget, once, to land just past a predicted end (and the polls after it stay one ahead).
+ */
+function withinBudget(o, at) {
+    const ahead = Math.max(0, o.budget.spent - o.budget.earned);
+    const runAhead = o.cost.progress === 'in-job';
+    // Once ahead, never further: each poll waits for the tick that pays for it.
+    const paidAt = paidBy(o, runAhead ? ahead : 0);
+    if (at >= paidAt)
+        return at;
+    const aimed = runAhead && ahead === 0 ? aimedAt(o, paidAt) : undefined;
+    return aimed ?? paidAt;
+}
+/** The tick of the schedule by which the budget has earned the next poll, given `credit` requests of it. */
+function paidBy(o, credit) {
+    const owed = o.budget.spent + jobsQueries(o.views, o.cost) - o.budget.earned - credit;
+    if (owed <= 0)
+        return -Infinity;
+    const perTick = Math.max(1, fixedPollCost(o.views, o));
+    return o.started + (o.budget.ticks - 1 + Math.ceil(owed / perTick)) * o.intervalMs;
+}
+/**
+ * A poll before `paidAt` that sees the soonest predicted end: just past it, when it comes before `paidAt`;
+ * or, when it comes less than MIN_GAP_MS after `paidAt` (too close for a poll there and one after it), a poll
+ * between, so that the next one can land just past the end. Undefined when neither helps.
+ */
+function aimedAt(o, paidAt) {
+    const soonest = soonestEnd(o.views);
+    if (!soonest)
+        return undefined;
+    const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS);
+    const end = Math.max(earliest, justPast(soonest, o.intervalMs));
+    if (end < paidAt)
+        return end;
+    const between = Math.max(earliest, end - o.intervalMs);
+    return end < paidAt + MIN_GAP_MS && between < paidAt && between <= end - MIN_GAP_MS ? between : undefined;
+}
+/** When to look for a predicted end: 1% of the whole run past it, 100 ms to a tenth of the interval. */
+function justPast(p, intervalMs) {
+    return p.endAt + clamp(0.01 * p.totalMs, 100, 0.1 * intervalMs);
+}
+/** The soonest predicted end of the Processing jobs, if any has one. */
+function soonestEnd(views) {
+    return views
+        .filter(v => v.job?.state === 'Processing')
+        .map(predictEnd)
+        .filter((p) => p !== undefined)
+        .reduce((a, p) => (a && a.endAt <= p.endAt ? a : p), undefined);
+}
 function predictiveAt(o) {
     const I = o.intervalMs;
     const open = o.views.filter(isOpen);
@@ -2552,18 +2782,13 @@ function predictiveAt(o) {
     if (processing.length > 0) {
         const floor = Math.max(MIN_GAP_MS, FLOOR_SHARE * I);
         let delay = I;
-        const soonest = processing
-            .map(predictEnd)
-            .filter((p) => p !== undefined)
-            .reduce((a, p) => (a && a.endAt <= p.endAt ? a : p), undefined);
+        const soonest = soonestEnd(processing);
         if (soonest) {
             const remaining = soonest.endAt - o.now;
             delay = clamp(remaining * SHARE_OF_REMAINDER, floor, I);
             // Close to the end, aim just past the predicted end rather than a poll before and one after it.
-            if (remaining > 0 && remaining - delay < floor) {
-                const margin = clamp(0.01 * soonest.totalMs, 100, 0.1 * I);
-                delay = clamp(remaining + margin, floor, I);
-            }
+            if (remaining > 0 && remaining - delay < floor)
+                delay = clamp(justPast(soonest, I) - o.now, floor, I);
         }
         // While a job is Processing, never longer than the interval between polls.
         return Math.min(o.now + delay, o.lastPoll + I);
@@ -2607,6 +2832,7 @@ function progressReadsDue(views, now, intervalMs) {
 
 
 
+
 /** A job the service does not return is given this many polls (eventual consistency after creation). */
 const NOT_FOUND_POLLS = 3;
 /** Progress reads per poll, whatever the number of jobs. */
@@ -2631,102 +2857,146 @@ function classify(views, failOn, notFoundPolls = NOT_FOUND_POLLS) {
         return { status: 'success' };
     return { status: 'retry' };
 }
-/** The polling loop. Small on purpose: the policy is `classify` and `nextPollAt`. */
+/** The polling loop: poll, read progress, judge, sleep. The policy is `classify` and `nextPollAt`. */
 async function waitForJobs(o) {
     const started = o.now();
-    const deadline = started + o.timeoutMs;
-    const readsPerPoll = o.taskReadsPerPoll ?? TASK_READS_PER_POLL;
-    const views = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }));
-    let polls = 0;
-    let budget = NEW_BUDGET;
-    let last = false;
-    const result = (outcome, error, failed = []) => ({
-        outcome,
-        failed,
-        views,
-        elapsedMs: o.now() - started,
-        polls,
-        error
-    });
+    const w = {
+        o,
+        started,
+        deadline: started + o.timeoutMs,
+        costing: { cost: o.cost, readsPerPoll: o.taskReadsPerPoll ?? TASK_READS_PER_POLL },
+        views: o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 })),
+        polls: 0,
+        budget: NEW_BUDGET
+    };
     try {
-        for (;;) {
+        for (let last = false;;) {
             const pollStarted = o.now();
-            const elapsed = pollStarted - started;
-            // Ticks passed while asleep earn what a fixed poll would have cost then, as the jobs were last seen;
-            // a poll at a tick (give or take a late timer) stands for it, and earns what it sees.
-            const atTick = elapsed % o.intervalMs < TICK_SLACK_MS;
-            budget = credit(budget, views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, readsPerPoll);
-            const open = views.filter(v => !(v.job && isFinal(v.job.state)));
-            const queries = jobsQueries(views);
-            const jobs = await o.getJobs(open.map(v => v.id), o.signal, deadline);
-            polls++;
-            budget = { ...budget, spent: budget.spent + queries };
-            // Ids are canonical where the job source makes them (inputs, job.ts): matched exactly here.
-            const byId = new Map(jobs.map(j => [j.id, j]));
-            for (const v of open) {
-                const job = byId.get(v.id);
-                if (job) {
-                    v.job = job;
-                    v.missingPolls = 0;
-                    if (job.progress !== undefined)
-                        v.progress = job.progress;
-                    if (job.errorDetails)
-                        v.errorDetails = job.errorDetails;
-                    if (job.state === 'Finished')
-                        v.progress = 100;
-                }
-                else if (!v.job) {
-                    v.missingPolls++;
-                }
-            }
-            budget = credit(budget, views, elapsed, o.intervalMs, readsPerPoll);
-            if (o.readTasks) {
-                const affordable = Math.max(0, Math.min(readsPerPoll, budget.earned - budget.spent));
-                const progressReads = o.policy === 'fixed'
-                    ? leastRecentlyRead(views).slice(0, readsPerPoll)
-                    : progressReadsDue(views, o.now(), o.intervalMs).slice(0, affordable);
-                const made = await readTasks(views, progressReads, o, deadline);
-                budget = { ...budget, spent: budget.spent + made.progressReads };
-            }
-            o.onPoll?.(views, o.now() - started);
-            const verdict = classify(views, o.failOn);
+            await poll(w, pollStarted);
+            await readProgress(w);
+            o.onPoll?.(w.views, o.now() - started);
+            const verdict = classify(w.views, o.failOn);
             if (verdict.status === 'failure')
-                return result('failure', undefined, verdict.failed);
+                return result(w, 'failure', undefined, verdict.failed);
             if (verdict.status !== 'retry')
-                return result(verdict.status);
+                return result(w, verdict.status);
             if (last)
-                return result('timeout');
-            const at = nextPollAt({
-                policy: o.policy,
-                views,
-                now: o.now(),
-                started,
-                lastPoll: pollStarted,
-                deadline,
-                intervalMs: o.intervalMs,
-                budget,
-                readsPerPoll
-            });
+                return result(w, 'timeout');
+            const at = nextPoll(w, pollStarted);
             if (at === undefined)
-                return result('timeout');
+                return result(w, 'timeout');
             // The poll at the deadline is the last, even if a timer woke it a little early.
-            last = at >= deadline;
-            await o.sleep(Math.max(0, at - o.now()), o.signal);
-            // Node's timers may wake a millisecond early by the wall clock: the last poll should not start before
-            // the deadline.
-            if (!o.signal?.aborted && o.now() < at)
-                await o.sleep(at - o.now(), o.signal);
-            if (o.signal?.aborted)
-                return result(o.signal.reason === 'timeout' ? 'timeout' : 'canceled');
+            last = at >= w.deadline;
+            if (!(await sleepUntil(w, at)))
+                return result(w, o.signal?.reason === 'timeout' ? 'timeout' : 'canceled');
         }
     }
     catch (error) {
-        if (error instanceof AbortedError)
-            return result(error.reason === 'timeout' ? 'timeout' : 'canceled');
-        const e = error instanceof Error ? error : new Error(errorMessage(error));
-        // The last poll failing at the deadline is still a timeout; its error says what was going on.
-        return result(o.now() >= deadline && !(e instanceof UserError) ? 'timeout' : 'error', e);
+        return failedWith(w, error);
     }
+}
+function result(w, outcome, error, failed = []) {
+    return { outcome, failed, views: w.views, elapsedMs: w.o.now() - w.started, polls: w.polls, error };
+}
+function failedWith(w, error) {
+    if (error instanceof AbortedError)
+        return result(w, error.reason === 'timeout' ? 'timeout' : 'canceled');
+    const e = error instanceof Error ? error : new Error(errorMessage(error));
+    // The last poll failing at the deadline is still a timeout; its error says what was going on. A sign-in
+    // that failed is the cause whenever it ends the wait: the job service was never asked.
+    const signIn = ['entra-id', 'github-oidc'].includes(sourceOf(e)?.kind ?? '');
+    const timedOut = w.o.now() >= w.deadline && !(e instanceof UserError) && !signIn;
+    return result(w, timedOut ? 'timeout' : 'error', e);
+}
+/** One poll: the open jobs' states, paid from the budget, and the views updated with what came back. */
+async function poll(w, pollStarted) {
+    const { o } = w;
+    const elapsed = pollStarted - w.started;
+    // Ticks passed while asleep earn what a fixed poll would have cost then, as the jobs were last seen;
+    // a poll at a tick (give or take a late timer) stands for it, and earns what it sees.
+    const atTick = elapsed % o.intervalMs < TICK_SLACK_MS;
+    w.budget = credit(w.budget, w.views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, w.costing);
+    const open = w.views.filter(isOpen);
+    const queries = jobsQueries(w.views, o.cost);
+    const jobs = await o.getJobs(open.map(v => v.id), o.signal, w.deadline);
+    w.polls++;
+    w.budget = { ...w.budget, spent: w.budget.spent + queries };
+    updateViews(open, jobs);
+    if (o.cost.progress === 'in-job')
+        sampleProgress(open, o.now());
+    w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing);
+}
+/** What one poll answered, onto the views of the jobs asked for. */
+function updateViews(open, jobs) {
+    // Ids are canonical where the job source makes them (settings, the parsers): matched exactly here.
+    const byId = new Map(jobs.map(j => [j.id, j]));
+    for (const v of open) {
+        const job = byId.get(v.id);
+        if (job) {
+            v.job = job;
+            v.missingPolls = 0;
+            if (job.progress !== undefined)
+                v.progress = job.progress;
+            if (job.errorDetails)
+                v.errorDetails = job.errorDetails;
+            if (job.state === 'Finished')
+                v.progress = 100;
+        }
+        else if (!v.job) {
+            v.missingPolls++;
+        }
+    }
+}
+/**
+ * Where the job carries its progress, each poll is a fresh sample of it, at no extra request: it paces the
+ * prediction as a task read does.
+ */
+function sampleProgress(open, at) {
+    for (const v of open) {
+        if (v.job?.state !== 'Processing' || v.job.progress === undefined)
+            continue;
+        v.pace = nextPace(v.pace, { at, progress: v.job.progress });
+        v.tasksReadAt = at;
+    }
+}
+/** The task reads after a poll: error details, and the progress reads the policy asks for and can pay. */
+async function readProgress(w) {
+    const { o } = w;
+    if (!o.readTasks)
+        return;
+    const { readsPerPoll } = w.costing;
+    const affordable = Math.max(0, Math.min(readsPerPoll, w.budget.earned - w.budget.spent));
+    const progressReads = o.cost.progress === 'in-job'
+        ? []
+        : o.policy === 'fixed'
+            ? leastRecentlyRead(w.views).slice(0, readsPerPoll)
+            : progressReadsDue(w.views, o.now(), o.intervalMs).slice(0, affordable);
+    const made = await readTasks(w.views, progressReads, o, w.deadline);
+    w.budget = { ...w.budget, spent: w.budget.spent + made.progressReads };
+}
+function nextPoll(w, lastPoll) {
+    const { o } = w;
+    return nextPollAt({
+        policy: o.policy,
+        views: w.views,
+        now: o.now(),
+        started: w.started,
+        lastPoll,
+        deadline: w.deadline,
+        intervalMs: o.intervalMs,
+        budget: w.budget,
+        ...w.costing
+    });
+}
+/** Sleeps until `at`; false when the wait was aborted meanwhile. */
+async function sleepUntil(w, at) {
+    const { o } = w;
+    await o.sleep(Math.max(0, at - o.now()), o.signal);
+    // Node's timers may wake a millisecond early by the wall clock: the last poll should not start before
+    // the deadline.
+    if (!o.signal?.aborted && o.now() < at)
+        await o.sleep(at - o.now(), o.signal);
+    return !o.signal?.aborted;
 }
 /** Fixed polling reads the Processing jobs round-robin, least recently read first. */
 function leastRecentlyRead(views) {
@@ -2763,24 +3033,11 @@ async function readTasks(views, progress, o, deadline) {
     }
     return { progressReads: progress.length };
 }
-/** A task that went back (restarted) starts a new pace. */
-function nextPace(pace, sample) {
-    if (!pace || sample.progress < pace.last.progress)
-        return { first: sample, last: sample };
-    return { first: pace.first, last: sample };
-}
 
-;// CONCATENATED MODULE: ./src/report/report.ts
+;// CONCATENATED MODULE: ./src/report/naming.ts
 
 
-
-
-/**
- * Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary.
- * Server text arrives neutralised (job.ts); here it is bounded in number. The summary is in summary.ts.
- */
-/** GitHub keeps an output only up to 1 MB; stay clear of it, in UTF-8 bytes. */
-const OUTPUT_BYTES = 1_000_000;
+/** How the report names jobs and where they are: shared by the log lines, the verdict and the summary. */
 /**
  * Jobs named in the annotation, the verdict and the summary's verdict line; the rest are counted. As many as
  * the waiter reads error details for in a poll, so every job named has its errors.
@@ -2794,6 +3051,20 @@ function jobsNoun(origin, plural) {
         ? `${origin.service} ${jobs}`
         : `${plural ? 'Jobs' : 'Job'} on ${origin.service}`;
 }
+function label(v) {
+    const name = v.job?.name;
+    return name ? `${v.id} (${name})` : v.id;
+}
+/** A job's error details on one line, as long as one error message may be. */
+function errorsOf(v) {
+    return cut(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '), MESSAGE_LIMIT);
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+/** The step's outputs: pure functions of the wait's result, each under GitHub's size limit. */
+/** GitHub keeps an output only up to 1 MB; stay clear of it, in UTF-8 bytes. */
+const OUTPUT_BYTES = 1_000_000;
 /** The outputs action.yml declares, in the order they are set. */
 const OUTPUT_NAMES = (/* unused pure expression or super */ null && (['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs']));
 function jobRecord(v) {
@@ -2872,195 +3143,9 @@ function jobsJson(records, limit = OUTPUT_BYTES) {
 function round1(n) {
     return Math.round(n * 10) / 10;
 }
-function label(v) {
-    const name = v.job?.name;
-    return name ? `${v.id} (${name})` : v.id;
-}
-function shortLabel(v) {
-    return v.job?.name ? `"${v.job.name}"` : v.id;
-}
-/** What changed since the last poll, as log lines; nothing when nothing changed. */
-class ChangeLog {
-    perJobLimit;
-    seen = new Map();
-    lastAggregate = '';
-    constructor(perJobLimit = 3) {
-        this.perJobLimit = perJobLimit;
-    }
-    lines(views, elapsedMs, now) {
-        const stamp = `[${clockStamp(elapsedMs)}]`;
-        const lines = [];
-        const many = views.length > this.perJobLimit;
-        // Counted once per poll: a filter per job would make a poll of 1000 jobs a million comparisons.
-        const sharing = new Map();
-        for (const v of views)
-            if (v.job)
-                sharing.set(v.job.name, (sharing.get(v.job.name) ?? 0) + 1);
-        for (const v of views) {
-            const before = this.seen.get(v.id) ?? {};
-            const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined);
-            const progress = v.progress === undefined ? undefined : Math.floor(v.progress);
-            // The first line about a job names it fully; later lines use its name when no other job shares it.
-            const unique = v.job !== undefined && sharing.get(v.job.name) === 1;
-            const who = before.state && unique ? shortLabel(v) : label(v);
-            const ended = v.job !== undefined && isFinal(v.job.state);
-            if (state && state !== before.state && (!many || ended)) {
-                // With many jobs the aggregate line carries the running states; each job's ending is still named.
-                const from = before.state ? `${before.state} -> ` : '';
-                const extra = ended
-                    ? finalDetail(v)
-                    : progress !== undefined && v.job?.state === 'Processing'
-                        ? ` (${progress}%)`
-                        : '';
-                lines.push(`${stamp} ${who}: ${from}${state}${extra}`);
-            }
-            else if (!many &&
-                v.job?.state === 'Processing' &&
-                progress !== undefined &&
-                progress !== before.progress) {
-                lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, this.rates, now)}`);
-            }
-            this.track(v, now);
-            this.seen.set(v.id, { state, progress });
-        }
-        if (many) {
-            const line = aggregateLine(views);
-            if (line !== this.lastAggregate)
-                lines.push(`${stamp} ${line}`);
-            this.lastAggregate = line;
-        }
-        return lines;
-    }
-    /** First progress sample of each job, for a straight-line remaining-time estimate. */
-    rates = new Map();
-    track(v, now) {
-        if (v.job?.state === 'Processing' && v.progress !== undefined && !this.rates.has(v.id)) {
-            this.rates.set(v.id, { at: now, progress: v.progress });
-        }
-    }
-}
-function finalDetail(v) {
-    const j = v.job;
-    const parts = [];
-    if (j.startTime && j.endTime)
-        parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`);
-    if (j.state === 'Error' && v.errorDetails.length)
-        parts.push(errorsOf(v));
-    return parts.length ? ` (${parts.join(', ')})` : '';
-}
-/** How long a job ran, by the service: EndTime − StartTime, else its RunningDuration (ms in practice). */
-function ranFor(v) {
-    const j = v.job;
-    const ms = j.startTime && j.endTime ? j.endTime.getTime() - j.startTime.getTime() : j.runningDuration;
-    return ms > 0 ? ` (it ran ${formatDuration(ms)})` : '';
-}
-/** A job's error details on one line, as long as one error message may be. */
-function errorsOf(v) {
-    return cut(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '), MESSAGE_LIMIT);
-}
-function eta(v, rates, now) {
-    const first = rates.get(v.id);
-    if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at)
-        return '';
-    const perMs = (v.progress - first.progress) / (now - first.at);
-    return `, about ${formatDuration((100 - v.progress) / perMs)} left`;
-}
-function aggregateLine(views) {
-    const count = (s) => views.filter(v => v.job?.state === s).length;
-    const queued = count('Queued') + count('Scheduled');
-    const parts = [
-        `${count('Finished')}/${views.length} finished`,
-        `${count('Processing')} processing`,
-        `${queued} queued`
-    ];
-    for (const s of ['Canceling', 'Error', 'Canceled'])
-        if (count(s))
-            parts.push(`${count(s)} ${s.toLowerCase()}`);
-    const missing = views.filter(v => !v.job).length;
-    if (missing)
-        parts.push(`${missing} not found yet`);
-    const mean = views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length;
-    return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`;
-}
-/**
- * The closing one-line verdict, and for a failure the annotation's title. `warning`: the step passes, but a
- * job ended in Error or Canceled (not in fail-on), which must not read as a success.
- */
-function verdict(result, timeoutMs, origin = MEDIA_SERVICES_V2) {
-    const job = jobsNoun(origin, false);
-    const n = result.views.length;
-    const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`;
-    const took = formatDuration(result.elapsedMs);
-    const byState = (pred) => someOf(result.views.filter(pred).map(label), NAMED_JOBS);
-    switch (result.outcome) {
-        case 'success': {
-            const notFinished = result.views.filter(v => v.job?.state !== 'Finished');
-            const tail = notFinished.length
-                ? ` (${someOf(notFinished.map(v => `${label(v)}: ${v.job?.state}`), NAMED_JOBS)})`
-                : '';
-            const unwell = [...new Set(notFinished.map(v => v.job.state))];
-            const passes = unwell.length
-                ? ` The step passes because fail-on does not include ${unwell.join(' or ')}.`
-                : '';
-            // Ended at the first poll: the wait took no time, and says how long the job ran instead.
-            const already = result.polls === 1;
-            const one = result.views[0];
-            const message = n === 1
-                ? already
-                    ? `${jobs} had already ended ${one.job.state} when the wait began${ranFor(one)}.${passes}`
-                    : `${jobs} ended ${one.job.state} after ${took}.${passes}`
-                : already
-                    ? `${jobs} had already ended when the wait began${tail}.${passes}`
-                    : `${jobs} ended after ${took}${tail}.${passes}`;
-            return { ok: true, title: '', warning: unwell.length > 0, message };
-        }
-        case 'failure': {
-            const failed = result.failed;
-            // With many failed jobs the annotation names the first few; the summary and `jobs` have them all.
-            const errors = failed
-                .slice(0, NAMED_JOBS)
-                .filter(v => v.errorDetails.length)
-                .map(errorsOf);
-            const states = [...new Set(failed.map(v => v.job.state))];
-            const title = states.includes('Error')
-                ? `${job} failed`
-                : states.includes('Canceled')
-                    ? `${job} canceled`
-                    : `${job} ended in a fail-on state`;
-            const what = someOf(failed.map(v => `${label(v)} ended ${v.job.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job.state}`), NAMED_JOBS, '; ');
-            return { ok: false, title, message: `${what}${errors.length ? `. ${errors.join('; ')}` : ''}` };
-        }
-        case 'not-found':
-            return {
-                ok: false,
-                title: `${job} not found`,
-                message: `job ${byState(v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls. ${origin.input === 'job-id'
-                    ? 'Check job-id and api-url.'
-                    : 'Check job-url (jobs older than 90 days are deleted).'}`
-            };
-        case 'timeout':
-            return {
-                ok: false,
-                title: `Timed out waiting for ${origin.service}`,
-                message: `timed out after ${took}${took === formatDuration(timeoutMs) ? '' : ` (timeout ${formatDuration(timeoutMs)})`} waiting for ${byState(v => !(v.job && isFinal(v.job.state))) || jobs}; last state ${aggregateState(result.views)}.${result.error ? ` Last request: ${result.error.message}` : ''}`
-            };
-        case 'canceled':
-            return {
-                ok: false,
-                title: 'Wait canceled',
-                message: `The wait was canceled after ${took}; last state ${aggregateState(result.views)}.`
-            };
-        default: {
-            const message = result.error?.message ?? 'unknown error';
-            const title = /^(Entra ID|Could not get a GitHub OIDC token)/.test(message)
-                ? 'Sign-in failed'
-                : `${origin.service} request failed`;
-            return { ok: false, title, message };
-        }
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 
@@ -3187,7 +3272,11 @@ class MsalTokenSource {
         catch (error) {
             // A give-up must say it was the sign-in, not Media Services, that failed.
             if (error instanceof ServiceError && !error.message.startsWith('Entra ID')) {
-                throw new ServiceError(`Entra ID sign-in failed: ${error.message}`, error.status, error.requestId, false);
+                throw new ServiceError(`Entra ID sign-in failed: ${error.message}`, {
+                    status: error.status,
+                    requestId: error.requestId,
+                    source: error.source?.kind === 'github-oidc' ? error.source : ENTRA_ID
+                });
             }
             throw error;
         }
@@ -3208,7 +3297,10 @@ class MsalTokenSource {
             });
             const result = await (call.signal ? raceAbort(acquiring, call.signal) : acquiring);
             if (!result?.accessToken)
-                throw new ServiceError('Entra ID answered without an access token', undefined, undefined, true);
+                throw new ServiceError('Entra ID answered without an access token', {
+                    transient: true,
+                    source: ENTRA_ID
+                });
             if (result.accessToken !== this.token?.value)
                 this.deps.mask(result.accessToken);
             const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000;
@@ -3275,7 +3367,7 @@ class MsalTokenSource {
         catch (error) {
             if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
                 throw error;
-            throw new UserError(`Could not get a GitHub OIDC token (${serverMessage(errorMessage(error))}). The workflow job needs "permissions: id-token: write".`, 'client-id');
+            throw new UserError(`Could not get a GitHub OIDC token (${serverMessage(errorMessage(error))}). The workflow job needs "permissions: id-token: write".`, 'client-id', GITHUB_OIDC);
         }
         this.deps.mask(value);
         this.assertion = { value, expiresAt: jwtExpiry(value) ?? this.deps.now() + 5 * 60_000 };
@@ -3294,16 +3386,24 @@ class MsalTokenSource {
             const said = aadsts === undefined ? code : serverMessage(aadsts);
             if ((status !== undefined && (status >= 500 || status === 429)) ||
                 /temporarily_unavailable|server_error/.test(error.errorCode)) {
-                return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, status, requestId, true, last?.retryAfterMs);
+                return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, {
+                    status,
+                    requestId,
+                    transient: true,
+                    retryAfterMs: last?.retryAfterMs,
+                    source: ENTRA_ID
+                });
             }
-            return new UserError(`Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`);
+            return new UserError(`Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`, undefined, ENTRA_ID);
         }
         if (last?.transportError)
             return last.transportError;
         if (this.msal && error instanceof this.msal.AuthError) {
-            return new ServiceError(`Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`);
+            return new ServiceError(`Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`, { source: ENTRA_ID });
         }
-        return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`);
+        return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`, {
+            source: ENTRA_ID
+        });
     }
 }
 function hint(code, aadsts) {
@@ -3385,7 +3485,7 @@ class RecordingNetworkClient {
             this.last = {
                 transportError: error instanceof ServiceError || error instanceof AbortedError
                     ? error
-                    : new ServiceError(errorMessage(error), undefined, undefined, true)
+                    : new ServiceError(errorMessage(error), { transient: true })
             };
             this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`);
             throw error;
@@ -3404,7 +3504,233 @@ function createTokenSource(settings, deps) {
     return new MsalTokenSource(settings, c, deps);
 }
 
+;// CONCATENATED MODULE: ./src/report/log.ts
+
+
+
+/**
+ * Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary.
+ * Server text arrives neutralised (job.ts); here it is bounded in number. The summary is in summary.ts.
+ */
+function shortLabel(v) {
+    return v.job?.name ? `"${v.job.name}"` : v.id;
+}
+/** What changed since the last poll, as log lines; nothing when nothing changed. */
+class ChangeLog {
+    perJobLimit;
+    seen = new Map();
+    lastAggregate = '';
+    constructor(perJobLimit = 3) {
+        this.perJobLimit = perJobLimit;
+    }
+    lines(views, elapsedMs, now) {
+        const stamp = `[${clockStamp(elapsedMs)}]`;
+        const lines = [];
+        const many = views.length > this.perJobLimit;
+        // Counted once per poll: a filter per job would make a poll of 1000 jobs a million comparisons.
+        const sharing = new Map();
+        for (const v of views)
+            if (v.job)
+                sharing.set(v.job.name, (sharing.get(v.job.name) ?? 0) + 1);
+        for (const v of views) {
+            const before = this.seen.get(v.id) ?? {};
+            const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined);
+            const progress = v.progress === undefined ? undefined : Math.floor(v.progress);
+            // The first line about a job names it fully; later lines use its name when no other job shares it.
+            const unique = v.job !== undefined && sharing.get(v.job.name) === 1;
+            const who = before.state && unique ? shortLabel(v) : label(v);
+            const ended = v.job !== undefined && isFinal(v.job.state);
+            if (state && state !== before.state && (!many || ended)) {
+                // With many jobs the aggregate line carries the running states; each job's ending is still named.
+                const from = before.state ? `${before.state} -> ` : '';
+                const extra = ended
+                    ? finalDetail(v)
+                    : progress !== undefined && v.job?.state === 'Processing'
+                        ? ` (${progress}%)`
+                        : '';
+                lines.push(`${stamp} ${who}: ${from}${state}${extra}`);
+            }
+            else if (!many &&
+                v.job?.state === 'Processing' &&
+                progress !== undefined &&
+                progress !== before.progress) {
+                lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, this.rates, now)}`);
+            }
+            this.track(v, now);
+            this.seen.set(v.id, { state, progress });
+        }
+        if (many) {
+            const line = aggregateLine(views);
+            if (line !== this.lastAggregate)
+                lines.push(`${stamp} ${line}`);
+            this.lastAggregate = line;
+        }
+        return lines;
+    }
+    /** First progress sample of each job, for a straight-line remaining-time estimate. */
+    rates = new Map();
+    track(v, now) {
+        if (v.job?.state === 'Processing' && v.progress !== undefined && !this.rates.has(v.id)) {
+            this.rates.set(v.id, { at: now, progress: v.progress });
+        }
+    }
+}
+function finalDetail(v) {
+    const j = v.job;
+    const parts = [];
+    if (j.startTime && j.endTime)
+        parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`);
+    if (j.state === 'Error' && v.errorDetails.length)
+        parts.push(errorsOf(v));
+    return parts.length ? ` (${parts.join(', ')})` : '';
+}
+function eta(v, rates, now) {
+    const first = rates.get(v.id);
+    if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at)
+        return '';
+    const perMs = (v.progress - first.progress) / (now - first.at);
+    return `, about ${formatDuration((100 - v.progress) / perMs)} left`;
+}
+function aggregateLine(views) {
+    const count = (s) => views.filter(v => v.job?.state === s).length;
+    const queued = count('Queued') + count('Scheduled');
+    const parts = [
+        `${count('Finished')}/${views.length} finished`,
+        `${count('Processing')} processing`,
+        `${queued} queued`
+    ];
+    for (const s of ['Canceling', 'Error', 'Canceled'])
+        if (count(s))
+            parts.push(`${count(s)} ${s.toLowerCase()}`);
+    const missing = views.filter(v => !v.job).length;
+    if (missing)
+        parts.push(`${missing} not found yet`);
+    const mean = views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length;
+    return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`;
+}
+
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+
+
+
+
+
+
+/** The one-line verdict of a wait, and for a failure the annotation's title: one function per outcome. */
+/** How long a job ran, by the service: EndTime − StartTime, else its RunningDuration (ms in practice). */
+function ranFor(v) {
+    const j = v.job;
+    const ms = j.startTime && j.endTime ? j.endTime.getTime() - j.startTime.getTime() : j.runningDuration;
+    return ms > 0 ? ` (it ran ${formatDuration(ms)})` : '';
+}
+/** The title of a wait that a failed request ended: from whom the failure came, never from its wording. */
+function failureTitle(source, origin) {
+    switch (source?.kind) {
+        case 'entra-id':
+        case 'github-oidc':
+            return 'Sign-in failed';
+        case 'input':
+            return 'Invalid input';
+        case 'service':
+            return `${source.service} request failed`;
+        default:
+            return `${origin.service} request failed`;
+    }
+}
+/** The closing one-line verdict, and for a failure the annotation's title. */
+function verdict(result, timeoutMs, origin = MEDIA_SERVICES_V2) {
+    const n = result.views.length;
+    const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`;
+    const c = { result, timeoutMs, origin, jobs, took: formatDuration(result.elapsedMs) };
+    switch (result.outcome) {
+        case 'success':
+            return success(c);
+        case 'failure':
+            return failure(c);
+        case 'not-found':
+            return notFound(c);
+        case 'timeout':
+            return timedOut(c);
+        case 'canceled':
+            return {
+                ok: false,
+                title: 'Wait canceled',
+                message: `The wait was canceled after ${c.took}; last state ${aggregateState(result.views)}.`
+            };
+        default:
+            return {
+                ok: false,
+                title: failureTitle(sourceOf(result.error), origin),
+                message: result.error?.message ?? 'unknown error'
+            };
+    }
+}
+/** Named, up to NAMED_JOBS, the jobs for which `pred` holds; the rest counted. */
+function someJobs(views, pred) {
+    return someOf(views.filter(pred).map(label), NAMED_JOBS);
+}
+function success({ result, jobs, took }) {
+    const notFinished = result.views.filter(v => v.job?.state !== 'Finished');
+    const tail = notFinished.length
+        ? ` (${someOf(notFinished.map(v => `${label(v)}: ${v.job?.state}`), NAMED_JOBS)})`
+        : '';
+    const unwell = [...new Set(notFinished.map(v => v.job.state))];
+    const passes = unwell.length
+        ? ` The step passes because fail-on does not include ${unwell.join(' or ')}.`
+        : '';
+    // Ended at the first poll: the wait took no time, and says how long the job ran instead.
+    const already = result.polls === 1;
+    const one = result.views[0];
+    const message = result.views.length === 1
+        ? already
+            ? `${jobs} had already ended ${one.job.state} when the wait began${ranFor(one)}.${passes}`
+            : `${jobs} ended ${one.job.state} after ${took}.${passes}`
+        : already
+            ? `${jobs} had already ended when the wait began${tail}.${passes}`
+            : `${jobs} ended after ${took}${tail}.${passes}`;
+    return { ok: true, title: '', warning: unwell.length > 0, message };
+}
+function failure({ result, origin }) {
+    const job = jobsNoun(origin, false);
+    const failed = result.failed;
+    // With many failed jobs the annotation names the first few; the summary and `jobs` have them all.
+    const errors = failed
+        .slice(0, NAMED_JOBS)
+        .filter(v => v.errorDetails.length)
+        .map(errorsOf);
+    const states = [...new Set(failed.map(v => v.job.state))];
+    const title = states.includes('Error')
+        ? `${job} failed`
+        : states.includes('Canceled')
+            ? `${job} canceled`
+            : `${job} ended in a fail-on state`;
+    const what = someOf(failed.map(v => `${label(v)} ended ${v.job.state === 'Canceled' ? 'Canceled: it was canceled before it finished' : v.job.state}`), NAMED_JOBS, '; ');
+    return { ok: false, title, message: `${what}${errors.length ? `. ${errors.join('; ')}` : ''}` };
+}
+function notFound({ result, origin }) {
+    const check = origin.input === 'job-id'
+        ? 'Check job-id and api-url.'
+        : 'Check job-url (jobs older than 90 days are deleted).';
+    return {
+        ok: false,
+        title: `${jobsNoun(origin, false)} not found`,
+        message: `job ${someJobs(result.views, v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls. ${check}`
+    };
+}
+function timedOut({ result, timeoutMs, origin, jobs, took }) {
+    const limit = formatDuration(timeoutMs);
+    const open = someJobs(result.views, v => !(v.job && isFinal(v.job.state))) || jobs;
+    const last = result.error ? ` Last request: ${result.error.message}` : '';
+    return {
+        ok: false,
+        title: `Timed out waiting for ${origin.service}`,
+        message: `timed out after ${took}${took === limit ? '' : ` (timeout ${limit})`} waiting for ${open}; last state ${aggregateState(result.views)}.${last}`
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -3435,60 +3761,28 @@ const CONCURRENT_CANCELS = 4;
  */
 const LAST_POLL_MS = 5_000;
 async function run(rt = githubRuntime()) {
-    let settings;
-    try {
-        settings = readSettings(rt.getInput, { mask: rt.mask, env: rt.env });
-    }
-    catch (error) {
-        // Every ending is written, this one too: outputs (no job was looked at) and a summary that says why.
-        const message = errorMessage(error);
-        for (const [name, value] of Object.entries(noJobOutputs()))
-            rt.setOutput(name, value);
-        await writeSummary(rt, inputErrorMarkdown(message));
-        rt.fail(message, 'Invalid input');
+    const settings = await readOrReport(rt);
+    if (!settings)
         return;
-    }
     settings.warnings.forEach(w => rt.log.warning(w));
-    const http = rt.createHttp(requestTimeout(settings.timeoutMs));
-    const tokens = createTokenSource(settings, {
+    const http = rt.createHttp(requestTimeout(settings.wait.timeoutMs));
+    const tokens = createTokenSource(settings.auth, authDeps(http, rt));
+    const stop = stopSignal(settings.wait.timeoutMs, rt);
+    const source = createJobSource(settings.jobs, {
         http,
+        tokens,
         log: rt.log,
-        mask: rt.mask,
-        getIDToken: (audience, limits) => githubIdToken(http, rt.env, audience, limits),
         now: rt.now,
-        sleep: rt.sleep
+        sleep: rt.sleep,
+        endBy: stop.endBy
     });
-    const abort = new AbortController();
-    rt.onCancel(() => {
-        if (!abort.signal.aborted)
-            rt.log.info('Cancel requested by the runner: stopping the wait.');
-        abort.abort('canceled');
-    });
-    // The waiter keeps the deadline itself (its last poll may start at it); this is the hard stop behind it,
-    // for every request of the wait: Jobs, Tasks and sign-in.
-    const endBy = rt.now() + settings.timeoutMs + LAST_POLL_MS;
-    const timer = setTimeout(() => abort.abort('timeout'), settings.timeoutMs + LAST_POLL_MS);
-    const source = createJobSource(settings, { http, tokens, log: rt.log, now: rt.now, sleep: rt.sleep, endBy });
     rt.log.info(intro(settings, tokens, source));
-    const changes = new ChangeLog();
     let result;
     try {
-        result = await waitForJobs({
-            ids: settings.jobIds,
-            getJobs: source.getJobs,
-            readTasks: source.readTasks,
-            failOn: settings.failOn,
-            policy: settings.polling,
-            intervalMs: settings.pollIntervalMs,
-            timeoutMs: settings.timeoutMs,
-            now: rt.now,
-            sleep: rt.sleep,
-            signal: abort.signal,
-            onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
-        });
+        result = await wait(settings, source, stop.signal, rt);
     }
     finally {
-        clearTimeout(timer);
+        stop.clear();
     }
     try {
         if ((result.outcome === 'canceled' || result.outcome === 'timeout') && settings.cancelOnAbort) {
@@ -3500,20 +3794,74 @@ async function run(rt = githubRuntime()) {
     }
     await publish(result, settings, source, rt);
 }
-/** The job API the settings name, given what it needs and nothing more. */
-function createJobSource(s, deps) {
-    if (s.v3)
-        return createV3Source({ targets: s.v3.targets, arm: s.v3.arm, trustedHosts: s.trustedHosts }, deps);
-    const { apiUrl, msVersion, trustedHosts, pollIntervalMs } = s;
-    return createV2Source({ apiUrl, mediaResource: s.cloud.mediaResource, msVersion, trustedHosts, pollIntervalMs }, deps);
+/** The settings, or undefined when an input is wrong: then the step has already ended, outputs and all. */
+async function readOrReport(rt) {
+    try {
+        return readSettings(rt.getInput, { mask: rt.mask, env: rt.env });
+    }
+    catch (error) {
+        // Every ending is written, this one too: outputs (no job was looked at) and a summary that says why.
+        const message = errorMessage(error);
+        for (const [name, value] of Object.entries(noJobOutputs()))
+            rt.setOutput(name, value);
+        await writeSummary(rt, inputErrorMarkdown(message));
+        rt.fail(message, 'Invalid input');
+        return undefined;
+    }
+}
+function authDeps(http, rt) {
+    return {
+        http,
+        log: rt.log,
+        mask: rt.mask,
+        getIDToken: (audience, limits) => githubIdToken(http, rt.env, audience, limits),
+        now: rt.now,
+        sleep: rt.sleep
+    };
+}
+/** One signal for every request of the wait (Jobs, Tasks and sign-in): the runner's cancel, or the hard stop. */
+function stopSignal(timeoutMs, rt) {
+    const abort = new AbortController();
+    rt.onCancel(() => {
+        if (!abort.signal.aborted)
+            rt.log.info('Cancel requested by the runner: stopping the wait.');
+        abort.abort('canceled');
+    });
+    // The waiter keeps the deadline itself (its last poll may start at it); this is the hard stop behind it.
+    const endBy = rt.now() + timeoutMs + LAST_POLL_MS;
+    const timer = setTimeout(() => abort.abort('timeout'), timeoutMs + LAST_POLL_MS);
+    return { signal: abort.signal, endBy, clear: () => clearTimeout(timer) };
+}
+function wait(settings, source, signal, rt) {
+    const changes = new ChangeLog();
+    return waitForJobs({
+        ids: settings.jobs.ids,
+        getJobs: source.getJobs,
+        readTasks: source.readTasks,
+        cost: source.cost,
+        ...settings.wait,
+        now: rt.now,
+        sleep: rt.sleep,
+        signal,
+        onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
+    });
+}
+/** The job API the settings name, given its own options. */
+function createJobSource(jobs, deps) {
+    return jobs.api === 'v3' ? createV3Source(jobs.options, deps) : createV2Source(jobs.options, deps);
+}
+/** Where the jobs are: the v2 endpoint, or the v3 jobs' host. */
+function endpointOf(jobs) {
+    return jobs.api === 'v3' ? `${jobs.options.targets[0].url.origin}/` : jobs.options.apiUrl.href;
 }
 function intro(s, tokens, source) {
-    const what = s.jobIds.length === 1 ? `job ${s.jobIds[0]}` : `${s.jobIds.length} jobs`;
-    return `Waiting for ${source.kind} ${what} at ${s.apiUrl.href} (${pollingText(s)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`;
+    const ids = s.jobs.ids;
+    const what = ids.length === 1 ? `job ${ids[0]}` : `${ids.length} jobs`;
+    return `Waiting for ${source.kind} ${what} at ${endpointOf(s.jobs)} (${pollingText(s.wait)}, timeout ${formatDuration(s.wait.timeoutMs)}, signing in with ${tokens.description}).`;
 }
-function pollingText(s) {
-    const every = formatDuration(s.pollIntervalMs);
-    return s.polling === 'fixed' ? `poll every ${every}` : `poll every ${every} or sooner near a job's end`;
+function pollingText(w) {
+    const every = formatDuration(w.intervalMs);
+    return w.policy === 'fixed' ? `poll every ${every}` : `poll every ${every} or sooner near a job's end`;
 }
 /** CancelJob for each open job: the only requests after a cancel, all of them within CANCEL_JOBS_WITHIN_MS. */
 async function cancelJobs(source, result, rt) {
@@ -3549,8 +3897,8 @@ async function publish(result, s, source, rt) {
     const out = outputs(result);
     for (const [name, value] of Object.entries(out))
         rt.setOutput(name, value);
-    const origin = { service: source.service, input: s.v3 ? 'job-url' : 'job-id' };
-    const v = verdict(result, s.timeoutMs, origin);
+    const origin = { service: source.service, input: s.jobs.api === 'v3' ? 'job-url' : 'job-id' };
+    const v = verdict(result, s.wait.timeoutMs, origin);
     rt.log.debug(`${source.requests} ${source.service} requests in ${result.polls} polls; API root ${source.apiRoot}`);
     if (result.error && !(result.error instanceof UserError))
         rt.log.debug(result.error.stack ?? result.error.message);

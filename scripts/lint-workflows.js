@@ -4,7 +4,8 @@
  * - every workflow under .github/workflows parses, uses only keys GitHub's workflow syntax has (at the top, in
  *   a job, in a step), gives each job runs-on or uses and each step run or uses, and closes every `${{`;
  * - every `with:` key of a `uses: ./` step (the workflows) or of a README example of this action is an input
- *   of action.yml: a typo such as `job_id` is otherwise only an "Unexpected input" warning at run time;
+ *   of action.yml: a typo such as `job_id` is otherwise only an "Unexpected input" warning at run time; and
+ *   one that gives job-id gives api-url too (the action refuses job-id without it);
  * - every third-party `uses:` pinned to a full commit SHA with a version comment;
  * - action.yml: the keys GitHub's action metadata allows, a description for every input and output,
  *   string defaults, a runtime GitHub provides and an entry point that exists.
@@ -119,8 +120,30 @@ function lintStep(step, job, inputs, at) {
   const problems = unknownKeys(step, STEP_KEYS, `a step of job ${job}`, at)
   if (step.has('run') === step.has('uses'))
     problems.push(`${at(step)}: a step has one of run and uses [step]`)
-  if (step.get('uses') === './') problems.push(...unknownInputs(step.get('with', true), inputs, at))
+  if (step.get('uses') === './') problems.push(...withProblems(step.get('with', true), inputs, at))
   return problems
+}
+
+/**
+ * What is wrong with the `with:` of a step that runs this action: keys that are not inputs, and job-id without
+ * api-url (which has no default: the action refuses such a step).
+ * @param {any} withNode
+ * @param {Set<string>} inputs
+ * @param {(node: any) => string} at
+ */
+function withProblems(withNode, inputs, at) {
+  return [...unknownInputs(withNode, inputs, at), ...jobIdWithoutApiUrl(withNode, at)]
+}
+
+/**
+ * A `with:` that gives job-id but not api-url.
+ * @param {any} withNode
+ * @param {(node: any) => string} at
+ */
+export function jobIdWithoutApiUrl(withNode, at) {
+  if (!isMap(withNode) || !withNode.has('job-id') || withNode.has('api-url')) return []
+  const key = withNode.items.find(({ key }) => (isScalar(key) ? key.value : key) === 'job-id')?.key
+  return [`${at(key)}: job-id without api-url: api-url is required with job-id (it has no default) [api-url]`]
 }
 
 /**
@@ -199,7 +222,7 @@ export function readmeExampleInputs(markdown, inputs = actionInputs(), file = 'R
       if (isMap(node)) {
         const uses = node.get('uses')
         if (typeof uses === 'string' && (uses === './' || /(^|\/)ams-job-wait@/.test(uses)))
-          problems.push(...unknownInputs(node.get('with', true), inputs, at))
+          problems.push(...withProblems(node.get('with', true), inputs, at))
         for (const item of node.items) visit(item.value)
       } else if (isSeq(node)) node.items.forEach(visit)
     }

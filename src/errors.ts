@@ -5,30 +5,66 @@
  * - ServiceError: Media Services or Entra ID misbehaved or refused; the message carries the
  *   HTTP status and the request id so the failure can be traced with Microsoft support.
  */
+/**
+ * Who a failure came from: the annotation's title is chosen from it, never from the message's wording.
+ * `service` is a job service, by the name the user reads ("Media Services", "Azure Resource Manager", a host).
+ */
+export type ErrorSource =
+  | { readonly kind: 'input' }
+  | { readonly kind: 'entra-id' }
+  | { readonly kind: 'github-oidc' }
+  | { readonly kind: 'service'; readonly service: string }
+
+export const INPUT: ErrorSource = { kind: 'input' }
+export const ENTRA_ID: ErrorSource = { kind: 'entra-id' }
+export const GITHUB_OIDC: ErrorSource = { kind: 'github-oidc' }
+export const jobService = (service: string): ErrorSource => ({ kind: 'service', service })
+
 export class UserError extends Error {
   override name = 'UserError'
   constructor(
     message: string,
     /** The input the user should change, when there is one. */
-    readonly input?: string
+    readonly input?: string,
+    /** An input unless said otherwise: a refusal by Entra ID or a job service is also the user's to fix. */
+    readonly source: ErrorSource = INPUT
   ) {
     super(message)
   }
 }
 
+export interface ServiceErrorOptions {
+  status?: number
+  requestId?: string
+  /** True when a later attempt may succeed (throttling, gateway errors, resets). */
+  transient?: boolean
+  /** Milliseconds the service asked us to wait (Retry-After), when it said so. */
+  retryAfterMs?: number
+  /** Unset for the transport's own failures: whoever called knows whom it asked. */
+  source?: ErrorSource
+}
+
 export class ServiceError extends Error {
   override name = 'ServiceError'
-  constructor(
-    message: string,
-    readonly status?: number,
-    readonly requestId?: string,
-    /** True when a later attempt may succeed (throttling, gateway errors, resets). */
-    readonly transient = false,
-    /** Milliseconds the service asked us to wait (Retry-After), when it said so. */
-    readonly retryAfterMs?: number
-  ) {
+  readonly status?: number
+  readonly requestId?: string
+  readonly transient: boolean
+  readonly retryAfterMs?: number
+  readonly source?: ErrorSource
+
+  constructor(message: string, options: ServiceErrorOptions = {}) {
     super(message)
+    this.status = options.status
+    this.requestId = options.requestId
+    this.transient = options.transient ?? false
+    this.retryAfterMs = options.retryAfterMs
+    this.source = options.source
   }
+}
+
+/** Where `error` came from, when it says. */
+export function sourceOf(error: unknown): ErrorSource | undefined {
+  return error instanceof UserError || error instanceof ServiceError ? error.source : undefined
 }
 
 /** The wait was interrupted by the runner (cancel) or by the timeout. */

@@ -1,13 +1,12 @@
 import * as core from '@actions/core'
 import { AbortedError, errorMessage, UserError } from './errors.js'
 import { createHttp, type Http } from './transport/http.js'
-import { readSettings, type Settings } from './settings/inputs.js'
+import { type JobSettings, readSettings, type Settings, type WaitSettings } from './settings/inputs.js'
 import type { JobSource, SourceDeps } from './jobs/source.js'
 import { createV2Source } from './jobs/v2/source.js'
 import { createV3Source } from './jobs/v3/source.js'
 import { githubIdToken } from './auth/github-oidc.js'
 import { coreLogger, type Logger } from './logger.js'
-import { ChangeLog, type JobsOrigin, noJobOutputs, outputs, verdict } from './report/report.js'
 import { inputErrorMarkdown, summaryMarkdown } from './report/summary.js'
 import { mapLimit } from './transport/pool.js'
 import { logLine } from './text.js'
@@ -15,9 +14,13 @@ import { sleep } from './transport/retry.js'
 import { formatDuration } from './time.js'
 import { waitForJobs, type WaitResult } from './wait/waiter.js'
 import type { CallOptions } from './transport/call.js'
-import type { TokenSource } from './auth/token-source.js'
+import type { AuthDeps, TokenSource } from './auth/token-source.js'
 import { createTokenSource } from './auth/index.js'
 import { isFinal } from './jobs/model.js'
+import { ChangeLog } from './report/log.js'
+import type { JobsOrigin } from './report/naming.js'
+import { noJobOutputs, outputs } from './report/outputs.js'
+import { verdict } from './report/verdict.js'
 
 /** The outside world, injected so that the wiring can be tested without a runner. */
 export interface Runtime {
@@ -50,58 +53,28 @@ const CONCURRENT_CANCELS = 4
 export const LAST_POLL_MS = 5_000
 
 export async function run(rt: Runtime = githubRuntime()): Promise<void> {
-  let settings: Settings
-  try {
-    settings = readSettings(rt.getInput, { mask: rt.mask, env: rt.env })
-  } catch (error) {
-    // Every ending is written, this one too: outputs (no job was looked at) and a summary that says why.
-    const message = errorMessage(error)
-    for (const [name, value] of Object.entries(noJobOutputs())) rt.setOutput(name, value)
-    await writeSummary(rt, inputErrorMarkdown(message))
-    rt.fail(message, 'Invalid input')
-    return
-  }
+  const settings = await readOrReport(rt)
+  if (!settings) return
   settings.warnings.forEach(w => rt.log.warning(w))
 
-  const http = rt.createHttp(requestTimeout(settings.timeoutMs))
-  const tokens = createTokenSource(settings, {
+  const http = rt.createHttp(requestTimeout(settings.wait.timeoutMs))
+  const tokens = createTokenSource(settings.auth, authDeps(http, rt))
+  const stop = stopSignal(settings.wait.timeoutMs, rt)
+  const source = createJobSource(settings.jobs, {
     http,
+    tokens,
     log: rt.log,
-    mask: rt.mask,
-    getIDToken: (audience, limits) => githubIdToken(http, rt.env, audience, limits),
     now: rt.now,
-    sleep: rt.sleep
+    sleep: rt.sleep,
+    endBy: stop.endBy
   })
-  const abort = new AbortController()
-  rt.onCancel(() => {
-    if (!abort.signal.aborted) rt.log.info('Cancel requested by the runner: stopping the wait.')
-    abort.abort('canceled')
-  })
-  // The waiter keeps the deadline itself (its last poll may start at it); this is the hard stop behind it,
-  // for every request of the wait: Jobs, Tasks and sign-in.
-  const endBy = rt.now() + settings.timeoutMs + LAST_POLL_MS
-  const timer = setTimeout(() => abort.abort('timeout'), settings.timeoutMs + LAST_POLL_MS)
-  const source = createJobSource(settings, { http, tokens, log: rt.log, now: rt.now, sleep: rt.sleep, endBy })
 
   rt.log.info(intro(settings, tokens, source))
-  const changes = new ChangeLog()
   let result: WaitResult
   try {
-    result = await waitForJobs({
-      ids: settings.jobIds,
-      getJobs: source.getJobs,
-      readTasks: source.readTasks,
-      failOn: settings.failOn,
-      policy: settings.polling,
-      intervalMs: settings.pollIntervalMs,
-      timeoutMs: settings.timeoutMs,
-      now: rt.now,
-      sleep: rt.sleep,
-      signal: abort.signal,
-      onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
-    })
+    result = await wait(settings, source, stop.signal, rt)
   } finally {
-    clearTimeout(timer)
+    stop.clear()
   }
 
   try {
@@ -114,25 +87,81 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
   await publish(result, settings, source, rt)
 }
 
-/** The job API the settings name, given what it needs and nothing more. */
-function createJobSource(s: Settings, deps: SourceDeps): JobSource {
-  if (s.v3)
-    return createV3Source({ targets: s.v3.targets, arm: s.v3.arm, trustedHosts: s.trustedHosts }, deps)
-  const { apiUrl, msVersion, trustedHosts, pollIntervalMs } = s
-  return createV2Source(
-    { apiUrl, mediaResource: s.cloud.mediaResource, msVersion, trustedHosts, pollIntervalMs },
-    deps
-  )
+/** The settings, or undefined when an input is wrong: then the step has already ended, outputs and all. */
+async function readOrReport(rt: Runtime): Promise<Settings | undefined> {
+  try {
+    return readSettings(rt.getInput, { mask: rt.mask, env: rt.env })
+  } catch (error) {
+    // Every ending is written, this one too: outputs (no job was looked at) and a summary that says why.
+    const message = errorMessage(error)
+    for (const [name, value] of Object.entries(noJobOutputs())) rt.setOutput(name, value)
+    await writeSummary(rt, inputErrorMarkdown(message))
+    rt.fail(message, 'Invalid input')
+    return undefined
+  }
+}
+
+function authDeps(http: Http, rt: Runtime): AuthDeps {
+  return {
+    http,
+    log: rt.log,
+    mask: rt.mask,
+    getIDToken: (audience, limits) => githubIdToken(http, rt.env, audience, limits),
+    now: rt.now,
+    sleep: rt.sleep
+  }
+}
+
+/** One signal for every request of the wait (Jobs, Tasks and sign-in): the runner's cancel, or the hard stop. */
+function stopSignal(
+  timeoutMs: number,
+  rt: Runtime
+): { signal: AbortSignal; endBy: number; clear: () => void } {
+  const abort = new AbortController()
+  rt.onCancel(() => {
+    if (!abort.signal.aborted) rt.log.info('Cancel requested by the runner: stopping the wait.')
+    abort.abort('canceled')
+  })
+  // The waiter keeps the deadline itself (its last poll may start at it); this is the hard stop behind it.
+  const endBy = rt.now() + timeoutMs + LAST_POLL_MS
+  const timer = setTimeout(() => abort.abort('timeout'), timeoutMs + LAST_POLL_MS)
+  return { signal: abort.signal, endBy, clear: () => clearTimeout(timer) }
+}
+
+function wait(settings: Settings, source: JobSource, signal: AbortSignal, rt: Runtime): Promise<WaitResult> {
+  const changes = new ChangeLog()
+  return waitForJobs({
+    ids: settings.jobs.ids,
+    getJobs: source.getJobs,
+    readTasks: source.readTasks,
+    cost: source.cost,
+    ...settings.wait,
+    now: rt.now,
+    sleep: rt.sleep,
+    signal,
+    onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
+  })
+}
+
+/** The job API the settings name, given its own options. */
+function createJobSource(jobs: JobSettings, deps: SourceDeps): JobSource {
+  return jobs.api === 'v3' ? createV3Source(jobs.options, deps) : createV2Source(jobs.options, deps)
+}
+
+/** Where the jobs are: the v2 endpoint, or the v3 jobs' host. */
+function endpointOf(jobs: JobSettings): string {
+  return jobs.api === 'v3' ? `${jobs.options.targets[0].url.origin}/` : jobs.options.apiUrl.href
 }
 
 function intro(s: Settings, tokens: TokenSource, source: JobSource): string {
-  const what = s.jobIds.length === 1 ? `job ${s.jobIds[0]}` : `${s.jobIds.length} jobs`
-  return `Waiting for ${source.kind} ${what} at ${s.apiUrl.href} (${pollingText(s)}, timeout ${formatDuration(s.timeoutMs)}, signing in with ${tokens.description}).`
+  const ids = s.jobs.ids
+  const what = ids.length === 1 ? `job ${ids[0]}` : `${ids.length} jobs`
+  return `Waiting for ${source.kind} ${what} at ${endpointOf(s.jobs)} (${pollingText(s.wait)}, timeout ${formatDuration(s.wait.timeoutMs)}, signing in with ${tokens.description}).`
 }
 
-function pollingText(s: Settings): string {
-  const every = formatDuration(s.pollIntervalMs)
-  return s.polling === 'fixed' ? `poll every ${every}` : `poll every ${every} or sooner near a job's end`
+function pollingText(w: WaitSettings): string {
+  const every = formatDuration(w.intervalMs)
+  return w.policy === 'fixed' ? `poll every ${every}` : `poll every ${every} or sooner near a job's end`
 }
 
 /** CancelJob for each open job: the only requests after a cancel, all of them within CANCEL_JOBS_WITHIN_MS. */
@@ -167,8 +196,8 @@ async function cancelJobs(source: JobSource, result: WaitResult, rt: Runtime): P
 async function publish(result: WaitResult, s: Settings, source: JobSource, rt: Runtime): Promise<void> {
   const out = outputs(result)
   for (const [name, value] of Object.entries(out)) rt.setOutput(name, value)
-  const origin: JobsOrigin = { service: source.service, input: s.v3 ? 'job-url' : 'job-id' }
-  const v = verdict(result, s.timeoutMs, origin)
+  const origin: JobsOrigin = { service: source.service, input: s.jobs.api === 'v3' ? 'job-url' : 'job-id' }
+  const v = verdict(result, s.wait.timeoutMs, origin)
   rt.log.debug(
     `${source.requests} ${source.service} requests in ${result.polls} polls; API root ${source.apiRoot}`
   )

@@ -5,8 +5,8 @@
  */
 import { expect } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
-import { OUTPUT_NAMES } from '../../src/report/report.js'
 import type { RunResult } from './harness.js'
+import { OUTPUT_NAMES } from '../../src/report/outputs.js'
 
 export function expectWrittenEnding(run: RunResult, code: 0 | 1, secrets: readonly string[]): void {
   expect(run.signal).toBeNull()

@@ -427,3 +427,27 @@ describe('input errors, before any request', () => {
     expect(emu.requests).toEqual([])
   })
 })
+
+describe('predictive polling of a v3 job, its progress in the body', () => {
+  it('a steady job is seen just after it ends, not a poll-interval later, at no more requests than fixed', async () => {
+    // Processing 9 s from the first GET, progress rising steadily; poll-interval 4s: fixed polling looks at
+    // 0, 4, 8 and 12 s and sees the end 3 s late. Predictive paces the job from the progress in each answer
+    // and looks just past 9 s instead.
+    const id = v3.addArmJob({
+      name: 'steady',
+      clockFromFirstPoll: true,
+      timeline: [{ state: 'Processing', ms: 9000 }, { state: 'Finished' }]
+    })
+    const run = await runAction({ inputs: armInputs(id, { 'poll-interval': '4s' }) })
+
+    expect(run.code).toBe(0)
+    expect(run.errors).toEqual([])
+    expect(run.outputs.state).toBe('Finished')
+    const gets = armRequests().map(r => r.at)
+    const seenAfter = gets.at(-1)! - v3.job('arm', 'steady').endTime!
+    expect(seenAfter).toBeGreaterThanOrEqual(0)
+    // Just past the predicted end (0.1 s margin), with headroom for a loaded machine: under half an interval.
+    expect(seenAfter).toBeLessThan(1500)
+    expect(gets.length).toBeLessThanOrEqual(4)
+  })
+})

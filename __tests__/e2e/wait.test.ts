@@ -272,6 +272,11 @@ describe('bad inputs', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
     ['no job id', { 'job-id': '' }, /Input job-id or job-url is required/],
     ['a job id that is not one', { 'job-id': 'job-42' }, /job-id: 'job-42' is not a Media Services job id/],
+    [
+      'no api-url with job-id (the retired global endpoint is no default)',
+      { 'api-url': '' },
+      /Input api-url is required with job-id.*https:\/\/<account>\.restv2\.<region>\.media\.azure\.net\/api\/.*Azure Media Services was retired on 2024-06-30/
+    ],
     ['plain http api-url', { 'api-url': 'http://media.example.com/api/' }, /api-url must use https/],
     ['a poll interval below a second', { 'poll-interval': '500ms' }, /poll-interval must be at least 1s/],
     ['a timeout that is not a duration', { timeout: 'soon' }, /timeout: 'soon' is not a duration/],
@@ -303,6 +308,34 @@ describe('bad inputs', () => {
       expect(run.summary).toMatch(/^### ❌ Media Services jobs\n\nInvalid input: Input /)
     }
   )
+})
+
+describe('a timeout longer than the runner lets the job run', () => {
+  const hosted = { RUNNER_ENVIRONMENT: 'github-hosted' }
+
+  it('7h on a GitHub-hosted runner: one warning that says what happens and the fix, then the wait runs', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Finished' }] })
+    const run = await runAction({
+      inputs: { ...secretInputs(emu), 'job-id': id, timeout: '7h' },
+      env: hosted
+    })
+    expect(run.code).toBe(0)
+    const warnings = run.stdout.split('\n').filter(l => l.startsWith('::warning'))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(
+      /^::warning::timeout \(7h 00m\) does not end before the 6 hours GitHub lets a job run on a GitHub-hosted runner: GitHub would stop the job first, .*without its outputs or step summary\. Give a timeout under 6h .*timeout-minutes/
+    )
+    expect(run.outputs.state).toBe('Finished')
+  })
+
+  it('the default timeout (5h30m) on a GitHub-hosted runner: a clean run, no warning', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Finished' }] })
+    const { timeout: _short, ...inputs } = secretInputs(emu)
+    const run = await runAction({ inputs: { ...inputs, 'job-id': id }, env: hosted })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('timeout 5h 30m')
+    expect(run.stdout).not.toContain('::warning')
+  })
 })
 
 describe('secrets', () => {

@@ -5,7 +5,6 @@
 import { describe, it, expect, jest, beforeEach } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
 import type { Runtime } from '../../src/main.js'
-import { OUTPUT_NAMES } from '../../src/report/report.js'
 import { fakeClock, type FakeClock } from '../../__fixtures__/clock.js'
 import {
   FakeHttp,
@@ -19,11 +18,14 @@ import { CLIENT, JOB_A, JOB_B, SECRET, TENANT } from '../../__fixtures__/inputs.
 import { jobEntity, minimalBody, taskEntity } from '../../__fixtures__/jobs.js'
 import { collectingLogger, type CollectingLogger } from '../../__fixtures__/logger.js'
 import type { JobState } from '../../src/jobs/model.js'
+import { OUTPUT_NAMES } from '../../src/report/outputs.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run, LAST_POLL_MS, CANCEL_JOBS_WITHIN_MS } = await import('../../src/main.js')
 
 const ACCOUNT = 'https://acct.restv2.westeurope.media.azure.net/api/'
+/** The retired global endpoint, which answered with a redirect to the account: still followed when given. */
+const GLOBAL = 'https://media.windows.net/api/'
 
 interface Step {
   rt: Runtime
@@ -113,6 +115,7 @@ const withSecret = (extra: Record<string, string> = {}) => ({
   'tenant-id': TENANT,
   'client-id': CLIENT,
   'client-secret': SECRET,
+  'api-url': ACCOUNT,
   ...extra
 })
 
@@ -146,6 +149,25 @@ describe('run: a bad input', () => {
   })
 })
 
+describe('run: a job-url step on a host that is not Resource Manager', () => {
+  const MKIO = 'https://api.mk.io/api/ams/my-sub/transforms/enc/jobs/job1'
+
+  it("hands the v3 source its options: one GET with the given token, at the jobs' host, no sign-in", async () => {
+    const s = step({ 'job-url': MKIO, 'access-token': 'mk-token', 'x-ms-version': '2.19' }, [], {
+      first: () => jsonReply(200, { name: 'job1', properties: { state: 'Finished', outputs: [] } })
+    })
+    await run(s.rt)
+
+    expect(s.fail).not.toHaveBeenCalled()
+    expect(s.http.requests.map(r => `${r.method} ${r.url}`)).toEqual([`GET ${MKIO}`])
+    expect(s.http.requests[0].headers.Authorization).toBe('Bearer mk-token')
+    expect(s.log.shown()[0]).toBe(
+      `Waiting for v3 job ${MKIO} at https://api.mk.io/ (poll every 10s or sooner near a job's end, timeout 5h 30m, signing in with the given access-token).`
+    )
+    expect(s.log.warnings()).toEqual([])
+  })
+})
+
 describe('run: a job that finishes', () => {
   it('signs in, polls, sets every output and does not fail the step', async () => {
     const s = step(withSecret(), [{ [JOB_A]: 'Finished' }])
@@ -165,14 +187,16 @@ describe('run: a job that finishes', () => {
     const [token, jobs] = s.http.requests
     expect(token.method).toBe('POST')
     expect(token.url.split('?')[0]).toBe(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`)
-    expect(jobs.url).toMatch(/^https:\/\/media\.windows\.net\/api\/Jobs\(\)\?\$filter=/)
+    expect(jobs.url).toMatch(
+      /^https:\/\/acct\.restv2\.westeurope\.media\.azure\.net\/api\/Jobs\(\)\?\$filter=/
+    )
     expect(jobs.headers.Authorization).toBe('Bearer tok')
     expect(s.mask).toHaveBeenCalledWith('tok')
     expect(s.http.disposed).toBe(true)
 
     const shown = s.log.shown()
     expect(shown[0]).toBe(
-      `Waiting for Media Services job ${JOB_A} at https://media.windows.net/api/ (poll every 10s or sooner near a job's end, timeout 5h 30m, signing in with the client secret).`
+      `Waiting for Media Services job ${JOB_A} at ${ACCOUNT} (poll every 10s or sooner near a job's end, timeout 5h 30m, signing in with the client secret).`
     )
     expect(shown.at(-1)).toBe(
       `✓ Job ${JOB_A} (encode trailer) had already ended Finished when the wait began.`
@@ -184,7 +208,7 @@ describe('run: a job that finishes', () => {
   it('follows the global redirect, polls until Finished and logs each change', async () => {
     let redirected = false
     const s = step(
-      withSecret(),
+      withSecret({ 'api-url': GLOBAL }),
       [{ [JOB_A]: 'Queued' }, { [JOB_A]: 'Processing' }, { [JOB_A]: 'Finished' }],
       {
         first: req => {
@@ -330,7 +354,12 @@ describe('run: a job that fails', () => {
 
   it('a given access-token refused in the China cloud points at the China Media Services resource', async () => {
     const s = step(
-      { 'job-id': JOB_A, cloud: 'AzureChinaCloud', 'access-token': 'eyJ0eXAi.given.c2ln' },
+      {
+        'job-id': JOB_A,
+        cloud: 'AzureChinaCloud',
+        'api-url': 'https://acct.restv2.chinaeast2.media.chinacloudapi.cn/api/',
+        'access-token': 'eyJ0eXAi.given.c2ln'
+      },
       [{ [JOB_A]: 'Finished' }],
       { first: req => (req.method === 'GET' ? reply(401) : undefined) }
     )

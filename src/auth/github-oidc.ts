@@ -1,4 +1,4 @@
-import { ServiceError, UserError } from '../errors.js'
+import { GITHUB_OIDC, ServiceError, UserError } from '../errors.js'
 import type { Http, RequestLimits } from '../transport/http.js'
 
 const PERMISSION_HINT = 'The workflow job needs "permissions: id-token: write".'
@@ -19,7 +19,8 @@ export async function githubIdToken(
   if (!base || !requestToken) {
     throw new UserError(
       `Could not get a GitHub OIDC token: this job has no ACTIONS_ID_TOKEN_REQUEST_URL. ${PERMISSION_HINT}`,
-      'client-id'
+      'client-id',
+      GITHUB_OIDC
     )
   }
   const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`
@@ -34,23 +35,27 @@ export async function githubIdToken(
     )
   } catch (error) {
     if (error instanceof ServiceError) {
-      throw new ServiceError(`GitHub OIDC token: ${error.message}`, error.status, undefined, error.transient)
+      throw new ServiceError(`GitHub OIDC token: ${error.message}`, {
+        status: error.status,
+        transient: error.transient,
+        source: GITHUB_OIDC
+      })
     }
     throw error
   }
   if (res.status === 401 || res.status === 403) {
     throw new UserError(
       `Could not get a GitHub OIDC token (GitHub answered HTTP ${res.status}). ${PERMISSION_HINT}`,
-      'client-id'
+      'client-id',
+      GITHUB_OIDC
     )
   }
   if (res.status < 200 || res.status >= 300) {
-    throw new ServiceError(
-      `GitHub OIDC token: HTTP ${res.status}`,
-      res.status,
-      undefined,
-      TRANSIENT_STATUS.has(res.status)
-    )
+    throw new ServiceError(`GitHub OIDC token: HTTP ${res.status}`, {
+      status: res.status,
+      transient: TRANSIENT_STATUS.has(res.status),
+      source: GITHUB_OIDC
+    })
   }
   let value: unknown
   try {
@@ -59,7 +64,11 @@ export async function githubIdToken(
     value = undefined
   }
   if (typeof value !== 'string' || value === '') {
-    throw new ServiceError('GitHub OIDC token: the answer holds no token', res.status, undefined, true)
+    throw new ServiceError('GitHub OIDC token: the answer holds no token', {
+      status: res.status,
+      transient: true,
+      source: GITHUB_OIDC
+    })
   }
   return value
 }

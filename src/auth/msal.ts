@@ -5,7 +5,7 @@ import type {
   NetworkRequestOptions,
   NetworkResponse
 } from '@azure/msal-node'
-import { AbortedError, errorMessage, ServiceError, UserError } from '../errors.js'
+import { AbortedError, ENTRA_ID, errorMessage, GITHUB_OIDC, ServiceError, UserError } from '../errors.js'
 import {
   header,
   type Http,
@@ -78,12 +78,11 @@ export class MsalTokenSource implements TokenSource {
     } catch (error) {
       // A give-up must say it was the sign-in, not Media Services, that failed.
       if (error instanceof ServiceError && !error.message.startsWith('Entra ID')) {
-        throw new ServiceError(
-          `Entra ID sign-in failed: ${error.message}`,
-          error.status,
-          error.requestId,
-          false
-        )
+        throw new ServiceError(`Entra ID sign-in failed: ${error.message}`, {
+          status: error.status,
+          requestId: error.requestId,
+          source: error.source?.kind === 'github-oidc' ? error.source : ENTRA_ID
+        })
       }
       throw error
     }
@@ -105,7 +104,10 @@ export class MsalTokenSource implements TokenSource {
       })
       const result = await (call.signal ? raceAbort(acquiring, call.signal) : acquiring)
       if (!result?.accessToken)
-        throw new ServiceError('Entra ID answered without an access token', undefined, undefined, true)
+        throw new ServiceError('Entra ID answered without an access token', {
+          transient: true,
+          source: ENTRA_ID
+        })
       if (result.accessToken !== this.token?.value) this.deps.mask(result.accessToken)
       const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000
       this.token = { value: result.accessToken, expiresAt }
@@ -169,7 +171,8 @@ export class MsalTokenSource implements TokenSource {
         throw error
       throw new UserError(
         `Could not get a GitHub OIDC token (${serverMessage(errorMessage(error))}). The workflow job needs "permissions: id-token: write".`,
-        'client-id'
+        'client-id',
+        GITHUB_OIDC
       )
     }
     this.deps.mask(value)
@@ -192,25 +195,30 @@ export class MsalTokenSource implements TokenSource {
         (status !== undefined && (status >= 500 || status === 429)) ||
         /temporarily_unavailable|server_error/.test(error.errorCode)
       ) {
-        return new ServiceError(
-          `token request answered ${status ?? code}${said ? ` (${said})` : ''}`,
+        return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, {
           status,
           requestId,
-          true,
-          last?.retryAfterMs
-        )
+          transient: true,
+          retryAfterMs: last?.retryAfterMs,
+          source: ENTRA_ID
+        })
       }
       return new UserError(
-        `Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`
+        `Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`,
+        undefined,
+        ENTRA_ID
       )
     }
     if (last?.transportError) return last.transportError
     if (this.msal && error instanceof this.msal.AuthError) {
       return new ServiceError(
-        `Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`
+        `Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`,
+        { source: ENTRA_ID }
       )
     }
-    return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`)
+    return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`, {
+      source: ENTRA_ID
+    })
   }
 }
 
@@ -309,7 +317,7 @@ class RecordingNetworkClient implements INetworkModule {
         transportError:
           error instanceof ServiceError || error instanceof AbortedError
             ? error
-            : new ServiceError(errorMessage(error), undefined, undefined, true)
+            : new ServiceError(errorMessage(error), { transient: true })
       }
       this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`)
       throw error

@@ -31,6 +31,6 @@ export function parseJson(body: string, what: string, service = 'Media Services'
     const start = body.trimStart().slice(0, 1)
     const kind =
       start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON'
-    throw new ServiceError(`${service} answered ${what} with ${kind}`, undefined, undefined, true)
+    throw new ServiceError(`${service} answered ${what} with ${kind}`, { transient: true })
   }
 }

@@ -14,10 +14,26 @@ export interface JobSource {
   getJobs: (ids: readonly string[], signal: AbortSignal | undefined, deadline: number) => Promise<Job[]>
   /** v2 reads progress and errors from the tasks; v3 jobs carry them. */
   readTasks?: ProgressReader
+  /** What a poll costs here, for the scheduler's request budget and its predictions. */
+  readonly cost: PollCost
   /** Undefined where the service has no documented cancel. */
   cancelJob?: (id: string, call: CallOptions) => Promise<void>
   readonly requests: number
   readonly apiRoot: string
+}
+
+/**
+ * What one poll costs with a source, in requests: the scheduler knows no API, only this. Error-detail reads
+ * are left out: both polling policies make the same ones.
+ */
+export interface PollCost {
+  /** The requests that ask for this many open jobs' states. */
+  queries(openJobs: number): number
+  /**
+   * Where a running job's progress comes from: `reads`, a task read per job, one request each (v2); or
+   * `in-job`, with the job's state at no extra cost (v3).
+   */
+  readonly progress: 'reads' | 'in-job'
 }
 
 export interface ProgressReader {

@@ -1,7 +1,8 @@
-import { errorsOf, jobRecord, type JobsOrigin, jobsNoun, MEDIA_SERVICES_V2 } from './report.js'
 import { markdownText } from '../text.js'
 import { formatDuration } from '../time.js'
 import type { JobView, WaitResult } from '../wait/waiter.js'
+import { type JobsOrigin, MEDIA_SERVICES_V2, jobsNoun, errorsOf } from './naming.js'
+import { jobRecord } from './outputs.js'
 
 /**
  * The step summary: a pure function from the final state to Markdown, in which server text renders as

@@ -5,8 +5,6 @@ export interface Cloud {
   readonly authorityHost: string
   /** Token resource of Media Services; the scope is this plus `/.default`. */
   readonly mediaResource: string
-  /** Default Media Services v2 endpoint, when the cloud has a global one. */
-  readonly apiUrl?: string
   /** Domains whose hosts may receive the token after a redirect (the host itself or any subdomain). */
   readonly mediaDomains: readonly string[]
   /** Audience of the GitHub OIDC token exchanged for an Entra ID token. */
@@ -24,7 +22,6 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     name: 'AzureCloud',
     authorityHost: 'https://login.microsoftonline.com',
     mediaResource: 'https://rest.media.azure.net',
-    apiUrl: 'https://media.windows.net/api/',
     mediaDomains: ['media.azure.net', 'media.windows.net'],
     oidcAudience: 'api://AzureADTokenExchange',
     armEndpoint: 'https://management.azure.com',
@@ -34,7 +31,6 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     name: 'AzureChinaCloud',
     authorityHost: 'https://login.chinacloudapi.cn',
     mediaResource: 'https://rest.media.chinacloudapi.cn',
-    apiUrl: 'https://media.chinacloudapi.cn/api/',
     mediaDomains: ['media.chinacloudapi.cn'],
     oidcAudience: 'api://AzureADTokenExchangeChina',
     armEndpoint: 'https://management.chinacloudapi.cn',
@@ -44,7 +40,6 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     name: 'AzureUSGovernment',
     authorityHost: 'https://login.microsoftonline.us',
     mediaResource: 'https://rest.media.usgovcloudapi.net',
-    // No legacy global host is documented for US Government: the account endpoint must be given.
     mediaDomains: ['media.usgovcloudapi.net'],
     oidcAudience: 'api://AzureADTokenExchangeUSGov',
     armEndpoint: 'https://management.usgovcloudapi.net',

@@ -1,6 +1,6 @@
 import { X509Certificate, createPrivateKey, createHash, type KeyObject } from 'node:crypto'
 import type { Cloud } from './clouds.js'
-import type { InputName } from './inputs.js'
+import type { Inputs } from './input-names.js'
 import { UserError } from '../errors.js'
 import type { ClientCertificate, Credential } from '../auth/credential.js'
 
@@ -112,58 +112,123 @@ export function parseCreds(value: string, mask?: (s: string) => void): Creds {
   return creds
 }
 
-/** Picks the one way to sign in from the inputs (see the README's table); UserError names what to change. */
+/** The inputs that say how to sign in. */
+export type CredentialInputs = Pick<
+  Inputs,
+  'tenant-id' | 'client-id' | 'client-secret' | 'client-certificate' | 'access-token' | 'audience'
+>
+
+/** The inputs that hold a secret, each masked (line by line too) before anything else is checked. */
+export function maskSecrets(
+  inputs: Pick<Inputs, 'client-secret' | 'client-certificate' | 'access-token'>,
+  mask?: (secret: string) => void
+): void {
+  for (const name of ['client-secret', 'client-certificate', 'access-token'] as const) {
+    const v = inputs[name]
+    if (v) secretParts(v).forEach(p => mask?.(p))
+  }
+}
+
+/** A service principal's ids and secret, each from its own input or else from creds. */
+interface Identity {
+  tenantId: string
+  clientId: string
+  clientSecret: string
+  /** Where the client secret came from, as the user would name it. */
+  secretFrom: 'client-secret' | 'creds.clientSecret'
+}
+
+/**
+ * Picks the one way to sign in (see the README's table) from the inputs' values, creds and whether GitHub
+ * offers an OIDC token. UserError names what to change; remarks go to `warnings`.
+ */
 export function chooseCredential(
-  get: (name: InputName) => string,
+  inputs: CredentialInputs,
   creds: Creds,
   cloud: Cloud,
   env: NodeJS.ProcessEnv,
   warnings: string[]
 ): Credential {
-  const pick = (input: InputName, key: keyof Creds): string => {
-    const own = get(input)
+  const id = identityOf(inputs, creds, warnings)
+  const certificate = inputs['client-certificate']
+  const accessToken = inputs['access-token']
+  requireOneWay([
+    id.clientSecret && id.secretFrom,
+    certificate && 'client-certificate',
+    accessToken && 'access-token'
+  ])
+  if (accessToken) return givenToken(accessToken, id, warnings)
+
+  checkServicePrincipal(id)
+  const { tenantId, clientId, clientSecret } = id
+  if (clientSecret) return { kind: 'secret', tenantId, clientId, clientSecret }
+  if (certificate) {
+    return {
+      kind: 'certificate',
+      tenantId,
+      clientId,
+      certificate: parseClientCertificate(certificate, 'client-certificate')
+    }
+  }
+  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    throw new UserError(
+      'tenant-id and client-id are given without a secret, so GitHub OIDC is used, but this job cannot request an OIDC token. Add "permissions: id-token: write" to the workflow job (or give client-secret, client-certificate or access-token).',
+      'client-id'
+    )
+  }
+  return { kind: 'oidc', tenantId, clientId, audience: inputs.audience || cloud.oidcAudience }
+}
+
+/** The own input wins over creds; both given and different is worth a warning. */
+function identityOf(inputs: CredentialInputs, creds: Creds, warnings: string[]): Identity {
+  const pick = (input: 'tenant-id' | 'client-id' | 'client-secret', key: keyof Creds): string => {
+    const own = inputs[input]
     const fromCreds = creds[key]
     if (own && fromCreds && own !== fromCreds) {
       warnings.push(`Both ${input} and creds.${key} are given; using ${input}.`)
     }
     return own || fromCreds || ''
   }
-  const tenantId = pick('tenant-id', 'tenantId')
-  const clientId = pick('client-id', 'clientId')
-  const clientSecret = pick('client-secret', 'clientSecret')
-  const certificate = get('client-certificate')
-  const accessToken = get('access-token')
+  return {
+    tenantId: pick('tenant-id', 'tenantId'),
+    clientId: pick('client-id', 'clientId'),
+    clientSecret: pick('client-secret', 'clientSecret'),
+    secretFrom: inputs['client-secret'] ? 'client-secret' : 'creds.clientSecret'
+  }
+}
 
-  const given = [
-    clientSecret && (get('client-secret') ? 'client-secret' : 'creds.clientSecret'),
-    certificate && 'client-certificate',
-    accessToken && 'access-token'
-  ].filter(Boolean) as string[]
+/** At most one of the ways that carry a secret: which one was meant cannot be guessed. */
+function requireOneWay(ways: (string | false)[]): void {
+  const given = ways.filter(Boolean) as string[]
   if (given.length > 1) {
     throw new UserError(
       `Inputs ${given.join(' and ')} are both given; they are different ways to sign in. Keep exactly one.`,
       given[0]
     )
   }
+}
 
-  if (accessToken) {
-    if (/^bearer\s/i.test(accessToken)) {
-      throw new UserError(
-        'Input access-token: give the token alone, without the "Bearer " prefix.',
-        'access-token'
-      )
-    }
-    // A control character (a line break from a pasted secret) would otherwise fail in Node's header check.
-    if (/[^\x21-\x7e]/.test(accessToken)) {
-      throw new UserError(
-        'Input access-token contains a line break, a space or another character a token cannot have. Give the token alone, on one line.',
-        'access-token'
-      )
-    }
-    if (tenantId || clientId) warnings.push('access-token is given, so tenant-id and client-id are not used.')
-    return { kind: 'token', accessToken }
+function givenToken(accessToken: string, id: Identity, warnings: string[]): Credential {
+  if (/^bearer\s/i.test(accessToken)) {
+    throw new UserError(
+      'Input access-token: give the token alone, without the "Bearer " prefix.',
+      'access-token'
+    )
   }
+  // A control character (a line break from a pasted secret) would otherwise fail in Node's header check.
+  if (/[^\x21-\x7e]/.test(accessToken)) {
+    throw new UserError(
+      'Input access-token contains a line break, a space or another character a token cannot have. Give the token alone, on one line.',
+      'access-token'
+    )
+  }
+  if (id.tenantId || id.clientId)
+    warnings.push('access-token is given, so tenant-id and client-id are not used.')
+  return { kind: 'token', accessToken }
+}
 
+/** Both ids, each of the right form; UserError names the one to fix. */
+function checkServicePrincipal({ tenantId, clientId }: Identity): void {
   if (!tenantId && !clientId) {
     throw new UserError(
       'No credentials: give tenant-id and client-id (with id-token: write permission for GitHub OIDC, or with client-secret or client-certificate), or creds, or access-token.',
@@ -197,21 +262,4 @@ export function chooseCredential(
       'tenant-id'
     )
   }
-
-  if (clientSecret) return { kind: 'secret', tenantId, clientId, clientSecret }
-  if (certificate) {
-    return {
-      kind: 'certificate',
-      tenantId,
-      clientId,
-      certificate: parseClientCertificate(certificate, 'client-certificate')
-    }
-  }
-  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-    throw new UserError(
-      'tenant-id and client-id are given without a secret, so GitHub OIDC is used, but this job cannot request an OIDC token. Add "permissions: id-token: write" to the workflow job (or give client-secret, client-certificate or access-token).',
-      'client-id'
-    )
-  }
-  return { kind: 'oidc', tenantId, clientId, audience: get('audience') || cloud.oidcAudience }
 }

@@ -8,11 +8,12 @@ import { UserError } from '../errors.js'
 import { strangersUnder } from './public-suffixes.js'
 import { hostInDomain, isLoopbackHost } from '../transport/trust.js'
 
-export function parseApiUrl(text: string, cloud: Cloud): URL {
-  const value = text || cloud.apiUrl
+export function parseApiUrl(value: string, cloud: Cloud): URL {
+  // No default: the global endpoint (media.windows.net) went with the service, and a run that tried it
+  // would fail on DNS, far from the missing input.
   if (!value) {
     throw new UserError(
-      `Input api-url is required for ${cloud.name}, which has no global endpoint: give your account's endpoint, https://<account>.restv2.<region>.${cloud.mediaDomains[0]}/api/.`,
+      `Input api-url is required with job-id: give the v2 endpoint your jobs are on, an account endpoint like https://<account>.restv2.<region>.${cloud.mediaDomains[0]}/api/ (or the emulator's). There is no default: Azure Media Services was retired on 2024-06-30, and its global endpoint with it.`,
       'api-url'
     )
   }

@@ -43,6 +43,43 @@ export function parseArmUrl(text: string, cloud: Cloud): URL {
   return new URL(url.origin)
 }
 
+/** One job-url item: a v3 job resource URL on https (or loopback), or an ARM resource id resolved against `arm`. */
+function parseJobUrl(item: string, arm: URL): URL {
+  const shown = item.slice(0, 120)
+  // `nb:jid:…` parses as a URL (scheme nb:): say what it is rather than that it is not https.
+  if (/^nb:jid:/i.test(item)) {
+    throw new UserError(
+      `Input job-url: '${shown}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`,
+      'job-url'
+    )
+  }
+  let url: URL
+  try {
+    url = /^\/subscriptions\//i.test(item) ? new URL(item, arm) : new URL(item)
+  } catch {
+    throw new UserError(
+      `Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`,
+      'job-url'
+    )
+  }
+  if (!httpsOrLoopback(url)) {
+    throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url')
+  }
+  if (url.username || url.password || url.hash) {
+    throw new UserError(
+      `Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`,
+      'job-url'
+    )
+  }
+  if (!JOB_PATH.test(url.pathname)) {
+    throw new UserError(
+      `Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`,
+      'job-url'
+    )
+  }
+  return url
+}
+
 /**
  * Input job-url: full URLs of v3 job resources, or ARM resource ids (`/subscriptions/…`) resolved
  * against `arm`. ARM URLs get api-version 2022-07-01 when they have none. Pure: throws UserError.
@@ -52,38 +89,7 @@ export function parseJobUrls(text: string, arm: URL): V3Jobs {
   const targets: JobTarget[] = []
   let origin: string | undefined
   for (const item of items) {
-    const shown = item.slice(0, 120)
-    // `nb:jid:…` parses as a URL (scheme nb:): say what it is rather than that it is not https.
-    if (/^nb:jid:/i.test(item)) {
-      throw new UserError(
-        `Input job-url: '${shown}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`,
-        'job-url'
-      )
-    }
-    let url: URL
-    try {
-      url = /^\/subscriptions\//i.test(item) ? new URL(item, arm) : new URL(item)
-    } catch {
-      throw new UserError(
-        `Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`,
-        'job-url'
-      )
-    }
-    if (!httpsOrLoopback(url)) {
-      throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url')
-    }
-    if (url.username || url.password || url.hash) {
-      throw new UserError(
-        `Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`,
-        'job-url'
-      )
-    }
-    if (!JOB_PATH.test(url.pathname)) {
-      throw new UserError(
-        `Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`,
-        'job-url'
-      )
-    }
+    const url = parseJobUrl(item, arm)
     if (origin !== undefined && url.origin !== origin) {
       throw new UserError(
         `Input job-url: all jobs must be on one host (${new URL(origin).host} and ${url.host} given); use one step per host.`,

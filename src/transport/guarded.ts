@@ -1,10 +1,17 @@
+import type { OutgoingHttpHeaders } from 'node:http'
 import type { CallOptions } from './call.js'
-import { header, type Http, type HttpResponse } from './http.js'
+import { header, type Http, type HttpResponse, retryAfterMs } from './http.js'
+import { logRetries, withRetries } from './retry.js'
+import { tokenRefusal } from './trust.js'
+import { type ErrorSource, jobService, ServiceError, UserError } from '../errors.js'
 import type { Logger } from '../logger.js'
-import { serverName } from '../text.js'
+import { serverMessage, serverName } from '../text.js'
+
 /**
- * What every client that sends a token stands on: the statuses it follows and retries, the request id it
- * reports, and what it is given from outside. The guarded exchange itself grows here.
+ * The guarded token exchange every jobs client (v2 and v3) sends through: where the token may go (after a
+ * redirect too), the token itself and one refresh on 401, the bounded exchange, retries, the request id, and
+ * server text cleaned before it reaches a log line or an error. A client keeps only its URLs, headers,
+ * wording and parsing (its ServiceDialect).
  */
 
 /** What a client needs of a token source (auth/ provides one): transport asks for tokens, never makes them. */
@@ -33,8 +40,220 @@ export const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
 
 export const TRANSIENT_STATUS: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
 
-/** The service's request id, for support; a header is server text like any other. */
+/** The service's request id, for support (ARM may give only its correlation id); a header is server text. */
 export function requestIdOf(res: HttpResponse): string | undefined {
-  const id = header(res, 'x-ms-request-id')
+  const id = header(res, 'x-ms-request-id') ?? header(res, 'x-ms-correlation-request-id')
   return id === undefined ? undefined : serverName(id)
+}
+
+/** One request as a client asks for it; the token is added here. */
+export interface GuardedRequest {
+  method: 'GET' | 'POST'
+  /** Read at each attempt: v2's moves with its API root. */
+  readonly url: URL
+  headers: OutgoingHttpHeaders
+  body?: string
+  /**
+   * Where the next hop goes after a redirect to `target` (already found trustworthy). Unset: to `target`.
+   * v2 moves its API root for later requests too, and returns it as `root` when it changed.
+   */
+  redirected?(target: URL): { next: URL; root?: URL }
+}
+
+/** A failing answer, with what the service said and its request id, cleaned and ready to append. */
+export interface FailedAnswer {
+  method: string
+  url: URL
+  res: HttpResponse
+  /** True when a fresh token was refused too. */
+  refreshed: boolean
+  /** `: <what the service said> (x-ms-request-id <id>)`, either part absent when unknown. */
+  detail: string
+  said?: string
+}
+
+/** A client's words: its name, the input a refused redirect names, and its reading of failures. */
+export interface ServiceDialect {
+  /** "Media Services", "Azure Resource Manager", or the job-url host: names it in log lines and errors. */
+  readonly service: string
+  /** The input that names the service's URL (api-url, job-url). */
+  readonly urlInput: string
+  /** Why `host` (cleaned) may not receive the token, and what to do about it. */
+  untrustedHost(host: string): string
+  /** What the service said in an error body, cleaned. */
+  errorText(body: string): string | undefined
+  /** How a failed request's resource is named: "Jobs()", "jobs/j1" (cleaned here). */
+  resourceName(url: URL): string
+  /** The client's own reading of a failure (401 and 403 wording, hints); undefined: the common one. */
+  explain(answer: FailedAnswer): Error | undefined
+  /** An answer that is no failure though not 2xx: v3's 404 to a GET. */
+  isAnswer?(res: HttpResponse, method: string): boolean
+}
+
+export interface GuardedOptions extends ClientDeps {
+  dialect: ServiceDialect
+  /** Host names or `.domains` that may receive the token, each on port 443 unless it ends in `:port`. */
+  trustedHosts: readonly string[]
+  /** The URL whose plain http allows plain http on loopback (v2's api-url); unset, each request's own URL. */
+  first?: URL
+}
+
+export class GuardedExchange {
+  private count = 0
+  readonly source: ErrorSource
+
+  constructor(private readonly o: GuardedOptions) {
+    this.source = jobService(o.dialect.service)
+  }
+
+  get requests(): number {
+    return this.count
+  }
+
+  /** One request, retried while the failure is transient; a parse error gains the status and request id. */
+  request<T>(req: GuardedRequest, call: CallOptions, parse: (res: HttpResponse) => T): Promise<T> {
+    const attempt = async (): Promise<T> => {
+      const res = await this.send(req, call)
+      try {
+        return parse(res)
+      } catch (error) {
+        throw error instanceof ServiceError ? withWhere(error, res, this.source) : error
+      }
+    }
+    const { deadline, signal } = call
+    const { now, sleep, random, log } = this.o
+    const onRetry = logRetries(log, this.o.dialect.service)
+    return withRetries(attempt, { deadline, signal, now, sleep, random, onRetry })
+  }
+
+  /** One logical request: follows redirects itself and refreshes the token once on 401. */
+  private async send(req: GuardedRequest, call: CallOptions): Promise<HttpResponse> {
+    const first = this.o.first ?? req.url
+    const service = this.o.dialect.service
+    let url = req.url
+    let refreshed = false
+    for (let hop = 0; hop <= MAX_REDIRECTS;) {
+      this.assertMayReceiveToken(url, first)
+      const res = await this.exchange(req, url, await this.o.tokens.getToken(false, call), call)
+      if (REDIRECTS.has(res.status)) {
+        url = this.follow(res, url, first, req)
+        hop++
+        continue
+      }
+      if (res.status === 401 && this.o.tokens.canRefresh && !refreshed) {
+        refreshed = true
+        this.o.log.info(`${service} refused the token (401); getting a fresh one and trying once more.`)
+        await this.o.tokens.getToken(true, call)
+        continue
+      }
+      if ((res.status >= 200 && res.status < 300) || this.o.dialect.isAnswer?.(res, req.method)) return res
+      const answer = failedAnswer(this.o.dialect, req.method, res, url, refreshed)
+      throw this.o.dialect.explain(answer) ?? commonFailure(answer, this.o.dialect, this.o.now(), this.source)
+    }
+    const last = serverMessage(url.href)
+    throw new ServiceError(`${service} redirected more than ${MAX_REDIRECTS} times; last to ${last}`, {
+      source: this.source
+    })
+  }
+
+  private async exchange(req: GuardedRequest, url: URL, token: string, call: CallOptions) {
+    const started = this.o.now()
+    this.count++
+    const headers = { ...req.headers, Authorization: `Bearer ${token}` }
+    const limits = { signal: call.signal, deadline: call.endBy }
+    const res = await this.o.http.request(req.method, url.href, headers, req.body, limits)
+    const requestId = requestIdOf(res)
+    // A parsed URL is percent-encoded, controls included; a v2 Jobs query is longer than a cleaned message.
+    this.o.log.debug(
+      `${req.method} ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`
+    )
+    return res
+  }
+
+  /** The next URL after a redirect, once the token may go there. */
+  private follow(res: HttpResponse, from: URL, first: URL, req: GuardedRequest): URL {
+    const service = this.o.dialect.service
+    const target = locationOf(res, from, service, this.source)
+    this.assertMayReceiveToken(target, first)
+    const { next, root } = req.redirected?.(target) ?? { next: target }
+    if (root) {
+      this.o.log.info(
+        `${service} redirected to ${serverMessage(root.href)}; later requests go there directly.`
+      )
+    } else if (!req.redirected) {
+      this.o.log.info(`${service} redirected to ${serverMessage(target.origin + target.pathname)}.`)
+    }
+    return next
+  }
+
+  /** The token goes only over https (or http on loopback, when the first URL was so) and to trusted hosts. */
+  private assertMayReceiveToken(url: URL, first: URL): void {
+    const refusal = tokenRefusal(url, first, this.o.trustedHosts)
+    if (refusal === 'not-https') {
+      throw new UserError(
+        `Refused a redirect to ${serverName(`${url.protocol}//${url.host}`)}: the token is only sent over https.`,
+        this.o.dialect.urlInput,
+        this.source
+      )
+    }
+    if (refusal === 'untrusted') {
+      throw new UserError(this.o.dialect.untrustedHost(serverName(url.host)), 'trusted-hosts', this.source)
+    }
+  }
+}
+
+/** A parse error, with the status and request id only the exchange knows. */
+function withWhere(error: ServiceError, res: HttpResponse, source: ErrorSource): ServiceError {
+  const requestId = requestIdOf(res)
+  const where = `HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''}`
+  return new ServiceError(`${error.message} (${where})`, {
+    status: res.status,
+    requestId,
+    transient: error.transient,
+    source
+  })
+}
+
+/** Where a redirect points, resolved against the URL it answered. */
+function locationOf(res: HttpResponse, from: URL, service: string, source: ErrorSource): URL {
+  const location = header(res, 'location')
+  try {
+    if (location) return new URL(location, from)
+  } catch {
+    // unreadable: said below
+  }
+  const why = location
+    ? 'redirected to an unreadable Location'
+    : `answered ${res.status} without a Location header`
+  throw new ServiceError(`${service} ${why}`, { status: res.status, requestId: requestIdOf(res), source })
+}
+
+function failedAnswer(
+  dialect: ServiceDialect,
+  method: string,
+  res: HttpResponse,
+  url: URL,
+  refreshed: boolean
+): FailedAnswer {
+  const requestId = requestIdOf(res)
+  const said = dialect.errorText(res.body)
+  const detail = `${said ? `: ${said}` : ''}${requestId ? ` (x-ms-request-id ${requestId})` : ''}`
+  return { method, url, res, refreshed, detail, said }
+}
+
+/** A failure no client explained: a ServiceError, transient for a status worth retrying. */
+function commonFailure(a: FailedAnswer, dialect: ServiceDialect, now: number, source: ErrorSource): Error {
+  const { res } = a
+  const label =
+    res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`
+  return new ServiceError(
+    `${a.method} ${serverName(dialect.resourceName(a.url))} answered ${label}${a.detail}`,
+    {
+      status: res.status,
+      requestId: requestIdOf(res),
+      transient: TRANSIENT_STATUS.has(res.status),
+      retryAfterMs: retryAfterMs(header(res, 'retry-after'), now),
+      source
+    }
+  )
 }

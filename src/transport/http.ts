@@ -63,91 +63,133 @@ export interface HttpOptions {
 }
 
 export function createHttp(options: HttpOptions): Http {
-  const agents = agentsByRoute(options.userAgent ?? 'ams-job-wait')
-  const now = options.now ?? Date.now
-  const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES
-  // Every socket we ever used: dispose() destroys them, so nothing left behind holds the process open.
-  const sockets = new Set<Socket>()
+  const userAgent = options.userAgent ?? 'ams-job-wait'
+  const exchange: ExchangeSetup = {
+    agents: agentsByRoute(userAgent),
+    userAgent,
+    now: options.now ?? Date.now,
+    maxBytes: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
+    // Every socket we ever used: dispose() destroys them, so nothing left behind holds the process open.
+    sockets: new Set<Socket>()
+  }
   return {
     request(method, url, headers, body, limits = {}) {
       const { signal, deadline } = limits
       if (signal?.aborted) return Promise.reject(abortedBy(signal))
       const host = safeHost(url)
-      const limitMs = Math.min(options.requestTimeoutMs, (deadline ?? Infinity) - now())
-      if (limitMs <= 0) {
-        return Promise.reject(new ServiceError(`no time left to ask ${host}`, undefined, undefined, true))
-      }
+      const limitMs = Math.min(options.requestTimeoutMs, (deadline ?? Infinity) - exchange.now())
+      if (limitMs <= 0)
+        return Promise.reject(new ServiceError(`no time left to ask ${host}`, { transient: true }))
       return new Promise<HttpResponse>((resolve, reject) => {
-        const exchange = new AbortController()
-        let answered = false
-        let done = false
-        const settle = (error: Error | undefined, value?: HttpResponse): void => {
-          if (done) return
-          done = true
-          clearTimeout(timer)
-          signal?.removeEventListener('abort', onAbort)
-          if (!error) return resolve(value!)
-          // Destroys the request and its socket: a late byte must not keep anything alive.
-          exchange.abort()
-          reject(error)
-        }
-        const onAbort = (): void => settle(abortedBy(signal!))
-        const timer = setTimeout(() => {
-          const s = formatDuration(limitMs < 1000 ? limitMs : Math.round(limitMs / 1000) * 1000)
-          settle(
-            new ServiceError(
-              answered
-                ? `the answer from ${host} did not complete within ${s}`
-                : `no answer from ${host} within ${s}`,
-              undefined,
-              undefined,
-              true
-            )
-          )
-        }, limitMs)
-        signal?.addEventListener('abort', onAbort, { once: true })
-
-        let req: http.ClientRequest
-        try {
-          const target = new URL(url)
-          const outgoing: OutgoingHttpHeaders = {
-            ...headers,
-            'user-agent': options.userAgent ?? 'ams-job-wait'
-          }
-          if (body !== undefined) outgoing['content-length'] = Buffer.byteLength(body, 'utf8')
-          req = (target.protocol === 'https:' ? https : http).request({
-            host: target.hostname,
-            port: target.port ? Number(target.port) : target.protocol === 'https:' ? 443 : 80,
-            path: target.pathname + target.search,
-            method,
-            headers: outgoing,
-            agent: agents.get(url),
-            signal: exchange.signal
-          })
-        } catch (error) {
-          settle(transportError(error, host))
-          return
-        }
-        // 'socket' fires for every request on a kept-alive socket: one listener per socket, not per request.
-        req.on('socket', socket => {
-          if (sockets.has(socket)) return
-          sockets.add(socket)
-          socket.once('close', () => sockets.delete(socket))
-        })
-        req.on('error', error => settle(transportError(error, host)))
-        req.on('response', res => {
-          answered = true
-          readBody(res, host, maxBytes, settle)
-        })
-        req.end(body)
+        const ending = boundedEnding(host, limitMs, signal, resolve, reject)
+        send(exchange, { method, url, headers, body, host }, ending)
       })
     },
     dispose() {
-      agents.dispose()
-      for (const socket of sockets) socket.destroy()
-      sockets.clear()
+      exchange.agents.dispose()
+      for (const socket of exchange.sockets) socket.destroy()
+      exchange.sockets.clear()
     }
   }
+}
+
+/** What every exchange of one Http shares. */
+interface ExchangeSetup {
+  agents: ReturnType<typeof agentsByRoute>
+  userAgent: string
+  now: () => number
+  maxBytes: number
+  sockets: Set<Socket>
+}
+
+/** One exchange's way to end, exactly once: its time limit, the caller's cancel, or its own ending. */
+interface Ending {
+  settle(error: Error | undefined, value?: HttpResponse): void
+  /** Fires when the exchange failed: the request and its socket are destroyed with it. */
+  readonly signal: AbortSignal
+  /** Set once the headers came: a time-limit message then says the answer did not complete. */
+  answered: boolean
+}
+
+function boundedEnding(
+  host: string,
+  limitMs: number,
+  signal: AbortSignal | undefined,
+  resolve: (value: HttpResponse) => void,
+  reject: (error: Error) => void
+): Ending {
+  const exchange = new AbortController()
+  let done = false
+  const ending: Ending = {
+    signal: exchange.signal,
+    answered: false,
+    settle(error, value) {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+      if (!error) return resolve(value!)
+      // A late byte must not keep anything alive.
+      exchange.abort()
+      reject(error)
+    }
+  }
+  const onAbort = (): void => ending.settle(abortedBy(signal!))
+  const timer = setTimeout(() => {
+    const s = formatDuration(limitMs < 1000 ? limitMs : Math.round(limitMs / 1000) * 1000)
+    const message = ending.answered
+      ? `the answer from ${host} did not complete within ${s}`
+      : `no answer from ${host} within ${s}`
+    ending.settle(new ServiceError(message, { transient: true }))
+  }, limitMs)
+  signal?.addEventListener('abort', onAbort, { once: true })
+  return ending
+}
+
+interface Outgoing {
+  method: 'GET' | 'POST'
+  url: string
+  headers: OutgoingHttpHeaders
+  body?: string
+  host: string
+}
+
+function send(setup: ExchangeSetup, out: Outgoing, ending: Ending): void {
+  const settle = ending.settle
+  let req: http.ClientRequest
+  try {
+    req = clientRequest(setup, out, ending.signal)
+  } catch (error) {
+    return settle(transportError(error, out.host))
+  }
+  // 'socket' fires for every request on a kept-alive socket: one listener per socket, not per request.
+  req.on('socket', socket => {
+    if (setup.sockets.has(socket)) return
+    setup.sockets.add(socket)
+    socket.once('close', () => setup.sockets.delete(socket))
+  })
+  req.on('error', error => settle(transportError(error, out.host)))
+  req.on('response', res => {
+    ending.answered = true
+    readBody(res, out.host, setup.maxBytes, settle)
+  })
+  req.end(out.body)
+}
+
+function clientRequest(setup: ExchangeSetup, out: Outgoing, signal: AbortSignal): http.ClientRequest {
+  const target = new URL(out.url)
+  const headers: OutgoingHttpHeaders = { ...out.headers, 'user-agent': setup.userAgent }
+  if (out.body !== undefined) headers['content-length'] = Buffer.byteLength(out.body, 'utf8')
+  const https_ = target.protocol === 'https:'
+  return (https_ ? https : http).request({
+    host: target.hostname,
+    port: target.port ? Number(target.port) : https_ ? 443 : 80,
+    path: target.pathname + target.search,
+    method: out.method,
+    headers,
+    agent: setup.agents.get(out.url),
+    signal
+  })
 }
 
 /**
@@ -211,12 +253,10 @@ function readBody(
   const tooLarge = (): ServiceError =>
     new ServiceError(
       `the answer from ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; abandoned`,
-      res.statusCode,
-      undefined,
-      true
+      { status: res.statusCode, transient: true }
     )
   const cut = (): ServiceError =>
-    new ServiceError(`${host} closed the connection mid-answer`, res.statusCode, undefined, true)
+    new ServiceError(`${host} closed the connection mid-answer`, { status: res.statusCode, transient: true })
   const declared = Number(res.headers['content-length'])
   if (Number.isFinite(declared) && declared > maxBytes) return settle(tooLarge())
   const chunks: Buffer[] = []
@@ -244,27 +284,14 @@ function transportError(error: unknown, host: string): ServiceError {
   const e = error as NodeJS.ErrnoException
   const code = e?.code ?? ''
   if (code === 'ENOTFOUND') {
-    return new ServiceError(
-      `host ${host} could not be found (DNS): check the URL`,
-      undefined,
-      undefined,
-      false
-    )
+    return new ServiceError(`host ${host} could not be found (DNS): check the URL`)
   }
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) {
-    return new ServiceError(
-      `TLS to ${host} failed (${code}): the certificate is not trusted`,
-      undefined,
-      undefined,
-      false
-    )
+    return new ServiceError(`TLS to ${host} failed (${code}): the certificate is not trusted`)
   }
-  return new ServiceError(
-    `connection to ${host} failed (${code || e?.message || 'unknown error'})`,
-    undefined,
-    undefined,
-    TRANSIENT_CODES.has(code) || code === '' || /socket hang up/i.test(e?.message ?? '')
-  )
+  return new ServiceError(`connection to ${host} failed (${code || e?.message || 'unknown error'})`, {
+    transient: TRANSIENT_CODES.has(code) || code === '' || /socket hang up/i.test(e?.message ?? '')
+  })
 }
 
 export function safeHost(url: string): string {

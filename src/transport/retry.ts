@@ -56,9 +56,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContex
       if (ctx.now() + delay > ctx.deadline) {
         throw new ServiceError(
           `${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`,
-          error.status,
-          error.requestId,
-          false
+          { status: error.status, requestId: error.requestId, source: error.source }
         )
       }
       ctx.onRetry?.(error, delay, n)

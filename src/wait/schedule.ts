@@ -1,6 +1,5 @@
-import { JOBS_PER_REQUEST } from '../jobs/v2/client.js'
-import type { JobView } from './waiter.js'
-import { isFinal } from '../jobs/model.js'
+import type { PollCost } from '../jobs/source.js'
+import { type JobView, isOpen } from './view.js'
 
 /**
  * When to poll next, and whose tasks to read: pure functions of what the waiter saw, so that every bound
@@ -23,18 +22,6 @@ const QUEUED_BACKOFF = 3
 /** Progress is read at least every this many intervals, for the log. */
 const LOG_EVERY = 5
 
-/** Task progress at a time of our clock (never the server's: clocks differ). */
-export interface ProgressSample {
-  at: number
-  progress: number
-}
-
-/** The first and the latest progress seen while the job was Processing. */
-export interface Pace {
-  first: ProgressSample
-  last: ProgressSample
-}
-
 /**
  * The request budget of a predictive wait: each tick of the fixed schedule earns what a fixed poll would
  * cost then (its Jobs queries and progress reads, as the jobs were last seen); polls spend it. Error-detail
@@ -49,17 +36,22 @@ export interface Budget {
 
 export const NEW_BUDGET: Budget = { earned: 0, spent: 0, ticks: 0 }
 
-const isOpen = (v: JobView): boolean => !(v.job && isFinal(v.job.state))
-
-/** Jobs queries for the jobs still open: JOBS_PER_REQUEST ids each. */
-export function jobsQueries(views: readonly JobView[]): number {
-  return Math.ceil(views.filter(isOpen).length / JOBS_PER_REQUEST)
+/** What a poll costs with this source, and how many progress reads a poll may make. */
+export interface Costing {
+  cost: PollCost
+  readsPerPoll: number
 }
 
-/** What one poll of fixed polling costs with the jobs as they are: its Jobs queries and progress reads. */
-export function fixedPollCost(views: readonly JobView[], readsPerPoll: number): number {
+/** The requests one poll makes to ask for the jobs still open. */
+export function jobsQueries(views: readonly JobView[], cost: PollCost): number {
+  return cost.queries(views.filter(isOpen).length)
+}
+
+/** What one poll of fixed polling costs with the jobs as they are: its queries and progress reads. */
+export function fixedPollCost(views: readonly JobView[], c: Costing): number {
   const processing = views.filter(v => v.job?.state === 'Processing').length
-  return jobsQueries(views) + Math.min(readsPerPoll, processing)
+  const reads = c.cost.progress === 'reads' ? Math.min(c.readsPerPoll, processing) : 0
+  return jobsQueries(views, c.cost) + reads
 }
 
 /** Credits the schedule's ticks up to `elapsedMs` (since the first poll) at the cost of a fixed poll now. */
@@ -68,11 +60,11 @@ export function credit(
   views: readonly JobView[],
   elapsedMs: number,
   intervalMs: number,
-  readsPerPoll: number
+  c: Costing
 ): Budget {
   const ticks = elapsedMs < 0 ? 0 : Math.floor(elapsedMs / intervalMs) + 1
   if (ticks <= b.ticks) return b
-  return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, readsPerPoll) }
+  return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, c) }
 }
 
 export interface Prediction {
@@ -108,7 +100,7 @@ export function predictEnd(v: JobView): Prediction | undefined {
   return undefined
 }
 
-export interface NextPollInput {
+export interface NextPollInput extends Costing {
   policy: PollingPolicy
   views: readonly JobView[]
   /** Our clock: now, when the wait's first poll started, when the last poll started, the deadline. */
@@ -119,7 +111,6 @@ export interface NextPollInput {
   intervalMs: number
   /** Predictive only: what is left of the fixed-polling budget. */
   budget: Budget
-  readsPerPoll: number
 }
 
 /** When (our clock) to poll next; undefined once a poll has started at or after the deadline. */
@@ -133,19 +124,65 @@ export function nextPollAt(o: NextPollInput): number | undefined {
     at = o.started + Math.max(lastTick + 1, Math.ceil((o.now - o.started) / I)) * I
   } else {
     at = Math.max(o.now, o.lastPoll + MIN_GAP_MS, predictiveAt(o))
-    // Not before the budget has earned the next poll's Jobs queries.
-    const owed = o.budget.spent + jobsQueries(o.views) - o.budget.earned
-    if (owed > 0) {
-      const perTick = Math.max(1, fixedPollCost(o.views, o.readsPerPoll))
-      const tick = o.budget.ticks - 1 + Math.ceil(owed / perTick)
-      at = Math.max(at, o.started + tick * I)
-    }
+    at = withinBudget(o, at)
   }
   if (at <= o.deadline) return at
   // The wait lasts until the deadline: one last poll there sees a job that ended in the last interval. A
   // late timer, the budget or the interval must not skip it, so it may come sooner than MIN_GAP_MS after
   // the poll before (once a wait); a poll that overran the deadline is followed by one at once.
   return o.lastPoll < o.deadline ? Math.max(o.deadline, o.now) : undefined
+}
+
+/**
+ * Not before the budget has earned the next poll's queries. Where progress comes in the job, a fixed poll
+ * costs no more than a predictive one, so nothing is saved to poll early with: there a poll may run one poll
+ * ahead of the budget, once, to land just past a predicted end (and the polls after it stay one ahead).
+ */
+function withinBudget(o: NextPollInput, at: number): number {
+  const ahead = Math.max(0, o.budget.spent - o.budget.earned)
+  const runAhead = o.cost.progress === 'in-job'
+  // Once ahead, never further: each poll waits for the tick that pays for it.
+  const paidAt = paidBy(o, runAhead ? ahead : 0)
+  if (at >= paidAt) return at
+  const aimed = runAhead && ahead === 0 ? aimedAt(o, paidAt) : undefined
+  return aimed ?? paidAt
+}
+
+/** The tick of the schedule by which the budget has earned the next poll, given `credit` requests of it. */
+function paidBy(o: NextPollInput, credit: number): number {
+  const owed = o.budget.spent + jobsQueries(o.views, o.cost) - o.budget.earned - credit
+  if (owed <= 0) return -Infinity
+  const perTick = Math.max(1, fixedPollCost(o.views, o))
+  return o.started + (o.budget.ticks - 1 + Math.ceil(owed / perTick)) * o.intervalMs
+}
+
+/**
+ * A poll before `paidAt` that sees the soonest predicted end: just past it, when it comes before `paidAt`;
+ * or, when it comes less than MIN_GAP_MS after `paidAt` (too close for a poll there and one after it), a poll
+ * between, so that the next one can land just past the end. Undefined when neither helps.
+ */
+function aimedAt(o: NextPollInput, paidAt: number): number | undefined {
+  const soonest = soonestEnd(o.views)
+  if (!soonest) return undefined
+  const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS)
+  const end = Math.max(earliest, justPast(soonest, o.intervalMs))
+  if (end < paidAt) return end
+  const between = Math.max(earliest, end - o.intervalMs)
+  return end < paidAt + MIN_GAP_MS && between < paidAt && between <= end - MIN_GAP_MS ? between : undefined
+}
+
+/** When to look for a predicted end: 1% of the whole run past it, 100 ms to a tenth of the interval. */
+function justPast(p: Prediction, intervalMs: number): number {
+  return p.endAt + clamp(0.01 * p.totalMs, 100, 0.1 * intervalMs)
+}
+
+/** The soonest predicted end of the Processing jobs, if any has one. */
+function soonestEnd(views: readonly JobView[]): Prediction | undefined {
+  return views
+    .filter(v => v.job?.state === 'Processing')
+    .map(predictEnd)
+    .filter((p): p is Prediction => p !== undefined)
+    .reduce<Prediction | undefined>((a, p) => (a && a.endAt <= p.endAt ? a : p), undefined)
 }
 
 function predictiveAt(o: NextPollInput): number {
@@ -155,18 +192,12 @@ function predictiveAt(o: NextPollInput): number {
   if (processing.length > 0) {
     const floor = Math.max(MIN_GAP_MS, FLOOR_SHARE * I)
     let delay = I
-    const soonest = processing
-      .map(predictEnd)
-      .filter((p): p is Prediction => p !== undefined)
-      .reduce<Prediction | undefined>((a, p) => (a && a.endAt <= p.endAt ? a : p), undefined)
+    const soonest = soonestEnd(processing)
     if (soonest) {
       const remaining = soonest.endAt - o.now
       delay = clamp(remaining * SHARE_OF_REMAINDER, floor, I)
       // Close to the end, aim just past the predicted end rather than a poll before and one after it.
-      if (remaining > 0 && remaining - delay < floor) {
-        const margin = clamp(0.01 * soonest.totalMs, 100, 0.1 * I)
-        delay = clamp(remaining + margin, floor, I)
-      }
+      if (remaining > 0 && remaining - delay < floor) delay = clamp(justPast(soonest, I) - o.now, floor, I)
     }
     // While a job is Processing, never longer than the interval between polls.
     return Math.min(o.now + delay, o.lastPoll + I)

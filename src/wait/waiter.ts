@@ -1,33 +1,20 @@
-import { AbortedError, errorMessage, UserError } from '../errors.js'
+import { AbortedError, errorMessage, sourceOf, UserError } from '../errors.js'
 import {
+  type Budget,
+  type Costing,
   credit,
   jobsQueries,
   NEW_BUDGET,
   nextPollAt,
-  type Pace,
   type PollingPolicy,
   progressReadsDue,
   TICK_SLACK_MS
 } from './schedule.js'
-import { type ErrorDetail, type Job, type JobState, isFinal } from '../jobs/model.js'
-import type { ProgressReader } from '../jobs/source.js'
+import { type JobView, isOpen, nextPace } from './view.js'
+import { type Job, type JobState, isFinal } from '../jobs/model.js'
+import type { PollCost, ProgressReader } from '../jobs/source.js'
 
-/** What we know of one awaited job. */
-export interface JobView {
-  id: string
-  job?: Job
-  /** Mean task progress, 0 to 100, when tasks were read. */
-  progress?: number
-  errorDetails: ErrorDetail[]
-  /** Consecutive polls in which the service did not return the job. */
-  missingPolls: number
-  /** When (our clock) the tasks were last read, for round-robin sampling. */
-  tasksReadAt?: number
-  /** The tasks were read after the job ended in Error, so errorDetails are final. */
-  errorsRead?: boolean
-  /** Progress samples while Processing, for predictive polling. */
-  pace?: Pace
-}
+export type { JobView } from './view.js'
 
 export type Verdict =
   | { status: 'retry' }
@@ -83,6 +70,8 @@ export interface WaitOptions {
   readTasks?: ProgressReader
   /** At most this many task reads per poll, whatever the number of jobs. */
   taskReadsPerPoll?: number
+  /** What a poll costs with this source: the budget of predictive polling, and whether progress is read. */
+  cost: PollCost
   failOn: ReadonlySet<JobState>
   /** `fixed` polls every interval; `predictive` polls when the task progress says a job may have ended. */
   policy: PollingPolicy
@@ -95,97 +84,157 @@ export interface WaitOptions {
   onPoll?: (views: readonly JobView[], elapsedMs: number) => void
 }
 
-/** The polling loop. Small on purpose: the policy is `classify` and `nextPollAt`. */
+/** A wait under way: what it was given, and what it has seen and spent so far. */
+interface Wait {
+  o: WaitOptions
+  started: number
+  deadline: number
+  costing: Costing
+  views: JobView[]
+  polls: number
+  budget: Budget
+}
+
+/** The polling loop: poll, read progress, judge, sleep. The policy is `classify` and `nextPollAt`. */
 export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
   const started = o.now()
-  const deadline = started + o.timeoutMs
-  const readsPerPoll = o.taskReadsPerPoll ?? TASK_READS_PER_POLL
-  const views: JobView[] = o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 }))
-  let polls = 0
-  let budget = NEW_BUDGET
-  let last = false
-  const result = (outcome: Outcome, error?: Error, failed: JobView[] = []): WaitResult => ({
-    outcome,
-    failed,
-    views,
-    elapsedMs: o.now() - started,
-    polls,
-    error
-  })
-
+  const w: Wait = {
+    o,
+    started,
+    deadline: started + o.timeoutMs,
+    costing: { cost: o.cost, readsPerPoll: o.taskReadsPerPoll ?? TASK_READS_PER_POLL },
+    views: o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 })),
+    polls: 0,
+    budget: NEW_BUDGET
+  }
   try {
-    for (;;) {
+    for (let last = false; ;) {
       const pollStarted = o.now()
-      const elapsed = pollStarted - started
-      // Ticks passed while asleep earn what a fixed poll would have cost then, as the jobs were last seen;
-      // a poll at a tick (give or take a late timer) stands for it, and earns what it sees.
-      const atTick = elapsed % o.intervalMs < TICK_SLACK_MS
-      budget = credit(budget, views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, readsPerPoll)
-      const open = views.filter(v => !(v.job && isFinal(v.job.state)))
-      const queries = jobsQueries(views)
-      const jobs = await o.getJobs(
-        open.map(v => v.id),
-        o.signal,
-        deadline
-      )
-      polls++
-      budget = { ...budget, spent: budget.spent + queries }
-      // Ids are canonical where the job source makes them (inputs, job.ts): matched exactly here.
-      const byId = new Map(jobs.map(j => [j.id, j]))
-      for (const v of open) {
-        const job = byId.get(v.id)
-        if (job) {
-          v.job = job
-          v.missingPolls = 0
-          if (job.progress !== undefined) v.progress = job.progress
-          if (job.errorDetails) v.errorDetails = job.errorDetails
-          if (job.state === 'Finished') v.progress = 100
-        } else if (!v.job) {
-          v.missingPolls++
-        }
-      }
-      budget = credit(budget, views, elapsed, o.intervalMs, readsPerPoll)
-      if (o.readTasks) {
-        const affordable = Math.max(0, Math.min(readsPerPoll, budget.earned - budget.spent))
-        const progressReads =
-          o.policy === 'fixed'
-            ? leastRecentlyRead(views).slice(0, readsPerPoll)
-            : progressReadsDue(views, o.now(), o.intervalMs).slice(0, affordable)
-        const made = await readTasks(views, progressReads, o, deadline)
-        budget = { ...budget, spent: budget.spent + made.progressReads }
-      }
-      o.onPoll?.(views, o.now() - started)
+      await poll(w, pollStarted)
+      await readProgress(w)
+      o.onPoll?.(w.views, o.now() - started)
 
-      const verdict = classify(views, o.failOn)
-      if (verdict.status === 'failure') return result('failure', undefined, verdict.failed)
-      if (verdict.status !== 'retry') return result(verdict.status)
-      if (last) return result('timeout')
-      const at = nextPollAt({
-        policy: o.policy,
-        views,
-        now: o.now(),
-        started,
-        lastPoll: pollStarted,
-        deadline,
-        intervalMs: o.intervalMs,
-        budget,
-        readsPerPoll
-      })
-      if (at === undefined) return result('timeout')
+      const verdict = classify(w.views, o.failOn)
+      if (verdict.status === 'failure') return result(w, 'failure', undefined, verdict.failed)
+      if (verdict.status !== 'retry') return result(w, verdict.status)
+      if (last) return result(w, 'timeout')
+      const at = nextPoll(w, pollStarted)
+      if (at === undefined) return result(w, 'timeout')
       // The poll at the deadline is the last, even if a timer woke it a little early.
-      last = at >= deadline
-      await o.sleep(Math.max(0, at - o.now()), o.signal)
-      // Node's timers may wake a millisecond early by the wall clock: the last poll should not start before
-      // the deadline.
-      if (!o.signal?.aborted && o.now() < at) await o.sleep(at - o.now(), o.signal)
-      if (o.signal?.aborted) return result(o.signal.reason === 'timeout' ? 'timeout' : 'canceled')
+      last = at >= w.deadline
+      if (!(await sleepUntil(w, at)))
+        return result(w, o.signal?.reason === 'timeout' ? 'timeout' : 'canceled')
     }
   } catch (error) {
-    if (error instanceof AbortedError) return result(error.reason === 'timeout' ? 'timeout' : 'canceled')
-    const e = error instanceof Error ? error : new Error(errorMessage(error))
-    // The last poll failing at the deadline is still a timeout; its error says what was going on.
-    return result(o.now() >= deadline && !(e instanceof UserError) ? 'timeout' : 'error', e)
+    return failedWith(w, error)
   }
+}
+
+function result(w: Wait, outcome: Outcome, error?: Error, failed: JobView[] = []): WaitResult {
+  return { outcome, failed, views: w.views, elapsedMs: w.o.now() - w.started, polls: w.polls, error }
+}
+
+function failedWith(w: Wait, error: unknown): WaitResult {
+  if (error instanceof AbortedError) return result(w, error.reason === 'timeout' ? 'timeout' : 'canceled')
+  const e = error instanceof Error ? error : new Error(errorMessage(error))
+  // The last poll failing at the deadline is still a timeout; its error says what was going on. A sign-in
+  // that failed is the cause whenever it ends the wait: the job service was never asked.
+  const signIn = ['entra-id', 'github-oidc'].includes(sourceOf(e)?.kind ?? '')
+  const timedOut = w.o.now() >= w.deadline && !(e instanceof UserError) && !signIn
+  return result(w, timedOut ? 'timeout' : 'error', e)
+}
+
+/** One poll: the open jobs' states, paid from the budget, and the views updated with what came back. */
+async function poll(w: Wait, pollStarted: number): Promise<void> {
+  const { o } = w
+  const elapsed = pollStarted - w.started
+  // Ticks passed while asleep earn what a fixed poll would have cost then, as the jobs were last seen;
+  // a poll at a tick (give or take a late timer) stands for it, and earns what it sees.
+  const atTick = elapsed % o.intervalMs < TICK_SLACK_MS
+  w.budget = credit(w.budget, w.views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, w.costing)
+  const open = w.views.filter(isOpen)
+  const queries = jobsQueries(w.views, o.cost)
+  const jobs = await o.getJobs(
+    open.map(v => v.id),
+    o.signal,
+    w.deadline
+  )
+  w.polls++
+  w.budget = { ...w.budget, spent: w.budget.spent + queries }
+  updateViews(open, jobs)
+  if (o.cost.progress === 'in-job') sampleProgress(open, o.now())
+  w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing)
+}
+
+/** What one poll answered, onto the views of the jobs asked for. */
+function updateViews(open: readonly JobView[], jobs: readonly Job[]): void {
+  // Ids are canonical where the job source makes them (settings, the parsers): matched exactly here.
+  const byId = new Map(jobs.map(j => [j.id, j]))
+  for (const v of open) {
+    const job = byId.get(v.id)
+    if (job) {
+      v.job = job
+      v.missingPolls = 0
+      if (job.progress !== undefined) v.progress = job.progress
+      if (job.errorDetails) v.errorDetails = job.errorDetails
+      if (job.state === 'Finished') v.progress = 100
+    } else if (!v.job) {
+      v.missingPolls++
+    }
+  }
+}
+
+/**
+ * Where the job carries its progress, each poll is a fresh sample of it, at no extra request: it paces the
+ * prediction as a task read does.
+ */
+function sampleProgress(open: readonly JobView[], at: number): void {
+  for (const v of open) {
+    if (v.job?.state !== 'Processing' || v.job.progress === undefined) continue
+    v.pace = nextPace(v.pace, { at, progress: v.job.progress })
+    v.tasksReadAt = at
+  }
+}
+
+/** The task reads after a poll: error details, and the progress reads the policy asks for and can pay. */
+async function readProgress(w: Wait): Promise<void> {
+  const { o } = w
+  if (!o.readTasks) return
+  const { readsPerPoll } = w.costing
+  const affordable = Math.max(0, Math.min(readsPerPoll, w.budget.earned - w.budget.spent))
+  const progressReads =
+    o.cost.progress === 'in-job'
+      ? []
+      : o.policy === 'fixed'
+        ? leastRecentlyRead(w.views).slice(0, readsPerPoll)
+        : progressReadsDue(w.views, o.now(), o.intervalMs).slice(0, affordable)
+  const made = await readTasks(w.views, progressReads, o, w.deadline)
+  w.budget = { ...w.budget, spent: w.budget.spent + made.progressReads }
+}
+
+function nextPoll(w: Wait, lastPoll: number): number | undefined {
+  const { o } = w
+  return nextPollAt({
+    policy: o.policy,
+    views: w.views,
+    now: o.now(),
+    started: w.started,
+    lastPoll,
+    deadline: w.deadline,
+    intervalMs: o.intervalMs,
+    budget: w.budget,
+    ...w.costing
+  })
+}
+
+/** Sleeps until `at`; false when the wait was aborted meanwhile. */
+async function sleepUntil(w: Wait, at: number): Promise<boolean> {
+  const { o } = w
+  await o.sleep(Math.max(0, at - o.now()), o.signal)
+  // Node's timers may wake a millisecond early by the wall clock: the last poll should not start before
+  // the deadline.
+  if (!o.signal?.aborted && o.now() < at) await o.sleep(at - o.now(), o.signal)
+  return !o.signal?.aborted
 }
 
 /** Fixed polling reads the Processing jobs round-robin, least recently read first. */
@@ -224,10 +273,4 @@ async function readTasks(
     }
   }
   return { progressReads: progress.length }
-}
-
-/** A task that went back (restarted) starts a new pace. */
-function nextPace(pace: Pace | undefined, sample: { at: number; progress: number }): Pace {
-  if (!pace || sample.progress < pace.last.progress) return { first: sample, last: sample }
-  return { first: pace.first, last: sample }
 }

@@ -39,7 +39,7 @@ describe("githubIdToken: GitHub's OIDC token on our own HTTP stack", () => {
     ['a 404', reply(404, ''), false],
     ['a 200 without a token', jsonReply(200, { count: 1 }), true],
     ['a 200 that is not JSON', reply(200, '<html>'), true],
-    ['a reset', new ServiceError('connection to x failed (ECONNRESET)', undefined, undefined, true), true]
+    ['a reset', new ServiceError('connection to x failed (ECONNRESET)', { transient: true }), true]
   ] as const)('%s is a service failure, transient: %s', async (_name, answer, transient) => {
     const http = new FakeHttp([answer])
     const e = await githubIdToken(http, env, 'aud', {}).catch((error: unknown) => error)

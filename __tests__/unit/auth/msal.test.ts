@@ -145,12 +145,7 @@ describe('a client secret, through MSAL on our HTTP stack', () => {
 
   it('a transport failure is retried like any transient ServiceError', async () => {
     const { tokens, http, call } = setup(secret, [
-      new ServiceError(
-        'connection to login.microsoftonline.com failed (ECONNRESET)',
-        undefined,
-        undefined,
-        true
-      ),
+      new ServiceError('connection to login.microsoftonline.com failed (ECONNRESET)', { transient: true }),
       tokenReply('tok')
     ])
     await expect(tokens.getToken(false, call)).resolves.toBe('tok')

@@ -3,10 +3,13 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { render } from '../../../scripts/readme-tables.js'
-import { INPUT_NAMES } from '../../../src/settings/inputs.js'
-import { type JobsOrigin, OUTPUT_NAMES, verdict } from '../../../src/report/report.js'
+import { ENTRA_ID, UserError } from '../../../src/errors.js'
+import { INPUT_NAMES } from '../../../src/settings/input-names.js'
 import { JOB_A } from '../../../__fixtures__/inputs.js'
 import { view, waitResult } from '../../../__fixtures__/jobs.js'
+import type { JobsOrigin } from '../../../src/report/naming.js'
+import { OUTPUT_NAMES } from '../../../src/report/outputs.js'
+import { verdict } from '../../../src/report/verdict.js'
 
 const readme = readFileSync('README.md', 'utf8')
 const action = parse(readFileSync('action.yml', 'utf8'))
@@ -41,7 +44,9 @@ describe('README and action.yml', () => {
       waitResult('timeout', [view(JOB_A, 'Processing')]),
       waitResult('canceled', [view(JOB_A, 'Processing')]),
       waitResult('error', [view(JOB_A)], { error: new Error('refused') }),
-      waitResult('error', [view(JOB_A)], { error: new Error('Entra ID refused the sign-in') })
+      waitResult('error', [view(JOB_A)], {
+        error: new UserError('Entra ID refused the sign-in', undefined, ENTRA_ID)
+      })
     ]
     const arm: JobsOrigin = { service: 'Azure Resource Manager', input: 'job-url' }
     const rows = results.map(r => `| ${verdict(r, 60_000).title} | ${verdict(r, 60_000, arm).title} |`)

@@ -21,6 +21,7 @@ jobs:
         uses: ./
         with:
           job-id: \${{ vars.JOB_ID }}
+          api-url: \${{ vars.AMS_API_URL }}
           tenant-id: \${{ vars.AZURE_TENANT_ID }}
       - run: echo "\${{ steps.wait.outputs.state }}"
 `
@@ -39,7 +40,7 @@ describe('the workflows', () => {
   it('a broken expression is reported with its line', () => {
     const bad = GOOD.replace('outputs.state }}', 'outputs.state }')
     expect(lintWorkflow(GOOD, 'good.yml')).toEqual([])
-    expect(lintWorkflow(bad, 'bad.yml').join('\n')).toMatch(/^bad\.yml:13:\d+: .*end marker/)
+    expect(lintWorkflow(bad, 'bad.yml').join('\n')).toMatch(/^bad\.yml:14:\d+: .*end marker/)
   })
 
   it('an unknown job or step key, and a step with both run and uses, are reported', () => {
@@ -59,7 +60,7 @@ describe('the workflows', () => {
       "bad.yml:11:11: 'job_id' is not an input of action.yml (did you mean 'job-id'?) [input]"
     ])
     expect(lintWorkflow(GOOD.replace('tenant-id:', 'tennant-id:'), 'bad.yml')).toEqual([
-      "bad.yml:12:11: 'tennant-id' is not an input of action.yml [input]"
+      "bad.yml:13:11: 'tennant-id' is not an input of action.yml [input]"
     ])
   })
 
@@ -92,6 +93,24 @@ describe('README examples of the action', () => {
         n => `README.md:${n}: 'job_id' is not an input of action.yml (did you mean 'job-id'?) [input]`
       )
     )
+  })
+})
+
+describe('a step of the action that gives job-id without api-url', () => {
+  it('is reported in a workflow, with its line', () => {
+    expect(lintWorkflow(GOOD.replace(/^ +api-url:.*\n/m, ''), 'bad.yml')).toEqual([
+      'bad.yml:11:11: job-id without api-url: api-url is required with job-id (it has no default) [api-url]'
+    ])
+  })
+
+  it('is reported in every README example that gives job-id', () => {
+    const readme = readFileSync('README.md', 'utf8')
+    const examples = readme.split('\n').flatMap((l, i) => (/^\s+job-id: [$|]/.test(l) ? [i + 1] : []))
+    expect(examples.length).toBeGreaterThan(3)
+    const problems = readmeExampleInputs(readme.replace(/^\s+api-url: .*\n/gm, ''))
+    expect(problems).toHaveLength(examples.length)
+    for (const p of problems)
+      expect(p).toMatch(/^README\.md:\d+: job-id without api-url: api-url is required/)
   })
 })
 

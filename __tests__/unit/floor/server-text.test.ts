@@ -7,7 +7,6 @@ import { describe, it, expect, jest } from '@jest/globals'
 import * as core from '../../../__fixtures__/core.js'
 import { MediaServicesClient } from '../../../src/jobs/v2/client.js'
 import { UserError } from '../../../src/errors.js'
-import { ChangeLog, jobsJson, type JobRecord, outputs, verdict } from '../../../src/report/report.js'
 import { summaryMarkdown } from '../../../src/report/summary.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
 import { FakeHttp, type Reply, jsonReply, reply } from '../../../__fixtures__/http.js'
@@ -18,6 +17,9 @@ import type { CallOptions } from '../../../src/transport/call.js'
 import type { TokenSource } from '../../../src/auth/token-source.js'
 import { createTokenSource } from '../../../src/auth/index.js'
 import type { Credential } from '../../../src/auth/credential.js'
+import { ChangeLog } from '../../../src/report/log.js'
+import { jobsJson, type JobRecord, outputs } from '../../../src/report/outputs.js'
+import { verdict } from '../../../src/report/verdict.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { coreLogger } = await import('../../../src/logger.js')

@@ -2,13 +2,10 @@ import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import {
   CONCURRENT_JOBS_QUERIES,
-  baseFromLocation,
-  cancelJobPath,
   JOBS_PER_REQUEST,
-  jobsQuery,
-  MediaServicesClient,
-  tasksPath
+  MediaServicesClient
 } from '../../../src/jobs/v2/client.js'
+import { baseFromLocation, cancelJobPath, jobsQuery, tasksPath } from '../../../src/jobs/v2/paths.js'
 import { ServiceError, UserError } from '../../../src/errors.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
 import { FakeHttp, type Reply, jsonReply, redirect, reply } from '../../../__fixtures__/http.js'
@@ -482,7 +479,7 @@ describe('retries: throttling, gateway errors and resets', () => {
 
   it('a transient transport failure (connection reset) is retried', async () => {
     const { http, client, call } = setup([
-      new ServiceError('connection to media.windows.net failed (ECONNRESET)', undefined, undefined, true),
+      new ServiceError('connection to media.windows.net failed (ECONNRESET)', { transient: true }),
       jobsReply([JOB_A, 'Finished'])
     ])
     await client.getJobs([JOB_A], call)

@@ -1,19 +1,15 @@
 import { describe, it, expect } from '@jest/globals'
-import {
-  aggregateLine,
-  aggregateState,
-  ChangeLog,
-  jobRecord,
-  type JobsOrigin,
-  outputs,
-  verdict
-} from '../../../src/report/report.js'
 import { codeCell, summaryMarkdown } from '../../../src/report/summary.js'
 import { ERROR_READS_PER_POLL, type JobView } from '../../../src/wait/waiter.js'
 import { START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { view, waitResult } from '../../../__fixtures__/jobs.js'
 import type { JobState } from '../../../src/jobs/model.js'
+import { ENTRA_ID, GITHUB_OIDC, jobService, ServiceError, UserError } from '../../../src/errors.js'
+import { aggregateLine, ChangeLog } from '../../../src/report/log.js'
+import { aggregateState, jobRecord, outputs } from '../../../src/report/outputs.js'
+import type { JobsOrigin } from '../../../src/report/naming.js'
+import { verdict } from '../../../src/report/verdict.js'
 
 const JOB_D = 'nb:jid:UUID:1f3c9a2e-0000-4000-8000-00000000000d'
 const at = (iso: string): Date => new Date(`2024-05-01T${iso}Z`)
@@ -405,6 +401,34 @@ describe('verdict: the closing line and the annotation title', () => {
       title: expect.stringMatching(/failed/),
       message: 'Media Services denied access (403)'
     })
+  })
+})
+
+describe('the title of a failed request comes from who failed, not from the wording', () => {
+  const MKIO: JobsOrigin = { service: 'api.mk.io', input: 'job-url' }
+  const titled = (error: Error, origin?: JobsOrigin): string =>
+    verdict(waitResult('error', [view(JOB_A)], { error }), SIX_HOURS, origin).title
+
+  it('Entra ID and GitHub OIDC: sign-in, whatever the message starts with', () => {
+    expect(titled(new ServiceError('token request answered 503', { source: ENTRA_ID }))).toBe(
+      'Sign-in failed'
+    )
+    expect(titled(new UserError('no ACTIONS_ID_TOKEN_REQUEST_URL', 'client-id', GITHUB_OIDC))).toBe(
+      'Sign-in failed'
+    )
+  })
+
+  it('a job service that says "Entra ID" is still that service', () => {
+    const said = new UserError(
+      'Entra ID tokens are not accepted here (401)',
+      'access-token',
+      jobService('api.mk.io')
+    )
+    expect(titled(said, MKIO)).toBe('api.mk.io request failed')
+  })
+
+  it('an error that names no source: the service the wait asked', () => {
+    expect(titled(new Error('Entra ID sign-in failed'), MKIO)).toBe('api.mk.io request failed')
   })
 })
 

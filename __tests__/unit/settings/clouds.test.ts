@@ -31,10 +31,8 @@ describe('the three clouds', () => {
     })
   })
 
-  it('only US Government has no global endpoint', () => {
-    expect(CLOUDS.AzureCloud.apiUrl).toBe('https://media.windows.net/api/')
-    expect(CLOUDS.AzureChinaCloud.apiUrl).toBe('https://media.chinacloudapi.cn/api/')
-    expect(CLOUDS.AzureUSGovernment.apiUrl).toBeUndefined()
+  it('none has a default api-url: the global endpoints went with Media Services', () => {
+    for (const cloud of Object.values(CLOUDS)) expect(cloud).not.toHaveProperty('apiUrl')
   })
 })
 

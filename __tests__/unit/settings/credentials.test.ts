@@ -1,7 +1,15 @@
 import { describe, it, expect } from '@jest/globals'
 import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto'
 import { UserError } from '../../../src/errors.js'
-import { parseClientCertificate, secretParts } from '../../../src/settings/credentials.js'
+import { CLOUDS } from '../../../src/settings/clouds.js'
+import {
+  chooseCredential,
+  type CredentialInputs,
+  maskSecrets,
+  parseClientCertificate,
+  secretParts
+} from '../../../src/settings/credentials.js'
+import { CLIENT, OIDC_ENV, SECRET, TENANT } from '../../../__fixtures__/inputs.js'
 import { clientCertificatePem, generateCertificatePem } from '../../../__fixtures__/certificate.js'
 
 const pem = clientCertificatePem()
@@ -106,5 +114,78 @@ describe('secretParts: what to mask in a multi-line secret', () => {
 
   it('an empty secret masks nothing', () => {
     expect(secretParts('   ')).toEqual([])
+  })
+})
+
+describe("chooseCredential: the way to sign in, from the inputs' values", () => {
+  const none: CredentialInputs = {
+    'tenant-id': '',
+    'client-id': '',
+    'client-secret': '',
+    'client-certificate': '',
+    'access-token': '',
+    audience: ''
+  }
+  const ids = { ...none, 'tenant-id': TENANT, 'client-id': CLIENT }
+  const choose = (inputs: CredentialInputs, creds = {}, env: NodeJS.ProcessEnv = {}) => {
+    const warnings: string[] = []
+    return { credential: chooseCredential(inputs, creds, CLOUDS.AzureCloud, env, warnings), warnings }
+  }
+
+  it('a client secret', () => {
+    expect(choose({ ...ids, 'client-secret': SECRET })).toEqual({
+      credential: { kind: 'secret', tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET },
+      warnings: []
+    })
+  })
+
+  it('the own input wins over creds, with a warning', () => {
+    const { credential, warnings } = choose(
+      { ...ids, 'client-secret': SECRET },
+      { tenantId: TENANT, clientId: CLIENT, clientSecret: 'other-secret-value' }
+    )
+    expect(credential).toMatchObject({ kind: 'secret', clientSecret: SECRET })
+    expect(warnings).toEqual(['Both client-secret and creds.clientSecret are given; using client-secret.'])
+  })
+
+  it('creds alone is enough', () => {
+    expect(choose(none, { tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }).credential).toEqual({
+      kind: 'secret',
+      tenantId: TENANT,
+      clientId: CLIENT,
+      clientSecret: SECRET
+    })
+  })
+
+  it("GitHub OIDC with the cloud's audience, when the job may request a token", () => {
+    expect(choose(ids, {}, OIDC_ENV).credential).toEqual({
+      kind: 'oidc',
+      tenantId: TENANT,
+      clientId: CLIENT,
+      audience: CLOUDS.AzureCloud.oidcAudience
+    })
+  })
+
+  it('an access-token, with a warning that the ids are not used', () => {
+    expect(choose({ ...ids, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln' })).toEqual({
+      credential: { kind: 'token', accessToken: 'eyJ0eXAi.eyJhdWQi.c2ln' },
+      warnings: ['access-token is given, so tenant-id and client-id are not used.']
+    })
+  })
+
+  it('two ways at once are refused, naming both', () => {
+    expect(() => choose({ ...ids, 'client-secret': SECRET, 'access-token': 'tok.en.x' })).toThrow(
+      'Inputs client-secret and access-token are both given; they are different ways to sign in. Keep exactly one.'
+    )
+  })
+})
+
+describe('maskSecrets', () => {
+  it('masks client-secret, access-token and the certificate, and nothing else', () => {
+    const masked: string[] = []
+    maskSecrets({ 'client-secret': SECRET, 'access-token': 'tok-value', 'client-certificate': '' }, s =>
+      masked.push(s)
+    )
+    expect(masked).toEqual([SECRET, 'tok-value'])
   })
 })

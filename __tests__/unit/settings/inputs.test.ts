@@ -1,9 +1,13 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import { UserError } from '../../../src/errors.js'
-import { INPUT_NAMES, readSettings, type Settings } from '../../../src/settings/inputs.js'
+import { CLOUDS } from '../../../src/settings/clouds.js'
+import { INPUT_NAMES } from '../../../src/settings/input-names.js'
+import { readSettings, type Settings } from '../../../src/settings/inputs.js'
+import type { V2SourceOptions } from '../../../src/jobs/v2/source.js'
 import { clientCertificatePem } from '../../../__fixtures__/certificate.js'
 import {
+  ACCOUNT_API,
   CLIENT,
   JOB_A,
   JOB_B,
@@ -14,9 +18,22 @@ import {
   secretInputs
 } from '../../../__fixtures__/inputs.js'
 
+const CHINA_API = 'https://acct.restv2.chinaeast2.media.chinacloudapi.cn/api/'
+
 /** Reads the inputs of a step, the way main does. */
 function settingsFor(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Settings {
   return readSettings(inputReader(inputs), { env })
+}
+
+/** The Media Services v2 job source options of a job-id step. */
+function v2(s: Settings): V2SourceOptions {
+  if (s.jobs.api !== 'v2') throw new Error(`expected a job-id (v2) step, got ${s.jobs.api}`)
+  return s.jobs.options
+}
+
+/** The cloud a job-id step signs in to, known by its Media Services token scope. */
+function cloudOf(s: Settings): string | undefined {
+  return Object.values(CLOUDS).find(c => `${c.mediaResource}/.default` === s.auth.scope)?.name
 }
 
 /** The UserError a step with these inputs fails with. */
@@ -30,46 +47,52 @@ function refusal(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): U
   throw new Error('expected the inputs to be refused, but they were accepted')
 }
 
-describe('a step with only job-id and a client secret gets the documented defaults', () => {
+describe('a step with only job-id, api-url and a client secret gets the documented defaults', () => {
   const s = settingsFor(secretInputs())
 
-  it('talks to the global endpoint of the public cloud with x-ms-version 2.19', () => {
-    expect(s.cloud.name).toBe('AzureCloud')
-    expect(s.apiUrl.href).toBe('https://media.windows.net/api/')
-    expect(s.authorityHost.href).toBe('https://login.microsoftonline.com/')
-    expect(s.msVersion).toBe('2.19')
+  it('talks to the given endpoint in the public cloud with x-ms-version 2.19', () => {
+    expect(cloudOf(s)).toBe('AzureCloud')
+    expect(v2(s).apiUrl.href).toBe(ACCOUNT_API)
+    expect(s.auth.authorityHost.href).toBe('https://login.microsoftonline.com/')
+    expect(v2(s).msVersion).toBe('2.19')
   })
 
   it('polls every 10 s for at most 5 h 30 m and fails on Error and Canceled', () => {
-    expect(s.pollIntervalMs).toBe(10_000)
-    expect(s.timeoutMs).toBe(5.5 * 3_600_000)
-    expect([...s.failOn].sort()).toEqual(['Canceled', 'Error'])
+    expect(s.wait.intervalMs).toBe(10_000)
+    expect(s.wait.timeoutMs).toBe(5.5 * 3_600_000)
+    expect([...s.wait.failOn].sort()).toEqual(['Canceled', 'Error'])
     expect(s.cancelOnAbort).toBe(false)
   })
 
   it('polls predictively', () => {
-    expect(s.polling).toBe('predictive')
+    expect(s.wait.policy).toBe('predictive')
   })
 
   it('asks Entra ID for a Media Services token', () => {
-    expect(s.scope).toBe('https://rest.media.azure.net/.default')
+    expect(s.auth.scope).toBe('https://rest.media.azure.net/.default')
   })
 
   it('trusts the api-url host and the Media Services domains with the token', () => {
-    expect(s.trustedHosts).toContain('media.windows.net')
-    expect(s.trustedHosts).toContain('.media.azure.net')
+    expect(v2(s).trustedHosts).toContain('acct.restv2.westeurope.media.azure.net')
+    expect(v2(s).trustedHosts).toContain('.media.azure.net')
+    expect(v2(s).trustedHosts).toContain('.media.windows.net')
   })
 
   it('signs in with the secret and has nothing to warn about', () => {
-    expect(s.credential).toEqual({ kind: 'secret', tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    expect(s.auth.credential).toEqual({
+      kind: 'secret',
+      tenantId: TENANT,
+      clientId: CLIENT,
+      clientSecret: SECRET
+    })
     expect(s.warnings).toEqual([])
-    expect(s.jobIds).toEqual([JOB_A])
+    expect(s.jobs.ids).toEqual([JOB_A])
   })
 
   it('ignores blanks around every input', () => {
     const spaced = settingsFor({ ...secretInputs({ 'job-id': `  ${JOB_A}\n` }), 'poll-interval': ' 15s ' })
-    expect(spaced.jobIds).toEqual([JOB_A])
-    expect(spaced.pollIntervalMs).toBe(15_000)
+    expect(spaced.jobs.ids).toEqual([JOB_A])
+    expect(spaced.wait.intervalMs).toBe(15_000)
   })
 })
 
@@ -82,7 +105,7 @@ describe('job-id', () => {
     ['spaces', `${JOB_A} ${JOB_B}`],
     ['a mix with a duplicate', `${JOB_A},\n  ${JOB_B} ${JOB_A}`]
   ])('a list separated by %s gives each job once, in order', (_how, text) => {
-    expect(settingsFor(secretInputs({ 'job-id': text })).jobIds).toEqual([JOB_A, JOB_B])
+    expect(settingsFor(secretInputs({ 'job-id': text })).jobs.ids).toEqual([JOB_A, JOB_B])
   })
 
   it.each([`'${JOB_A}'`, `"${JOB_A}"`, `${JOB_A}'`, `'${JOB_A}', '${JOB_B}'`])(
@@ -95,12 +118,12 @@ describe('job-id', () => {
   )
 
   it('accepts a bare GUID and prefixes it', () => {
-    expect(settingsFor(secretInputs({ 'job-id': guidA })).jobIds).toEqual([JOB_A])
+    expect(settingsFor(secretInputs({ 'job-id': guidA })).jobs.ids).toEqual([JOB_A])
   })
 
   it('lower-cases an upper-case GUID, keeping UUID upper case, so duplicates are found', () => {
     const upper = `nb:jid:UUID:${guidA.toUpperCase()}`
-    expect(settingsFor(secretInputs({ 'job-id': `${upper}\n${JOB_A}` })).jobIds).toEqual([JOB_A])
+    expect(settingsFor(secretInputs({ 'job-id': `${upper}\n${JOB_A}` })).jobs.ids).toEqual([JOB_A])
   })
 
   it.each([
@@ -126,16 +149,37 @@ describe('job-id', () => {
 })
 
 describe('api-url', () => {
+  it.each([
+    ['left out', { 'api-url': '' }],
+    ['blank', { 'api-url': '  ' }],
+    ['left out, with a given access-token', { 'api-url': '', 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln' }]
+  ])(
+    'is required with job-id (%s): the retired global endpoint is no default, and the error says so',
+    (_what, inputs) => {
+      const given = { ...secretInputs(inputs) }
+      if ('access-token' in inputs) delete given['client-secret']
+      const e = refusal(given)
+      expect(e.input).toBe('api-url')
+      expect(e.message).toMatch(/^Input api-url is required with job-id/)
+      expect(e.message).toContain('https://<account>.restv2.<region>.media.azure.net/api/')
+      expect(e.message).toMatch(/Azure Media Services was retired on 2024-06-30/)
+    }
+  )
+
+  it('is named after job-id: of a wrong job-id and a missing api-url, job-id is the one reported', () => {
+    expect(refusal(secretInputs({ 'job-id': 'encode-1', 'api-url': '' })).input).toBe('job-id')
+  })
+
   it("an account's own endpoint is used as given, with a trailing slash added, and trusted", () => {
     const s = settingsFor(secretInputs({ 'api-url': 'https://acct.restv2.westeurope.media.azure.net/api' }))
-    expect(s.apiUrl.href).toBe('https://acct.restv2.westeurope.media.azure.net/api/')
-    expect(s.trustedHosts[0]).toBe('acct.restv2.westeurope.media.azure.net')
+    expect(v2(s).apiUrl.href).toBe('https://acct.restv2.westeurope.media.azure.net/api/')
+    expect(v2(s).trustedHosts[0]).toBe('acct.restv2.westeurope.media.azure.net')
   })
 
   it.each(['http://127.0.0.1:8443/api/', 'http://localhost:8080/api/'])(
     'plain http to loopback (%s) is allowed',
     url => {
-      expect(settingsFor(secretInputs({ 'api-url': url })).apiUrl.protocol).toBe('http:')
+      expect(v2(settingsFor(secretInputs({ 'api-url': url }))).apiUrl.protocol).toBe('http:')
     }
   )
 
@@ -156,9 +200,9 @@ describe('api-url', () => {
 
 describe('authority-host', () => {
   it('a bare host name is taken as https', () => {
-    expect(settingsFor(secretInputs({ 'authority-host': 'login.example.test' })).authorityHost.href).toBe(
-      'https://login.example.test/'
-    )
+    expect(
+      settingsFor(secretInputs({ 'authority-host': 'login.example.test' })).auth.authorityHost.href
+    ).toBe('https://login.example.test/')
   })
 
   it.each([
@@ -187,7 +231,7 @@ describe('authority-host', () => {
 
 describe('x-ms-version', () => {
   it('any 2.x version is passed through', () => {
-    expect(settingsFor(secretInputs({ 'x-ms-version': '2.11' })).msVersion).toBe('2.11')
+    expect(v2(settingsFor(secretInputs({ 'x-ms-version': '2.11' }))).msVersion).toBe('2.11')
   })
 
   it.each(['3.0', '2', '2.19.1', 'latest'])('%j is refused, naming x-ms-version', value => {
@@ -200,25 +244,25 @@ describe('x-ms-version', () => {
 describe('poll-interval and timeout', () => {
   it('accept seconds or units', () => {
     const s = settingsFor(secretInputs({ 'poll-interval': '30', timeout: '1h30m' }))
-    expect(s.pollIntervalMs).toBe(30_000)
-    expect(s.timeoutMs).toBe(5_400_000)
+    expect(s.wait.intervalMs).toBe(30_000)
+    expect(s.wait.timeoutMs).toBe(5_400_000)
   })
 
   it('accept units as people write them: 2 hours, 90min, 45 sec', () => {
     const s = settingsFor(secretInputs({ 'poll-interval': '45 sec', timeout: '2 hours' }))
-    expect(s.pollIntervalMs).toBe(45_000)
-    expect(s.timeoutMs).toBe(7_200_000)
-    expect(settingsFor(secretInputs({ timeout: '90min' })).timeoutMs).toBe(5_400_000)
+    expect(s.wait.intervalMs).toBe(45_000)
+    expect(s.wait.timeoutMs).toBe(7_200_000)
+    expect(settingsFor(secretInputs({ timeout: '90min' })).wait.timeoutMs).toBe(5_400_000)
   })
 
   it("default to a timeout of 5h 30m, under GitHub's 6-hour job limit", () => {
     const inputs = secretInputs({})
     delete inputs.timeout
-    expect(settingsFor(inputs).timeoutMs).toBe(5.5 * 3_600_000)
+    expect(settingsFor(inputs).wait.timeoutMs).toBe(5.5 * 3_600_000)
   })
 
   it('a poll-interval equal to the timeout is allowed', () => {
-    expect(settingsFor(secretInputs({ 'poll-interval': '1m', timeout: '60s' })).timeoutMs).toBe(60_000)
+    expect(settingsFor(secretInputs({ 'poll-interval': '1m', timeout: '60s' })).wait.timeoutMs).toBe(60_000)
   })
 
   it.each([
@@ -240,17 +284,58 @@ describe('poll-interval and timeout', () => {
   })
 })
 
+describe('a timeout longer than GitHub lets the job run: a warning, since the step would end with nothing', () => {
+  const hosted = { RUNNER_ENVIRONMENT: 'github-hosted' }
+  const selfHosted = { RUNNER_ENVIRONMENT: 'self-hosted' }
+  const warningsOf = (timeout: string, env: NodeJS.ProcessEnv) =>
+    settingsFor(secretInputs({ timeout }), env).warnings
+
+  it.each(['7h', '6h', '1 day'])('%s on a GitHub-hosted runner warns: 6 hours, what happens, the fix', t => {
+    const [warning, ...more] = warningsOf(t, hosted)
+    expect(more).toEqual([])
+    expect(warning).toMatch(
+      /^timeout \(.+\) does not end before the 6 hours GitHub lets a job run on a GitHub-hosted runner/
+    )
+    expect(warning).toContain(
+      'GitHub would stop the job first, and this step would end without its outputs or step summary'
+    )
+    expect(warning).toMatch(/Give a timeout under 6h .*timeout-minutes/)
+  })
+
+  it.each([
+    ['the default', ''],
+    ['5h59m', '5h59m']
+  ])('%s on a GitHub-hosted runner does not warn', (_what, t) => {
+    expect(warningsOf(t, hosted)).toEqual([])
+  })
+
+  it.each([
+    ['a self-hosted runner', selfHosted],
+    ['a runner that does not say (GHES, a local run)', {}]
+  ])('on %s, 7h and 4 days do not warn, 5 days and more do', (_where, env) => {
+    expect(warningsOf('7h', env)).toEqual([])
+    expect(warningsOf('4 days', env)).toEqual([])
+    for (const t of ['5 days', '6 days', '24 days']) {
+      const [warning] = warningsOf(t, env)
+      expect(warning).toMatch(
+        /does not end before the 5 days GitHub lets any job run, on self-hosted runners too/
+      )
+      expect(warning).toMatch(/Give a timeout under 5 days, and raise the job's timeout-minutes/)
+    }
+  })
+})
+
 describe('fail-on', () => {
   it.each([
     ['Error', ['Error']],
     ['error, canceled', ['Canceled', 'Error']],
     ['Finished Error Canceled', ['Canceled', 'Error', 'Finished']]
   ])('%j fails on %j', (value, states) => {
-    expect([...settingsFor(secretInputs({ 'fail-on': value })).failOn].sort()).toEqual(states)
+    expect([...settingsFor(secretInputs({ 'fail-on': value })).wait.failOn].sort()).toEqual(states)
   })
 
   it.each(['none', 'NONE'])('%j fails on nothing', value => {
-    expect(settingsFor(secretInputs({ 'fail-on': value })).failOn.size).toBe(0)
+    expect(settingsFor(secretInputs({ 'fail-on': value })).wait.failOn.size).toBe(0)
   })
 
   it.each(['Queued', 'Processing', 'Foo', '4', 'Error, none'])('%j is refused, naming fail-on', value => {
@@ -267,7 +352,7 @@ describe('trusted-hosts', () => {
         'trusted-hosts': 'acct.example.com, https://Other.Example.com/api/\n*.example.com'
       })
     )
-    expect(s.trustedHosts).toEqual(
+    expect(v2(s).trustedHosts).toEqual(
       expect.arrayContaining(['acct.example.com', 'other.example.com', '.example.com'])
     )
   })
@@ -276,24 +361,24 @@ describe('trusted-hosts', () => {
     const s = settingsFor(
       secretInputs({ 'trusted-hosts': '127.0.0.1:8443 acct.example.com:443 *.example.com:9443' })
     )
-    expect(s.trustedHosts).toEqual(
+    expect(v2(s).trustedHosts).toEqual(
       expect.arrayContaining(['127.0.0.1:8443', 'acct.example.com', '.example.com:9443'])
     )
   })
 
   it("trusts the api-url's host on exactly its port", () => {
-    expect(settingsFor(secretInputs({ 'api-url': 'https://127.0.0.1:8443/api/' })).trustedHosts[0]).toBe(
+    expect(v2(settingsFor(secretInputs({ 'api-url': 'https://127.0.0.1:8443/api/' }))).trustedHosts[0]).toBe(
       '127.0.0.1:8443'
     )
-    expect(settingsFor(secretInputs({ 'api-url': 'http://localhost/api/' })).trustedHosts[0]).toBe(
+    expect(v2(settingsFor(secretInputs({ 'api-url': 'http://localhost/api/' }))).trustedHosts[0]).toBe(
       'localhost:80'
     )
   })
 
   it('lists each host once', () => {
     const s = settingsFor(secretInputs({ 'trusted-hosts': 'media.windows.net .media.azure.net' }))
-    expect(s.trustedHosts.filter(h => h === 'media.windows.net')).toHaveLength(1)
-    expect(s.trustedHosts.filter(h => h === '.media.azure.net')).toHaveLength(1)
+    expect(v2(s).trustedHosts.filter(h => h === 'media.windows.net')).toHaveLength(1)
+    expect(v2(s).trustedHosts.filter(h => h === '.media.azure.net')).toHaveLength(1)
   })
 
   it.each([
@@ -320,7 +405,7 @@ describe('trusted-hosts', () => {
         'trusted-hosts': '*.example.co.uk *.contoso.com myacct.blob.core.windows.net co.uk *.media.azure.net'
       })
     )
-    expect(s.trustedHosts).toEqual(
+    expect(v2(s).trustedHosts).toEqual(
       expect.arrayContaining(['.example.co.uk', '.contoso.com', 'myacct.blob.core.windows.net', 'co.uk'])
     )
   })
@@ -358,7 +443,7 @@ describe('polling', () => {
     ['fixed', 'fixed'],
     ['Predictive', 'predictive']
   ])('%j is %s', (value, expected) => {
-    expect(settingsFor(secretInputs({ polling: value })).polling).toBe(expected)
+    expect(settingsFor(secretInputs({ polling: value })).wait.policy).toBe(expected)
   })
 
   it("'smart' is refused, naming polling and its two values", () => {
@@ -372,20 +457,25 @@ describe('cloud', () => {
   it.each(['AzureChinaCloud', 'azurechinacloud', ' AZURECHINACLOUD '])(
     '%j selects the China cloud: its endpoint, authority, token scope and domains',
     name => {
-      const s = settingsFor(secretInputs({ cloud: name }))
-      expect(s.cloud.name).toBe('AzureChinaCloud')
-      expect(s.apiUrl.href).toBe('https://media.chinacloudapi.cn/api/')
-      expect(s.authorityHost.href).toBe('https://login.chinacloudapi.cn/')
-      expect(s.scope).toBe('https://rest.media.chinacloudapi.cn/.default')
-      expect(s.trustedHosts).toContain('.media.chinacloudapi.cn')
-      expect(s.trustedHosts).not.toContain('.media.azure.net')
+      const s = settingsFor(secretInputs({ cloud: name, 'api-url': CHINA_API }))
+      expect(cloudOf(s)).toBe('AzureChinaCloud')
+      expect(s.warnings).toEqual([])
+      expect(s.auth.authorityHost.href).toBe('https://login.chinacloudapi.cn/')
+      expect(s.auth.scope).toBe('https://rest.media.chinacloudapi.cn/.default')
+      expect(v2(s).trustedHosts).toContain('.media.chinacloudapi.cn')
+      expect(v2(s).trustedHosts).not.toContain('.media.azure.net')
     }
   )
 
-  it('azureusgovernment without api-url is refused, naming api-url (there is no global endpoint)', () => {
-    const e = refusal(secretInputs({ cloud: 'azureusgovernment' }))
-    expect(e.input).toBe('api-url')
-    expect(e.message).toMatch(/api-url is required for AzureUSGovernment/)
+  it("without api-url, each cloud's refusal shows its own account endpoint form", () => {
+    const without = (cloud: string) => refusal(secretInputs({ cloud, 'api-url': '' }))
+    expect(without('AzureChinaCloud').message).toContain(
+      'https://<account>.restv2.<region>.media.chinacloudapi.cn/api/'
+    )
+    expect(without('azureusgovernment').input).toBe('api-url')
+    expect(without('azureusgovernment').message).toContain(
+      'https://<account>.restv2.<region>.media.usgovcloudapi.net/api/'
+    )
   })
 
   it('AzureUSGovernment with its account endpoint uses the US Government authority and scope', () => {
@@ -395,8 +485,8 @@ describe('cloud', () => {
         'api-url': 'https://acct.restv2.usgovvirginia.media.usgovcloudapi.net/api/'
       })
     )
-    expect(s.authorityHost.href).toBe('https://login.microsoftonline.us/')
-    expect(s.scope).toBe('https://rest.media.usgovcloudapi.net/.default')
+    expect(s.auth.authorityHost.href).toBe('https://login.microsoftonline.us/')
+    expect(s.auth.scope).toBe('https://rest.media.usgovcloudapi.net/.default')
   })
 
   it('an unknown cloud is refused, listing the clouds', () => {
@@ -424,20 +514,20 @@ describe('cloud', () => {
     ['AzureUSGovernmentCloud', 'AzureUSGovernment']
   ])("azure/login's and the SDKs' spelling %j is %s", (name, cloud) => {
     const inputs = { 'api-url': 'https://acct.example.com/api/' }
-    expect(settingsFor(secretInputs({ ...inputs, cloud: name })).cloud.name).toBe(cloud)
+    expect(cloudOf(settingsFor(secretInputs({ ...inputs, cloud: name })))).toBe(cloud)
   })
 })
 
 describe("environment: azure/login's name for cloud", () => {
   it('selects the cloud when cloud is not given', () => {
-    const s = settingsFor(secretInputs({ environment: 'AzureChinaCloud' }))
-    expect(s.cloud.name).toBe('AzureChinaCloud')
-    expect(s.apiUrl.href).toBe('https://media.chinacloudapi.cn/api/')
+    const s = settingsFor(secretInputs({ environment: 'AzureChinaCloud', 'api-url': CHINA_API }))
+    expect(cloudOf(s)).toBe('AzureChinaCloud')
+    expect(s.warnings).toEqual([])
   })
 
   it('may repeat cloud in another spelling', () => {
     const s = settingsFor(secretInputs({ cloud: 'AzureChinaCloud', environment: 'azurechinacloud' }))
-    expect(s.cloud.name).toBe('AzureChinaCloud')
+    expect(cloudOf(s)).toBe('AzureChinaCloud')
   })
 
   it('is refused when it names another cloud than cloud', () => {
@@ -467,19 +557,19 @@ describe("environment: azure/login's name for cloud", () => {
       },
       OIDC_ENV
     )
-    expect(s.credential).toEqual({ kind: 'oidc', tenantId: TENANT, clientId: CLIENT, audience })
+    expect(s.auth.credential).toEqual({ kind: 'oidc', tenantId: TENANT, clientId: CLIENT, audience })
   })
 })
 
 describe('credentials: which way to sign in', () => {
-  const ids = { 'job-id': JOB_A, 'tenant-id': TENANT, 'client-id': CLIENT }
+  const ids = { 'job-id': JOB_A, 'api-url': ACCOUNT_API, 'tenant-id': TENANT, 'client-id': CLIENT }
 
   it('a client certificate PEM signs in with the certificate', () => {
     const s = settingsFor({ ...ids, 'client-certificate': clientCertificatePem() })
-    expect(s.credential.kind).toBe('certificate')
-    if (s.credential.kind !== 'certificate') return
-    expect(s.credential.certificate.thumbprintSha256).toMatch(/^[0-9A-F]{64}$/)
-    expect(s.credential.certificate.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----/)
+    expect(s.auth.credential.kind).toBe('certificate')
+    if (s.auth.credential.kind !== 'certificate') return
+    expect(s.auth.credential.certificate.thumbprintSha256).toMatch(/^[0-9A-F]{64}$/)
+    expect(s.auth.credential.certificate.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----/)
   })
 
   it('client-secret and client-certificate together are refused, naming both', () => {
@@ -494,7 +584,10 @@ describe('credentials: which way to sign in', () => {
   })
 
   it('an access-token alone is used as is; tenant-id and client-id are then ignored with a warning', () => {
-    expect(settingsFor({ 'job-id': JOB_A, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln' }).credential).toEqual({
+    expect(
+      settingsFor({ 'job-id': JOB_A, 'api-url': ACCOUNT_API, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln' }).auth
+        .credential
+    ).toEqual({
       kind: 'token',
       accessToken: 'eyJ0eXAi.eyJhdWQi.c2ln'
     })
@@ -509,23 +602,24 @@ describe('credentials: which way to sign in', () => {
     ['a space inside', 'eyJ0eXAi eyJhdWQi.c2ln'],
     ['a character beyond ASCII', 'eyJ0eXAi.eyJhdWQi.c2ln\u2028x']
   ])('an access-token with %s is refused as an input error, not ERR_INVALID_CHAR', (_what, token) => {
-    const e = refusal({ 'job-id': JOB_A, 'access-token': token })
+    const e = refusal({ 'job-id': JOB_A, 'api-url': ACCOUNT_API, 'access-token': token })
     expect(e.input).toBe('access-token')
     expect(e.message).toMatch(/^Input access-token contains a line break/)
     expect(e.message).not.toContain('eyJ')
   })
 
   it('an access-token with a trailing line break (as pasted) is trimmed and used', () => {
-    expect(settingsFor({ 'job-id': JOB_A, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln\r\n' }).credential).toEqual(
-      {
-        kind: 'token',
-        accessToken: 'eyJ0eXAi.eyJhdWQi.c2ln'
-      }
-    )
+    expect(
+      settingsFor({ 'job-id': JOB_A, 'api-url': ACCOUNT_API, 'access-token': 'eyJ0eXAi.eyJhdWQi.c2ln\r\n' })
+        .auth.credential
+    ).toEqual({
+      kind: 'token',
+      accessToken: 'eyJ0eXAi.eyJhdWQi.c2ln'
+    })
   })
 
   it("an access-token with a 'Bearer ' prefix is refused, naming access-token", () => {
-    const e = refusal({ 'job-id': JOB_A, 'access-token': 'Bearer x' })
+    const e = refusal({ 'job-id': JOB_A, 'api-url': ACCOUNT_API, 'access-token': 'Bearer x' })
     expect(e.input).toBe('access-token')
     expect(e.message).toMatch(/without the "Bearer " prefix/)
   })
@@ -537,8 +631,13 @@ describe('credentials: which way to sign in', () => {
       tenantId: TENANT,
       subscriptionId: 'x'
     })
-    const s = settingsFor({ 'job-id': JOB_A, creds })
-    expect(s.credential).toEqual({ kind: 'secret', tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    const s = settingsFor({ 'job-id': JOB_A, 'api-url': ACCOUNT_API, creds })
+    expect(s.auth.credential).toEqual({
+      kind: 'secret',
+      tenantId: TENANT,
+      clientId: CLIENT,
+      clientSecret: SECRET
+    })
     expect(s.warnings).toEqual([])
   })
 
@@ -549,8 +648,19 @@ describe('credentials: which way to sign in', () => {
       clientSecret: 'creds-secret-value',
       tenantId: otherTenant
     })
-    const s = settingsFor({ 'job-id': JOB_A, creds, 'tenant-id': TENANT, 'client-secret': SECRET })
-    expect(s.credential).toEqual({ kind: 'secret', tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET })
+    const s = settingsFor({
+      'job-id': JOB_A,
+      'api-url': ACCOUNT_API,
+      creds,
+      'tenant-id': TENANT,
+      'client-secret': SECRET
+    })
+    expect(s.auth.credential).toEqual({
+      kind: 'secret',
+      tenantId: TENANT,
+      clientId: CLIENT,
+      clientSecret: SECRET
+    })
     expect(s.warnings).toEqual(
       expect.arrayContaining([
         'Both tenant-id and creds.tenantId are given; using tenant-id.',
@@ -563,26 +673,38 @@ describe('credentials: which way to sign in', () => {
     ['not JSON', `{"clientSecret": "${SECRET}", oops`],
     ['an array', `["${SECRET}"]`]
   ])('creds that is %s is refused without quoting the secret', (_what, creds) => {
-    const e = refusal({ 'job-id': JOB_A, creds })
+    const e = refusal({ 'job-id': JOB_A, 'api-url': ACCOUNT_API, creds })
     expect(e.input).toBe('creds')
     expect(e.message).not.toContain(SECRET)
     expect(e.message).not.toContain('s3cr3t')
   })
 
   it('tenant-id without client-id is refused, naming client-id', () => {
-    const e = refusal({ 'job-id': JOB_A, 'tenant-id': TENANT, 'client-secret': SECRET })
+    const e = refusal({
+      'job-id': JOB_A,
+      'api-url': ACCOUNT_API,
+      'tenant-id': TENANT,
+      'client-secret': SECRET
+    })
     expect(e.input).toBe('client-id')
     expect(e.message).toMatch(/client-id is required with tenant-id/)
   })
 
   it('client-id without tenant-id is refused, naming tenant-id', () => {
-    const e = refusal({ 'job-id': JOB_A, 'client-id': CLIENT, 'client-secret': SECRET })
+    const e = refusal({
+      'job-id': JOB_A,
+      'api-url': ACCOUNT_API,
+      'client-id': CLIENT,
+      'client-secret': SECRET
+    })
     expect(e.input).toBe('tenant-id')
     expect(e.message).toMatch(/tenant-id is required with client-id/)
   })
 
   it('no credentials at all are refused, listing the ways to sign in', () => {
-    expect(refusal({ 'job-id': JOB_A }).message).toMatch(/No credentials.*creds, or access-token/)
+    expect(refusal({ 'job-id': JOB_A, 'api-url': ACCOUNT_API }).message).toMatch(
+      /No credentials.*creds, or access-token/
+    )
   })
 
   it.each(['common', 'organizations', 'Consumers', 'not a tenant!'])('tenant-id %j is refused', tenant => {
@@ -592,7 +714,7 @@ describe('credentials: which way to sign in', () => {
 
   it('a tenant domain name is accepted', () => {
     const s = settingsFor({ ...ids, 'tenant-id': 'contoso.onmicrosoft.com', 'client-secret': SECRET })
-    expect(s.credential).toMatchObject({ kind: 'secret', tenantId: 'contoso.onmicrosoft.com' })
+    expect(s.auth.credential).toMatchObject({ kind: 'secret', tenantId: 'contoso.onmicrosoft.com' })
   })
 
   it('a client-id that is not a GUID is refused', () => {
@@ -600,7 +722,7 @@ describe('credentials: which way to sign in', () => {
   })
 
   it('tenant-id and client-id without a secret use GitHub OIDC when the job may request an id token', () => {
-    expect(settingsFor(ids, OIDC_ENV).credential).toEqual({
+    expect(settingsFor(ids, OIDC_ENV).auth.credential).toEqual({
       kind: 'oidc',
       tenantId: TENANT,
       clientId: CLIENT,
@@ -609,7 +731,7 @@ describe('credentials: which way to sign in', () => {
   })
 
   it('the OIDC audience can be overridden', () => {
-    expect(settingsFor({ ...ids, audience: 'api://MyAudience' }, OIDC_ENV).credential).toMatchObject({
+    expect(settingsFor({ ...ids, audience: 'api://MyAudience' }, OIDC_ENV).auth.credential).toMatchObject({
       kind: 'oidc',
       audience: 'api://MyAudience'
     })
@@ -620,6 +742,34 @@ describe('credentials: which way to sign in', () => {
     expect(
       refusal(ids, { ACTIONS_ID_TOKEN_REQUEST_URL: OIDC_ENV.ACTIONS_ID_TOKEN_REQUEST_URL }).message
     ).toMatch(/id-token: write/)
+  })
+})
+
+describe('a job-id step has Media Services v2 settings only', () => {
+  it('gets the v2 job source options and no v3 ones', () => {
+    const s = settingsFor(secretInputs())
+    expect(s.jobs.api).toBe('v2')
+    expect(Object.keys(s.jobs.options).sort()).toEqual([
+      'apiUrl',
+      'mediaResource',
+      'msVersion',
+      'pollIntervalMs',
+      'trustedHosts'
+    ])
+    expect(v2(s).mediaResource).toBe('https://rest.media.azure.net')
+    expect(v2(s).pollIntervalMs).toBe(s.wait.intervalMs)
+  })
+})
+
+describe('inputs are read once', () => {
+  it('readSettings asks the runner for each input action.yml declares exactly once, and for nothing else', () => {
+    const asked: string[] = []
+    const inputs = secretInputs({ 'x-ms-version': '2.19' })
+    readSettings(name => {
+      asked.push(name)
+      return inputs[name] ?? ''
+    })
+    expect([...asked].sort()).toEqual([...INPUT_NAMES].sort())
   })
 })
 
@@ -654,6 +804,7 @@ describe('secrets are masked before anything is validated', () => {
     readSettings(
       inputReader({
         'job-id': JOB_A,
+        'api-url': ACCOUNT_API,
         'tenant-id': TENANT,
         'client-id': CLIENT,
         'client-certificate': oneLine

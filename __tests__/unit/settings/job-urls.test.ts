@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { UserError } from '../../../src/errors.js'
-import { readSettings } from '../../../src/settings/inputs.js'
+import { readSettings, type Settings } from '../../../src/settings/inputs.js'
+import type { V3SourceOptions } from '../../../src/jobs/v3/source.js'
 import { CLIENT, inputReader, JOB_A, SECRET, TENANT } from '../../../__fixtures__/inputs.js'
 
 const RID =
@@ -12,6 +13,12 @@ const sp = { 'tenant-id': TENANT, 'client-id': CLIENT, 'client-secret': SECRET }
 
 function settings(inputs: Record<string, string>) {
   return readSettings(inputReader(inputs))
+}
+
+/** The v3 job source options of a job-url step. */
+function v3(s: Settings): V3SourceOptions {
+  if (s.jobs.api !== 'v3') throw new Error(`expected a job-url (v3) step, got ${s.jobs.api}`)
+  return s.jobs.options
 }
 
 function inputError(inputs: Record<string, string>): UserError {
@@ -28,49 +35,48 @@ describe('job-url with an ARM resource id and a service principal', () => {
   const s = settings({ ...sp, 'job-url': RID })
 
   it('resolves the id against the cloud’s Resource Manager with api-version 2022-07-01', () => {
-    expect(s.v3?.arm).toBe(true)
-    expect(s.v3?.targets.map(t => t.url.href)).toEqual([
+    expect(v3(s).arm).toBe(true)
+    expect(v3(s).targets.map(t => t.url.href)).toEqual([
       `https://management.azure.com${RID}?api-version=2022-07-01`
     ])
-    expect(s.jobIds).toEqual([RID])
+    expect(s.jobs.ids).toEqual([RID])
   })
 
   it('asks Entra ID for a Resource Manager token and trusts that host alone (no Media Services domain)', () => {
-    expect(s.scope).toBe('https://management.azure.com/.default')
-    expect(s.credential.kind).toBe('secret')
-    expect(s.trustedHosts).toEqual(['management.azure.com'])
-    expect(settings({ ...sp, 'job-url': RID, 'trusted-hosts': 'mirror.example.com' }).trustedHosts).toEqual([
-      'management.azure.com',
-      'mirror.example.com'
-    ])
+    expect(s.auth.scope).toBe('https://management.azure.com/.default')
+    expect(s.auth.credential.kind).toBe('secret')
+    expect(v3(s).trustedHosts).toEqual(['management.azure.com'])
+    expect(
+      v3(settings({ ...sp, 'job-url': RID, 'trusted-hosts': 'mirror.example.com' })).trustedHosts
+    ).toEqual(['management.azure.com', 'mirror.example.com'])
   })
 
   it('uses each cloud’s Resource Manager', () => {
     const cn = settings({ ...sp, 'job-url': RID, cloud: 'AzureChinaCloud' })
-    expect(cn.v3?.targets[0].url.host).toBe('management.chinacloudapi.cn')
-    expect(cn.scope).toBe('https://management.chinacloudapi.cn/.default')
+    expect(v3(cn).targets[0].url.host).toBe('management.chinacloudapi.cn')
+    expect(cn.auth.scope).toBe('https://management.chinacloudapi.cn/.default')
     const gov = settings({ ...sp, 'job-url': RID, cloud: 'AzureUSGovernment' })
-    expect(gov.scope).toBe('https://management.usgovcloudapi.net/.default')
+    expect(gov.auth.scope).toBe('https://management.usgovcloudapi.net/.default')
   })
 
   it('keeps an api-version that is given; full ARM URLs are ARM too', () => {
     const s2 = settings({ ...sp, 'job-url': `https://management.azure.com${RID}?api-version=2023-01-01` })
-    expect(s2.v3?.arm).toBe(true)
-    expect(s2.v3?.targets[0].url.searchParams.get('api-version')).toBe('2023-01-01')
+    expect(v3(s2).arm).toBe(true)
+    expect(v3(s2).targets[0].url.searchParams.get('api-version')).toBe('2023-01-01')
   })
 
   it('several jobs, one per line, duplicates dropped', () => {
     const other = RID.replace('job1', 'job2')
     const s2 = settings({ ...sp, 'job-url': `${RID}\n${other}\n${RID}` })
-    expect(s2.jobIds).toEqual([RID, other])
+    expect(s2.jobs.ids).toEqual([RID, other])
   })
 
   it('arm-url moves Resource Manager (e.g. an emulator) and keeps the ARM scope', () => {
     const s2 = settings({ ...sp, 'job-url': RID, 'arm-url': 'https://127.0.0.1:8443' })
-    expect(s2.v3?.targets[0].url.origin).toBe('https://127.0.0.1:8443')
-    expect(s2.v3?.arm).toBe(true)
-    expect(s2.scope).toBe('https://management.azure.com/.default')
-    expect(s2.trustedHosts).toEqual(['127.0.0.1:8443'])
+    expect(v3(s2).targets[0].url.origin).toBe('https://127.0.0.1:8443')
+    expect(v3(s2).arm).toBe(true)
+    expect(s2.auth.scope).toBe('https://management.azure.com/.default')
+    expect(v3(s2).trustedHosts).toEqual(['127.0.0.1:8443'])
   })
 
   it('api-url and x-ms-version are v2 inputs: given with job-url, they draw a warning', () => {
@@ -108,26 +114,26 @@ describe('job-url as the runner starts it: every default of action.yml filled in
 describe('job-url: which ids are one job', () => {
   it('Resource Manager ids are case-insensitive: one job, named as first given', () => {
     const s = settings({ ...sp, 'job-url': `${RID}\n${RID.toUpperCase()}\n${RID.replace('job1', 'JOB1')}` })
-    expect(s.jobIds).toEqual([RID])
+    expect(s.jobs.ids).toEqual([RID])
   })
 
   it('on another host the path is as given: …/jobs/clip and …/jobs/CLIP are two jobs', () => {
     const clip = MKIO.replace('job1', 'clip')
     const CLIP = MKIO.replace('job1', 'CLIP')
     const s = settings({ 'job-url': `${clip}\n${CLIP}\n${clip}`, 'access-token': 't' })
-    expect(s.jobIds).toEqual([clip, CLIP])
-    expect(s.v3?.targets.map(t => t.url.pathname)).toEqual([new URL(clip).pathname, new URL(CLIP).pathname])
+    expect(s.jobs.ids).toEqual([clip, CLIP])
+    expect(v3(s).targets.map(t => t.url.pathname)).toEqual([new URL(clip).pathname, new URL(CLIP).pathname])
   })
 })
 
 describe('job-url on another host (MK.IO)', () => {
   it('needs access-token, sent as is; the token goes to that host only', () => {
     const s = settings({ 'job-url': MKIO, 'access-token': 'mkio-personal-token' })
-    expect(s.v3?.arm).toBe(false)
-    expect(s.credential).toEqual({ kind: 'token', accessToken: 'mkio-personal-token' })
-    expect(s.trustedHosts).toEqual(['api.mk.io'])
-    expect(s.v3?.targets[0].url.href).toBe(MKIO) // no api-version added
-    expect(s.jobIds).toEqual([MKIO])
+    expect(v3(s).arm).toBe(false)
+    expect(s.auth.credential).toEqual({ kind: 'token', accessToken: 'mkio-personal-token' })
+    expect(v3(s).trustedHosts).toEqual(['api.mk.io'])
+    expect(v3(s).targets[0].url.href).toBe(MKIO) // no api-version added
+    expect(s.jobs.ids).toEqual([MKIO])
   })
 
   it('without access-token: an input error naming access-token, even with a service principal', () => {
@@ -185,5 +191,26 @@ describe('job-url mistakes are named before any request', () => {
       'arm-url'
     )
     expect(inputError({ ...sp, 'job-url': RID, 'arm-url': 'http://x.example.com' }).input).toBe('arm-url')
+  })
+})
+
+describe('a job-url step has v3 settings only', () => {
+  it('has no api-url, x-ms-version or other Media Services v2 option', () => {
+    const s = settings({
+      ...sp,
+      'job-url': RID,
+      'x-ms-version': '2.19',
+      'api-url': 'https://media.windows.net/api/'
+    })
+    expect(s.jobs.api).toBe('v3')
+    expect(Object.keys(s.jobs.options).sort()).toEqual(['arm', 'targets', 'trustedHosts'])
+    expect(Object.keys(s).sort()).toEqual(['auth', 'cancelOnAbort', 'jobs', 'wait', 'warnings'])
+  })
+
+  it('does not parse x-ms-version: a value no v2 service would take draws the warning, not an error', () => {
+    const s = settings({ ...sp, 'job-url': RID, 'x-ms-version': 'latest' })
+    expect(s.warnings).toEqual([
+      'x-ms-version is for job-id (Media Services v2); it is not used with job-url.'
+    ])
   })
 })

@@ -12,7 +12,7 @@ import { fakeClock } from '../../../__fixtures__/clock.js'
 
 const policy: RetryPolicy = { minDelayMs: 1000, maxDelayMs: 30_000 }
 const busy = (retryAfterMs?: number): ServiceError =>
-  new ServiceError('busy (503)', 503, 'req-1', true, retryAfterMs)
+  new ServiceError('busy (503)', { status: 503, requestId: 'req-1', transient: true, retryAfterMs })
 
 describe('backoffDelay: exponential with equal jitter, never sooner than Retry-After', () => {
   it('doubles with each attempt, between half and all of the step', () => {
@@ -83,7 +83,7 @@ describe('withRetries', () => {
     const clock = fakeClock()
     for (const error of [
       new UserError('fix your input'),
-      new ServiceError('not found', 404),
+      new ServiceError('not found', { status: 404 }),
       new Error('bug')
     ]) {
       let tries = 0

@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import {
   credit,
+  fixedPollCost,
+  jobsQueries,
   MIN_GAP_MS,
   NEW_BUDGET,
   nextPollAt,
@@ -10,7 +12,9 @@ import {
   predictEnd,
   progressReadsDue
 } from '../../../src/wait/schedule.js'
-import type { JobView } from '../../../src/wait/waiter.js'
+import type { JobView } from '../../../src/wait/view.js'
+import { V2_POLL_COST } from '../../../src/jobs/v2/source.js'
+import { V3_POLL_COST } from '../../../src/jobs/v3/source.js'
 import { START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { view } from '../../../__fixtures__/jobs.js'
@@ -18,6 +22,7 @@ import { simId, type SimJob, simulate, type SimRun } from '../../../__fixtures__
 import type { JobState } from '../../../src/jobs/model.js'
 
 const S = 1000
+const v2 = { cost: V2_POLL_COST, readsPerPoll: 3 }
 
 /** A Processing job whose progress was `p1` at t1 and `p2` at t2 (seconds after START), started at s. */
 function processing(id: string, samples: [number, number][], startedS?: number): JobView {
@@ -40,6 +45,7 @@ function input(views: JobView[], extra: Partial<NextPollInput> = {}): NextPollIn
     deadline: START + 3_600_000,
     intervalMs: 10 * S,
     budget: { earned: 100, spent: 0, ticks: 1 },
+    cost: V2_POLL_COST,
     readsPerPoll: 3,
     ...extra
   }
@@ -158,12 +164,70 @@ describe('nextPollAt: the policy in single steps', () => {
   })
 })
 
+describe('nextPollAt: progress in the job (v3), where a poll costs what a fixed one does', () => {
+  // One job, poll-interval 2 s; polls at every tick so far: all that ticks 0..10 earned is spent.
+  const I = 2 * S
+  const atTick = (t: number, samples: [number, number][]) =>
+    input([processing(JOB_A, samples)], {
+      cost: V3_POLL_COST,
+      intervalMs: I,
+      now: START + t * S + 50,
+      lastPoll: START + t * S,
+      budget: { earned: t / 2 + 1, spent: t / 2 + 1, ticks: t / 2 + 1 }
+    })
+  // Started at 10 s, rising steadily, sampled at `t`: the samples say it ends at `endS`.
+  const endingAt = (endS: number, t: number): [number, number][] => [
+    [10, 0],
+    [t, (100 * (t - 10)) / (endS - 10)]
+  ]
+
+  it('runs one poll ahead of the budget to land just past a predicted end before the next tick', () => {
+    // Predicted at 43 s, past the next tick (38 s): no run-ahead, the poll is at that tick.
+    expect(nextPollAt(atTick(36, endingAt(43, 36)))).toBe(START + 38 * S)
+    // Predicted at 39.4 s, before the next tick (40 s): a poll 0.2 s past it (1% of the 29.4 s run, at
+    // most a tenth of the interval), paid for by running one poll ahead.
+    expect(nextPollAt(atTick(38, endingAt(39.4, 38)))).toBeCloseTo(START + 39_600, -1)
+  })
+
+  it('an end just after a tick, too close for a poll there and one after it: a poll between, then just past it', () => {
+    // Predicted at 40.3 s: a poll at 40 s could not be followed by one at 40.5 s (1 s apart at least).
+    expect(nextPollAt(atTick(38, endingAt(40.3, 38)))).toBe(START + 39 * S)
+    // From the poll between, ahead by one: the next one, at 40.5 s, is paid for by the tick at 40 s.
+    const next = atTick(38, endingAt(40.3, 39))
+    const o = { ...next, now: START + 39_050, lastPoll: START + 39 * S }
+    expect(nextPollAt({ ...o, budget: { ...o.budget, spent: o.budget.spent + 1 } })).toBeCloseTo(
+      START + 40_500,
+      -1
+    )
+  })
+
+  it('runs ahead once: a poll already one ahead waits for the tick that pays for it', () => {
+    const o = atTick(38, endingAt(39.4, 38))
+    expect(nextPollAt({ ...o, budget: { ...o.budget, spent: o.budget.spent + 1 } })).toBe(START + 40 * S)
+  })
+
+  it('v2 never runs ahead: it saves on progress reads instead', () => {
+    const o = atTick(38, endingAt(39.4, 38))
+    expect(nextPollAt({ ...o, cost: V2_POLL_COST })).toBe(START + 40 * S)
+  })
+})
+
 describe('the request budget', () => {
+  it('a poll costs what the source says: v2 asks 20 jobs per Jobs query, v3 makes one GET per job', () => {
+    const views = [...Array(25)].map((_, i) => view(simId(i), i < 2 ? 'Processing' : 'Queued'))
+    expect(jobsQueries(views, V2_POLL_COST)).toBe(2)
+    expect(jobsQueries(views, V3_POLL_COST)).toBe(25)
+    // v3 progress comes in the job: a fixed poll makes no progress read.
+    expect(fixedPollCost(views, v2)).toBe(2 + 2)
+    expect(fixedPollCost(views, { cost: V3_POLL_COST, readsPerPoll: 3 })).toBe(25)
+    expect(credit(NEW_BUDGET, views, 20 * S, 10 * S, { cost: V3_POLL_COST, readsPerPoll: 3 }).earned).toBe(75)
+  })
+
   it('each tick of the fixed schedule earns one fixed poll: Jobs queries and up to 3 progress reads', () => {
     const views = [...Array(25)].map((_, i) => view(simId(i), i < 2 ? 'Processing' : 'Queued'))
     // 25 open jobs: 2 Jobs queries; 2 Processing: 2 reads. Ticks at 0, 10 and 20 s.
-    expect(credit(NEW_BUDGET, views, 20 * S, 10 * S, 3)).toEqual({ earned: 12, spent: 0, ticks: 3 })
-    expect(credit({ earned: 12, spent: 5, ticks: 3 }, views, 29 * S, 10 * S, 3).earned).toBe(12)
+    expect(credit(NEW_BUDGET, views, 20 * S, 10 * S, v2)).toEqual({ earned: 12, spent: 0, ticks: 3 })
+    expect(credit({ earned: 12, spent: 5, ticks: 3 }, views, 29 * S, 10 * S, v2).earned).toBe(12)
   })
 })
 
@@ -197,6 +261,8 @@ const world = fc
 const intervalMs = fc.integer({ min: 1, max: 60 }).map(s => s * S)
 // A poll makes at most 1 + 3 + 4 requests here: at 100 ms each it ends within the shortest interval.
 const latencyMs = fc.integer({ min: 0, max: 100 })
+// v2: Jobs queries of 20 ids and task reads for progress; v3: a GET per job, progress in its body.
+const api = fc.constantFrom<'v2' | 'v3'>('v2', 'v3')
 
 const gaps = (run: SimRun) =>
   run.polls.slice(1).map((p, i) => ({ gap: p.at - run.polls[i].at, before: run.polls[i] }))
@@ -208,8 +274,13 @@ const allIn = (p: { seen: Map<string, JobState | undefined> }, states: JobState[
 describe('predictive polling keeps its bounds (property-based)', () => {
   it('never two polls less than 1 s apart', async () => {
     await fc.assert(
-      fc.asyncProperty(world, intervalMs, latencyMs, async (jobs, interval, latency) => {
-        const run = await simulate(jobs, { policy: 'predictive', intervalMs: interval, latencyMs: latency })
+      fc.asyncProperty(world, intervalMs, latencyMs, api, async (jobs, interval, latency, api) => {
+        const run = await simulate(jobs, {
+          policy: 'predictive',
+          intervalMs: interval,
+          latencyMs: latency,
+          api
+        })
         for (const { gap } of gaps(run)) expect(gap).toBeGreaterThanOrEqual(MIN_GAP_MS)
       })
     )
@@ -217,8 +288,13 @@ describe('predictive polling keeps its bounds (property-based)', () => {
 
   it('while a job is Processing, never longer than poll-interval between polls', async () => {
     await fc.assert(
-      fc.asyncProperty(world, intervalMs, latencyMs, async (jobs, interval, latency) => {
-        const run = await simulate(jobs, { policy: 'predictive', intervalMs: interval, latencyMs: latency })
+      fc.asyncProperty(world, intervalMs, latencyMs, api, async (jobs, interval, latency, api) => {
+        const run = await simulate(jobs, {
+          policy: 'predictive',
+          intervalMs: interval,
+          latencyMs: latency,
+          api
+        })
         for (const { gap, before } of gaps(run))
           if (anyIn(before, ['Processing'])) expect(gap).toBeLessThanOrEqual(interval)
       })
@@ -227,8 +303,13 @@ describe('predictive polling keeps its bounds (property-based)', () => {
 
   it('while every job is Queued, backs off to at most 3 × poll-interval, never below it', async () => {
     await fc.assert(
-      fc.asyncProperty(world, intervalMs, latencyMs, async (jobs, interval, latency) => {
-        const run = await simulate(jobs, { policy: 'predictive', intervalMs: interval, latencyMs: latency })
+      fc.asyncProperty(world, intervalMs, latencyMs, api, async (jobs, interval, latency, api) => {
+        const run = await simulate(jobs, {
+          policy: 'predictive',
+          intervalMs: interval,
+          latencyMs: latency,
+          api
+        })
         for (const { gap, before } of gaps(run)) {
           expect(gap).toBeLessThanOrEqual(3 * interval)
           if (allIn(before, ['Queued', 'Scheduled'])) expect(gap).toBeGreaterThanOrEqual(interval)
@@ -261,6 +342,38 @@ describe('predictive polling keeps its bounds (property-based)', () => {
         const predictive = await simulate(jobs, { policy: 'predictive', intervalMs: interval })
         const fixed = await simulate(jobs, { policy: 'fixed', intervalMs: interval })
         expect(predictive.requests()).toBeLessThanOrEqual(fixed.requests())
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it('v3 (progress in the job): never more than one poll ahead of what fixed polling would have made by then', async () => {
+    await fc.assert(
+      fc.asyncProperty(world, intervalMs, latencyMs, async (jobs, interval, latency) => {
+        const run = await simulate(jobs, {
+          policy: 'predictive',
+          intervalMs: interval,
+          latencyMs: latency,
+          api: 'v3'
+        })
+        // Fixed polling makes one GET per job per tick, and reads no task; one poll ahead is one GET per job.
+        expect(run.taskReads).toEqual([])
+        let made = 0
+        for (const t of run.jobsQueries) {
+          made++
+          expect(made).toBeLessThanOrEqual((Math.floor(t / interval) + 1) * jobs.length + jobs.length)
+        }
+      })
+    )
+  })
+
+  it('v3, one job: over the whole wait, at most one request more than fixed polling makes', async () => {
+    await fc.assert(
+      fc.asyncProperty(sim, intervalMs, async (j, interval) => {
+        const jobs = [{ ...j, id: JOB_A }]
+        const predictive = await simulate(jobs, { policy: 'predictive', intervalMs: interval, api: 'v3' })
+        const fixed = await simulate(jobs, { policy: 'fixed', intervalMs: interval, api: 'v3' })
+        expect(predictive.requests()).toBeLessThanOrEqual(fixed.requests() + 1)
       }),
       { numRuns: 500 }
     )
@@ -314,6 +427,27 @@ describe('the benchmark scenario, simulated: Queued 6 s, Processing about 30 s, 
     expect(median(latency.predictive)).toBeLessThanOrEqual(500)
     expect(median(perInterval.predictive)).toBeLessThan(median(perInterval.fixed))
     expect(Math.max(...perInterval.predictive)).toBeLessThanOrEqual(1.9)
+  })
+})
+
+describe('the v3 benchmark scenario, simulated: progress in the job, Queued 6 s, Processing about 30 s, poll-interval 2 s', () => {
+  it('predictive sees the end within 0.15 × interval (median) at no more than 1.1 GETs per interval', async () => {
+    const latency: number[] = []
+    const perInterval: number[] = []
+    for (let i = 0; i < 20; i++) {
+      const jobs: SimJob[] = [{ id: JOB_A, queuedMs: 6000, processingMs: 29_000 + i * 100 }]
+      const run = await simulate(jobs, { policy: 'predictive', intervalMs: 2 * S, latencyMs: 10, api: 'v3' })
+      expect(run.result.outcome).toBe('success')
+      const seenAt = run.polls.at(-1)!.at
+      latency.push(seenAt - run.endOf(JOB_A))
+      perInterval.push(run.requests() / (seenAt / (2 * S)))
+    }
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]
+    expect(median(latency)).toBeLessThanOrEqual(0.15 * 2 * S)
+    expect(median(perInterval)).toBeLessThanOrEqual(1.1)
+    // Fixed polling makes 19 GETs in 18 intervals here; seeing the end sooner shortens the span, and the
+    // poll ahead adds one.
+    expect(Math.max(...perInterval)).toBeLessThanOrEqual(1.12)
   })
 })
 

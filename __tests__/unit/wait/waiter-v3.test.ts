@@ -1,9 +1,11 @@
 /** Jobs that carry their own progress and errors (v3): the waiter and the report use them, no task read. */
 import { describe, expect, it } from '@jest/globals'
-import { outputs, verdict } from '../../../src/report/report.js'
 import { waitForJobs } from '../../../src/wait/waiter.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
 import type { Job, JobState } from '../../../src/jobs/model.js'
+import { V3_POLL_COST } from '../../../src/jobs/v3/source.js'
+import { outputs } from '../../../src/report/outputs.js'
+import { verdict } from '../../../src/report/verdict.js'
 
 const ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Media/mediaServices/a/transforms/t/jobs/j'
 
@@ -20,6 +22,7 @@ async function waitThrough(answers: Job[]) {
     getJobs: async () => [answers[Math.min(n++, answers.length - 1)]],
     failOn: new Set<JobState>(['Error', 'Canceled']),
     policy: 'predictive',
+    cost: V3_POLL_COST,
     intervalMs: 1000,
     timeoutMs: 60_000,
     now: clock.now,
@@ -60,6 +63,7 @@ describe('ids that differ only in case', () => {
         ids.map(id => ({ ...v3Job(id === clip ? 'Finished' : 'Error'), id, name: id.slice(-4) })),
       failOn: new Set<JobState>(['Error', 'Canceled']),
       policy: 'predictive',
+      cost: V3_POLL_COST,
       intervalMs: 1000,
       timeoutMs: 60_000,
       now: clock.now,
@@ -71,5 +75,67 @@ describe('ids that differ only in case', () => {
       [CLIP, 'Error']
     ])
     expect(result.failed.map(v => v.id)).toEqual([CLIP])
+  })
+})
+
+describe('progress in the job paces the prediction (predictive polling, no task read)', () => {
+  it('each poll is a progress sample; a progress that went back starts a new pace', async () => {
+    const clock = fakeClock()
+    const answers = [20, 40, 10, 30].map(p => v3Job('Processing', p))
+    let n = 0
+    const paces: unknown[] = []
+    const reads: string[] = []
+    await waitForJobs({
+      ids: [ID],
+      getJobs: async () => [answers[n++] ?? v3Job('Finished', 100)],
+      readTasks: async id => {
+        reads.push(id)
+        return { progress: 0, errorDetails: [] }
+      },
+      failOn: new Set<JobState>(['Error', 'Canceled']),
+      policy: 'predictive',
+      cost: V3_POLL_COST,
+      intervalMs: 10_000,
+      timeoutMs: 600_000,
+      now: clock.now,
+      sleep: clock.sleep,
+      onPoll: (views, elapsed) => paces.push({ elapsed, pace: views[0].pace, sampled: views[0].tasksReadAt })
+    })
+    const t0 = clock.now() - (paces as { elapsed: number }[]).at(-1)!.elapsed
+    const at = (i: number) => t0 + (paces as { elapsed: number }[])[i].elapsed
+    expect(reads).toEqual([])
+    expect(paces[1]).toMatchObject({
+      pace: { first: { at: at(0), progress: 20 }, last: { at: at(1), progress: 40 } },
+      sampled: at(1)
+    })
+    expect(paces[3]).toMatchObject({
+      pace: { first: { at: at(2), progress: 10 }, last: { at: at(3), progress: 30 } }
+    })
+  })
+
+  it('a steady job is seen soon after its end, not an interval later', async () => {
+    // 5 points a second from the first poll: 100% at 20 s; poll-interval 8 s (ticks at 0, 8, 16, 24 s).
+    const clock = fakeClock()
+    const t0 = clock.now()
+    const polls: number[] = []
+    await waitForJobs({
+      ids: [ID],
+      getJobs: async () => {
+        const t = clock.now() - t0
+        polls.push(t)
+        return [t >= 20_000 ? v3Job('Finished', 100) : v3Job('Processing', Math.floor(t / 200))]
+      },
+      failOn: new Set<JobState>(['Error', 'Canceled']),
+      policy: 'predictive',
+      cost: V3_POLL_COST,
+      intervalMs: 8000,
+      timeoutMs: 600_000,
+      now: clock.now,
+      sleep: clock.sleep
+    })
+    expect(polls.at(-1)! - 20_000).toBeGreaterThanOrEqual(0)
+    expect(polls.at(-1)! - 20_000).toBeLessThanOrEqual(800)
+    // Fixed polling would make 4 polls (0, 8, 16, 24 s): one more at most.
+    expect(polls.length).toBeLessThanOrEqual(5)
   })
 })

@@ -1,5 +1,12 @@
 import { describe, it, expect } from '@jest/globals'
-import { AbortedError, ServiceError, UserError } from '../../../src/errors.js'
+import {
+  AbortedError,
+  ENTRA_ID,
+  GITHUB_OIDC,
+  jobService,
+  ServiceError,
+  UserError
+} from '../../../src/errors.js'
 import {
   classify,
   ERROR_READS_PER_POLL,
@@ -12,6 +19,7 @@ import { driftingClock, fakeClock, type FakeClock } from '../../../__fixtures__/
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { job, view } from '../../../__fixtures__/jobs.js'
 import type { ErrorDetail, Job, JobState } from '../../../src/jobs/model.js'
+import { V2_POLL_COST } from '../../../src/jobs/v2/source.js'
 
 const DEFAULT_FAIL_ON: ReadonlySet<JobState> = new Set<JobState>(['Error', 'Canceled'])
 
@@ -46,6 +54,7 @@ function wait(
   return waitForJobs({
     failOn: DEFAULT_FAIL_ON,
     policy: 'fixed',
+    cost: V2_POLL_COST,
     intervalMs: 10_000,
     timeoutMs: 3_600_000,
     now: clock.now,
@@ -144,8 +153,7 @@ describe('waitForJobs', () => {
     const readTasks = async (id: string) => {
       if (id !== JOB_A) return { progress: 50, errorDetails: [] }
       errorReads.push(id)
-      if (errorReads.length === 1)
-        throw new ServiceError('the Tasks answer was cut off', undefined, undefined, true)
+      if (errorReads.length === 1) throw new ServiceError('the Tasks answer was cut off', { transient: true })
       return { progress: 100, errorDetails: details }
     }
     const result = await wait({ ids: [JOB_A, JOB_B], getJobs, readTasks, failOn: new Set() })
@@ -272,7 +280,7 @@ describe('waitForJobs', () => {
     const clock = fakeClock()
     const { getJobs } = service([
       { [JOB_A]: 'Processing' },
-      new ServiceError('GET Jobs() answered busy (503)', 503, 'rid-1', true)
+      new ServiceError('GET Jobs() answered busy (503)', { status: 503, requestId: 'rid-1', transient: true })
     ])
     const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 10_000, intervalMs: 10_000 }, clock)
     expect(result.outcome).toBe('timeout')
@@ -303,6 +311,23 @@ describe('waitForJobs', () => {
     const result = await wait({ ids: [JOB_A], getJobs })
     expect(result.outcome).toBe('error')
     expect(result.error).toBe(denied)
+  })
+
+  it.each([
+    ['a sign-in that gave up', ENTRA_ID, 'error'],
+    ['GitHub OIDC that gave up', GITHUB_OIDC, 'error'],
+    ['the job service that gave up', jobService('Media Services'), 'timeout']
+  ] as const)('%s at the deadline ends the wait as %s', async (_what, source, outcome) => {
+    const clock = fakeClock()
+    const gaveUp = new ServiceError('gave up after 4 tries', { source })
+    // The request fails a moment after the deadline, as a retry that ran to the end does.
+    const getJobs = async (): Promise<Job[]> => {
+      await clock.sleep(60_001)
+      throw gaveUp
+    }
+    const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 60_000 }, clock)
+    expect(result.outcome).toBe(outcome)
+    expect(result.error).toBe(gaveUp)
   })
 
   it('task reads per poll stay within taskReadsPerPoll and go round-robin over 10 Processing jobs', async () => {
@@ -355,7 +380,12 @@ describe('waitForJobs', () => {
     ])
     let reads = 0
     const readTasks = async () => {
-      if (++reads === 1) throw new ServiceError('GET Tasks answered busy (503)', 503, 'rid', true)
+      if (++reads === 1)
+        throw new ServiceError('GET Tasks answered busy (503)', {
+          status: 503,
+          requestId: 'rid',
+          transient: true
+        })
       return { progress: 60, errorDetails: [] }
     }
     const progress: (number | undefined)[] = []

@@ -42,12 +42,9 @@ export function entitiesOf(doc: Json, what: string): Entity[] {
   }
   const list = unwrap(doc)
   if (!list || !list.every(isEntity)) {
-    throw new ServiceError(
-      `Media Services answered ${what} with JSON of an unexpected shape`,
-      undefined,
-      undefined,
-      true
-    )
+    throw new ServiceError(`Media Services answered ${what} with JSON of an unexpected shape`, {
+      transient: true
+    })
   }
   return list
 }
@@ -96,9 +93,7 @@ export function parseJob(e: Entity): Job {
   if (!id || !state) {
     throw new ServiceError(
       `Media Services returned a job without a valid Id and State (Id ${describe(e.Id)}, State ${describe(e.State)})`,
-      undefined,
-      undefined,
-      true
+      { transient: true }
     )
   }
   return {

@@ -1,5 +1,5 @@
-import type { JobSource, SourceDeps } from '../source.js'
-import { MediaServicesClient } from './client.js'
+import type { JobSource, PollCost, SourceDeps } from '../source.js'
+import { JOBS_PER_REQUEST, MediaServicesClient } from './client.js'
 import { errorDetailsOf, jobProgress } from './parse.js'
 
 /** What a Media Services v2 job source needs to know. */
@@ -17,6 +17,12 @@ export interface V2SourceOptions {
 /** A task read is given one poll interval, and at least this long when polling faster. */
 const TASK_READ_MIN_MS = 5_000
 
+/** A Jobs query asks for up to 20 jobs; progress is a Tasks read per job. */
+export const V2_POLL_COST: PollCost = {
+  queries: openJobs => Math.ceil(openJobs / JOBS_PER_REQUEST),
+  progress: 'reads'
+}
+
 /** Media Services v2: Jobs queries for the state, Tasks reads for progress and error details, CancelJob. */
 export function createV2Source(o: V2SourceOptions, d: SourceDeps): JobSource {
   const client = new MediaServicesClient({
@@ -30,6 +36,7 @@ export function createV2Source(o: V2SourceOptions, d: SourceDeps): JobSource {
     kind: 'Media Services',
     service: 'Media Services',
     getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
+    cost: V2_POLL_COST,
     readTasks: async (id, signal, deadline) => {
       // A task read is a nicety: give it one poll interval at most (5 s when polling faster), never the
       // whole wait, so that a slow Tasks answer does not keep a job that ended from being seen.

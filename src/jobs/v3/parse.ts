@@ -76,9 +76,7 @@ export function parseV3Job(doc: unknown, id: string, service = 'The job service'
     const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : describe(got)
     throw new ServiceError(
       `${service} answered the job request without a valid properties.state (got ${seen})`,
-      undefined,
-      undefined,
-      true
+      { transient: true }
     )
   }
   const outputs = Array.isArray(props.outputs) ? props.outputs.filter(isEntity) : []

@@ -1,4 +1,4 @@
-import type { JobSource, SourceDeps } from '../source.js'
+import type { JobSource, PollCost, SourceDeps } from '../source.js'
 import { type JobTarget, V3JobsClient } from './client.js'
 
 /** What a source of v3-shaped jobs needs to know. */
@@ -9,6 +9,9 @@ export interface V3SourceOptions {
   trustedHosts: readonly string[]
 }
 
+/** One GET per job, and its progress comes with it. */
+export const V3_POLL_COST: PollCost = { queries: openJobs => openJobs, progress: 'in-job' }
+
 /** v3-shaped jobs (Azure Resource Manager, MK.IO): one GET per job gives state, progress and errors. */
 export function createV3Source(o: V3SourceOptions, d: SourceDeps): JobSource {
   const client = new V3JobsClient({ ...d, targets: o.targets, arm: o.arm, trustedHosts: o.trustedHosts })
@@ -16,6 +19,7 @@ export function createV3Source(o: V3SourceOptions, d: SourceDeps): JobSource {
     kind: 'v3',
     service: client.service,
     getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
+    cost: V3_POLL_COST,
     cancelJob: client.canCancel ? (id, call) => client.cancelJob(id, call) : undefined,
     get requests() {
       return client.requests

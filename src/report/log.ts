@@ -1,0 +1,106 @@
+import { clockStamp, formatDuration } from '../time.js'
+import type { JobView } from '../wait/waiter.js'
+import { isFinal, type JobState } from '../jobs/model.js'
+import { label, errorsOf } from './naming.js'
+
+/**
+ * Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary.
+ * Server text arrives neutralised (job.ts); here it is bounded in number. The summary is in summary.ts.
+ */
+
+function shortLabel(v: JobView): string {
+  return v.job?.name ? `"${v.job.name}"` : v.id
+}
+
+/** What changed since the last poll, as log lines; nothing when nothing changed. */
+export class ChangeLog {
+  private seen = new Map<string, { state?: string; progress?: number }>()
+  private lastAggregate = ''
+
+  constructor(private readonly perJobLimit = 3) {}
+
+  lines(views: readonly JobView[], elapsedMs: number, now: number): string[] {
+    const stamp = `[${clockStamp(elapsedMs)}]`
+    const lines: string[] = []
+    const many = views.length > this.perJobLimit
+    // Counted once per poll: a filter per job would make a poll of 1000 jobs a million comparisons.
+    const sharing = new Map<string, number>()
+    for (const v of views) if (v.job) sharing.set(v.job.name, (sharing.get(v.job.name) ?? 0) + 1)
+    for (const v of views) {
+      const before = this.seen.get(v.id) ?? {}
+      const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined)
+      const progress = v.progress === undefined ? undefined : Math.floor(v.progress)
+      // The first line about a job names it fully; later lines use its name when no other job shares it.
+      const unique = v.job !== undefined && sharing.get(v.job.name) === 1
+      const who = before.state && unique ? shortLabel(v) : label(v)
+      const ended = v.job !== undefined && isFinal(v.job.state)
+      if (state && state !== before.state && (!many || ended)) {
+        // With many jobs the aggregate line carries the running states; each job's ending is still named.
+        const from = before.state ? `${before.state} -> ` : ''
+        const extra = ended
+          ? finalDetail(v)
+          : progress !== undefined && v.job?.state === 'Processing'
+            ? ` (${progress}%)`
+            : ''
+        lines.push(`${stamp} ${who}: ${from}${state}${extra}`)
+      } else if (
+        !many &&
+        v.job?.state === 'Processing' &&
+        progress !== undefined &&
+        progress !== before.progress
+      ) {
+        lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, this.rates, now)}`)
+      }
+      this.track(v, now)
+      this.seen.set(v.id, { state, progress })
+    }
+    if (many) {
+      const line = aggregateLine(views)
+      if (line !== this.lastAggregate) lines.push(`${stamp} ${line}`)
+      this.lastAggregate = line
+    }
+    return lines
+  }
+
+  /** First progress sample of each job, for a straight-line remaining-time estimate. */
+  private rates = new Map<string, { at: number; progress: number }>()
+
+  private track(v: JobView, now: number): void {
+    if (v.job?.state === 'Processing' && v.progress !== undefined && !this.rates.has(v.id)) {
+      this.rates.set(v.id, { at: now, progress: v.progress })
+    }
+  }
+}
+
+function finalDetail(v: JobView): string {
+  const j = v.job!
+  const parts: string[] = []
+  if (j.startTime && j.endTime)
+    parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`)
+  if (j.state === 'Error' && v.errorDetails.length) parts.push(errorsOf(v))
+  return parts.length ? ` (${parts.join(', ')})` : ''
+}
+
+function eta(v: JobView, rates: Map<string, { at: number; progress: number }>, now: number): string {
+  const first = rates.get(v.id)
+  if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at) return ''
+  const perMs = (v.progress - first.progress) / (now - first.at)
+  return `, about ${formatDuration((100 - v.progress) / perMs)} left`
+}
+
+export function aggregateLine(views: readonly JobView[]): string {
+  const count = (s: JobState): number => views.filter(v => v.job?.state === s).length
+  const queued = count('Queued') + count('Scheduled')
+  const parts = [
+    `${count('Finished')}/${views.length} finished`,
+    `${count('Processing')} processing`,
+    `${queued} queued`
+  ]
+  for (const s of ['Canceling', 'Error', 'Canceled'] as const)
+    if (count(s)) parts.push(`${count(s)} ${s.toLowerCase()}`)
+  const missing = views.filter(v => !v.job).length
+  if (missing) parts.push(`${missing} not found yet`)
+  const mean =
+    views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length
+  return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`
+}

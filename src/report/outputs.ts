@@ -1,0 +1,102 @@
+import type { JobView, WaitResult } from '../wait/waiter.js'
+import { isFinal, type JobState, PROGRESS_RANK } from '../jobs/model.js'
+
+/** The step's outputs: pure functions of the wait's result, each under GitHub's size limit. */
+
+/** GitHub keeps an output only up to 1 MB; stay clear of it, in UTF-8 bytes. */
+export const OUTPUT_BYTES = 1_000_000
+
+/** The outputs action.yml declares, in the order they are set. */
+export const OUTPUT_NAMES = ['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs'] as const
+
+export type Outputs = Record<(typeof OUTPUT_NAMES)[number], string>
+
+export interface JobRecord {
+  id: string
+  name: string
+  state: JobState | 'NotFound' | 'Unknown'
+  runningDuration: number | null
+  progress: number | null
+  startTime: string | null
+  endTime: string | null
+  errors: { code: string; message: string }[]
+}
+
+export function jobRecord(v: JobView): JobRecord {
+  const j = v.job
+  return {
+    id: v.id,
+    name: j?.name ?? '',
+    state: j ? j.state : v.missingPolls > 0 ? 'NotFound' : 'Unknown',
+    runningDuration: j ? j.runningDuration : null,
+    progress: v.progress === undefined ? null : round1(v.progress),
+    startTime: j?.startTime?.toISOString() ?? null,
+    endTime: j?.endTime?.toISOString() ?? null,
+    errors: v.errorDetails
+  }
+}
+
+/**
+ * The aggregate `state` of several jobs: the first failing state (Error or Canceled) in input order, else
+ * Finished when all finished, else the least advanced state of those still going.
+ */
+export function aggregateState(views: readonly JobView[]): string {
+  const records = views.map(jobRecord)
+  const failed = records.find(r => r.state === 'Error' || r.state === 'Canceled')
+  if (failed) return failed.state
+  const notFound = records.find(r => r.state === 'NotFound' || r.state === 'Unknown')
+  if (notFound) return notFound.state
+  const states = views.map(v => v.job!.state)
+  if (states.every(s => s === 'Finished')) return 'Finished'
+  const open = states.filter(s => !isFinal(s))
+  return open.reduce((least, s) => (PROGRESS_RANK[s] < PROGRESS_RANK[least] ? s : least), open[0])
+}
+
+/** The outputs of a step whose inputs were refused: every output set, no job seen. */
+export function noJobOutputs(): Outputs {
+  return { state: '', runningDuration: '', startTime: '', endTime: '', progress: '', jobs: '[]' }
+}
+
+export function outputs(result: WaitResult): Outputs {
+  const records = result.views.map(jobRecord)
+  const times = (k: 'startTime' | 'endTime'): string[] =>
+    records
+      .map(r => r[k])
+      .filter((t): t is string => t !== null)
+      .sort()
+  const starts = times('startTime')
+  const ends = times('endTime')
+  const durations = records.map(r => r.runningDuration).filter((d): d is number => d !== null)
+  const progresses = result.views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)))
+  return {
+    state: aggregateState(result.views),
+    runningDuration: durations.length ? String(Math.max(...durations)) : '',
+    startTime: starts[0] ?? '',
+    endTime: ends.at(-1) ?? '',
+    progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
+    jobs: jobsJson(records)
+  }
+}
+
+/**
+ * The `jobs` output: a JSON array of every record while it fits OUTPUT_BYTES. When it does not, the records
+ * that fit come first (in job-id order), followed by one marker `{"truncated": true, "omitted": N}`.
+ */
+export function jobsJson(records: readonly JobRecord[], limit = OUTPUT_BYTES): string {
+  const parts = records.map(r => JSON.stringify(r))
+  const bytes = parts.reduce((sum, p) => sum + Buffer.byteLength(p) + 1, 1)
+  if (bytes <= limit) return `[${parts.join(',')}]`
+  const marker = (omitted: number): string => JSON.stringify({ truncated: true, omitted })
+  const room = limit - 2 - Buffer.byteLength(marker(records.length)) - 1
+  let used = 0
+  let kept = 0
+  while (kept < parts.length && used + Buffer.byteLength(parts[kept]) + 1 <= room) {
+    used += Buffer.byteLength(parts[kept]) + 1
+    kept++
+  }
+  return `[${[...parts.slice(0, kept), marker(records.length - kept)].join(',')}]`
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10
+}
