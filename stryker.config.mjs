@@ -36,7 +36,11 @@ export default {
     'src/time.ts',
     'src/transport/retry.ts',
     'src/transport/trust.ts',
-    'src/report/report.ts',
+    'src/wait/view.ts',
+    'src/report/log.ts',
+    'src/report/naming.ts',
+    'src/report/outputs.ts',
+    'src/report/verdict.ts',
     'src/report/summary.ts',
     'src/settings/endpoints.ts'
   ],

@@ -82,6 +82,31 @@ describe('predictEnd: when a Processing job should end, by our clock', () => {
     expect(p?.endAt).toBe(START + 90 * S)
   })
 
+  it('from two samples under 10 points apart when there is no StartTime: 10% -> 15% in 10 s ends 170 s later', () => {
+    const p = predictEnd(
+      processing(JOB_A, [
+        [0, 10],
+        [10, 15]
+      ])
+    )
+    expect(p).toEqual({ endAt: START + 180 * S, totalMs: 200 * S })
+  })
+
+  it('10 points gained is enough for the samples to win over StartTime', () => {
+    // The samples: 1 point a second, 70 s left. StartTime 50 s before the first would say 140 s left.
+    const p = predictEnd(
+      processing(
+        JOB_A,
+        [
+          [0, 20],
+          [10, 30]
+        ],
+        -50
+      )
+    )
+    expect(p).toEqual({ endAt: START + 80 * S, totalMs: 100 * S })
+  })
+
   it('no prediction without progress, or for a job that is not Processing', () => {
     expect(predictEnd(processing(JOB_A, [[10, 0]]))).toBeUndefined()
     expect(predictEnd(view(JOB_A, 'Processing'))).toBeUndefined()
@@ -120,6 +145,22 @@ describe('nextPollAt: the policy in single steps', () => {
     const now = START + 99 * S
     const at = nextPollAt(input([processing(JOB_A, [[99, 99]], 0)], { now, lastPoll: now }))
     expect(at).toBe(now + 2 * S)
+  })
+
+  it('predictive: of two Processing jobs, it aims at the one that should end first', () => {
+    // A: 80% after 80 s, 20 s left, a quarter is 5 s. B: 20% after 80 s, 320 s left, the interval (10 s).
+    const now = START + 80 * S
+    const a = processing(JOB_A, [[80, 80]], 0)
+    const b = processing(JOB_B, [[80, 20]], 0)
+    expect(nextPollAt(input([a, b], { now, lastPoll: now }))).toBe(now + 5 * S)
+    expect(nextPollAt(input([b, a], { now, lastPoll: now }))).toBe(now + 5 * S)
+  })
+
+  it('predictive: no back-off while a job that is not Queued or Scheduled is open', () => {
+    const mixed = [view(JOB_A, 'Queued'), view(JOB_B, 'Canceling')]
+    // A minute into the wait, all-Queued jobs would back off to 30 s; a Canceling one is polled each interval.
+    const now = START + 60 * S
+    expect(nextPollAt(input(mixed, { now, lastPoll: now }))).toBe(now + 10 * S)
   })
 
   it('predictive: while every job is Queued, backs off up to 3 intervals', () => {
@@ -242,6 +283,12 @@ describe('progressReadsDue: task reads only as often as the prediction needs', (
     // 1.5 points per second: 50 s left at the last sample; due 25 s after it.
     expect(progressReadsDue([v], START + 11 * S, 10 * S)).toHaveLength(0)
     expect(progressReadsDue([v], START + 35 * S, 10 * S)).toHaveLength(1)
+  })
+
+  it('the most needed first: the job read longest ago (in intervals) leads', () => {
+    const read = (id: string, agoS: number) => view(id, 'Processing', { tasksReadAt: START - agoS * S })
+    const due = progressReadsDue([read('a', 12), read('b', 32), read('c', 22)], START, 10 * S)
+    expect(due.map(v => v.id)).toEqual(['b', 'c', 'a'])
   })
 })
 
