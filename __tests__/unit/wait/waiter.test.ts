@@ -107,6 +107,19 @@ describe('classify: one poll, judged', () => {
 })
 
 describe('waitForJobs', () => {
+  it('onPoll is given the time since the wait started, taken after the poll and its task reads', async () => {
+    const clock = fakeClock()
+    const { getJobs: answer } = service([{ [JOB_A]: 'Processing' }, { [JOB_A]: 'Finished' }])
+    // Each poll takes 250 ms.
+    const getJobs = async (ids: readonly string[]) => {
+      clock.advance(250)
+      return answer(ids)
+    }
+    const elapsed: number[] = []
+    await wait({ ids: [JOB_A], getJobs, onPoll: (_views, ms) => elapsed.push(ms) }, clock)
+    expect(elapsed).toEqual([250, 10_250])
+  })
+
   it('Queued -> Processing -> Finished: success after three polls, one interval apart', async () => {
     const clock = fakeClock()
     const { getJobs } = service([{ [JOB_A]: 'Queued' }, { [JOB_A]: 'Processing' }, { [JOB_A]: 'Finished' }])
@@ -305,6 +318,14 @@ describe('waitForJobs', () => {
     expect((await wait({ ids: [JOB_A], getJobs: timedOut.getJobs })).outcome).toBe('timeout')
   })
 
+  it('a service error before the deadline ends the wait as an error, not a timeout', async () => {
+    const broken = new ServiceError('Media Services answered 500', { source: jobService('Media Services') })
+    const { getJobs } = service([{ [JOB_A]: 'Processing' }, broken])
+    const result = await wait({ ids: [JOB_A], getJobs })
+    expect(result.outcome).toBe('error')
+    expect(result.error).toBe(broken)
+  })
+
   it('an error the user must fix ends the wait with that error', async () => {
     const denied = new UserError('Media Services denied access (403)')
     const { getJobs } = service([denied])
@@ -359,6 +380,29 @@ describe('waitForJobs', () => {
     expect(result.outcome).toBe('success')
     expect(perPoll.map(p => p.length)).toEqual([3, 3, 3, 3, 0])
     expect(perPoll.slice(0, 4).flat()).toEqual([...ids, ids[0], ids[1]])
+  })
+
+  it("a poll that does not read a job's tasks keeps the progress read before", async () => {
+    const { getJobs } = service([{ [JOB_A]: 'Processing', [JOB_B]: 'Processing' }])
+    const readTasks = async (id: string) => ({ progress: id === JOB_A ? 40 : 60, errorDetails: [] })
+    const seen: (number | undefined)[][] = []
+    const clock = fakeClock()
+    // One read a poll: A at the first, B at the second, which must leave A's 40 alone.
+    await wait(
+      {
+        ids: [JOB_A, JOB_B],
+        getJobs,
+        readTasks,
+        taskReadsPerPoll: 1,
+        timeoutMs: 15_000,
+        onPoll: views => seen.push(views.map(v => v.progress))
+      },
+      clock
+    )
+    expect(seen.slice(0, 2)).toEqual([
+      [40, undefined],
+      [40, 60]
+    ])
   })
 
   it('by default at most 3 task reads are made per poll', async () => {
