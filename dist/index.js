@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7162);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6920);
 
 
 // The runner's entry point. Everything else lives in main.ts and beside it.
@@ -316,7 +316,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7162:
+/***/ 6920:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2566,8 +2566,8 @@ function createV3Source(o, d) {
 
 ;// CONCATENATED MODULE: ./src/auth/github-oidc.ts
 
+
 const PERMISSION_HINT = 'The workflow job needs "permissions: id-token: write".';
-const github_oidc_TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /**
  * GitHub's OIDC token for `audience`, asked the way @actions/core's getIDToken asks, but on our HTTP
  * stack: core's request has no time limit, no cancel and retries on its own for minutes.
@@ -2579,27 +2579,33 @@ async function githubIdToken(http, env, audience, limits) {
         throw new UserError(`Could not get a GitHub OIDC token: this job has no ACTIONS_ID_TOKEN_REQUEST_URL. ${PERMISSION_HINT}`, 'client-id', GITHUB_OIDC);
     }
     const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
-    let res;
+    return tokenOf(await ask(http, url, requestToken, limits));
+}
+/** The exchange itself; a transport failure says it was GitHub's token service. */
+async function ask(http, url, requestToken, limits) {
     try {
-        res = await http.request('GET', url, { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' }, undefined, limits);
+        const headers = { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' };
+        return await http.request('GET', url, headers, undefined, limits);
     }
     catch (error) {
-        if (error instanceof ServiceError) {
-            throw new ServiceError(`GitHub OIDC token: ${error.message}`, {
-                status: error.status,
-                transient: error.transient,
-                source: GITHUB_OIDC
-            });
-        }
-        throw error;
+        if (!(error instanceof ServiceError))
+            throw error;
+        throw new ServiceError(`GitHub OIDC token: ${error.message}`, {
+            status: error.status,
+            transient: error.transient,
+            source: GITHUB_OIDC
+        });
     }
+}
+/** The token in GitHub's answer `{"value": "<jwt>"}`, or why there is none. */
+function tokenOf(res) {
     if (res.status === 401 || res.status === 403) {
         throw new UserError(`Could not get a GitHub OIDC token (GitHub answered HTTP ${res.status}). ${PERMISSION_HINT}`, 'client-id', GITHUB_OIDC);
     }
     if (res.status < 200 || res.status >= 300) {
         throw new ServiceError(`GitHub OIDC token: HTTP ${res.status}`, {
             status: res.status,
-            transient: github_oidc_TRANSIENT_STATUS.has(res.status),
+            transient: TRANSIENT_STATUS.has(res.status),
             source: GITHUB_OIDC
         });
     }
@@ -3215,7 +3221,176 @@ function codeCell(text) {
     return `${fence}${pad}${plain}${pad}${fence}`;
 }
 
+;// CONCATENATED MODULE: ./src/auth/msal-errors.ts
+
+
+/**
+ * What a failed MSAL sign-in means for the user: a transient answer of the token service (retried), a
+ * refusal with the AADSTS code and the input to check, or the transport failure MSAL hid.
+ */
+function signInFailure(error, msal, last, description) {
+    if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
+        return error;
+    const requestId = last?.requestId;
+    if (msal && error instanceof msal.ServerError) {
+        const status = error.status ?? last?.status;
+        // The token service's own words (error, error_description) are server text like any other.
+        const code = serverName(error.errorCode);
+        const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage.slice(0, 64 * 1024))?.[0];
+        const said = aadsts === undefined ? code : serverMessage(aadsts);
+        if ((status !== undefined && (status >= 500 || status === 429)) ||
+            /temporarily_unavailable|server_error/.test(error.errorCode)) {
+            return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, {
+                status,
+                requestId,
+                transient: true,
+                retryAfterMs: last?.retryAfterMs,
+                source: ENTRA_ID
+            });
+        }
+        return new UserError(`Entra ID refused the sign-in with ${description}: ${said}${hint(error.errorCode, aadsts)}`, undefined, ENTRA_ID);
+    }
+    if (last?.transportError)
+        return last.transportError;
+    if (msal && error instanceof msal.AuthError) {
+        return new ServiceError(`Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`, { source: ENTRA_ID });
+    }
+    return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`, {
+        source: ENTRA_ID
+    });
+}
+function hint(code, aadsts) {
+    const n = aadsts ? Number(/AADSTS(\d+)/.exec(aadsts)?.[1]) : undefined;
+    if (n === 90002)
+        return ' Check tenant-id.';
+    if (n === 700016)
+        return ' Check client-id and tenant-id: the application is not in this tenant.';
+    if (n === 7000215 || n === 7000222)
+        return ' Check client-secret: use the secret value (not its id), and renew it if it expired.';
+    if (n === 70021 || n === 700211 || n === 700213 || n === 700212)
+        return ' Check the federated credential on the app registration: its issuer, subject (repo:owner/name:…) and audience must match this workflow.';
+    if (n === 700027 || n === 700024)
+        return ' Check client-certificate: upload this certificate to the app registration.';
+    if (code === 'invalid_scope' || n === 70011 || n === 500011)
+        return ' Check cloud: the Media Services resource differs per cloud.';
+    if (code === 'invalid_client')
+        return ' Check the client credential.';
+    return '';
+}
+
+;// CONCATENATED MODULE: ./src/auth/msal-network.ts
+
+
+
+
+/**
+ * MSAL's network module on our HTTP stack (proxy support, one TLS trust store). It remembers the last
+ * exchange, because MSAL turns transport failures into a generic error that says nothing useful.
+ */
+class RecordingNetworkClient {
+    http;
+    log;
+    now;
+    last;
+    /** The limits of the acquire in progress: MSAL's interface has no room for them. */
+    limits = {};
+    constructor(http, log, now) {
+        this.http = http;
+        this.log = log;
+        this.now = now;
+    }
+    sendGetRequestAsync(url, options) {
+        return this.send('GET', url, options);
+    }
+    sendPostRequestAsync(url, options) {
+        return this.send('POST', url, options);
+    }
+    async send(method, url, options) {
+        const started = this.now();
+        try {
+            const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body, this.limits);
+            const requestId = requestIdOf(res);
+            this.last = { status: res.status, requestId, retryAfterMs: undefined };
+            this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now());
+            this.log.debug(`${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
+            let body;
+            try {
+                body = JSON.parse(withoutBom(res.body));
+            }
+            catch {
+                // A gateway's HTML page: say so in the shape MSAL reads errors from.
+                body = {
+                    error: 'temporarily_unavailable',
+                    error_description: `HTTP ${res.status} from ${safeHost(url)} with a body that is not JSON`
+                };
+            }
+            const headers = {};
+            for (const [k, v] of Object.entries(res.headers))
+                if (v !== undefined)
+                    headers[k] = Array.isArray(v) ? v.join(', ') : v;
+            return { headers, body: body, status: res.status };
+        }
+        catch (error) {
+            this.last = {
+                transportError: error instanceof ServiceError || error instanceof AbortedError
+                    ? error
+                    : new ServiceError(errorMessage(error), { transient: true })
+            };
+            this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`);
+            throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/msal-config.ts
+/**
+ * MSAL's configuration for one app credential: the authority's endpoints handed over (no discovery request),
+ * our network client (our HTTP stack, its limits), no retries of its own, and its log at debug level.
+ */
+function msalConfiguration(msal, settings, c, parts) {
+    const host = settings.authorityHost.origin;
+    const authority = `${host}/${c.tenantId}`;
+    const auth = {
+        clientId: c.clientId,
+        authority,
+        knownAuthorities: [settings.authorityHost.host],
+        // The endpoints are known; handing them over saves a discovery request on every run.
+        authorityMetadata: JSON.stringify({
+            token_endpoint: `${authority}/oauth2/v2.0/token`,
+            authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+            end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+            issuer: `${authority}/v2.0`,
+            jwks_uri: `${authority}/discovery/v2.0/keys`
+        })
+    };
+    if (c.kind === 'secret')
+        auth.clientSecret = c.clientSecret;
+    if (c.kind === 'certificate') {
+        auth.clientCertificate = {
+            thumbprintSha256: c.certificate.thumbprintSha256,
+            privateKey: c.certificate.privateKey,
+            x5c: c.certificate.x5c
+        };
+    }
+    if (c.kind === 'oidc')
+        auth.clientAssertion = () => parts.assertion(c.audience);
+    return {
+        auth,
+        system: {
+            networkClient: parts.network,
+            disableInternalRetries: true,
+            loggerOptions: {
+                piiLoggingEnabled: false,
+                logLevel: msal.LogLevel.Warning,
+                loggerCallback: (_level, message) => parts.log.debug(`MSAL: ${message}`)
+            }
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/auth/msal.ts
+
+
 
 
 
@@ -3287,7 +3462,11 @@ class MsalTokenSource {
      */
     async acquire(call) {
         this.msal ??= await loadMsal();
-        this.app ??= new this.msal.ConfidentialClientApplication(this.configuration(this.msal));
+        this.app ??= new this.msal.ConfidentialClientApplication(msalConfiguration(this.msal, this.settings, this.credential, {
+            network: this.network,
+            log: this.deps.log,
+            assertion: audience => this.githubToken(audience)
+        }));
         this.network.last = undefined;
         this.network.limits = { signal: call.signal, deadline: call.endBy };
         try {
@@ -3308,53 +3487,12 @@ class MsalTokenSource {
             return result.accessToken;
         }
         catch (error) {
-            const failure = this.classify(error);
+            const failure = signInFailure(error, this.msal, this.network.last, this.description);
             // MSAL replays a 429/5xx from the same instance for 60 s without asking again: start afresh.
             if (failure instanceof ServiceError && failure.transient)
                 this.app = undefined;
             throw failure;
         }
-    }
-    configuration(msal) {
-        const c = this.credential;
-        const host = this.settings.authorityHost.origin;
-        const authority = `${host}/${c.tenantId}`;
-        const auth = {
-            clientId: c.clientId,
-            authority,
-            knownAuthorities: [this.settings.authorityHost.host],
-            // The endpoints are known; handing them over saves a discovery request on every run.
-            authorityMetadata: JSON.stringify({
-                token_endpoint: `${authority}/oauth2/v2.0/token`,
-                authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-                end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-                issuer: `${authority}/v2.0`,
-                jwks_uri: `${authority}/discovery/v2.0/keys`
-            })
-        };
-        if (c.kind === 'secret')
-            auth.clientSecret = c.clientSecret;
-        if (c.kind === 'certificate') {
-            auth.clientCertificate = {
-                thumbprintSha256: c.certificate.thumbprintSha256,
-                privateKey: c.certificate.privateKey,
-                x5c: c.certificate.x5c
-            };
-        }
-        if (c.kind === 'oidc')
-            auth.clientAssertion = () => this.githubToken(c.audience);
-        return {
-            auth,
-            system: {
-                networkClient: this.network,
-                disableInternalRetries: true,
-                loggerOptions: {
-                    piiLoggingEnabled: false,
-                    logLevel: msal.LogLevel.Warning,
-                    loggerCallback: (_level, message) => this.deps.log.debug(`MSAL: ${message}`)
-                }
-            }
-        };
     }
     /** MSAL calls the assertion callback on every acquire, even on a cache hit: keep GitHub's token. */
     async githubToken(audience) {
@@ -3373,56 +3511,6 @@ class MsalTokenSource {
         this.assertion = { value, expiresAt: jwtExpiry(value) ?? this.deps.now() + 5 * 60_000 };
         return value;
     }
-    classify(error) {
-        if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
-            return error;
-        const last = this.network.last;
-        const requestId = last?.requestId;
-        if (this.msal && error instanceof this.msal.ServerError) {
-            const status = error.status ?? last?.status;
-            // The token service's own words (error, error_description) are server text like any other.
-            const code = serverName(error.errorCode);
-            const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage.slice(0, 64 * 1024))?.[0];
-            const said = aadsts === undefined ? code : serverMessage(aadsts);
-            if ((status !== undefined && (status >= 500 || status === 429)) ||
-                /temporarily_unavailable|server_error/.test(error.errorCode)) {
-                return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, {
-                    status,
-                    requestId,
-                    transient: true,
-                    retryAfterMs: last?.retryAfterMs,
-                    source: ENTRA_ID
-                });
-            }
-            return new UserError(`Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`, undefined, ENTRA_ID);
-        }
-        if (last?.transportError)
-            return last.transportError;
-        if (this.msal && error instanceof this.msal.AuthError) {
-            return new ServiceError(`Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`, { source: ENTRA_ID });
-        }
-        return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`, {
-            source: ENTRA_ID
-        });
-    }
-}
-function hint(code, aadsts) {
-    const n = aadsts ? Number(/AADSTS(\d+)/.exec(aadsts)?.[1]) : undefined;
-    if (n === 90002)
-        return ' Check tenant-id.';
-    if (n === 700016)
-        return ' Check client-id and tenant-id: the application is not in this tenant.';
-    if (n === 7000215 || n === 7000222)
-        return ' Check client-secret: use the secret value (not its id), and renew it if it expired.';
-    if (n === 70021 || n === 700211 || n === 700213 || n === 700212)
-        return ' Check the federated credential on the app registration: its issuer, subject (repo:owner/name:…) and audience must match this workflow.';
-    if (n === 700027 || n === 700024)
-        return ' Check client-certificate: upload this certificate to the app registration.';
-    if (code === 'invalid_scope' || n === 70011 || n === 500011)
-        return ' Check cloud: the Media Services resource differs per cloud.';
-    if (code === 'invalid_client')
-        return ' Check the client credential.';
-    return '';
 }
 /** `exp` of a JWT in milliseconds, without verifying it (GitHub signed it for Entra ID, not for us). */
 function jwtExpiry(jwt) {
@@ -3432,64 +3520,6 @@ function jwtExpiry(jwt) {
     }
     catch {
         return undefined;
-    }
-}
-/**
- * MSAL's network module on our HTTP stack (proxy support, one TLS trust store). It remembers the last
- * exchange, because MSAL turns transport failures into a generic error that says nothing useful.
- */
-class RecordingNetworkClient {
-    http;
-    log;
-    now;
-    last;
-    /** The limits of the acquire in progress: MSAL's interface has no room for them. */
-    limits = {};
-    constructor(http, log, now) {
-        this.http = http;
-        this.log = log;
-        this.now = now;
-    }
-    sendGetRequestAsync(url, options) {
-        return this.send('GET', url, options);
-    }
-    sendPostRequestAsync(url, options) {
-        return this.send('POST', url, options);
-    }
-    async send(method, url, options) {
-        const started = this.now();
-        try {
-            const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body, this.limits);
-            const requestId = requestIdOf(res);
-            this.last = { status: res.status, requestId, retryAfterMs: undefined };
-            this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now());
-            this.log.debug(`${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
-            let body;
-            try {
-                body = JSON.parse(withoutBom(res.body));
-            }
-            catch {
-                // A gateway's HTML page: say so in the shape MSAL reads errors from.
-                body = {
-                    error: 'temporarily_unavailable',
-                    error_description: `HTTP ${res.status} from ${safeHost(url)} with a body that is not JSON`
-                };
-            }
-            const headers = {};
-            for (const [k, v] of Object.entries(res.headers))
-                if (v !== undefined)
-                    headers[k] = Array.isArray(v) ? v.join(', ') : v;
-            return { headers, body: body, status: res.status };
-        }
-        catch (error) {
-            this.last = {
-                transportError: error instanceof ServiceError || error instanceof AbortedError
-                    ? error
-                    : new ServiceError(errorMessage(error), { transient: true })
-            };
-            this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`);
-            throw error;
-        }
     }
 }
 
