@@ -325,7 +325,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: CANCEL_JOBS_WITHIN_MS, LAST_POLL_MS, githubRuntime, requestTimeout
+// UNUSED EXPORTS: CANCEL_JOBS_WITHIN_MS, LAST_POLL_MS, OUTPUT_ASSETS_WITHIN_MS, githubRuntime, requestTimeout
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
 var core = __nccwpck_require__(5489);
@@ -1415,6 +1415,8 @@ const PROGRESS_RANK = {
 };
 /** Error details kept per task and per job: a task with thousands says no more than its first few. */
 const MAX_ERROR_DETAILS = 10;
+/** Output assets kept per job: a job makes a handful; a server that lists thousands says no more. */
+const MAX_OUTPUT_ASSETS = 100;
 /** Accepts the Int32 the service sends, and a state name (case-insensitive) for robustness. */
 function parseState(value) {
     if (typeof value === 'number' && Number.isInteger(value))
@@ -1627,6 +1629,10 @@ function jobsQuery(ids) {
 }
 function tasksPath(id) {
     return `Jobs(${encodeURIComponent(odataString(id))})/Tasks`;
+}
+/** The job's OutputMediaAssets navigation property: the Asset entities it made. */
+function outputAssetsPath(id) {
+    return `Jobs(${encodeURIComponent(odataString(id))})/OutputMediaAssets`;
 }
 function cancelJobPath(id) {
     return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`;
@@ -1884,6 +1890,51 @@ function parseJobs(body) {
 }
 function parseTasks(body) {
     return entitiesOf(parseJson(body, 'the Tasks query'), 'the Tasks query').map(parseTask);
+}
+/**
+ * An Asset entity as an output asset: `Id`, `Name`, and where given `StorageAccountName` and `Uri`. An
+ * entity with neither Id nor Name says nothing and is left out.
+ */
+function parseAsset(e) {
+    const id = serverName(parse_text(e.Id));
+    const name = serverName(parse_text(e.Name));
+    if (!id && !name)
+        return undefined;
+    const storageAccount = serverName(parse_text(e.StorageAccountName));
+    const uri = containerUri(parse_text(e.Uri));
+    return {
+        ...(id ? { id } : {}),
+        name,
+        ...(storageAccount ? { storageAccount } : {}),
+        ...(uri ? { uri } : {})
+    };
+}
+/**
+ * The container's URL without query, fragment or credentials: a SAS in it (which the documented Uri does
+ * not carry) must not reach an output. Undefined when it is not an http(s) URL.
+ */
+function containerUri(raw) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return undefined;
+    url.search = '';
+    url.hash = '';
+    url.username = '';
+    url.password = '';
+    return serverMessage(url.href) || undefined;
+}
+function parseOutputAssets(body) {
+    const what = 'the OutputMediaAssets query';
+    return entitiesOf(parseJson(body, what), what)
+        .map(parseAsset)
+        .filter((a) => a !== undefined)
+        .slice(0, MAX_OUTPUT_ASSETS);
 }
 /** A job's error details: those of its tasks, at most MAX_ERROR_DETAILS (the first say what went wrong). */
 function errorDetailsOf(tasks) {
@@ -2240,6 +2291,9 @@ class MediaServicesClient {
     async getTasks(id, call) {
         return this.get(tasksPath(id), call, parseTasks);
     }
+    async getOutputAssets(id, call) {
+        return this.get(outputAssetsPath(id), call, parseOutputAssets);
+    }
     async cancelJob(id, call) {
         await this.get(cancelJobPath(id), call, () => undefined);
     }
@@ -2281,7 +2335,10 @@ const V2_POLL_COST = {
     queries: openJobs => Math.ceil(openJobs / JOBS_PER_REQUEST),
     progress: 'reads'
 };
-/** Media Services v2: Jobs queries for the state, Tasks reads for progress and error details, CancelJob. */
+/**
+ * Media Services v2: Jobs queries for the state, Tasks reads for progress and error details, CancelJob, and
+ * OutputMediaAssets for what a Finished job made.
+ */
 function createV2Source(o, d) {
     const client = new MediaServicesClient({
         ...d,
@@ -2307,6 +2364,7 @@ function createV2Source(o, d) {
             return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) };
         },
         cancelJob: (id, call) => client.cancelJob(id, call),
+        readOutputAssets: (id, call) => client.getOutputAssets(id, call),
         get requests() {
             return client.requests;
         },
@@ -2400,8 +2458,21 @@ function parseV3Job(doc, id, service = 'The job service') {
         endTime,
         // The v3 SDKs show overall progress as the mean of the outputs', as v2 did with tasks.
         progress: progresses.length ? progresses.reduce((a, b) => a + b, 0) / progresses.length : undefined,
-        errorDetails
+        errorDetails,
+        outputAssets: outputAssets(outputs)
     };
+}
+/** The assets the outputs write to, by `assetName` (and `label`): v3 jobs give no asset id here. */
+function outputAssets(outputs) {
+    const assets = [];
+    for (const o of outputs) {
+        const name = serverName(v3_parse_text(o.assetName));
+        if (!name)
+            continue;
+        const label = serverName(v3_parse_text(o.label));
+        assets.push(label ? { name, label } : { name });
+    }
+    return assets.slice(0, MAX_OUTPUT_ASSETS);
 }
 function parseV3JobBody(body, id, service) {
     return parseV3Job(parseJson(body, 'the job request', service), id, service);
@@ -3066,7 +3137,25 @@ function errorsOf(v) {
 /** GitHub keeps an output only up to 1 MB; stay clear of it, in UTF-8 bytes. */
 const OUTPUT_BYTES = 1_000_000;
 /** The outputs action.yml declares, in the order they are set. */
-const OUTPUT_NAMES = (/* unused pure expression or super */ null && (['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs']));
+const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
+    'state',
+    'runningDuration',
+    'startTime',
+    'endTime',
+    'progress',
+    'jobs',
+    'assets',
+    'asset-name',
+    'asset-id'
+]));
+/** The output assets of a job that ended Finished: none for any other (an Error job's are not a result). */
+function finishedAssets(v) {
+    return v.job?.state === 'Finished' ? (v.job.outputAssets ?? []) : [];
+}
+/** Every finished job's output assets, job by job in input order, each with its job. */
+function assetRecords(views) {
+    return views.flatMap(v => finishedAssets(v).map(a => ({ job: v.id, ...a })));
+}
 function jobRecord(v) {
     const j = v.job;
     return {
@@ -3077,7 +3166,8 @@ function jobRecord(v) {
         progress: v.progress === undefined ? null : round1(v.progress),
         startTime: j?.startTime?.toISOString() ?? null,
         endTime: j?.endTime?.toISOString() ?? null,
-        errors: v.errorDetails
+        errors: v.errorDetails,
+        assets: finishedAssets(v)
     };
 }
 /**
@@ -3100,7 +3190,17 @@ function aggregateState(views) {
 }
 /** The outputs of a step whose inputs were refused: every output set, no job seen. */
 function noJobOutputs() {
-    return { state: '', runningDuration: '', startTime: '', endTime: '', progress: '', jobs: '[]' };
+    return {
+        state: '',
+        runningDuration: '',
+        startTime: '',
+        endTime: '',
+        progress: '',
+        jobs: '[]',
+        assets: '[]',
+        'asset-name': '',
+        'asset-id': ''
+    };
 }
 function outputs(result) {
     const records = result.views.map(jobRecord);
@@ -3112,18 +3212,24 @@ function outputs(result) {
     const ends = times('endTime');
     const durations = records.map(r => r.runningDuration).filter((d) => d !== null);
     const progresses = result.views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)));
+    const assets = assetRecords(result.views);
+    // The common deploy waits for one encode that made one asset: then the next step needs no JSON.
+    const only = assets.length === 1 ? assets[0] : undefined;
     return {
         state: aggregateState(result.views),
         runningDuration: durations.length ? String(Math.max(...durations)) : '',
         startTime: starts[0] ?? '',
         endTime: ends.at(-1) ?? '',
         progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
-        jobs: jobsJson(records)
+        jobs: jobsJson(records),
+        assets: jobsJson(assets),
+        'asset-name': only?.name ?? '',
+        'asset-id': only?.id ?? ''
     };
 }
 /**
- * The `jobs` output: a JSON array of every record while it fits OUTPUT_BYTES. When it does not, the records
- * that fit come first (in job-id order), followed by one marker `{"truncated": true, "omitted": N}`.
+ * The `jobs` (and `assets`) output: a JSON array of every record while it fits OUTPUT_BYTES. When it does
+ * not, the records that fit come first (in job-id order), followed by one marker `{"truncated": true, "omitted": N}`.
  */
 function jobsJson(records, limit = OUTPUT_BYTES) {
     const parts = records.map(r => JSON.stringify(r));
@@ -3179,21 +3285,46 @@ function summaryMarkdown(result, verdictText, origin = MEDIA_SERVICES_V2, limit 
         '| Job | Name | State | Progress | Start (UTC) | End (UTC) | Duration | Error |',
         '| --- | --- | --- | --- | --- | --- | --- | --- |'
     ].join('\n');
-    // Room for the note on rows left out; its number has at most 4 digits (MAX_JOBS is 1000).
-    let room = limit - Buffer.byteLength(head) - Buffer.byteLength(omittedNote(9999)) - 4;
+    // Room for the notes on rows left out; their numbers have at most 6 digits (1000 jobs, 100 assets each).
+    let room = limit - Buffer.byteLength(head) - 2 * Buffer.byteLength(omittedNote(999_999, 'job')) - 8;
+    const take = (row) => {
+        room -= Buffer.byteLength(row) + 1;
+        return room >= 0;
+    };
     const rows = [];
     for (const v of result.views) {
         const row = summaryRow(v);
-        room -= Buffer.byteLength(row) + 1;
-        if (room < 0)
+        if (!take(row))
             break;
         rows.push(row);
     }
     const omitted = result.views.length - rows.length;
-    return [head, ...rows, ...(omitted ? ['', omittedNote(omitted)] : []), ''].join('\n');
+    const jobs = [head, ...rows, ...(omitted ? ['', omittedNote(omitted, 'job')] : [])];
+    return [...jobs, ...assetsSection(assetRecords(result.views), take), ''].join('\n');
 }
-function omittedNote(n) {
-    return `… and ${n} more ${n === 1 ? 'job' : 'jobs'} not shown (the step summary is limited to 1 MiB).`;
+const ASSETS_HEAD = [
+    '',
+    '**Output assets**',
+    '',
+    '| Job | Asset | Asset id | Storage account | Label |',
+    '| --- | --- | --- | --- | --- |'
+];
+/** The output assets of the finished jobs, one row each, as many as `take` leaves room for. */
+function assetsSection(assets, take) {
+    if (assets.length === 0 || !take(ASSETS_HEAD.join('\n')))
+        return [];
+    const rows = [];
+    for (const a of assets) {
+        const row = `| ${codeCell(a.job)} | ${markdownText(a.name)} | ${a.id ? codeCell(a.id) : ''} | ${markdownText(a.storageAccount ?? '')} | ${markdownText(a.label ?? '')} |`;
+        if (!take(row))
+            break;
+        rows.push(row);
+    }
+    const omitted = assets.length - rows.length;
+    return [...ASSETS_HEAD, ...rows, ...(omitted ? ['', omittedNote(omitted, 'asset')] : [])];
+}
+function omittedNote(n, what) {
+    return `… and ${n} more ${n === 1 ? what : `${what}s`} not shown (the step summary is limited to 1 MiB).`;
 }
 function summaryRow(v) {
     const r = jobRecord(v);
@@ -3755,6 +3886,9 @@ function requestTimeout(timeoutMs) {
 /** The runner sends SIGTERM 7.5 s after SIGINT: canceling the jobs must fit before it. */
 const CANCEL_JOBS_WITHIN_MS = 5_000;
 const CONCURRENT_CANCELS = 4;
+/** Reading what the finished jobs made is a nicety after the verdict: it gets this long, all reads together. */
+const OUTPUT_ASSETS_WITHIN_MS = 10_000;
+const CONCURRENT_ASSET_READS = 4;
 /**
  * The waiter's last poll starts at the timeout, so that a job that ended in the final interval is seen:
  * it and any request still running get this long, and then everything stops.
@@ -3780,6 +3914,7 @@ async function run(rt = githubRuntime()) {
     let result;
     try {
         result = await wait(settings, source, stop.signal, rt);
+        result = await withOutputAssets(source, result, stop, rt);
     }
     finally {
         stop.clear();
@@ -3845,6 +3980,46 @@ function wait(settings, source, signal, rt) {
         signal,
         onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
     });
+}
+/**
+ * The wait's result with the output assets of each job that ended Finished, where the source reads them
+ * (v2; v3 job bodies name them). One request per job, no retry, within OUTPUT_ASSETS_WITHIN_MS, the wait's
+ * hard stop and the runner's cancel. A read that fails is a warning: the jobs finished all the same.
+ */
+async function withOutputAssets(source, result, stop, rt) {
+    const read = source.readOutputAssets;
+    const finished = result.views.filter(v => v.job?.state === 'Finished' && !v.job.outputAssets);
+    if (!read || finished.length === 0 || stop.signal.aborted)
+        return result;
+    const budget = new AbortController();
+    const onStop = () => budget.abort(stop.signal.reason);
+    stop.signal.addEventListener('abort', onStop, { once: true });
+    const timer = setTimeout(() => budget.abort('timeout'), OUTPUT_ASSETS_WITHIN_MS);
+    const end = Math.min(stop.endBy, rt.now() + OUTPUT_ASSETS_WITHIN_MS);
+    // deadline now: no retry, so at most one request per job.
+    const call = { deadline: rt.now(), endBy: end, signal: budget.signal };
+    const assets = new Map();
+    const failures = [];
+    try {
+        await mapLimit(finished, CONCURRENT_ASSET_READS, async (v) => {
+            try {
+                assets.set(v.id, await read(v.id, call));
+            }
+            catch (error) {
+                const why = error instanceof AbortedError ? `no answer (${error.message})` : errorMessage(error);
+                failures.push(`${v.id}: ${why}`);
+            }
+        });
+    }
+    finally {
+        clearTimeout(timer);
+        stop.signal.removeEventListener('abort', onStop);
+    }
+    if (failures.length > 0) {
+        rt.log.warning(`Could not read the output assets of ${failures.length === 1 ? 'a finished job' : `${failures.length} finished jobs`} (the outputs leave them out): ${someOf(failures, 3, '; ')}`);
+    }
+    const views = result.views.map(v => v.job && assets.has(v.id) ? { ...v, job: { ...v.job, outputAssets: assets.get(v.id) } } : v);
+    return { ...result, views };
 }
 /** The job API the settings name, given its own options. */
 function createJobSource(jobs, deps) {
