@@ -137,7 +137,10 @@ async function latency() {
     )
     const endTime = emu.job(id).endTime
     if (!ok || endTime === null) return
-    const mine = emu.requests.filter(q => isMedia(q) && q.decodedPath.includes(id.slice(-12)))
+    // The polling's requests: the output-assets read after the wait is not polling.
+    const mine = emu.requests.filter(
+      q => isMedia(q) && q.decodedPath.includes(id.slice(-12)) && !/OutputMediaAssets/.test(q.decodedPath)
+    )
     const first = Math.min(...mine.map(q => q.at))
     by[policy].latency.push(r.exitedAt - endTime)
     by[policy].perInterval.push(mine.length / ((r.exitedAt - first) / INTERVAL_MS))

@@ -319,7 +319,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: CANCEL_JOBS_WITHIN_MS, LAST_POLL_MS, githubRuntime, requestTimeout
+// UNUSED EXPORTS: CANCEL_JOBS_WITHIN_MS, LAST_POLL_MS, OUTPUT_ASSETS_WITHIN_MS, githubRuntime, requestTimeout
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
 var core = __nccwpck_require__(5489);
@@ -1294,6 +1294,7 @@ const PROGRESS_RANK = {
     Canceled: 4
 };
 const MAX_ERROR_DETAILS = 10;
+const MAX_OUTPUT_ASSETS = 100;
 function parseState(value) {
     if (typeof value === 'number' && Number.isInteger(value))
         return JOB_STATES[value];
@@ -1481,6 +1482,9 @@ function jobsQuery(ids) {
 }
 function tasksPath(id) {
     return `Jobs(${encodeURIComponent(odataString(id))})/Tasks`;
+}
+function outputAssetsPath(id) {
+    return `Jobs(${encodeURIComponent(odataString(id))})/OutputMediaAssets`;
 }
 function cancelJobPath(id) {
     return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`;
@@ -1678,6 +1682,43 @@ function parseJobs(body) {
 }
 function parseTasks(body) {
     return entitiesOf(parseJson(body, 'the Tasks query'), 'the Tasks query').map(parseTask);
+}
+function parseAsset(e) {
+    const id = serverName(parse_text(e.Id));
+    const name = serverName(parse_text(e.Name));
+    if (!id && !name)
+        return undefined;
+    const storageAccount = serverName(parse_text(e.StorageAccountName));
+    const uri = containerUri(parse_text(e.Uri));
+    return {
+        ...(id ? { id } : {}),
+        name,
+        ...(storageAccount ? { storageAccount } : {}),
+        ...(uri ? { uri } : {})
+    };
+}
+function containerUri(raw) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return undefined;
+    url.search = '';
+    url.hash = '';
+    url.username = '';
+    url.password = '';
+    return serverMessage(url.href) || undefined;
+}
+function parseOutputAssets(body) {
+    const what = 'the OutputMediaAssets query';
+    return entitiesOf(parseJson(body, what), what)
+        .map(parseAsset)
+        .filter((a) => a !== undefined)
+        .slice(0, MAX_OUTPUT_ASSETS);
 }
 function errorDetailsOf(tasks) {
     return tasks.flatMap(t => t.errorDetails).slice(0, MAX_ERROR_DETAILS);
@@ -1996,6 +2037,9 @@ class MediaServicesClient {
     async getTasks(id, call) {
         return this.get(tasksPath(id), call, parseTasks);
     }
+    async getOutputAssets(id, call) {
+        return this.get(outputAssetsPath(id), call, parseOutputAssets);
+    }
     async cancelJob(id, call) {
         await this.get(cancelJobPath(id), call, () => undefined);
     }
@@ -2057,6 +2101,7 @@ function createV2Source(o, d) {
             return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) };
         },
         cancelJob: (id, call) => client.cancelJob(id, call),
+        readOutputAssets: (id, call) => client.getOutputAssets(id, call),
         get requests() {
             return client.requests;
         },
@@ -2137,8 +2182,20 @@ function parseV3Job(doc, id, service = 'The job service') {
         startTime,
         endTime,
         progress: progresses.length ? progresses.reduce((a, b) => a + b, 0) / progresses.length : undefined,
-        errorDetails
+        errorDetails,
+        outputAssets: outputAssets(outputs)
     };
+}
+function outputAssets(outputs) {
+    const assets = [];
+    for (const o of outputs) {
+        const name = serverName(v3_parse_text(o.assetName));
+        if (!name)
+            continue;
+        const label = serverName(v3_parse_text(o.label));
+        assets.push(label ? { name, label } : { name });
+    }
+    return assets.slice(0, MAX_OUTPUT_ASSETS);
 }
 function parseV3JobBody(body, id, service) {
     return parseV3Job(parseJson(body, 'the job request', service), id, service);
@@ -2691,7 +2748,23 @@ function errorsOf(v) {
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 
 const OUTPUT_BYTES = 1_000_000;
-const OUTPUT_NAMES = (/* unused pure expression or super */ null && (['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs']));
+const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
+    'state',
+    'runningDuration',
+    'startTime',
+    'endTime',
+    'progress',
+    'jobs',
+    'assets',
+    'asset-name',
+    'asset-id'
+]));
+function finishedAssets(v) {
+    return v.job?.state === 'Finished' ? (v.job.outputAssets ?? []) : [];
+}
+function assetRecords(views) {
+    return views.flatMap(v => finishedAssets(v).map(a => ({ job: v.id, ...a })));
+}
 function jobRecord(v) {
     const j = v.job;
     return {
@@ -2702,7 +2775,8 @@ function jobRecord(v) {
         progress: v.progress === undefined ? null : round1(v.progress),
         startTime: j?.startTime?.toISOString() ?? null,
         endTime: j?.endTime?.toISOString() ?? null,
-        errors: v.errorDetails
+        errors: v.errorDetails,
+        assets: finishedAssets(v)
     };
 }
 function aggregateState(views) {
@@ -2720,7 +2794,17 @@ function aggregateState(views) {
     return open.reduce((least, s) => (PROGRESS_RANK[s] < PROGRESS_RANK[least] ? s : least), open[0]);
 }
 function noJobOutputs() {
-    return { state: '', runningDuration: '', startTime: '', endTime: '', progress: '', jobs: '[]' };
+    return {
+        state: '',
+        runningDuration: '',
+        startTime: '',
+        endTime: '',
+        progress: '',
+        jobs: '[]',
+        assets: '[]',
+        'asset-name': '',
+        'asset-id': ''
+    };
 }
 function outputs(result) {
     const records = result.views.map(jobRecord);
@@ -2732,13 +2816,18 @@ function outputs(result) {
     const ends = times('endTime');
     const durations = records.map(r => r.runningDuration).filter((d) => d !== null);
     const progresses = result.views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)));
+    const assets = assetRecords(result.views);
+    const only = assets.length === 1 ? assets[0] : undefined;
     return {
         state: aggregateState(result.views),
         runningDuration: durations.length ? String(Math.max(...durations)) : '',
         startTime: starts[0] ?? '',
         endTime: ends.at(-1) ?? '',
         progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
-        jobs: jobsJson(records)
+        jobs: jobsJson(records),
+        assets: jobsJson(assets),
+        'asset-name': only?.name ?? '',
+        'asset-id': only?.id ?? ''
     };
 }
 function jobsJson(records, limit = OUTPUT_BYTES) {
@@ -2789,20 +2878,44 @@ function summaryMarkdown(result, verdictText, origin = MEDIA_SERVICES_V2, limit 
         '| Job | Name | State | Progress | Start (UTC) | End (UTC) | Duration | Error |',
         '| --- | --- | --- | --- | --- | --- | --- | --- |'
     ].join('\n');
-    let room = limit - Buffer.byteLength(head) - Buffer.byteLength(omittedNote(9999)) - 4;
+    let room = limit - Buffer.byteLength(head) - 2 * Buffer.byteLength(omittedNote(999_999, 'job')) - 8;
+    const take = (row) => {
+        room -= Buffer.byteLength(row) + 1;
+        return room >= 0;
+    };
     const rows = [];
     for (const v of result.views) {
         const row = summaryRow(v);
-        room -= Buffer.byteLength(row) + 1;
-        if (room < 0)
+        if (!take(row))
             break;
         rows.push(row);
     }
     const omitted = result.views.length - rows.length;
-    return [head, ...rows, ...(omitted ? ['', omittedNote(omitted)] : []), ''].join('\n');
+    const jobs = [head, ...rows, ...(omitted ? ['', omittedNote(omitted, 'job')] : [])];
+    return [...jobs, ...assetsSection(assetRecords(result.views), take), ''].join('\n');
 }
-function omittedNote(n) {
-    return `… and ${n} more ${n === 1 ? 'job' : 'jobs'} not shown (the step summary is limited to 1 MiB).`;
+const ASSETS_HEAD = [
+    '',
+    '**Output assets**',
+    '',
+    '| Job | Asset | Asset id | Storage account | Label |',
+    '| --- | --- | --- | --- | --- |'
+];
+function assetsSection(assets, take) {
+    if (assets.length === 0 || !take(ASSETS_HEAD.join('\n')))
+        return [];
+    const rows = [];
+    for (const a of assets) {
+        const row = `| ${codeCell(a.job)} | ${markdownText(a.name)} | ${a.id ? codeCell(a.id) : ''} | ${markdownText(a.storageAccount ?? '')} | ${markdownText(a.label ?? '')} |`;
+        if (!take(row))
+            break;
+        rows.push(row);
+    }
+    const omitted = assets.length - rows.length;
+    return [...ASSETS_HEAD, ...rows, ...(omitted ? ['', omittedNote(omitted, 'asset')] : [])];
+}
+function omittedNote(n, what) {
+    return `… and ${n} more ${n === 1 ? what : `${what}s`} not shown (the step summary is limited to 1 MiB).`;
 }
 function summaryRow(v) {
     const r = jobRecord(v);
@@ -3335,6 +3448,8 @@ function requestTimeout(timeoutMs) {
 }
 const CANCEL_JOBS_WITHIN_MS = 5_000;
 const CONCURRENT_CANCELS = 4;
+const OUTPUT_ASSETS_WITHIN_MS = 10_000;
+const CONCURRENT_ASSET_READS = 4;
 const LAST_POLL_MS = 5_000;
 async function run(rt = githubRuntime()) {
     const settings = await readOrReport(rt);
@@ -3356,6 +3471,7 @@ async function run(rt = githubRuntime()) {
     let result;
     try {
         result = await wait(settings, source, stop.signal, rt);
+        result = await withOutputAssets(source, result, stop, rt);
     }
     finally {
         stop.clear();
@@ -3417,6 +3533,40 @@ function wait(settings, source, signal, rt) {
         signal,
         onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
     });
+}
+async function withOutputAssets(source, result, stop, rt) {
+    const read = source.readOutputAssets;
+    const finished = result.views.filter(v => v.job?.state === 'Finished' && !v.job.outputAssets);
+    if (!read || finished.length === 0 || stop.signal.aborted)
+        return result;
+    const budget = new AbortController();
+    const onStop = () => budget.abort(stop.signal.reason);
+    stop.signal.addEventListener('abort', onStop, { once: true });
+    const timer = setTimeout(() => budget.abort('timeout'), OUTPUT_ASSETS_WITHIN_MS);
+    const end = Math.min(stop.endBy, rt.now() + OUTPUT_ASSETS_WITHIN_MS);
+    const call = { deadline: rt.now(), endBy: end, signal: budget.signal };
+    const assets = new Map();
+    const failures = [];
+    try {
+        await mapLimit(finished, CONCURRENT_ASSET_READS, async (v) => {
+            try {
+                assets.set(v.id, await read(v.id, call));
+            }
+            catch (error) {
+                const why = error instanceof AbortedError ? `no answer (${error.message})` : errorMessage(error);
+                failures.push(`${v.id}: ${why}`);
+            }
+        });
+    }
+    finally {
+        clearTimeout(timer);
+        stop.signal.removeEventListener('abort', onStop);
+    }
+    if (failures.length > 0) {
+        rt.log.warning(`Could not read the output assets of ${failures.length === 1 ? 'a finished job' : `${failures.length} finished jobs`} (the outputs leave them out): ${someOf(failures, 3, '; ')}`);
+    }
+    const views = result.views.map(v => v.job && assets.has(v.id) ? { ...v, job: { ...v.job, outputAssets: assets.get(v.id) } } : v);
+    return { ...result, views };
 }
 function createJobSource(jobs, deps) {
     return jobs.api === 'v3' ? createV3Source(jobs.options, deps) : createV2Source(jobs.options, deps);
