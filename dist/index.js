@@ -286,13 +286,10 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7162);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6920);
 
 
-// The runner's entry point. Everything else lives in main.ts and beside it.
 let settled = false;
-// A safety net for a bug: if the event loop ever empties while run() still waits, say so and fail,
-// rather than end with Node's "unsettled top-level await" (exit code 13) and nothing written.
 process.once('beforeExit', () => {
     if (settled)
         return;
@@ -302,13 +299,10 @@ try {
     await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .eF)();
 }
 catch (error) {
-    // A bug, not a user's mistake: say what happened in one line; the stack only with debug logging.
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error instanceof Error ? (error.stack ?? error.message) : String(error));
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`ams-job-wait failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
 }
 settled = true;
-// The process ends by itself once every socket is gone and stdout is written (exit code in process.exitCode).
-// A request we could not destroy must not hold the step open: once stdout is flushed, end anyway.
 process.stdout.write('', () => setTimeout(() => process.exit(), 200).unref());
 
 __webpack_async_result__();
@@ -316,7 +310,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7162:
+/***/ 6920:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -325,7 +319,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: CANCEL_JOBS_WITHIN_MS, LAST_POLL_MS, githubRuntime, requestTimeout
+// UNUSED EXPORTS: CANCEL_JOBS_WITHIN_MS, LAST_POLL_MS, OUTPUT_ASSETS_WITHIN_MS, githubRuntime, requestTimeout
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
 var core = __nccwpck_require__(5489);
@@ -338,11 +332,7 @@ class UserError extends Error {
     input;
     source;
     name = 'UserError';
-    constructor(message, 
-    /** The input the user should change, when there is one. */
-    input, 
-    /** An input unless said otherwise: a refusal by Entra ID or a job service is also the user's to fix. */
-    source = INPUT) {
+    constructor(message, input, source = INPUT) {
         super(message);
         this.input = input;
         this.source = source;
@@ -364,11 +354,9 @@ class ServiceError extends Error {
         this.source = options.source;
     }
 }
-/** Where `error` came from, when it says. */
 function sourceOf(error) {
     return error instanceof UserError || error instanceof ServiceError ? error.source : undefined;
 }
-/** The wait was interrupted by the runner (cancel) or by the timeout. */
 class AbortedError extends Error {
     reason;
     name = 'AbortedError';
@@ -380,7 +368,6 @@ class AbortedError extends Error {
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
-/** The AbortedError for a signal that fired: 'timeout' when the wait's own timer aborted it. */
 function abortedBy(signal) {
     return new AbortedError(signal.reason === 'timeout' ? 'timeout' : 'canceled');
 }
@@ -392,9 +379,7 @@ const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: ./src/time.ts
-/** Durations as people write them in workflows, and as we print them in logs. */
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/** Every spelling people use in workflows, by unit. `m` is minutes: months are never a wait. */
 const SPELLINGS = {
     ms: ['ms', 'msec', 'msecs', 'millisecond', 'milliseconds'],
     s: ['s', 'sec', 'secs', 'second', 'seconds'],
@@ -403,10 +388,6 @@ const SPELLINGS = {
     d: ['d', 'day', 'days']
 };
 const UNITS = new Map(Object.entries(SPELLINGS).flatMap(([unit, names]) => names.map(n => [n, UNIT_MS[unit]])));
-/**
- * Parses `15`, `15s`, `2m`, `1h30m`, `1.5h`, `500ms`, `90min`, `2 hours`, `1 hour 30 minutes`, `45 sec`,
- * `2hrs` into milliseconds. A bare number is seconds. Returns undefined when the text is not a duration.
- */
 function parseDuration(text) {
     const t = text.trim().toLowerCase().replace(/\s+/g, '');
     if (t === '')
@@ -430,7 +411,6 @@ function parseDuration(text) {
 function finite(ms) {
     return Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
-/** 0s, 42s, 3m 05s, 2h 03m, 1d 02h: short, fixed width within a unit, never more than two parts. */
 function formatDuration(ms) {
     if (!Number.isFinite(ms) || ms < 0)
         ms = 0;
@@ -448,7 +428,6 @@ function formatDuration(ms) {
 function pad(n) {
     return String(n).padStart(2, '0');
 }
-/** Elapsed time as a log prefix: [mm:ss] or [h:mm:ss]. */
 function clockStamp(ms) {
     const s = Math.max(0, Math.floor(ms / 1000));
     const h = Math.floor(s / 3600);
@@ -463,9 +442,7 @@ function clockStamp(ms) {
 
 
 
-/** A Jobs page of 20 jobs is a few kB: anything near this is not an answer we can use. */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
-/** Transport failures worth another try; anything else (TLS, DNS NXDOMAIN) needs a change by the user. */
 const TRANSIENT_CODES = new Set([
     'ECONNRESET',
     'ECONNREFUSED',
@@ -485,7 +462,6 @@ function createHttp(options) {
         userAgent,
         now: options.now ?? Date.now,
         maxBytes: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
-        // Every socket we ever used: dispose() destroys them, so nothing left behind holds the process open.
         sockets: new Set()
     };
     return {
@@ -524,7 +500,6 @@ function boundedEnding(host, limitMs, signal, resolve, reject) {
             signal?.removeEventListener('abort', onAbort);
             if (!error)
                 return resolve(value);
-            // A late byte must not keep anything alive.
             exchange.abort();
             reject(error);
         }
@@ -549,7 +524,6 @@ function send(setup, out, ending) {
     catch (error) {
         return settle(transportError(error, out.host));
     }
-    // 'socket' fires for every request on a kept-alive socket: one listener per socket, not per request.
     req.on('socket', socket => {
         if (setup.sockets.has(socket))
             return;
@@ -579,12 +553,6 @@ function clientRequest(setup, out, signal) {
         signal
     });
 }
-/**
- * The agent for each URL, from @actions/http-client so that its proxy rules apply. One HttpClient caches
- * a single agent (and a single proxy agent) whatever the URL, so an https agent would be handed to a later
- * http:// request (ERR_INVALID_PROTOCOL), or a direct one to a host NO_PROXY does not exempt: hence one
- * client per protocol and proxy.
- */
 function agentsByRoute(userAgent) {
     const clients = new Map();
     return {
@@ -608,7 +576,6 @@ function agentsByRoute(userAgent) {
         }
     };
 }
-/** Resolves with `work`, or rejects with AbortedError as soon as `signal` fires. */
 function raceAbort(work, signal) {
     return new Promise((resolve, reject) => {
         const onAbort = () => reject(abortedBy(signal));
@@ -624,10 +591,6 @@ function raceAbort(work, signal) {
         });
     });
 }
-/**
- * Reads the body as Buffers and decodes once. Settles on end; on a cut, an error or a close before the
- * end (transient, like a reset); or as soon as the body passes `maxBytes`, declared or streamed.
- */
 function readBody(res, host, maxBytes, settle) {
     const tooLarge = () => new ServiceError(`the answer from ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; abandoned`, { status: res.statusCode, transient: true });
     const cut = () => new ServiceError(`${host} closed the connection mid-answer`, { status: res.statusCode, transient: true });
@@ -679,7 +642,6 @@ function header(res, name) {
     const v = res.headers[name.toLowerCase()];
     return Array.isArray(v) ? v[0] : v;
 }
-/** Retry-After as milliseconds: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
 function retryAfterMs(value, now = Date.now()) {
     if (!value)
         return undefined;
@@ -720,27 +682,20 @@ const CLOUDS = {
         armScope: 'https://management.usgovcloudapi.net/.default'
     }
 };
-/** Other names for the same clouds: the Azure SDKs' environment names. */
 const ALIASES = {
     azurepubliccloud: 'AzureCloud',
     azureusgovernmentcloud: 'AzureUSGovernment'
 };
-/** Clouds that azure/login and az know, with why they cannot be used here. */
 const UNSUPPORTED = {
     azurestack: 'Azure Stack Hub has no Media Services',
     azuregermancloud: 'Microsoft Cloud Deutschland closed in 2021; its Media Services moved to AzureCloud',
     azuregermanycloud: 'Microsoft Cloud Deutschland closed in 2021; its Media Services moved to AzureCloud'
 };
-/**
- * Case-insensitive lookup of the names azure/login's `environment` and `az cloud` use (AzureCloud,
- * azurechinacloud, AZUREUSGOVERNMENT, AzurePublicCloud, ...); undefined for an unknown name.
- */
 function findCloud(name) {
     const lower = name.trim().toLowerCase();
     const key = Object.keys(CLOUDS).find(k => k.toLowerCase() === lower) ?? ALIASES[lower];
     return key && CLOUDS[key];
 }
-/** Why a cloud that azure/login knows is not one this action can use; undefined for any other name. */
 function unsupportedCloud(name) {
     return UNSUPPORTED[name.trim().toLowerCase()];
 }
@@ -753,10 +708,6 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g;
-/**
- * Reads a PEM holding a certificate and its private key (the way a certificate secret is usually stored).
- * Pure: throws UserError naming `input` with the fix; never quotes the key.
- */
 function parseClientCertificate(pem, input, now = new Date()) {
     const text = pem.replace(/\\n/g, '\n').replace(/\r\n/g, '\n');
     const blocks = [...text.matchAll(PEM_BLOCK)].map(m => ({ type: m[1], text: m[0] }));
@@ -802,7 +753,6 @@ function parseClientCertificate(pem, input, now = new Date()) {
         notAfter
     };
 }
-/** Lines of a secret worth masking separately: the runner masks line by line in multi-line values. */
 function secretParts(value) {
     const parts = new Set([value.trim()]);
     for (const line of value.split(/\r?\n|\\n/)) {
@@ -812,7 +762,6 @@ function secretParts(value) {
     }
     return [...parts].filter(p => p.length > 0);
 }
-/** The Azure/login `creds` JSON. Never quotes the value: it holds a secret. */
 function parseCreds(value, mask) {
     if (!value)
         return {};
@@ -839,7 +788,6 @@ function parseCreds(value, mask) {
         mask?.(creds.clientSecret);
     return creds;
 }
-/** The inputs that hold a secret, each masked (line by line too) before anything else is checked. */
 function maskSecrets(inputs, mask) {
     for (const name of ['client-secret', 'client-certificate', 'access-token']) {
         const v = inputs[name];
@@ -847,10 +795,6 @@ function maskSecrets(inputs, mask) {
             secretParts(v).forEach(p => mask?.(p));
     }
 }
-/**
- * Picks the one way to sign in (see the README's table) from the inputs' values, creds and whether GitHub
- * offers an OIDC token. UserError names what to change; remarks go to `warnings`.
- */
 function chooseCredential(inputs, creds, cloud, env, warnings) {
     const id = identityOf(inputs, creds, warnings);
     const certificate = inputs['client-certificate'];
@@ -879,7 +823,6 @@ function chooseCredential(inputs, creds, cloud, env, warnings) {
     }
     return { kind: 'oidc', tenantId, clientId, audience: inputs.audience || cloud.oidcAudience };
 }
-/** The own input wins over creds; both given and different is worth a warning. */
 function identityOf(inputs, creds, warnings) {
     const pick = (input, key) => {
         const own = inputs[input];
@@ -896,7 +839,6 @@ function identityOf(inputs, creds, warnings) {
         secretFrom: inputs['client-secret'] ? 'client-secret' : 'creds.clientSecret'
     };
 }
-/** At most one of the ways that carry a secret: which one was meant cannot be guessed. */
 function requireOneWay(ways) {
     const given = ways.filter(Boolean);
     if (given.length > 1) {
@@ -907,7 +849,6 @@ function givenToken(accessToken, id, warnings) {
     if (/^bearer\s/i.test(accessToken)) {
         throw new UserError('Input access-token: give the token alone, without the "Bearer " prefix.', 'access-token');
     }
-    // A control character (a line break from a pasted secret) would otherwise fail in Node's header check.
     if (/[^\x21-\x7e]/.test(accessToken)) {
         throw new UserError('Input access-token contains a line break, a space or another character a token cannot have. Give the token alone, on one line.', 'access-token');
     }
@@ -915,7 +856,6 @@ function givenToken(accessToken, id, warnings) {
         warnings.push('access-token is given, so tenant-id and client-id are not used.');
     return { kind: 'token', accessToken };
 }
-/** Both ids, each of the right form; UserError names the one to fix. */
 function checkServicePrincipal({ tenantId, clientId }) {
     if (!tenantId && !clientId) {
         throw new UserError('No credentials: give tenant-id and client-id (with id-token: write permission for GitHub OIDC, or with client-secret or client-certificate), or creds, or access-token.', 'client-id');
@@ -936,29 +876,18 @@ function checkServicePrincipal({ tenantId, clientId }) {
 }
 
 ;// CONCATENATED MODULE: ./src/transport/trust.ts
-/**
- * Where a token may go: the rules every client follows before it sends a token, after a redirect too.
- * Trust is per host and port: on one machine another port is another server.
- */
 function isLoopbackHost(host) {
     const h = host.toLowerCase().replace(/^\[|\]$/g, '');
     return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1';
 }
-/** True when `host` is `domain` or a subdomain of it (dot boundary, case-insensitive). */
 function hostInDomain(host, domain) {
     const h = host.toLowerCase().replace(/\.$/, '');
     const d = domain.toLowerCase().replace(/^\./, '').replace(/\.$/, '');
     return h === d || h.endsWith(`.${d}`);
 }
-/** The port a URL reaches: its own, else the scheme's default. */
 function effectivePort(url) {
     return url.port || (url.protocol === 'http:' ? '80' : '443');
 }
-/**
- * Trust is per host and port: on one machine (the emulator, a test rig) another port is another server.
- * An entry `host` or `.domain` trusts https's default port only; `host:port` or `.domain:port` that port.
- * A string target is an https authority (`host` or `host:port`).
- */
 function isTrustedHost(target, trusted) {
     const url = typeof target === 'string' ? new URL(`https://${target}`) : target;
     const h = url.hostname.toLowerCase();
@@ -970,11 +899,6 @@ function isTrustedHost(target, trusted) {
         return m[1].startsWith('.') ? hostInDomain(h, m[1]) : h === m[1];
     });
 }
-/**
- * Why the token may not go to `url`, or undefined when it may: only over https (or plain http to a loopback
- * host, when the first URL was plain http too), and only to a trusted host on a trusted port (another port on
- * the same host is another service). One rule for every client, v2 and v3.
- */
 function tokenRefusal(url, first, trusted) {
     const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && first.protocol === 'http:';
     if (url.protocol !== 'https:' && !loopbackHttp)
@@ -984,12 +908,6 @@ function tokenRefusal(url, first, trusted) {
 
 ;// CONCATENATED MODULE: ./src/settings/public-suffixes.ts
 
-/**
- * Domains under which strangers can get a name: a wildcard in trusted-hosts that covers one of them would
- * send the token to hosts anyone can create. A compact list instead of the full Public Suffix List (no
- * dependency): the rule below catches most country-code suffixes, the lists the common rest.
- */
-/** Second-level labels that registries under a two-letter country code hand out to the public. */
 const GENERIC_SECOND_LEVEL = new Set([
     'ac',
     'ad',
@@ -1019,9 +937,7 @@ const GENERIC_SECOND_LEVEL = new Set([
     'plc',
     'sch'
 ]);
-/** Multi-label public suffixes that the rule does not catch. */
 const PUBLIC_SUFFIXES = ['asn.au', 'gc.ca', 'police.uk', 'k12.ca.us', 'eu.org', 'us.com', 'uk.com', 'eu.com'];
-/** Shared hosting: customers pick the first label (the clouds' own and the common code hosts). */
 const SHARED_HOSTING = [
     'azurewebsites.net',
     'azurewebsites.us',
@@ -1072,10 +988,6 @@ function isRuleSuffix(domain) {
     const labels = domain.split('.');
     return labels.length === 2 && /^[a-z]{2}$/.test(labels[1]) && GENERIC_SECOND_LEVEL.has(labels[0]);
 }
-/**
- * Why trusting `domain` and all its subdomains would trust strangers: the public suffix or shared hosting
- * domain it covers, or undefined when it covers none.
- */
 function strangersUnder(domain) {
     const d = domain.toLowerCase().replace(/^\.|\.$/g, '');
     if (isRuleSuffix(d))
@@ -1088,18 +1000,12 @@ function strangersUnder(domain) {
 }
 
 ;// CONCATENATED MODULE: ./src/settings/endpoints.ts
-/**
- * The inputs that decide where the token may go: api-url, authority-host and trusted-hosts (and the api-url's
- * cloud). Pure parsing, like inputs.ts; the clients use `isLoopbackHost` for the same rule after a redirect.
- */
 
 
 
 
 
 function parseApiUrl(value, cloud) {
-    // No default: the global endpoint (media.windows.net) went with the service, and a run that tried it
-    // would fail on DNS, far from the missing input.
     if (!value) {
         throw new UserError(`Input api-url is required with job-id: give the v2 endpoint your jobs are on, an account endpoint like https://<account>.restv2.<region>.${cloud.mediaDomains[0]}/api/ (or the emulator's). There is no default: Azure Media Services was retired on 2024-06-30, and its global endpoint with it.`, 'api-url');
     }
@@ -1131,7 +1037,6 @@ function parseAuthorityHost(value) {
     if (url.protocol !== 'https:') {
         throw new UserError(`Input authority-host must use https (Entra ID refuses anything else): '${value}'.`, 'authority-host');
     }
-    // https://login.microsoftonline.com@other-host is other-host: the part before @ is a user name.
     if (url.username || url.password) {
         throw new UserError(`Input authority-host must not contain a user name or password (the host would be ${url.host}, not what precedes the @). Give the host only, e.g. https://login.microsoftonline.com.`, 'authority-host');
     }
@@ -1140,7 +1045,6 @@ function parseAuthorityHost(value) {
     }
     return new URL(url.origin);
 }
-/** The api-url's own trust entry: its host on exactly its port (`host` alone means 443). */
 function trustEntry(url) {
     const port = url.port || (url.protocol === 'http:' ? '80' : '443');
     const host = url.hostname.toLowerCase();
@@ -1157,7 +1061,6 @@ function parseTrustedHosts(value) {
                 host = trustEntry(new URL(host));
             }
             catch {
-                /* reported below */
             }
         }
         const portMatch = /:(\d{1,5})$/.exec(host);
@@ -1182,7 +1085,6 @@ function parseTrustedHosts(value) {
         return `${wildcard ? '.' : ''}${bare}${port === 443 ? '' : `:${port}`}`;
     });
 }
-/** The cloud whose Media Services domains hold `host`, when it is another one than `cloud`. */
 function otherCloudOf(host, cloud) {
     if (cloud.mediaDomains.some(d => hostInDomain(host, d)))
         return undefined;
@@ -1190,7 +1092,6 @@ function otherCloudOf(host, cloud) {
 }
 
 ;// CONCATENATED MODULE: ./src/settings/input-names.ts
-/** The inputs action.yml declares, and the one place they are read. */
 const INPUT_NAMES = [
     'job-id',
     'job-url',
@@ -1214,7 +1115,6 @@ const INPUT_NAMES = [
     'trusted-hosts',
     'cancel-on-abort'
 ];
-/** Reads each declared input once; everything after this works on the values. */
 function readInputs(read) {
     return Object.fromEntries(INPUT_NAMES.map(name => [name, (read(name) ?? '').trim()]));
 }
@@ -1222,15 +1122,12 @@ function readInputs(read) {
 ;// CONCATENATED MODULE: ./src/settings/job-urls.ts
 
 
-/** The ARM api-version of the Media Services v3 job resource (Encoding.json, stable/2022-07-01). */
 const ARM_API_VERSION = '2022-07-01';
 const MAX_JOBS = 1000;
-/** `…/transforms/{transform}/jobs/{job}`, the v3 job resource path on ARM and MK.IO alike. */
 const JOB_PATH = /\/transforms\/[^/]+\/jobs\/[^/]+\/?$/i;
 function httpsOrLoopback(url) {
     return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }
-/** Input arm-url: the Resource Manager endpoint (origin only); the cloud's by default. */
 function parseArmUrl(text, cloud) {
     const value = text || cloud.armEndpoint;
     let url;
@@ -1248,10 +1145,8 @@ function parseArmUrl(text, cloud) {
     }
     return new URL(url.origin);
 }
-/** One job-url item: a v3 job resource URL on https (or loopback), or an ARM resource id resolved against `arm`. */
 function parseJobUrl(item, arm) {
     const shown = item.slice(0, 120);
-    // `nb:jid:…` parses as a URL (scheme nb:): say what it is rather than that it is not https.
     if (/^nb:jid:/i.test(item)) {
         throw new UserError(`Input job-url: '${shown}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`, 'job-url');
     }
@@ -1273,10 +1168,6 @@ function parseJobUrl(item, arm) {
     }
     return url;
 }
-/**
- * Input job-url: full URLs of v3 job resources, or ARM resource ids (`/subscriptions/…`) resolved
- * against `arm`. ARM URLs get api-version 2022-07-01 when they have none. Pure: throws UserError.
- */
 function parseJobUrls(text, arm) {
     const items = text.split(/[\s,]+/).filter(Boolean);
     const targets = [];
@@ -1292,8 +1183,6 @@ function parseJobUrls(text, arm) {
         if (onArm && !url.searchParams.has('api-version'))
             url.searchParams.set('api-version', ARM_API_VERSION);
         const id = onArm ? url.pathname : `${url.origin}${url.pathname}`;
-        // Resource Manager ids are case-insensitive: one job, named as first given. Any other host's path is as
-        // given (…/jobs/clip and …/jobs/CLIP are two jobs), so everything downstream matches ids exactly.
         const same = onArm
             ? (t) => t.id.toLowerCase() === id.toLowerCase()
             : (t) => t.id === id;
@@ -1317,9 +1206,7 @@ function parseJobUrls(text, arm) {
 
 const JOB_ID = /^nb:jid:UUID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 const jobs_MAX_JOBS = 1000;
-/** action.yml's default for x-ms-version, which the runner fills in for every run, job-url runs too. */
 const DEFAULT_MS_VERSION = '2.19';
-/** Exactly one of job-id (v2) and job-url (v3), each with its own API's inputs. */
 function readJobs(inputs, cloud, warnings) {
     const ids = inputs['job-id'];
     const urls = inputs['job-url'];
@@ -1332,8 +1219,6 @@ function readJobs(inputs, cloud, warnings) {
     return urls ? readV3Jobs(inputs, cloud, warnings) : readV2Jobs(inputs, cloud, warnings);
 }
 function readV3Jobs(inputs, cloud, warnings) {
-    // The runner fills every input that has a default in action.yml: only another value is the user's choice.
-    // api-url has no default there (the cloud's endpoint is chosen in code), so any value of it was given.
     const given = {
         'api-url': inputs['api-url'] !== '',
         'x-ms-version': inputs['x-ms-version'] !== '' && inputs['x-ms-version'] !== DEFAULT_MS_VERSION
@@ -1360,7 +1245,6 @@ function parseJobIds(text) {
     if (items.length === 0) {
         throw new UserError('Input job-id is required: give one or more Media Services job ids (nb:jid:UUID:<guid>), separated by newlines, commas or spaces.', 'job-id');
     }
-    // A Set keeps input order and makes the duplicate check linear: 1000 ids are checked once each.
     const ids = new Set();
     for (const item of items) {
         const unquoted = item.replace(/^['"`]+|['"`]+$/g, '');
@@ -1371,7 +1255,6 @@ function parseJobIds(text) {
         if (!guid) {
             throw new UserError(`Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`, 'job-id');
         }
-        // The service keeps `UUID` upper case and the GUID lower case.
         const id = `nb:jid:UUID:${guid.toLowerCase()}`;
         ids.add(id);
     }
@@ -1388,8 +1271,6 @@ function parseMsVersion(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/model.ts
-/** The Job model every part shares: its states and what the waiter and the report know of a job. */
-/** Job states in the order of their Int32 values in the v2 REST API. */
 const JOB_STATES = [
     'Queued',
     'Scheduled',
@@ -1403,7 +1284,6 @@ const FINAL_STATES = new Set(['Finished', 'Error', 'Canceled']);
 function isFinal(state) {
     return FINAL_STATES.has(state);
 }
-/** How far a job that has not ended got; used to pick the "least advanced" state of several jobs. */
 const PROGRESS_RANK = {
     Queued: 0,
     Scheduled: 1,
@@ -1413,9 +1293,8 @@ const PROGRESS_RANK = {
     Error: 4,
     Canceled: 4
 };
-/** Error details kept per task and per job: a task with thousands says no more than its first few. */
 const MAX_ERROR_DETAILS = 10;
-/** Accepts the Int32 the service sends, and a state name (case-insensitive) for robustness. */
+const MAX_OUTPUT_ASSETS = 100;
 function parseState(value) {
     if (typeof value === 'number' && Number.isInteger(value))
         return JOB_STATES[value];
@@ -1428,23 +1307,15 @@ function parseState(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/settings/timing.ts
-/** Inputs poll-interval, timeout, polling and fail-on: how the wait runs and when it fails. Pure parsing. */
 
 
 
 const MIN_POLL_MS = 1000;
-/** Node's timers cannot wait longer (2^31-1 ms, about 24.8 days). */
 const MAX_WAIT_MS = 24 * 86_400_000;
-/** Under GitHub's 6 h job limit on hosted runners, so the action ends itself with outputs and a summary. */
 const DEFAULT_TIMEOUT = '5h30m';
-/**
- * How long GitHub lets a job run: 6 h on its hosted runners, 5 days on self-hosted ones (docs.github.com,
- * "Usage limits for self-hosted runners"). A wait at or past it is cut off with the job: no outputs, no summary.
- */
 const HOSTED_JOB_LIMIT_MS = 6 * 3_600_000;
 const SELF_HOSTED_JOB_LIMIT_MS = 5 * 86_400_000;
 const POLLING_POLICIES = ['predictive', 'fixed'];
-/** poll-interval and timeout, and that the wait lasts long enough for a second poll. */
 function readTiming(inputs) {
     const intervalMs = parseDurationInput('poll-interval', inputs['poll-interval'] || '10s', MIN_POLL_MS);
     const timeoutMs = parseDurationInput('timeout', inputs.timeout || DEFAULT_TIMEOUT, MIN_POLL_MS, MAX_WAIT_MS);
@@ -1453,10 +1324,6 @@ function readTiming(inputs) {
     }
     return { intervalMs, timeoutMs };
 }
-/**
- * A warning when the wait cannot end before GitHub stops the job. RUNNER_ENVIRONMENT is `github-hosted` or
- * `self-hosted` on GitHub's runners; anywhere else only the limit for every job (5 days) is sure.
- */
 function runnerLimitWarning(timeoutMs, env) {
     const timeout = `timeout (${formatDuration(timeoutMs)})`;
     const cutOff = 'GitHub would stop the job first, and this step would end without its outputs or step summary';
@@ -1514,15 +1381,12 @@ function parseFailOn(value) {
 
 
 
-/** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
 function readSettings(read, options = {}) {
     const inputs = readInputs(read);
-    // Mask first: an error below must never be able to carry a secret into the log.
     maskSecrets(inputs, options.mask);
     const creds = parseCreds(inputs.creds, options.mask);
     const cloud = readCloud(inputs.cloud, inputs.environment);
     const warnings = [];
-    // In this order, so that of several wrong inputs the same one is named first every time.
     const jobs = readJobs(inputs, cloud, warnings);
     const authorityHost = parseAuthorityHost(inputs['authority-host'] || cloud.authorityHost);
     const timing = readTiming(inputs);
@@ -1548,10 +1412,6 @@ function readSettings(read, options = {}) {
         warnings
     };
 }
-/**
- * `cloud`, or its alias `environment` (azure/login's name for it); AzureCloud when neither is given.
- * Both given must name the same cloud: which one was meant cannot be guessed.
- */
 function readCloud(cloudText, environmentText) {
     const parse = (input, name) => {
         const found = findCloud(name);
@@ -1567,14 +1427,12 @@ function readCloud(cloudText, environmentText) {
     }
     return cloud ?? environment ?? CLOUDS.AzureCloud;
 }
-/** Only Resource Manager hosts sign in with Entra ID: any other job-url host needs its own token. */
 function readCredential(inputs, jobs, creds, cloud, env, warnings) {
     if (jobs.api === 'v3' && !jobs.v3.arm && !inputs['access-token']) {
         throw new UserError(`Input access-token is required for job-url on ${jobs.v3.host}: only Azure Resource Manager hosts sign in with Entra ID. Give the service's API token (for MK.IO, a personal API token) as a secret.`, 'access-token');
     }
     return chooseCredential(inputs, creds, cloud, env, warnings);
 }
-/** v3: the token goes to the jobs' host on its port and to trusted-hosts; the Media Services domains are v2's. */
 function readTrustedHosts(text, jobs, cloud) {
     const own = jobs.api === 'v3'
         ? [trustEntry(new URL(`${jobs.v3.targets[0].url.origin}/`))]
@@ -1588,7 +1446,6 @@ function readCancelOnAbort(text, jobs, warnings) {
     }
     return cancelOnAbort;
 }
-/** Each API's job source options, completed with the hosts that may receive the token. */
 function jobSettings(jobs, cloud, trustedHosts, timing) {
     if (jobs.api === 'v3') {
         const { targets, arm } = jobs.v3;
@@ -1616,8 +1473,6 @@ function parseBoolean(name, value) {
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/v2/paths.ts
-/** Where Media Services v2 keeps things: its OData paths, and its API root after a redirect. */
-/** OData string literal: single quotes are doubled. */
 function odataString(value) {
     return `'${value.replace(/'/g, "''")}'`;
 }
@@ -1627,6 +1482,9 @@ function jobsQuery(ids) {
 }
 function tasksPath(id) {
     return `Jobs(${encodeURIComponent(odataString(id))})/Tasks`;
+}
+function outputAssetsPath(id) {
+    return `Jobs(${encodeURIComponent(odataString(id))})/OutputMediaAssets`;
 }
 function cancelJobPath(id) {
     return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`;
@@ -1639,12 +1497,7 @@ function decode(path) {
         return path;
     }
 }
-/**
- * The new API root after a redirect. The global host answers `GET /api/` with the account's root; some
- * answers carry the full resource URL instead: then the requested relative path is cut off its end.
- */
 function baseFromLocation(target, relative) {
-    // Compare decoded paths: `Jobs('nb%3Ajid…')` and `Jobs('nb:jid…')` are the same resource.
     const relPath = decode(new URL(relative, 'https://x/').pathname.slice(1)).toLowerCase();
     const base = new URL(target.href);
     base.search = '';
@@ -1659,30 +1512,11 @@ function baseFromLocation(target, relative) {
 }
 
 ;// CONCATENATED MODULE: ./src/text.ts
-/**
- * Server text is data. Whatever a server wrote (job names and ids, error codes and messages, error bodies,
- * headers) passes through here before it reaches the log, an annotation, the step summary or an output:
- * the runner reads every stdout line for workflow commands, and GitHub renders the summary as Markdown.
- */
-/** A name, an id, an error code or a request id. */
 const NAME_LIMIT = 200;
-/** An error message or a URL. */
 const MESSAGE_LIMIT = 1000;
-// CSI (ESC [ … final), OSC (ESC ] … BEL or ST), DCS/SOS/PM/APC (ESC P|X|^|_ … ST), other two-byte escapes,
-// and the 8-bit CSI. Each alternative is linear: no nested quantifiers.
-const ANSI = 
-// eslint-disable-next-line no-control-regex
-/\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]?/g;
-// C0 and C1 controls (line feed, carriage return, vertical tab, form feed, next line among them), DEL, the
-// Unicode line and paragraph separators, and the bidirectional overrides that reorder what a reader sees.
-// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]?/g;
 const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
-/**
- * Server text as one plain line of at most `limit` characters: ANSI escapes dropped, control characters
- * and line breaks made spaces, runs of spaces one space, cut with an ellipsis when longer.
- */
 function serverText(value, limit) {
-    // Only the head can survive the cut: a 5 MiB name is not scanned whole.
     let head = value.length > limit * 4 + 64 ? value.slice(0, limit * 4 + 64) : value;
     if (head.length < value.length && /[\ud800-\udbff]$/.test(head))
         head = head.slice(0, -1);
@@ -1691,7 +1525,6 @@ function serverText(value, limit) {
 }
 const serverName = (value) => serverText(value, NAME_LIMIT);
 const serverMessage = (value) => serverText(value, MESSAGE_LIMIT);
-/** At most `limit` characters (UTF-16 units), the last one an ellipsis when cut; never half a surrogate pair. */
 function cut(text, limit) {
     if (text.length <= limit)
         return text;
@@ -1701,22 +1534,11 @@ function cut(text, limit) {
         end--;
     return `${text.slice(0, end)}…`;
 }
-/**
- * One log line the runner reads as text, whatever it carries: no line break (the runner splits on `\n`
- * and on a lone `\r`), no legacy `##[command]` (recognised anywhere in a line) and no leading `::` (a
- * command, even after leading spaces).
- */
 function logLine(message) {
     const line = message.replace(ANSI, '').replace(CONTROLS, ' ').replace(/##\[/g, '## [');
     return /^\s*::/.test(line) ? `> ${line}` : line;
 }
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-/**
- * Text that GitHub's Markdown renders as itself, on one line: no HTML (tags, comments, entities), no
- * emphasis, code, links, images, headings or table cell breaks, and no autolinks (`:` of `https://`, `@`
- * of an address, the dot of `www.` escaped). Backslash escapes come first, so the entities' own `&` and
- * `;` are not escaped again.
- */
 function markdownText(text) {
     return text
         .replace(ANSI, '')
@@ -1725,13 +1547,11 @@ function markdownText(text) {
         .replace(/(www)\./gi, '$1\\.')
         .replace(/[&<>]/g, c => ENTITIES[c]);
 }
-/** "a, b and 3 more": at most `max` items named. */
 function someOf(items, max, separator = ', ') {
     if (items.length <= max)
         return items.join(separator);
     return `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
 }
-/** Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses. */
 function withoutBom(body) {
     return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
 }
@@ -1739,11 +1559,6 @@ function withoutBom(body) {
 ;// CONCATENATED MODULE: ./src/jobs/json.ts
 
 
-/** Reading service answers as JSON, for both job APIs: dates, byte order marks, bodies that are not JSON. */
-/**
- * Dates come as ISO strings without a zone (UTC), ISO strings with one, or the verbose
- * `/Date(1449033042667)/` form (milliseconds since 1970, optionally with an offset suffix).
- */
 function parseDate(value) {
     if (typeof value !== 'string' || value.trim() === '')
         return undefined;
@@ -1758,10 +1573,6 @@ function parseDate(value) {
 function validDate(d) {
     return Number.isNaN(d.getTime()) ? undefined : d;
 }
-/**
- * Parses a response body as JSON, or explains (transiently: gateways answer HTML) why not, naming the
- * service that answered.
- */
 function parseJson(body, what, service = 'Media Services') {
     try {
         return JSON.parse(withoutBom(body));
@@ -1781,14 +1592,9 @@ function parseJson(body, what, service = 'Media Services') {
 function isEntity(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-/**
- * The entities of a collection or single-entity response in either JSON shape:
- * minimal metadata `{"value":[…]}` / `{…entity}`, verbose `{"d":{"results":[…]}}` / `{"d":[…]}` / `{"d":{…}}`.
- */
 function entitiesOf(doc, what) {
     const unwrap = (doc) => {
         let v = doc;
-        // `d` nests at most twice (`{"d":{"results":…}}`); a deeper nesting is not a Media Services answer.
         for (let depth = 0; depth < 4; depth++) {
             if (Array.isArray(v))
                 return v;
@@ -1814,7 +1620,6 @@ function entitiesOf(doc, what) {
     }
     return list;
 }
-/** Verbose nested collections are wrapped: `{"__metadata":…,"results":[…]}`. */
 function collection(v) {
     const list = Array.isArray(v) ? v : isEntity(v) && Array.isArray(v.results) ? v.results : [];
     return list.filter(isEntity);
@@ -1826,11 +1631,9 @@ function number(v) {
     const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
     return Number.isFinite(n) ? n : 0;
 }
-/** A duration cannot be negative: a negative or unreadable one counts as 0. */
 function duration(v) {
     return Math.max(0, number(v));
 }
-/** A value quoted in an error, whatever its shape: never serialised whole (a deeply nested one overflows). */
 function describe(v) {
     if (typeof v === 'string')
         return JSON.stringify(serverName(v));
@@ -1840,15 +1643,10 @@ function describe(v) {
         return 'missing';
     return Array.isArray(v) ? 'an array' : 'an object';
 }
-/**
- * A v2 job id as inputs.ts writes it (`nb:jid:UUID:` and the GUID in lower case), whatever case the service
- * answers in: the waiter matches ids exactly, and a GUID has no case.
- */
 function canonicalJobId(id) {
     const m = /^nb:jid:uuid:([0-9a-f-]{36})$/i.exec(id);
     return m ? `nb:jid:UUID:${m[1].toLowerCase()}` : id;
 }
-/** Names, ids and error texts are neutralised here, where they enter: everything downstream is safe to print. */
 function parseJob(e) {
     const id = canonicalJobId(serverName(parse_text(e.Id)));
     const state = parseState(e.State);
@@ -1885,20 +1683,51 @@ function parseJobs(body) {
 function parseTasks(body) {
     return entitiesOf(parseJson(body, 'the Tasks query'), 'the Tasks query').map(parseTask);
 }
-/** A job's error details: those of its tasks, at most MAX_ERROR_DETAILS (the first say what went wrong). */
+function parseAsset(e) {
+    const id = serverName(parse_text(e.Id));
+    const name = serverName(parse_text(e.Name));
+    if (!id && !name)
+        return undefined;
+    const storageAccount = serverName(parse_text(e.StorageAccountName));
+    const uri = containerUri(parse_text(e.Uri));
+    return {
+        ...(id ? { id } : {}),
+        name,
+        ...(storageAccount ? { storageAccount } : {}),
+        ...(uri ? { uri } : {})
+    };
+}
+function containerUri(raw) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return undefined;
+    url.search = '';
+    url.hash = '';
+    url.username = '';
+    url.password = '';
+    return serverMessage(url.href) || undefined;
+}
+function parseOutputAssets(body) {
+    const what = 'the OutputMediaAssets query';
+    return entitiesOf(parseJson(body, what), what)
+        .map(parseAsset)
+        .filter((a) => a !== undefined)
+        .slice(0, MAX_OUTPUT_ASSETS);
+}
 function errorDetailsOf(tasks) {
     return tasks.flatMap(t => t.errorDetails).slice(0, MAX_ERROR_DETAILS);
 }
-/** Overall job progress as the v2 SDK computes it: the mean of its tasks' Progress. */
 function jobProgress(tasks) {
     if (tasks.length === 0)
         return undefined;
     return tasks.reduce((sum, t) => sum + t.progress, 0) / tasks.length;
 }
-/**
- * The service's error text from an error body: OData `odata.error`/`error`, Entra ID `error_description`,
- * or the title of a gateway's HTML page. Undefined when there is nothing readable.
- */
 function serviceErrorText(body) {
     const said = rawErrorText(body);
     return said === undefined ? undefined : serverMessage(said) || undefined;
@@ -1933,7 +1762,6 @@ function rawErrorText(body) {
 
 
 const SERVICE = 'Media Services';
-/** Media Services v2's words: its refusals, and the hints for a wrong api-url or x-ms-version. */
 function mediaServicesDialect(tokenDescription, mediaResource) {
     return {
         service: SERVICE,
@@ -1965,10 +1793,6 @@ function explain({ res, url, refreshed, detail, said }, tokenDescription, mediaR
 }
 
 ;// CONCATENATED MODULE: ./src/transport/pool.ts
-/**
- * `work` over `items`, at most `limit` at a time; the answers in the order of `items`. After a failure no
- * further item is started (the ones under way finish), and the first failure is thrown.
- */
 async function mapLimit(items, limit, work) {
     const answers = new Array(items.length);
     let next = 0;
@@ -1992,20 +1816,11 @@ async function mapLimit(items, limit, work) {
 ;// CONCATENATED MODULE: ./src/transport/retry.ts
 
 const DEFAULT_RETRY = { minDelayMs: 1000, maxDelayMs: 30_000 };
-/**
- * Exponential backoff with "equal jitter": half of the step is fixed, half random, so a fleet of
- * waiting workflows spreads out but no retry is ever immediate. Never sooner than Retry-After.
- */
 function backoffDelay(attempt, policy, random, retryAfterMs) {
     const step = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** Math.max(0, attempt - 1));
     const jittered = step / 2 + (random() * step) / 2;
     return Math.ceil(Math.max(jittered, retryAfterMs ?? 0));
 }
-/**
- * Runs `attempt` until it succeeds, fails with a non-transient error, or the next wait would pass the
- * deadline. The error thrown on giving up says how many tries were made. A cancel stops it before the
- * next attempt and wakes it from its wait (AbortedError).
- */
 async function withRetries(attempt, ctx) {
     const policy = ctx.policy ?? DEFAULT_RETRY;
     const random = ctx.random ?? Math.random;
@@ -2029,11 +1844,9 @@ async function withRetries(attempt, ctx) {
         }
     }
 }
-/** The retry's log line, the same for every service: "Media Services: busy (503); retrying in 2.0s (attempt 2)". */
 function logRetries(log, service) {
     return (error, delayMs, attempt) => log.info(`${service}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`);
 }
-/** A wait that a cancel ends at once, also when the cancel came before the wait began. */
 function sleep(ms, signal) {
     return new Promise(resolve => {
         if (signal?.aborted)
@@ -2055,10 +1868,8 @@ function sleep(ms, signal) {
 
 
 const MAX_REDIRECTS = 5;
-/** The statuses every client here follows itself, and those it retries (v2 and v3 alike). */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-/** The service's request id, for support (ARM may give only its correlation id); a header is server text. */
 function requestIdOf(res) {
     const id = header(res, 'x-ms-request-id') ?? header(res, 'x-ms-correlation-request-id');
     return id === undefined ? undefined : serverName(id);
@@ -2074,7 +1885,6 @@ class GuardedExchange {
     get requests() {
         return this.count;
     }
-    /** One request, retried while the failure is transient; a parse error gains the status and request id. */
     request(req, call, parse) {
         const attempt = async () => {
             const res = await this.send(req, call);
@@ -2090,7 +1900,6 @@ class GuardedExchange {
         const onRetry = logRetries(log, this.o.dialect.service);
         return withRetries(attempt, { deadline, signal, now, sleep, random, onRetry });
     }
-    /** One logical request: follows redirects itself and refreshes the token once on 401. */
     async send(req, call) {
         const first = this.o.first ?? req.url;
         const service = this.o.dialect.service;
@@ -2127,11 +1936,9 @@ class GuardedExchange {
         const limits = { signal: call.signal, deadline: call.endBy };
         const res = await this.o.http.request(req.method, url.href, headers, req.body, limits);
         const requestId = requestIdOf(res);
-        // A parsed URL is percent-encoded, controls included; a v2 Jobs query is longer than a cleaned message.
         this.o.log.debug(`${req.method} ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
         return res;
     }
-    /** The next URL after a redirect, once the token may go there. */
     follow(res, from, first, req) {
         const service = this.o.dialect.service;
         const target = locationOf(res, from, service, this.source);
@@ -2145,7 +1952,6 @@ class GuardedExchange {
         }
         return next;
     }
-    /** The token goes only over https (or http on loopback, when the first URL was so) and to trusted hosts. */
     assertMayReceiveToken(url, first) {
         const refusal = tokenRefusal(url, first, this.o.trustedHosts);
         if (refusal === 'not-https') {
@@ -2156,7 +1962,6 @@ class GuardedExchange {
         }
     }
 }
-/** A parse error, with the status and request id only the exchange knows. */
 function withWhere(error, res, source) {
     const requestId = requestIdOf(res);
     const where = `HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''}`;
@@ -2167,7 +1972,6 @@ function withWhere(error, res, source) {
         source
     });
 }
-/** Where a redirect points, resolved against the URL it answered. */
 function locationOf(res, from, service, source) {
     const location = header(res, 'location');
     try {
@@ -2175,7 +1979,6 @@ function locationOf(res, from, service, source) {
             return new URL(location, from);
     }
     catch {
-        // unreadable: said below
     }
     const why = location
         ? 'redirected to an unreadable Location'
@@ -2188,7 +1991,6 @@ function failedAnswer(dialect, method, res, url, refreshed) {
     const detail = `${said ? `: ${said}` : ''}${requestId ? ` (x-ms-request-id ${requestId})` : ''}`;
     return { method, url, res, refreshed, detail, said };
 }
-/** A failure no client explained: a ServiceError, transient for a status worth retrying. */
 function commonFailure(a, dialect, now, source) {
     const { res } = a;
     const label = res.status === 503 ? 'busy (503)' : res.status === 429 ? 'throttling (429)' : `HTTP ${res.status}`;
@@ -2207,11 +2009,8 @@ function commonFailure(a, dialect, now, source) {
 
 
 
-/** 20 ids make a query of about 1.5 KB: under the 2 KB query-string limit common to IIS front ends. */
 const JOBS_PER_REQUEST = 20;
-/** Jobs queries in flight at once: 1000 jobs (50 queries) take a few round trips, not fifty. */
 const CONCURRENT_JOBS_QUERIES = 4;
-/** Media Services v2: its OData paths and headers, its wording; the guarded exchange does the rest. */
 class MediaServicesClient {
     o;
     base;
@@ -2222,14 +2021,12 @@ class MediaServicesClient {
         const dialect = mediaServicesDialect(o.tokens.description, o.mediaResource);
         this.guarded = new GuardedExchange({ ...o, dialect, first: o.apiUrl });
     }
-    /** The API root in use: the account's own endpoint once the service redirected us there. */
     get apiRoot() {
         return this.base.href;
     }
     get requests() {
         return this.guarded.requests;
     }
-    /** The jobs among `ids` that the service knows, in batches of JOBS_PER_REQUEST, a few at a time. */
     async getJobs(ids, call) {
         const batches = [];
         for (let i = 0; i < ids.length; i += JOBS_PER_REQUEST)
@@ -2240,10 +2037,12 @@ class MediaServicesClient {
     async getTasks(id, call) {
         return this.get(tasksPath(id), call, parseTasks);
     }
+    async getOutputAssets(id, call) {
+        return this.get(outputAssetsPath(id), call, parseOutputAssets);
+    }
     async cancelJob(id, call) {
         await this.get(cancelJobPath(id), call, () => undefined);
     }
-    /** A GET of `relative` under the API root, which a redirect moves for every later request. */
     get(relative, call, parse) {
         const at = () => new URL(relative, this.base);
         const request = {
@@ -2274,14 +2073,11 @@ const HEADERS = (msVersion) => ({
 ;// CONCATENATED MODULE: ./src/jobs/v2/source.ts
 
 
-/** A task read is given one poll interval, and at least this long when polling faster. */
 const TASK_READ_MIN_MS = 5_000;
-/** A Jobs query asks for up to 20 jobs; progress is a Tasks read per job. */
 const V2_POLL_COST = {
     queries: openJobs => Math.ceil(openJobs / JOBS_PER_REQUEST),
     progress: 'reads'
 };
-/** Media Services v2: Jobs queries for the state, Tasks reads for progress and error details, CancelJob. */
 function createV2Source(o, d) {
     const client = new MediaServicesClient({
         ...d,
@@ -2296,8 +2092,6 @@ function createV2Source(o, d) {
         getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
         cost: V2_POLL_COST,
         readTasks: async (id, signal, deadline) => {
-            // A task read is a nicety: give it one poll interval at most (5 s when polling faster), never the
-            // whole wait, so that a slow Tasks answer does not keep a job that ended from being seen.
             const until = d.now() + Math.max(o.pollIntervalMs, TASK_READ_MIN_MS);
             const tasks = await client.getTasks(id, {
                 signal,
@@ -2307,6 +2101,7 @@ function createV2Source(o, d) {
             return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) };
         },
         cancelJob: (id, call) => client.cancelJob(id, call),
+        readOutputAssets: (id, call) => client.getOutputAssets(id, call),
         get requests() {
             return client.requests;
         },
@@ -2324,7 +2119,6 @@ function createV2Source(o, d) {
 function parse_isEntity(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-/** A value quoted in an error, whatever its shape: never serialised whole. */
 function parse_describe(v) {
     if (typeof v === 'number' || typeof v === 'boolean' || v === null)
         return String(v);
@@ -2335,16 +2129,10 @@ function parse_describe(v) {
 function v3_parse_text(v) {
     return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 }
-/** A percentage from the service, clamped to 0–100; undefined when it is not a finite number. */
 function percent(v) {
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
     return Number.isFinite(n) ? Math.min(100, Math.max(0, n)) : undefined;
 }
-/**
- * One output's error as detail lines: the error itself, then each of its `details` (ARM sends them;
- * MK.IO may not). A detail that only repeats the error is dropped. Server text is neutralised here,
- * where it enters.
- */
 function outputErrors(error, label) {
     if (!parse_isEntity(error))
         return [];
@@ -2369,11 +2157,6 @@ function outputErrors(error, label) {
     }
     return lines.slice(0, MAX_ERROR_DETAILS);
 }
-/**
- * A v3 job body as the job model every other part of the action uses. `id` is the key the caller asked
- * for (the job's URL), not the body's `id`, so that the waiter matches the answer to the request.
- * `service` (Azure Resource Manager, or the host) is who answered, named in the error.
- */
 function parseV3Job(doc, id, service = 'The job service') {
     const props = parse_isEntity(doc) && parse_isEntity(doc.properties) ? doc.properties : undefined;
     const state = props && typeof props.state === 'string' ? parseState(props.state) : undefined;
@@ -2398,18 +2181,25 @@ function parseV3Job(doc, id, service = 'The job service') {
         lastModified: parseDate(props.lastModified),
         startTime,
         endTime,
-        // The v3 SDKs show overall progress as the mean of the outputs', as v2 did with tasks.
         progress: progresses.length ? progresses.reduce((a, b) => a + b, 0) / progresses.length : undefined,
-        errorDetails
+        errorDetails,
+        outputAssets: outputAssets(outputs)
     };
+}
+function outputAssets(outputs) {
+    const assets = [];
+    for (const o of outputs) {
+        const name = serverName(v3_parse_text(o.assetName));
+        if (!name)
+            continue;
+        const label = serverName(v3_parse_text(o.label));
+        assets.push(label ? { name, label } : { name });
+    }
+    return assets.slice(0, MAX_OUTPUT_ASSETS);
 }
 function parseV3JobBody(body, id, service) {
     return parseV3Job(parseJson(body, 'the job request', service), id, service);
 }
-/**
- * The text of a v3 error body: ARM's `{"error":{"code","message"}}`, MK.IO's `{"error":{"detail"}}` or
- * `{"error":"…"}`. Undefined when there is nothing readable.
- */
 function v3ErrorText(body) {
     const said = parse_rawErrorText(body);
     return said === undefined ? undefined : serverMessage(said) || undefined;
@@ -2433,7 +2223,6 @@ function parse_rawErrorText(body) {
     const said = [v3_parse_text(err.code), v3_parse_text(err.message) || v3_parse_text(err.detail)].filter(Boolean).join(': ');
     return said || undefined;
 }
-/** The error code of a v3 error body, e.g. ResourceNotFound or AuthorizationFailed. */
 function v3ErrorCode(body) {
     try {
         const doc = JSON.parse(withoutBom(body));
@@ -2447,10 +2236,6 @@ function v3ErrorCode(body) {
 ;// CONCATENATED MODULE: ./src/jobs/v3/dialect.ts
 
 
-/**
- * A v3-shaped job service's words: its refusals (Azure Resource Manager signs in with Entra ID, another host
- * takes access-token), the hint for a wrong api-version, and a 404 to a GET that is an answer.
- */
 function v3Dialect(service, arm, tokenDescription) {
     return {
         service,
@@ -2459,7 +2244,6 @@ function v3Dialect(service, arm, tokenDescription) {
         errorText: v3ErrorText,
         resourceName: url => url.pathname.split('/').filter(Boolean).slice(-2).join('/').slice(0, 80),
         explain: answer => dialect_explain(answer, service, arm, tokenDescription),
-        // A job that is gone is an answer, not a failure: the waiter counts it as not found.
         isAnswer: (res, method) => res.status === 404 && method === 'GET'
     };
 }
@@ -2490,12 +2274,7 @@ function dialect_explain({ res, refreshed, detail }, service, arm, tokenDescript
 
 
 
-/** A few jobs in flight at once: one GET per job, but not a burst that invites throttling. */
 const PARALLEL_GETS = 4;
-/**
- * v3-shaped job resources (Azure Resource Manager, MK.IO): one GET per job gives its state, progress and
- * errors. Redirects, tokens and retries go through the guarded exchange, under the same trust rules as v2.
- */
 class V3JobsClient {
     o;
     byId;
@@ -2516,11 +2295,9 @@ class V3JobsClient {
     get apiRoot() {
         return this.o.targets[0]?.url.origin ?? '';
     }
-    /** Only ARM documents cancelJob (POST …/jobs/{j}/cancelJob, 200 with `{}`). */
     get canCancel() {
         return this.o.arm;
     }
-    /** The jobs among `ids` that exist; a 404 leaves a job out (the waiter counts it as not found). */
     async getJobs(ids, call) {
         const jobs = await mapLimit(ids, PARALLEL_GETS, id => this.getJob(id, call));
         return jobs.filter((j) => j !== undefined);
@@ -2546,9 +2323,7 @@ const ACCEPT = { Accept: 'application/json' };
 
 ;// CONCATENATED MODULE: ./src/jobs/v3/source.ts
 
-/** One GET per job, and its progress comes with it. */
 const V3_POLL_COST = { queries: openJobs => openJobs, progress: 'in-job' };
-/** v3-shaped jobs (Azure Resource Manager, MK.IO): one GET per job gives state, progress and errors. */
 function createV3Source(o, d) {
     const client = new V3JobsClient({ ...d, targets: o.targets, arm: o.arm, trustedHosts: o.trustedHosts });
     return {
@@ -2566,12 +2341,8 @@ function createV3Source(o, d) {
 
 ;// CONCATENATED MODULE: ./src/auth/github-oidc.ts
 
+
 const PERMISSION_HINT = 'The workflow job needs "permissions: id-token: write".';
-const github_oidc_TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-/**
- * GitHub's OIDC token for `audience`, asked the way @actions/core's getIDToken asks, but on our HTTP
- * stack: core's request has no time limit, no cancel and retries on its own for minutes.
- */
 async function githubIdToken(http, env, audience, limits) {
     const base = env.ACTIONS_ID_TOKEN_REQUEST_URL;
     const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
@@ -2579,27 +2350,31 @@ async function githubIdToken(http, env, audience, limits) {
         throw new UserError(`Could not get a GitHub OIDC token: this job has no ACTIONS_ID_TOKEN_REQUEST_URL. ${PERMISSION_HINT}`, 'client-id', GITHUB_OIDC);
     }
     const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
-    let res;
+    return tokenOf(await ask(http, url, requestToken, limits));
+}
+async function ask(http, url, requestToken, limits) {
     try {
-        res = await http.request('GET', url, { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' }, undefined, limits);
+        const headers = { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' };
+        return await http.request('GET', url, headers, undefined, limits);
     }
     catch (error) {
-        if (error instanceof ServiceError) {
-            throw new ServiceError(`GitHub OIDC token: ${error.message}`, {
-                status: error.status,
-                transient: error.transient,
-                source: GITHUB_OIDC
-            });
-        }
-        throw error;
+        if (!(error instanceof ServiceError))
+            throw error;
+        throw new ServiceError(`GitHub OIDC token: ${error.message}`, {
+            status: error.status,
+            transient: error.transient,
+            source: GITHUB_OIDC
+        });
     }
+}
+function tokenOf(res) {
     if (res.status === 401 || res.status === 403) {
         throw new UserError(`Could not get a GitHub OIDC token (GitHub answered HTTP ${res.status}). ${PERMISSION_HINT}`, 'client-id', GITHUB_OIDC);
     }
     if (res.status < 200 || res.status >= 300) {
         throw new ServiceError(`GitHub OIDC token: HTTP ${res.status}`, {
             status: res.status,
-            transient: github_oidc_TRANSIENT_STATUS.has(res.status),
+            transient: TRANSIENT_STATUS.has(res.status),
             source: GITHUB_OIDC
         });
     }
@@ -2623,10 +2398,6 @@ async function githubIdToken(http, env, audience, limits) {
 ;// CONCATENATED MODULE: ./src/logger.ts
 
 
-/**
- * core.info writes its message raw, so a line break in it would start a line the runner reads as a workflow
- * command. Server text is neutralised where it enters; every line is made safe here once more.
- */
 const coreLogger = {
     debug: message => core/* debug */.Yz(logLine(message)),
     info: message => core/* info */.pq(logLine(message)),
@@ -2635,9 +2406,7 @@ const coreLogger = {
 
 ;// CONCATENATED MODULE: ./src/wait/view.ts
 
-/** A job not yet seen, or seen in a state that is not final, is asked for again. */
 const isOpen = (v) => !(v.job && isFinal(v.job.state));
-/** A task that went back (restarted) starts a new pace. */
 function nextPace(pace, sample) {
     if (!pace || sample.progress < pace.last.progress)
         return { first: sample, last: sample };
@@ -2646,40 +2415,27 @@ function nextPace(pace, sample) {
 
 ;// CONCATENATED MODULE: ./src/wait/schedule.ts
 
-/** Never two polls closer than this, whatever the prediction says; only the last, at the deadline, may be. */
 const MIN_GAP_MS = 1000;
-/** How late a timer may fire for a poll to still count as the one at its tick of the schedule. */
 const TICK_SLACK_MS = 100;
-/** Predictive: wait this share of the predicted remainder... */
 const SHARE_OF_REMAINDER = 0.25;
-/** ...but at least this share of the interval... */
 const FLOOR_SHARE = 0.05;
-/** ...and while every job is Queued or Scheduled, back off up to this many intervals. */
 const QUEUED_BACKOFF = 3;
-/** Progress is read at least every this many intervals, for the log. */
 const LOG_EVERY = 5;
 const NEW_BUDGET = { earned: 0, spent: 0, ticks: 0 };
-/** The requests one poll makes to ask for the jobs still open. */
 function jobsQueries(views, cost) {
     return cost.queries(views.filter(isOpen).length);
 }
-/** What one poll of fixed polling costs with the jobs as they are: its queries and progress reads. */
 function fixedPollCost(views, c) {
     const processing = views.filter(v => v.job?.state === 'Processing').length;
     const reads = c.cost.progress === 'reads' ? Math.min(c.readsPerPoll, processing) : 0;
     return jobsQueries(views, c.cost) + reads;
 }
-/** Credits the schedule's ticks up to `elapsedMs` (since the first poll) at the cost of a fixed poll now. */
 function credit(b, views, elapsedMs, intervalMs, c) {
     const ticks = elapsedMs < 0 ? 0 : Math.floor(elapsedMs / intervalMs) + 1;
     if (ticks <= b.ticks)
         return b;
     return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, c) };
 }
-/**
- * A Processing job's end, extrapolated linearly from its progress: from two samples of our own when they
- * are 10 points apart (no clock skew), else from the service's StartTime and the latest sample.
- */
 function predictEnd(v) {
     const pace = v.pace;
     if (v.job?.state !== 'Processing' || !pace)
@@ -2703,13 +2459,10 @@ function predictEnd(v) {
     }
     return undefined;
 }
-/** When (our clock) to poll next; undefined once a poll has started at or after the deadline. */
 function nextPollAt(o) {
     const I = o.intervalMs;
     let at;
     if (o.policy === 'fixed') {
-        // Fixed rate: started + k × interval, the tick after the last poll's (which a timer may have started a
-        // little late), or the first one still ahead when a poll overran the interval.
         const lastTick = Math.floor((o.lastPoll - o.started + TICK_SLACK_MS) / I);
         at = o.started + Math.max(lastTick + 1, Math.ceil((o.now - o.started) / I)) * I;
     }
@@ -2719,27 +2472,17 @@ function nextPollAt(o) {
     }
     if (at <= o.deadline)
         return at;
-    // The wait lasts until the deadline: one last poll there sees a job that ended in the last interval. A
-    // late timer, the budget or the interval must not skip it, so it may come sooner than MIN_GAP_MS after
-    // the poll before (once a wait); a poll that overran the deadline is followed by one at once.
     return o.lastPoll < o.deadline ? Math.max(o.deadline, o.now) : undefined;
 }
-/**
- * Not before the budget has earned the next poll's queries. Where progress comes in the job, a fixed poll
- * costs no more than a predictive one, so nothing is saved to poll early with: there a poll may run one poll
- * ahead of the budget, once, to land just past a predicted end (and the polls after it stay one ahead).
- */
 function withinBudget(o, at) {
     const ahead = Math.max(0, o.budget.spent - o.budget.earned);
     const runAhead = o.cost.progress === 'in-job';
-    // Once ahead, never further: each poll waits for the tick that pays for it.
     const paidAt = paidBy(o, runAhead ? ahead : 0);
     if (at >= paidAt)
         return at;
     const aimed = runAhead && ahead === 0 ? aimedAt(o, paidAt) : undefined;
     return aimed ?? paidAt;
 }
-/** The tick of the schedule by which the budget has earned the next poll, given `credit` requests of it. */
 function paidBy(o, credit) {
     const owed = o.budget.spent + jobsQueries(o.views, o.cost) - o.budget.earned - credit;
     if (owed <= 0)
@@ -2747,11 +2490,6 @@ function paidBy(o, credit) {
     const perTick = Math.max(1, fixedPollCost(o.views, o));
     return o.started + (o.budget.ticks - 1 + Math.ceil(owed / perTick)) * o.intervalMs;
 }
-/**
- * A poll before `paidAt` that sees the soonest predicted end: just past it, when it comes before `paidAt`;
- * or, when it comes less than MIN_GAP_MS after `paidAt` (too close for a poll there and one after it), a poll
- * between, so that the next one can land just past the end. Undefined when neither helps.
- */
 function aimedAt(o, paidAt) {
     const soonest = soonestEnd(o.views);
     if (!soonest)
@@ -2763,11 +2501,9 @@ function aimedAt(o, paidAt) {
     const between = Math.max(earliest, end - o.intervalMs);
     return end < paidAt + MIN_GAP_MS && between < paidAt && between <= end - MIN_GAP_MS ? between : undefined;
 }
-/** When to look for a predicted end: 1% of the whole run past it, 100 ms to a tenth of the interval. */
 function justPast(p, intervalMs) {
     return p.endAt + clamp(0.01 * p.totalMs, 100, 0.1 * intervalMs);
 }
-/** The soonest predicted end of the Processing jobs, if any has one. */
 function soonestEnd(views) {
     return views
         .filter(v => v.job?.state === 'Processing')
@@ -2786,15 +2522,12 @@ function predictiveAt(o) {
         if (soonest) {
             const remaining = soonest.endAt - o.now;
             delay = clamp(remaining * SHARE_OF_REMAINDER, floor, I);
-            // Close to the end, aim just past the predicted end rather than a poll before and one after it.
             if (remaining > 0 && remaining - delay < floor)
                 delay = clamp(justPast(soonest, I) - o.now, floor, I);
         }
-        // While a job is Processing, never longer than the interval between polls.
         return Math.min(o.now + delay, o.lastPoll + I);
     }
     if (open.length > 0 && open.every(v => v.job?.state === 'Queued' || v.job?.state === 'Scheduled')) {
-        // Nothing runs yet: back off with the time waited, up to QUEUED_BACKOFF intervals.
         return o.lastPoll + clamp(sinceStart(o) / 2, I, QUEUED_BACKOFF * I);
     }
     return o.lastPoll + I;
@@ -2805,19 +2538,12 @@ function sinceStart(o) {
 function clamp(x, lo, hi) {
     return Math.min(hi, Math.max(lo, x));
 }
-/**
- * Predictive: the Processing jobs whose progress the prediction needs now, most needed first: those
- * never sampled, those without a prediction once an interval, and the others when half of the remainder
- * predicted at their last sample has passed (so the samples thicken towards the end), or LOG_EVERY
- * intervals have.
- */
 function progressReadsDue(views, now, intervalMs) {
     const need = (v) => {
         const since = now - (v.tasksReadAt ?? -Infinity);
         const p = predictEnd(v);
         if (!v.pace || !p)
             return since / intervalMs;
-        // The log shows progress at least every few intervals, even when the prediction needs no sample.
         return Math.max(since / Math.max(1, (p.endAt - v.pace.last.at) / 2), since / (LOG_EVERY * intervalMs));
     };
     return views
@@ -2833,19 +2559,9 @@ function progressReadsDue(views, now, intervalMs) {
 
 
 
-/** A job the service does not return is given this many polls (eventual consistency after creation). */
 const NOT_FOUND_POLLS = 3;
-/** Progress reads per poll, whatever the number of jobs. */
 const TASK_READS_PER_POLL = 3;
-/**
- * Error-detail reads per poll: when 200 jobs fail together, 10 reads, not 200. The verdict names as many
- * (report.ts takes its NAMED_JOBS from here) and counts the rest.
- */
 const ERROR_READS_PER_POLL = 10;
-/**
- * The acceptor: a pure classification of one poll's result. A job that ended in a failing state fails the
- * wait at once (the step will fail whatever the others do); otherwise the wait succeeds when all ended.
- */
 function classify(views, failOn, notFoundPolls = NOT_FOUND_POLLS) {
     const missing = views.filter(v => !v.job && v.missingPolls >= notFoundPolls);
     if (missing.length > 0)
@@ -2857,7 +2573,6 @@ function classify(views, failOn, notFoundPolls = NOT_FOUND_POLLS) {
         return { status: 'success' };
     return { status: 'retry' };
 }
-/** The polling loop: poll, read progress, judge, sleep. The policy is `classify` and `nextPollAt`. */
 async function waitForJobs(o) {
     const started = o.now();
     const w = {
@@ -2885,7 +2600,6 @@ async function waitForJobs(o) {
             const at = nextPoll(w, pollStarted);
             if (at === undefined)
                 return result(w, 'timeout');
-            // The poll at the deadline is the last, even if a timer woke it a little early.
             last = at >= w.deadline;
             if (!(await sleepUntil(w, at)))
                 return result(w, o.signal?.reason === 'timeout' ? 'timeout' : 'canceled');
@@ -2902,18 +2616,13 @@ function failedWith(w, error) {
     if (error instanceof AbortedError)
         return result(w, error.reason === 'timeout' ? 'timeout' : 'canceled');
     const e = error instanceof Error ? error : new Error(errorMessage(error));
-    // The last poll failing at the deadline is still a timeout; its error says what was going on. A sign-in
-    // that failed is the cause whenever it ends the wait: the job service was never asked.
     const signIn = ['entra-id', 'github-oidc'].includes(sourceOf(e)?.kind ?? '');
     const timedOut = w.o.now() >= w.deadline && !(e instanceof UserError) && !signIn;
     return result(w, timedOut ? 'timeout' : 'error', e);
 }
-/** One poll: the open jobs' states, paid from the budget, and the views updated with what came back. */
 async function poll(w, pollStarted) {
     const { o } = w;
     const elapsed = pollStarted - w.started;
-    // Ticks passed while asleep earn what a fixed poll would have cost then, as the jobs were last seen;
-    // a poll at a tick (give or take a late timer) stands for it, and earns what it sees.
     const atTick = elapsed % o.intervalMs < TICK_SLACK_MS;
     w.budget = credit(w.budget, w.views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, w.costing);
     const open = w.views.filter(isOpen);
@@ -2926,9 +2635,7 @@ async function poll(w, pollStarted) {
         sampleProgress(open, o.now());
     w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing);
 }
-/** What one poll answered, onto the views of the jobs asked for. */
 function updateViews(open, jobs) {
-    // Ids are canonical where the job source makes them (settings, the parsers): matched exactly here.
     const byId = new Map(jobs.map(j => [j.id, j]));
     for (const v of open) {
         const job = byId.get(v.id);
@@ -2947,10 +2654,6 @@ function updateViews(open, jobs) {
         }
     }
 }
-/**
- * Where the job carries its progress, each poll is a fresh sample of it, at no extra request: it paces the
- * prediction as a task read does.
- */
 function sampleProgress(open, at) {
     for (const v of open) {
         if (v.job?.state !== 'Processing' || v.job.progress === undefined)
@@ -2959,7 +2662,6 @@ function sampleProgress(open, at) {
         v.tasksReadAt = at;
     }
 }
-/** The task reads after a poll: error details, and the progress reads the policy asks for and can pay. */
 async function readProgress(w) {
     const { o } = w;
     if (!o.readTasks)
@@ -2988,26 +2690,18 @@ function nextPoll(w, lastPoll) {
         ...w.costing
     });
 }
-/** Sleeps until `at`; false when the wait was aborted meanwhile. */
 async function sleepUntil(w, at) {
     const { o } = w;
     await o.sleep(Math.max(0, at - o.now()), o.signal);
-    // Node's timers may wake a millisecond early by the wall clock: the last poll should not start before
-    // the deadline.
     if (!o.signal?.aborted && o.now() < at)
         await o.sleep(at - o.now(), o.signal);
     return !o.signal?.aborted;
 }
-/** Fixed polling reads the Processing jobs round-robin, least recently read first. */
 function leastRecentlyRead(views) {
     return views
         .filter(v => v.job?.state === 'Processing')
         .sort((a, b) => (a.tasksReadAt ?? -Infinity) - (b.tasksReadAt ?? -Infinity));
 }
-/**
- * Bounded task reads: the jobs that just ended in Error (for their ErrorDetails, ERROR_READS_PER_POLL at
- * most), then the chosen Processing jobs (for their progress). Returns how many progress reads were made.
- */
 async function readTasks(views, progress, o, deadline) {
     const errored = views.filter(v => v.job?.state === 'Error' && !v.errorsRead).slice(0, ERROR_READS_PER_POLL);
     for (const v of [...errored, ...progress]) {
@@ -3019,11 +2713,9 @@ async function readTasks(views, progress, o, deadline) {
                     v.pace = nextPace(v.pace, { at: o.now(), progress: t.progress });
             }
             v.errorDetails = t.errorDetails;
-            // Only a read that answered makes the details final: after a failed one they are asked for again.
             v.errorsRead = v.job?.state === 'Error';
         }
         catch (error) {
-            // Progress is a nicety: a failed task read must not end the wait, but a cancel must.
             if (error instanceof AbortedError)
                 throw error;
         }
@@ -3037,14 +2729,8 @@ async function readTasks(views, progress, o, deadline) {
 ;// CONCATENATED MODULE: ./src/report/naming.ts
 
 
-/** How the report names jobs and where they are: shared by the log lines, the verdict and the summary. */
-/**
- * Jobs named in the annotation, the verdict and the summary's verdict line; the rest are counted. As many as
- * the waiter reads error details for in a poll, so every job named has its errors.
- */
 const NAMED_JOBS = ERROR_READS_PER_POLL;
 const MEDIA_SERVICES_V2 = { service: 'Media Services', input: 'job-id' };
-/** "Media Services job(s)" for v2; "Job(s) on <service>" for a v3-shaped job service, which may not be Microsoft's. */
 function jobsNoun(origin, plural) {
     const jobs = plural ? 'jobs' : 'job';
     return origin.input === 'job-id'
@@ -3055,18 +2741,30 @@ function label(v) {
     const name = v.job?.name;
     return name ? `${v.id} (${name})` : v.id;
 }
-/** A job's error details on one line, as long as one error message may be. */
 function errorsOf(v) {
     return cut(v.errorDetails.map(d => `${d.code}: ${d.message}`).join('; '), MESSAGE_LIMIT);
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 
-/** The step's outputs: pure functions of the wait's result, each under GitHub's size limit. */
-/** GitHub keeps an output only up to 1 MB; stay clear of it, in UTF-8 bytes. */
 const OUTPUT_BYTES = 1_000_000;
-/** The outputs action.yml declares, in the order they are set. */
-const OUTPUT_NAMES = (/* unused pure expression or super */ null && (['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs']));
+const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
+    'state',
+    'runningDuration',
+    'startTime',
+    'endTime',
+    'progress',
+    'jobs',
+    'assets',
+    'asset-name',
+    'asset-id'
+]));
+function finishedAssets(v) {
+    return v.job?.state === 'Finished' ? (v.job.outputAssets ?? []) : [];
+}
+function assetRecords(views) {
+    return views.flatMap(v => finishedAssets(v).map(a => ({ job: v.id, ...a })));
+}
 function jobRecord(v) {
     const j = v.job;
     return {
@@ -3077,13 +2775,10 @@ function jobRecord(v) {
         progress: v.progress === undefined ? null : round1(v.progress),
         startTime: j?.startTime?.toISOString() ?? null,
         endTime: j?.endTime?.toISOString() ?? null,
-        errors: v.errorDetails
+        errors: v.errorDetails,
+        assets: finishedAssets(v)
     };
 }
-/**
- * The aggregate `state` of several jobs: the first failing state (Error or Canceled) in input order, else
- * Finished when all finished, else the least advanced state of those still going.
- */
 function aggregateState(views) {
     const records = views.map(jobRecord);
     const failed = records.find(r => r.state === 'Error' || r.state === 'Canceled');
@@ -3098,9 +2793,18 @@ function aggregateState(views) {
     const open = states.filter(s => !isFinal(s));
     return open.reduce((least, s) => (PROGRESS_RANK[s] < PROGRESS_RANK[least] ? s : least), open[0]);
 }
-/** The outputs of a step whose inputs were refused: every output set, no job seen. */
 function noJobOutputs() {
-    return { state: '', runningDuration: '', startTime: '', endTime: '', progress: '', jobs: '[]' };
+    return {
+        state: '',
+        runningDuration: '',
+        startTime: '',
+        endTime: '',
+        progress: '',
+        jobs: '[]',
+        assets: '[]',
+        'asset-name': '',
+        'asset-id': ''
+    };
 }
 function outputs(result) {
     const records = result.views.map(jobRecord);
@@ -3112,19 +2816,20 @@ function outputs(result) {
     const ends = times('endTime');
     const durations = records.map(r => r.runningDuration).filter((d) => d !== null);
     const progresses = result.views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)));
+    const assets = assetRecords(result.views);
+    const only = assets.length === 1 ? assets[0] : undefined;
     return {
         state: aggregateState(result.views),
         runningDuration: durations.length ? String(Math.max(...durations)) : '',
         startTime: starts[0] ?? '',
         endTime: ends.at(-1) ?? '',
         progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
-        jobs: jobsJson(records)
+        jobs: jobsJson(records),
+        assets: jobsJson(assets),
+        'asset-name': only?.name ?? '',
+        'asset-id': only?.id ?? ''
     };
 }
-/**
- * The `jobs` output: a JSON array of every record while it fits OUTPUT_BYTES. When it does not, the records
- * that fit come first (in job-id order), followed by one marker `{"truncated": true, "omitted": N}`.
- */
 function jobsJson(records, limit = OUTPUT_BYTES) {
     const parts = records.map(r => JSON.stringify(r));
     const bytes = parts.reduce((sum, p) => sum + Buffer.byteLength(p) + 1, 1);
@@ -3149,10 +2854,6 @@ function round1(n) {
 
 
 
-/**
- * The step summary: a pure function from the final state to Markdown, in which server text renders as
- * text (escaped) and which stays under GitHub's 1 MiB limit for a step summary.
- */
 const SUMMARY_BYTES = 1_000_000;
 const MARK = {
     Finished: '✅ Finished',
@@ -3165,11 +2866,9 @@ const MARK = {
     NotFound: '❓ Not found',
     Unknown: '❓ Unknown'
 };
-/** The step summary of a step whose inputs were refused: no job was looked at, and this says why. */
 function inputErrorMarkdown(message) {
     return ['### ❌ Media Services jobs', '', `Invalid input: ${markdownText(message)}`, ''].join('\n');
 }
-/** The step summary as Markdown: one table row per job, whatever the outcome, within SUMMARY_BYTES. */
 function summaryMarkdown(result, verdictText, origin = MEDIA_SERVICES_V2, limit = SUMMARY_BYTES) {
     const head = [
         `### ${verdictText.ok ? (verdictText.warning ? '⚠️' : '✅') : '❌'} ${markdownText(jobsNoun(origin, true))}`,
@@ -3179,21 +2878,44 @@ function summaryMarkdown(result, verdictText, origin = MEDIA_SERVICES_V2, limit 
         '| Job | Name | State | Progress | Start (UTC) | End (UTC) | Duration | Error |',
         '| --- | --- | --- | --- | --- | --- | --- | --- |'
     ].join('\n');
-    // Room for the note on rows left out; its number has at most 4 digits (MAX_JOBS is 1000).
-    let room = limit - Buffer.byteLength(head) - Buffer.byteLength(omittedNote(9999)) - 4;
+    let room = limit - Buffer.byteLength(head) - 2 * Buffer.byteLength(omittedNote(999_999, 'job')) - 8;
+    const take = (row) => {
+        room -= Buffer.byteLength(row) + 1;
+        return room >= 0;
+    };
     const rows = [];
     for (const v of result.views) {
         const row = summaryRow(v);
-        room -= Buffer.byteLength(row) + 1;
-        if (room < 0)
+        if (!take(row))
             break;
         rows.push(row);
     }
     const omitted = result.views.length - rows.length;
-    return [head, ...rows, ...(omitted ? ['', omittedNote(omitted)] : []), ''].join('\n');
+    const jobs = [head, ...rows, ...(omitted ? ['', omittedNote(omitted, 'job')] : [])];
+    return [...jobs, ...assetsSection(assetRecords(result.views), take), ''].join('\n');
 }
-function omittedNote(n) {
-    return `… and ${n} more ${n === 1 ? 'job' : 'jobs'} not shown (the step summary is limited to 1 MiB).`;
+const ASSETS_HEAD = [
+    '',
+    '**Output assets**',
+    '',
+    '| Job | Asset | Asset id | Storage account | Label |',
+    '| --- | --- | --- | --- | --- |'
+];
+function assetsSection(assets, take) {
+    if (assets.length === 0 || !take(ASSETS_HEAD.join('\n')))
+        return [];
+    const rows = [];
+    for (const a of assets) {
+        const row = `| ${codeCell(a.job)} | ${markdownText(a.name)} | ${a.id ? codeCell(a.id) : ''} | ${markdownText(a.storageAccount ?? '')} | ${markdownText(a.label ?? '')} |`;
+        if (!take(row))
+            break;
+        rows.push(row);
+    }
+    const omitted = assets.length - rows.length;
+    return [...ASSETS_HEAD, ...rows, ...(omitted ? ['', omittedNote(omitted, 'asset')] : [])];
+}
+function omittedNote(n, what) {
+    return `… and ${n} more ${n === 1 ? what : `${what}s`} not shown (the step summary is limited to 1 MiB).`;
 }
 function summaryRow(v) {
     const r = jobRecord(v);
@@ -3203,16 +2925,162 @@ function summaryRow(v) {
         : '';
     return `| ${codeCell(r.id)} | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`;
 }
-/**
- * An id as a code span in a table cell. GitHub splits a row on every unescaped `|`, inside backticks too,
- * and drops the backslash of `\|` there: the span shows the id as given. The fence is one backtick more
- * than the longest run in the id, so a backtick in it cannot close the span.
- */
 function codeCell(text) {
     const plain = text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
     const fence = '`'.repeat(Math.max(0, ...(plain.match(/`+/g) ?? []).map(run => run.length)) + 1);
     const pad = plain.startsWith('`') || plain.endsWith('`') ? ' ' : '';
     return `${fence}${pad}${plain}${pad}${fence}`;
+}
+
+;// CONCATENATED MODULE: ./src/auth/msal-errors.ts
+
+
+function signInFailure(error, msal, last, description) {
+    if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
+        return error;
+    const requestId = last?.requestId;
+    if (msal && error instanceof msal.ServerError) {
+        const status = error.status ?? last?.status;
+        const code = serverName(error.errorCode);
+        const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage.slice(0, 64 * 1024))?.[0];
+        const said = aadsts === undefined ? code : serverMessage(aadsts);
+        if ((status !== undefined && (status >= 500 || status === 429)) ||
+            /temporarily_unavailable|server_error/.test(error.errorCode)) {
+            return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, {
+                status,
+                requestId,
+                transient: true,
+                retryAfterMs: last?.retryAfterMs,
+                source: ENTRA_ID
+            });
+        }
+        return new UserError(`Entra ID refused the sign-in with ${description}: ${said}${hint(error.errorCode, aadsts)}`, undefined, ENTRA_ID);
+    }
+    if (last?.transportError)
+        return last.transportError;
+    if (msal && error instanceof msal.AuthError) {
+        return new ServiceError(`Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`, { source: ENTRA_ID });
+    }
+    return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`, {
+        source: ENTRA_ID
+    });
+}
+function hint(code, aadsts) {
+    const n = aadsts ? Number(/AADSTS(\d+)/.exec(aadsts)?.[1]) : undefined;
+    if (n === 90002)
+        return ' Check tenant-id.';
+    if (n === 700016)
+        return ' Check client-id and tenant-id: the application is not in this tenant.';
+    if (n === 7000215 || n === 7000222)
+        return ' Check client-secret: use the secret value (not its id), and renew it if it expired.';
+    if (n === 70021 || n === 700211 || n === 700213 || n === 700212)
+        return ' Check the federated credential on the app registration: its issuer, subject (repo:owner/name:…) and audience must match this workflow.';
+    if (n === 700027 || n === 700024)
+        return ' Check client-certificate: upload this certificate to the app registration.';
+    if (code === 'invalid_scope' || n === 70011 || n === 500011)
+        return ' Check cloud: the Media Services resource differs per cloud.';
+    if (code === 'invalid_client')
+        return ' Check the client credential.';
+    return '';
+}
+
+;// CONCATENATED MODULE: ./src/auth/msal-network.ts
+
+
+
+
+class RecordingNetworkClient {
+    http;
+    log;
+    now;
+    last;
+    limits = {};
+    constructor(http, log, now) {
+        this.http = http;
+        this.log = log;
+        this.now = now;
+    }
+    sendGetRequestAsync(url, options) {
+        return this.send('GET', url, options);
+    }
+    sendPostRequestAsync(url, options) {
+        return this.send('POST', url, options);
+    }
+    async send(method, url, options) {
+        const started = this.now();
+        try {
+            const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body, this.limits);
+            const requestId = requestIdOf(res);
+            this.last = { status: res.status, requestId, retryAfterMs: undefined };
+            this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now());
+            this.log.debug(`${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
+            let body;
+            try {
+                body = JSON.parse(withoutBom(res.body));
+            }
+            catch {
+                body = {
+                    error: 'temporarily_unavailable',
+                    error_description: `HTTP ${res.status} from ${safeHost(url)} with a body that is not JSON`
+                };
+            }
+            const headers = {};
+            for (const [k, v] of Object.entries(res.headers))
+                if (v !== undefined)
+                    headers[k] = Array.isArray(v) ? v.join(', ') : v;
+            return { headers, body: body, status: res.status };
+        }
+        catch (error) {
+            this.last = {
+                transportError: error instanceof ServiceError || error instanceof AbortedError
+                    ? error
+                    : new ServiceError(errorMessage(error), { transient: true })
+            };
+            this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`);
+            throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/msal-config.ts
+function msalConfiguration(msal, settings, c, parts) {
+    const host = settings.authorityHost.origin;
+    const authority = `${host}/${c.tenantId}`;
+    const auth = {
+        clientId: c.clientId,
+        authority,
+        knownAuthorities: [settings.authorityHost.host],
+        authorityMetadata: JSON.stringify({
+            token_endpoint: `${authority}/oauth2/v2.0/token`,
+            authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+            end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+            issuer: `${authority}/v2.0`,
+            jwks_uri: `${authority}/discovery/v2.0/keys`
+        })
+    };
+    if (c.kind === 'secret')
+        auth.clientSecret = c.clientSecret;
+    if (c.kind === 'certificate') {
+        auth.clientCertificate = {
+            thumbprintSha256: c.certificate.thumbprintSha256,
+            privateKey: c.certificate.privateKey,
+            x5c: c.certificate.x5c
+        };
+    }
+    if (c.kind === 'oidc')
+        auth.clientAssertion = () => parts.assertion(c.audience);
+    return {
+        auth,
+        system: {
+            networkClient: parts.network,
+            disableInternalRetries: true,
+            loggerOptions: {
+                piiLoggingEnabled: false,
+                logLevel: msal.LogLevel.Warning,
+                loggerCallback: (_level, message) => parts.log.debug(`MSAL: ${message}`)
+            }
+        }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/auth/msal.ts
@@ -3221,12 +3089,11 @@ function codeCell(text) {
 
 
 
-/** A token is reused until 5 minutes before it expires, as MSAL's own cache would. */
+
+
 const EXPIRY_MARGIN_MS = 5 * 60_000;
-/** MSAL is half of what the action loads: only a sign-in loads it (ncc puts it in a chunk of its own). */
 let msalModule;
 const loadMsal = () => (msalModule ??= __nccwpck_require__.e(/* import() */ 821).then(__nccwpck_require__.bind(__nccwpck_require__, 6821)));
-/** Entra ID client credentials through MSAL: secret, certificate or GitHub OIDC assertion. */
 class MsalTokenSource {
     settings;
     credential;
@@ -3253,8 +3120,6 @@ class MsalTokenSource {
     async getToken(fresh, call) {
         if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
             return this.token.value;
-        // Requests run a few at a time: those that need a token together share one sign-in (each one makes a new
-        // token, so a caller after a 401 is served too), and MSAL's network client serves one sign-in at a time.
         this.signingIn ??= this.signIn(call).finally(() => (this.signingIn = undefined));
         return this.signingIn;
     }
@@ -3270,7 +3135,6 @@ class MsalTokenSource {
             });
         }
         catch (error) {
-            // A give-up must say it was the sign-in, not Media Services, that failed.
             if (error instanceof ServiceError && !error.message.startsWith('Entra ID')) {
                 throw new ServiceError(`Entra ID sign-in failed: ${error.message}`, {
                     status: error.status,
@@ -3281,13 +3145,13 @@ class MsalTokenSource {
             throw error;
         }
     }
-    /**
-     * Always a new token: ours is the one cache, since MSAL's would disagree with it near expiry. The call's
-     * limits bound every request MSAL makes for it (token service, GitHub OIDC), and a cancel ends it at once.
-     */
     async acquire(call) {
         this.msal ??= await loadMsal();
-        this.app ??= new this.msal.ConfidentialClientApplication(this.configuration(this.msal));
+        this.app ??= new this.msal.ConfidentialClientApplication(msalConfiguration(this.msal, this.settings, this.credential, {
+            network: this.network,
+            log: this.deps.log,
+            assertion: audience => this.githubToken(audience)
+        }));
         this.network.last = undefined;
         this.network.limits = { signal: call.signal, deadline: call.endBy };
         try {
@@ -3308,55 +3172,12 @@ class MsalTokenSource {
             return result.accessToken;
         }
         catch (error) {
-            const failure = this.classify(error);
-            // MSAL replays a 429/5xx from the same instance for 60 s without asking again: start afresh.
+            const failure = signInFailure(error, this.msal, this.network.last, this.description);
             if (failure instanceof ServiceError && failure.transient)
                 this.app = undefined;
             throw failure;
         }
     }
-    configuration(msal) {
-        const c = this.credential;
-        const host = this.settings.authorityHost.origin;
-        const authority = `${host}/${c.tenantId}`;
-        const auth = {
-            clientId: c.clientId,
-            authority,
-            knownAuthorities: [this.settings.authorityHost.host],
-            // The endpoints are known; handing them over saves a discovery request on every run.
-            authorityMetadata: JSON.stringify({
-                token_endpoint: `${authority}/oauth2/v2.0/token`,
-                authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-                end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-                issuer: `${authority}/v2.0`,
-                jwks_uri: `${authority}/discovery/v2.0/keys`
-            })
-        };
-        if (c.kind === 'secret')
-            auth.clientSecret = c.clientSecret;
-        if (c.kind === 'certificate') {
-            auth.clientCertificate = {
-                thumbprintSha256: c.certificate.thumbprintSha256,
-                privateKey: c.certificate.privateKey,
-                x5c: c.certificate.x5c
-            };
-        }
-        if (c.kind === 'oidc')
-            auth.clientAssertion = () => this.githubToken(c.audience);
-        return {
-            auth,
-            system: {
-                networkClient: this.network,
-                disableInternalRetries: true,
-                loggerOptions: {
-                    piiLoggingEnabled: false,
-                    logLevel: msal.LogLevel.Warning,
-                    loggerCallback: (_level, message) => this.deps.log.debug(`MSAL: ${message}`)
-                }
-            }
-        };
-    }
-    /** MSAL calls the assertion callback on every acquire, even on a cache hit: keep GitHub's token. */
     async githubToken(audience) {
         if (this.assertion && this.assertion.expiresAt - 60_000 > this.deps.now())
             return this.assertion.value;
@@ -3373,58 +3194,7 @@ class MsalTokenSource {
         this.assertion = { value, expiresAt: jwtExpiry(value) ?? this.deps.now() + 5 * 60_000 };
         return value;
     }
-    classify(error) {
-        if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
-            return error;
-        const last = this.network.last;
-        const requestId = last?.requestId;
-        if (this.msal && error instanceof this.msal.ServerError) {
-            const status = error.status ?? last?.status;
-            // The token service's own words (error, error_description) are server text like any other.
-            const code = serverName(error.errorCode);
-            const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage.slice(0, 64 * 1024))?.[0];
-            const said = aadsts === undefined ? code : serverMessage(aadsts);
-            if ((status !== undefined && (status >= 500 || status === 429)) ||
-                /temporarily_unavailable|server_error/.test(error.errorCode)) {
-                return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, {
-                    status,
-                    requestId,
-                    transient: true,
-                    retryAfterMs: last?.retryAfterMs,
-                    source: ENTRA_ID
-                });
-            }
-            return new UserError(`Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`, undefined, ENTRA_ID);
-        }
-        if (last?.transportError)
-            return last.transportError;
-        if (this.msal && error instanceof this.msal.AuthError) {
-            return new ServiceError(`Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`, { source: ENTRA_ID });
-        }
-        return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`, {
-            source: ENTRA_ID
-        });
-    }
 }
-function hint(code, aadsts) {
-    const n = aadsts ? Number(/AADSTS(\d+)/.exec(aadsts)?.[1]) : undefined;
-    if (n === 90002)
-        return ' Check tenant-id.';
-    if (n === 700016)
-        return ' Check client-id and tenant-id: the application is not in this tenant.';
-    if (n === 7000215 || n === 7000222)
-        return ' Check client-secret: use the secret value (not its id), and renew it if it expired.';
-    if (n === 70021 || n === 700211 || n === 700213 || n === 700212)
-        return ' Check the federated credential on the app registration: its issuer, subject (repo:owner/name:…) and audience must match this workflow.';
-    if (n === 700027 || n === 700024)
-        return ' Check client-certificate: upload this certificate to the app registration.';
-    if (code === 'invalid_scope' || n === 70011 || n === 500011)
-        return ' Check cloud: the Media Services resource differs per cloud.';
-    if (code === 'invalid_client')
-        return ' Check the client credential.';
-    return '';
-}
-/** `exp` of a JWT in milliseconds, without verifying it (GitHub signed it for Entra ID, not for us). */
 function jwtExpiry(jwt) {
     try {
         const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
@@ -3434,68 +3204,9 @@ function jwtExpiry(jwt) {
         return undefined;
     }
 }
-/**
- * MSAL's network module on our HTTP stack (proxy support, one TLS trust store). It remembers the last
- * exchange, because MSAL turns transport failures into a generic error that says nothing useful.
- */
-class RecordingNetworkClient {
-    http;
-    log;
-    now;
-    last;
-    /** The limits of the acquire in progress: MSAL's interface has no room for them. */
-    limits = {};
-    constructor(http, log, now) {
-        this.http = http;
-        this.log = log;
-        this.now = now;
-    }
-    sendGetRequestAsync(url, options) {
-        return this.send('GET', url, options);
-    }
-    sendPostRequestAsync(url, options) {
-        return this.send('POST', url, options);
-    }
-    async send(method, url, options) {
-        const started = this.now();
-        try {
-            const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body, this.limits);
-            const requestId = requestIdOf(res);
-            this.last = { status: res.status, requestId, retryAfterMs: undefined };
-            this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now());
-            this.log.debug(`${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
-            let body;
-            try {
-                body = JSON.parse(withoutBom(res.body));
-            }
-            catch {
-                // A gateway's HTML page: say so in the shape MSAL reads errors from.
-                body = {
-                    error: 'temporarily_unavailable',
-                    error_description: `HTTP ${res.status} from ${safeHost(url)} with a body that is not JSON`
-                };
-            }
-            const headers = {};
-            for (const [k, v] of Object.entries(res.headers))
-                if (v !== undefined)
-                    headers[k] = Array.isArray(v) ? v.join(', ') : v;
-            return { headers, body: body, status: res.status };
-        }
-        catch (error) {
-            this.last = {
-                transportError: error instanceof ServiceError || error instanceof AbortedError
-                    ? error
-                    : new ServiceError(errorMessage(error), { transient: true })
-            };
-            this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`);
-            throw error;
-        }
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/auth/index.ts
 
-/** The token source for a credential: the given access-token as it is, or an Entra ID sign-in through MSAL. */
 function createTokenSource(settings, deps) {
     const c = settings.credential;
     if (c.kind === 'token') {
@@ -3508,14 +3219,9 @@ function createTokenSource(settings, deps) {
 
 
 
-/**
- * Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary.
- * Server text arrives neutralised (job.ts); here it is bounded in number. The summary is in summary.ts.
- */
 function shortLabel(v) {
     return v.job?.name ? `"${v.job.name}"` : v.id;
 }
-/** What changed since the last poll, as log lines; nothing when nothing changed. */
 class ChangeLog {
     perJobLimit;
     seen = new Map();
@@ -3527,7 +3233,6 @@ class ChangeLog {
         const stamp = `[${clockStamp(elapsedMs)}]`;
         const lines = [];
         const many = views.length > this.perJobLimit;
-        // Counted once per poll: a filter per job would make a poll of 1000 jobs a million comparisons.
         const sharing = new Map();
         for (const v of views)
             if (v.job)
@@ -3536,12 +3241,10 @@ class ChangeLog {
             const before = this.seen.get(v.id) ?? {};
             const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined);
             const progress = v.progress === undefined ? undefined : Math.floor(v.progress);
-            // The first line about a job names it fully; later lines use its name when no other job shares it.
             const unique = v.job !== undefined && sharing.get(v.job.name) === 1;
             const who = before.state && unique ? shortLabel(v) : label(v);
             const ended = v.job !== undefined && isFinal(v.job.state);
             if (state && state !== before.state && (!many || ended)) {
-                // With many jobs the aggregate line carries the running states; each job's ending is still named.
                 const from = before.state ? `${before.state} -> ` : '';
                 const extra = ended
                     ? finalDetail(v)
@@ -3567,7 +3270,6 @@ class ChangeLog {
         }
         return lines;
     }
-    /** First progress sample of each job, for a straight-line remaining-time estimate. */
     rates = new Map();
     track(v, now) {
         if (v.job?.state === 'Processing' && v.progress !== undefined && !this.rates.has(v.id)) {
@@ -3616,14 +3318,11 @@ function aggregateLine(views) {
 
 
 
-/** The one-line verdict of a wait, and for a failure the annotation's title: one function per outcome. */
-/** How long a job ran, by the service: EndTime − StartTime, else its RunningDuration (ms in practice). */
 function ranFor(v) {
     const j = v.job;
     const ms = j.startTime && j.endTime ? j.endTime.getTime() - j.startTime.getTime() : j.runningDuration;
     return ms > 0 ? ` (it ran ${formatDuration(ms)})` : '';
 }
-/** The title of a wait that a failed request ended: from whom the failure came, never from its wording. */
 function failureTitle(source, origin) {
     switch (source?.kind) {
         case 'entra-id':
@@ -3637,7 +3336,6 @@ function failureTitle(source, origin) {
             return `${origin.service} request failed`;
     }
 }
-/** The closing one-line verdict, and for a failure the annotation's title. */
 function verdict(result, timeoutMs, origin = MEDIA_SERVICES_V2) {
     const n = result.views.length;
     const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`;
@@ -3665,7 +3363,6 @@ function verdict(result, timeoutMs, origin = MEDIA_SERVICES_V2) {
             };
     }
 }
-/** Named, up to NAMED_JOBS, the jobs for which `pred` holds; the rest counted. */
 function someJobs(views, pred) {
     return someOf(views.filter(pred).map(label), NAMED_JOBS);
 }
@@ -3678,7 +3375,6 @@ function success({ result, jobs, took }) {
     const passes = unwell.length
         ? ` The step passes because fail-on does not include ${unwell.join(' or ')}.`
         : '';
-    // Ended at the first poll: the wait took no time, and says how long the job ran instead.
     const already = result.polls === 1;
     const one = result.views[0];
     const message = result.views.length === 1
@@ -3693,7 +3389,6 @@ function success({ result, jobs, took }) {
 function failure({ result, origin }) {
     const job = jobsNoun(origin, false);
     const failed = result.failed;
-    // With many failed jobs the annotation names the first few; the summary and `jobs` have them all.
     const errors = failed
         .slice(0, NAMED_JOBS)
         .filter(v => v.errorDetails.length)
@@ -3748,17 +3443,13 @@ function timedOut({ result, timeoutMs, origin, jobs, took }) {
 
 
 
-/** One stuck request must not eat the wait: a quarter of it at most, between 5 and 30 seconds. */
 function requestTimeout(timeoutMs) {
     return Math.min(30_000, Math.max(5_000, Math.floor(timeoutMs / 4)));
 }
-/** The runner sends SIGTERM 7.5 s after SIGINT: canceling the jobs must fit before it. */
 const CANCEL_JOBS_WITHIN_MS = 5_000;
 const CONCURRENT_CANCELS = 4;
-/**
- * The waiter's last poll starts at the timeout, so that a job that ended in the final interval is seen:
- * it and any request still running get this long, and then everything stops.
- */
+const OUTPUT_ASSETS_WITHIN_MS = 10_000;
+const CONCURRENT_ASSET_READS = 4;
 const LAST_POLL_MS = 5_000;
 async function run(rt = githubRuntime()) {
     const settings = await readOrReport(rt);
@@ -3780,6 +3471,7 @@ async function run(rt = githubRuntime()) {
     let result;
     try {
         result = await wait(settings, source, stop.signal, rt);
+        result = await withOutputAssets(source, result, stop, rt);
     }
     finally {
         stop.clear();
@@ -3794,13 +3486,11 @@ async function run(rt = githubRuntime()) {
     }
     await publish(result, settings, source, rt);
 }
-/** The settings, or undefined when an input is wrong: then the step has already ended, outputs and all. */
 async function readOrReport(rt) {
     try {
         return readSettings(rt.getInput, { mask: rt.mask, env: rt.env });
     }
     catch (error) {
-        // Every ending is written, this one too: outputs (no job was looked at) and a summary that says why.
         const message = errorMessage(error);
         for (const [name, value] of Object.entries(noJobOutputs()))
             rt.setOutput(name, value);
@@ -3819,7 +3509,6 @@ function authDeps(http, rt) {
         sleep: rt.sleep
     };
 }
-/** One signal for every request of the wait (Jobs, Tasks and sign-in): the runner's cancel, or the hard stop. */
 function stopSignal(timeoutMs, rt) {
     const abort = new AbortController();
     rt.onCancel(() => {
@@ -3827,7 +3516,6 @@ function stopSignal(timeoutMs, rt) {
             rt.log.info('Cancel requested by the runner: stopping the wait.');
         abort.abort('canceled');
     });
-    // The waiter keeps the deadline itself (its last poll may start at it); this is the hard stop behind it.
     const endBy = rt.now() + timeoutMs + LAST_POLL_MS;
     const timer = setTimeout(() => abort.abort('timeout'), timeoutMs + LAST_POLL_MS);
     return { signal: abort.signal, endBy, clear: () => clearTimeout(timer) };
@@ -3846,11 +3534,43 @@ function wait(settings, source, signal, rt) {
         onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
     });
 }
-/** The job API the settings name, given its own options. */
+async function withOutputAssets(source, result, stop, rt) {
+    const read = source.readOutputAssets;
+    const finished = result.views.filter(v => v.job?.state === 'Finished' && !v.job.outputAssets);
+    if (!read || finished.length === 0 || stop.signal.aborted)
+        return result;
+    const budget = new AbortController();
+    const onStop = () => budget.abort(stop.signal.reason);
+    stop.signal.addEventListener('abort', onStop, { once: true });
+    const timer = setTimeout(() => budget.abort('timeout'), OUTPUT_ASSETS_WITHIN_MS);
+    const end = Math.min(stop.endBy, rt.now() + OUTPUT_ASSETS_WITHIN_MS);
+    const call = { deadline: rt.now(), endBy: end, signal: budget.signal };
+    const assets = new Map();
+    const failures = [];
+    try {
+        await mapLimit(finished, CONCURRENT_ASSET_READS, async (v) => {
+            try {
+                assets.set(v.id, await read(v.id, call));
+            }
+            catch (error) {
+                const why = error instanceof AbortedError ? `no answer (${error.message})` : errorMessage(error);
+                failures.push(`${v.id}: ${why}`);
+            }
+        });
+    }
+    finally {
+        clearTimeout(timer);
+        stop.signal.removeEventListener('abort', onStop);
+    }
+    if (failures.length > 0) {
+        rt.log.warning(`Could not read the output assets of ${failures.length === 1 ? 'a finished job' : `${failures.length} finished jobs`} (the outputs leave them out): ${someOf(failures, 3, '; ')}`);
+    }
+    const views = result.views.map(v => v.job && assets.has(v.id) ? { ...v, job: { ...v.job, outputAssets: assets.get(v.id) } } : v);
+    return { ...result, views };
+}
 function createJobSource(jobs, deps) {
     return jobs.api === 'v3' ? createV3Source(jobs.options, deps) : createV2Source(jobs.options, deps);
 }
-/** Where the jobs are: the v2 endpoint, or the v3 jobs' host. */
 function endpointOf(jobs) {
     return jobs.api === 'v3' ? `${jobs.options.targets[0].url.origin}/` : jobs.options.apiUrl.href;
 }
@@ -3863,10 +3583,8 @@ function pollingText(w) {
     const every = formatDuration(w.intervalMs);
     return w.policy === 'fixed' ? `poll every ${every}` : `poll every ${every} or sooner near a job's end`;
 }
-/** CancelJob for each open job: the only requests after a cancel, all of them within CANCEL_JOBS_WITHIN_MS. */
 async function cancelJobs(source, result, rt) {
     const open = result.views.filter(v => v.job && !isFinal(v.job.state));
-    // Without a documented cancel (v3 off Resource Manager) inputs.ts has already warned.
     const cancelJob = source.cancelJob;
     if (open.length === 0 || !cancelJob)
         return;
@@ -3875,7 +3593,6 @@ async function cancelJobs(source, result, rt) {
     const end = rt.now() + CANCEL_JOBS_WITHIN_MS;
     const call = { deadline: end, endBy: end, signal: budget.signal };
     try {
-        // A few at a time, so that one CancelJob that stalls does not keep the others from being sent.
         await mapLimit(open, CONCURRENT_CANCELS, async (v) => {
             try {
                 await cancelJob(v.id, call);
@@ -3918,7 +3635,6 @@ async function writeSummary(rt, markdown) {
         rt.log.debug(`No step summary written: ${errorMessage(error)}`);
     }
 }
-/** The runner: @actions/core for the log, outputs, annotation and summary; real timers and signals. */
 function githubRuntime() {
     return {
         getInput: name => core/* getInput */.V4(name),
@@ -5194,11 +4910,6 @@ class DecodedURL extends URL {
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var tunnel = __nccwpck_require__(770);
 ;// CONCATENATED MODULE: ./build/stubs/no-undici.ts
-/**
- * Stands in for undici in the bundle (tsconfig.json `paths`, which ncc resolves). @actions/http-client imports
- * undici only for `getAgentDispatcher`, which this action never calls; the proxy path it does use (HTTPS_PROXY)
- * goes through `tunnel`. Without undici, dist/index.js is half the size and the action starts sooner.
- */
 class ProxyAgent {
     constructor() {
         throw new Error('undici is not bundled with ams-job-wait: HttpClient.getAgentDispatcher is unavailable');

@@ -34,7 +34,7 @@ function jobKey(api, name) {
 /**
  * @typedef {'arm' | 'mkio' | 'evil'} Api
  * @typedef {{ name?: string, timeline?: import('./jobs.js').Step[], outputs?: number, missing?: boolean,
- *   clockFromFirstPoll?: boolean,
+ *   clockFromFirstPoll?: boolean, assetNames?: string[],
  *   error?: { code: string, message: string, details?: { code: string, message: string }[] } }} V3JobSpec
  * @typedef {{ api: Api, method: string, path: string, authorization: string | undefined, status: number, at: number }} V3Request
  */
@@ -48,7 +48,7 @@ function jobKey(api, name) {
 export async function startArmEmulator(options) {
   const mkioToken = options.mkioToken ?? 'mkio-personal-token-0f9e8d7c6b5a'
   const store = new JobStore()
-  /** @type {Map<string, { error?: V3JobSpec['error'], path: string }>} */
+  /** @type {Map<string, { error?: V3JobSpec['error'], path: string, assetNames?: string[] }>} */
   const extra = new Map()
   /** @type {V3Request[]} */
   const requests = []
@@ -161,7 +161,7 @@ export async function startArmEmulator(options) {
 
   /**
    * @param {import('./jobs.js').JobRecord} job
-   * @param {{ error?: V3JobSpec['error'], path: string } | undefined} more
+   * @param {{ error?: V3JobSpec['error'], path: string, assetNames?: string[] } | undefined} more
    */
   function jobBody(job, more) {
     const snap = snapshot(job, true)
@@ -177,7 +177,7 @@ export async function startArmEmulator(options) {
         lastModified: iso(job.lastModified),
         outputs: snap.progress.map((p, i) => ({
           '@odata.type': '#Microsoft.Media.JobOutputAsset',
-          assetName: `${job.name}-output-${i}`,
+          assetName: more?.assetNames?.[i] ?? `${job.name}-output-${i}`,
           label: `output${i}`,
           state: snap.state,
           progress: Math.round(p),
@@ -208,13 +208,14 @@ export async function startArmEmulator(options) {
       id: key,
       name,
       timeline: spec.timeline,
-      tasks: spec.outputs ?? 1,
+      tasks: spec.outputs ?? spec.assetNames?.length ?? 1,
       missing: spec.missing,
       clockFromFirstPoll: spec.clockFromFirstPoll
     })
     const p = pathOf(name)
     extra.set(key, {
       path: p,
+      assetNames: spec.assetNames,
       error: spec.error ?? {
         code: 'ContentMalformed',
         message: 'The input content is malformed.',

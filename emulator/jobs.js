@@ -20,13 +20,17 @@ export const STATES = /** @type {const} */ ({
  * @typedef {{ state: StateName, polls?: number, ms?: number, progress?: number | number[] }} Step
  * @typedef {{ Code: string, Message: string }} ErrorDetail
  * @typedef {{ Code: string, Message: string, TimeStamp: number }} HistoricalEvent
+ * @typedef {{ Name?: string, StorageAccountName?: string, Uri?: string }} AssetSpec
+ * @typedef {{ Id: string, Name: string, StorageAccountName: string, Uri: string }} Asset
  * @typedef {{ id?: string, name?: string, timeline?: Step[], tasks?: number, errorDetails?: ErrorDetail[],
- *   hiddenPolls?: number, missing?: boolean, priority?: number, clockFromFirstPoll?: boolean }} JobSpec
+ *   hiddenPolls?: number, missing?: boolean, priority?: number, clockFromFirstPoll?: boolean,
+ *   outputAssets?: AssetSpec[] }} JobSpec
+ *   (outputAssets: what the job makes, its OutputMediaAssets; one asset named `<job name>-output` when not given.)
  * @typedef {{ id: string, name: string, priority: number, timeline: Step[], stepIndex: number, stepBegan: number,
  *   stepPolls: number, observations: number, hiddenLeft: number, missing: boolean, state: StateName,
  *   stateCode: number, created: number, lastModified: number, startTime: number | null, endTime: number | null,
  *   lastProgress: number[], taskIds: string[], errorDetails: ErrorDetail[], history: HistoricalEvent[],
- *   cancelRequests: number, clockFromFirstPoll: boolean }} JobRecord
+ *   cancelRequests: number, clockFromFirstPoll: boolean, outputAssets: Asset[] }} JobRecord
  * @typedef {{ job: JobRecord, state: StateName, progress: number[], runningDuration: number, at: number }} Snapshot
  */
 
@@ -68,10 +72,11 @@ export class JobStore {
     }
     const now = Date.now()
     const taskCount = Math.max(1, spec.tasks ?? 1)
+    const name = spec.name ?? `emu job ${this.jobs.length + 1}`
     /** @type {JobRecord} */
     const job = {
       id,
-      name: spec.name ?? `emu job ${this.jobs.length + 1}`,
+      name,
       priority: spec.priority ?? 0,
       timeline: timeline.map(s => ({ ...s })),
       stepIndex: 0,
@@ -91,7 +96,8 @@ export class JobStore {
       errorDetails: spec.errorDetails ?? DEFAULT_ERROR_DETAILS,
       history: [],
       cancelRequests: 0,
-      clockFromFirstPoll: spec.clockFromFirstPoll === true
+      clockFromFirstPoll: spec.clockFromFirstPoll === true,
+      outputAssets: (spec.outputAssets ?? [{}]).map(a => outputAsset(name, a))
     }
     enter(job, 0, now)
     this.jobs.push(job)
@@ -108,6 +114,23 @@ export class JobStore {
     const job = this.byId.get(id)
     if (!job || job.missing) return undefined
     return job
+  }
+}
+
+/**
+ * An output asset as Media Services v2 keeps it: an asset id, and a container in the account's storage.
+ * @param {string} jobName
+ * @param {AssetSpec} a
+ * @returns {Asset}
+ */
+function outputAsset(jobName, a) {
+  const guid = crypto.randomUUID()
+  const storage = a.StorageAccountName ?? 'emumediastore'
+  return {
+    Id: `nb:cid:UUID:${guid}`,
+    Name: a.Name ?? `${jobName}-output`,
+    StorageAccountName: storage,
+    Uri: a.Uri ?? `https://${storage}.blob.core.windows.net/asset-${guid}`
   }
 }
 

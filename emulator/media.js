@@ -1,11 +1,11 @@
 // @ts-check
 /**
- * Media Services v2 REST (global endpoint redirect + account endpoint Jobs/Tasks/CancelJob),
+ * Media Services v2 REST (global endpoint redirect + account endpoint Jobs/Tasks/OutputMediaAssets/CancelJob),
  * in minimal-metadata and verbose JSON shapes. Test-only code.
  */
 import { send, safeDecode, hostName, originOf } from './util.js'
 import { snapshot, cancel, isFinal } from './jobs.js'
-import { isVerbose, odataError, jobEntity, taskEntities, sendOData } from './odata.js'
+import { isVerbose, odataError, jobEntity, taskEntities, assetEntities, sendOData } from './odata.js'
 
 /**
  * @typedef {{ shape: 'minimal' | 'verbose' | 'auto', verboseDates: 'iso' | 'ms',
@@ -198,13 +198,21 @@ export function handleAccount(st, req, res, url, checked = false) {
       verbose ? { d: { results: list } } : { 'odata.metadata': `${base}$metadata#Jobs`, value: list }
     )
   }
-  const km = /^Jobs\('((?:[^']|'')*)'\)(\/Tasks)?$/.exec(rest)
+  const km = /^Jobs\('((?:[^']|'')*)'\)(\/Tasks|\/OutputMediaAssets)?$/.exec(rest)
   if (km) {
     const id = unquote(km[1])
     const job = st.store.visible(id)
     if (job && !km[2] && job.hiddenLeft > 0) job.hiddenLeft -= 1
     else if (job && job.hiddenLeft <= 0) {
       const snap = snapshot(job, !km[2])
+      if (km[2] === '/OutputMediaAssets') {
+        const list = assetEntities(st, job, verbose, base)
+        return sendOData(
+          res,
+          verbose,
+          verbose ? { d: { results: list } } : { 'odata.metadata': `${base}$metadata#Assets`, value: list }
+        )
+      }
       if (km[2]) {
         const list = taskEntities(st, snap, verbose, base)
         return sendOData(

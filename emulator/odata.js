@@ -145,3 +145,36 @@ export function sendOData(res, verbose, body) {
   const text = JSON.stringify(body).replace(/"\/Date\((-?\d+)\)\/"/g, '"\\/Date($1)\\/"')
   send(res, 200, { 'Content-Type': verbose ? CT_VERBOSE : CT_MINIMAL, DataServiceVersion: '3.0;' }, text)
 }
+
+/**
+ * The job's OutputMediaAssets: Asset entities, State 0 (Initialized: nothing has published them yet).
+ * @param {MediaState} st
+ * @param {import('./jobs.js').JobRecord} job
+ * @param {boolean} verbose
+ * @param {string} base
+ */
+export function assetEntities(st, job, verbose, base) {
+  return job.outputAssets.map(a => {
+    const uri = `${base}Assets('${keyOf(a.Id)}')`
+    /** @type {Record<string, unknown>} */
+    const e = {}
+    if (verbose) e.__metadata = { id: uri, uri, type: `${NS}.Asset` }
+    Object.assign(e, {
+      Id: a.Id,
+      State: 0,
+      Created: date(st, job.created, verbose),
+      LastModified: date(st, job.lastModified, verbose),
+      AlternateId: null,
+      Name: a.Name,
+      Options: 0,
+      FormatOption: 0,
+      Uri: a.Uri,
+      StorageAccountName: a.StorageAccountName
+    })
+    if (verbose) {
+      for (const nav of ['Locators', 'ContentKeys', 'Files', 'ParentAssets', 'DeliveryPolicies'])
+        e[nav] = { __deferred: { uri: `${uri}/${nav}` } }
+    }
+    return e
+  })
+}

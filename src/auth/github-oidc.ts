@@ -1,8 +1,8 @@
 import { GITHUB_OIDC, ServiceError, UserError } from '../errors.js'
-import type { Http, RequestLimits } from '../transport/http.js'
+import { TRANSIENT_STATUS } from '../transport/guarded.js'
+import type { Http, HttpResponse, RequestLimits } from '../transport/http.js'
 
 const PERMISSION_HINT = 'The workflow job needs "permissions: id-token: write".'
-const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504])
 
 /**
  * GitHub's OIDC token for `audience`, asked the way @actions/core's getIDToken asks, but on our HTTP
@@ -24,25 +24,31 @@ export async function githubIdToken(
     )
   }
   const url = `${base}${base.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`
-  let res
+  return tokenOf(await ask(http, url, requestToken, limits))
+}
+
+/** The exchange itself; a transport failure says it was GitHub's token service. */
+async function ask(
+  http: Http,
+  url: string,
+  requestToken: string,
+  limits: RequestLimits
+): Promise<HttpResponse> {
   try {
-    res = await http.request(
-      'GET',
-      url,
-      { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' },
-      undefined,
-      limits
-    )
+    const headers = { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' }
+    return await http.request('GET', url, headers, undefined, limits)
   } catch (error) {
-    if (error instanceof ServiceError) {
-      throw new ServiceError(`GitHub OIDC token: ${error.message}`, {
-        status: error.status,
-        transient: error.transient,
-        source: GITHUB_OIDC
-      })
-    }
-    throw error
+    if (!(error instanceof ServiceError)) throw error
+    throw new ServiceError(`GitHub OIDC token: ${error.message}`, {
+      status: error.status,
+      transient: error.transient,
+      source: GITHUB_OIDC
+    })
   }
+}
+
+/** The token in GitHub's answer `{"value": "<jwt>"}`, or why there is none. */
+function tokenOf(res: HttpResponse): string {
   if (res.status === 401 || res.status === 403) {
     throw new UserError(
       `Could not get a GitHub OIDC token (GitHub answered HTTP ${res.status}). ${PERMISSION_HINT}`,

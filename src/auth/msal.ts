@@ -1,26 +1,14 @@
-import type {
-  ConfidentialClientApplication,
-  Configuration,
-  INetworkModule,
-  NetworkRequestOptions,
-  NetworkResponse
-} from '@azure/msal-node'
+import type { ConfidentialClientApplication } from '@azure/msal-node'
 import { AbortedError, ENTRA_ID, errorMessage, GITHUB_OIDC, ServiceError, UserError } from '../errors.js'
-import {
-  header,
-  type Http,
-  raceAbort,
-  type RequestLimits,
-  retryAfterMs,
-  safeHost
-} from '../transport/http.js'
-import type { Logger } from '../logger.js'
+import { raceAbort } from '../transport/http.js'
 import { logRetries, withRetries } from '../transport/retry.js'
-import { serverMessage, serverName, withoutBom } from '../text.js'
-import { requestIdOf } from '../transport/guarded.js'
+import { serverMessage } from '../text.js'
 import type { CallOptions } from '../transport/call.js'
 import type { TokenSource, AuthSettings, AuthDeps } from './token-source.js'
 import type { Credential } from './credential.js'
+import { signInFailure } from './msal-errors.js'
+import { RecordingNetworkClient } from './msal-network.js'
+import { msalConfiguration } from './msal-config.js'
 
 /** A token is reused until 5 minutes before it expires, as MSAL's own cache would. */
 const EXPIRY_MARGIN_MS = 5 * 60_000
@@ -94,7 +82,13 @@ export class MsalTokenSource implements TokenSource {
    */
   private async acquire(call: CallOptions): Promise<string> {
     this.msal ??= await loadMsal()
-    this.app ??= new this.msal.ConfidentialClientApplication(this.configuration(this.msal))
+    this.app ??= new this.msal.ConfidentialClientApplication(
+      msalConfiguration(this.msal, this.settings, this.credential, {
+        network: this.network,
+        log: this.deps.log,
+        assertion: audience => this.githubToken(audience)
+      })
+    )
     this.network.last = undefined
     this.network.limits = { signal: call.signal, deadline: call.endBy }
     try {
@@ -113,50 +107,10 @@ export class MsalTokenSource implements TokenSource {
       this.token = { value: result.accessToken, expiresAt }
       return result.accessToken
     } catch (error) {
-      const failure = this.classify(error)
+      const failure = signInFailure(error, this.msal, this.network.last, this.description)
       // MSAL replays a 429/5xx from the same instance for 60 s without asking again: start afresh.
       if (failure instanceof ServiceError && failure.transient) this.app = undefined
       throw failure
-    }
-  }
-
-  private configuration(msal: Msal): Configuration {
-    const c = this.credential
-    const host = this.settings.authorityHost.origin
-    const authority = `${host}/${c.tenantId}`
-    const auth: Configuration['auth'] = {
-      clientId: c.clientId,
-      authority,
-      knownAuthorities: [this.settings.authorityHost.host],
-      // The endpoints are known; handing them over saves a discovery request on every run.
-      authorityMetadata: JSON.stringify({
-        token_endpoint: `${authority}/oauth2/v2.0/token`,
-        authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-        end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-        issuer: `${authority}/v2.0`,
-        jwks_uri: `${authority}/discovery/v2.0/keys`
-      })
-    }
-    if (c.kind === 'secret') auth.clientSecret = c.clientSecret
-    if (c.kind === 'certificate') {
-      auth.clientCertificate = {
-        thumbprintSha256: c.certificate.thumbprintSha256,
-        privateKey: c.certificate.privateKey,
-        x5c: c.certificate.x5c
-      }
-    }
-    if (c.kind === 'oidc') auth.clientAssertion = () => this.githubToken(c.audience)
-    return {
-      auth,
-      system: {
-        networkClient: this.network,
-        disableInternalRetries: true,
-        loggerOptions: {
-          piiLoggingEnabled: false,
-          logLevel: msal.LogLevel.Warning,
-          loggerCallback: (_level, message) => this.deps.log.debug(`MSAL: ${message}`)
-        }
-      }
     }
   }
 
@@ -179,63 +133,6 @@ export class MsalTokenSource implements TokenSource {
     this.assertion = { value, expiresAt: jwtExpiry(value) ?? this.deps.now() + 5 * 60_000 }
     return value
   }
-
-  private classify(error: unknown): Error {
-    if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
-      return error
-    const last = this.network.last
-    const requestId = last?.requestId
-    if (this.msal && error instanceof this.msal.ServerError) {
-      const status = error.status ?? last?.status
-      // The token service's own words (error, error_description) are server text like any other.
-      const code = serverName(error.errorCode)
-      const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage.slice(0, 64 * 1024))?.[0]
-      const said = aadsts === undefined ? code : serverMessage(aadsts)
-      if (
-        (status !== undefined && (status >= 500 || status === 429)) ||
-        /temporarily_unavailable|server_error/.test(error.errorCode)
-      ) {
-        return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, {
-          status,
-          requestId,
-          transient: true,
-          retryAfterMs: last?.retryAfterMs,
-          source: ENTRA_ID
-        })
-      }
-      return new UserError(
-        `Entra ID refused the sign-in with ${this.description}: ${said}${hint(error.errorCode, aadsts)}`,
-        undefined,
-        ENTRA_ID
-      )
-    }
-    if (last?.transportError) return last.transportError
-    if (this.msal && error instanceof this.msal.AuthError) {
-      return new ServiceError(
-        `Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`,
-        { source: ENTRA_ID }
-      )
-    }
-    return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`, {
-      source: ENTRA_ID
-    })
-  }
-}
-
-function hint(code: string, aadsts?: string): string {
-  const n = aadsts ? Number(/AADSTS(\d+)/.exec(aadsts)?.[1]) : undefined
-  if (n === 90002) return ' Check tenant-id.'
-  if (n === 700016) return ' Check client-id and tenant-id: the application is not in this tenant.'
-  if (n === 7000215 || n === 7000222)
-    return ' Check client-secret: use the secret value (not its id), and renew it if it expired.'
-  if (n === 70021 || n === 700211 || n === 700213 || n === 700212)
-    return ' Check the federated credential on the app registration: its issuer, subject (repo:owner/name:…) and audience must match this workflow.'
-  if (n === 700027 || n === 700024)
-    return ' Check client-certificate: upload this certificate to the app registration.'
-  if (code === 'invalid_scope' || n === 70011 || n === 500011)
-    return ' Check cloud: the Media Services resource differs per cloud.'
-  if (code === 'invalid_client') return ' Check the client credential.'
-  return ''
 }
 
 /** `exp` of a JWT in milliseconds, without verifying it (GitHub signed it for Entra ID, not for us). */
@@ -245,82 +142,5 @@ export function jwtExpiry(jwt: string): number | undefined {
     return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined
   } catch {
     return undefined
-  }
-}
-
-interface LastExchange {
-  status?: number
-  requestId?: string
-  retryAfterMs?: number
-  transportError?: ServiceError | AbortedError
-}
-
-/**
- * MSAL's network module on our HTTP stack (proxy support, one TLS trust store). It remembers the last
- * exchange, because MSAL turns transport failures into a generic error that says nothing useful.
- */
-class RecordingNetworkClient implements INetworkModule {
-  last?: LastExchange
-  /** The limits of the acquire in progress: MSAL's interface has no room for them. */
-  limits: RequestLimits = {}
-
-  constructor(
-    private readonly http: Http,
-    private readonly log: Logger,
-    private readonly now: () => number
-  ) {}
-
-  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
-    return this.send<T>('GET', url, options)
-  }
-
-  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
-    return this.send<T>('POST', url, options)
-  }
-
-  private async send<T>(
-    method: 'GET' | 'POST',
-    url: string,
-    options?: NetworkRequestOptions
-  ): Promise<NetworkResponse<T>> {
-    const started = this.now()
-    try {
-      const res = await this.http.request(
-        method,
-        url,
-        { ...(options?.headers ?? {}) },
-        options?.body,
-        this.limits
-      )
-      const requestId = requestIdOf(res)
-      this.last = { status: res.status, requestId, retryAfterMs: undefined }
-      this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now())
-      this.log.debug(
-        `${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`
-      )
-      let body: unknown
-      try {
-        body = JSON.parse(withoutBom(res.body))
-      } catch {
-        // A gateway's HTML page: say so in the shape MSAL reads errors from.
-        body = {
-          error: 'temporarily_unavailable',
-          error_description: `HTTP ${res.status} from ${safeHost(url)} with a body that is not JSON`
-        }
-      }
-      const headers: Record<string, string> = {}
-      for (const [k, v] of Object.entries(res.headers))
-        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
-      return { headers, body: body as T, status: res.status }
-    } catch (error) {
-      this.last = {
-        transportError:
-          error instanceof ServiceError || error instanceof AbortedError
-            ? error
-            : new ServiceError(errorMessage(error), { transient: true })
-      }
-      this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`)
-      throw error
-    }
   }
 }

@@ -52,7 +52,29 @@ export interface Job {
   progress?: number
   /** Error details, when the service reports them with the job itself (v3). */
   errorDetails?: ErrorDetail[]
+  /**
+   * What the job made: read from the job body (v3 names its outputs there), or once the job ended Finished
+   * (v2 reads its OutputMediaAssets). Undefined when not known.
+   */
+  outputAssets?: OutputAsset[]
 }
+
+/**
+ * An output asset of a job, as the service named it: a field it did not give is left out. Server text,
+ * neutralised where it entered; `uri` is the storage container without any query (no SAS).
+ */
+export interface OutputAsset {
+  /** v2's `nb:cid:UUID:…`; v3 jobs name their assets only. */
+  id?: string
+  name: string
+  storageAccount?: string
+  uri?: string
+  /** v3's output label. */
+  label?: string
+}
+
+/** Output assets kept per job: a job makes a handful; a server that lists thousands says no more. */
+export const MAX_OUTPUT_ASSETS = 100
 
 /** Accepts the Int32 the service sends, and a state name (case-insensitive) for robustness. */
 export function parseState(value: unknown): JobState | undefined {

@@ -1,4 +1,4 @@
-import type { ErrorDetail, Job } from './model.js'
+import type { ErrorDetail, Job, OutputAsset } from './model.js'
 import type { CallOptions } from '../transport/call.js'
 import type { ClientDeps } from '../transport/guarded.js'
 
@@ -18,6 +18,11 @@ export interface JobSource {
   readonly cost: PollCost
   /** Undefined where the service has no documented cancel. */
   cancelJob?: (id: string, call: CallOptions) => Promise<void>
+  /**
+   * One request for what a Finished job made (v2). Undefined where the job body already names its output
+   * assets (v3): then `Job.outputAssets` holds them.
+   */
+  readOutputAssets?: (id: string, call: CallOptions) => Promise<OutputAsset[]>
   readonly requests: number
   readonly apiRoot: string
 }

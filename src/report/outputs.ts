@@ -1,5 +1,5 @@
 import type { JobView, WaitResult } from '../wait/waiter.js'
-import { isFinal, type JobState, PROGRESS_RANK } from '../jobs/model.js'
+import { isFinal, type JobState, type OutputAsset, PROGRESS_RANK } from '../jobs/model.js'
 
 /** The step's outputs: pure functions of the wait's result, each under GitHub's size limit. */
 
@@ -7,7 +7,17 @@ import { isFinal, type JobState, PROGRESS_RANK } from '../jobs/model.js'
 export const OUTPUT_BYTES = 1_000_000
 
 /** The outputs action.yml declares, in the order they are set. */
-export const OUTPUT_NAMES = ['state', 'runningDuration', 'startTime', 'endTime', 'progress', 'jobs'] as const
+export const OUTPUT_NAMES = [
+  'state',
+  'runningDuration',
+  'startTime',
+  'endTime',
+  'progress',
+  'jobs',
+  'assets',
+  'asset-name',
+  'asset-id'
+] as const
 
 export type Outputs = Record<(typeof OUTPUT_NAMES)[number], string>
 
@@ -20,6 +30,21 @@ export interface JobRecord {
   startTime: string | null
   endTime: string | null
   errors: { code: string; message: string }[]
+  /** What the job made, once it ended Finished; empty otherwise, or when they could not be read. */
+  assets: OutputAsset[]
+}
+
+/** One entry of the `assets` output: an output asset and the job that made it. */
+export type AssetRecord = { job: string } & OutputAsset
+
+/** The output assets of a job that ended Finished: none for any other (an Error job's are not a result). */
+export function finishedAssets(v: JobView): OutputAsset[] {
+  return v.job?.state === 'Finished' ? (v.job.outputAssets ?? []) : []
+}
+
+/** Every finished job's output assets, job by job in input order, each with its job. */
+export function assetRecords(views: readonly JobView[]): AssetRecord[] {
+  return views.flatMap(v => finishedAssets(v).map(a => ({ job: v.id, ...a })))
 }
 
 export function jobRecord(v: JobView): JobRecord {
@@ -32,7 +57,8 @@ export function jobRecord(v: JobView): JobRecord {
     progress: v.progress === undefined ? null : round1(v.progress),
     startTime: j?.startTime?.toISOString() ?? null,
     endTime: j?.endTime?.toISOString() ?? null,
-    errors: v.errorDetails
+    errors: v.errorDetails,
+    assets: finishedAssets(v)
   }
 }
 
@@ -54,7 +80,17 @@ export function aggregateState(views: readonly JobView[]): string {
 
 /** The outputs of a step whose inputs were refused: every output set, no job seen. */
 export function noJobOutputs(): Outputs {
-  return { state: '', runningDuration: '', startTime: '', endTime: '', progress: '', jobs: '[]' }
+  return {
+    state: '',
+    runningDuration: '',
+    startTime: '',
+    endTime: '',
+    progress: '',
+    jobs: '[]',
+    assets: '[]',
+    'asset-name': '',
+    'asset-id': ''
+  }
 }
 
 export function outputs(result: WaitResult): Outputs {
@@ -68,21 +104,27 @@ export function outputs(result: WaitResult): Outputs {
   const ends = times('endTime')
   const durations = records.map(r => r.runningDuration).filter((d): d is number => d !== null)
   const progresses = result.views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)))
+  const assets = assetRecords(result.views)
+  // The common deploy waits for one encode that made one asset: then the next step needs no JSON.
+  const only = assets.length === 1 ? assets[0] : undefined
   return {
     state: aggregateState(result.views),
     runningDuration: durations.length ? String(Math.max(...durations)) : '',
     startTime: starts[0] ?? '',
     endTime: ends.at(-1) ?? '',
     progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
-    jobs: jobsJson(records)
+    jobs: jobsJson(records),
+    assets: jobsJson(assets),
+    'asset-name': only?.name ?? '',
+    'asset-id': only?.id ?? ''
   }
 }
 
 /**
- * The `jobs` output: a JSON array of every record while it fits OUTPUT_BYTES. When it does not, the records
- * that fit come first (in job-id order), followed by one marker `{"truncated": true, "omitted": N}`.
+ * The `jobs` (and `assets`) output: a JSON array of every record while it fits OUTPUT_BYTES. When it does
+ * not, the records that fit come first (in job-id order), followed by one marker `{"truncated": true, "omitted": N}`.
  */
-export function jobsJson(records: readonly JobRecord[], limit = OUTPUT_BYTES): string {
+export function jobsJson(records: readonly object[], limit = OUTPUT_BYTES): string {
   const parts = records.map(r => JSON.stringify(r))
   const bytes = parts.reduce((sum, p) => sum + Buffer.byteLength(p) + 1, 1)
   if (bytes <= limit) return `[${parts.join(',')}]`

@@ -2,7 +2,7 @@ import { markdownText } from '../text.js'
 import { formatDuration } from '../time.js'
 import type { JobView, WaitResult } from '../wait/waiter.js'
 import { type JobsOrigin, MEDIA_SERVICES_V2, jobsNoun, errorsOf } from './naming.js'
-import { jobRecord } from './outputs.js'
+import { type AssetRecord, assetRecords, jobRecord } from './outputs.js'
 
 /**
  * The step summary: a pure function from the final state to Markdown, in which server text renders as
@@ -43,21 +43,46 @@ export function summaryMarkdown(
     '| Job | Name | State | Progress | Start (UTC) | End (UTC) | Duration | Error |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |'
   ].join('\n')
-  // Room for the note on rows left out; its number has at most 4 digits (MAX_JOBS is 1000).
-  let room = limit - Buffer.byteLength(head) - Buffer.byteLength(omittedNote(9999)) - 4
+  // Room for the notes on rows left out; their numbers have at most 6 digits (1000 jobs, 100 assets each).
+  let room = limit - Buffer.byteLength(head) - 2 * Buffer.byteLength(omittedNote(999_999, 'job')) - 8
+  const take = (row: string): boolean => {
+    room -= Buffer.byteLength(row) + 1
+    return room >= 0
+  }
   const rows: string[] = []
   for (const v of result.views) {
     const row = summaryRow(v)
-    room -= Buffer.byteLength(row) + 1
-    if (room < 0) break
+    if (!take(row)) break
     rows.push(row)
   }
   const omitted = result.views.length - rows.length
-  return [head, ...rows, ...(omitted ? ['', omittedNote(omitted)] : []), ''].join('\n')
+  const jobs = [head, ...rows, ...(omitted ? ['', omittedNote(omitted, 'job')] : [])]
+  return [...jobs, ...assetsSection(assetRecords(result.views), take), ''].join('\n')
 }
 
-function omittedNote(n: number): string {
-  return `… and ${n} more ${n === 1 ? 'job' : 'jobs'} not shown (the step summary is limited to 1 MiB).`
+const ASSETS_HEAD = [
+  '',
+  '**Output assets**',
+  '',
+  '| Job | Asset | Asset id | Storage account | Label |',
+  '| --- | --- | --- | --- | --- |'
+]
+
+/** The output assets of the finished jobs, one row each, as many as `take` leaves room for. */
+function assetsSection(assets: readonly AssetRecord[], take: (row: string) => boolean): string[] {
+  if (assets.length === 0 || !take(ASSETS_HEAD.join('\n'))) return []
+  const rows: string[] = []
+  for (const a of assets) {
+    const row = `| ${codeCell(a.job)} | ${markdownText(a.name)} | ${a.id ? codeCell(a.id) : ''} | ${markdownText(a.storageAccount ?? '')} | ${markdownText(a.label ?? '')} |`
+    if (!take(row)) break
+    rows.push(row)
+  }
+  const omitted = assets.length - rows.length
+  return [...ASSETS_HEAD, ...rows, ...(omitted ? ['', omittedNote(omitted, 'asset')] : [])]
+}
+
+function omittedNote(n: number, what: 'job' | 'asset'): string {
+  return `… and ${n} more ${n === 1 ? what : `${what}s`} not shown (the step summary is limited to 1 MiB).`
 }
 
 function summaryRow(v: JobView): string {

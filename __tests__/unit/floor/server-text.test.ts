@@ -263,7 +263,8 @@ describe('the jobs output stays valid JSON under 1 MB', () => {
     progress: null,
     startTime: null,
     endTime: null,
-    errors: [{ code: 'E', message }]
+    errors: [{ code: 'E', message }],
+    assets: []
   })
 
   it('all records while they fit', () => {

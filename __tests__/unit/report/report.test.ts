@@ -47,9 +47,13 @@ describe('outputs for one job', () => {
           progress: 100,
           startTime: '2024-05-01T12:00:05.000Z',
           endTime: '2024-05-01T12:02:05.000Z',
-          errors: []
+          errors: [],
+          assets: []
         }
-      ])
+      ]),
+      assets: '[]',
+      'asset-name': '',
+      'asset-id': ''
     })
   })
 
@@ -76,7 +80,8 @@ describe('outputs for one job', () => {
         progress: null,
         startTime: null,
         endTime: null,
-        errors: []
+        errors: [],
+        assets: []
       }
     ])
   })
@@ -123,7 +128,8 @@ describe('outputs for several jobs', () => {
       progress: 33.3,
       startTime: '2024-05-01T12:01:00.000Z',
       endTime: null,
-      errors: []
+      errors: [],
+      assets: []
     })
   })
 

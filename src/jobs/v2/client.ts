@@ -1,11 +1,11 @@
 import type { OutgoingHttpHeaders } from 'node:http'
-import { baseFromLocation, cancelJobPath, jobsQuery, tasksPath } from './paths.js'
+import { baseFromLocation, cancelJobPath, jobsQuery, outputAssetsPath, tasksPath } from './paths.js'
 import { mediaServicesDialect } from './dialect.js'
-import { parseJobs, parseTasks, type Task } from './parse.js'
+import { parseJobs, parseOutputAssets, parseTasks, type Task } from './parse.js'
 import { mapLimit } from '../../transport/pool.js'
 import type { CallOptions } from '../../transport/call.js'
 import { type ClientDeps, GuardedExchange, type GuardedRequest } from '../../transport/guarded.js'
-import type { Job } from '../model.js'
+import type { Job, OutputAsset } from '../model.js'
 
 export interface ClientOptions extends ClientDeps {
   apiUrl: URL
@@ -53,6 +53,10 @@ export class MediaServicesClient {
 
   async getTasks(id: string, call: CallOptions): Promise<Task[]> {
     return this.get(tasksPath(id), call, parseTasks)
+  }
+
+  async getOutputAssets(id: string, call: CallOptions): Promise<OutputAsset[]> {
+    return this.get(outputAssetsPath(id), call, parseOutputAssets)
   }
 
   async cancelJob(id: string, call: CallOptions): Promise<void> {

@@ -1,6 +1,13 @@
 import { ServiceError } from '../../errors.js'
 import { serverMessage, serverName, withoutBom } from '../../text.js'
-import { type ErrorDetail, type Job, MAX_ERROR_DETAILS, parseState } from '../model.js'
+import {
+  type ErrorDetail,
+  type Job,
+  MAX_ERROR_DETAILS,
+  MAX_OUTPUT_ASSETS,
+  type OutputAsset,
+  parseState
+} from '../model.js'
 import { parseDate, parseJson } from '../json.js'
 
 export interface Task {
@@ -128,6 +135,51 @@ export function parseJobs(body: string): Job[] {
 
 export function parseTasks(body: string): Task[] {
   return entitiesOf(parseJson(body, 'the Tasks query'), 'the Tasks query').map(parseTask)
+}
+
+/**
+ * An Asset entity as an output asset: `Id`, `Name`, and where given `StorageAccountName` and `Uri`. An
+ * entity with neither Id nor Name says nothing and is left out.
+ */
+export function parseAsset(e: Entity): OutputAsset | undefined {
+  const id = serverName(text(e.Id))
+  const name = serverName(text(e.Name))
+  if (!id && !name) return undefined
+  const storageAccount = serverName(text(e.StorageAccountName))
+  const uri = containerUri(text(e.Uri))
+  return {
+    ...(id ? { id } : {}),
+    name,
+    ...(storageAccount ? { storageAccount } : {}),
+    ...(uri ? { uri } : {})
+  }
+}
+
+/**
+ * The container's URL without query, fragment or credentials: a SAS in it (which the documented Uri does
+ * not carry) must not reach an output. Undefined when it is not an http(s) URL.
+ */
+export function containerUri(raw: string): string | undefined {
+  let url: URL
+  try {
+    url = new URL(raw.trim())
+  } catch {
+    return undefined
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined
+  url.search = ''
+  url.hash = ''
+  url.username = ''
+  url.password = ''
+  return serverMessage(url.href) || undefined
+}
+
+export function parseOutputAssets(body: string): OutputAsset[] {
+  const what = 'the OutputMediaAssets query'
+  return entitiesOf(parseJson(body, what), what)
+    .map(parseAsset)
+    .filter((a): a is OutputAsset => a !== undefined)
+    .slice(0, MAX_OUTPUT_ASSETS)
 }
 
 /** A job's error details: those of its tasks, at most MAX_ERROR_DETAILS (the first say what went wrong). */

@@ -14,6 +14,11 @@ export function tasksPath(id: string): string {
   return `Jobs(${encodeURIComponent(odataString(id))})/Tasks`
 }
 
+/** The job's OutputMediaAssets navigation property: the Asset entities it made. */
+export function outputAssetsPath(id: string): string {
+  return `Jobs(${encodeURIComponent(odataString(id))})/OutputMediaAssets`
+}
+
 export function cancelJobPath(id: string): string {
   return `CancelJob?jobid=${encodeURIComponent(odataString(id))}`
 }

@@ -23,7 +23,10 @@ export const V2_POLL_COST: PollCost = {
   progress: 'reads'
 }
 
-/** Media Services v2: Jobs queries for the state, Tasks reads for progress and error details, CancelJob. */
+/**
+ * Media Services v2: Jobs queries for the state, Tasks reads for progress and error details, CancelJob, and
+ * OutputMediaAssets for what a Finished job made.
+ */
 export function createV2Source(o: V2SourceOptions, d: SourceDeps): JobSource {
   const client = new MediaServicesClient({
     ...d,
@@ -49,6 +52,7 @@ export function createV2Source(o: V2SourceOptions, d: SourceDeps): JobSource {
       return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) }
     },
     cancelJob: (id, call) => client.cancelJob(id, call),
+    readOutputAssets: (id, call) => client.getOutputAssets(id, call),
     get requests() {
       return client.requests
     },

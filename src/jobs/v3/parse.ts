@@ -1,6 +1,13 @@
 import { ServiceError } from '../../errors.js'
 import { serverMessage, serverName, withoutBom } from '../../text.js'
-import { type ErrorDetail, type Job, MAX_ERROR_DETAILS, parseState } from '../model.js'
+import {
+  type ErrorDetail,
+  type Job,
+  MAX_ERROR_DETAILS,
+  MAX_OUTPUT_ASSETS,
+  type OutputAsset,
+  parseState
+} from '../model.js'
 import { parseDate, parseJson } from '../json.js'
 
 /**
@@ -97,8 +104,21 @@ export function parseV3Job(doc: unknown, id: string, service = 'The job service'
     endTime,
     // The v3 SDKs show overall progress as the mean of the outputs', as v2 did with tasks.
     progress: progresses.length ? progresses.reduce((a, b) => a + b, 0) / progresses.length : undefined,
-    errorDetails
+    errorDetails,
+    outputAssets: outputAssets(outputs)
   }
+}
+
+/** The assets the outputs write to, by `assetName` (and `label`): v3 jobs give no asset id here. */
+export function outputAssets(outputs: readonly Entity[]): OutputAsset[] {
+  const assets: OutputAsset[] = []
+  for (const o of outputs) {
+    const name = serverName(text(o.assetName))
+    if (!name) continue
+    const label = serverName(text(o.label))
+    assets.push(label ? { name, label } : { name })
+  }
+  return assets.slice(0, MAX_OUTPUT_ASSETS)
 }
 
 export function parseV3JobBody(body: string, id: string, service?: string): Job {
