@@ -1583,6 +1583,19 @@ function parseJson(body, what, service = 'Media Services') {
         throw new ServiceError(`${service} answered ${what} with ${kind}`, { transient: true });
     }
 }
+function errorTextOf(body, fromJson) {
+    let doc;
+    let said;
+    try {
+        doc = JSON.parse(withoutBom(body));
+    }
+    catch {
+        said = /<title(?:\s[^>]*)?>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024))?.[1];
+    }
+    if (said === undefined && typeof doc === 'object' && doc !== null && !Array.isArray(doc))
+        said = fromJson(doc);
+    return said === undefined ? undefined : serverMessage(said) || undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/jobs/v2/parse.ts
 
@@ -1729,32 +1742,18 @@ function jobProgress(tasks) {
     return tasks.reduce((sum, t) => sum + t.progress, 0) / tasks.length;
 }
 function serviceErrorText(body) {
-    const said = rawErrorText(body);
-    return said === undefined ? undefined : serverMessage(said) || undefined;
-}
-function rawErrorText(body) {
-    let doc;
-    try {
-        doc = JSON.parse(withoutBom(body));
-    }
-    catch {
-        const title = /<title(?:\s[^>]*)?>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024));
-        return title?.[1];
-    }
-    if (!isEntity(doc))
+    return errorTextOf(body, doc => {
+        const err = doc['odata.error'] ?? doc.error;
+        if (isEntity(err)) {
+            const msg = isEntity(err.message) ? err.message.value : err.message;
+            return [parse_text(err.code), parse_text(msg)].filter(Boolean).join(': ') || undefined;
+        }
+        if (typeof doc.error_description === 'string')
+            return doc.error_description;
+        if (typeof doc.error === 'string')
+            return doc.error;
         return undefined;
-    const err = doc['odata.error'] ?? doc.error;
-    if (isEntity(err)) {
-        const msg = isEntity(err.message) ? err.message.value : err.message;
-        const code = parse_text(err.code);
-        const m = parse_text(msg);
-        return [code, m].filter(Boolean).join(': ') || undefined;
-    }
-    if (typeof doc.error_description === 'string')
-        return doc.error_description;
-    if (typeof doc.error === 'string')
-        return doc.error;
-    return undefined;
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/v2/dialect.ts
@@ -2201,27 +2200,14 @@ function parseV3JobBody(body, id, service) {
     return parseV3Job(parseJson(body, 'the job request', service), id, service);
 }
 function v3ErrorText(body) {
-    const said = parse_rawErrorText(body);
-    return said === undefined ? undefined : serverMessage(said) || undefined;
-}
-function parse_rawErrorText(body) {
-    let doc;
-    try {
-        doc = JSON.parse(withoutBom(body));
-    }
-    catch {
-        const title = /<title>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024));
-        return title?.[1].trim() || undefined;
-    }
-    if (!parse_isEntity(doc))
-        return undefined;
-    const err = doc.error;
-    if (typeof err === 'string')
-        return err || undefined;
-    if (!parse_isEntity(err))
-        return v3_parse_text(doc.message) || undefined;
-    const said = [v3_parse_text(err.code), v3_parse_text(err.message) || v3_parse_text(err.detail)].filter(Boolean).join(': ');
-    return said || undefined;
+    return errorTextOf(body, doc => {
+        const err = doc.error;
+        if (typeof err === 'string')
+            return err || undefined;
+        if (!parse_isEntity(err))
+            return v3_parse_text(doc.message) || undefined;
+        return [v3_parse_text(err.code), v3_parse_text(err.message) || v3_parse_text(err.detail)].filter(Boolean).join(': ') || undefined;
+    });
 }
 function v3ErrorCode(body) {
     try {

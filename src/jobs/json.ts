@@ -1,5 +1,5 @@
 import { ServiceError } from '../errors.js'
-import { withoutBom } from '../text.js'
+import { serverMessage, withoutBom } from '../text.js'
 
 /** Reading service answers as JSON, for both job APIs: dates, byte order marks, bodies that are not JSON. */
 
@@ -33,4 +33,24 @@ export function parseJson(body: string, what: string, service = 'Media Services'
       start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON'
     throw new ServiceError(`${service} answered ${what} with ${kind}`, { transient: true })
   }
+}
+
+/**
+ * The service's own words in an error body, neutralised: `fromJson` reads them from a JSON body in the API's
+ * shape; a body that is not JSON (a gateway's HTML page) gives its title. Undefined when nothing is readable.
+ */
+export function errorTextOf(
+  body: string,
+  fromJson: (doc: Record<string, unknown>) => string | undefined
+): string | undefined {
+  let doc: unknown
+  let said: string | undefined
+  try {
+    doc = JSON.parse(withoutBom(body))
+  } catch {
+    said = /<title(?:\s[^>]*)?>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024))?.[1]
+  }
+  if (said === undefined && typeof doc === 'object' && doc !== null && !Array.isArray(doc))
+    said = fromJson(doc as Record<string, unknown>)
+  return said === undefined ? undefined : serverMessage(said) || undefined
 }

@@ -1,5 +1,5 @@
 import { ServiceError } from '../../errors.js'
-import { serverMessage, serverName, withoutBom } from '../../text.js'
+import { serverMessage, serverName } from '../../text.js'
 import {
   type ErrorDetail,
   type Job,
@@ -8,7 +8,7 @@ import {
   type OutputAsset,
   parseState
 } from '../model.js'
-import { parseDate, parseJson } from '../json.js'
+import { errorTextOf, parseDate, parseJson } from '../json.js'
 
 export interface Task {
   id: string
@@ -198,27 +198,14 @@ export function jobProgress(tasks: readonly Task[]): number | undefined {
  * or the title of a gateway's HTML page. Undefined when there is nothing readable.
  */
 export function serviceErrorText(body: string): string | undefined {
-  const said = rawErrorText(body)
-  return said === undefined ? undefined : serverMessage(said) || undefined
-}
-
-function rawErrorText(body: string): string | undefined {
-  let doc: Json
-  try {
-    doc = JSON.parse(withoutBom(body))
-  } catch {
-    const title = /<title(?:\s[^>]*)?>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024))
-    return title?.[1]
-  }
-  if (!isEntity(doc)) return undefined
-  const err = doc['odata.error'] ?? doc.error
-  if (isEntity(err)) {
-    const msg = isEntity(err.message) ? err.message.value : err.message
-    const code = text(err.code)
-    const m = text(msg)
-    return [code, m].filter(Boolean).join(': ') || undefined
-  }
-  if (typeof doc.error_description === 'string') return doc.error_description
-  if (typeof doc.error === 'string') return doc.error
-  return undefined
+  return errorTextOf(body, doc => {
+    const err = doc['odata.error'] ?? doc.error
+    if (isEntity(err)) {
+      const msg = isEntity(err.message) ? err.message.value : err.message
+      return [text(err.code), text(msg)].filter(Boolean).join(': ') || undefined
+    }
+    if (typeof doc.error_description === 'string') return doc.error_description
+    if (typeof doc.error === 'string') return doc.error
+    return undefined
+  })
 }

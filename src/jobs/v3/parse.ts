@@ -8,7 +8,7 @@ import {
   type OutputAsset,
   parseState
 } from '../model.js'
-import { parseDate, parseJson } from '../json.js'
+import { errorTextOf, parseDate, parseJson } from '../json.js'
 
 /**
  * The v3 job resource, as Azure Resource Manager (Encoding.json, api-version 2022-07-01) and MK.IO's SDK
@@ -130,24 +130,12 @@ export function parseV3JobBody(body: string, id: string, service?: string): Job 
  * `{"error":"…"}`. Undefined when there is nothing readable.
  */
 export function v3ErrorText(body: string): string | undefined {
-  const said = rawErrorText(body)
-  return said === undefined ? undefined : serverMessage(said) || undefined
-}
-
-function rawErrorText(body: string): string | undefined {
-  let doc: unknown
-  try {
-    doc = JSON.parse(withoutBom(body))
-  } catch {
-    const title = /<title>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024))
-    return title?.[1].trim() || undefined
-  }
-  if (!isEntity(doc)) return undefined
-  const err = doc.error
-  if (typeof err === 'string') return err || undefined
-  if (!isEntity(err)) return text(doc.message) || undefined
-  const said = [text(err.code), text(err.message) || text(err.detail)].filter(Boolean).join(': ')
-  return said || undefined
+  return errorTextOf(body, doc => {
+    const err = doc.error
+    if (typeof err === 'string') return err || undefined
+    if (!isEntity(err)) return text(doc.message) || undefined
+    return [text(err.code), text(err.message) || text(err.detail)].filter(Boolean).join(': ') || undefined
+  })
 }
 
 /** The error code of a v3 error body, e.g. ResourceNotFound or AuthorizationFailed. */
