@@ -15,6 +15,7 @@ import { collectingLogger } from '../../../__fixtures__/logger.js'
 import type { CallOptions } from '../../../src/transport/call.js'
 import { isTrustedHost, tokenRefusal } from '../../../src/transport/trust.js'
 import type { TokenSource } from '../../../src/auth/token-source.js'
+import { failure } from '../../../__fixtures__/failure.js'
 
 const GLOBAL = 'https://media.windows.net/api/'
 const ACCOUNT = 'https://acct.restv2.westeurope.media.azure.net/api/'
@@ -73,15 +74,6 @@ function setup(
   })
   const call: CallOptions = { deadline: clock.now() + (o.timeoutMs ?? 600_000) }
   return { http, clock, tokens, log, client, call }
-}
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  const e = await p.then(
-    () => undefined,
-    (error: unknown) => error
-  )
-  if (!(e instanceof Error)) throw new Error('expected the call to fail')
-  return e
 }
 
 describe('every request carries the Media Services v2 headers', () => {

@@ -7,6 +7,7 @@ import { FakeHttp, type Reply, jsonReply, redirect, reply } from '../../../__fix
 import { collectingLogger } from '../../../__fixtures__/logger.js'
 import type { CallOptions } from '../../../src/transport/call.js'
 import type { TokenSource } from '../../../src/auth/token-source.js'
+import { failure } from '../../../__fixtures__/failure.js'
 
 const ARM = 'https://management.azure.com'
 const PATH = (j: string): string =>
@@ -60,15 +61,6 @@ function setup(
   })
   const call: CallOptions = { deadline: clock.now() + 600_000 }
   return { http, clock, tokens, log, client, call }
-}
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  const e = await p.then(
-    () => undefined,
-    (error: unknown) => error
-  )
-  if (!(e instanceof Error)) throw new Error('expected the call to fail')
-  return e
 }
 
 describe('reading a job on Azure Resource Manager', () => {
