@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { HOSTILE_TEXT } from '../../emulator/hostile.js'
-import { type Emulator, useEmulatorFactory, useV3Emulators } from './emulators.js'
+import { armInputs as armInputsOf, type Emulator, useEmulatorFactory, useV3Emulators } from './emulators.js'
 import { runAction, type RunResult, secretInputs } from './harness.js'
 
 const assetReads = (emu: Emulator) => emu.requests.filter(r => r.path.includes('/OutputMediaAssets'))
@@ -164,16 +164,7 @@ describe('an assets read that fails', () => {
 
 describe('a v3 job that finishes', () => {
   const { emu, v3 } = useV3Emulators()
-  const armInputs = (jobUrl: string) => ({
-    'tenant-id': emu.tenantId,
-    'client-id': emu.clientId,
-    'client-secret': emu.clientSecret,
-    'authority-host': emu.urls.authority,
-    'arm-url': v3.urls.arm,
-    'job-url': jobUrl,
-    'poll-interval': '1s',
-    timeout: '60s'
-  })
+  const armInputs = (jobUrl: string) => armInputsOf(emu, v3, jobUrl)
 
   it('names its output assets from the job body: no extra request, no id made up', async () => {
     const id = v3.addArmJob({

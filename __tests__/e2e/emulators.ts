@@ -143,3 +143,26 @@ export async function emulatorToken(
   })
   return (JSON.parse(text) as { access_token: string }).access_token
 }
+
+/**
+ * The inputs of a service principal with a client secret waiting for a v3 job on the companion's Resource
+ * Manager, polling every second.
+ */
+export function armInputs(
+  emu: Emulator,
+  v3: ArmEmulator,
+  jobUrl: string,
+  extra: Record<string, string> = {}
+): Record<string, string> {
+  return {
+    'tenant-id': emu.tenantId,
+    'client-id': emu.clientId,
+    'client-secret': emu.clientSecret,
+    'authority-host': emu.urls.authority,
+    'arm-url': v3.urls.arm,
+    'job-url': jobUrl,
+    'poll-interval': '1s',
+    timeout: '60s',
+    ...extra
+  }
+}

@@ -4,27 +4,14 @@
  * same outputs, summary, annotations and cancel as for v2.
  */
 import { describe, expect, it } from '@jest/globals'
-import { ARM_SCOPE, useV3Emulators } from './emulators.js'
+import { ARM_SCOPE, armInputs as armInputsOf, useV3Emulators } from './emulators.js'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { runAction } from './harness.js'
 
 const { emu, v3 } = useV3Emulators()
 
-/** A service principal with a client secret, Resource Manager at the emulator, polling every second. */
-function armInputs(jobUrl: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'tenant-id': emu.tenantId,
-    'client-id': emu.clientId,
-    'client-secret': emu.clientSecret,
-    'authority-host': emu.urls.authority,
-    'arm-url': v3.urls.arm,
-    'job-url': jobUrl,
-    'poll-interval': '1s',
-    timeout: '60s',
-    ...extra
-  }
-}
+const armInputs = (jobUrl: string, extra: Record<string, string> = {}) => armInputsOf(emu, v3, jobUrl, extra)
 
 const armRequests = () => v3.requests.filter(r => r.api === 'arm')
 

@@ -14,8 +14,8 @@ import { jobEntity, minimalBody, taskEntity } from '../../../__fixtures__/jobs.j
 import { collectingLogger } from '../../../__fixtures__/logger.js'
 import type { CallOptions } from '../../../src/transport/call.js'
 import { isTrustedHost, tokenRefusal } from '../../../src/transport/trust.js'
-import type { TokenSource } from '../../../src/auth/token-source.js'
 import { failure } from '../../../__fixtures__/failure.js'
+import { FakeTokens } from '../../../__fixtures__/tokens.js'
 
 const GLOBAL = 'https://media.windows.net/api/'
 const ACCOUNT = 'https://acct.restv2.westeurope.media.azure.net/api/'
@@ -23,24 +23,6 @@ const DEFAULT_TRUSTED = ['media.windows.net', '.media.azure.net', '.media.window
 
 /** The URL the client sends for `relative` under an API root (WHATWG URL encodes ' in queries). */
 const url = (root: string, relative: string): string => new URL(relative, root).href
-
-/** A token source that counts its calls; a fresh token is a new one. */
-class FakeTokens implements TokenSource {
-  readonly calls: boolean[] = []
-  private n = 1
-  constructor(
-    readonly canRefresh = true,
-    readonly description = 'the client secret'
-  ) {}
-  async getToken(fresh: boolean): Promise<string> {
-    this.calls.push(fresh)
-    if (fresh) this.n++
-    return `tok-${this.n}`
-  }
-  get fresh(): number {
-    return this.calls.filter(Boolean).length
-  }
-}
 
 function jobsReply(...states: [string, 'Processing' | 'Finished'][]): Reply {
   return jsonReply(200, JSON.parse(minimalBody(states.map(([id, s]) => jobEntity(id, s)))))

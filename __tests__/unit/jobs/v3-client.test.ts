@@ -6,8 +6,8 @@ import { fakeClock } from '../../../__fixtures__/clock.js'
 import { FakeHttp, type Reply, jsonReply, redirect, reply } from '../../../__fixtures__/http.js'
 import { collectingLogger } from '../../../__fixtures__/logger.js'
 import type { CallOptions } from '../../../src/transport/call.js'
-import type { TokenSource } from '../../../src/auth/token-source.js'
 import { failure } from '../../../__fixtures__/failure.js'
+import { FakeTokens } from '../../../__fixtures__/tokens.js'
 
 const ARM = 'https://management.azure.com'
 const PATH = (j: string): string =>
@@ -15,20 +15,6 @@ const PATH = (j: string): string =>
 const armTarget = (j: string) => ({ id: PATH(j), url: new URL(`${ARM}${PATH(j)}?api-version=2022-07-01`) })
 const MKIO = 'https://api.mk.io/api/ams/my-sub/transforms/t/jobs/'
 const mkioTarget = (j: string) => ({ id: `${MKIO}${j}`, url: new URL(`${MKIO}${j}`) })
-
-class FakeTokens implements TokenSource {
-  readonly calls: boolean[] = []
-  private n = 1
-  constructor(
-    readonly canRefresh = true,
-    readonly description = 'the client secret'
-  ) {}
-  async getToken(fresh: boolean): Promise<string> {
-    this.calls.push(fresh)
-    if (fresh) this.n++
-    return `tok-${this.n}`
-  }
-}
 
 function jobBody(name: string, state: string, extra: Record<string, unknown> = {}): HttpResponse {
   return jsonReply(200, {
