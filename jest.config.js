@@ -22,7 +22,9 @@ const common = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   // Leave the emulator's plain ESM JavaScript untransformed.
-  transformIgnorePatterns: ['/node_modules/', '/emulator/']
+  transformIgnorePatterns: ['/node_modules/', '/emulator/'],
+  // Stryker's sandboxes (npm run mutate) are copies of the project: not modules or tests of this one.
+  modulePathIgnorePatterns: ['<rootDir>/\\.stryker-tmp']
 }
 
 export default {

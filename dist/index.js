@@ -389,7 +389,7 @@ const SPELLINGS = {
 };
 const UNITS = new Map(Object.entries(SPELLINGS).flatMap(([unit, names]) => names.map(n => [n, UNIT_MS[unit]])));
 function parseDuration(text) {
-    const t = text.trim().toLowerCase().replace(/\s+/g, '');
+    const t = text.toLowerCase().replace(/\s+/g, '');
     if (t === '')
         return undefined;
     if (/^\d+(\.\d+)?$/.test(t))
@@ -877,8 +877,8 @@ function checkServicePrincipal({ tenantId, clientId }) {
 
 ;// CONCATENATED MODULE: ./src/transport/trust.ts
 function isLoopbackHost(host) {
-    const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-    return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1';
+    const h = host.toLowerCase();
+    return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '[::1]';
 }
 function hostInDomain(host, domain) {
     const h = host.toLowerCase().replace(/\.$/, '');
@@ -1296,14 +1296,12 @@ const PROGRESS_RANK = {
 const MAX_ERROR_DETAILS = 10;
 const MAX_OUTPUT_ASSETS = 100;
 function parseState(value) {
-    if (typeof value === 'number' && Number.isInteger(value))
-        return JOB_STATES[value];
-    if (typeof value === 'string') {
-        if (/^\d+$/.test(value))
-            return JOB_STATES[Number(value)];
-        return JOB_STATES.find(s => s.toLowerCase() === value.toLowerCase());
-    }
-    return undefined;
+    if (typeof value === 'number')
+        return JOB_STATES.find((_, i) => i === value);
+    if (typeof value !== 'string')
+        return undefined;
+    const name = value.toLowerCase();
+    return JOB_STATES.find((s, i) => s.toLowerCase() === name || String(i) === value);
 }
 
 ;// CONCATENATED MODULE: ./src/settings/timing.ts
@@ -1517,9 +1515,7 @@ const MESSAGE_LIMIT = 1000;
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]?/g;
 const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
 function serverText(value, limit) {
-    let head = value.length > limit * 4 + 64 ? value.slice(0, limit * 4 + 64) : value;
-    if (head.length < value.length && /[\ud800-\udbff]$/.test(head))
-        head = head.slice(0, -1);
+    const head = value.slice(0, limit * 4 + 64).replace(/[\ud800-\udbff]$/, '');
     const plain = head.replace(ANSI, '').replace(CONTROLS, ' ').replace(/ {2,}/g, ' ');
     return cut(plain.trim(), limit);
 }
@@ -1560,15 +1556,16 @@ function withoutBom(body) {
 
 
 function parseDate(value) {
-    if (typeof value !== 'string' || value.trim() === '')
+    if (typeof value !== 'string')
         return undefined;
-    const ms = /^\/?Date\((-?\d+)(?:[+-]\d{4})?\)\/?$/.exec(value.trim().replace(/\\\//g, '/'));
+    const text = value.trim();
+    const ms = /^\/?Date\((-?\d+)(?:[+-]\d{4})?\)\/?$/.exec(text.replace(/\\\//g, '/'));
     if (ms)
         return validDate(new Date(Number(ms[1])));
-    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(value.trim());
+    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
     if (!iso)
         return undefined;
-    return validDate(new Date(iso[3] ? value.trim() : `${value.trim()}Z`));
+    return validDate(new Date(iso[3] ? text : `${text}Z`));
 }
 function validDate(d) {
     return Number.isNaN(d.getTime()) ? undefined : d;
@@ -1619,8 +1616,6 @@ function entitiesOf(doc, what) {
                 return v.results;
             if ('Id' in v)
                 return [v];
-            if (!('d' in v))
-                return undefined;
             v = v.d;
         }
         return undefined;

@@ -24,9 +24,9 @@ const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g
  * and line breaks made spaces, runs of spaces one space, cut with an ellipsis when longer.
  */
 export function serverText(value: string, limit: number): string {
-  // Only the head can survive the cut: a 5 MiB name is not scanned whole.
-  let head = value.length > limit * 4 + 64 ? value.slice(0, limit * 4 + 64) : value
-  if (head.length < value.length && /[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1)
+  // Only the head can survive the cut: a 5 MiB name is not scanned whole. A high surrogate at its end is half
+  // a character (the head cut a pair, or the server sent half of one), and goes.
+  const head = value.slice(0, limit * 4 + 64).replace(/[\ud800-\udbff]$/, '')
   const plain = head.replace(ANSI, '').replace(CONTROLS, ' ').replace(/ {2,}/g, ' ')
   return cut(plain.trim(), limit)
 }

@@ -18,7 +18,7 @@ const UNITS = new Map(
  * `2hrs` into milliseconds. A bare number is seconds. Returns undefined when the text is not a duration.
  */
 export function parseDuration(text: string): number | undefined {
-  const t = text.trim().toLowerCase().replace(/\s+/g, '')
+  const t = text.toLowerCase().replace(/\s+/g, '')
   if (t === '') return undefined
   if (/^\d+(\.\d+)?$/.test(t)) return finite(Number(t) * 1000)
   const part = /(\d+(?:\.\d+)?)([a-z]+)/y

@@ -8,12 +8,13 @@ import { serverMessage, withoutBom } from '../text.js'
  * `/Date(1449033042667)/` form (milliseconds since 1970, optionally with an offset suffix).
  */
 export function parseDate(value: unknown): Date | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined
-  const ms = /^\/?Date\((-?\d+)(?:[+-]\d{4})?\)\/?$/.exec(value.trim().replace(/\\\//g, '/'))
+  if (typeof value !== 'string') return undefined
+  const text = value.trim()
+  const ms = /^\/?Date\((-?\d+)(?:[+-]\d{4})?\)\/?$/.exec(text.replace(/\\\//g, '/'))
   if (ms) return validDate(new Date(Number(ms[1])))
-  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(value.trim())
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(text)
   if (!iso) return undefined
-  return validDate(new Date(iso[3] ? value.trim() : `${value.trim()}Z`))
+  return validDate(new Date(iso[3] ? text : `${text}Z`))
 }
 
 function validDate(d: Date): Date | undefined {

@@ -76,12 +76,10 @@ export interface OutputAsset {
 /** Output assets kept per job: a job makes a handful; a server that lists thousands says no more. */
 export const MAX_OUTPUT_ASSETS = 100
 
-/** Accepts the Int32 the service sends, and a state name (case-insensitive) for robustness. */
+/** Accepts the Int32 the service sends (as a number or its digits), and a state name (case-insensitive). */
 export function parseState(value: unknown): JobState | undefined {
-  if (typeof value === 'number' && Number.isInteger(value)) return JOB_STATES[value]
-  if (typeof value === 'string') {
-    if (/^\d+$/.test(value)) return JOB_STATES[Number(value)]
-    return JOB_STATES.find(s => s.toLowerCase() === value.toLowerCase())
-  }
-  return undefined
+  if (typeof value === 'number') return JOB_STATES.find((_, i) => i === value)
+  if (typeof value !== 'string') return undefined
+  const name = value.toLowerCase()
+  return JOB_STATES.find((s, i) => s.toLowerCase() === name || String(i) === value)
 }

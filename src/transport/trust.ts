@@ -3,9 +3,10 @@
  * Trust is per host and port: on one machine another port is another server.
  */
 
+/** `host` as `URL.hostname` gives it: an IPv6 address in brackets. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '')
-  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1'
+  const h = host.toLowerCase()
+  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '[::1]'
 }
 
 /** True when `host` is `domain` or a subdomain of it (dot boundary, case-insensitive). */

@@ -55,6 +55,29 @@ describe('serverText: one plain line of bounded length', () => {
     expect(text.length).toBeLessThanOrEqual(4)
   })
 
+  it('never cuts a character in half, whichever surrogate pair lands on the cut', () => {
+    expect(cut('ab🎬cd', 4)).toBe('ab…')
+    expect(cut('ab\ud800\udc00cd', 4)).toBe('ab…')
+    expect(cut('ab\udbff\udfffcd', 4)).toBe('ab…')
+    expect(cut('abc🎬d', 4)).toBe('abc…')
+  })
+
+  it('for any text and limit: within the limit, and no half character before the ellipsis', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.integer({ min: 1, max: 60 }), (s, n) => {
+        const out = cut(s, n)
+        expect(out.length).toBeLessThanOrEqual(n)
+        if (out !== s) expect(out).not.toMatch(/[\ud800-\udbff]…$/)
+      })
+    )
+  })
+
+  it('drops half a character the server sent at the end, and keeps whole ones anywhere', () => {
+    expect(serverName('a\ud83c')).toBe('a')
+    expect(serverName('a🎬b')).toBe('a🎬b')
+    expect(serverName('🎬')).toBe('🎬')
+  })
+
   it('never leaves half an emoji where a long text is read only in part', () => {
     // 864 characters are read: 'x', 800 of escapes, then 31 and a half emoji.
     const text = serverText('x' + '\u001b[0m'.repeat(200) + '🎬'.repeat(1000), 200)
@@ -99,6 +122,10 @@ describe('logLine: a log line the runner reads as text', () => {
     expect(logLine('name ##[add-mask]secret')).toBe('name ## [add-mask]secret')
   })
 
+  it('drops colours and other escapes', () => {
+    expect(logLine('\u001b[31mred\u001b[0m text')).toBe('red text')
+  })
+
   it("leaves the action's own lines alone", () => {
     const line = '[01:02] Job nb:jid:UUID:1 (encode): Queued -> Processing (40%)'
     expect(logLine(line)).toBe(line)
@@ -117,7 +144,8 @@ describe('markdownText: server text renders as text in the step summary', () => 
     ['a table cell break', 'a | b', 'a \\| b'],
     ['a backslash', 'a\\', 'a\\\\'],
     ['bare web and mail addresses', 'www.evil.test x@evil.test', 'www\\.evil.test x\\@evil.test'],
-    ['a line break', 'a\n# b\r<c>', 'a \\# b &lt;c&gt;']
+    ['a line break', 'a\n# b\r<c>', 'a \\# b &lt;c&gt;'],
+    ['colours and a window title', '\u001b[1mbold\u001b]0;owned\u0007', 'bold']
   ])('%s', (_what, value, expected) => {
     expect(markdownText(value)).toBe(expected)
   })

@@ -2,6 +2,7 @@ import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import { ServiceError } from '../../../src/errors.js'
 import {
+  errorDetailsOf,
   jobProgress,
   parseJobs,
   parseTasks,
@@ -10,7 +11,7 @@ import {
 } from '../../../src/jobs/v2/parse.js'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { jobEntity, minimalBody, taskEntity, verboseBody } from '../../../__fixtures__/jobs.js'
-import { JOB_STATES, parseState } from '../../../src/jobs/model.js'
+import { JOB_STATES, MAX_ERROR_DETAILS, parseState } from '../../../src/jobs/model.js'
 import { parseDate } from '../../../src/jobs/json.js'
 
 /** The error a call throws (or fails the test when it does not throw). */
@@ -136,9 +137,12 @@ describe('parseState: the Int32 the service sends, or a name', () => {
     expect(parseState(name.toUpperCase())).toBe(name)
   })
 
-  it.each([7, -1, 2.5, null, undefined, 'Running', '', {}, true])('%j is no state', value => {
-    expect(parseState(value)).toBeUndefined()
-  })
+  it.each([7, -1, 2.5, NaN, null, undefined, 'Running', '', '10', '3x', 'x3', ' 3', '-1', {}, true])(
+    '%j is no state',
+    value => {
+      expect(parseState(value)).toBeUndefined()
+    }
+  )
 })
 
 describe('parseDate: every date form the v2 API uses', () => {
@@ -155,7 +159,11 @@ describe('parseDate: every date form the v2 API uses', () => {
     ['\\/Date(ms)\\/ as JSON.parse gives it', JSON.parse('"\\/Date(1449033042667)\\/"') as string],
     ['\\/Date(ms)\\/ with its backslashes kept', '\\/Date(1449033042667)\\/'],
     ['/Date(ms+0000)/', '/Date(1449033042667+0000)/'],
-    ['/Date(ms-0800)/ (the offset does not move the instant)', '/Date(1449033042667-0800)/']
+    ['/Date(ms-0800)/ (the offset does not move the instant)', '/Date(1449033042667-0800)/'],
+    ['Date(ms) without its slashes', 'Date(1449033042667)'],
+    ['ISO with spaces around it', ' 2015-12-02T05:10:42.667Z\n'],
+    ['ISO without a zone, with spaces around it', ' 2015-12-02T05:10:42.667 '],
+    ['/Date(ms)/ with spaces around it', ' /Date(1449033042667)/ ']
   ])('%s', (_form, text) => {
     expect(parseDate(text)).toEqual(at)
   })
@@ -174,6 +182,10 @@ describe('parseDate: every date form the v2 API uses', () => {
     '2015-13-45T99:99',
     '/Date(abc)/',
     '2015-12-02',
+    '2015-12-02T05:10:42.667+01',
+    '2015-12-02T05:10:42.667+01:0',
+    '/Date(1449033042667+01)/',
+    '//Date(1449033042667)/',
     // Only the whole text is a date: text before or after either form is not ignored.
     'at /Date(1449033042667)/',
     '/Date(1449033042667)/ or so',
@@ -489,5 +501,92 @@ describe('server text is neutralised where it enters', () => {
     )
     expect(serviceErrorText(JSON.stringify({ error_description: 'e'.repeat(9000) }))).toHaveLength(1000)
     expect(serviceErrorText(`<html><title lang="en">${'t'.repeat(5000)}</title></html>`)).toHaveLength(1000)
+  })
+})
+
+describe('values of another JSON type than the documented one', () => {
+  it('an Id or Name given as a number or boolean is read as its text; null or an object as nothing', () => {
+    const [job] = parseJobs(minimalBody([{ Id: 42, State: 3, Name: true, RunningDuration: '12.5' }]))
+    expect(job).toMatchObject({ id: '42', name: 'true', state: 'Finished', runningDuration: 12.5 })
+    expect(parseJobs(minimalBody([{ Id: JOB_A, State: '3', Name: { x: 1 } }]))[0].name).toBe('')
+    expect(parseJobs(minimalBody([{ Id: JOB_A, State: 3, Name: null }]))[0].name).toBe('')
+  })
+
+  it('a Progress given as text is read as a number; one that is not a number counts as 0', () => {
+    const [a, b, c] = parseTasks(
+      minimalBody([
+        taskEntity(0, [], { Progress: '40' }),
+        taskEntity(0, [], { Progress: 'x' }),
+        taskEntity(0, [], { Progress: [] })
+      ])
+    )
+    expect([a.progress, b.progress, c.progress]).toEqual([40, 0, 0])
+  })
+
+  it.each([
+    ['a number and null', { Id: 42.5, State: null }, 'Id 42.5, State null'],
+    ['a boolean and nothing', { Id: false }, 'Id false, State missing'],
+    ['an array and an object', { Id: ['x'], State: { v: 3 } }, 'Id an array, State an object'],
+    ['a text', { Id: '', State: 'Done' }, 'Id "", State "Done"']
+  ])('a job without a valid Id and State quotes what came: %s', (_what, entity, quoted) => {
+    const e = thrown(() => parseJobs(minimalBody([entity])))
+    expect((e as ServiceError).message).toBe(
+      `Media Services returned a job without a valid Id and State (${quoted})`
+    )
+  })
+
+  it('the parse errors name the query and the service', () => {
+    expect((thrown(() => parseJobs('{"x":1}')) as Error).message).toBe(
+      'Media Services answered the Jobs query with JSON of an unexpected shape'
+    )
+    expect((thrown(() => parseTasks('<html>')) as Error).message).toBe(
+      'Media Services answered the Tasks query with an HTML page'
+    )
+  })
+
+  it.each([
+    ['a bare array', [{ Code: 'A', Message: 'a' }], ['A']],
+    ['wrapped in {results}', { results: [{ Code: 'A', Message: 'a' }] }, ['A']],
+    ['a list with values that are no entities', [1, 'x', null, { Code: 'B', Message: 'b' }], ['B']],
+    ['an object without results', { __deferred: { uri: 'x' } }, []],
+    ['{results} that is not a list', { results: 'A' }, []],
+    ['a text', 'A', []]
+  ])('ErrorDetails as %s', (_what, details, codes) => {
+    const [task] = parseTasks(minimalBody([{ ...taskEntity(0), ErrorDetails: details }]))
+    expect(task.errorDetails.map(d => d.code)).toEqual(codes)
+  })
+})
+
+describe('job ids the service answers in another case', () => {
+  const guid = JOB_A.slice('nb:jid:UUID:'.length).toUpperCase()
+  it.each([`xnb:jid:UUID:${guid}`, `nb:jid:UUID:${guid}x`, `nb:jid:UUID:${guid}:1`])(
+    '%s is not a v2 job id and is kept as the service wrote it',
+    id => {
+      expect(parseJobs(minimalBody([jobEntity(id, 'Finished')]))[0].id).toBe(id)
+    }
+  )
+})
+
+describe('errorDetailsOf: the first details of all tasks', () => {
+  const task = (codes: string[]): Task => ({
+    id: 't',
+    name: 't',
+    progress: 0,
+    runningDuration: 0,
+    errorDetails: codes.map(code => ({ code, message: code }))
+  })
+
+  it(`keeps task order and at most ${MAX_ERROR_DETAILS} across tasks`, () => {
+    const first = Array.from({ length: MAX_ERROR_DETAILS - 1 }, (_, i) => `A${i}`)
+    const details = errorDetailsOf([task(first), task(['B0', 'B1', 'B2'])])
+    expect(details.map(d => d.code)).toEqual([...first, 'B0'])
+  })
+})
+
+describe("an HTML error page's title is looked for in the first 64 KiB", () => {
+  it('within them it is read; after them it is not', () => {
+    const pad = ' '.repeat(64 * 1024 - 100)
+    expect(serviceErrorText(`<html>${pad}<title>502 Bad Gateway</title></html>`)).toBe('502 Bad Gateway')
+    expect(serviceErrorText(`<html>${pad}${pad}<title>502 Bad Gateway</title></html>`)).toBeUndefined()
   })
 })

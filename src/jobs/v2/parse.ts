@@ -42,7 +42,6 @@ export function entitiesOf(doc: Json, what: string): Entity[] {
       if (Array.isArray(v.value)) return v.value
       if (Array.isArray(v.results)) return v.results
       if ('Id' in v) return [v]
-      if (!('d' in v)) return undefined
       v = v.d
     }
     return undefined
