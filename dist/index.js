@@ -1555,6 +1555,12 @@ function withoutBom(body) {
 ;// CONCATENATED MODULE: ./src/jobs/json.ts
 
 
+function isEntity(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function json_text(v) {
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
 function parseDate(value) {
     if (typeof value !== 'string')
         return undefined;
@@ -1589,7 +1595,7 @@ function errorTextOf(body, fromJson) {
     catch {
         said = /<title(?:\s[^>]*)?>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024))?.[1];
     }
-    if (said === undefined && typeof doc === 'object' && doc !== null && !Array.isArray(doc))
+    if (said === undefined && isEntity(doc))
         said = fromJson(doc);
     return said === undefined ? undefined : serverMessage(said) || undefined;
 }
@@ -1599,9 +1605,6 @@ function errorTextOf(body, fromJson) {
 
 
 
-function isEntity(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 function entitiesOf(doc, what) {
     const unwrap = (doc) => {
         let v = doc;
@@ -1632,9 +1635,6 @@ function collection(v) {
     const list = Array.isArray(v) ? v : isEntity(v) && Array.isArray(v.results) ? v.results : [];
     return list.filter(isEntity);
 }
-function parse_text(v) {
-    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
-}
 function number(v) {
     const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
     return Number.isFinite(n) ? n : 0;
@@ -1656,14 +1656,14 @@ function canonicalJobId(id) {
     return m ? `nb:jid:UUID:${m[1].toLowerCase()}` : id;
 }
 function parseJob(e) {
-    const id = canonicalJobId(serverName(parse_text(e.Id)));
+    const id = canonicalJobId(serverName(json_text(e.Id)));
     const state = parseState(e.State);
     if (!id || !state) {
         throw new ServiceError(`Media Services returned a job without a valid Id and State (Id ${describe(e.Id)}, State ${describe(e.State)})`, { transient: true });
     }
     return {
         id,
-        name: serverName(parse_text(e.Name)),
+        name: serverName(json_text(e.Name)),
         state,
         runningDuration: duration(e.RunningDuration),
         created: parseDate(e.Created),
@@ -1674,15 +1674,15 @@ function parseJob(e) {
 }
 function parseTask(e) {
     return {
-        id: serverName(parse_text(e.Id)),
-        name: serverName(parse_text(e.Name)),
+        id: serverName(json_text(e.Id)),
+        name: serverName(json_text(e.Name)),
         progress: Math.min(100, Math.max(0, number(e.Progress))),
         runningDuration: duration(e.RunningDuration),
         startTime: parseDate(e.StartTime),
         endTime: parseDate(e.EndTime),
         errorDetails: collection(e.ErrorDetails)
             .slice(0, MAX_ERROR_DETAILS)
-            .map(d => ({ code: serverName(parse_text(d.Code)), message: serverMessage(parse_text(d.Message)) }))
+            .map(d => ({ code: serverName(json_text(d.Code)), message: serverMessage(json_text(d.Message)) }))
     };
 }
 function parseJobs(body) {
@@ -1692,12 +1692,12 @@ function parseTasks(body) {
     return entitiesOf(parseJson(body, 'the Tasks query'), 'the Tasks query').map(parseTask);
 }
 function parseAsset(e) {
-    const id = serverName(parse_text(e.Id));
-    const name = serverName(parse_text(e.Name));
+    const id = serverName(json_text(e.Id));
+    const name = serverName(json_text(e.Name));
     if (!id && !name)
         return undefined;
-    const storageAccount = serverName(parse_text(e.StorageAccountName));
-    const uri = containerUri(parse_text(e.Uri));
+    const storageAccount = serverName(json_text(e.StorageAccountName));
+    const uri = containerUri(json_text(e.Uri));
     return {
         ...(id ? { id } : {}),
         name,
@@ -1741,7 +1741,7 @@ function serviceErrorText(body) {
         const err = doc['odata.error'] ?? doc.error;
         if (isEntity(err)) {
             const msg = isEntity(err.message) ? err.message.value : err.message;
-            return [parse_text(err.code), parse_text(msg)].filter(Boolean).join(': ') || undefined;
+            return [json_text(err.code), json_text(msg)].filter(Boolean).join(': ') || undefined;
         }
         if (typeof doc.error_description === 'string')
             return doc.error_description;
@@ -2110,9 +2110,6 @@ function createV2Source(o, d) {
 
 
 
-function parse_isEntity(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 function parse_describe(v) {
     if (typeof v === 'number' || typeof v === 'boolean' || v === null)
         return String(v);
@@ -2120,18 +2117,15 @@ function parse_describe(v) {
         return 'nothing';
     return Array.isArray(v) ? 'an array' : 'an object';
 }
-function v3_parse_text(v) {
-    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
-}
 function percent(v) {
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
     return Number.isFinite(n) ? Math.min(100, Math.max(0, n)) : undefined;
 }
 function outputErrors(error, label) {
-    if (!parse_isEntity(error))
+    if (!isEntity(error))
         return [];
-    const code = v3_parse_text(error.code);
-    const message = v3_parse_text(error.message) || v3_parse_text(error.detail);
+    const code = json_text(error.code);
+    const message = json_text(error.message) || json_text(error.detail);
     const line = (c, m) => ({
         code: serverName(c) || 'Error',
         message: serverMessage(label ? `${label}: ${m}` : m)
@@ -2139,10 +2133,10 @@ function outputErrors(error, label) {
     const lines = [];
     if (code || message)
         lines.push(line(code, message));
-    const details = Array.isArray(error.details) ? error.details.filter(parse_isEntity) : [];
+    const details = Array.isArray(error.details) ? error.details.filter(isEntity) : [];
     for (const d of details.slice(0, MAX_ERROR_DETAILS)) {
-        const dc = v3_parse_text(d.code);
-        const dm = v3_parse_text(d.message);
+        const dc = json_text(d.code);
+        const dm = json_text(d.message);
         if (!dc && !dm)
             continue;
         if (dc === code && dm === message)
@@ -2152,23 +2146,23 @@ function outputErrors(error, label) {
     return lines.slice(0, MAX_ERROR_DETAILS);
 }
 function parseV3Job(doc, id, service = 'The job service') {
-    const props = parse_isEntity(doc) && parse_isEntity(doc.properties) ? doc.properties : undefined;
+    const props = isEntity(doc) && isEntity(doc.properties) ? doc.properties : undefined;
     const state = props && typeof props.state === 'string' ? parseState(props.state) : undefined;
-    if (!parse_isEntity(doc) || !props || !state) {
-        const got = parse_isEntity(doc) && parse_isEntity(doc.properties) ? doc.properties.state : undefined;
+    if (!isEntity(doc) || !props || !state) {
+        const got = isEntity(doc) && isEntity(doc.properties) ? doc.properties.state : undefined;
         const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : parse_describe(got);
         throw new ServiceError(`${service} answered the job request without a valid properties.state (got ${seen})`, { transient: true });
     }
-    const outputs = Array.isArray(props.outputs) ? props.outputs.filter(parse_isEntity) : [];
+    const outputs = Array.isArray(props.outputs) ? props.outputs.filter(isEntity) : [];
     const progresses = outputs.map(o => percent(o.progress)).filter((p) => p !== undefined);
     const startTime = parseDate(props.startTime);
     const endTime = parseDate(props.endTime);
     const errorDetails = outputs
-        .flatMap(o => outputErrors(o.error, serverName(v3_parse_text(o.label))))
+        .flatMap(o => outputErrors(o.error, serverName(json_text(o.label))))
         .slice(0, MAX_ERROR_DETAILS);
     return {
         id,
-        name: serverName(v3_parse_text(doc.name)),
+        name: serverName(json_text(doc.name)),
         state,
         runningDuration: startTime && endTime ? Math.max(0, endTime.getTime() - startTime.getTime()) : 0,
         created: parseDate(props.created),
@@ -2183,10 +2177,10 @@ function parseV3Job(doc, id, service = 'The job service') {
 function outputAssets(outputs) {
     const assets = [];
     for (const o of outputs) {
-        const name = serverName(v3_parse_text(o.assetName));
+        const name = serverName(json_text(o.assetName));
         if (!name)
             continue;
-        const label = serverName(v3_parse_text(o.label));
+        const label = serverName(json_text(o.label));
         assets.push(label ? { name, label } : { name });
     }
     return assets.slice(0, MAX_OUTPUT_ASSETS);
@@ -2199,15 +2193,15 @@ function v3ErrorText(body) {
         const err = doc.error;
         if (typeof err === 'string')
             return err || undefined;
-        if (!parse_isEntity(err))
-            return v3_parse_text(doc.message) || undefined;
-        return [v3_parse_text(err.code), v3_parse_text(err.message) || v3_parse_text(err.detail)].filter(Boolean).join(': ') || undefined;
+        if (!isEntity(err))
+            return json_text(doc.message) || undefined;
+        return [json_text(err.code), json_text(err.message) || json_text(err.detail)].filter(Boolean).join(': ') || undefined;
     });
 }
 function v3ErrorCode(body) {
     try {
         const doc = JSON.parse(withoutBom(body));
-        return parse_isEntity(doc) && parse_isEntity(doc.error) ? serverName(v3_parse_text(doc.error.code)) || undefined : undefined;
+        return isEntity(doc) && isEntity(doc.error) ? serverName(json_text(doc.error.code)) || undefined : undefined;
     }
     catch {
         return undefined;

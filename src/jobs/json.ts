@@ -3,6 +3,18 @@ import { serverMessage, withoutBom } from '../text.js'
 
 /** Reading service answers as JSON, for both job APIs: dates, byte order marks, bodies that are not JSON. */
 
+/** A JSON object (not null, not an array): an entity or a resource. */
+export type Entity = Record<string, unknown>
+
+export function isEntity(v: unknown): v is Entity {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** A value that should be text, as text: a number or boolean as written, anything else as ''. */
+export function text(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : ''
+}
+
 /**
  * Dates come as ISO strings without a zone (UTC), ISO strings with one, or the verbose
  * `/Date(1449033042667)/` form (milliseconds since 1970, optionally with an offset suffix).
@@ -40,10 +52,7 @@ export function parseJson(body: string, what: string, service = 'Media Services'
  * The service's own words in an error body, neutralised: `fromJson` reads them from a JSON body in the API's
  * shape; a body that is not JSON (a gateway's HTML page) gives its title. Undefined when nothing is readable.
  */
-export function errorTextOf(
-  body: string,
-  fromJson: (doc: Record<string, unknown>) => string | undefined
-): string | undefined {
+export function errorTextOf(body: string, fromJson: (doc: Entity) => string | undefined): string | undefined {
   let doc: unknown
   let said: string | undefined
   try {
@@ -51,7 +60,6 @@ export function errorTextOf(
   } catch {
     said = /<title(?:\s[^>]*)?>([^<]*)<\/title>/i.exec(body.slice(0, 64 * 1024))?.[1]
   }
-  if (said === undefined && typeof doc === 'object' && doc !== null && !Array.isArray(doc))
-    said = fromJson(doc as Record<string, unknown>)
+  if (said === undefined && isEntity(doc)) said = fromJson(doc)
   return said === undefined ? undefined : serverMessage(said) || undefined
 }

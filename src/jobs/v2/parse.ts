@@ -8,7 +8,7 @@ import {
   type OutputAsset,
   parseState
 } from '../model.js'
-import { errorTextOf, parseDate, parseJson } from '../json.js'
+import { type Entity, errorTextOf, isEntity, parseDate, parseJson, text } from '../json.js'
 
 export interface Task {
   id: string
@@ -22,11 +22,6 @@ export interface Task {
 }
 
 type Json = unknown
-type Entity = Record<string, Json>
-
-function isEntity(v: Json): v is Entity {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 /**
  * The entities of a collection or single-entity response in either JSON shape:
@@ -59,10 +54,6 @@ export function entitiesOf(doc: Json, what: string): Entity[] {
 function collection(v: Json): Entity[] {
   const list = Array.isArray(v) ? v : isEntity(v) && Array.isArray(v.results) ? v.results : []
   return list.filter(isEntity)
-}
-
-function text(v: Json): string {
-  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : ''
 }
 
 function number(v: Json): number {

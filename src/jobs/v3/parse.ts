@@ -8,7 +8,7 @@ import {
   type OutputAsset,
   parseState
 } from '../model.js'
-import { errorTextOf, parseDate, parseJson } from '../json.js'
+import { type Entity, errorTextOf, isEntity, parseDate, parseJson, text } from '../json.js'
 
 /**
  * The v3 job resource, as Azure Resource Manager (Encoding.json, api-version 2022-07-01) and MK.IO's SDK
@@ -21,21 +21,11 @@ import { errorTextOf, parseDate, parseJson } from '../json.js'
  * There is no RunningDuration: endTime − startTime stands in for it.
  */
 
-type Entity = Record<string, unknown>
-
-function isEntity(v: unknown): v is Entity {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
 /** A value quoted in an error, whatever its shape: never serialised whole. */
 function describe(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v)
   if (v === undefined) return 'nothing'
   return Array.isArray(v) ? 'an array' : 'an object'
-}
-
-function text(v: unknown): string {
-  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : ''
 }
 
 /** A percentage from the service, clamped to 0–100; undefined when it is not a finite number. */
