@@ -50,6 +50,28 @@ describe('a job that reports progress and errors itself', () => {
     expect(JSON.parse(outputs(result).jobs)[0].errors).toEqual(errors)
     expect(verdict(result, 60_000).message).toContain('ContentMalformed: hd: moov atom not found')
   })
+
+  it('no task is read for its progress, even by fixed polling with a task reader given', async () => {
+    const clock = fakeClock()
+    const reads: string[] = []
+    const result = await waitForJobs({
+      ids: [ID],
+      getJobs: async () => [v3Job('Processing', 40)],
+      readTasks: async id => {
+        reads.push(id)
+        return { progress: 0, errorDetails: [] }
+      },
+      failOn: new Set<JobState>(['Error', 'Canceled']),
+      policy: 'fixed',
+      cost: V3_POLL_COST,
+      intervalMs: 10_000,
+      timeoutMs: 30_000,
+      now: clock.now,
+      sleep: clock.sleep
+    })
+    expect(result.polls).toBe(4)
+    expect(reads).toEqual([])
+  })
 })
 
 describe('ids that differ only in case', () => {

@@ -20,6 +20,7 @@ import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { job, view } from '../../../__fixtures__/jobs.js'
 import type { ErrorDetail, Job, JobState } from '../../../src/jobs/model.js'
 import { V2_POLL_COST } from '../../../src/jobs/v2/source.js'
+import { TICK_SLACK_MS } from '../../../src/wait/schedule.js'
 
 const DEFAULT_FAIL_ON: ReadonlySet<JobState> = new Set<JobState>(['Error', 'Canceled'])
 
@@ -133,7 +134,7 @@ describe('waitForJobs', () => {
     expect(result.views[0].progress).toBe(100)
   })
 
-  it('a job in Error fails the wait at once, with the error details read from its tasks', async () => {
+  it('a job in Error fails the wait at once, with the error details read from its tasks and no pace', async () => {
     const { getJobs } = service([{ [JOB_A]: 'Queued' }, { [JOB_A]: 'Error' }])
     const details = [{ code: 'ErrorProcessingTask', message: 'The input has no video track' }]
     const { readTasks, reads } = tasks(100, details)
@@ -142,6 +143,8 @@ describe('waitForJobs', () => {
     expect(result.polls).toBe(2)
     expect(reads).toEqual([JOB_A])
     expect(result.views[0].errorDetails).toEqual(details)
+    // A pace is progress while Processing: the read of a failed job's tasks starts none.
+    expect(result.views[0].pace).toBeUndefined()
   })
 
   it('a job that was Processing and then ends in Error still gets its error details', async () => {
@@ -214,6 +217,14 @@ describe('waitForJobs', () => {
     const result = await wait({ ids: [JOB_A], getJobs })
     expect(result.outcome).toBe('success')
     expect(result.views[0].missingPolls).toBe(0)
+  })
+
+  it('a job seen once and then missing from the answers is not called not found: the wait goes on with its last state', async () => {
+    const { getJobs } = service([{ [JOB_A]: 'Processing' }, {}])
+    const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 60_000 })
+    expect(result.outcome).toBe('timeout')
+    expect(result.polls).toBeGreaterThan(NOT_FOUND_POLLS)
+    expect(state(result.views[0])).toBe('Processing')
   })
 
   it('ids are matched exactly: the job source makes them canonical (job.ts), the waiter has no case rule', async () => {
@@ -289,6 +300,17 @@ describe('waitForJobs', () => {
     expect(asked).toHaveLength(4)
   })
 
+  it('a timer that wakes early again when slept on still makes the poll it started the last one', async () => {
+    // The sleep to the deadline wakes 2 ms early, and the sleep for the rest 1 ms early again.
+    const clock = driftingClock(i => (i >= 2 ? -2 : 0))
+    const { getJobs, asked } = service([{ [JOB_A]: 'Processing' }])
+    const result = await wait({ ids: [JOB_A], getJobs, intervalMs: 2_000, timeoutMs: 5_000 }, clock)
+    expect(result.outcome).toBe('timeout')
+    expect(result.elapsedMs).toBe(4_999)
+    // 0, 2, 4 and the one for the deadline.
+    expect(asked).toHaveLength(4)
+  })
+
   it('a last poll that fails at the deadline is a timeout that says what failed', async () => {
     const clock = fakeClock()
     const { getJobs } = service([
@@ -309,6 +331,15 @@ describe('waitForJobs', () => {
     expect(result.outcome).toBe('canceled')
     expect(result.polls).toBe(2)
     expect(state(result.views[0])).toBe('Processing')
+  })
+
+  it('the timeout signal during the sleep ends the wait as timeout, not canceled', async () => {
+    const controller = new AbortController()
+    const clock = fakeClock(undefined, (_ms, i) => i === 1 && controller.abort('timeout'))
+    const { getJobs } = service([{ [JOB_A]: 'Processing' }])
+    const result = await wait({ ids: [JOB_A], getJobs, signal: controller.signal }, clock)
+    expect(result.outcome).toBe('timeout')
+    expect(result.polls).toBe(2)
   })
 
   it('a cancel during a request ends the wait as canceled; the timeout signal as timeout', async () => {
@@ -510,5 +541,47 @@ describe('waitForJobs', () => {
     expect(polls).toBeGreaterThanOrEqual(11)
     expect(reads).toBeLessThanOrEqual(polls / 2)
     expect(result.elapsedMs - 100_000).toBeLessThanOrEqual(2_500)
+  })
+
+  it('where progress is read from the tasks, a progress in the Jobs answer is no sample: a job seen Processing is read at once', async () => {
+    const getJobs = async (ids: readonly string[]) => ids.map(id => job(id, 'Processing', { progress: 30 }))
+    const { readTasks, reads } = tasks(50)
+    const perPoll: string[][] = []
+    const result = await wait({
+      ids: [JOB_A],
+      getJobs,
+      readTasks,
+      policy: 'predictive',
+      timeoutMs: 10_000,
+      onPoll: () => perPoll.push(reads.splice(0))
+    })
+    expect(perPoll[0]).toEqual([JOB_A])
+    expect(result.views[0].pace?.first.progress).toBe(50)
+  })
+
+  it.each([
+    [
+      TICK_SLACK_MS - 1,
+      'stands for its tick and earns what it sees: a job seen Processing there is read at once'
+    ],
+    [TICK_SLACK_MS, 'earned its tick at the jobs as seen before: a job seen Processing there is read later']
+  ])('predictive: a poll whose timer fired %i ms late %s', async (late, _what) => {
+    // The poll at the first tick is late by `late` ms; the job was Queued at the first poll.
+    const clock = driftingClock(i => (i === 0 ? late : 0))
+    const { getJobs } = service([{ [JOB_A]: 'Queued' }, { [JOB_A]: 'Processing' }])
+    const { readTasks, reads } = tasks(10)
+    const perPoll: string[][] = []
+    await wait(
+      {
+        ids: [JOB_A],
+        getJobs,
+        readTasks,
+        policy: 'predictive',
+        timeoutMs: 60_000,
+        onPoll: () => perPoll.push(reads.splice(0))
+      },
+      clock
+    )
+    expect(perPoll[1]).toEqual(late < TICK_SLACK_MS ? [JOB_A] : [])
   })
 })
