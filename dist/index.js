@@ -2560,7 +2560,7 @@ async function waitForJobs(o) {
         budget: NEW_BUDGET
     };
     try {
-        for (let last = false;;) {
+        for (let due = started;;) {
             const pollStarted = o.now();
             await poll(w, pollStarted);
             await readProgress(w);
@@ -2570,14 +2570,12 @@ async function waitForJobs(o) {
                 return result(w, 'failure', undefined, verdict.failed);
             if (verdict.status !== 'retry')
                 return result(w, verdict.status);
-            if (last)
-                return result(w, 'timeout');
-            const at = nextPoll(w, pollStarted);
+            const at = nextPoll(w, Math.max(pollStarted, due));
             if (at === undefined)
                 return result(w, 'timeout');
-            last = at >= w.deadline;
             if (!(await sleepUntil(w, at)))
                 return result(w, o.signal?.reason === 'timeout' ? 'timeout' : 'canceled');
+            due = at;
         }
     }
     catch (error) {
@@ -2591,7 +2589,8 @@ function failedWith(w, error) {
     if (error instanceof AbortedError)
         return result(w, error.reason === 'timeout' ? 'timeout' : 'canceled');
     const e = error instanceof Error ? error : new Error(errorMessage(error));
-    const signIn = ['entra-id', 'github-oidc'].includes(sourceOf(e)?.kind ?? '');
+    const kind = sourceOf(e)?.kind;
+    const signIn = kind === 'entra-id' || kind === 'github-oidc';
     const timedOut = w.o.now() >= w.deadline && !(e instanceof UserError) && !signIn;
     return result(w, timedOut ? 'timeout' : 'error', e);
 }
@@ -2624,7 +2623,7 @@ function updateViews(open, jobs) {
             if (job.state === 'Finished')
                 v.progress = 100;
         }
-        else if (!v.job) {
+        else {
             v.missingPolls++;
         }
     }

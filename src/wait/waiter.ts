@@ -108,7 +108,7 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
     budget: NEW_BUDGET
   }
   try {
-    for (let last = false; ;) {
+    for (let due = started; ;) {
       const pollStarted = o.now()
       await poll(w, pollStarted)
       await readProgress(w)
@@ -117,13 +117,13 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
       const verdict = classify(w.views, o.failOn)
       if (verdict.status === 'failure') return result(w, 'failure', undefined, verdict.failed)
       if (verdict.status !== 'retry') return result(w, verdict.status)
-      if (last) return result(w, 'timeout')
-      const at = nextPoll(w, pollStarted)
+      // A poll that a timer started a little early stands for the one it was due at: the poll due at the
+      // deadline is the last.
+      const at = nextPoll(w, Math.max(pollStarted, due))
       if (at === undefined) return result(w, 'timeout')
-      // The poll at the deadline is the last, even if a timer woke it a little early.
-      last = at >= w.deadline
       if (!(await sleepUntil(w, at)))
         return result(w, o.signal?.reason === 'timeout' ? 'timeout' : 'canceled')
+      due = at
     }
   } catch (error) {
     return failedWith(w, error)
@@ -139,7 +139,8 @@ function failedWith(w: Wait, error: unknown): WaitResult {
   const e = error instanceof Error ? error : new Error(errorMessage(error))
   // The last poll failing at the deadline is still a timeout; its error says what was going on. A sign-in
   // that failed is the cause whenever it ends the wait: the job service was never asked.
-  const signIn = ['entra-id', 'github-oidc'].includes(sourceOf(e)?.kind ?? '')
+  const kind = sourceOf(e)?.kind
+  const signIn = kind === 'entra-id' || kind === 'github-oidc'
   const timedOut = w.o.now() >= w.deadline && !(e instanceof UserError) && !signIn
   return result(w, timedOut ? 'timeout' : 'error', e)
 }
@@ -178,7 +179,8 @@ function updateViews(open: readonly JobView[], jobs: readonly Job[]): void {
       if (job.progress !== undefined) v.progress = job.progress
       if (job.errorDetails) v.errorDetails = job.errorDetails
       if (job.state === 'Finished') v.progress = 100
-    } else if (!v.job) {
+    } else {
+      // A job seen once stays what it was last seen as: classify() never calls it not found.
       v.missingPolls++
     }
   }
