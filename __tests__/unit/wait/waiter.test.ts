@@ -366,10 +366,10 @@ describe('waitForJobs', () => {
   })
 
   it.each([
-    ['a sign-in that gave up', ENTRA_ID, 'error'],
-    ['GitHub OIDC that gave up', GITHUB_OIDC, 'error'],
-    ['the job service that gave up', jobService('Media Services'), 'timeout']
-  ] as const)('%s at the deadline ends the wait as %s', async (_what, source, outcome) => {
+    ['a sign-in that gave up', 'error', ENTRA_ID],
+    ['GitHub OIDC that gave up', 'error', GITHUB_OIDC],
+    ['the job service that gave up', 'timeout', jobService('Media Services')]
+  ] as const)('%s at the deadline ends the wait as %s', async (_what, outcome, source) => {
     const clock = fakeClock()
     const gaveUp = new ServiceError('gave up after 4 tries', { source })
     // The request fails a moment after the deadline, as a retry that ran to the end does.
