@@ -2597,7 +2597,7 @@ function failedWith(w, error) {
 async function poll(w, pollStarted) {
     const { o } = w;
     const elapsed = pollStarted - w.started;
-    const atTick = elapsed % o.intervalMs < TICK_SLACK_MS;
+    const atTick = elapsed % o.intervalMs <= TICK_SLACK_MS;
     w.budget = credit(w.budget, w.views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, w.costing);
     const open = w.views.filter(isOpen);
     const queries = jobsQueries(w.views, o.cost);

@@ -151,7 +151,7 @@ async function poll(w: Wait, pollStarted: number): Promise<void> {
   const elapsed = pollStarted - w.started
   // Ticks passed while asleep earn what a fixed poll would have cost then, as the jobs were last seen;
   // a poll at a tick (give or take a late timer) stands for it, and earns what it sees.
-  const atTick = elapsed % o.intervalMs < TICK_SLACK_MS
+  const atTick = elapsed % o.intervalMs <= TICK_SLACK_MS
   w.budget = credit(w.budget, w.views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, w.costing)
   const open = w.views.filter(isOpen)
   const queries = jobsQueries(w.views, o.cost)
