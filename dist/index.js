@@ -2406,7 +2406,7 @@ function fixedPollCost(views, c) {
     return jobsQueries(views, c.cost) + reads;
 }
 function credit(b, views, elapsedMs, intervalMs, c) {
-    const ticks = elapsedMs < 0 ? 0 : Math.floor(elapsedMs / intervalMs) + 1;
+    const ticks = Math.floor(elapsedMs / intervalMs) + 1;
     if (ticks <= b.ticks)
         return b;
     return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, c) };
@@ -2442,12 +2442,11 @@ function nextPollAt(o) {
         at = o.started + Math.max(lastTick + 1, Math.ceil((o.now - o.started) / I)) * I;
     }
     else {
-        at = Math.max(o.now, o.lastPoll + MIN_GAP_MS, predictiveAt(o));
-        at = withinBudget(o, at);
+        at = withinBudget(o, Math.max(o.now, predictiveAt(o)));
     }
-    if (at <= o.deadline)
-        return at;
-    return o.lastPoll < o.deadline ? Math.max(o.deadline, o.now) : undefined;
+    if (o.lastPoll >= o.deadline)
+        return undefined;
+    return Math.min(at, Math.max(o.deadline, o.now));
 }
 function withinBudget(o, at) {
     const ahead = Math.max(0, o.budget.spent - o.budget.earned);
@@ -2460,8 +2459,6 @@ function withinBudget(o, at) {
 }
 function paidBy(o, credit) {
     const owed = o.budget.spent + jobsQueries(o.views, o.cost) - o.budget.earned - credit;
-    if (owed <= 0)
-        return -Infinity;
     const perTick = Math.max(1, fixedPollCost(o.views, o));
     return o.started + (o.budget.ticks - 1 + Math.ceil(owed / perTick)) * o.intervalMs;
 }
@@ -2471,20 +2468,18 @@ function aimedAt(o, paidAt) {
         return undefined;
     const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS);
     const end = Math.max(earliest, justPast(soonest, o.intervalMs));
-    if (end < paidAt)
+    if (end <= paidAt)
         return end;
-    const between = Math.max(earliest, end - o.intervalMs);
-    return end < paidAt + MIN_GAP_MS && between < paidAt && between <= end - MIN_GAP_MS ? between : undefined;
+    return end < paidAt + MIN_GAP_MS ? Math.max(earliest, end - o.intervalMs) : undefined;
 }
 function justPast(p, intervalMs) {
     return p.endAt + clamp(0.01 * p.totalMs, 100, 0.1 * intervalMs);
 }
 function soonestEnd(views) {
-    return views
-        .filter(v => v.job?.state === 'Processing')
+    return (views
         .map(predictEnd)
         .filter((p) => p !== undefined)
-        .reduce((a, p) => (a && a.endAt <= p.endAt ? a : p), undefined);
+        .reduce((a, p) => (a && (a.endAt - p.endAt || a.totalMs - p.totalMs) <= 0 ? a : p), undefined));
 }
 function predictiveAt(o) {
     const I = o.intervalMs;
@@ -2497,12 +2492,12 @@ function predictiveAt(o) {
         if (soonest) {
             const remaining = soonest.endAt - o.now;
             delay = clamp(remaining * SHARE_OF_REMAINDER, floor, I);
-            if (remaining > 0 && remaining - delay < floor)
+            if (remaining - delay < floor)
                 delay = clamp(justPast(soonest, I) - o.now, floor, I);
         }
         return Math.min(o.now + delay, o.lastPoll + I);
     }
-    if (open.length > 0 && open.every(v => v.job?.state === 'Queued' || v.job?.state === 'Scheduled')) {
+    if (open.every(v => v.job?.state === 'Queued' || v.job?.state === 'Scheduled')) {
         return o.lastPoll + clamp(sinceStart(o) / 2, I, QUEUED_BACKOFF * I);
     }
     return o.lastPoll + I;

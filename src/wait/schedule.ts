@@ -62,7 +62,8 @@ export function credit(
   intervalMs: number,
   c: Costing
 ): Budget {
-  const ticks = elapsedMs < 0 ? 0 : Math.floor(elapsedMs / intervalMs) + 1
+  // Before the first tick (the poll at it stands for it), this is 0 or less: nothing to credit.
+  const ticks = Math.floor(elapsedMs / intervalMs) + 1
   if (ticks <= b.ticks) return b
   return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, c) }
 }
@@ -123,14 +124,15 @@ export function nextPollAt(o: NextPollInput): number | undefined {
     const lastTick = Math.floor((o.lastPoll - o.started + TICK_SLACK_MS) / I)
     at = o.started + Math.max(lastTick + 1, Math.ceil((o.now - o.started) / I)) * I
   } else {
-    at = Math.max(o.now, o.lastPoll + MIN_GAP_MS, predictiveAt(o))
-    at = withinBudget(o, at)
+    // predictiveAt keeps MIN_GAP_MS after the last poll: its floor is at least that, and so is the interval.
+    at = withinBudget(o, Math.max(o.now, predictiveAt(o)))
   }
-  if (at <= o.deadline) return at
+  if (o.lastPoll >= o.deadline) return undefined
   // The wait lasts until the deadline: one last poll there sees a job that ended in the last interval. A
   // late timer, the budget or the interval must not skip it, so it may come sooner than MIN_GAP_MS after
-  // the poll before (once a wait); a poll that overran the deadline is followed by one at once.
-  return o.lastPoll < o.deadline ? Math.max(o.deadline, o.now) : undefined
+  // the poll before (once a wait); a poll that overran the deadline is followed by one at once (`at` is
+  // never before now).
+  return Math.min(at, Math.max(o.deadline, o.now))
 }
 
 /**
@@ -150,8 +152,9 @@ function withinBudget(o: NextPollInput, at: number): number {
 
 /** The tick of the schedule by which the budget has earned the next poll, given `credit` requests of it. */
 function paidBy(o: NextPollInput, credit: number): number {
+  // Owing nothing, this is a tick already credited, at or before the last poll: no later than any poll
+  // to come.
   const owed = o.budget.spent + jobsQueries(o.views, o.cost) - o.budget.earned - credit
-  if (owed <= 0) return -Infinity
   const perTick = Math.max(1, fixedPollCost(o.views, o))
   return o.started + (o.budget.ticks - 1 + Math.ceil(owed / perTick)) * o.intervalMs
 }
@@ -166,9 +169,10 @@ function aimedAt(o: NextPollInput, paidAt: number): number | undefined {
   if (!soonest) return undefined
   const earliest = Math.max(o.now, o.lastPoll + MIN_GAP_MS)
   const end = Math.max(earliest, justPast(soonest, o.intervalMs))
-  if (end < paidAt) return end
-  const between = Math.max(earliest, end - o.intervalMs)
-  return end < paidAt + MIN_GAP_MS && between < paidAt && between <= end - MIN_GAP_MS ? between : undefined
+  if (end <= paidAt) return end
+  // The poll between is MIN_GAP_MS or more before the end: were the end closer to the earliest poll,
+  // predictiveAt would have aimed at it, and `at` would not be before paidAt.
+  return end < paidAt + MIN_GAP_MS ? Math.max(earliest, end - o.intervalMs) : undefined
 }
 
 /** When to look for a predicted end: 1% of the whole run past it, 100 ms to a tenth of the interval. */
@@ -176,13 +180,18 @@ function justPast(p: Prediction, intervalMs: number): number {
   return p.endAt + clamp(0.01 * p.totalMs, 100, 0.1 * intervalMs)
 }
 
-/** The soonest predicted end of the Processing jobs, if any has one. */
+/** The soonest predicted end of the Processing jobs (only they have one), if any has one. */
 function soonestEnd(views: readonly JobView[]): Prediction | undefined {
-  return views
-    .filter(v => v.job?.state === 'Processing')
-    .map(predictEnd)
-    .filter((p): p is Prediction => p !== undefined)
-    .reduce<Prediction | undefined>((a, p) => (a && a.endAt <= p.endAt ? a : p), undefined)
+  return (
+    views
+      .map(predictEnd)
+      .filter((p): p is Prediction => p !== undefined)
+      // Of two that end together, the surer (the shorter run, the smaller margin), whatever the jobs' order.
+      .reduce<Prediction | undefined>(
+        (a, p) => (a && (a.endAt - p.endAt || a.totalMs - p.totalMs) <= 0 ? a : p),
+        undefined
+      )
+  )
 }
 
 function predictiveAt(o: NextPollInput): number {
@@ -196,13 +205,15 @@ function predictiveAt(o: NextPollInput): number {
     if (soonest) {
       const remaining = soonest.endAt - o.now
       delay = clamp(remaining * SHARE_OF_REMAINDER, floor, I)
-      // Close to the end, aim just past the predicted end rather than a poll before and one after it.
-      if (remaining > 0 && remaining - delay < floor) delay = clamp(justPast(soonest, I) - o.now, floor, I)
+      // Close to the end, or past it, aim just past the predicted end (its margin of error) rather than a
+      // poll before and one after it.
+      if (remaining - delay < floor) delay = clamp(justPast(soonest, I) - o.now, floor, I)
     }
     // While a job is Processing, never longer than the interval between polls.
     return Math.min(o.now + delay, o.lastPoll + I)
   }
-  if (open.length > 0 && open.every(v => v.job?.state === 'Queued' || v.job?.state === 'Scheduled')) {
+  // Some job is open (else the wait would have ended).
+  if (open.every(v => v.job?.state === 'Queued' || v.job?.state === 'Scheduled')) {
     // Nothing runs yet: back off with the time waited, up to QUEUED_BACKOFF intervals.
     return o.lastPoll + clamp(sinceStart(o) / 2, I, QUEUED_BACKOFF * I)
   }

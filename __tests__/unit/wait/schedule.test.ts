@@ -112,6 +112,64 @@ describe('predictEnd: when a Processing job should end, by our clock', () => {
     expect(predictEnd(view(JOB_A, 'Processing'))).toBeUndefined()
     expect(predictEnd(view(JOB_A, 'Queued'))).toBeUndefined()
   })
+
+  it('a job at 100% ends at that sample, even without a StartTime', () => {
+    expect(predictEnd(processing(JOB_A, [[30, 100]]))).toEqual({ endAt: START + 30 * S, totalMs: 0 })
+  })
+
+  it('under 10 points gained, StartTime wins over the samples', () => {
+    // StartTime 10 s before the first sample: 25% in 20 s, 80 s in all. The samples would say 150 s left.
+    const p = predictEnd(
+      processing(
+        JOB_A,
+        [
+          [0, 20],
+          [10, 25]
+        ],
+        -10
+      )
+    )
+    expect(p).toEqual({ endAt: START + 70 * S, totalMs: 80 * S })
+  })
+
+  it('two samples at the same instant give no pace: StartTime is used, or nothing without it', () => {
+    const p = predictEnd(
+      processing(
+        JOB_A,
+        [
+          [10, 20],
+          [10, 40]
+        ],
+        0
+      )
+    )
+    expect(p).toEqual({ endAt: START + 25 * S, totalMs: 25 * S })
+    expect(
+      predictEnd(
+        processing(JOB_A, [
+          [10, 20],
+          [10, 25]
+        ])
+      )
+    ).toBeUndefined()
+  })
+
+  it('no prediction from samples that gained nothing, nor from StartTime at 0%', () => {
+    expect(
+      predictEnd(
+        processing(JOB_A, [
+          [0, 10],
+          [10, 10]
+        ])
+      )
+    ).toBeUndefined()
+    expect(predictEnd(processing(JOB_A, [[10, 0]], 0))).toBeUndefined()
+  })
+
+  it("a sample taken at or before the service's StartTime (clock skew) gives no prediction from it", () => {
+    expect(predictEnd(processing(JOB_A, [[10, 20]], 10))).toBeUndefined()
+    expect(predictEnd(processing(JOB_A, [[10, 20]], 15))).toBeUndefined()
+  })
 })
 
 describe('nextPollAt: the policy in single steps', () => {
@@ -156,6 +214,43 @@ describe('nextPollAt: the policy in single steps', () => {
     expect(nextPollAt(input([b, a], { now, lastPoll: now }))).toBe(now + 5 * S)
   })
 
+  it('predictive: the soonest end wins even when its run is the longer one', () => {
+    // A: 95% after 380 s, 400 s in all, ends at 100 s. B: 20% after 20 s, 100 s in all, ends at 160 s.
+    const now = START + 80 * S
+    const a = processing(JOB_A, [[80, 95]], -300)
+    const b = processing(JOB_B, [[80, 20]], 60)
+    expect(nextPollAt(input([b, a], { now, lastPoll: now }))).toBe(now + 5 * S)
+  })
+
+  it('predictive: of two jobs predicted to end together, it aims past the surer one, whatever their order', () => {
+    // Both end at 100 s: A after a 100 s run (margin 1 s), B after a 20 s one (margin 0.2 s).
+    const now = START + 98_500
+    const a = processing(JOB_A, [[98, 98]], 0)
+    const b = processing(JOB_B, [[98, 90]], 80)
+    expect(nextPollAt(input([a, b], { now, lastPoll: now }))).toBe(START + 100_200)
+    expect(nextPollAt(input([b, a], { now, lastPoll: now }))).toBe(START + 100_200)
+  })
+
+  it('predictive: with room for a poll before the end and one just past it, the first comes after the floor', () => {
+    // 98% after 98 s: 2 s left. A poll in 1 s, then one just past the end (at 101 s) 2 s after it.
+    const now = START + 98 * S
+    expect(nextPollAt(input([processing(JOB_A, [[98, 98]], 0)], { now, lastPoll: now }))).toBe(now + S)
+  })
+
+  it('predictive: an end predicted in the past but within its margin: the poll is just past the margin', () => {
+    // 99% after 495 s: ends at 500 s, with a margin of 5 s (1% of the run; the interval allows 6 s).
+    const now = START + 501 * S
+    const o = input([processing(JOB_A, [[495, 99]], 0)], { now, lastPoll: now, intervalMs: 60 * S })
+    expect(nextPollAt(o)).toBe(START + 505 * S)
+  })
+
+  it('predictive: the floor is a twentieth of the interval when that is over 1 s', () => {
+    // 92% after 92 s: 8 s left. A quarter is 2 s, under the floor of 3 s at an interval of 60 s.
+    const now = START + 92 * S
+    const o = input([processing(JOB_A, [[92, 92]], 0)], { now, lastPoll: now, intervalMs: 60 * S })
+    expect(nextPollAt(o)).toBe(now + 3 * S)
+  })
+
   it('predictive: no back-off while a job that is not Queued or Scheduled is open', () => {
     const mixed = [view(JOB_A, 'Queued'), view(JOB_B, 'Canceling')]
     // A minute into the wait, all-Queued jobs would back off to 30 s; a Canceling one is polled each interval.
@@ -171,6 +266,12 @@ describe('nextPollAt: the policy in single steps', () => {
     expect(after(0)).toBe(10 * S)
     expect(after(40)).toBe(20 * S)
     expect(after(600)).toBe(30 * S)
+  })
+
+  it('predictive: a job that has ended does not stop the back-off of the Queued ones', () => {
+    const now = START + 60 * S
+    const views = [view(JOB_A, 'Queued'), view(JOB_B, 'Finished')]
+    expect(nextPollAt(input(views, { now, lastPoll: now }))).toBe(now + 30 * S)
   })
 
   it('predictive: not before the budget has earned the next Jobs query', () => {
@@ -251,6 +352,38 @@ describe('nextPollAt: progress in the job (v3), where a poll costs what a fixed 
     const o = atTick(38, endingAt(39.4, 38))
     expect(nextPollAt({ ...o, cost: V2_POLL_COST })).toBe(START + 40 * S)
   })
+
+  it('runs ahead only when the budget holds a poll back: one it pays for when it is due stays there', () => {
+    // Last poll at 38.5 s; the next, 1 s later, at 40 s, is paid for by the tick there. The end predicted
+    // at 39.5 s (started 9.5 s, 95% at 38 s) would be seen 0.3 s sooner by running ahead.
+    const o = input([processing(JOB_A, [[38, 95]], 9.5)], {
+      cost: V3_POLL_COST,
+      intervalMs: I,
+      now: START + 39 * S,
+      lastPoll: START + 38_500,
+      budget: { earned: 20, spent: 20, ticks: 20 }
+    })
+    expect(nextPollAt(o)).toBe(START + 40 * S)
+  })
+
+  // Interval 10 s; the job started at 0 and is 75% done at 30 s: it ends at 40 s, seen 0.4 s past it.
+  const endsAt40 = (firstPollS: number) =>
+    input([processing(JOB_A, [[30, 75]], 0)], {
+      cost: V3_POLL_COST,
+      intervalMs: 10 * S,
+      started: START + firstPollS * S,
+      now: START + (firstPollS + 30) * S + 50,
+      lastPoll: START + (firstPollS + 30) * S,
+      budget: { earned: 4, spent: 4, ticks: 4 }
+    })
+
+  it('an end just past a tick is seen by the poll at that tick, with no poll between', () => {
+    expect(nextPollAt(endsAt40(0.4))).toBe(START + 40_400)
+  })
+
+  it('an end a full MIN_GAP_MS after a tick: a poll at the tick and one after it, none between', () => {
+    expect(nextPollAt(endsAt40(-0.6))).toBe(START + 39_400)
+  })
 })
 
 describe('the request budget', () => {
@@ -270,6 +403,26 @@ describe('the request budget', () => {
     expect(credit(NEW_BUDGET, views, 20 * S, 10 * S, v2)).toEqual({ earned: 12, spent: 0, ticks: 3 })
     expect(credit({ earned: 12, spent: 5, ticks: 3 }, views, 29 * S, 10 * S, v2).earned).toBe(12)
   })
+
+  it('a credit that adds no tick leaves the budget as it is: a time already credited, or before the first tick', () => {
+    const views = [view(JOB_A, 'Processing')]
+    const b = { earned: 12, spent: 5, ticks: 3 }
+    expect(credit(b, views, 29 * S, 10 * S, v2)).toBe(b)
+    expect(credit(b, views, 5 * S, 10 * S, v2)).toBe(b)
+    expect(credit(NEW_BUDGET, views, -10 * S, 10 * S, v2)).toBe(NEW_BUDGET)
+  })
+
+  it('jobs that have ended are no longer asked for', () => {
+    const views = [
+      view(JOB_A, 'Finished'),
+      view(JOB_B, 'Error'),
+      view(simId(1), 'Processing'),
+      view(simId(2))
+    ]
+    expect(jobsQueries(views, V3_POLL_COST)).toBe(2)
+    const many = [...Array(21)].map((_, i) => view(simId(i), i === 0 ? 'Canceled' : 'Queued'))
+    expect(jobsQueries(many, V2_POLL_COST)).toBe(1)
+  })
 })
 
 describe('progressReadsDue: task reads only as often as the prediction needs', () => {
@@ -283,6 +436,12 @@ describe('progressReadsDue: task reads only as often as the prediction needs', (
     // 1.5 points per second: 50 s left at the last sample; due 25 s after it.
     expect(progressReadsDue([v], START + 11 * S, 10 * S)).toHaveLength(0)
     expect(progressReadsDue([v], START + 35 * S, 10 * S)).toHaveLength(1)
+  })
+
+  it('a job with no prediction yet is read once an interval', () => {
+    const read = (agoS: number) => view(JOB_A, 'Processing', { tasksReadAt: START - agoS * S })
+    expect(progressReadsDue([read(5)], START, 10 * S)).toHaveLength(0)
+    expect(progressReadsDue([read(10)], START, 10 * S)).toHaveLength(1)
   })
 
   it('the most needed first: the job read longest ago (in intervals) leads', () => {
