@@ -2134,7 +2134,9 @@ function outputErrors(error, label) {
     if (code || message)
         lines.push(line(code, message));
     const details = Array.isArray(error.details) ? error.details.filter(isEntity) : [];
-    for (const d of details.slice(0, MAX_ERROR_DETAILS)) {
+    for (const d of details) {
+        if (lines.length === MAX_ERROR_DETAILS)
+            break;
         const dc = json_text(d.code);
         const dm = json_text(d.message);
         if (!dc && !dm)
@@ -2143,7 +2145,7 @@ function outputErrors(error, label) {
             continue;
         lines.push(line(dc || code, dm));
     }
-    return lines.slice(0, MAX_ERROR_DETAILS);
+    return lines;
 }
 function parseV3Job(doc, id, service = 'The job service') {
     const props = isEntity(doc) && isEntity(doc.properties) ? doc.properties : undefined;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { ServiceError } from '../../../src/errors.js'
+import { MAX_ERROR_DETAILS, MAX_OUTPUT_ASSETS } from '../../../src/jobs/model.js'
 import {
   outputErrors,
   parseV3Job,
@@ -40,6 +41,17 @@ function job(properties: Record<string, unknown>, name = 'job1'): unknown {
   return { name, id: ID, type: 'Microsoft.Media/mediaservices/transforms/jobs', properties }
 }
 
+/** The error parseV3Job throws for `doc`. */
+function refusal(doc: unknown, service?: string): ServiceError {
+  try {
+    parseV3Job(doc, ID, service)
+  } catch (error) {
+    if (error instanceof ServiceError) return error
+    throw error
+  }
+  throw new Error('parseV3Job accepted the body')
+}
+
 describe('a v3 job body becomes the common job model', () => {
   it("reads the spec's example: name, state, dates, progress of its one output", () => {
     const j = parseV3Job(specExample, ID)
@@ -74,6 +86,21 @@ describe('a v3 job body becomes the common job model', () => {
       ID
     )
     expect(j.progress).toBe(45)
+  })
+
+  it.each([
+    ['40', 40],
+    [' 40 ', 40],
+    ['12.5', 12.5],
+    ['', undefined],
+    ['   ', undefined],
+    ['forty', undefined],
+    [null, undefined],
+    [true, undefined],
+    [[50], undefined],
+    [{}, undefined]
+  ])('an output progress of %j gives a job progress of %p', (progress, expected) => {
+    expect(parseV3Job(job({ state: 'Processing', outputs: [{ progress }] }), ID).progress).toBe(expected)
   })
 
   it('state names are read case-insensitively; every v3 state is known', () => {
@@ -123,6 +150,69 @@ describe('errors of a job in Error', () => {
     const e = { code: 'X', message: 'm', details: [{ code: 'X', message: 'm' }, {}, 'junk', null] }
     expect(outputErrors(e, '')).toEqual([{ code: 'X', message: 'm' }])
   })
+
+  it('a detail that repeats only the code or only the message of the error is kept', () => {
+    const e = {
+      code: 'X',
+      message: 'm',
+      details: [
+        { code: 'X', message: 'other' },
+        { code: 'Y', message: 'm' }
+      ]
+    }
+    expect(outputErrors(e, '')).toEqual([
+      { code: 'X', message: 'm' },
+      { code: 'X', message: 'other' },
+      { code: 'Y', message: 'm' }
+    ])
+  })
+
+  it("a detail with only a message takes the error's code; one with only a code has no message", () => {
+    const e = { code: 'X', message: 'm', details: [{ message: 'dm' }, { code: 'D' }] }
+    expect(outputErrors(e, '')).toEqual([
+      { code: 'X', message: 'm' },
+      { code: 'X', message: 'dm' },
+      { code: 'D', message: '' }
+    ])
+  })
+
+  it('an error with neither code nor message is shown by its details alone', () => {
+    expect(outputErrors({ category: 'Content', details: [{ code: 'D', message: 'dm' }] }, 'hd')).toEqual([
+      { code: 'D', message: 'hd: dm' }
+    ])
+    expect(outputErrors({ category: 'Content' }, 'hd')).toEqual([])
+  })
+
+  it('at most MAX_ERROR_DETAILS lines: the error, then its first details that say something', () => {
+    const said = Array.from({ length: 20 }, (_, i) => ({ code: `D${i}`, message: 'd' }))
+    const lines = outputErrors({ code: 'X', message: 'm', details: said }, '')
+    expect(lines).toHaveLength(MAX_ERROR_DETAILS)
+    expect(lines[0]).toEqual({ code: 'X', message: 'm' })
+    expect(lines[MAX_ERROR_DETAILS - 1]).toEqual({ code: `D${MAX_ERROR_DETAILS - 2}`, message: 'd' })
+
+    const empty = Array.from({ length: MAX_ERROR_DETAILS + 5 }, () => ({}))
+    const repeats = Array.from({ length: MAX_ERROR_DETAILS + 5 }, () => ({ code: 'X', message: 'm' }))
+    expect(
+      outputErrors(
+        { code: 'X', message: 'm', details: [...empty, ...repeats, { code: 'D', message: 'd' }] },
+        ''
+      )
+    ).toEqual([
+      { code: 'X', message: 'm' },
+      { code: 'D', message: 'd' }
+    ])
+  })
+
+  it('at most MAX_ERROR_DETAILS lines for the job, from its outputs in order', () => {
+    const outputs = Array.from({ length: MAX_ERROR_DETAILS + 2 }, (_, i) => ({
+      label: `o${i}`,
+      error: { code: 'E', message: 'failed' }
+    }))
+    const j = parseV3Job(job({ state: 'Error', outputs }), ID)
+    expect(j.errorDetails).toEqual(
+      outputs.slice(0, MAX_ERROR_DETAILS).map(o => ({ code: 'E', message: `${o.label}: failed` }))
+    )
+  })
 })
 
 describe('missing fields and hostile values', () => {
@@ -137,6 +227,29 @@ describe('missing fields and hostile values', () => {
     expect(() => parseV3Job({}, ID, 'Azure Resource Manager')).toThrow(
       /^Azure Resource Manager answered the job request without a valid properties\.state/
     )
+  })
+
+  it.each([
+    ["a number (v3 names its states: 3 is not read as v2's Finished)", 3, '3'],
+    ['a boolean', true, 'true'],
+    ['null', null, 'null'],
+    ['an array', ['Finished'], 'an array'],
+    ['an object', { name: 'Finished' }, 'an object'],
+    ['a name no state has', 'Done', '"Done"']
+  ])('a state given as %s is refused, quoted in the error', (_, state, got) => {
+    const error = refusal(job({ state }))
+    expect(error.message).toBe(
+      `The job service answered the job request without a valid properties.state (got ${got})`
+    )
+    expect(error.transient).toBe(true)
+  })
+
+  it('a body without a state, or without properties, is refused as having given nothing', () => {
+    for (const doc of [job({}), { properties: 'Finished' }, { name: 'job1' }, null, 'Finished']) {
+      expect(refusal(doc, 'Azure Resource Manager').message).toBe(
+        'Azure Resource Manager answered the job request without a valid properties.state (got nothing)'
+      )
+    }
   })
 
   it('wrong types are ignored field by field', () => {
@@ -189,6 +302,13 @@ describe('missing fields and hostile values', () => {
     expect(j.errorDetails?.[0].message).toMatch(/^hd: line1 ::set-output/)
   })
 
+  it('keeps at most MAX_OUTPUT_ASSETS output assets, the first ones', () => {
+    const outputs = Array.from({ length: MAX_OUTPUT_ASSETS + 1 }, (_, i) => ({ assetName: `a${i}` }))
+    const assets = parseV3Job(job({ state: 'Processing', outputs }), ID).outputAssets
+    expect(assets).toHaveLength(MAX_OUTPUT_ASSETS)
+    expect(assets?.[MAX_OUTPUT_ASSETS - 1]).toEqual({ name: `a${MAX_OUTPUT_ASSETS - 1}` })
+  })
+
   it('an end before the start does not give a negative duration', () => {
     const j = parseV3Job(
       job({ state: 'Finished', startTime: '2024-05-01T12:00:00Z', endTime: '2024-05-01T11:00:00Z' }),
@@ -225,5 +345,18 @@ describe('error bodies', () => {
     expect(v3ErrorText('{}')).toBeUndefined()
     expect(v3ErrorText('\ufeff{"error":{"code":"A","message":"b\\nc"}}')).toBe('A: b c')
     expect(v3ErrorCode('not json')).toBeUndefined()
+  })
+
+  it("a gateway's {message} without an error", () => {
+    expect(v3ErrorText('{"message":"Access denied due to invalid subscription key."}')).toBe(
+      'Access denied due to invalid subscription key.'
+    )
+    expect(v3ErrorText('{"message":""}')).toBeUndefined()
+    expect(v3ErrorCode('{"message":"Access denied"}')).toBeUndefined()
+  })
+
+  it('a body that is not JSON has no error code', () => {
+    for (const body of ['', '<html><title>502 Bad Gateway</title></html>', '{"error":'])
+      expect(v3ErrorCode(body)).toBeUndefined()
   })
 })

@@ -50,14 +50,17 @@ export function outputErrors(error: unknown, label: string): ErrorDetail[] {
   const lines: ErrorDetail[] = []
   if (code || message) lines.push(line(code, message))
   const details = Array.isArray(error.details) ? error.details.filter(isEntity) : []
-  for (const d of details.slice(0, MAX_ERROR_DETAILS)) {
+  for (const d of details) {
+    // The cap counts lines shown, not details read: details that say nothing or repeat the error do not
+    // take the place of one that says something.
+    if (lines.length === MAX_ERROR_DETAILS) break
     const dc = text(d.code)
     const dm = text(d.message)
     if (!dc && !dm) continue
     if (dc === code && dm === message) continue
     lines.push(line(dc || code, dm))
   }
-  return lines.slice(0, MAX_ERROR_DETAILS)
+  return lines
 }
 
 /**
@@ -117,7 +120,7 @@ export function parseV3JobBody(body: string, id: string, service?: string): Job 
 
 /**
  * The text of a v3 error body: ARM's `{"error":{"code","message"}}`, MK.IO's `{"error":{"detail"}}` or
- * `{"error":"…"}`. Undefined when there is nothing readable.
+ * `{"error":"…"}`, or a gateway's `{"message":"…"}`. Undefined when there is nothing readable.
  */
 export function v3ErrorText(body: string): string | undefined {
   return errorTextOf(body, doc => {
