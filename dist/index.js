@@ -1052,7 +1052,7 @@ function trustEntry(url) {
 }
 function parseTrustedHosts(value) {
     return value
-        .split(/[\s,;]+/)
+        .split(/[\s,;]/)
         .filter(Boolean)
         .map(item => {
         let host = item.toLowerCase();
@@ -1851,7 +1851,7 @@ function sleep(ms, signal) {
             signal?.removeEventListener('abort', done);
             resolve();
         }
-        signal?.addEventListener('abort', done, { once: true });
+        signal?.addEventListener('abort', done);
     });
 }
 

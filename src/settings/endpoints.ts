@@ -83,7 +83,7 @@ export function trustEntry(url: URL): string {
 
 export function parseTrustedHosts(value: string): string[] {
   return value
-    .split(/[\s,;]+/)
+    .split(/[\s,;]/)
     .filter(Boolean)
     .map(item => {
       let host = item.toLowerCase()

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events'
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import { AbortedError, ServiceError, UserError } from '../../../src/errors.js'
@@ -233,6 +234,17 @@ describe('sleep: the wait between polls and tries', () => {
     const started = Date.now()
     await sleep(60_000, controller.signal)
     expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it('leaves no listener on the signal, whether the time ran out or a cancel woke it', async () => {
+    // One signal serves the whole wait: a listener left per sleep would pile up over thousands of polls.
+    const controller = new AbortController()
+    for (let i = 0; i < 3; i++) await sleep(1, controller.signal)
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    const waiting = sleep(60_000, controller.signal)
+    controller.abort('canceled')
+    await waiting
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
   })
 
   it('waits the time asked without a cancel', async () => {
