@@ -6,6 +6,7 @@ import { view } from '../../../__fixtures__/jobs.js'
 import { ChangeLog } from '../../../src/report/log.js'
 
 const at = (iso: string): Date => new Date(`2024-05-01T${iso}Z`)
+const JOB_D = 'nb:jid:UUID:1f3c9a2e-0000-4000-8000-00000000000d'
 const FULL_A = `${JOB_A} (encode trailer)`
 const FULL_B = `${JOB_B} (encode trailer)`
 
@@ -17,9 +18,28 @@ describe('ChangeLog: which job a line names', () => {
   it('a later line about a job whose name no other job has uses the name alone', () => {
     const log = new ChangeLog()
     expect(poll(log, [view(JOB_A, 'Queued')], 0)).toEqual([`[00:00] ${FULL_A}: Queued`])
-    expect(poll(log, [view(JOB_A, 'Processing')], 10)).toEqual(['[00:10] "encode trailer": Queued -> Processing'])
+    expect(poll(log, [view(JOB_A, 'Processing')], 10)).toEqual([
+      '[00:10] "encode trailer": Queued -> Processing'
+    ])
     expect(poll(log, [view(JOB_A, 'Processing', { progress: 30 })], 20)).toEqual([
       '[00:20] "encode trailer": Processing 30%'
+    ])
+  })
+
+  it('with many jobs, the ending of a job not named before gives its id', () => {
+    const log = new ChangeLog()
+    const views = (a: 'Queued' | 'Finished'): JobView[] => [
+      view(JOB_A, a, {}, { name: 'trailer' }),
+      view(JOB_B, 'Queued', {}, { name: 'teaser' }),
+      view(JOB_C, 'Queued', {}, { name: 'intro' }),
+      view(JOB_D, 'Queued', {}, { name: 'credits' })
+    ]
+    expect(poll(log, views('Queued'), 0)).toEqual([
+      '[00:00] 0/4 finished, 0 processing, 4 queued; mean progress 0%'
+    ])
+    expect(poll(log, views('Finished'), 10)).toEqual([
+      `[00:10] ${JOB_A} (trailer): Queued -> Finished`,
+      '[00:10] 1/4 finished, 0 processing, 3 queued; mean progress 25%'
     ])
   })
 
@@ -53,7 +73,9 @@ describe('ChangeLog: jobs not found', () => {
 
   it('a job not found yet is named by its id, and by its full label once found', () => {
     const log = new ChangeLog()
-    expect(poll(log, [view(JOB_A, undefined, { missingPolls: 1 })], 0)).toEqual([`[00:00] ${JOB_A}: not found yet`])
+    expect(poll(log, [view(JOB_A, undefined, { missingPolls: 1 })], 0)).toEqual([
+      `[00:00] ${JOB_A}: not found yet`
+    ])
     expect(poll(log, [view(JOB_A, 'Queued')], 10)).toEqual([`[00:10] ${FULL_A}: not found yet -> Queued`])
   })
 })
@@ -70,11 +92,15 @@ describe('ChangeLog: the progress in a state change', () => {
   it('a job entering Processing without a progress shows no percentage', () => {
     const log = new ChangeLog()
     poll(log, [view(JOB_A, 'Queued')], 0)
-    expect(poll(log, [view(JOB_A, 'Processing')], 10)).toEqual(['[00:10] "encode trailer": Queued -> Processing'])
+    expect(poll(log, [view(JOB_A, 'Processing')], 10)).toEqual([
+      '[00:10] "encode trailer": Queued -> Processing'
+    ])
   })
 
   it('a queued job whose tasks say 0% does not show it', () => {
-    expect(poll(new ChangeLog(), [view(JOB_A, 'Queued', { progress: 0 })], 0)).toEqual([`[00:00] ${FULL_A}: Queued`])
+    expect(poll(new ChangeLog(), [view(JOB_A, 'Queued', { progress: 0 })], 0)).toEqual([
+      `[00:00] ${FULL_A}: Queued`
+    ])
   })
 
   it('a job canceling shows no percentage, then nothing while its progress moves', () => {
