@@ -3196,7 +3196,8 @@ function shortLabel(v) {
 class ChangeLog {
     perJobLimit;
     seen = new Map();
-    lastAggregate = '';
+    named = new Set();
+    lastAggregate;
     constructor(perJobLimit = 3) {
         this.perJobLimit = perJobLimit;
     }
@@ -3213,7 +3214,7 @@ class ChangeLog {
             const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined);
             const progress = v.progress === undefined ? undefined : Math.floor(v.progress);
             const unique = v.job !== undefined && sharing.get(v.job.name) === 1;
-            const who = before.state && unique ? shortLabel(v) : label(v);
+            const who = this.named.has(v.id) && unique ? shortLabel(v) : label(v);
             const ended = v.job !== undefined && isFinal(v.job.state);
             if (state && state !== before.state && (!many || ended)) {
                 const from = before.state ? `${before.state} -> ` : '';
@@ -3223,6 +3224,8 @@ class ChangeLog {
                         ? ` (${progress}%)`
                         : '';
                 lines.push(`${stamp} ${who}: ${from}${state}${extra}`);
+                if (v.job)
+                    this.named.add(v.id);
             }
             else if (!many &&
                 v.job?.state === 'Processing' &&

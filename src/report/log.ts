@@ -15,7 +15,9 @@ function shortLabel(v: JobView): string {
 /** What changed since the last poll, as log lines; nothing when nothing changed. */
 export class ChangeLog {
   private seen = new Map<string, { state?: string; progress?: number }>()
-  private lastAggregate = ''
+  /** Jobs a printed line has named with both id and name. */
+  private named = new Set<string>()
+  private lastAggregate?: string
 
   constructor(private readonly perJobLimit = 3) {}
 
@@ -30,9 +32,9 @@ export class ChangeLog {
       const before = this.seen.get(v.id) ?? {}
       const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined)
       const progress = v.progress === undefined ? undefined : Math.floor(v.progress)
-      // The first line about a job names it fully; later lines use its name when no other job shares it.
+      // The first line that names a job gives its id too; later lines use its name when no other job shares it.
       const unique = v.job !== undefined && sharing.get(v.job.name) === 1
-      const who = before.state && unique ? shortLabel(v) : label(v)
+      const who = this.named.has(v.id) && unique ? shortLabel(v) : label(v)
       const ended = v.job !== undefined && isFinal(v.job.state)
       if (state && state !== before.state && (!many || ended)) {
         // With many jobs the aggregate line carries the running states; each job's ending is still named.
@@ -43,6 +45,7 @@ export class ChangeLog {
             ? ` (${progress}%)`
             : ''
         lines.push(`${stamp} ${who}: ${from}${state}${extra}`)
+        if (v.job) this.named.add(v.id)
       } else if (
         !many &&
         v.job?.state === 'Processing' &&

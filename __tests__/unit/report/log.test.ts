@@ -1,0 +1,227 @@
+import { describe, it, expect } from '@jest/globals'
+import type { JobView } from '../../../src/wait/waiter.js'
+import { START } from '../../../__fixtures__/clock.js'
+import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
+import { view } from '../../../__fixtures__/jobs.js'
+import { ChangeLog } from '../../../src/report/log.js'
+
+const at = (iso: string): Date => new Date(`2024-05-01T${iso}Z`)
+const JOB_D = 'nb:jid:UUID:1f3c9a2e-0000-4000-8000-00000000000d'
+const FULL_A = `${JOB_A} (encode trailer)`
+const FULL_B = `${JOB_B} (encode trailer)`
+
+/** What the log prints for a poll `seconds` after the wait started (the clock at START + that). */
+const poll = (log: ChangeLog, views: JobView[], seconds: number): string[] =>
+  log.lines(views, seconds * 1000, START + seconds * 1000)
+
+describe('ChangeLog: which job a line names', () => {
+  it('a later line about a job whose name no other job has uses the name alone', () => {
+    const log = new ChangeLog()
+    expect(poll(log, [view(JOB_A, 'Queued')], 0)).toEqual([`[00:00] ${FULL_A}: Queued`])
+    expect(poll(log, [view(JOB_A, 'Processing')], 10)).toEqual([
+      '[00:10] "encode trailer": Queued -> Processing'
+    ])
+    expect(poll(log, [view(JOB_A, 'Processing', { progress: 30 })], 20)).toEqual([
+      '[00:20] "encode trailer": Processing 30%'
+    ])
+  })
+
+  it('with many jobs, the ending of a job not named before gives its id', () => {
+    const log = new ChangeLog()
+    const views = (a: 'Queued' | 'Finished'): JobView[] => [
+      view(JOB_A, a, {}, { name: 'trailer' }),
+      view(JOB_B, 'Queued', {}, { name: 'teaser' }),
+      view(JOB_C, 'Queued', {}, { name: 'intro' }),
+      view(JOB_D, 'Queued', {}, { name: 'credits' })
+    ]
+    expect(poll(log, views('Queued'), 0)).toEqual([
+      '[00:00] 0/4 finished, 0 processing, 4 queued; mean progress 0%'
+    ])
+    expect(poll(log, views('Finished'), 10)).toEqual([
+      `[00:10] ${JOB_A} (trailer): Queued -> Finished`,
+      '[00:10] 1/4 finished, 0 processing, 3 queued; mean progress 25%'
+    ])
+  })
+
+  it('two jobs sharing a name keep their ids in every line', () => {
+    const log = new ChangeLog()
+    poll(log, [view(JOB_A, 'Queued'), view(JOB_B, 'Queued')], 0)
+    expect(poll(log, [view(JOB_A, 'Processing'), view(JOB_B, 'Finished')], 10)).toEqual([
+      `[00:10] ${FULL_A}: Queued -> Processing`,
+      `[00:10] ${FULL_B}: Queued -> Finished`
+    ])
+  })
+
+  it('jobs with different names are each named alone in later lines', () => {
+    const log = new ChangeLog()
+    const views = (state: 'Queued' | 'Processing'): JobView[] => [
+      view(JOB_A, state, {}, { name: 'trailer' }),
+      view(JOB_B, state, {}, { name: 'teaser' })
+    ]
+    poll(log, views('Queued'), 0)
+    expect(poll(log, views('Processing'), 10)).toEqual([
+      '[00:10] "trailer": Queued -> Processing',
+      '[00:10] "teaser": Queued -> Processing'
+    ])
+  })
+})
+
+describe('ChangeLog: jobs not found', () => {
+  it('a job no poll has asked about yet gets no line', () => {
+    expect(poll(new ChangeLog(), [view(JOB_A, undefined, { missingPolls: 0 })], 0)).toEqual([])
+  })
+
+  it('a job not found yet is named by its id, and by its full label once found', () => {
+    const log = new ChangeLog()
+    expect(poll(log, [view(JOB_A, undefined, { missingPolls: 1 })], 0)).toEqual([
+      `[00:00] ${JOB_A}: not found yet`
+    ])
+    expect(poll(log, [view(JOB_A, 'Queued')], 10)).toEqual([`[00:10] ${FULL_A}: not found yet -> Queued`])
+  })
+})
+
+describe('ChangeLog: the progress in a state change', () => {
+  it('a job entering Processing with a progress shows it, rounded down', () => {
+    const log = new ChangeLog()
+    poll(log, [view(JOB_A, 'Queued')], 0)
+    expect(poll(log, [view(JOB_A, 'Processing', { progress: 10.9 })], 10)).toEqual([
+      '[00:10] "encode trailer": Queued -> Processing (10%)'
+    ])
+  })
+
+  it('a job entering Processing without a progress shows no percentage', () => {
+    const log = new ChangeLog()
+    poll(log, [view(JOB_A, 'Queued')], 0)
+    expect(poll(log, [view(JOB_A, 'Processing')], 10)).toEqual([
+      '[00:10] "encode trailer": Queued -> Processing'
+    ])
+  })
+
+  it('a queued job whose tasks say 0% does not show it', () => {
+    expect(poll(new ChangeLog(), [view(JOB_A, 'Queued', { progress: 0 })], 0)).toEqual([
+      `[00:00] ${FULL_A}: Queued`
+    ])
+  })
+
+  it('a job canceling shows no percentage, then nothing while its progress moves', () => {
+    const log = new ChangeLog()
+    poll(log, [view(JOB_A, 'Processing', { progress: 50 })], 0)
+    expect(poll(log, [view(JOB_A, 'Canceling', { progress: 50 })], 10)).toEqual([
+      '[00:10] "encode trailer": Processing -> Canceling'
+    ])
+    expect(poll(log, [view(JOB_A, 'Canceling', { progress: 60 })], 20)).toEqual([])
+  })
+
+  it('a poll that brings no progress for a processing job prints nothing', () => {
+    const log = new ChangeLog()
+    poll(log, [view(JOB_A, 'Processing', { progress: 40 })], 0)
+    expect(poll(log, [view(JOB_A, 'Processing')], 10)).toEqual([])
+  })
+})
+
+describe('ChangeLog: the remaining-time estimate', () => {
+  /** A processing job first seen at 10% at 00:00, then at 40% at 01:00: 30 points a minute. */
+  const sampled = (): ChangeLog => {
+    const log = new ChangeLog()
+    poll(log, [view(JOB_A, 'Processing', { progress: 10 })], 0)
+    expect(poll(log, [view(JOB_A, 'Processing', { progress: 40 })], 60)).toEqual([
+      '[01:00] "encode trailer": Processing 40%, about 2m 00s left'
+    ])
+    return log
+  }
+
+  it('time spent queued does not slow the estimate: it starts at the first sample while processing', () => {
+    const log = new ChangeLog()
+    poll(log, [view(JOB_A, 'Queued', { progress: 0 })], 0)
+    poll(log, [view(JOB_A, 'Processing', { progress: 10 })], 100)
+    // 30 points in 60 s since the first processing sample; counting from 00:00 would say 4m 00s.
+    expect(poll(log, [view(JOB_A, 'Processing', { progress: 40 })], 160)).toEqual([
+      '[02:40] "encode trailer": Processing 40%, about 2m 00s left'
+    ])
+  })
+
+  it('a progress that went back to the first sample gives no estimate', () => {
+    const log = sampled()
+    expect(poll(log, [view(JOB_A, 'Processing', { progress: 10 })], 70)).toEqual([
+      '[01:10] "encode trailer": Processing 10%'
+    ])
+  })
+
+  it('a progress that went back below the first sample gives no estimate', () => {
+    const log = sampled()
+    expect(poll(log, [view(JOB_A, 'Processing', { progress: 5 })], 70)).toEqual([
+      '[01:10] "encode trailer": Processing 5%'
+    ])
+  })
+
+  it('a sample taken at the same instant as the first gives no estimate', () => {
+    const log = new ChangeLog()
+    log.lines([view(JOB_A, 'Processing', { progress: 10 })], 0, START)
+    expect(log.lines([view(JOB_A, 'Processing', { progress: 40 })], 0, START)).toEqual([
+      '[00:00] "encode trailer": Processing 40%'
+    ])
+  })
+
+  it('a sample taken on a clock that went back gives no estimate', () => {
+    const log = new ChangeLog()
+    log.lines([view(JOB_A, 'Processing', { progress: 10 })], 60_000, START + 60_000)
+    expect(log.lines([view(JOB_A, 'Processing', { progress: 40 })], 0, START)).toEqual([
+      '[00:00] "encode trailer": Processing 40%'
+    ])
+  })
+})
+
+describe('ChangeLog: how a job ended', () => {
+  const ended = (
+    state: 'Finished' | 'Error' | 'Canceled',
+    extra: Partial<JobView> = {},
+    times = true
+  ): string[] => {
+    const log = new ChangeLog()
+    poll(log, [view(JOB_A, 'Processing')], 0)
+    const jobExtra = times ? { startTime: at('12:00:00'), endTime: at('12:01:00') } : {}
+    return poll(log, [view(JOB_A, state, extra, jobExtra)], 60)
+  }
+  const DETAILS = [
+    { code: 'ErrorProcessingTask', message: 'no video track' },
+    { code: 'ErrorDownloadingInputAssets', message: 'blob not found' }
+  ]
+
+  it('an error lists every detail, separated by semicolons', () => {
+    expect(ended('Error', { errorDetails: DETAILS })).toEqual([
+      '[01:00] "encode trailer": Processing -> Error (in 1m 00s, ErrorProcessingTask: no video track; ' +
+        'ErrorDownloadingInputAssets: blob not found)'
+    ])
+  })
+
+  it('an error without details or times says only that', () => {
+    expect(ended('Error', {}, false)).toEqual(['[01:00] "encode trailer": Processing -> Error'])
+  })
+
+  it('a finished job says how long it took, and nothing of errors', () => {
+    expect(ended('Finished')).toEqual(['[01:00] "encode trailer": Processing -> Finished (in 1m 00s)'])
+  })
+
+  it('a canceled job does not list the details its tasks left', () => {
+    expect(ended('Canceled', { errorDetails: DETAILS })).toEqual([
+      '[01:00] "encode trailer": Processing -> Canceled (in 1m 00s)'
+    ])
+  })
+})
+
+describe('ChangeLog: one line per job up to 3 jobs', () => {
+  it('3 jobs still get their own lines and no aggregate', () => {
+    const log = new ChangeLog()
+    expect(poll(log, [view(JOB_A, 'Queued'), view(JOB_B, 'Queued'), view(JOB_C, 'Queued')], 0)).toEqual([
+      `[00:00] ${FULL_A}: Queued`,
+      `[00:00] ${FULL_B}: Queued`,
+      `[00:00] ${JOB_C} (encode trailer): Queued`
+    ])
+  })
+
+  it('a smaller limit aggregates sooner', () => {
+    expect(poll(new ChangeLog(1), [view(JOB_A, 'Queued'), view(JOB_B, 'Queued')], 0)).toEqual([
+      '[00:00] 0/2 finished, 0 processing, 2 queued; mean progress 0%'
+    ])
+  })
+})
