@@ -2762,7 +2762,7 @@ function aggregateState(views) {
     if (states.every(s => s === 'Finished'))
         return 'Finished';
     const open = states.filter(s => !isFinal(s));
-    return open.reduce((least, s) => (PROGRESS_RANK[s] < PROGRESS_RANK[least] ? s : least), open[0]);
+    return open.sort((a, b) => PROGRESS_RANK[a] - PROGRESS_RANK[b])[0];
 }
 function noJobOutputs() {
     return {
@@ -2807,10 +2807,10 @@ function jobsJson(records, limit = OUTPUT_BYTES) {
     if (bytes <= limit)
         return `[${parts.join(',')}]`;
     const marker = (omitted) => JSON.stringify({ truncated: true, omitted });
-    const room = limit - 2 - Buffer.byteLength(marker(records.length)) - 1;
+    const room = limit - 2 - Buffer.byteLength(marker(records.length));
     let used = 0;
     let kept = 0;
-    while (kept < parts.length && used + Buffer.byteLength(parts[kept]) + 1 <= room) {
+    while (used + Buffer.byteLength(parts[kept]) + 1 <= room) {
         used += Buffer.byteLength(parts[kept]) + 1;
         kept++;
     }

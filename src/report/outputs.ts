@@ -75,7 +75,7 @@ export function aggregateState(views: readonly JobView[]): string {
   const states = views.map(v => v.job!.state)
   if (states.every(s => s === 'Finished')) return 'Finished'
   const open = states.filter(s => !isFinal(s))
-  return open.reduce((least, s) => (PROGRESS_RANK[s] < PROGRESS_RANK[least] ? s : least), open[0])
+  return open.sort((a, b) => PROGRESS_RANK[a] - PROGRESS_RANK[b])[0]
 }
 
 /** The outputs of a step whose inputs were refused: every output set, no job seen. */
@@ -129,10 +129,12 @@ export function jobsJson(records: readonly object[], limit = OUTPUT_BYTES): stri
   const bytes = parts.reduce((sum, p) => sum + Buffer.byteLength(p) + 1, 1)
   if (bytes <= limit) return `[${parts.join(',')}]`
   const marker = (omitted: number): string => JSON.stringify({ truncated: true, omitted })
-  const room = limit - 2 - Buffer.byteLength(marker(records.length)) - 1
+  // Each kept record costs its comma; the brackets and the marker (its count at most records.length) the rest.
+  const room = limit - 2 - Buffer.byteLength(marker(records.length))
   let used = 0
   let kept = 0
-  while (kept < parts.length && used + Buffer.byteLength(parts[kept]) + 1 <= room) {
+  // Not every record fits (else the whole array would have returned), so the loop stops before the end of parts.
+  while (used + Buffer.byteLength(parts[kept]) + 1 <= room) {
     used += Buffer.byteLength(parts[kept]) + 1
     kept++
   }

@@ -1,0 +1,103 @@
+/** The step summary as a whole: its exact Markdown, the invalid-input summary, the 1 MiB budget and code spans. */
+import { describe, it, expect } from '@jest/globals'
+import { codeCell, inputErrorMarkdown, summaryMarkdown } from '../../../src/report/summary.js'
+import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
+import { view, waitResult } from '../../../__fixtures__/jobs.js'
+import type { JobView } from '../../../src/wait/waiter.js'
+
+const OK = { ok: true, message: 'ok' }
+const HEAD = [
+  '### ✅ Media Services jobs',
+  '',
+  'ok',
+  '',
+  '| Job | Name | State | Progress | Start (UTC) | End (UTC) | Duration | Error |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |'
+]
+const ASSETS_HEAD = [
+  '',
+  '**Output assets**',
+  '',
+  '| Job | Asset | Asset id | Storage account | Label |',
+  '| --- | --- | --- | --- | --- |'
+]
+const rowOf = (id: string): string => `| \`${id}\` | encode trailer | ✅ Finished |  |  |  |  |  |`
+const finished = (id: string, outputAssets?: { name: string }[]): JobView =>
+  view(id, 'Finished', {}, { outputAssets })
+const note = (what: string): string => `… and ${what} not shown (the step summary is limited to 1 MiB).`
+/** The summary keeps room for two notes on rows left out, each with a six-digit count, and their line breaks. */
+const NOTES_ROOM = 2 * Buffer.byteLength(note('999999 more jobs')) + 8
+
+describe('the invalid-input summary', () => {
+  it('is a failed heading and the reason, escaped, on its own line', () => {
+    expect(inputErrorMarkdown('job-id | *x* is not a job id')).toBe(
+      '### ❌ Media Services jobs\n\nInvalid input: job-id \\| \\*x\\* is not a job id\n'
+    )
+  })
+})
+
+describe('the whole step summary', () => {
+  it('is the heading, the verdict, the table of jobs and a final line break, with no assets part', () => {
+    const md = summaryMarkdown(waitResult('success', [finished(JOB_A)]), OK)
+    expect(md).toBe([...HEAD, rowOf(JOB_A), ''].join('\n'))
+  })
+
+  it('with output assets: the jobs table, then the assets table, and no note when all are shown', () => {
+    const md = summaryMarkdown(waitResult('success', [finished(JOB_A, [{ name: 'out-1' }])]), OK)
+    expect(md).toBe(
+      [...HEAD, rowOf(JOB_A), ...ASSETS_HEAD, `| \`${JOB_A}\` | out-1 |  |  |  |`, ''].join('\n')
+    )
+  })
+})
+
+describe('the step summary stays within its limit, keeping room for the notes on rows left out', () => {
+  /** The bytes a limit must allow for every row of `views` to be shown. */
+  const needed = (views: JobView[]): number =>
+    Buffer.byteLength(summaryMarkdown(waitResult('success', views), OK)) - 1 + NOTES_ROOM
+
+  it('every job row is shown at exactly the limit they need; one byte less leaves out the last, said singular', () => {
+    const views = [finished(JOB_A), finished(JOB_B)]
+    const limit = needed(views)
+    const all = summaryMarkdown(waitResult('success', views), OK, undefined, limit)
+    expect(all).toBe([...HEAD, rowOf(JOB_A), rowOf(JOB_B), ''].join('\n'))
+    const short = summaryMarkdown(waitResult('success', views), OK, undefined, limit - 1)
+    expect(short).toBe([...HEAD, rowOf(JOB_A), '', note('1 more job'), ''].join('\n'))
+    expect(Buffer.byteLength(short)).toBeLessThanOrEqual(limit - 1)
+  })
+
+  it('several job rows left out are counted in the plural', () => {
+    const views = [finished(JOB_A), finished(JOB_B), finished(`${JOB_B}-2`)]
+    const md = summaryMarkdown(waitResult('success', views), OK, undefined, needed(views.slice(0, 1)))
+    expect(md).toBe([...HEAD, rowOf(JOB_A), '', note('2 more jobs'), ''].join('\n'))
+  })
+
+  it('every asset row is shown at exactly the limit they need; one byte less leaves out the last, said singular', () => {
+    const views = [finished(JOB_A, [{ name: 'out-1' }, { name: 'out-2' }])]
+    const limit = needed(views)
+    const asset = (name: string): string => `| \`${JOB_A}\` | ${name} |  |  |  |`
+    const all = summaryMarkdown(waitResult('success', views), OK, undefined, limit)
+    expect(all).toBe([...HEAD, rowOf(JOB_A), ...ASSETS_HEAD, asset('out-1'), asset('out-2'), ''].join('\n'))
+    const short = summaryMarkdown(waitResult('success', views), OK, undefined, limit - 1)
+    expect(short).toBe(
+      [...HEAD, rowOf(JOB_A), ...ASSETS_HEAD, asset('out-1'), '', note('1 more asset'), ''].join('\n')
+    )
+  })
+})
+
+describe('a job id as a code span in a table cell', () => {
+  it('is one line: each run of line breaks is one space', () => {
+    expect(codeCell('a\r\nb\nc')).toBe('`a b c`')
+  })
+
+  it('is fenced by one backtick more than its longest run of backticks', () => {
+    expect(codeCell('a``b`c')).toBe('```a``b`c```')
+  })
+
+  it('is padded with spaces when it ends with a backtick, as when it starts with one', () => {
+    expect(codeCell('a`')).toBe('`` a` ``')
+  })
+
+  it('keeps a | escaped, so the row is not split', () => {
+    expect(codeCell('a|b')).toBe('`a\\|b`')
+  })
+})
