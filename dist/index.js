@@ -2873,8 +2873,10 @@ const ASSETS_HEAD = [
     '| --- | --- | --- | --- | --- |'
 ];
 function assetsSection(assets, take) {
-    if (assets.length === 0 || !take(ASSETS_HEAD.join('\n')))
+    if (assets.length === 0)
         return [];
+    if (!take(ASSETS_HEAD.join('\n')))
+        return ['', omittedNote(assets.length, 'asset')];
     const rows = [];
     for (const a of assets) {
         const row = `| ${codeCell(a.job)} | ${markdownText(a.name)} | ${a.id ? codeCell(a.id) : ''} | ${markdownText(a.storageAccount ?? '')} | ${markdownText(a.label ?? '')} |`;

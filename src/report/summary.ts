@@ -70,7 +70,9 @@ const ASSETS_HEAD = [
 
 /** The output assets of the finished jobs, one row each, as many as `take` leaves room for. */
 function assetsSection(assets: readonly AssetRecord[], take: (row: string) => boolean): string[] {
-  if (assets.length === 0 || !take(ASSETS_HEAD.join('\n'))) return []
+  if (assets.length === 0) return []
+  // Rows of jobs left out leave no room for the table: the note still says the assets were there.
+  if (!take(ASSETS_HEAD.join('\n'))) return ['', omittedNote(assets.length, 'asset')]
   const rows: string[] = []
   for (const a of assets) {
     const row = `| ${codeCell(a.job)} | ${markdownText(a.name)} | ${a.id ? codeCell(a.id) : ''} | ${markdownText(a.storageAccount ?? '')} | ${markdownText(a.label ?? '')} |`

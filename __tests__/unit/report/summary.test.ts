@@ -71,6 +71,17 @@ describe('the step summary stays within its limit, keeping room for the notes on
     expect(md).toBe([...HEAD, rowOf(JOB_A), '', note('2 more jobs'), ''].join('\n'))
   })
 
+  it('job rows left out leave no room for the assets table: a second note counts its rows', () => {
+    const views = [
+      finished(JOB_A, [{ name: 'out-1' }]),
+      finished(JOB_B, [{ name: 'out-2' }, { name: 'out-3' }])
+    ]
+    const limit = needed([finished(JOB_A)])
+    const md = summaryMarkdown(waitResult('success', views), OK, undefined, limit)
+    expect(md).toBe([...HEAD, rowOf(JOB_A), '', note('1 more job'), '', note('3 more assets'), ''].join('\n'))
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(limit)
+  })
+
   it('every asset row is shown at exactly the limit they need; one byte less leaves out the last, said singular', () => {
     const views = [finished(JOB_A, [{ name: 'out-1' }, { name: 'out-2' }])]
     const limit = needed(views)
