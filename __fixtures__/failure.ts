@@ -7,3 +7,14 @@ export async function failure(p: Promise<unknown>): Promise<Error> {
   if (!(e instanceof Error)) throw new Error('expected the call to fail')
   return e
 }
+
+/** The error of class `kind` a synchronous call throws; the test fails if it returns or throws another. */
+export function thrownBy<E extends Error>(fn: () => unknown, kind: abstract new (...args: never[]) => E): E {
+  try {
+    fn()
+  } catch (error) {
+    if (error instanceof kind) return error
+    throw new Error(`expected a ${kind.name}, got ${String(error)}`)
+  }
+  throw new Error(`expected a ${kind.name}, but the call returned`)
+}

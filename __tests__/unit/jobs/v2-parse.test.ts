@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import { ServiceError } from '../../../src/errors.js'
+import { thrownBy } from '../../../__fixtures__/failure.js'
 import {
   errorDetailsOf,
   jobProgress,
@@ -14,15 +15,8 @@ import { jobEntity, minimalBody, taskEntity, verboseBody } from '../../../__fixt
 import { JOB_STATES, MAX_ERROR_DETAILS, parseState } from '../../../src/jobs/model.js'
 import { parseDate } from '../../../src/jobs/json.js'
 
-/** The error a call throws (or fails the test when it does not throw). */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a throw')
-}
+/** Every parse error is a ServiceError: anything else would crash the action as a bug. */
+const thrown = (fn: () => unknown): ServiceError => thrownBy(fn, ServiceError)
 
 describe('parseJobs: both JSON shapes of a Jobs query', () => {
   const a = jobEntity(JOB_A, 'Processing')

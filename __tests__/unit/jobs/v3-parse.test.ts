@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { ServiceError } from '../../../src/errors.js'
+import { thrownBy } from '../../../__fixtures__/failure.js'
 import { MAX_ERROR_DETAILS, MAX_OUTPUT_ASSETS } from '../../../src/jobs/model.js'
 import {
   outputErrors,
@@ -43,13 +44,7 @@ function job(properties: Record<string, unknown>, name = 'job1'): unknown {
 
 /** The error parseV3Job throws for `doc`. */
 function refusal(doc: unknown, service?: string): ServiceError {
-  try {
-    parseV3Job(doc, ID, service)
-  } catch (error) {
-    if (error instanceof ServiceError) return error
-    throw error
-  }
-  throw new Error('parseV3Job accepted the body')
+  return thrownBy(() => parseV3Job(doc, ID, service), ServiceError)
 }
 
 describe('a v3 job body becomes the common job model', () => {

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
 import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto'
 import { UserError } from '../../../src/errors.js'
+import { thrownBy } from '../../../__fixtures__/failure.js'
 import { CLOUDS } from '../../../src/settings/clouds.js'
 import {
   chooseCredential,
@@ -17,13 +18,7 @@ const certBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
 const keyBlock = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/.exec(pem)![0]
 
 function refusal(text: string, now?: Date): UserError {
-  try {
-    parseClientCertificate(text, 'client-certificate', now)
-  } catch (error) {
-    if (error instanceof UserError) return error
-    throw error
-  }
-  throw new Error('expected the certificate to be refused')
+  return thrownBy(() => parseClientCertificate(text, 'client-certificate', now), UserError)
 }
 
 describe('client-certificate: a PEM with the certificate and its private key', () => {

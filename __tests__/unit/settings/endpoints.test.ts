@@ -11,17 +11,9 @@ import {
   parseTrustedHosts
 } from '../../../src/settings/endpoints.js'
 import { UserError } from '../../../src/errors.js'
+import { thrownBy } from '../../../__fixtures__/failure.js'
 
-/** The UserError a call throws (or fails the test when it does not throw). */
-function refusal(fn: () => unknown): UserError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError)
-    return error as UserError
-  }
-  throw new Error('expected a refusal')
-}
+const refusal = (fn: () => unknown): UserError => thrownBy(fn, UserError)
 
 describe('api-url: https, or plain http to loopback only', () => {
   it.each(['ftp://127.0.0.1/api/', 'ws://localhost/api/', 'http://example.com/api/'])(

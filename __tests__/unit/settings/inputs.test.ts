@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import { UserError } from '../../../src/errors.js'
+import { thrownBy } from '../../../__fixtures__/failure.js'
 import { CLOUDS } from '../../../src/settings/clouds.js'
 import { INPUT_NAMES } from '../../../src/settings/input-names.js'
 import { readSettings, type Settings } from '../../../src/settings/inputs.js'
@@ -38,13 +39,7 @@ function cloudOf(s: Settings): string | undefined {
 
 /** The UserError a step with these inputs fails with. */
 function refusal(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): UserError {
-  try {
-    settingsFor(inputs, env)
-  } catch (error) {
-    if (error instanceof UserError) return error
-    throw new Error(`expected a UserError, got ${String(error)}`)
-  }
-  throw new Error('expected the inputs to be refused, but they were accepted')
+  return thrownBy(() => settingsFor(inputs, env), UserError)
 }
 
 describe('a step with only job-id, api-url and a client secret gets the documented defaults', () => {
