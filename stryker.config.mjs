@@ -42,7 +42,9 @@ export default {
     'src/report/outputs.ts',
     'src/report/verdict.ts',
     'src/report/summary.ts',
-    'src/settings/endpoints.ts'
+    'src/settings/endpoints.ts',
+    'src/settings/public-suffix.ts',
+    'src/settings/values.ts'
   ],
   reporters: ['clear-text', 'html', 'json', 'progress'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },

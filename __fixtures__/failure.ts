@@ -18,3 +18,13 @@ export function thrownBy<E extends Error>(fn: () => unknown, kind: abstract new 
   }
   throw new Error(`expected a ${kind.name}, but the call returned`)
 }
+
+/** The error of class `kind` a promise rejects with; the test fails if it resolves or rejects with another. */
+export async function rejectedWith<E extends Error>(
+  p: Promise<unknown>,
+  kind: abstract new (...args: never[]) => E
+): Promise<E> {
+  const error = await failure(p)
+  if (error instanceof kind) return error
+  throw new Error(`expected a ${kind.name}, got ${String(error)}`)
+}

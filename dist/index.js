@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6920);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3900);
 
 
 let settled = false;
@@ -310,7 +310,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6920:
+/***/ 3900:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -702,11 +702,74 @@ function unsupportedCloud(name) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/text.ts
+const NAME_LIMIT = 200;
+const MESSAGE_LIMIT = 1000;
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]?/g;
+const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+function serverText(value, limit) {
+    const head = value.slice(0, limit * 4 + 64).replace(/[\ud800-\udbff]$/, '');
+    const plain = head.replace(ANSI, '').replace(CONTROLS, ' ').replace(/ {2,}/g, ' ');
+    return cut(plain.trim(), limit);
+}
+const serverName = (value) => serverText(value, NAME_LIMIT);
+const serverMessage = (value) => serverText(value, MESSAGE_LIMIT);
+function cut(text, limit) {
+    if (text.length <= limit)
+        return text;
+    let end = Math.max(0, limit - 1);
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end--;
+    return `${text.slice(0, end)}…`;
+}
+function logLine(message) {
+    const line = message.replace(ANSI, '').replace(CONTROLS, ' ').replace(/##\[/g, '## [');
+    return /^\s*::/.test(line) ? `> ${line}` : line;
+}
+const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+function markdownText(text) {
+    return text
+        .replace(ANSI, '')
+        .replace(CONTROLS, ' ')
+        .replace(/[\\`*_[\]|~#!:@]/g, '\\$&')
+        .replace(/(www)\./gi, '$1\\.')
+        .replace(/[&<>]/g, c => ENTITIES[c]);
+}
+function someOf(items, max, separator = ', ') {
+    if (items.length <= max)
+        return items.join(separator);
+    return `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
+}
+function withoutBom(body) {
+    return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
+}
+
+;// CONCATENATED MODULE: ./src/settings/values.ts
+
+
+const QUOTE_LIMIT = 200;
+const USERINFO = /^(\s*(?:[a-z][a-z0-9+.-]*:)?\/\/|\s*)([^/?#]*)@/i;
+function quoted(value) {
+    const m = USERINFO.exec(value);
+    const shown = m ? `${m[1]}***@${value.slice(m[0].length)}` : value;
+    const quote = `'${serverText(shown, QUOTE_LIMIT)}'`;
+    return m ? `${quote} (its user name and password are not shown)` : quote;
+}
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const URL_HOST = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/i;
+function refuseNonHost(url, input, value) {
+    const h = url.hostname.replace(/\.$/, '');
+    if (URL_HOST.test(h) || /^\[[0-9a-f:.]+\]$/i.test(h))
+        return;
+    throw new UserError(`Input ${input}: ${quoted(value)} does not name a host (a DNS name has labels of at most 63 letters, digits and hyphens, 253 characters in all).`, input);
+}
+
 ;// CONCATENATED MODULE: ./src/settings/credentials.ts
 
 
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g;
 function parseClientCertificate(pem, input, now = new Date()) {
     const text = pem.replace(/\\n/g, '\n').replace(/\r\n/g, '\n');
@@ -867,18 +930,123 @@ function checkServicePrincipal({ tenantId, clientId }) {
         throw new UserError('Input tenant-id is required with client-id: the directory (tenant) id, a GUID or a domain like contoso.onmicrosoft.com.', 'tenant-id');
     }
     if (!GUID.test(clientId)) {
-        throw new UserError(`Input client-id: '${clientId}' is not a GUID. Use the application (client) id of the service principal.`, 'client-id');
+        throw new UserError(`Input client-id: ${quoted(clientId)} is not a GUID. Use the application (client) id of the service principal.`, 'client-id');
     }
     if (/^(common|organizations|consumers)$/i.test(tenantId) ||
         !(GUID.test(tenantId) || HOSTNAME.test(tenantId))) {
-        throw new UserError(`Input tenant-id: '${tenantId}' is not a tenant. Use the directory (tenant) id GUID or its domain (contoso.onmicrosoft.com); common, organizations and consumers cannot be used by a service principal.`, 'tenant-id');
+        throw new UserError(`Input tenant-id: ${quoted(tenantId)} is not a tenant. Use the directory (tenant) id GUID or its domain (contoso.onmicrosoft.com); common, organizations and consumers cannot be used by a service principal.`, 'tenant-id');
     }
+}
+
+;// CONCATENATED MODULE: ./src/settings/public-suffix.ts
+const SHARED_HOSTING = [
+    '*.cloudapp.azure.com',
+    'scm.azurewebsites.net',
+    'chinacloudsites.cn',
+    'chinacloudapp.cn',
+    '*.cloudapp.chinacloudapi.cn',
+    '*.cloudapp.usgovcloudapi.net',
+    'queue.core.windows.net',
+    'table.core.windows.net',
+    'dfs.core.windows.net',
+    'database.windows.net',
+    'blob.core.chinacloudapi.cn',
+    'vault.azure.net',
+    'azurecr.io',
+    'azurehdinsight.net',
+    'app.github.dev'
+];
+function atOrBeneath(domain, parent) {
+    return domain === parent || domain.endsWith(`.${parent}`);
+}
+function ruleAtOrBeneath(rule, domain) {
+    const wild = rule.startsWith('*.');
+    const base = wild ? rule.slice(2) : rule;
+    if (atOrBeneath(base, domain))
+        return true;
+    return wild && domain.endsWith(`.${base}`) && !domain.slice(0, -base.length - 1).includes('.');
+}
+async function strangersUnder(domain) {
+    const d = domain.toLowerCase().replace(/\.$/, '');
+    const suffix = publicSuffixAtOrBeneath(d, await loadTrie());
+    if (suffix)
+        return { suffix, kind: 'public' };
+    const shared = SHARED_HOSTING.find(rule => ruleAtOrBeneath(rule, d));
+    return shared ? { suffix: shared, kind: 'shared' } : undefined;
+}
+let trie;
+function loadTrie() {
+    trie ??= __nccwpck_require__.e(/* import() */ 619).then(__nccwpck_require__.bind(__nccwpck_require__, 4619)).then(m => ({
+        nodeFlags: m.nodeFlags,
+        edgeStart: m.edgeStart,
+        edgeLength: m.edgeLength,
+        edgeChild: m.edgeChild,
+        labelText: m.labelText,
+        rulesRoot: m.rulesRoot,
+        exceptionsRoot: m.exceptionsRoot
+    }));
+    return trie;
+}
+function edgesOf(t) {
+    const offsets = [];
+    for (let e = 0, at = 0; e < t.edgeLength.length; e++) {
+        offsets.push(at);
+        at += t.edgeLength[e];
+    }
+    return node => {
+        const edges = [];
+        for (let e = t.edgeStart[node]; e < t.edgeStart[node + 1]; e++) {
+            edges.push({
+                label: t.labelText.slice(offsets[e], offsets[e] + t.edgeLength[e]),
+                child: t.edgeChild[e]
+            });
+        }
+        return edges;
+    };
+}
+function publicSuffixAtOrBeneath(domain, t) {
+    const edges = edgesOf(t);
+    const walk = (root) => {
+        let node = root;
+        for (const label of domain.split('.').reverse()) {
+            const next = edges(node).find(e => e.label === label) ?? edges(node).find(e => e.label === '*');
+            if (!next)
+                return undefined;
+            node = next.child;
+        }
+        return node;
+    };
+    const at = walk(t.rulesRoot);
+    if (at === undefined)
+        return undefined;
+    const excepted = walk(t.exceptionsRoot) !== undefined && t.nodeFlags[walk(t.exceptionsRoot)] !== 0;
+    if (t.nodeFlags[at] !== 0 && !excepted)
+        return domain;
+    const seen = new Set();
+    const below = (node, name) => {
+        if (seen.has(node))
+            return undefined;
+        seen.add(node);
+        for (const e of edges(node)) {
+            const child = `${e.label}.${name}`;
+            if (t.nodeFlags[e.child] !== 0)
+                return child;
+            const deeper = below(e.child, child);
+            if (deeper)
+                return deeper;
+        }
+        return undefined;
+    };
+    return below(at, domain);
 }
 
 ;// CONCATENATED MODULE: ./src/transport/trust.ts
 function isLoopbackHost(host) {
     const h = host.toLowerCase();
-    return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '[::1]';
+    return h === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '[::1]';
+}
+function httpsOrLoopback(url) {
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }
 function hostInDomain(host, domain) {
     const h = host.toLowerCase().replace(/\.$/, '');
@@ -900,103 +1068,9 @@ function isTrustedHost(target, trusted) {
     });
 }
 function tokenRefusal(url, first, trusted) {
-    const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && first.protocol === 'http:';
-    if (url.protocol !== 'https:' && !loopbackHttp)
+    if (!httpsOrLoopback(url) || (url.protocol === 'http:' && first.protocol !== 'http:'))
         return 'not-https';
     return isTrustedHost(url, trusted) ? undefined : 'untrusted';
-}
-
-;// CONCATENATED MODULE: ./src/settings/public-suffixes.ts
-
-const GENERIC_SECOND_LEVEL = new Set([
-    'ac',
-    'ad',
-    'co',
-    'com',
-    'ed',
-    'edu',
-    'gen',
-    'go',
-    'gob',
-    'gov',
-    'gr',
-    'gv',
-    'id',
-    'in',
-    'int',
-    'lg',
-    'ltd',
-    'me',
-    'mil',
-    'ne',
-    'net',
-    'nhs',
-    'nom',
-    'or',
-    'org',
-    'plc',
-    'sch'
-]);
-const PUBLIC_SUFFIXES = ['asn.au', 'gc.ca', 'police.uk', 'k12.ca.us', 'eu.org', 'us.com', 'uk.com', 'eu.com'];
-const SHARED_HOSTING = [
-    'azurewebsites.net',
-    'azurewebsites.us',
-    'chinacloudsites.cn',
-    'cloudapp.net',
-    'cloudapp.azure.com',
-    'chinacloudapp.cn',
-    'cloudapp.usgovcloudapi.net',
-    'blob.core.windows.net',
-    'web.core.windows.net',
-    'file.core.windows.net',
-    'queue.core.windows.net',
-    'table.core.windows.net',
-    'dfs.core.windows.net',
-    'blob.core.chinacloudapi.cn',
-    'blob.core.usgovcloudapi.net',
-    'servicebus.windows.net',
-    'azureedge.net',
-    'azurefd.net',
-    'azure-api.net',
-    'azurestaticapps.net',
-    'azurecontainer.io',
-    'azurecr.io',
-    'trafficmanager.net',
-    'github.io',
-    'githubusercontent.com',
-    'gitlab.io',
-    'amazonaws.com',
-    'cloudfront.net',
-    'appspot.com',
-    'web.app',
-    'firebaseapp.com',
-    'herokuapp.com',
-    'netlify.app',
-    'vercel.app',
-    'pages.dev',
-    'workers.dev',
-    'trycloudflare.com',
-    'ngrok.io',
-    'ngrok-free.app',
-    'onrender.com',
-    'fly.dev',
-    'blogspot.com',
-    'duckdns.org',
-    'ddns.net'
-];
-function isRuleSuffix(domain) {
-    const labels = domain.split('.');
-    return labels.length === 2 && /^[a-z]{2}$/.test(labels[1]) && GENERIC_SECOND_LEVEL.has(labels[0]);
-}
-function strangersUnder(domain) {
-    const d = domain.toLowerCase().replace(/^\.|\.$/g, '');
-    if (isRuleSuffix(d))
-        return { suffix: d, kind: 'public' };
-    const pub = PUBLIC_SUFFIXES.find(s => hostInDomain(s, d));
-    if (pub)
-        return { suffix: pub, kind: 'public' };
-    const shared = SHARED_HOSTING.find(s => hostInDomain(s, d));
-    return shared ? { suffix: shared, kind: 'shared' } : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/settings/endpoints.ts
@@ -1014,14 +1088,18 @@ function parseApiUrl(value, cloud) {
         url = new URL(value);
     }
     catch {
-        throw new UserError(`Input api-url: '${value}' is not a URL. Expected e.g. https://<account>.restv2.<region>.media.azure.net/api/.`, 'api-url');
+        throw new UserError(`Input api-url: ${quoted(value)} is not a URL. Expected e.g. https://<account>.restv2.<region>.media.azure.net/api/.`, 'api-url');
     }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-        throw new UserError(`Input api-url must use https (plain http is only allowed for loopback hosts): '${value}'.`, 'api-url');
+    if (url.username || url.password) {
+        throw new UserError(`Input api-url must not contain a user name or password: ${quoted(value)}. Give the API root only; the sign-in takes its own inputs.`, 'api-url');
     }
-    if (url.username || url.password || url.search || url.hash) {
-        throw new UserError(`Input api-url must not contain credentials, a query or a fragment: give the API root only.`, 'api-url');
+    if (!httpsOrLoopback(url)) {
+        throw new UserError(`Input api-url must use https (plain http only to localhost, 127.0.0.1 or [::1], which no proxy carries): ${quoted(value)}.`, 'api-url');
     }
+    if (url.search || url.hash) {
+        throw new UserError(`Input api-url must not contain a query or a fragment: give the API root only.`, 'api-url');
+    }
+    refuseNonHost(url, 'api-url', value);
     if (!url.pathname.endsWith('/'))
         url.pathname += '/';
     return url;
@@ -1032,14 +1110,15 @@ function parseAuthorityHost(value) {
         url = new URL(/^[a-z]+:\/\//i.test(value) ? value : `https://${value}`);
     }
     catch {
-        throw new UserError(`Input authority-host: '${value}' is not a URL. Expected e.g. https://login.microsoftonline.com.`, 'authority-host');
+        throw new UserError(`Input authority-host: ${quoted(value)} is not a URL. Expected e.g. https://login.microsoftonline.com.`, 'authority-host');
     }
     if (url.protocol !== 'https:') {
-        throw new UserError(`Input authority-host must use https (Entra ID refuses anything else): '${value}'.`, 'authority-host');
+        throw new UserError(`Input authority-host must use https (Entra ID refuses anything else): ${quoted(value)}.`, 'authority-host');
     }
     if (url.username || url.password) {
-        throw new UserError(`Input authority-host must not contain a user name or password (the host would be ${url.host}, not what precedes the @). Give the host only, e.g. https://login.microsoftonline.com.`, 'authority-host');
+        throw new UserError(`Input authority-host must not contain a user name or password (the host would be ${url.host}, not what precedes the @): ${quoted(value)}. Give the host only, e.g. https://login.microsoftonline.com.`, 'authority-host');
     }
+    refuseNonHost(url, 'authority-host', value);
     if (url.pathname !== '/' || url.search || url.hash) {
         throw new UserError(`Input authority-host: give the host only (e.g. https://login.microsoftonline.com); the tenant goes in tenant-id.`, 'authority-host');
     }
@@ -1050,40 +1129,55 @@ function trustEntry(url) {
     const host = url.hostname.toLowerCase();
     return port === '443' ? host : `${host}:${port}`;
 }
-function parseTrustedHosts(value) {
-    return value
-        .split(/[\s,;]/)
-        .filter(Boolean)
-        .map(item => {
-        let host = item.toLowerCase();
-        if (/^[a-z]+:\/\//.test(host)) {
-            try {
-                host = trustEntry(new URL(host));
+async function parseTrustedHosts(value) {
+    const items = value.split(/[\s,;]/).filter(Boolean);
+    const entries = items.map(parseTrustedHost);
+    for (const [i, entry] of entries.entries()) {
+        if (entry.wildcard)
+            await refuseStrangers(items[i], entry.host);
+    }
+    return entries.map(e => `${e.wildcard ? '.' : ''}${e.host}${e.port === 443 ? '' : `:${e.port}`}`);
+}
+function parseTrustedHost(item) {
+    let host = item.toLowerCase();
+    if (/^[a-z]+:\/\//.test(host)) {
+        try {
+            const url = new URL(host);
+            if (url.username || url.password) {
+                throw new UserError(`Input trusted-hosts: ${quoted(item)} holds a user name or password. Give host names only.`, 'trusted-hosts');
             }
-            catch {
-            }
+            host = trustEntry(url);
         }
-        const portMatch = /:(\d{1,5})$/.exec(host);
-        const port = portMatch ? Number(portMatch[1]) : 443;
-        if (portMatch)
-            host = host.slice(0, portMatch.index);
-        const wildcard = host.startsWith('*.') || host.startsWith('.');
-        const bare = host.replace(/^\*?\./, '');
-        if (wildcard && !bare.includes('.')) {
-            throw new UserError(`Input trusted-hosts: '${item}' would trust a whole top-level domain with the token. Name your own domain, e.g. *.example.com.`, 'trusted-hosts');
+        catch (error) {
+            if (error instanceof UserError)
+                throw error;
         }
-        if (!HOSTNAME.test(bare) || port < 1 || port > 65535) {
-            throw new UserError(`Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com, *.example.com or 127.0.0.1:8443 (a name without a port means port 443).`, 'trusted-hosts');
-        }
-        const strangers = wildcard ? strangersUnder(bare) : undefined;
-        if (strangers) {
-            const who = strangers.kind === 'public'
-                ? `every domain registered under ${strangers.suffix} (a public suffix)`
-                : `hosts anyone can create under ${strangers.suffix} (shared hosting)`;
-            throw new UserError(`Input trusted-hosts: '${item}' would trust ${who} with the token. Name your own domain or host, e.g. *.example.${strangers.kind === 'public' ? strangers.suffix : 'com'} or myaccount.${strangers.suffix}.`, 'trusted-hosts');
-        }
-        return `${wildcard ? '.' : ''}${bare}${port === 443 ? '' : `:${port}`}`;
-    });
+    }
+    const portMatch = /:(\d{1,5})$/.exec(host);
+    const port = portMatch ? Number(portMatch[1]) : 443;
+    if (portMatch)
+        host = host.slice(0, portMatch.index);
+    const wildcard = host.startsWith('*.') || host.startsWith('.');
+    const bare = host.replace(/^\*?\./, '');
+    if (wildcard && !bare.includes('.')) {
+        throw new UserError(`Input trusted-hosts: ${quoted(item)} would trust a whole top-level domain with the token. Name your own domain, e.g. *.example.com.`, 'trusted-hosts');
+    }
+    if (!HOSTNAME.test(bare) || port < 1 || port > 65535) {
+        throw new UserError(`Input trusted-hosts: ${quoted(item)} is not a host name. Give names like acct.example.com, *.example.com or 127.0.0.1:8443 (a name without a port means port 443).`, 'trusted-hosts');
+    }
+    if (wildcard && /\.\d+$/.test(bare)) {
+        throw new UserError(`Input trusted-hosts: ${quoted(item)} is a wildcard over an IP address. Name the address itself, e.g. 127.0.0.1:8443.`, 'trusted-hosts');
+    }
+    return { host: bare, port, wildcard };
+}
+async function refuseStrangers(item, domain) {
+    const strangers = await strangersUnder(domain);
+    if (!strangers)
+        return;
+    const who = strangers.kind === 'public'
+        ? `hosts that anyone can register under ${strangers.suffix} (on the Public Suffix List)`
+        : `hosts that anyone can create under ${strangers.suffix} (shared hosting)`;
+    throw new UserError(`Input trusted-hosts: ${quoted(item)} would trust ${who} with the token. Name your own host (e.g. myaccount.${strangers.suffix.replace(/^\*\./, 'region.')}) or a domain you own (e.g. *.media.example.com).`, 'trusted-hosts');
 }
 function otherCloudOf(host, cloud) {
     if (cloud.mediaDomains.some(d => hostInDomain(host, d)))
@@ -1122,12 +1216,10 @@ function readInputs(read) {
 ;// CONCATENATED MODULE: ./src/settings/job-urls.ts
 
 
+
 const ARM_API_VERSION = '2022-07-01';
 const MAX_JOBS = 1000;
 const JOB_PATH = /\/transforms\/[^/]+\/jobs\/[^/]+\/?$/i;
-function httpsOrLoopback(url) {
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
-}
 function parseArmUrl(text, cloud) {
     const value = text || cloud.armEndpoint;
     let url;
@@ -1135,36 +1227,37 @@ function parseArmUrl(text, cloud) {
         url = new URL(value);
     }
     catch {
-        throw new UserError(`Input arm-url: '${value.slice(0, 80)}' is not a URL. Expected e.g. ${cloud.armEndpoint}.`, 'arm-url');
+        throw new UserError(`Input arm-url: ${quoted(value)} is not a URL. Expected e.g. ${cloud.armEndpoint}.`, 'arm-url');
     }
     if (!httpsOrLoopback(url)) {
-        throw new UserError(`Input arm-url must use https: '${value.slice(0, 80)}'.`, 'arm-url');
+        throw new UserError(`Input arm-url must use https: ${quoted(value)}.`, 'arm-url');
     }
     if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
-        throw new UserError(`Input arm-url: give the endpoint only, e.g. ${cloud.armEndpoint}.`, 'arm-url');
+        throw new UserError(`Input arm-url: give the endpoint only, e.g. ${cloud.armEndpoint} (got ${quoted(value)}).`, 'arm-url');
     }
+    refuseNonHost(url, 'arm-url', value);
     return new URL(url.origin);
 }
 function parseJobUrl(item, arm) {
-    const shown = item.slice(0, 120);
     if (/^nb:jid:/i.test(item)) {
-        throw new UserError(`Input job-url: '${shown}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`, 'job-url');
+        throw new UserError(`Input job-url: ${quoted(item)} is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`, 'job-url');
     }
     let url;
     try {
         url = /^\/subscriptions\//i.test(item) ? new URL(item, arm) : new URL(item);
     }
     catch {
-        throw new UserError(`Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`, 'job-url');
+        throw new UserError(`Input job-url: ${quoted(item)} is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`, 'job-url');
     }
     if (!httpsOrLoopback(url)) {
-        throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url');
+        throw new UserError(`Input job-url must use https: ${quoted(item)}.`, 'job-url');
     }
     if (url.username || url.password || url.hash) {
-        throw new UserError(`Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`, 'job-url');
+        throw new UserError(`Input job-url must not contain credentials or a fragment: ${quoted(item)}. Give the token in access-token.`, 'job-url');
     }
+    refuseNonHost(url, 'job-url', item);
     if (!JOB_PATH.test(url.pathname)) {
-        throw new UserError(`Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`, 'job-url');
+        throw new UserError(`Input job-url: ${quoted(item)} is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`, 'job-url');
     }
     return url;
 }
@@ -1200,6 +1293,7 @@ function parseJobUrls(text, arm) {
 }
 
 ;// CONCATENATED MODULE: ./src/settings/jobs.ts
+
 
 
 
@@ -1253,7 +1347,7 @@ function parseJobIds(text) {
         }
         const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined);
         if (!guid) {
-            throw new UserError(`Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`, 'job-id');
+            throw new UserError(`Input job-id: ${quoted(item)} is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`, 'job-id');
         }
         const id = `nb:jid:UUID:${guid.toLowerCase()}`;
         ids.add(id);
@@ -1265,7 +1359,7 @@ function parseJobIds(text) {
 }
 function parseMsVersion(value) {
     if (!/^2\.\d{1,2}$/.test(value)) {
-        throw new UserError(`Input x-ms-version: '${value}' is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`, 'x-ms-version');
+        throw new UserError(`Input x-ms-version: ${quoted(value)} is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`, 'x-ms-version');
     }
     return value;
 }
@@ -1308,6 +1402,7 @@ function parseState(value) {
 
 
 
+
 const MIN_POLL_MS = 1000;
 const MAX_WAIT_MS = 24 * 86_400_000;
 const DEFAULT_TIMEOUT = '5h30m';
@@ -1336,20 +1431,20 @@ function runnerLimitWarning(timeoutMs, env) {
 function parsePolling(value) {
     const policy = POLLING_POLICIES.find(p => p === value.toLowerCase());
     if (!policy) {
-        throw new UserError(`Input polling: '${value}' is not a polling policy. Use predictive (the default) or fixed (every poll-interval).`, 'polling');
+        throw new UserError(`Input polling: ${quoted(value)} is not a polling policy. Use predictive (the default) or fixed (every poll-interval).`, 'polling');
     }
     return policy;
 }
 function parseDurationInput(name, value, minMs, maxMs = MAX_WAIT_MS) {
     const ms = parseDuration(value);
     if (ms === undefined) {
-        throw new UserError(`Input ${name}: '${value}' is not a duration. Use seconds (15), or units: 15s, 2m, 90min, 1h30m, 2 hours.`, name);
+        throw new UserError(`Input ${name}: ${quoted(value)} is not a duration. Use seconds (15), or units: 15s, 2m, 90min, 1h30m, 2 hours.`, name);
     }
     if (ms < minMs) {
-        throw new UserError(`Input ${name} must be at least ${formatDuration(minMs)} (got '${value}').`, name);
+        throw new UserError(`Input ${name} must be at least ${formatDuration(minMs)} (got ${quoted(value)}).`, name);
     }
     if (ms > maxMs) {
-        throw new UserError(`Input ${name} must be at most ${formatDuration(maxMs)} (got '${value}').`, name);
+        throw new UserError(`Input ${name} must be at most ${formatDuration(maxMs)} (got ${quoted(value)}).`, name);
     }
     return ms;
 }
@@ -1361,12 +1456,12 @@ function parseFailOn(value) {
     for (const item of text.split(/[\s,;]+/).filter(Boolean)) {
         const state = parseState(item);
         if (!state || /^\d+$/.test(item) || !FINAL_STATES.has(state)) {
-            throw new UserError(`Input fail-on: '${item}' is not a final job state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
+            throw new UserError(`Input fail-on: ${quoted(item)} is not a final job state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
         }
         states.add(state);
     }
     if (states.size === 0) {
-        throw new UserError(`Input fail-on: '${text}' names no state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
+        throw new UserError(`Input fail-on: ${quoted(text)} names no state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
     }
     return states;
 }
@@ -1379,7 +1474,8 @@ function parseFailOn(value) {
 
 
 
-function readSettings(read, options = {}) {
+
+async function readSettings(read, options = {}) {
     const inputs = readInputs(read);
     maskSecrets(inputs, options.mask);
     const creds = parseCreds(inputs.creds, options.mask);
@@ -1392,7 +1488,7 @@ function readSettings(read, options = {}) {
     if (limit)
         warnings.push(limit);
     const credential = readCredential(inputs, jobs, creds, cloud, options.env ?? {}, warnings);
-    const trustedHosts = readTrustedHosts(inputs['trusted-hosts'], jobs, cloud);
+    const trustedHosts = await readTrustedHosts(inputs['trusted-hosts'], jobs, cloud);
     const cancelOnAbort = readCancelOnAbort(inputs['cancel-on-abort'], jobs, warnings);
     return {
         jobs: jobSettings(jobs, cloud, trustedHosts, timing),
@@ -1416,7 +1512,7 @@ function readCloud(cloudText, environmentText) {
         if (found)
             return found;
         const why = unsupportedCloud(name);
-        throw new UserError(`Input ${input}: '${name.slice(0, 40)}' ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`, input);
+        throw new UserError(`Input ${input}: ${quoted(name)} ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`, input);
     };
     const cloud = cloudText ? parse('cloud', cloudText) : undefined;
     const environment = environmentText ? parse('environment', environmentText) : undefined;
@@ -1431,11 +1527,11 @@ function readCredential(inputs, jobs, creds, cloud, env, warnings) {
     }
     return chooseCredential(inputs, creds, cloud, env, warnings);
 }
-function readTrustedHosts(text, jobs, cloud) {
+async function readTrustedHosts(text, jobs, cloud) {
     const own = jobs.api === 'v3'
         ? [trustEntry(new URL(`${jobs.v3.targets[0].url.origin}/`))]
         : [trustEntry(jobs.apiUrl), ...cloud.mediaDomains.map(d => `.${d}`)];
-    return [...new Set([...own, ...parseTrustedHosts(text)])];
+    return [...new Set([...own, ...(await parseTrustedHosts(text))])];
 }
 function readCancelOnAbort(text, jobs, warnings) {
     const cancelOnAbort = parseBoolean('cancel-on-abort', text || 'false');
@@ -1467,7 +1563,7 @@ function parseBoolean(name, value) {
         return true;
     if (/^(false|no|off|0)$/i.test(value))
         return false;
-    throw new UserError(`Input ${name}: '${value}' is not a boolean. Use true or false.`, name);
+    throw new UserError(`Input ${name}: ${quoted(value)} is not a boolean. Use true or false.`, name);
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/v2/paths.ts
@@ -1507,49 +1603,6 @@ function baseFromLocation(target, relative) {
     if (!base.pathname.endsWith('/'))
         base.pathname += '/';
     return base;
-}
-
-;// CONCATENATED MODULE: ./src/text.ts
-const NAME_LIMIT = 200;
-const MESSAGE_LIMIT = 1000;
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]?/g;
-const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
-function serverText(value, limit) {
-    const head = value.slice(0, limit * 4 + 64).replace(/[\ud800-\udbff]$/, '');
-    const plain = head.replace(ANSI, '').replace(CONTROLS, ' ').replace(/ {2,}/g, ' ');
-    return cut(plain.trim(), limit);
-}
-const serverName = (value) => serverText(value, NAME_LIMIT);
-const serverMessage = (value) => serverText(value, MESSAGE_LIMIT);
-function cut(text, limit) {
-    if (text.length <= limit)
-        return text;
-    let end = Math.max(0, limit - 1);
-    const last = text.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff)
-        end--;
-    return `${text.slice(0, end)}…`;
-}
-function logLine(message) {
-    const line = message.replace(ANSI, '').replace(CONTROLS, ' ').replace(/##\[/g, '## [');
-    return /^\s*::/.test(line) ? `> ${line}` : line;
-}
-const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-function markdownText(text) {
-    return text
-        .replace(ANSI, '')
-        .replace(CONTROLS, ' ')
-        .replace(/[\\`*_[\]|~#!:@]/g, '\\$&')
-        .replace(/(www)\./gi, '$1\\.')
-        .replace(/[&<>]/g, c => ENTITIES[c]);
-}
-function someOf(items, max, separator = ', ') {
-    if (items.length <= max)
-        return items.join(separator);
-    return `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
-}
-function withoutBom(body) {
-    return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/json.ts
@@ -3464,7 +3517,7 @@ async function run(rt = githubRuntime()) {
 }
 async function readOrReport(rt) {
     try {
-        return readSettings(rt.getInput, { mask: rt.mask, env: rt.env });
+        return await readSettings(rt.getInput, { mask: rt.mask, env: rt.env });
     }
     catch (error) {
         const message = errorMessage(error);

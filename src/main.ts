@@ -94,7 +94,7 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
 /** The settings, or undefined when an input is wrong: then the step has already ended, outputs and all. */
 async function readOrReport(rt: Runtime): Promise<Settings | undefined> {
   try {
-    return readSettings(rt.getInput, { mask: rt.mask, env: rt.env })
+    return await readSettings(rt.getInput, { mask: rt.mask, env: rt.env })
   } catch (error) {
     // Every ending is written, this one too: outputs (no job was looked at) and a summary that says why.
     const message = errorMessage(error)

@@ -286,7 +286,42 @@ describe('bad inputs', () => {
       /fail-on: 'Exploded' is not a final job state/
     ],
     ['an unknown cloud', { cloud: 'Mars' }, /cloud: 'Mars' is not a cloud/],
-    ['a client id without a tenant', { 'tenant-id': '' }, /tenant-id is required/]
+    ['a client id without a tenant', { 'tenant-id': '' }, /tenant-id is required/],
+    [
+      'a trusted-hosts wildcard over Codespaces (shared hosting the Public Suffix List lacks)',
+      { 'trusted-hosts': '*.github.dev' },
+      /trusted-hosts: '\*\.github\.dev' would trust hosts that anyone can create under app\.github\.dev/
+    ],
+    [
+      'a trusted-hosts wildcard at a public suffix, with a port',
+      { 'trusted-hosts': '*.s3.amazonaws.com:8443' },
+      /would trust hosts that anyone can register under s3\.amazonaws\.com \(on the Public Suffix List\)/
+    ],
+    [
+      'a trusted-hosts wildcard above a public suffix',
+      { 'trusted-hosts': '*.fastly.net' },
+      /would trust hosts that anyone can register under [a-z.]+\.fastly\.net/
+    ],
+    [
+      'a trusted-hosts wildcard beneath shared hosting',
+      { 'trusted-hosts': '*.westeurope.cloudapp.azure.com' },
+      /under \*\.cloudapp\.azure\.com \(shared hosting\)/
+    ],
+    [
+      'a trusted-hosts wildcard over an IP address',
+      { 'trusted-hosts': '*.0.0.1:8443' },
+      /wildcard over an IP/
+    ],
+    [
+      'plain http to a name under .localhost (a proxy would carry it)',
+      { 'api-url': 'http://acct.localhost:8080/api/' },
+      /api-url must use https \(plain http only to localhost, 127\.0\.0\.1 or \[::1\]/
+    ],
+    [
+      'an authority-host label longer than DNS allows',
+      { 'authority-host': `https://${'a'.repeat(64)}.example.com` },
+      /authority-host: 'https:\/\/a{64}\.example\.com' does not name a host/
+    ]
   ]
   it.each(cases)(
     '%s: one clear error naming the input, no request, no stack trace',
@@ -319,6 +354,55 @@ describe('bad inputs', () => {
       expect(run.summary).toMatch(/^### ❌ Media Services jobs\n\nInvalid input: Input /)
     }
   )
+})
+
+describe('what an input error quotes', () => {
+  const job = 'nb:jid:UUID:00000000-0000-4000-8000-000000000001'
+
+  it.each([
+    ['api-url', 'https://alice:hunter2@127.0.0.1:8443/api/'],
+    ['api-url', 'http://alice:hunter2@media.example.com/api/'],
+    ['api-url', 'https://alice:hunter2@exa mple.com/api/'],
+    ['authority-host', 'https://alice:hunter2@login.example.com'],
+    ['job-url', 'https://alice:hunter2@api.mk.io/api/ams/s/transforms/t/jobs/j']
+  ])('a password in %s (%s) is in no annotation, summary, log line or output', async (input, value) => {
+    const inputs: Record<string, string> = { ...secretInputs(emu), 'job-id': job, [input]: value }
+    if (input === 'job-url') delete inputs['job-id']
+    const run = await runAction({ inputs })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(new RegExp(`^::error title=Invalid input::Input ${input}`))
+    const everything = [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n')
+    expect(everything).not.toContain('hunter2')
+    expect(everything).not.toContain('alice')
+    expect(emu.requests).toHaveLength(0)
+  })
+
+  it('a 120 KiB poll-interval is quoted in 200 characters at most', async () => {
+    const run = await runAction({
+      inputs: { ...secretInputs(emu), 'job-id': job, 'poll-interval': `1${'0'.repeat(120 * 1024)}x` }
+    })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(/poll-interval: '10{150,}…' is not a duration/)
+    expect(run.errors[0].length).toBeLessThan(600)
+    expect(run.summary.length).toBeLessThan(1000)
+  })
+})
+
+describe('trusted-hosts wildcards over your own domain', () => {
+  it('*.contoso-media.com and *.media.example.co.uk are accepted and the wait runs', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Finished' }] })
+    const run = await runAction({
+      inputs: {
+        ...secretInputs(emu),
+        'job-id': id,
+        'trusted-hosts': '*.contoso-media.com *.media.example.co.uk'
+      }
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs.state).toBe('Finished')
+  })
 })
 
 describe('a timeout longer than the runner lets the job run', () => {

@@ -2,11 +2,10 @@ import { X509Certificate, createPrivateKey, createHash, type KeyObject } from 'n
 import type { Cloud } from './clouds.js'
 import type { Inputs } from './input-names.js'
 import { UserError } from '../errors.js'
+import { HOSTNAME, quoted } from './values.js'
 import type { ClientCertificate, Credential } from '../auth/credential.js'
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-export const HOSTNAME =
-  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g
 
@@ -249,7 +248,7 @@ function checkServicePrincipal({ tenantId, clientId }: Identity): void {
   }
   if (!GUID.test(clientId)) {
     throw new UserError(
-      `Input client-id: '${clientId}' is not a GUID. Use the application (client) id of the service principal.`,
+      `Input client-id: ${quoted(clientId)} is not a GUID. Use the application (client) id of the service principal.`,
       'client-id'
     )
   }
@@ -258,7 +257,7 @@ function checkServicePrincipal({ tenantId, clientId }: Identity): void {
     !(GUID.test(tenantId) || HOSTNAME.test(tenantId))
   ) {
     throw new UserError(
-      `Input tenant-id: '${tenantId}' is not a tenant. Use the directory (tenant) id GUID or its domain (contoso.onmicrosoft.com); common, organizations and consumers cannot be used by a service principal.`,
+      `Input tenant-id: ${quoted(tenantId)} is not a tenant. Use the directory (tenant) id GUID or its domain (contoso.onmicrosoft.com); common, organizations and consumers cannot be used by a service principal.`,
       'tenant-id'
     )
   }

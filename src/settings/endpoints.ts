@@ -1,12 +1,13 @@
 /**
  * The inputs that decide where the token may go: api-url, authority-host and trusted-hosts (and the api-url's
- * cloud). Pure parsing, like inputs.ts; the clients use `isLoopbackHost` for the same rule after a redirect.
+ * cloud). Parsing, like inputs.ts; the clients use `httpsOrLoopback` for the same rule after a redirect. The
+ * wildcard check alone is asynchronous: it loads the Public Suffix List when a wildcard is given.
  */
 import { type Cloud, CLOUDS } from './clouds.js'
-import { HOSTNAME } from './credentials.js'
 import { UserError } from '../errors.js'
-import { strangersUnder } from './public-suffixes.js'
-import { hostInDomain, isLoopbackHost } from '../transport/trust.js'
+import { HOSTNAME, quoted, refuseNonHost } from './values.js'
+import { strangersUnder } from './public-suffix.js'
+import { hostInDomain, httpsOrLoopback } from '../transport/trust.js'
 
 export function parseApiUrl(value: string, cloud: Cloud): URL {
   // No default: the global endpoint (media.windows.net) went with the service, and a run that tried it
@@ -22,22 +23,29 @@ export function parseApiUrl(value: string, cloud: Cloud): URL {
     url = new URL(value)
   } catch {
     throw new UserError(
-      `Input api-url: '${value}' is not a URL. Expected e.g. https://<account>.restv2.<region>.media.azure.net/api/.`,
+      `Input api-url: ${quoted(value)} is not a URL. Expected e.g. https://<account>.restv2.<region>.media.azure.net/api/.`,
       'api-url'
     )
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+  if (url.username || url.password) {
     throw new UserError(
-      `Input api-url must use https (plain http is only allowed for loopback hosts): '${value}'.`,
+      `Input api-url must not contain a user name or password: ${quoted(value)}. Give the API root only; the sign-in takes its own inputs.`,
       'api-url'
     )
   }
-  if (url.username || url.password || url.search || url.hash) {
+  if (!httpsOrLoopback(url)) {
     throw new UserError(
-      `Input api-url must not contain credentials, a query or a fragment: give the API root only.`,
+      `Input api-url must use https (plain http only to localhost, 127.0.0.1 or [::1], which no proxy carries): ${quoted(value)}.`,
       'api-url'
     )
   }
+  if (url.search || url.hash) {
+    throw new UserError(
+      `Input api-url must not contain a query or a fragment: give the API root only.`,
+      'api-url'
+    )
+  }
+  refuseNonHost(url, 'api-url', value)
   if (!url.pathname.endsWith('/')) url.pathname += '/'
   return url
 }
@@ -48,23 +56,24 @@ export function parseAuthorityHost(value: string): URL {
     url = new URL(/^[a-z]+:\/\//i.test(value) ? value : `https://${value}`)
   } catch {
     throw new UserError(
-      `Input authority-host: '${value}' is not a URL. Expected e.g. https://login.microsoftonline.com.`,
+      `Input authority-host: ${quoted(value)} is not a URL. Expected e.g. https://login.microsoftonline.com.`,
       'authority-host'
     )
   }
   if (url.protocol !== 'https:') {
     throw new UserError(
-      `Input authority-host must use https (Entra ID refuses anything else): '${value}'.`,
+      `Input authority-host must use https (Entra ID refuses anything else): ${quoted(value)}.`,
       'authority-host'
     )
   }
   // https://login.microsoftonline.com@other-host is other-host: the part before @ is a user name.
   if (url.username || url.password) {
     throw new UserError(
-      `Input authority-host must not contain a user name or password (the host would be ${url.host}, not what precedes the @). Give the host only, e.g. https://login.microsoftonline.com.`,
+      `Input authority-host must not contain a user name or password (the host would be ${url.host}, not what precedes the @): ${quoted(value)}. Give the host only, e.g. https://login.microsoftonline.com.`,
       'authority-host'
     )
   }
+  refuseNonHost(url, 'authority-host', value)
   if (url.pathname !== '/' || url.search || url.hash) {
     throw new UserError(
       `Input authority-host: give the host only (e.g. https://login.microsoftonline.com); the tenant goes in tenant-id.`,
@@ -81,49 +90,74 @@ export function trustEntry(url: URL): string {
   return port === '443' ? host : `${host}:${port}`
 }
 
-export function parseTrustedHosts(value: string): string[] {
-  return value
-    .split(/[\s,;]/)
-    .filter(Boolean)
-    .map(item => {
-      let host = item.toLowerCase()
-      if (/^[a-z]+:\/\//.test(host)) {
-        try {
-          host = trustEntry(new URL(host))
-        } catch {
-          /* reported below */
-        }
-      }
-      const portMatch = /:(\d{1,5})$/.exec(host)
-      const port = portMatch ? Number(portMatch[1]) : 443
-      if (portMatch) host = host.slice(0, portMatch.index)
-      const wildcard = host.startsWith('*.') || host.startsWith('.')
-      const bare = host.replace(/^\*?\./, '')
-      if (wildcard && !bare.includes('.')) {
+/**
+ * trusted-hosts, as trust entries (`host`, `host:port`, `.domain`, `.domain:port`). A wildcard is refused when
+ * it covers a whole top-level domain, an IP address, or anything a stranger can register (public-suffix.ts).
+ */
+export async function parseTrustedHosts(value: string): Promise<string[]> {
+  const items = value.split(/[\s,;]/).filter(Boolean)
+  const entries = items.map(parseTrustedHost)
+  for (const [i, entry] of entries.entries()) {
+    if (entry.wildcard) await refuseStrangers(items[i], entry.host)
+  }
+  return entries.map(e => `${e.wildcard ? '.' : ''}${e.host}${e.port === 443 ? '' : `:${e.port}`}`)
+}
+
+function parseTrustedHost(item: string): { host: string; port: number; wildcard: boolean } {
+  let host = item.toLowerCase()
+  if (/^[a-z]+:\/\//.test(host)) {
+    try {
+      const url = new URL(host)
+      if (url.username || url.password) {
         throw new UserError(
-          `Input trusted-hosts: '${item}' would trust a whole top-level domain with the token. Name your own domain, e.g. *.example.com.`,
+          `Input trusted-hosts: ${quoted(item)} holds a user name or password. Give host names only.`,
           'trusted-hosts'
         )
       }
-      if (!HOSTNAME.test(bare) || port < 1 || port > 65535) {
-        throw new UserError(
-          `Input trusted-hosts: '${item}' is not a host name. Give names like acct.example.com, *.example.com or 127.0.0.1:8443 (a name without a port means port 443).`,
-          'trusted-hosts'
-        )
-      }
-      const strangers = wildcard ? strangersUnder(bare) : undefined
-      if (strangers) {
-        const who =
-          strangers.kind === 'public'
-            ? `every domain registered under ${strangers.suffix} (a public suffix)`
-            : `hosts anyone can create under ${strangers.suffix} (shared hosting)`
-        throw new UserError(
-          `Input trusted-hosts: '${item}' would trust ${who} with the token. Name your own domain or host, e.g. *.example.${strangers.kind === 'public' ? strangers.suffix : 'com'} or myaccount.${strangers.suffix}.`,
-          'trusted-hosts'
-        )
-      }
-      return `${wildcard ? '.' : ''}${bare}${port === 443 ? '' : `:${port}`}`
-    })
+      host = trustEntry(url)
+    } catch (error) {
+      if (error instanceof UserError) throw error
+      /* reported below */
+    }
+  }
+  const portMatch = /:(\d{1,5})$/.exec(host)
+  const port = portMatch ? Number(portMatch[1]) : 443
+  if (portMatch) host = host.slice(0, portMatch.index)
+  const wildcard = host.startsWith('*.') || host.startsWith('.')
+  const bare = host.replace(/^\*?\./, '')
+  if (wildcard && !bare.includes('.')) {
+    throw new UserError(
+      `Input trusted-hosts: ${quoted(item)} would trust a whole top-level domain with the token. Name your own domain, e.g. *.example.com.`,
+      'trusted-hosts'
+    )
+  }
+  if (!HOSTNAME.test(bare) || port < 1 || port > 65535) {
+    throw new UserError(
+      `Input trusted-hosts: ${quoted(item)} is not a host name. Give names like acct.example.com, *.example.com or 127.0.0.1:8443 (a name without a port means port 443).`,
+      'trusted-hosts'
+    )
+  }
+  // A top-level domain is never all digits: this is an address, and an address has no subdomains.
+  if (wildcard && /\.\d+$/.test(bare)) {
+    throw new UserError(
+      `Input trusted-hosts: ${quoted(item)} is a wildcard over an IP address. Name the address itself, e.g. 127.0.0.1:8443.`,
+      'trusted-hosts'
+    )
+  }
+  return { host: bare, port, wildcard }
+}
+
+async function refuseStrangers(item: string, domain: string): Promise<void> {
+  const strangers = await strangersUnder(domain)
+  if (!strangers) return
+  const who =
+    strangers.kind === 'public'
+      ? `hosts that anyone can register under ${strangers.suffix} (on the Public Suffix List)`
+      : `hosts that anyone can create under ${strangers.suffix} (shared hosting)`
+  throw new UserError(
+    `Input trusted-hosts: ${quoted(item)} would trust ${who} with the token. Name your own host (e.g. myaccount.${strangers.suffix.replace(/^\*\./, 'region.')}) or a domain you own (e.g. *.media.example.com).`,
+    'trusted-hosts'
+  )
 }
 
 /** The cloud whose Media Services domains hold `host`, when it is another one than `cloud`. */

@@ -4,6 +4,7 @@ import { type Cloud, CLOUDS, findCloud, unsupportedCloud } from './clouds.js'
 import { chooseCredential, type Creds, maskSecrets, parseCreds } from './credentials.js'
 import { parseAuthorityHost, parseTrustedHosts, trustEntry } from './endpoints.js'
 import { UserError } from '../errors.js'
+import { quoted } from './values.js'
 import { type InputReader, type Inputs, readInputs } from './input-names.js'
 import { type JobInputs, readJobs } from './jobs.js'
 import type { V2SourceOptions } from '../jobs/v2/source.js'
@@ -42,8 +43,11 @@ export interface ReadOptions {
   env?: NodeJS.ProcessEnv
 }
 
-/** Reads and validates every input. Throws UserError naming the input and the fix; makes no request. */
-export function readSettings(read: InputReader, options: ReadOptions = {}): Settings {
+/**
+ * Reads and validates every input. Rejects with UserError naming the input and the fix; makes no request
+ * (asynchronous only because a trusted-hosts wildcard loads the Public Suffix List).
+ */
+export async function readSettings(read: InputReader, options: ReadOptions = {}): Promise<Settings> {
   const inputs = readInputs(read)
   // Mask first: an error below must never be able to carry a secret into the log.
   maskSecrets(inputs, options.mask)
@@ -57,7 +61,7 @@ export function readSettings(read: InputReader, options: ReadOptions = {}): Sett
   const limit = runnerLimitWarning(timing.timeoutMs, options.env ?? {})
   if (limit) warnings.push(limit)
   const credential = readCredential(inputs, jobs, creds, cloud, options.env ?? {}, warnings)
-  const trustedHosts = readTrustedHosts(inputs['trusted-hosts'], jobs, cloud)
+  const trustedHosts = await readTrustedHosts(inputs['trusted-hosts'], jobs, cloud)
   const cancelOnAbort = readCancelOnAbort(inputs['cancel-on-abort'], jobs, warnings)
   return {
     jobs: jobSettings(jobs, cloud, trustedHosts, timing),
@@ -86,7 +90,7 @@ export function readCloud(cloudText: string, environmentText: string): Cloud {
     if (found) return found
     const why = unsupportedCloud(name)
     throw new UserError(
-      `Input ${input}: '${name.slice(0, 40)}' ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`,
+      `Input ${input}: ${quoted(name)} ${why ? `cannot be used: ${why}` : 'is not a cloud'}. Use one of: ${Object.keys(CLOUDS).join(', ')} (any case).`,
       input
     )
   }
@@ -120,12 +124,12 @@ function readCredential(
 }
 
 /** v3: the token goes to the jobs' host on its port and to trusted-hosts; the Media Services domains are v2's. */
-function readTrustedHosts(text: string, jobs: JobInputs, cloud: Cloud): string[] {
+async function readTrustedHosts(text: string, jobs: JobInputs, cloud: Cloud): Promise<string[]> {
   const own =
     jobs.api === 'v3'
       ? [trustEntry(new URL(`${jobs.v3.targets[0].url.origin}/`))]
       : [trustEntry(jobs.apiUrl), ...cloud.mediaDomains.map(d => `.${d}`)]
-  return [...new Set([...own, ...parseTrustedHosts(text)])]
+  return [...new Set([...own, ...(await parseTrustedHosts(text))])]
 }
 
 function readCancelOnAbort(text: string, jobs: JobInputs, warnings: string[]): boolean {
@@ -161,5 +165,5 @@ function jobSettings(jobs: JobInputs, cloud: Cloud, trustedHosts: string[], timi
 export function parseBoolean(name: string, value: string): boolean {
   if (/^(true|yes|on|1)$/i.test(value)) return true
   if (/^(false|no|off|0)$/i.test(value)) return false
-  throw new UserError(`Input ${name}: '${value}' is not a boolean. Use true or false.`, name)
+  throw new UserError(`Input ${name}: ${quoted(value)} is not a boolean. Use true or false.`, name)
 }

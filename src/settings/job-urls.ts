@@ -1,7 +1,8 @@
 import type { Cloud } from './clouds.js'
 import { UserError } from '../errors.js'
+import { quoted, refuseNonHost } from './values.js'
 import type { JobTarget } from '../jobs/v3/client.js'
-import { isLoopbackHost } from '../transport/trust.js'
+import { httpsOrLoopback } from '../transport/trust.js'
 
 /** The ARM api-version of the Media Services v3 job resource (Encoding.json, stable/2022-07-01). */
 export const ARM_API_VERSION = '2022-07-01'
@@ -18,10 +19,6 @@ export interface V3Jobs {
   host: string
 }
 
-function httpsOrLoopback(url: URL): boolean {
-  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
-}
-
 /** Input arm-url: the Resource Manager endpoint (origin only); the cloud's by default. */
 export function parseArmUrl(text: string, cloud: Cloud): URL {
   const value = text || cloud.armEndpoint
@@ -30,26 +27,29 @@ export function parseArmUrl(text: string, cloud: Cloud): URL {
     url = new URL(value)
   } catch {
     throw new UserError(
-      `Input arm-url: '${value.slice(0, 80)}' is not a URL. Expected e.g. ${cloud.armEndpoint}.`,
+      `Input arm-url: ${quoted(value)} is not a URL. Expected e.g. ${cloud.armEndpoint}.`,
       'arm-url'
     )
   }
   if (!httpsOrLoopback(url)) {
-    throw new UserError(`Input arm-url must use https: '${value.slice(0, 80)}'.`, 'arm-url')
+    throw new UserError(`Input arm-url must use https: ${quoted(value)}.`, 'arm-url')
   }
   if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
-    throw new UserError(`Input arm-url: give the endpoint only, e.g. ${cloud.armEndpoint}.`, 'arm-url')
+    throw new UserError(
+      `Input arm-url: give the endpoint only, e.g. ${cloud.armEndpoint} (got ${quoted(value)}).`,
+      'arm-url'
+    )
   }
+  refuseNonHost(url, 'arm-url', value)
   return new URL(url.origin)
 }
 
 /** One job-url item: a v3 job resource URL on https (or loopback), or an ARM resource id resolved against `arm`. */
 function parseJobUrl(item: string, arm: URL): URL {
-  const shown = item.slice(0, 120)
   // `nb:jid:…` parses as a URL (scheme nb:): say what it is rather than that it is not https.
   if (/^nb:jid:/i.test(item)) {
     throw new UserError(
-      `Input job-url: '${shown}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`,
+      `Input job-url: ${quoted(item)} is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`,
       'job-url'
     )
   }
@@ -58,22 +58,23 @@ function parseJobUrl(item: string, arm: URL): URL {
     url = /^\/subscriptions\//i.test(item) ? new URL(item, arm) : new URL(item)
   } catch {
     throw new UserError(
-      `Input job-url: '${shown}' is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`,
+      `Input job-url: ${quoted(item)} is not a URL. Give a job URL (https://…/transforms/<transform>/jobs/<job>) or an ARM resource id (/subscriptions/…).`,
       'job-url'
     )
   }
   if (!httpsOrLoopback(url)) {
-    throw new UserError(`Input job-url must use https: '${shown}'.`, 'job-url')
+    throw new UserError(`Input job-url must use https: ${quoted(item)}.`, 'job-url')
   }
   if (url.username || url.password || url.hash) {
     throw new UserError(
-      `Input job-url must not contain credentials or a fragment: '${url.host}'. Give the token in access-token.`,
+      `Input job-url must not contain credentials or a fragment: ${quoted(item)}. Give the token in access-token.`,
       'job-url'
     )
   }
+  refuseNonHost(url, 'job-url', item)
   if (!JOB_PATH.test(url.pathname)) {
     throw new UserError(
-      `Input job-url: '${shown}' is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`,
+      `Input job-url: ${quoted(item)} is not a v3 job resource. Expected …/transforms/<transform>/jobs/<job>, e.g. /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Media/mediaServices/<account>/transforms/<transform>/jobs/<job>.`,
       'job-url'
     )
   }

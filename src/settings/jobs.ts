@@ -6,6 +6,7 @@ import type { Cloud } from './clouds.js'
 import { GUID } from './credentials.js'
 import { otherCloudOf, parseApiUrl } from './endpoints.js'
 import { UserError } from '../errors.js'
+import { quoted } from './values.js'
 import type { Inputs } from './input-names.js'
 import { parseArmUrl, parseJobUrls, type V3Jobs } from './job-urls.js'
 
@@ -85,7 +86,7 @@ export function parseJobIds(text: string): string[] {
     const guid = JOB_ID.exec(item)?.[1] ?? (GUID.test(item) ? item : undefined)
     if (!guid) {
       throw new UserError(
-        `Input job-id: '${item.slice(0, 80)}' is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`,
+        `Input job-id: ${quoted(item)} is not a Media Services job id. Expected nb:jid:UUID:<guid>, e.g. nb:jid:UUID:1f3c9a2e-0000-4000-8000-000000000000.`,
         'job-id'
       )
     }
@@ -105,7 +106,7 @@ export function parseJobIds(text: string): string[] {
 export function parseMsVersion(value: string): string {
   if (!/^2\.\d{1,2}$/.test(value)) {
     throw new UserError(
-      `Input x-ms-version: '${value}' is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`,
+      `Input x-ms-version: ${quoted(value)} is not a Media Services v2 REST version. Use e.g. 2.19 (the newest).`,
       'x-ms-version'
     )
   }

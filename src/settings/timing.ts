@@ -1,5 +1,6 @@
 /** Inputs poll-interval, timeout, polling and fail-on: how the wait runs and when it fails. Pure parsing. */
 import { UserError } from '../errors.js'
+import { quoted } from './values.js'
 import type { Inputs } from './input-names.js'
 import { FINAL_STATES, type JobState, parseState } from '../jobs/model.js'
 import { formatDuration, parseDuration } from '../time.js'
@@ -57,7 +58,7 @@ export function parsePolling(value: string): PollingPolicy {
   const policy = POLLING_POLICIES.find(p => p === value.toLowerCase())
   if (!policy) {
     throw new UserError(
-      `Input polling: '${value}' is not a polling policy. Use predictive (the default) or fixed (every poll-interval).`,
+      `Input polling: ${quoted(value)} is not a polling policy. Use predictive (the default) or fixed (every poll-interval).`,
       'polling'
     )
   }
@@ -68,15 +69,21 @@ export function parseDurationInput(name: string, value: string, minMs: number, m
   const ms = parseDuration(value)
   if (ms === undefined) {
     throw new UserError(
-      `Input ${name}: '${value}' is not a duration. Use seconds (15), or units: 15s, 2m, 90min, 1h30m, 2 hours.`,
+      `Input ${name}: ${quoted(value)} is not a duration. Use seconds (15), or units: 15s, 2m, 90min, 1h30m, 2 hours.`,
       name
     )
   }
   if (ms < minMs) {
-    throw new UserError(`Input ${name} must be at least ${formatDuration(minMs)} (got '${value}').`, name)
+    throw new UserError(
+      `Input ${name} must be at least ${formatDuration(minMs)} (got ${quoted(value)}).`,
+      name
+    )
   }
   if (ms > maxMs) {
-    throw new UserError(`Input ${name} must be at most ${formatDuration(maxMs)} (got '${value}').`, name)
+    throw new UserError(
+      `Input ${name} must be at most ${formatDuration(maxMs)} (got ${quoted(value)}).`,
+      name
+    )
   }
   return ms
 }
@@ -89,7 +96,7 @@ export function parseFailOn(value: string): ReadonlySet<JobState> {
     const state = parseState(item)
     if (!state || /^\d+$/.test(item) || !FINAL_STATES.has(state)) {
       throw new UserError(
-        `Input fail-on: '${item}' is not a final job state. Use any of Finished, Error, Canceled, or none.`,
+        `Input fail-on: ${quoted(item)} is not a final job state. Use any of Finished, Error, Canceled, or none.`,
         'fail-on'
       )
     }
@@ -97,7 +104,7 @@ export function parseFailOn(value: string): ReadonlySet<JobState> {
   }
   if (states.size === 0) {
     throw new UserError(
-      `Input fail-on: '${text}' names no state. Use any of Finished, Error, Canceled, or none.`,
+      `Input fail-on: ${quoted(text)} names no state. Use any of Finished, Error, Canceled, or none.`,
       'fail-on'
     )
   }

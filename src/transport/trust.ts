@@ -3,10 +3,19 @@
  * Trust is per host and port: on one machine another port is another server.
  */
 
-/** `host` as `URL.hostname` gives it: an IPv6 address in brackets. */
+/**
+ * A host a request cannot leave the machine for: `localhost` and the literal loopback addresses, the names
+ * the HTTP client never sends through a proxy. Not `<name>.localhost`: a proxy would carry that in clear.
+ * `host` as `URL.hostname` gives it: an IPv6 address in brackets.
+ */
 export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase()
-  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '[::1]'
+  return h === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '[::1]'
+}
+
+/** The one transport rule for any URL the token may travel to: https, or plain http that stays on this machine. */
+export function httpsOrLoopback(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
 }
 
 /** True when `host` is `domain` or a subdomain of it (dot boundary, case-insensitive). */
@@ -47,7 +56,7 @@ export function tokenRefusal(
   first: URL,
   trusted: readonly string[]
 ): 'not-https' | 'untrusted' | undefined {
-  const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && first.protocol === 'http:'
-  if (url.protocol !== 'https:' && !loopbackHttp) return 'not-https'
+  // Plain http after an https start would be a downgrade, even on loopback.
+  if (!httpsOrLoopback(url) || (url.protocol === 'http:' && first.protocol !== 'http:')) return 'not-https'
   return isTrustedHost(url, trusted) ? undefined : 'untrusted'
 }

@@ -1,10 +1,11 @@
-import { describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { UserError } from '../../../src/errors.js'
 import { readSettings, type Settings } from '../../../src/settings/inputs.js'
 import type { V3SourceOptions } from '../../../src/jobs/v3/source.js'
 import { CLIENT, inputReader, JOB_A, SECRET, TENANT } from '../../../__fixtures__/inputs.js'
+import { rejectedWith } from '../../../__fixtures__/failure.js'
 
 const RID =
   '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Media/mediaServices/acct/transforms/enc/jobs/job1'
@@ -21,18 +22,15 @@ function v3(s: Settings): V3SourceOptions {
   return s.jobs.options
 }
 
-function inputError(inputs: Record<string, string>): UserError {
-  try {
-    settings(inputs)
-  } catch (error) {
-    if (error instanceof UserError) return error
-    throw error
-  }
-  throw new Error('expected an input error')
+function inputError(inputs: Record<string, string>): Promise<UserError> {
+  return rejectedWith(settings(inputs), UserError)
 }
 
 describe('job-url with an ARM resource id and a service principal', () => {
-  const s = settings({ ...sp, 'job-url': RID })
+  let s: Settings
+  beforeAll(async () => {
+    s = await settings({ ...sp, 'job-url': RID })
+  })
 
   it('resolves the id against the cloud’s Resource Manager with api-version 2022-07-01', () => {
     expect(v3(s).arm).toBe(true)
@@ -42,47 +40,50 @@ describe('job-url with an ARM resource id and a service principal', () => {
     expect(s.jobs.ids).toEqual([RID])
   })
 
-  it('asks Entra ID for a Resource Manager token and trusts that host alone (no Media Services domain)', () => {
+  it('asks Entra ID for a Resource Manager token and trusts that host alone (no Media Services domain)', async () => {
     expect(s.auth.scope).toBe('https://management.azure.com/.default')
     expect(s.auth.credential.kind).toBe('secret')
     expect(v3(s).trustedHosts).toEqual(['management.azure.com'])
     expect(
-      v3(settings({ ...sp, 'job-url': RID, 'trusted-hosts': 'mirror.example.com' })).trustedHosts
+      v3(await settings({ ...sp, 'job-url': RID, 'trusted-hosts': 'mirror.example.com' })).trustedHosts
     ).toEqual(['management.azure.com', 'mirror.example.com'])
   })
 
-  it('uses each cloud’s Resource Manager', () => {
-    const cn = settings({ ...sp, 'job-url': RID, cloud: 'AzureChinaCloud' })
+  it('uses each cloud’s Resource Manager', async () => {
+    const cn = await settings({ ...sp, 'job-url': RID, cloud: 'AzureChinaCloud' })
     expect(v3(cn).targets[0].url.host).toBe('management.chinacloudapi.cn')
     expect(cn.auth.scope).toBe('https://management.chinacloudapi.cn/.default')
-    const gov = settings({ ...sp, 'job-url': RID, cloud: 'AzureUSGovernment' })
+    const gov = await settings({ ...sp, 'job-url': RID, cloud: 'AzureUSGovernment' })
     expect(gov.auth.scope).toBe('https://management.usgovcloudapi.net/.default')
   })
 
-  it('keeps an api-version that is given; full ARM URLs are ARM too', () => {
-    const s2 = settings({ ...sp, 'job-url': `https://management.azure.com${RID}?api-version=2023-01-01` })
+  it('keeps an api-version that is given; full ARM URLs are ARM too', async () => {
+    const s2 = await settings({
+      ...sp,
+      'job-url': `https://management.azure.com${RID}?api-version=2023-01-01`
+    })
     expect(v3(s2).arm).toBe(true)
     expect(v3(s2).targets[0].url.searchParams.get('api-version')).toBe('2023-01-01')
   })
 
-  it('several jobs, one per line, duplicates dropped', () => {
+  it('several jobs, one per line, duplicates dropped', async () => {
     const other = RID.replace('job1', 'job2')
-    const s2 = settings({ ...sp, 'job-url': `${RID}\n${other}\n${RID}` })
+    const s2 = await settings({ ...sp, 'job-url': `${RID}\n${other}\n${RID}` })
     expect(s2.jobs.ids).toEqual([RID, other])
   })
 
-  it('arm-url moves Resource Manager (e.g. an emulator) and keeps the ARM scope', () => {
-    const s2 = settings({ ...sp, 'job-url': RID, 'arm-url': 'https://127.0.0.1:8443' })
+  it('arm-url moves Resource Manager (e.g. an emulator) and keeps the ARM scope', async () => {
+    const s2 = await settings({ ...sp, 'job-url': RID, 'arm-url': 'https://127.0.0.1:8443' })
     expect(v3(s2).targets[0].url.origin).toBe('https://127.0.0.1:8443')
     expect(v3(s2).arm).toBe(true)
     expect(s2.auth.scope).toBe('https://management.azure.com/.default')
     expect(v3(s2).trustedHosts).toEqual(['127.0.0.1:8443'])
   })
 
-  it('api-url and x-ms-version are v2 inputs: given with job-url, they draw a warning', () => {
-    const s2 = settings({ ...sp, 'job-url': RID, 'api-url': 'https://media.windows.net/api/' })
+  it('api-url and x-ms-version are v2 inputs: given with job-url, they draw a warning', async () => {
+    const s2 = await settings({ ...sp, 'job-url': RID, 'api-url': 'https://media.windows.net/api/' })
     expect(s2.warnings).toContain('api-url is for job-id (Media Services v2); it is not used with job-url.')
-    const s3 = settings({ ...sp, 'job-url': RID, 'x-ms-version': '2.11' })
+    const s3 = await settings({ ...sp, 'job-url': RID, 'x-ms-version': '2.11' })
     expect(s3.warnings).toEqual([
       'x-ms-version is for job-id (Media Services v2); it is not used with job-url.'
     ])
@@ -106,29 +107,32 @@ describe('job-url as the runner starts it: every default of action.yml filled in
   it.each([
     ['an ARM resource id', { ...sp, 'job-url': RID }],
     ['an MK.IO job with a token', { 'job-url': MKIO, 'access-token': 'mkio-personal-token' }]
-  ])('%s: no warning', (_, inputs) => {
-    expect(settings({ ...defaults, ...inputs }).warnings).toEqual([])
+  ])('%s: no warning', async (_, inputs) => {
+    expect((await settings({ ...defaults, ...inputs })).warnings).toEqual([])
   })
 })
 
 describe('job-url: which ids are one job', () => {
-  it('Resource Manager ids are case-insensitive: one job, named as first given', () => {
-    const s = settings({ ...sp, 'job-url': `${RID}\n${RID.toUpperCase()}\n${RID.replace('job1', 'JOB1')}` })
+  it('Resource Manager ids are case-insensitive: one job, named as first given', async () => {
+    const s = await settings({
+      ...sp,
+      'job-url': `${RID}\n${RID.toUpperCase()}\n${RID.replace('job1', 'JOB1')}`
+    })
     expect(s.jobs.ids).toEqual([RID])
   })
 
-  it('on another host the path is as given: …/jobs/clip and …/jobs/CLIP are two jobs', () => {
+  it('on another host the path is as given: …/jobs/clip and …/jobs/CLIP are two jobs', async () => {
     const clip = MKIO.replace('job1', 'clip')
     const CLIP = MKIO.replace('job1', 'CLIP')
-    const s = settings({ 'job-url': `${clip}\n${CLIP}\n${clip}`, 'access-token': 't' })
+    const s = await settings({ 'job-url': `${clip}\n${CLIP}\n${clip}`, 'access-token': 't' })
     expect(s.jobs.ids).toEqual([clip, CLIP])
     expect(v3(s).targets.map(t => t.url.pathname)).toEqual([new URL(clip).pathname, new URL(CLIP).pathname])
   })
 })
 
 describe('job-url on another host (MK.IO)', () => {
-  it('needs access-token, sent as is; the token goes to that host only', () => {
-    const s = settings({ 'job-url': MKIO, 'access-token': 'mkio-personal-token' })
+  it('needs access-token, sent as is; the token goes to that host only', async () => {
+    const s = await settings({ 'job-url': MKIO, 'access-token': 'mkio-personal-token' })
     expect(v3(s).arm).toBe(false)
     expect(s.auth.credential).toEqual({ kind: 'token', accessToken: 'mkio-personal-token' })
     expect(v3(s).trustedHosts).toEqual(['api.mk.io'])
@@ -136,23 +140,23 @@ describe('job-url on another host (MK.IO)', () => {
     expect(s.jobs.ids).toEqual([MKIO])
   })
 
-  it('without access-token: an input error naming access-token, even with a service principal', () => {
-    const e = inputError({ ...sp, 'job-url': MKIO })
+  it('without access-token: an input error naming access-token, even with a service principal', async () => {
+    const e = await inputError({ ...sp, 'job-url': MKIO })
     expect(e.input).toBe('access-token')
     expect(e.message).toMatch(
       /access-token is required for job-url on api\.mk\.io: only Azure Resource Manager/
     )
   })
 
-  it('cancel-on-abort draws a warning that it is not supported there', () => {
-    const s = settings({ 'job-url': MKIO, 'access-token': 't', 'cancel-on-abort': 'true' })
+  it('cancel-on-abort draws a warning that it is not supported there', async () => {
+    const s = await settings({ 'job-url': MKIO, 'access-token': 't', 'cancel-on-abort': 'true' })
     expect(s.warnings.join('\n')).toMatch(/cancel-on-abort is not supported for jobs on api\.mk\.io/)
   })
 })
 
 describe('a Media Services v2 job id given to job-url', () => {
-  it('is called what it is, and sent to job-id', () => {
-    const e = inputError({ ...sp, 'job-url': JOB_A })
+  it('is called what it is, and sent to job-id', async () => {
+    const e = await inputError({ ...sp, 'job-url': JOB_A })
     expect(e.input).toBe('job-url')
     expect(e.message).toBe(
       `Input job-url: '${JOB_A}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`
@@ -162,13 +166,13 @@ describe('a Media Services v2 job id given to job-url', () => {
 })
 
 describe('job-id and job-url: exactly one', () => {
-  it('both: an input error naming both', () => {
-    const e = inputError({ ...sp, 'job-id': JOB_A, 'job-url': RID })
+  it('both: an input error naming both', async () => {
+    const e = await inputError({ ...sp, 'job-id': JOB_A, 'job-url': RID })
     expect(e.message).toMatch(/Inputs job-id and job-url are both given/)
   })
 
-  it('neither: an input error naming both', () => {
-    const e = inputError({ ...sp })
+  it('neither: an input error naming both', async () => {
+    const e = await inputError({ ...sp })
     expect(e.message).toMatch(/Input job-id or job-url is required/)
   })
 })
@@ -180,23 +184,25 @@ describe('job-url mistakes are named before any request', () => {
     ['https://user:pw@api.mk.io/api/ams/s/transforms/t/jobs/j', 'must not contain credentials'],
     ['https://api.mk.io/api/ams/s/assets/a', 'is not a v3 job resource'],
     [`${MKIO}\nhttps://other.example.com/transforms/t/jobs/j`, 'all jobs must be on one host']
-  ])('%s', (value, message) => {
-    const e = inputError({ 'job-url': value, 'access-token': 't' })
+  ])('%s', async (value, message) => {
+    const e = await inputError({ 'job-url': value, 'access-token': 't' })
     expect(e.input).toBe('job-url')
     expect(e.message).toMatch(new RegExp(message))
   })
 
-  it('arm-url must be an https origin', () => {
-    expect(inputError({ ...sp, 'job-url': RID, 'arm-url': 'https://x.example.com/path' }).input).toBe(
+  it('arm-url must be an https origin', async () => {
+    expect((await inputError({ ...sp, 'job-url': RID, 'arm-url': 'https://x.example.com/path' })).input).toBe(
       'arm-url'
     )
-    expect(inputError({ ...sp, 'job-url': RID, 'arm-url': 'http://x.example.com' }).input).toBe('arm-url')
+    expect((await inputError({ ...sp, 'job-url': RID, 'arm-url': 'http://x.example.com' })).input).toBe(
+      'arm-url'
+    )
   })
 })
 
 describe('a job-url step has v3 settings only', () => {
-  it('has no api-url, x-ms-version or other Media Services v2 option', () => {
-    const s = settings({
+  it('has no api-url, x-ms-version or other Media Services v2 option', async () => {
+    const s = await settings({
       ...sp,
       'job-url': RID,
       'x-ms-version': '2.19',
@@ -207,8 +213,8 @@ describe('a job-url step has v3 settings only', () => {
     expect(Object.keys(s).sort()).toEqual(['auth', 'cancelOnAbort', 'jobs', 'wait', 'warnings'])
   })
 
-  it('does not parse x-ms-version: a value no v2 service would take draws the warning, not an error', () => {
-    const s = settings({ ...sp, 'job-url': RID, 'x-ms-version': 'latest' })
+  it('does not parse x-ms-version: a value no v2 service would take draws the warning, not an error', async () => {
+    const s = await settings({ ...sp, 'job-url': RID, 'x-ms-version': 'latest' })
     expect(s.warnings).toEqual([
       'x-ms-version is for job-id (Media Services v2); it is not used with job-url.'
     ])

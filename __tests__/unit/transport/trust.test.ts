@@ -3,13 +3,15 @@
  * jobs/v2-client.test.ts, jobs/hostile-clients.test.ts).
  */
 import { describe, it, expect } from '@jest/globals'
+import { checkBypass } from '@actions/http-client/lib/proxy'
 import { hostInDomain, isLoopbackHost, isTrustedHost, tokenRefusal } from '../../../src/transport/trust.js'
 
 describe('isLoopbackHost: names and addresses that stay on this machine', () => {
   it.each([
     ['localhost', true],
     ['LocalHost', true],
-    ['app.localhost', true],
+    ['app.localhost', false],
+    ['localhost.', false],
     ['127.0.0.1', true],
     ['127.10.200.30', true],
     ['[::1]', true],
@@ -22,6 +24,24 @@ describe('isLoopbackHost: names and addresses that stay on this machine', () => 
     ['example.com', false]
   ])('%s: %s', (host, loopback) => {
     expect(isLoopbackHost(host)).toBe(loopback)
+  })
+
+  it('every loopback host is one the HTTP client never sends through a proxy, so plain http stays on this machine', () => {
+    const saved = { ...process.env }
+    try {
+      process.env.HTTP_PROXY = 'http://proxy.example.com:3128'
+      delete process.env.NO_PROXY
+      delete process.env.no_proxy
+      for (const host of ['localhost', '127.0.0.1', '127.10.200.30', '[::1]']) {
+        expect(isLoopbackHost(new URL(`http://${host}:8080/`).hostname)).toBe(true)
+        expect(checkBypass(new URL(`http://${host}:8080/api/`))).toBe(true)
+      }
+      // What the HTTP client would send through the proxy is not loopback.
+      expect(checkBypass(new URL('http://app.localhost:8080/api/'))).toBe(false)
+      expect(isLoopbackHost('app.localhost')).toBe(false)
+    } finally {
+      process.env = saved
+    }
   })
 
   it('takes the host as URL.hostname gives it', () => {
@@ -50,6 +70,12 @@ describe('tokenRefusal: plain http only to loopback, and only when the first URL
       'not-https'
     ],
     ['another scheme to loopback', 'ftp://127.0.0.1:8443/api/', 'http://127.0.0.1:8443/api/', 'not-https'],
+    [
+      'plain http to a name under .localhost',
+      'http://app.localhost:8443/api/',
+      'http://127.0.0.1:8443/api/',
+      'not-https'
+    ],
     [
       'plain http to IPv6 loopback, first http',
       'http://[::1]:8443/api/',
