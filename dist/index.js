@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5489);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3900);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3727);
 
 
 let settled = false;
@@ -310,7 +310,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3900:
+/***/ 3727:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1863,6 +1863,32 @@ async function mapLimit(items, limit, work) {
 ;// CONCATENATED MODULE: ./src/transport/retry.ts
 
 const DEFAULT_RETRY = { minDelayMs: 1000, maxDelayMs: 30_000 };
+const FIRST_ANSWER_WITHIN_MS = 120_000;
+class FirstAnswer {
+    wrong;
+    owns;
+    withinMs;
+    answered = false;
+    firstFailureAt;
+    constructor(wrong, owns = () => true, withinMs = FIRST_ANSWER_WITHIN_MS) {
+        this.wrong = wrong;
+        this.owns = owns;
+        this.withinMs = withinMs;
+    }
+    get seen() {
+        return this.answered;
+    }
+    answer() {
+        this.answered = true;
+    }
+    check(error, now, delayMs) {
+        if (this.answered || error.status !== undefined || !this.owns(error))
+            return;
+        this.firstFailureAt ??= now;
+        if (now + delayMs > this.firstFailureAt + this.withinMs)
+            throw this.wrong(error, now - this.firstFailureAt);
+    }
+}
 function backoffDelay(attempt, policy, random, retryAfterMs) {
     const step = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** Math.max(0, attempt - 1));
     const jittered = step / 2 + (random() * step) / 2;
@@ -1883,6 +1909,7 @@ async function withRetries(attempt, ctx) {
             if (!(error instanceof ServiceError) || !error.transient)
                 throw error;
             const delay = backoffDelay(n, policy, random, error.retryAfterMs);
+            ctx.firstAnswer?.check(error, ctx.now(), delay);
             if (ctx.now() + delay > ctx.deadline) {
                 throw new ServiceError(`${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`, { status: error.status, requestId: error.requestId, source: error.source });
             }
@@ -1892,7 +1919,7 @@ async function withRetries(attempt, ctx) {
     }
 }
 function logRetries(log, service) {
-    return (error, delayMs, attempt) => log.info(`${service}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`);
+    return (error, delayMs, attempt) => log.info(`${error.message.startsWith(service) ? '' : `${service}: `}${error.message}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`);
 }
 function sleep(ms, signal) {
     return new Promise(resolve => {
@@ -2372,6 +2399,7 @@ function createV3Source(o, d) {
 ;// CONCATENATED MODULE: ./src/auth/github-oidc.ts
 
 
+
 const PERMISSION_HINT = 'The workflow job needs "permissions: id-token: write".';
 async function githubIdToken(http, env, audience, limits) {
     const base = env.ACTIONS_ID_TOKEN_REQUEST_URL;
@@ -2405,6 +2433,7 @@ function tokenOf(res) {
         throw new ServiceError(`GitHub OIDC token: HTTP ${res.status}`, {
             status: res.status,
             transient: TRANSIENT_STATUS.has(res.status),
+            retryAfterMs: retryAfterMs(header(res, 'retry-after')),
             source: GITHUB_OIDC
         });
     }
@@ -2964,32 +2993,21 @@ function codeCell(text) {
 function signInFailure(error, msal, last, description) {
     if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
         return error;
-    const requestId = last?.requestId;
-    if (msal && error instanceof msal.ServerError) {
-        const status = error.status ?? last?.status;
-        const code = serverName(error.errorCode);
-        const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage.slice(0, 64 * 1024))?.[0];
-        const said = aadsts === undefined ? code : serverMessage(aadsts);
-        if ((status !== undefined && (status >= 500 || status === 429)) ||
-            /temporarily_unavailable|server_error/.test(error.errorCode)) {
-            return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, {
-                status,
-                requestId,
-                transient: true,
-                retryAfterMs: last?.retryAfterMs,
-                source: ENTRA_ID
-            });
-        }
-        return new UserError(`Entra ID refused the sign-in with ${description}: ${said}${hint(error.errorCode, aadsts)}`, undefined, ENTRA_ID);
-    }
-    if (last?.transportError)
-        return last.transportError;
+    if (last?.failure)
+        return last.failure;
     if (msal && error instanceof msal.AuthError) {
-        return new ServiceError(`Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`, { source: ENTRA_ID });
+        const code = typeof error.errorCode === 'string' ? serverName(error.errorCode) : '';
+        const said = typeof error.errorMessage === 'string' ? serverMessage(error.errorMessage.split('\n')[0]) : '';
+        return new ServiceError(`Entra ID sign-in failed: ${code || 'an error'}${said ? ` (${said})` : ''}`, {
+            source: ENTRA_ID
+        });
     }
-    return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`, {
+    return new ServiceError(`Entra ID sign-in failed with ${description}: ${serverMessage(errorMessage(error))}`, {
         source: ENTRA_ID
     });
+}
+function fixFor(said) {
+    return hint(said.code ?? '', said.aadsts);
 }
 function hint(code, aadsts) {
     const n = aadsts ? Number(/AADSTS(\d+)/.exec(aadsts)?.[1]) : undefined;
@@ -3010,8 +3028,94 @@ function hint(code, aadsts) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./src/auth/msal-network.ts
+;// CONCATENATED MODULE: ./src/auth/token-reply.ts
 
+
+
+
+const SENTENCE_LIMIT = 300;
+function token_reply_readBody(res) {
+    const body = withoutBom(res.body);
+    if (body.trim() === '')
+        return { kind: 'other', what: 'an empty body' };
+    let doc;
+    try {
+        doc = JSON.parse(body);
+    }
+    catch {
+        const html = /^\s*</.test(body) || /html/i.test(header(res, 'content-type') ?? '');
+        return { kind: 'other', what: html ? 'an HTML page' : 'a body that is not JSON' };
+    }
+    if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
+        return { kind: 'json', doc: doc };
+    }
+    const type = doc === null ? 'null' : Array.isArray(doc) ? 'an array' : `a ${typeof doc}`;
+    return { kind: 'other', what: `JSON that is ${type}, not an object`, doc };
+}
+function saidIn(doc) {
+    const error = doc.error;
+    const rawCode = typeof error === 'string'
+        ? error
+        : typeof error === 'object' && error !== null && typeof error.code === 'string'
+            ? error.code
+            : undefined;
+    const code = rawCode === undefined ? undefined : serverName(rawCode) || undefined;
+    const description = typeof doc.error_description === 'string' ? doc.error_description : undefined;
+    const sentence = description === undefined ? undefined : firstAadstsSentence(description);
+    const codes = Array.isArray(doc.error_codes) ? doc.error_codes : [];
+    const number = typeof codes[0] === 'number' && Number.isInteger(codes[0]) ? codes[0] : undefined;
+    return { code, aadsts: sentence ?? (number === undefined ? undefined : `AADSTS${number}`) };
+}
+function firstAadstsSentence(description) {
+    const at = description.slice(0, 64 * 1024).search(/AADSTS\d+:/);
+    if (at < 0)
+        return undefined;
+    const rest = description.slice(at, at + 4 * SENTENCE_LIMIT);
+    const end = /\.(?=\s|$)|[\r\n]/.exec(rest);
+    const sentence = end ? rest.slice(0, end[0] === '.' ? end.index + 1 : end.index) : rest;
+    return cut(serverMessage(sentence), SENTENCE_LIMIT);
+}
+function reasonOf(status, reading) {
+    const said = reading.kind === 'json' ? saidIn(reading.doc) : {};
+    if (said.aadsts)
+        return said.aadsts;
+    if (said.code)
+        return said.code;
+    const what = reading.kind === 'other' ? reading.what : 'a JSON body without an error code';
+    return `HTTP ${status} with ${what}`;
+}
+function tokenReply(res, description, now, fix) {
+    const reading = token_reply_readBody(res);
+    const requestId = requestIdOf(res);
+    if (res.status === 429 || res.status >= 500 || TRANSIENT_STATUS.has(res.status)) {
+        const said = reading.kind === 'json' ? saidIn(reading.doc) : {};
+        const what = said.aadsts ?? said.code ?? (reading.kind === 'other' ? reading.what : undefined);
+        throw new ServiceError(`token request answered ${res.status}${what ? ` (${what})` : ''}`, {
+            status: res.status,
+            requestId,
+            transient: true,
+            retryAfterMs: retryAfterMs(header(res, 'retry-after'), now),
+            source: ENTRA_ID
+        });
+    }
+    if (res.status >= 200 && res.status < 300) {
+        if (reading.kind === 'json' && typeof reading.doc.access_token === 'string' && reading.doc.access_token) {
+            return reading.doc;
+        }
+        const what = reading.kind === 'other' ? reading.what : 'a JSON body without access_token';
+        throw new UserError(`Entra ID answered the sign-in with ${description} without an access token (HTTP ${res.status} with ${what}). Check authority-host: it must be an Entra ID authority.`, 'authority-host', ENTRA_ID);
+    }
+    const said = reading.kind === 'json' ? saidIn(reading.doc) : {};
+    const known = said.aadsts !== undefined || said.code !== undefined;
+    const hint = known
+        ? fix(said)
+        : ' Check authority-host: it answered like no Entra ID authority (no error code in its reply).';
+    const reason = reasonOf(res.status, reading);
+    const id = requestId ? ` (x-ms-request-id ${requestId})` : '';
+    throw new UserError(`Entra ID refused the sign-in with ${description}${id}: ${reason}${/[.!?]$/.test(reason) ? '' : '.'}${hint}`, known ? undefined : 'authority-host', ENTRA_ID);
+}
+
+;// CONCATENATED MODULE: ./src/auth/msal-network.ts
 
 
 
@@ -3019,12 +3123,14 @@ class RecordingNetworkClient {
     http;
     log;
     now;
+    reading;
     last;
     limits = {};
-    constructor(http, log, now) {
+    constructor(http, log, now, reading) {
         this.http = http;
         this.log = log;
         this.now = now;
+        this.reading = reading;
     }
     sendGetRequestAsync(url, options) {
         return this.send('GET', url, options);
@@ -3034,37 +3140,34 @@ class RecordingNetworkClient {
     }
     async send(method, url, options) {
         const started = this.now();
+        let res;
         try {
-            const res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body, this.limits);
-            const requestId = requestIdOf(res);
-            this.last = { status: res.status, requestId, retryAfterMs: undefined };
-            this.last.retryAfterMs = retryAfterMs(header(res, 'retry-after'), this.now());
-            this.log.debug(`${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
-            let body;
-            try {
-                body = JSON.parse(withoutBom(res.body));
-            }
-            catch {
-                body = {
-                    error: 'temporarily_unavailable',
-                    error_description: `HTTP ${res.status} from ${safeHost(url)} with a body that is not JSON`
-                };
-            }
-            const headers = {};
-            for (const [k, v] of Object.entries(res.headers))
-                if (v !== undefined)
-                    headers[k] = Array.isArray(v) ? v.join(', ') : v;
-            return { headers, body: body, status: res.status };
+            res = await this.http.request(method, url, { ...(options?.headers ?? {}) }, options?.body, this.limits);
         }
         catch (error) {
-            this.last = {
-                transportError: error instanceof ServiceError || error instanceof AbortedError
-                    ? error
-                    : new ServiceError(errorMessage(error), { transient: true })
-            };
-            this.log.debug(`${method} ${url.split('?')[0]} failed: ${this.last.transportError?.message}`);
+            const failure = error instanceof ServiceError || error instanceof AbortedError
+                ? error
+                : new ServiceError(errorMessage(error), { transient: true });
+            this.last = { failure };
+            this.log.debug(`${method} ${url.split('?')[0]} failed: ${failure.message}`);
+            throw failure;
+        }
+        this.reading.firstAnswer.answer();
+        const requestId = requestIdOf(res);
+        this.log.debug(`${method} ${url.split('?')[0]} -> ${res.status} in ${this.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
+        let body;
+        try {
+            body = tokenReply(res, this.reading.description, this.now(), this.reading.fix);
+        }
+        catch (error) {
+            this.last = { failure: error };
             throw error;
         }
+        const headers = {};
+        for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined)
+                headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        return { headers, body: body, status: res.status };
     }
 }
 
@@ -3117,6 +3220,7 @@ function msalConfiguration(msal, settings, c, parts) {
 
 
 
+
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 let msalModule;
 const loadMsal = () => (msalModule ??= __nccwpck_require__.e(/* import() */ 821).then(__nccwpck_require__.bind(__nccwpck_require__, 6821)));
@@ -3132,16 +3236,23 @@ class MsalTokenSource {
     assertion;
     signingIn;
     network;
+    firstAnswer;
     constructor(settings, credential, deps) {
         this.settings = settings;
         this.credential = credential;
         this.deps = deps;
-        this.network = new RecordingNetworkClient(deps.http, deps.log, deps.now);
         this.description = {
             secret: 'the client secret',
             certificate: 'the client certificate',
             oidc: 'the GitHub OIDC identity'
         }[credential.kind];
+        const host = settings.authorityHost.host;
+        this.firstAnswer = new FirstAnswer((error, triedMs) => new UserError(`Entra ID at ${host} could not be reached for ${formatDuration(triedMs)} (${error.message}). Check authority-host and cloud: ${host} must be the Entra ID authority of your cloud.`, 'authority-host', ENTRA_ID), error => error.source?.kind !== 'github-oidc');
+        this.network = new RecordingNetworkClient(deps.http, deps.log, deps.now, {
+            description: this.description,
+            fix: fixFor,
+            firstAnswer: this.firstAnswer
+        });
     }
     async getToken(fresh, call) {
         if (!fresh && this.token && this.token.expiresAt - EXPIRY_MARGIN_MS > this.deps.now())
@@ -3157,7 +3268,8 @@ class MsalTokenSource {
                 now: this.deps.now,
                 sleep: this.deps.sleep,
                 random: this.deps.random,
-                onRetry: logRetries(this.deps.log, 'Entra ID')
+                onRetry: logRetries(this.deps.log, 'Entra ID'),
+                firstAnswer: this.firstAnswer
             });
         }
         catch (error) {
@@ -3187,10 +3299,7 @@ class MsalTokenSource {
             });
             const result = await (call.signal ? raceAbort(acquiring, call.signal) : acquiring);
             if (!result?.accessToken)
-                throw new ServiceError('Entra ID answered without an access token', {
-                    transient: true,
-                    source: ENTRA_ID
-                });
+                throw new ServiceError('Entra ID sign-in gave no access token', { source: ENTRA_ID });
             if (result.accessToken !== this.token?.value)
                 this.deps.mask(result.accessToken);
             const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000;

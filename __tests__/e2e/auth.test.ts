@@ -230,3 +230,87 @@ describe('behind a proxy', () => {
     expect(run.errors[0]).toContain(`host ${e.hostnames.account} could not be found`)
   })
 })
+
+describe('every sign-in reply, by shape and status (a few rows of token-reply.test.ts, on dist/)', () => {
+  const posts = (e: Emulator): typeof e.requests =>
+    e.requests.filter(r => r.server === 'login' && /\/oauth2\/v2\.0\/token(\?|$)/.test(r.decodedPath))
+  const tokenPosts = (e: Emulator): number => posts(e).length
+
+  it('a 400 whose error_description is an object: one request, a sign-in failure naming the code', async () => {
+    const e = await start()
+    e.injectFaults([
+      {
+        server: 'login',
+        path: '/oauth2/v2.0/token',
+        kind: 'status',
+        status: 400,
+        times: 9,
+        body: JSON.stringify({ error: 'invalid_request', error_description: { nested: true } })
+      }
+    ])
+    const run = await runAction({ inputs: { ...secretInputs(e), 'job-id': quickJob(e) } })
+    expect(run.code).toBe(1)
+    expect(run.errors).toEqual([
+      expect.stringMatching(
+        /^::error title=Sign-in failed::Entra ID refused the sign-in with the client secret \(x-ms-request-id [\w-]+\): invalid_request\.$/
+      )
+    ])
+    expect(tokenPosts(e)).toBe(1)
+    expect(run.stdout + run.stderr).not.toMatch(/\[object Object\]|is not a function|TypeError/)
+  })
+
+  it('a 401 with an HTML page: exactly one token request, the status and what came back', async () => {
+    const e = await start()
+    e.injectFaults([{ server: 'login', path: '/oauth2/v2.0/token', kind: 'html', status: 401, times: 9 }])
+    const run = await runAction({ inputs: { ...secretInputs(e), 'job-id': quickJob(e) } })
+    expect(run.code).toBe(1)
+    expect(run.errors[0]).toMatch(
+      /^::error title=Sign-in failed::Entra ID refused the sign-in with the client secret \(x-ms-request-id [\w-]+\): HTTP 401 with an HTML page\. Check authority-host/
+    )
+    expect(tokenPosts(e)).toBe(1)
+    expect(run.errors[0]).not.toMatch(/temporarily_unavailable/)
+  })
+
+  it('a 429 without an error field and Retry-After: 2 waits at least 2 s, then signs in and the wait goes on', async () => {
+    const e = await start()
+    e.injectFaults([
+      {
+        server: 'login',
+        path: '/oauth2/v2.0/token',
+        kind: 'status',
+        status: 429,
+        headers: { 'Retry-After': '2' },
+        body: JSON.stringify({ message: 'slow down' })
+      }
+    ])
+    const run = await runAction({ inputs: { ...secretInputs(e), 'job-id': quickJob(e) } })
+    expect(run.code).toBe(0)
+    const [first, second, ...more] = posts(e)
+    expect(more).toEqual([])
+    expect(second.at - first.at).toBeGreaterThanOrEqual(2000)
+    expect(run.lines.join('\n')).toMatch(/Entra ID: token request answered 429; retrying in [2-9]\.\ds/)
+  })
+
+  it("a tenant domain is named whole in Entra ID's message (its dots are no sentence's end)", async () => {
+    const e = await start()
+    const run = await runAction({
+      inputs: { ...secretInputs(e), 'job-id': quickJob(e), 'tenant-id': 'contoso.onmicrosoft.com' }
+    })
+    expect(run.code).toBe(1)
+    expect(run.errors[0]).toMatch(
+      /Entra ID refused the sign-in with the client secret \(x-ms-request-id [\w-]+\): AADSTS90002: Tenant 'contoso\.onmicrosoft\.com' not found\. Check tenant-id\.$/
+    )
+  })
+
+  it('with debug logging on, no secret or token reaches the log', async () => {
+    const e = await start()
+    const run = await runAction({
+      inputs: { ...secretInputs(e), 'job-id': quickJob(e) },
+      env: { RUNNER_DEBUG: '1' }
+    })
+    expect(run.code).toBe(0)
+    const log = run.lines.join('\n')
+    expect(log).not.toContain(e.clientSecret)
+    for (const token of e.issuedTokens) expect(log).not.toContain(token)
+  })
+})

@@ -1,6 +1,6 @@
 import { GITHUB_OIDC, ServiceError, UserError } from '../errors.js'
 import { TRANSIENT_STATUS } from '../transport/guarded.js'
-import type { Http, HttpResponse, RequestLimits } from '../transport/http.js'
+import { header, type Http, type HttpResponse, type RequestLimits, retryAfterMs } from '../transport/http.js'
 
 const PERMISSION_HINT = 'The workflow job needs "permissions: id-token: write".'
 
@@ -60,6 +60,7 @@ function tokenOf(res: HttpResponse): string {
     throw new ServiceError(`GitHub OIDC token: HTTP ${res.status}`, {
       status: res.status,
       transient: TRANSIENT_STATUS.has(res.status),
+      retryAfterMs: retryAfterMs(header(res, 'retry-after')),
       source: GITHUB_OIDC
     })
   }

@@ -1,12 +1,14 @@
 import { AbortedError, ENTRA_ID, errorMessage, ServiceError, UserError } from '../errors.js'
 import { serverMessage, serverName } from '../text.js'
 import type { LastExchange } from './msal-network.js'
+import type { Said } from './token-reply.js'
 
 type Msal = typeof import('@azure/msal-node')
 
 /**
- * What a failed MSAL sign-in means for the user: a transient answer of the token service (retried), a
- * refusal with the AADSTS code and the input to check, or the transport failure MSAL hid.
+ * What a failed MSAL sign-in means for the user: the failure our network client read from the reply or the
+ * transport (a transient answer, retried; a refusal with the AADSTS code and the input to check), else
+ * whatever MSAL itself found wrong, never an internal error's wording alone.
  */
 export function signInFailure(
   error: unknown,
@@ -16,41 +18,27 @@ export function signInFailure(
 ): Error {
   if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
     return error
-  const requestId = last?.requestId
-  if (msal && error instanceof msal.ServerError) {
-    const status = error.status ?? last?.status
-    // The token service's own words (error, error_description) are server text like any other.
-    const code = serverName(error.errorCode)
-    const aadsts = /AADSTS\d+:[^.\r\n]*\.?/.exec(error.errorMessage.slice(0, 64 * 1024))?.[0]
-    const said = aadsts === undefined ? code : serverMessage(aadsts)
-    if (
-      (status !== undefined && (status >= 500 || status === 429)) ||
-      /temporarily_unavailable|server_error/.test(error.errorCode)
-    ) {
-      return new ServiceError(`token request answered ${status ?? code}${said ? ` (${said})` : ''}`, {
-        status,
-        requestId,
-        transient: true,
-        retryAfterMs: last?.retryAfterMs,
-        source: ENTRA_ID
-      })
-    }
-    return new UserError(
-      `Entra ID refused the sign-in with ${description}: ${said}${hint(error.errorCode, aadsts)}`,
-      undefined,
-      ENTRA_ID
-    )
-  }
-  if (last?.transportError) return last.transportError
+  // Every reply was read before MSAL saw it (token-reply.ts): what failed is there, whatever MSAL made of it.
+  if (last?.failure) return last.failure
   if (msal && error instanceof msal.AuthError) {
-    return new ServiceError(
-      `Entra ID sign-in failed: ${serverName(error.errorCode)}${error.errorMessage ? ` (${serverMessage(error.errorMessage.split('\n')[0])})` : ''}`,
-      { source: ENTRA_ID }
-    )
+    const code = typeof error.errorCode === 'string' ? serverName(error.errorCode) : ''
+    const said =
+      typeof error.errorMessage === 'string' ? serverMessage(error.errorMessage.split('\n')[0]) : ''
+    return new ServiceError(`Entra ID sign-in failed: ${code || 'an error'}${said ? ` (${said})` : ''}`, {
+      source: ENTRA_ID
+    })
   }
-  return new ServiceError(`Entra ID sign-in failed: ${serverMessage(errorMessage(error))}`, {
-    source: ENTRA_ID
-  })
+  return new ServiceError(
+    `Entra ID sign-in failed with ${description}: ${serverMessage(errorMessage(error))}`,
+    {
+      source: ENTRA_ID
+    }
+  )
+}
+
+/** The input to check for what Entra ID said: its AADSTS number first, else its error code. */
+export function fixFor(said: Said): string {
+  return hint(said.code ?? '', said.aadsts)
 }
 
 function hint(code: string, aadsts?: string): string {

@@ -1,12 +1,13 @@
 import type { ConfidentialClientApplication } from '@azure/msal-node'
 import { AbortedError, ENTRA_ID, errorMessage, GITHUB_OIDC, ServiceError, UserError } from '../errors.js'
 import { raceAbort } from '../transport/http.js'
-import { logRetries, withRetries } from '../transport/retry.js'
+import { FirstAnswer, logRetries, withRetries } from '../transport/retry.js'
+import { formatDuration } from '../time.js'
 import { serverMessage } from '../text.js'
 import type { CallOptions } from '../transport/call.js'
 import type { TokenSource, AuthSettings, AuthDeps } from './token-source.js'
 import type { Credential } from './credential.js'
-import { signInFailure } from './msal-errors.js'
+import { fixFor, signInFailure } from './msal-errors.js'
 import { RecordingNetworkClient } from './msal-network.js'
 import { msalConfiguration } from './msal-config.js'
 
@@ -30,18 +31,34 @@ export class MsalTokenSource implements TokenSource {
   private assertion?: { value: string; expiresAt: number }
   private signingIn?: Promise<string>
   private readonly network: RecordingNetworkClient
+  /** Until Entra ID has answered once, not reaching it is a wrong authority-host, given up in minutes. */
+  private readonly firstAnswer: FirstAnswer
 
   constructor(
     private readonly settings: AuthSettings,
     private readonly credential: AppCredential,
     private readonly deps: AuthDeps
   ) {
-    this.network = new RecordingNetworkClient(deps.http, deps.log, deps.now)
     this.description = {
       secret: 'the client secret',
       certificate: 'the client certificate',
       oidc: 'the GitHub OIDC identity'
     }[credential.kind]
+    const host = settings.authorityHost.host
+    this.firstAnswer = new FirstAnswer(
+      (error, triedMs) =>
+        new UserError(
+          `Entra ID at ${host} could not be reached for ${formatDuration(triedMs)} (${error.message}). Check authority-host and cloud: ${host} must be the Entra ID authority of your cloud.`,
+          'authority-host',
+          ENTRA_ID
+        ),
+      error => error.source?.kind !== 'github-oidc'
+    )
+    this.network = new RecordingNetworkClient(deps.http, deps.log, deps.now, {
+      description: this.description,
+      fix: fixFor,
+      firstAnswer: this.firstAnswer
+    })
   }
 
   async getToken(fresh: boolean, call: CallOptions): Promise<string> {
@@ -61,7 +78,8 @@ export class MsalTokenSource implements TokenSource {
         now: this.deps.now,
         sleep: this.deps.sleep,
         random: this.deps.random,
-        onRetry: logRetries(this.deps.log, 'Entra ID')
+        onRetry: logRetries(this.deps.log, 'Entra ID'),
+        firstAnswer: this.firstAnswer
       })
     } catch (error) {
       // A give-up must say it was the sign-in, not Media Services, that failed.
@@ -97,11 +115,9 @@ export class MsalTokenSource implements TokenSource {
         skipCache: true
       })
       const result = await (call.signal ? raceAbort(acquiring, call.signal) : acquiring)
+      // The network client handed MSAL only replies that carry a token (token-reply.ts).
       if (!result?.accessToken)
-        throw new ServiceError('Entra ID answered without an access token', {
-          transient: true,
-          source: ENTRA_ID
-        })
+        throw new ServiceError('Entra ID sign-in gave no access token', { source: ENTRA_ID })
       if (result.accessToken !== this.token?.value) this.deps.mask(result.accessToken)
       const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000
       this.token = { value: result.accessToken, expiresAt }

@@ -10,6 +10,44 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { minDelayMs: 1000, maxDelayMs: 30_000 }
 
+/**
+ * Until a service has answered once, failing to reach it at all (refused, DNS, TLS, reset: no HTTP status)
+ * means a wrong endpoint more often than an outage: such failures are retried this long at most, from the
+ * first of them. Once the service has answered, outages are ridden out until the wait's deadline.
+ */
+export const FIRST_ANSWER_WITHIN_MS = 120_000
+
+/** Whether a service has answered yet, and what to say when it cannot be reached before the budget ends. */
+export class FirstAnswer {
+  private answered = false
+  private firstFailureAt?: number
+
+  constructor(
+    /** The error that names the input to check, given the last failure and how long it was tried. */
+    private readonly wrong: (error: ServiceError, triedMs: number) => Error,
+    /** Which failures are this service's (a sign-in also asks GitHub for its OIDC token). */
+    private readonly owns: (error: ServiceError) => boolean = () => true,
+    private readonly withinMs = FIRST_ANSWER_WITHIN_MS
+  ) {}
+
+  get seen(): boolean {
+    return this.answered
+  }
+
+  /** The service answered (an HTTP status came back): from now on failures are outages. */
+  answer(): void {
+    this.answered = true
+  }
+
+  /** Throws the wrong-endpoint error for a failure to reach a service that never answered, once past the budget. */
+  check(error: ServiceError, now: number, delayMs: number): void {
+    if (this.answered || error.status !== undefined || !this.owns(error)) return
+    this.firstFailureAt ??= now
+    if (now + delayMs > this.firstFailureAt + this.withinMs)
+      throw this.wrong(error, now - this.firstFailureAt)
+  }
+}
+
 export interface RetryContext {
   /** Absolute time (ms since epoch) after which no attempt may start or wait. */
   deadline: number
@@ -20,6 +58,8 @@ export interface RetryContext {
   policy?: RetryPolicy
   /** Called before each wait, e.g. to log "busy, retrying in 4s". */
   onRetry?: (error: ServiceError, delayMs: number, attempt: number) => void
+  /** Until the service answers, failures to reach it are retried for a bounded time only. */
+  firstAnswer?: FirstAnswer
 }
 
 /**
@@ -53,6 +93,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContex
       if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
       if (!(error instanceof ServiceError) || !error.transient) throw error
       const delay = backoffDelay(n, policy, random, error.retryAfterMs)
+      ctx.firstAnswer?.check(error, ctx.now(), delay)
       if (ctx.now() + delay > ctx.deadline) {
         throw new ServiceError(
           `${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`,
@@ -69,7 +110,8 @@ export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContex
 export function logRetries(log: { info(message: string): void }, service: string): RetryContext['onRetry'] {
   return (error, delayMs, attempt) =>
     log.info(
-      `${service}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`
+      // A message that names its service already ("Media Services answered … with an HTML page") says it once.
+      `${error.message.startsWith(service) ? '' : `${service}: `}${error.message}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`
     )
 }
 

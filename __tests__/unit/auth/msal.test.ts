@@ -136,7 +136,7 @@ describe('a client secret, through MSAL on our HTTP stack', () => {
     const e = await tokens.getToken(false, call).catch((error: unknown) => error)
     expect(e).toBeInstanceOf(UserError)
     expect((e as Error).message).toMatch(
-      /^Entra ID refused the sign-in with the client secret: AADSTS7000215:/
+      /^Entra ID refused the sign-in with the client secret \(x-ms-request-id rid-aad\): AADSTS7000215: Invalid client secret provided\. Check client-secret/
     )
     expect((e as Error).message).toMatch(/Check client-secret/)
     expect((e as Error).message).not.toContain(SECRET)
