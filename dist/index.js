@@ -544,7 +544,7 @@ function clientRequest(setup, out, signal) {
         headers['content-length'] = Buffer.byteLength(out.body, 'utf8');
     const https_ = target.protocol === 'https:';
     return (https_ ? external_node_https_namespaceObject : external_node_http_namespaceObject).request({
-        host: target.hostname,
+        host: target.hostname.replace(/^\[(.*)\]$/, '$1'),
         port: target.port ? Number(target.port) : https_ ? 443 : 80,
         path: target.pathname + target.search,
         method: out.method,
@@ -625,6 +625,9 @@ function transportError(error, host) {
     }
     if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) {
         return new ServiceError(`TLS to ${host} failed (${code}): the certificate is not trusted`);
+    }
+    if (code.startsWith('HPE_')) {
+        return new ServiceError(`${host} sent a malformed HTTP response (${code})`, { transient: true });
     }
     return new ServiceError(`connection to ${host} failed (${code || e?.message || 'unknown error'})`, {
         transient: TRANSIENT_CODES.has(code) || code === '' || /socket hang up/i.test(e?.message ?? '')
@@ -1265,7 +1268,9 @@ function parseJobUrls(text, arm) {
     const items = text.split(/[\s,]+/).filter(Boolean);
     const targets = [];
     let origin;
+    let resourceIds = false;
     for (const item of items) {
+        resourceIds ||= /^\/subscriptions\//i.test(item);
         const url = parseJobUrl(item, arm);
         if (origin !== undefined && url.origin !== origin) {
             throw new UserError(`Input job-url: all jobs must be on one host (${new URL(origin).host} and ${url.host} given); use one step per host.`, 'job-url');
@@ -1289,7 +1294,12 @@ function parseJobUrls(text, arm) {
         throw new UserError(`Input job-url: ${targets.length} jobs given; at most ${MAX_JOBS} can be waited for at once.`, 'job-url');
     }
     const first = targets[0].url;
-    return { targets, arm: first.origin === arm.origin, host: first.hostname.toLowerCase() };
+    return {
+        targets,
+        arm: first.origin === arm.origin,
+        host: first.hostname.toLowerCase(),
+        endpointInput: resourceIds ? 'arm-url' : 'job-url'
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/settings/jobs.ts
@@ -1322,6 +1332,9 @@ function readV3Jobs(inputs, cloud, warnings) {
             warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`);
     }
     const v3 = parseJobUrls(inputs['job-url'], parseArmUrl(inputs['arm-url'], cloud));
+    if (inputs['arm-url'] !== '' && !v3.arm) {
+        warnings.push(`arm-url is not used: job-url names jobs on ${v3.host}, not on Azure Resource Manager at ${new URL(inputs['arm-url']).host}. Leave arm-url out, or give the jobs as resource ids (/subscriptions/…).`);
+    }
     return { api: 'v3', ids: v3.targets.map(t => t.id), v3 };
 }
 function readV2Jobs(inputs, cloud, warnings) {
@@ -1542,8 +1555,8 @@ function readCancelOnAbort(text, jobs, warnings) {
 }
 function jobSettings(jobs, cloud, trustedHosts, timing) {
     if (jobs.api === 'v3') {
-        const { targets, arm } = jobs.v3;
-        return { api: 'v3', ids: jobs.ids, options: { targets, arm, trustedHosts } };
+        const { targets, arm, endpointInput } = jobs.v3;
+        return { api: 'v3', ids: jobs.ids, options: { targets, arm, endpointInput, trustedHosts } };
     }
     const { apiUrl, msVersion } = jobs;
     return {
@@ -1866,13 +1879,13 @@ const DEFAULT_RETRY = { minDelayMs: 1000, maxDelayMs: 30_000 };
 const FIRST_ANSWER_WITHIN_MS = 120_000;
 class FirstAnswer {
     wrong;
-    owns;
+    unreached;
     withinMs;
     answered = false;
     firstFailureAt;
-    constructor(wrong, owns = () => true, withinMs = FIRST_ANSWER_WITHIN_MS) {
+    constructor(wrong, unreached = error => error.status === undefined, withinMs = FIRST_ANSWER_WITHIN_MS) {
         this.wrong = wrong;
-        this.owns = owns;
+        this.unreached = unreached;
         this.withinMs = withinMs;
     }
     get seen() {
@@ -1882,7 +1895,7 @@ class FirstAnswer {
         this.answered = true;
     }
     check(error, now, delayMs) {
-        if (this.answered || error.status !== undefined || !this.owns(error))
+        if (this.answered || !this.unreached(error))
             return;
         this.firstFailureAt ??= now;
         if (now + delayMs > this.firstFailureAt + this.withinMs)
@@ -1897,6 +1910,7 @@ function backoffDelay(attempt, policy, random, retryAfterMs) {
 async function withRetries(attempt, ctx) {
     const policy = ctx.policy ?? DEFAULT_RETRY;
     const random = ctx.random ?? Math.random;
+    let last = false;
     for (let n = 1;; n++) {
         if (ctx.signal?.aborted)
             throw abortedBy(ctx.signal);
@@ -1908,9 +1922,18 @@ async function withRetries(attempt, ctx) {
                 throw abortedBy(ctx.signal);
             if (!(error instanceof ServiceError) || !error.transient)
                 throw error;
-            const delay = backoffDelay(n, policy, random, error.retryAfterMs);
+            let delay = backoffDelay(n, policy, random, error.retryAfterMs);
             ctx.firstAnswer?.check(error, ctx.now(), delay);
-            if (ctx.now() + delay > ctx.deadline) {
+            const left = ctx.deadline - ctx.now();
+            if (delay > left && !last && left > 0 && (error.retryAfterMs ?? 0) <= left) {
+                delay = left;
+                last = true;
+            }
+            else if (delay > left) {
+                if (left > 0)
+                    await ctx.sleep(left, ctx.signal);
+                if (ctx.signal?.aborted)
+                    throw abortedBy(ctx.signal);
                 throw new ServiceError(`${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`, { status: error.status, requestId: error.requestId, source: error.source });
             }
             ctx.onRetry?.(error, delay, n);
@@ -1941,6 +1964,7 @@ function sleep(ms, signal) {
 
 
 
+
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -1952,9 +1976,13 @@ class GuardedExchange {
     o;
     count = 0;
     source;
+    firstAnswer;
     constructor(o) {
         this.o = o;
         this.source = jobService(o.dialect.service);
+        const { service, urlInput } = o.dialect;
+        this.firstAnswer = new FirstAnswer((error, triedMs) => new UserError(`Input ${urlInput}: ${service} has not answered as its API does for ${formatDuration(triedMs)} (${error.message}). Check ${urlInput}: it must be the service's endpoint.`, urlInput, this.source), error => (error.source === undefined || error.source.kind === 'service') &&
+            (error.status === undefined || error instanceof NotTheApi));
     }
     get requests() {
         return this.count;
@@ -1962,17 +1990,43 @@ class GuardedExchange {
     request(req, call, parse) {
         const attempt = async () => {
             const res = await this.send(req, call);
+            if (!this.firstAnswer.seen && !answerShaped(res))
+                throw this.notTheApi(req, res);
+            let value;
             try {
-                return parse(res);
+                value = parse(res);
             }
             catch (error) {
-                throw error instanceof ServiceError ? withWhere(error, res, this.source) : error;
+                if (!(error instanceof ServiceError))
+                    throw error;
+                if (!this.firstAnswer.seen)
+                    throw this.notTheApi(req, res, error);
+                throw withWhere(error, res, this.source);
             }
+            this.firstAnswer.answer();
+            return value;
         };
         const { deadline, signal } = call;
         const { now, sleep, random, log } = this.o;
         const onRetry = logRetries(log, this.o.dialect.service);
-        return withRetries(attempt, { deadline, signal, now, sleep, random, onRetry });
+        return withRetries(attempt, {
+            deadline,
+            signal,
+            now,
+            sleep,
+            random,
+            onRetry,
+            firstAnswer: this.firstAnswer
+        });
+    }
+    notTheApi(req, res, error) {
+        const requestId = requestIdOf(res);
+        const where = requestId ? ` (x-ms-request-id ${requestId})` : '';
+        const said = error ? undefined : this.o.dialect.errorText(res.body);
+        const what = error
+            ? `${error.message} (HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''})`
+            : `${req.method} ${serverName(this.o.dialect.resourceName(req.url))} answered HTTP ${res.status} with ${bodyKind(res.body)}${said ? `: ${said}` : ''}${where}`;
+        return new NotTheApi(what, { status: res.status, requestId, transient: true, source: this.source });
     }
     async send(req, call) {
         const first = this.o.first ?? req.url;
@@ -1995,8 +2049,15 @@ class GuardedExchange {
             }
             if ((res.status >= 200 && res.status < 300) || this.o.dialect.isAnswer?.(res, req.method))
                 return res;
+            if (TRANSIENT_STATUS.has(res.status) || res.status === 401 || res.status === 403 || isJson(res.body))
+                this.firstAnswer.answer();
             const answer = failedAnswer(this.o.dialect, req.method, res, url, refreshed);
-            throw this.o.dialect.explain(answer) ?? commonFailure(answer, this.o.dialect, this.o.now(), this.source);
+            const explained = this.o.dialect.explain(answer);
+            if (!this.firstAnswer.seen &&
+                !(explained instanceof UserError) &&
+                (isWebPage(res.body) || res.status === 404))
+                throw this.notTheApi(req, res);
+            throw explained ?? commonFailure(answer, this.o.dialect, this.o.now(), this.source);
         }
         const last = serverMessage(url.href);
         throw new ServiceError(`${service} redirected more than ${MAX_REDIRECTS} times; last to ${last}`, {
@@ -2034,6 +2095,29 @@ class GuardedExchange {
         if (refusal === 'untrusted') {
             throw new UserError(this.o.dialect.untrustedHost(serverName(url.host)), 'trusted-hosts', this.source);
         }
+    }
+}
+class NotTheApi extends ServiceError {
+}
+function answerShaped(res) {
+    const ok = res.status >= 200 && res.status < 300;
+    return isJson(res.body) || (ok && res.body.trim() === '');
+}
+function isWebPage(body) {
+    return /^\s*</.test(withoutBom(body));
+}
+function bodyKind(body) {
+    if (body.trim() === '')
+        return 'an empty body';
+    return isWebPage(body) ? 'an HTML page' : 'text that is not JSON';
+}
+function isJson(body) {
+    try {
+        JSON.parse(withoutBom(body));
+        return true;
+    }
+    catch {
+        return false;
     }
 }
 function withWhere(error, res, source) {
@@ -2293,10 +2377,10 @@ function v3ErrorCode(body) {
 ;// CONCATENATED MODULE: ./src/jobs/v3/dialect.ts
 
 
-function v3Dialect(service, arm, tokenDescription) {
+function v3Dialect(service, arm, tokenDescription, urlInput = 'job-url') {
     return {
         service,
-        urlInput: 'job-url',
+        urlInput,
         untrustedHost: where => `Refused to send the token to ${where}: ${service} redirected there, and it is not the host of job-url. If it is yours, add it to trusted-hosts.`,
         errorText: v3ErrorText,
         resourceName: url => url.pathname.split('/').filter(Boolean).slice(-2).join('/').slice(0, 80),
@@ -2343,7 +2427,7 @@ class V3JobsClient {
         this.service = o.arm ? 'Azure Resource Manager' : (o.targets[0]?.url.host ?? 'the job service');
         this.guarded = new GuardedExchange({
             ...o,
-            dialect: v3Dialect(this.service, o.arm, o.tokens.description)
+            dialect: v3Dialect(this.service, o.arm, o.tokens.description, o.endpointInput)
         });
     }
     get requests() {
@@ -2382,7 +2466,7 @@ const ACCEPT = { Accept: 'application/json' };
 
 const V3_POLL_COST = { queries: openJobs => openJobs, progress: 'in-job' };
 function createV3Source(o, d) {
-    const client = new V3JobsClient({ ...d, targets: o.targets, arm: o.arm, trustedHosts: o.trustedHosts });
+    const client = new V3JobsClient({ ...d, ...o });
     return {
         kind: 'v3',
         service: client.service,
@@ -3247,7 +3331,7 @@ class MsalTokenSource {
             oidc: 'the GitHub OIDC identity'
         }[credential.kind];
         const host = settings.authorityHost.host;
-        this.firstAnswer = new FirstAnswer((error, triedMs) => new UserError(`Entra ID at ${host} could not be reached for ${formatDuration(triedMs)} (${error.message}). Check authority-host and cloud: ${host} must be the Entra ID authority of your cloud.`, 'authority-host', ENTRA_ID), error => error.source?.kind !== 'github-oidc');
+        this.firstAnswer = new FirstAnswer((error, triedMs) => new UserError(`Entra ID at ${host} could not be reached for ${formatDuration(triedMs)} (${error.message}). Check authority-host and cloud: ${host} must be the Entra ID authority of your cloud.`, 'authority-host', ENTRA_ID), error => error.status === undefined && error.source?.kind !== 'github-oidc');
         this.network = new RecordingNetworkClient(deps.http, deps.log, deps.now, {
             description: this.description,
             fix: fixFor,
@@ -3478,6 +3562,12 @@ function verdict(result, timeoutMs, origin = MEDIA_SERVICES_V2) {
     const n = result.views.length;
     const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`;
     const c = { result, timeoutMs, origin, jobs, took: formatDuration(result.elapsedMs) };
+    const v = byOutcome(c);
+    const ignored = v.ok ? '' : ignoredEnds(result);
+    return ignored ? { ...v, message: `${v.message}${v.message.endsWith('.') ? '' : '.'} ${ignored}` } : v;
+}
+function byOutcome(c) {
+    const { result, origin } = c;
     switch (result.outcome) {
         case 'success':
             return success(c);
@@ -3491,7 +3581,7 @@ function verdict(result, timeoutMs, origin = MEDIA_SERVICES_V2) {
             return {
                 ok: false,
                 title: 'Wait canceled',
-                message: `The wait was canceled after ${c.took}; last state ${aggregateState(result.views)}.`
+                message: `The wait was canceled after ${c.took}${lastStates(c)}.`
             };
         default:
             return {
@@ -3500,6 +3590,24 @@ function verdict(result, timeoutMs, origin = MEDIA_SERVICES_V2) {
                 message: result.error?.message ?? 'unknown error'
             };
     }
+}
+function ignoredEnds(result) {
+    const failed = new Set(result.failed);
+    const ignored = result.views.filter(v => !failed.has(v) && (v.job?.state === 'Error' || v.job?.state === 'Canceled'));
+    if (!ignored.length)
+        return '';
+    return `Ignored by fail-on: ${someOf(ignored.map(v => `${label(v)} ended ${v.job.state}`), NAMED_JOBS)}.`;
+}
+function openJobs(result) {
+    return someOf(result.views
+        .filter(v => !(v.job && isFinal(v.job.state)))
+        .map(v => `${label(v)} (${v.job?.state ?? 'not seen yet'})`), NAMED_JOBS);
+}
+function lastStates({ result }) {
+    if (result.views.length === 1)
+        return `; last state ${aggregateState(result.views)}`;
+    const open = openJobs(result);
+    return open ? `, waiting for ${open}` : '';
 }
 function someJobs(views, pred) {
     return someOf(views.filter(pred).map(label), NAMED_JOBS);
@@ -3550,15 +3658,15 @@ function notFound({ result, origin }) {
         message: `job ${someJobs(result.views, v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls. ${check}`
     };
 }
-function timedOut({ result, timeoutMs, origin, jobs, took }) {
+function timedOut(c) {
+    const { result, timeoutMs, origin, jobs, took } = c;
     const limit = formatDuration(timeoutMs);
-    const open = someJobs(result.views, v => !(v.job && isFinal(v.job.state))) || jobs;
     const last = result.error ? ` Last request: ${result.error.message}` : '';
-    return {
-        ok: false,
-        title: `Timed out waiting for ${origin.service}`,
-        message: `timed out after ${took}${took === limit ? '' : ` (timeout ${limit})`} waiting for ${open}; last state ${aggregateState(result.views)}.${last}`
-    };
+    const after = `timed out after ${took}${took === limit ? '' : ` (timeout ${limit})`}`;
+    const message = result.views.length === 1
+        ? `${after} waiting for ${label(result.views[0])}${lastStates(c)}.${last}`
+        : `${after} waiting for ${openJobs(result) || jobs}.${last}`;
+    return { ok: false, title: `Timed out waiting for ${origin.service}`, message };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

@@ -52,7 +52,7 @@ export class MsalTokenSource implements TokenSource {
           'authority-host',
           ENTRA_ID
         ),
-      error => error.source?.kind !== 'github-oidc'
+      error => error.status === undefined && error.source?.kind !== 'github-oidc'
     )
     this.network = new RecordingNetworkClient(deps.http, deps.log, deps.now, {
       description: this.description,

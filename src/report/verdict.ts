@@ -57,6 +57,13 @@ export function verdict(
   const n = result.views.length
   const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`
   const c: Context = { result, timeoutMs, origin, jobs, took: formatDuration(result.elapsedMs) }
+  const v = byOutcome(c)
+  const ignored = v.ok ? '' : ignoredEnds(result)
+  return ignored ? { ...v, message: `${v.message}${v.message.endsWith('.') ? '' : '.'} ${ignored}` } : v
+}
+
+function byOutcome(c: Context): Verdict {
+  const { result, origin } = c
   switch (result.outcome as Outcome) {
     case 'success':
       return success(c)
@@ -70,7 +77,7 @@ export function verdict(
       return {
         ok: false,
         title: 'Wait canceled',
-        message: `The wait was canceled after ${c.took}; last state ${aggregateState(result.views)}.`
+        message: `The wait was canceled after ${c.took}${lastStates(c)}.`
       }
     default:
       return {
@@ -79,6 +86,39 @@ export function verdict(
         message: result.error?.message ?? 'unknown error'
       }
   }
+}
+
+/**
+ * The jobs that ended Error or Canceled without failing the wait (fail-on leaves their state out), said on
+ * every path that fails for another reason: with the jobs still open, a timeout must not hide them.
+ */
+function ignoredEnds(result: WaitResult): string {
+  const failed = new Set(result.failed)
+  const ignored = result.views.filter(
+    v => !failed.has(v) && (v.job?.state === 'Error' || v.job?.state === 'Canceled')
+  )
+  if (!ignored.length) return ''
+  return `Ignored by fail-on: ${someOf(
+    ignored.map(v => `${label(v)} ended ${v.job!.state}`),
+    NAMED_JOBS
+  )}.`
+}
+
+/** The jobs still open, each with its own state: "<job 3> (Processing), <job 4> (Queued)". */
+function openJobs(result: WaitResult): string {
+  return someOf(
+    result.views
+      .filter(v => !(v.job && isFinal(v.job.state)))
+      .map(v => `${label(v)} (${v.job?.state ?? 'not seen yet'})`),
+    NAMED_JOBS
+  )
+}
+
+/** "; last state Processing" for one job; for several, each job still open with its own state. */
+function lastStates({ result }: Context): string {
+  if (result.views.length === 1) return `; last state ${aggregateState(result.views)}`
+  const open = openJobs(result)
+  return open ? `, waiting for ${open}` : ''
 }
 
 /** Named, up to NAMED_JOBS, the jobs for which `pred` holds; the rest counted. */
@@ -149,13 +189,14 @@ function notFound({ result, origin }: Context): Verdict {
   }
 }
 
-function timedOut({ result, timeoutMs, origin, jobs, took }: Context): Verdict {
+function timedOut(c: Context): Verdict {
+  const { result, timeoutMs, origin, jobs, took } = c
   const limit = formatDuration(timeoutMs)
-  const open = someJobs(result.views, v => !(v.job && isFinal(v.job.state))) || jobs
   const last = result.error ? ` Last request: ${result.error.message}` : ''
-  return {
-    ok: false,
-    title: `Timed out waiting for ${origin.service}`,
-    message: `timed out after ${took}${took === limit ? '' : ` (timeout ${limit})`} waiting for ${open}; last state ${aggregateState(result.views)}.${last}`
-  }
+  const after = `timed out after ${took}${took === limit ? '' : ` (timeout ${limit})`}`
+  const message =
+    result.views.length === 1
+      ? `${after} waiting for ${label(result.views[0])}${lastStates(c)}.${last}`
+      : `${after} waiting for ${openJobs(result) || jobs}.${last}`
+  return { ok: false, title: `Timed out waiting for ${origin.service}`, message }
 }

@@ -145,8 +145,8 @@ function readCancelOnAbort(text: string, jobs: JobInputs, warnings: string[]): b
 /** Each API's job source options, completed with the hosts that may receive the token. */
 function jobSettings(jobs: JobInputs, cloud: Cloud, trustedHosts: string[], timing: Timing): JobSettings {
   if (jobs.api === 'v3') {
-    const { targets, arm } = jobs.v3
-    return { api: 'v3', ids: jobs.ids, options: { targets, arm, trustedHosts } }
+    const { targets, arm, endpointInput } = jobs.v3
+    return { api: 'v3', ids: jobs.ids, options: { targets, arm, endpointInput, trustedHosts } }
   }
   const { apiUrl, msVersion } = jobs
   return {

@@ -17,6 +17,8 @@ export interface V3Jobs {
   arm: boolean
   /** The one host that may receive the token (job URLs must share it). */
   host: string
+  /** The input that names that host: arm-url when job-url gave ARM resource ids, else job-url. */
+  endpointInput: 'job-url' | 'arm-url'
 }
 
 /** Input arm-url: the Resource Manager endpoint (origin only); the cloud's by default. */
@@ -89,7 +91,9 @@ export function parseJobUrls(text: string, arm: URL): V3Jobs {
   const items = text.split(/[\s,]+/).filter(Boolean)
   const targets: JobTarget[] = []
   let origin: string | undefined
+  let resourceIds = false
   for (const item of items) {
+    resourceIds ||= /^\/subscriptions\//i.test(item)
     const url = parseJobUrl(item, arm)
     if (origin !== undefined && url.origin !== origin) {
       throw new UserError(
@@ -119,5 +123,10 @@ export function parseJobUrls(text: string, arm: URL): V3Jobs {
     )
   }
   const first = targets[0].url
-  return { targets, arm: first.origin === arm.origin, host: first.hostname.toLowerCase() }
+  return {
+    targets,
+    arm: first.origin === arm.origin,
+    host: first.hostname.toLowerCase(),
+    endpointInput: resourceIds ? 'arm-url' : 'job-url'
+  }
 }

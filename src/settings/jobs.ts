@@ -49,6 +49,11 @@ function readV3Jobs(inputs: Inputs, cloud: Cloud, warnings: string[]): JobInputs
     if (given[name]) warnings.push(`${name} is for job-id (Media Services v2); it is not used with job-url.`)
   }
   const v3 = parseJobUrls(inputs['job-url'], parseArmUrl(inputs['arm-url'], cloud))
+  if (inputs['arm-url'] !== '' && !v3.arm) {
+    warnings.push(
+      `arm-url is not used: job-url names jobs on ${v3.host}, not on Azure Resource Manager at ${new URL(inputs['arm-url']).host}. Leave arm-url out, or give the jobs as resource ids (/subscriptions/…).`
+    )
+  }
   return { api: 'v3', ids: v3.targets.map(t => t.id), v3 }
 }
 

@@ -1,11 +1,12 @@
 import type { OutgoingHttpHeaders } from 'node:http'
 import type { CallOptions } from './call.js'
 import { header, type Http, type HttpResponse, retryAfterMs } from './http.js'
-import { logRetries, withRetries } from './retry.js'
+import { FirstAnswer, logRetries, withRetries } from './retry.js'
 import { tokenRefusal } from './trust.js'
 import { type ErrorSource, jobService, ServiceError, UserError } from '../errors.js'
 import type { Logger } from '../logger.js'
-import { serverMessage, serverName } from '../text.js'
+import { serverMessage, serverName, withoutBom } from '../text.js'
+import { formatDuration } from '../time.js'
 
 /**
  * The guarded token exchange every jobs client (v2 and v3) sends through: where the token may go (after a
@@ -101,9 +102,28 @@ export interface GuardedOptions extends ClientDeps {
 export class GuardedExchange {
   private count = 0
   readonly source: ErrorSource
+  /**
+   * Until the service has answered once in its own shape, a wrong endpoint shows as failures to reach it or
+   * as answers that are not the API (a web page, a 404 outside it): both are retried like an outage, but
+   * for two minutes at most, and then named as the input to check.
+   */
+  private readonly firstAnswer: FirstAnswer
 
   constructor(private readonly o: GuardedOptions) {
     this.source = jobService(o.dialect.service)
+    const { service, urlInput } = o.dialect
+    this.firstAnswer = new FirstAnswer(
+      (error, triedMs) =>
+        new UserError(
+          `Input ${urlInput}: ${service} has not answered as its API does for ${formatDuration(triedMs)} (${error.message}). Check ${urlInput}: it must be the service's endpoint.`,
+          urlInput,
+          this.source
+        ),
+      // Not reached, or reached and not the API. A sign-in that fails says so itself: not counted here.
+      error =>
+        (error.source === undefined || error.source.kind === 'service') &&
+        (error.status === undefined || error instanceof NotTheApi)
+    )
   }
 
   get requests(): number {
@@ -114,16 +134,44 @@ export class GuardedExchange {
   request<T>(req: GuardedRequest, call: CallOptions, parse: (res: HttpResponse) => T): Promise<T> {
     const attempt = async (): Promise<T> => {
       const res = await this.send(req, call)
+      if (!this.firstAnswer.seen && !answerShaped(res)) throw this.notTheApi(req, res)
+      let value: T
       try {
-        return parse(res)
+        value = parse(res)
       } catch (error) {
-        throw error instanceof ServiceError ? withWhere(error, res, this.source) : error
+        if (!(error instanceof ServiceError)) throw error
+        if (!this.firstAnswer.seen) throw this.notTheApi(req, res, error)
+        throw withWhere(error, res, this.source)
       }
+      this.firstAnswer.answer()
+      return value
     }
     const { deadline, signal } = call
     const { now, sleep, random, log } = this.o
     const onRetry = logRetries(log, this.o.dialect.service)
-    return withRetries(attempt, { deadline, signal, now, sleep, random, onRetry })
+    return withRetries(attempt, {
+      deadline,
+      signal,
+      now,
+      sleep,
+      random,
+      onRetry,
+      firstAnswer: this.firstAnswer
+    })
+  }
+
+  /**
+   * An answer before any in the API's shape that is not the API's either (a web page, a 404 outside the API):
+   * retried like an outage, and counted with the failures to reach the service against the first-answer budget.
+   */
+  private notTheApi(req: GuardedRequest, res: HttpResponse, error?: ServiceError): NotTheApi {
+    const requestId = requestIdOf(res)
+    const where = requestId ? ` (x-ms-request-id ${requestId})` : ''
+    const said = error ? undefined : this.o.dialect.errorText(res.body)
+    const what = error
+      ? `${error.message} (HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''})`
+      : `${req.method} ${serverName(this.o.dialect.resourceName(req.url))} answered HTTP ${res.status} with ${bodyKind(res.body)}${said ? `: ${said}` : ''}${where}`
+    return new NotTheApi(what, { status: res.status, requestId, transient: true, source: this.source })
   }
 
   /** One logical request: follows redirects itself and refreshes the token once on 401. */
@@ -147,8 +195,19 @@ export class GuardedExchange {
         continue
       }
       if ((res.status >= 200 && res.status < 300) || this.o.dialect.isAnswer?.(res, req.method)) return res
+      // An outage (429, 5xx) or a refusal of the token is the service's own, whatever its body; another failure
+      // is an answer when it is JSON. A web page, or a 404 the client cannot explain, is not the API yet.
+      if (TRANSIENT_STATUS.has(res.status) || res.status === 401 || res.status === 403 || isJson(res.body))
+        this.firstAnswer.answer()
       const answer = failedAnswer(this.o.dialect, req.method, res, url, refreshed)
-      throw this.o.dialect.explain(answer) ?? commonFailure(answer, this.o.dialect, this.o.now(), this.source)
+      const explained = this.o.dialect.explain(answer)
+      if (
+        !this.firstAnswer.seen &&
+        !(explained instanceof UserError) &&
+        (isWebPage(res.body) || res.status === 404)
+      )
+        throw this.notTheApi(req, res)
+      throw explained ?? commonFailure(answer, this.o.dialect, this.o.now(), this.source)
     }
     const last = serverMessage(url.href)
     throw new ServiceError(`${service} redirected more than ${MAX_REDIRECTS} times; last to ${last}`, {
@@ -199,6 +258,33 @@ export class GuardedExchange {
     if (refusal === 'untrusted') {
       throw new UserError(this.o.dialect.untrustedHost(serverName(url.host)), 'trusted-hosts', this.source)
     }
+  }
+}
+
+/** An answer that is not the API's, before the API has answered at all. */
+class NotTheApi extends ServiceError {}
+
+/** A body the API could have sent: JSON, or empty on a 2xx (which its parser judges). */
+function answerShaped(res: HttpResponse): boolean {
+  const ok = res.status >= 200 && res.status < 300
+  return isJson(res.body) || (ok && res.body.trim() === '')
+}
+
+function isWebPage(body: string): boolean {
+  return /^\s*</.test(withoutBom(body))
+}
+
+function bodyKind(body: string): string {
+  if (body.trim() === '') return 'an empty body'
+  return isWebPage(body) ? 'an HTML page' : 'text that is not JSON'
+}
+
+function isJson(body: string): boolean {
+  try {
+    JSON.parse(withoutBom(body))
+    return true
+  } catch {
+    return false
   }
 }
 

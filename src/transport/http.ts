@@ -182,7 +182,8 @@ function clientRequest(setup: ExchangeSetup, out: Outgoing, signal: AbortSignal)
   if (out.body !== undefined) headers['content-length'] = Buffer.byteLength(out.body, 'utf8')
   const https_ = target.protocol === 'https:'
   return (https_ ? https : http).request({
-    host: target.hostname,
+    // An IPv6 literal comes bracketed in a URL ([::1]) and bare to the socket.
+    host: target.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: target.port ? Number(target.port) : https_ ? 443 : 80,
     path: target.pathname + target.search,
     method: out.method,
@@ -288,6 +289,10 @@ function transportError(error: unknown, host: string): ServiceError {
   }
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) {
     return new ServiceError(`TLS to ${host} failed (${code}): the certificate is not trusted`)
+  }
+  if (code.startsWith('HPE_')) {
+    // Node's HTTP parser refused what came back: a proxy or a network in between garbled it. Like a reset.
+    return new ServiceError(`${host} sent a malformed HTTP response (${code})`, { transient: true })
   }
   return new ServiceError(`connection to ${host} failed (${code || e?.message || 'unknown error'})`, {
     transient: TRANSIENT_CODES.has(code) || code === '' || /socket hang up/i.test(e?.message ?? '')

@@ -25,8 +25,8 @@ export class FirstAnswer {
   constructor(
     /** The error that names the input to check, given the last failure and how long it was tried. */
     private readonly wrong: (error: ServiceError, triedMs: number) => Error,
-    /** Which failures are this service's (a sign-in also asks GitHub for its OIDC token). */
-    private readonly owns: (error: ServiceError) => boolean = () => true,
+    /** Which failures say the service was not reached: by default those with no HTTP status at all. */
+    private readonly unreached: (error: ServiceError) => boolean = error => error.status === undefined,
     private readonly withinMs = FIRST_ANSWER_WITHIN_MS
   ) {}
 
@@ -41,7 +41,7 @@ export class FirstAnswer {
 
   /** Throws the wrong-endpoint error for a failure to reach a service that never answered, once past the budget. */
   check(error: ServiceError, now: number, delayMs: number): void {
-    if (this.answered || error.status !== undefined || !this.owns(error)) return
+    if (this.answered || !this.unreached(error)) return
     this.firstFailureAt ??= now
     if (now + delayMs > this.firstFailureAt + this.withinMs)
       throw this.wrong(error, now - this.firstFailureAt)
@@ -85,6 +85,7 @@ export function backoffDelay(
 export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContext): Promise<T> {
   const policy = ctx.policy ?? DEFAULT_RETRY
   const random = ctx.random ?? Math.random
+  let last = false
   for (let n = 1; ; n++) {
     if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
     try {
@@ -92,9 +93,17 @@ export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContex
     } catch (error) {
       if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
       if (!(error instanceof ServiceError) || !error.transient) throw error
-      const delay = backoffDelay(n, policy, random, error.retryAfterMs)
+      let delay = backoffDelay(n, policy, random, error.retryAfterMs)
       ctx.firstAnswer?.check(error, ctx.now(), delay)
-      if (ctx.now() + delay > ctx.deadline) {
+      const left = ctx.deadline - ctx.now()
+      // A failure in the last seconds does not end the wait early: it waits out the time that is left and
+      // tries once more at the deadline, unless the service asked for more time than is left.
+      if (delay > left && !last && left > 0 && (error.retryAfterMs ?? 0) <= left) {
+        delay = left
+        last = true
+      } else if (delay > left) {
+        if (left > 0) await ctx.sleep(left, ctx.signal)
+        if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
         throw new ServiceError(
           `${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`,
           { status: error.status, requestId: error.requestId, source: error.source }

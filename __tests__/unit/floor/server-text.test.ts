@@ -214,7 +214,9 @@ describe('many failed jobs: the annotation stays readable', () => {
   it('a timeout names 10 of the jobs still going', () => {
     const views = Array.from({ length: 30 }, (_, i) => view(jobId(i), 'Processing'))
     const v = verdict(waitResult('timeout', views), 60_000)
-    expect(v.message).toMatch(/and 20 more; last state Processing\.$/)
+    expect(v.message).toMatch(
+      /^timed out after .* waiting for .*\(encode trailer\) \(Processing\), .* and 20 more\.$/
+    )
   })
 })
 

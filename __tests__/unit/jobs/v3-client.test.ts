@@ -119,7 +119,7 @@ describe('reading a job on Azure Resource Manager', () => {
 
   it('a body that is not a job is a service error naming the status', async () => {
     const { client, call } = setup([reply(200, '{"properties":{}}')], {})
-    const e = await failure(client.getJobs([PATH('job1')], { ...call, deadline: call.deadline - 599_999 }))
+    const e = await failure(client.getJobs([PATH('job1')], { ...call, deadline: call.deadline - 600_000 }))
     expect(e).toBeInstanceOf(ServiceError)
     expect(e.message).toMatch(
       /^Azure Resource Manager answered the job request without a valid properties\.state.*HTTP 200/

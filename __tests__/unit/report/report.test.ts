@@ -377,8 +377,52 @@ describe('verdict: the closing line and the annotation title', () => {
     expect(v).toEqual({
       ok: false,
       title: 'Timed out waiting for Media Services',
-      message: `timed out after 6h 00m waiting for ${label(JOB_B)}; last state Processing.`
+      message: `timed out after 6h 00m waiting for ${label(JOB_B)} (Processing).`
     })
+  })
+
+  it('several jobs at a timeout: each open job with its own state, and a job that ended Error fail-on ignores named', () => {
+    const views = [view(JOB_A, 'Error'), view(JOB_B, 'Processing'), view(JOB_C, 'Queued')]
+    const v = verdict(waitResult('timeout', views, { elapsedMs: 30_000 }), 30_000)
+    expect(v.message).toBe(
+      `timed out after 30s waiting for ${label(JOB_B)} (Processing), ${label(JOB_C)} (Queued). ` +
+        `Ignored by fail-on: ${label(JOB_A)} ended Error.`
+    )
+    expect(v.message).not.toMatch(/last state Error/)
+  })
+
+  it('one job at a timeout: its own state', () => {
+    const v = verdict(waitResult('timeout', [view(JOB_B, 'Scheduled')], { elapsedMs: 30_000 }), 30_000)
+    expect(v.message).toBe(`timed out after 30s waiting for ${label(JOB_B)}; last state Scheduled.`)
+  })
+
+  it.each(['canceled', 'error', 'not-found'] as const)(
+    'a job ended Canceled that fail-on ignores is named on the %s path too',
+    outcome => {
+      const views = [view(JOB_A, 'Canceled'), view(JOB_B, 'Processing', { missingPolls: 0 })]
+      const v = verdict(
+        waitResult(outcome, views, { error: new Error('Media Services denied access (403)') }),
+        SIX_HOURS
+      )
+      expect(v.ok).toBe(false)
+      expect(v.message).toMatch(
+        new RegExp(`\\. Ignored by fail-on: ${label(JOB_A).replace(/[()]/g, '\\$&')} ended Canceled\\.$`)
+      )
+    }
+  )
+
+  it('a failure names only the fail-on jobs as failed, and the others that ended badly as ignored', () => {
+    const views = [view(JOB_A, 'Canceled'), view(JOB_B, 'Error')]
+    const v = verdict(waitResult('failure', views, { failed: [views[1]] }), SIX_HOURS)
+    expect(v.message).toMatch(new RegExp(`^${label(JOB_B).replace(/[()]/g, '\\$&')} ended Error`))
+    expect(v.message).toMatch(/\. Ignored by fail-on: .* ended Canceled\.$/)
+  })
+
+  it('a cancel with several jobs names the open ones with their states', () => {
+    const views = [view(JOB_A, 'Finished'), view(JOB_B, 'Processing')]
+    expect(verdict(waitResult('canceled', views), SIX_HOURS).message).toBe(
+      `The wait was canceled after 2m 05s, waiting for ${label(JOB_B)} (Processing).`
+    )
   })
 
   it('a timeout says how long the wait really took, and the timeout when that differs', () => {

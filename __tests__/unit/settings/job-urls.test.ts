@@ -154,6 +154,31 @@ describe('job-url on another host (MK.IO)', () => {
   })
 })
 
+describe('arm-url with jobs elsewhere', () => {
+  it('is not used, and a warning says so, naming both hosts', async () => {
+    const s = await settings({ 'job-url': MKIO, 'access-token': 't', 'arm-url': 'https://arm.example.com' })
+    expect(s.warnings).toEqual([
+      'arm-url is not used: job-url names jobs on api.mk.io, not on Azure Resource Manager at arm.example.com. Leave arm-url out, or give the jobs as resource ids (/subscriptions/…).'
+    ])
+  })
+
+  it('draws no warning when it is used (resource ids) or not given', async () => {
+    expect(
+      (await settings({ ...sp, 'job-url': RID, 'arm-url': 'https://arm.example.com' })).warnings
+    ).toEqual([])
+    expect((await settings({ 'job-url': MKIO, 'access-token': 't' })).warnings).toEqual([])
+  })
+})
+
+describe('the input a wrong endpoint is named by', () => {
+  it('is arm-url when job-url gives resource ids, job-url when it gives URLs', async () => {
+    expect(v3(await settings({ ...sp, 'job-url': RID })).endpointInput).toBe('arm-url')
+    expect(v3(await settings({ 'job-url': MKIO, 'access-token': 't' })).endpointInput).toBe('job-url')
+    const full = `https://management.azure.com${RID}`
+    expect(v3(await settings({ ...sp, 'job-url': full })).endpointInput).toBe('job-url')
+  })
+})
+
 describe('a Media Services v2 job id given to job-url', () => {
   it('is called what it is, and sent to job-id', async () => {
     const e = await inputError({ ...sp, 'job-url': JOB_A })
@@ -209,7 +234,7 @@ describe('a job-url step has v3 settings only', () => {
       'api-url': 'https://media.windows.net/api/'
     })
     expect(s.jobs.api).toBe('v3')
-    expect(Object.keys(s.jobs.options).sort()).toEqual(['arm', 'targets', 'trustedHosts'])
+    expect(Object.keys(s.jobs.options).sort()).toEqual(['arm', 'endpointInput', 'targets', 'trustedHosts'])
     expect(Object.keys(s).sort()).toEqual(['auth', 'cancelOnAbort', 'jobs', 'wait', 'warnings'])
   })
 

@@ -3,7 +3,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
-import type { AddressInfo, Socket } from 'node:net'
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runInThisContext } from 'node:vm'
@@ -160,6 +160,48 @@ describe('createHttp, against a local server', () => {
     expect(e).toBeInstanceOf(ServiceError)
     expect((e as ServiceError).transient).toBe(true)
     expect((e as Error).message).toMatch(/^connection to 127\.0\.0\.1:\d+ failed \(ECONNREFUSED\)$/)
+  })
+
+  it('a malformed HTTP response (an HPE_* parser error) is transient, like a reset connection', async () => {
+    const garbler = createNetServer(socket => {
+      socket.on('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: nope\r\n\r\n{}'))
+    })
+    await new Promise<void>(resolve => garbler.listen(0, '127.0.0.1', resolve))
+    try {
+      http = createHttp({ requestTimeoutMs: 5000 })
+      const port = (garbler.address() as AddressInfo).port
+      const e = await http
+        .request('GET', `http://127.0.0.1:${port}/api/`, {})
+        .catch((error: unknown) => error)
+      expect(e).toBeInstanceOf(ServiceError)
+      expect((e as ServiceError).transient).toBe(true)
+      expect((e as Error).message).toMatch(
+        /^127\.0\.0\.1:\d+ sent a malformed HTTP response \(HPE_[A-Z_]+\)$/
+      )
+    } finally {
+      await new Promise(resolve => garbler.close(resolve))
+    }
+  })
+
+  it('an IPv6 literal endpoint ([::1]) is reached, its brackets not taken for a host name', async () => {
+    server = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":1}')
+    )
+    const listening = await new Promise<boolean>(resolve => {
+      server!.once('error', () => resolve(false))
+      server!.listen(0, '::1', () => resolve(true))
+    })
+    if (!listening) {
+      // No IPv6 loopback on this machine: the request must still not be a DNS failure for "[::1]".
+      server = undefined
+      http = createHttp({ requestTimeoutMs: 5000 })
+      const e = await http.request('GET', 'http://[::1]:9/api/', {}).catch((error: unknown) => error)
+      expect((e as Error).message).not.toMatch(/DNS/)
+      return
+    }
+    http = createHttp({ requestTimeoutMs: 5000 })
+    const res = await http.request('GET', `http://[::1]:${(server.address() as AddressInfo).port}/api/`, {})
+    expect(JSON.parse(res.body)).toEqual({ ok: 1 })
   })
 
   it('a server that does not answer in time is a transient ServiceError', async () => {

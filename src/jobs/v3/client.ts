@@ -15,6 +15,8 @@ export interface V3ClientOptions extends ClientDeps {
   targets: readonly JobTarget[]
   /** Azure Resource Manager (Entra ID token, cancelJob) rather than another v3-shaped service. */
   arm: boolean
+  /** The input that names the host (job-url, or arm-url for ARM resource ids); job-url when unset. */
+  endpointInput?: string
   /** Host names or `.domains` that may receive the token, each on port 443 unless it ends in `:port`. */
   trustedHosts: readonly string[]
 }
@@ -36,7 +38,7 @@ export class V3JobsClient {
     this.service = o.arm ? 'Azure Resource Manager' : (o.targets[0]?.url.host ?? 'the job service')
     this.guarded = new GuardedExchange({
       ...o,
-      dialect: v3Dialect(this.service, o.arm, o.tokens.description)
+      dialect: v3Dialect(this.service, o.arm, o.tokens.description, o.endpointInput)
     })
   }
 

@@ -6,10 +6,15 @@ import type { FailedAnswer, ServiceDialect } from '../../transport/guarded.js'
  * A v3-shaped job service's words: its refusals (Azure Resource Manager signs in with Entra ID, another host
  * takes access-token), the hint for a wrong api-version, and a 404 to a GET that is an answer.
  */
-export function v3Dialect(service: string, arm: boolean, tokenDescription: string): ServiceDialect {
+export function v3Dialect(
+  service: string,
+  arm: boolean,
+  tokenDescription: string,
+  urlInput = 'job-url'
+): ServiceDialect {
   return {
     service,
-    urlInput: 'job-url',
+    urlInput,
     untrustedHost: where =>
       `Refused to send the token to ${where}: ${service} redirected there, and it is not the host of job-url. If it is yours, add it to trusted-hosts.`,
     errorText: v3ErrorText,

@@ -6,6 +6,8 @@ export interface V3SourceOptions {
   targets: readonly JobTarget[]
   /** The jobs are on Azure Resource Manager (Entra ID token, cancelJob). */
   arm: boolean
+  /** The input to check when the host never answers as the API does (job-url, or arm-url for resource ids). */
+  endpointInput?: string
   trustedHosts: readonly string[]
 }
 
@@ -14,7 +16,7 @@ export const V3_POLL_COST: PollCost = { queries: openJobs => openJobs, progress:
 
 /** v3-shaped jobs (Azure Resource Manager, MK.IO): one GET per job gives state, progress and errors. */
 export function createV3Source(o: V3SourceOptions, d: SourceDeps): JobSource {
-  const client = new V3JobsClient({ ...d, targets: o.targets, arm: o.arm, trustedHosts: o.trustedHosts })
+  const client = new V3JobsClient({ ...d, ...o })
   return {
     kind: 'v3',
     service: client.service,
