@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { JobStore, snapshot, cancel } from './jobs.js'
-import { readBody, sendJson, send, safeDecode, uuid } from './util.js'
+import { readBody, sendJson, send, safeDecode, uuid, listen, closeAll } from './util.js'
 
 const CERTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'certs')
 const API_VERSION = '2022-07-01'
@@ -40,10 +40,12 @@ function jobKey(api, name) {
  */
 
 /**
- * @param {{ isIssuedToken: (token: string) => boolean, mkioToken?: string, armOverHttp?: boolean }} options
+ * @param {{ isIssuedToken: (token: string) => boolean, mkioToken?: string, armOverHttp?: boolean,
+ *   ports?: Partial<Record<Api, number>> }} options
  *   isIssuedToken: whether Entra ID (the main emulator, started with the ARM scope) issued the token.
  *   armOverHttp: serve Resource Manager over plain http (the action allows it on loopback), e.g. to check
  *   that an https sign-in followed by http polls works.
+ *   ports: fixed ports (npm run emulator --port), so that job URLs stay the same across restarts; else random.
  */
 export async function startArmEmulator(options) {
   const mkioToken = options.mkioToken ?? 'mkio-personal-token-0f9e8d7c6b5a'
@@ -77,11 +79,13 @@ export async function startArmEmulator(options) {
       s.on('close', () => sockets.delete(s))
     })
     server.on('tlsClientError', () => {})
-    await new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(undefined)))
-    const addr = server.address()
-    origins[api] =
-      `${plain ? 'http' : 'https'}://127.0.0.1:${addr && typeof addr === 'object' ? addr.port : 0}`
     servers.push(server)
+    try {
+      origins[api] = `${plain ? 'http' : 'https'}://127.0.0.1:${await listen(server, options.ports?.[api])}`
+    } catch (error) {
+      await closeAll(servers)
+      throw error
+    }
   }
 
   /**

@@ -10,7 +10,8 @@
  *   npm run emulator -- --kind arm --oidc --job finished
  *   npm run emulator -- --kind mkio --jobs jobs.json --env-out .env --port 8440
  */
-import { renameSync, readFileSync, writeFileSync } from 'node:fs'
+import { createHash, randomBytes } from 'node:crypto'
+import { renameSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startArmEmulator } from './arm.js'
@@ -24,6 +25,8 @@ export const KINDS = {
   mkio: 'v3 jobs on an MK.IO-shaped host (job-url full URLs), its API token as access-token'
 }
 const ARM_SCOPE = 'https://management.azure.com/.default'
+/** The highest --port: the listeners take N to N+6. */
+const LAST_PORT = 65535 - 6
 
 const USAGE = `Usage: npm run emulator -- [options]
   --kind KIND          where the jobs are (default v2):
@@ -37,9 +40,11 @@ const USAGE = `Usage: npm run emulator -- [options]
                        that long; the last state lasts forever). Repeatable. Default: one 'finished' job.
   --jobs FILE          jobs from a JSON file: [{ "label": "hd", "name": "…", "timeline": [{ "state": "Queued",
                        "polls": 1 }, …] }, …] (the emulator's JobSpec, see emulator/README.md)
-  --env-out FILE       where to write the .env (default: .env)
-  --port N             fixed ports: global N, account N+1, login N+2, evil N+3 (default: random; the arm
-                       and mkio listeners always take random ports)
+  --env-out FILE       where to write the .env (default: .env); a symbolic link there is replaced by the
+                       file, its target is never written
+  --port N             fixed ports, so that the .env (job ids and URLs too) survives a restart: global N,
+                       account N+1, login N+2, evil N+3, and for --kind arm or mkio also arm N+4, mkio N+5
+                       and the v3 evil N+6 (default: random free ports)
   --redirect MODE      what the global endpoint does: root (301 to the account, default), none (serves jobs)
   --log                log every request to stderr
 Examples, one per kind (then: npm run local-action):
@@ -130,7 +135,8 @@ export function parseArgs(argv) {
     } else if (flag === '--env-out') envFile = value()
     else if (flag === '--port') {
       port = Number(value())
-      if (!Number.isInteger(port) || port < 1 || port > 65532) throw new Error('--port: give a port number.')
+      if (!Number.isInteger(port) || port < 1 || port > LAST_PORT)
+        throw new Error(`--port: give a port number from 1 to ${LAST_PORT} (it takes N to N+6).`)
     } else if (flag === '--redirect') {
       const mode = value()
       if (mode !== 'root' && mode !== 'none') throw new Error('--redirect: root or none.')
@@ -223,6 +229,35 @@ export function envText(emu, jobs, o = { kind: 'v2', oidc: false }) {
 }
 
 /**
+ * A v2 job id made from the job's place and name, the same at every start (as the v3 jobs' names are).
+ * @param {number} index
+ * @param {string} name
+ */
+function stableJobId(index, name) {
+  const hex = createHash('sha256').update(`ams-job-wait emulator job ${index} ${name}`).digest('hex')
+  const v4 = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+  return `nb:jid:UUID:${v4}`
+}
+
+/**
+ * Writes the .env: to a new file beside it (created here, never opened through a link), then renamed over the
+ * path, so that a symbolic link at the path is replaced, its target is never written, and a script polling for
+ * the file never reads half of it.
+ * @param {string} file
+ * @param {string} text
+ */
+export function writeEnvFile(file, text) {
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+  writeFileSync(tmp, text, { flag: 'wx', mode: 0o600 })
+  try {
+    renameSync(tmp, file)
+  } catch (error) {
+    rmSync(tmp, { force: true })
+    throw error
+  }
+}
+
+/**
  * Adds the scripted jobs where --kind says; v3 jobs are named by their label (or job1, job2…).
  * @param {ReturnType<typeof parseArgs>} args
  * @param {import('./index.js').Emulator} emu
@@ -231,7 +266,7 @@ export function envText(emu, jobs, o = { kind: 'v2', oidc: false }) {
 function addJobs(args, emu, v3) {
   return args.jobs.map((j, i) => {
     const name = j.spec.name ?? j.label ?? `job${i + 1}`
-    if (!v3) return { label: j.label, id: emu.addJob(j.spec) }
+    if (!v3) return { label: j.label, id: emu.addJob({ id: stableJobId(i, name), ...j.spec }) }
     const spec = { ...j.spec, name }
     return { label: j.label, id: args.kind === 'arm' ? v3.addArmJob(spec) : v3.addMkioJob(spec) }
   })
@@ -250,22 +285,39 @@ async function main() {
     process.stderr.write(text)
     process.exit(2)
   }
-  const ports = args.port
-    ? { global: args.port, account: args.port + 1, login: args.port + 2, evil: args.port + 3 }
-    : undefined
+  const n = args.port
   // Entra ID issues tokens for one scope: Resource Manager's for arm jobs, Media Services' otherwise.
   const scope = args.kind === 'arm' ? ARM_SCOPE : undefined
-  const emu = await startEmulator({ ports, redirect: args.redirect, log: args.log, scope })
-  const v3 =
-    args.kind === 'v2'
-      ? undefined
-      : await startArmEmulator({ isIssuedToken: t => emu.issuedTokens.includes(t) })
-  const jobs = addJobs(args, emu, v3)
-  const text = envText(emu, jobs, { kind: args.kind, oidc: args.oidc, v3 })
   const envFile = resolve(args.envFile)
-  // Write then rename: a script polling for the file never reads half of it.
-  writeFileSync(`${envFile}.tmp`, text)
-  renameSync(`${envFile}.tmp`, envFile)
+  let emu, v3, text
+  try {
+    emu = await startEmulator({
+      ports: n ? { global: n, account: n + 1, login: n + 2, evil: n + 3 } : undefined,
+      redirect: args.redirect,
+      log: args.log,
+      scope
+    })
+    const issued = emu.issuedTokens
+    v3 =
+      args.kind === 'v2'
+        ? undefined
+        : await startArmEmulator({
+            isIssuedToken: t => issued.includes(t),
+            ports: n ? { arm: n + 4, mkio: n + 5, evil: n + 6 } : undefined
+          })
+    const jobs = addJobs(args, emu, v3)
+    text = envText(emu, jobs, { kind: args.kind, oidc: args.oidc, v3 })
+    writeEnvFile(envFile, text)
+  } catch (error) {
+    // One line with the fix, no stack: the usual case is a second emulator on the same --port.
+    const err = /** @type {NodeJS.ErrnoException & { port?: number }} */ (error)
+    const message =
+      err.code === 'EADDRINUSE'
+        ? `port ${err.port} is in use: stop the other emulator (or what listens there) or choose another --port N`
+        : `${err.message ?? err} (writing ${envFile}, or starting the listeners)`
+    process.stderr.write(`emulator: ${message}\n`)
+    process.exit(1)
+  }
   process.stdout.write(text)
   const where = {
     v2: `Media Services ${emu.urls.global} (redirects to ${emu.urls.account})`,

@@ -12,7 +12,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { readBody, send, uuid, safeDecode } from './util.js'
+import { readBody, send, uuid, safeDecode, listen, closeAll } from './util.js'
 import { certificateThumbprints } from './jwt.js'
 import { handleLogin } from './entra.js'
 import { keyId } from './github.js'
@@ -108,13 +108,14 @@ export async function startEmulator(options = {}) {
       s.on('close', () => sockets.delete(s))
     })
     server.on('tlsClientError', () => {})
-    await new Promise((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(options.ports?.[name] ?? 0, LOOPBACK, () => resolve(undefined))
-    })
-    const addr = server.address()
     servers[name] = server
-    ports[name] = addr && typeof addr === 'object' ? addr.port : 0
+    try {
+      ports[name] = await listen(server, options.ports?.[name])
+    } catch (error) {
+      // A port in use: the listeners already up are closed again, so that nothing is left listening.
+      await closeAll(Object.values(servers))
+      throw error
+    }
   }
 
   /** @param {ServerName} name */

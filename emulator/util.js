@@ -158,3 +158,33 @@ export function entraError(res, status, error, code, text, req) {
     { 'Cache-Control': 'no-store, no-cache', 'x-ms-request-id': traceId }
   )
 }
+
+/**
+ * Listens on 127.0.0.1: the given port, or a free one (0). Resolves with the port; a port that another process
+ * holds rejects with an Error that says so in one line (code EADDRINUSE, `port` set), for the CLI to print.
+ * @param {import('node:net').Server} server
+ * @param {number} [port]
+ * @returns {Promise<number>}
+ */
+export function listen(server, port = 0) {
+  return new Promise((resolve, reject) => {
+    const failed = (/** @type {NodeJS.ErrnoException} */ err) => {
+      if (err.code !== 'EADDRINUSE') return reject(err)
+      reject(Object.assign(new Error(`port ${port} is in use`), { code: err.code, port }))
+    }
+    server.once('error', failed)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', failed)
+      const addr = server.address()
+      resolve(addr && typeof addr === 'object' ? addr.port : 0)
+    })
+  })
+}
+
+/**
+ * Closes these servers; resolves once every one has stopped listening.
+ * @param {import('node:net').Server[]} servers
+ */
+export function closeAll(servers) {
+  return Promise.all(servers.map(s => new Promise(resolve => s.close(() => resolve(undefined)))))
+}

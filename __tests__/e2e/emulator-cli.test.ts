@@ -4,7 +4,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
+import { createServer, type AddressInfo, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs, parseJobFlag } from '../../emulator/cli.js'
@@ -122,9 +132,8 @@ describe('--job', () => {
   })
 })
 
-/** Starts `npm run emulator` with these options; resolves once its .env is written. */
-async function startCli(args: string[]) {
-  const folder = mkdtempSync(join(tmpdir(), 'ams-emu-kind-'))
+/** Starts `npm run emulator` with these options; resolves once it says it is ready (its .env is written). */
+async function startCli(args: string[], folder = mkdtempSync(join(tmpdir(), 'ams-emu-kind-'))) {
   const envFile = join(folder, '.env')
   const proc = spawn(process.execPath, ['emulator/cli.js', ...args, '--log', '--env-out', envFile], {
     cwd: ROOT,
@@ -132,7 +141,8 @@ async function startCli(args: string[]) {
   })
   const log = { text: '' }
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => (log.text += d))
-  for (let i = 0; i < 100 && !existsSync(envFile); i++) await new Promise(r => setTimeout(r, 100))
+  for (let i = 0; i < 100 && !log.text.includes('Emulator ready'); i++)
+    await new Promise(r => setTimeout(r, 100))
   const stop = async () => {
     const closed = new Promise(resolve => proc.on('close', resolve))
     proc.kill('SIGINT')
@@ -237,4 +247,113 @@ describe('npm run emulator for every kind of job, run with npm run local-action'
     expect(() => parseArgs(['--kind', 'mkio', '--oidc'])).toThrow(/MK\.IO-shaped host takes its API token/)
     expect(parseArgs(['--kind', 'arm', '--oidc'])).toMatchObject({ kind: 'arm', oidc: true })
   })
+})
+
+/** A port N such that N to N+6 (what --port N takes) are free now: found by binding port 0, then its neighbours. */
+async function freePorts(): Promise<number> {
+  const bind = (port: number) =>
+    new Promise<Server | undefined>(resolve => {
+      const server = createServer()
+      server.once('error', () => resolve(undefined))
+      server.listen(port, '127.0.0.1', () => resolve(server))
+    })
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = await bind(0)
+    const n = (first!.address() as AddressInfo).port
+    const held = [first]
+    for (let i = 1; i <= 6 && n + i <= 65535 && held.length === i; i++) {
+      const next = await bind(n + i)
+      if (next) held.push(next)
+    }
+    await Promise.all(held.map(s => new Promise(resolve => s!.close(resolve))))
+    if (held.length === 7) return n
+  }
+  throw new Error('no 7 free ports in a row on 127.0.0.1')
+}
+
+/** Runs `npm run emulator` until it exits by itself (a refusal): its exit code and what it wrote. */
+async function cliExit(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const proc = spawn(process.execPath, ['emulator/cli.js', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stderr = ''
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  const killer = setTimeout(() => proc.kill('SIGKILL'), 30_000)
+  const code = await new Promise<number | null>(resolve => proc.on('close', resolve))
+  clearTimeout(killer)
+  return { code, stderr }
+}
+
+describe('npm run emulator --port and --env-out', () => {
+  it('a port in use: one line that says which and what to do, no stack, a failing exit', async () => {
+    const n = await freePorts()
+    // Something else holds the login port (N+2): the listeners before it start, then the emulator gives up.
+    const other = createServer()
+    await new Promise(resolve => other.listen(n + 2, '127.0.0.1', () => resolve(undefined)))
+    const folder = mkdtempSync(join(tmpdir(), 'ams-emu-port-'))
+    try {
+      const r = await cliExit(['--port', String(n), '--env-out', join(folder, '.env')])
+      expect(r.stderr).toBe(
+        `emulator: port ${n + 2} is in use: stop the other emulator (or what listens there) or choose another --port N\n`
+      )
+      expect(r.code).toBe(1)
+      expect(existsSync(join(folder, '.env'))).toBe(false)
+    } finally {
+      await new Promise(resolve => other.close(resolve))
+      rmSync(folder, { recursive: true, force: true })
+    }
+  }, 40_000)
+
+  it.each([['v2'], ['arm'], ['mkio']])(
+    '--kind %s --port N: the .env (job ids, job URLs, arm-url) is the same after a restart',
+    async kind => {
+      const n = await freePorts()
+      const args = [
+        '--kind',
+        kind,
+        '--port',
+        String(n),
+        '--job',
+        'encode=finished',
+        '--job',
+        'Queued:1,Error'
+      ]
+      const first = await startCli(args)
+      await first.stop()
+      const second = await startCli(args)
+      await second.stop()
+      expect(second.env).toEqual(first.env)
+      const urls = Object.entries(first.env).filter(
+        ([k, v]) => /URL|HOST$|JOB/.test(k) && /127\.0\.0\.1/.test(v)
+      )
+      expect(urls.length).toBeGreaterThan(3)
+      for (const [, value] of urls) {
+        const ports = [...value.matchAll(/127\.0\.0\.1:(\d+)/g)].map(m => Number(m[1]))
+        for (const port of ports) expect(port - n).toBeGreaterThanOrEqual(0)
+        for (const port of ports) expect(port - n).toBeLessThanOrEqual(6)
+      }
+      const jobs = kind === 'v2' ? first.env['INPUT_JOB-ID'] : first.env['INPUT_JOB-URL']
+      expect(jobs.split(' ')).toHaveLength(2)
+    },
+    60_000
+  )
+
+  it('--env-out through a symbolic link: the link is replaced by the file, its target is never written', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ams-emu-link-'))
+    const victim = join(folder, 'victim')
+    writeFileSync(victim, 'keep me\n')
+    symlinkSync(victim, join(folder, '.env'))
+    // The old temporary name, next to it: a link there must not be followed either.
+    symlinkSync(victim, join(folder, '.env.tmp'))
+    const cli = await startCli([], folder)
+    try {
+      expect(readFileSync(victim, 'utf8')).toBe('keep me\n')
+      expect(lstatSync(join(folder, '.env')).isSymbolicLink()).toBe(false)
+      expect(cli.env.AMS_EMU_KIND).toBe('v2')
+      expect(readdirSync(folder).sort()).toEqual(['.env', '.env.tmp', 'victim'])
+    } finally {
+      await cli.stop()
+    }
+  }, 40_000)
 })

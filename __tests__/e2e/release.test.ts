@@ -5,7 +5,15 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT } from '../../scripts/runner.js'
@@ -18,9 +26,9 @@ const IDENTITY = {
   GIT_CONFIG_NOSYSTEM: '1',
   HOME: tmpdir()
 }
-const CHANGELOG = `# Changelog
-
-## [Unreleased]
+/** The project's own preamble (it says that the first release is still to come) above a small [Unreleased]. */
+const PREAMBLE = readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8').split(/^## /m)[0]
+const CHANGELOG = `${PREAMBLE}## [Unreleased]
 
 ### Added
 
@@ -37,8 +45,8 @@ const run = (cwd: string, ...args: string[]): string =>
 const git = (...args: string[]): string => run(work, ...args)
 const remote = (...args: string[]): string => run(origin, ...args)
 
-function release(version: string, env: Record<string, string> = {}) {
-  const r = spawnSync('bash', ['scripts/release.sh', version], {
+function release(args: string | string[], env: Record<string, string> = {}) {
+  const r = spawnSync('bash', ['scripts/release.sh', ...[args].flat()], {
     cwd: work,
     encoding: 'utf8',
     env: { ...process.env, ...IDENTITY, RELEASE_TEST_CMD: 'true', ...env }
@@ -239,5 +247,86 @@ describe('scripts/release.sh', () => {
     expect(git('rev-parse', 'HEAD')).toBe(main)
     expect(git('tag', '--list')).toBe('v1')
     expect(git('status', '--porcelain')).toBe('')
+  })
+  it.each([
+    [['1.0.0', '--no-pushh'], "unknown option '--no-pushh'"],
+    [['1.0.0', '--dry-runn'], "unknown option '--dry-runn'"],
+    [['--force', '1.0.0'], "unknown option '--force'"],
+    [['-n', '1.0.0'], "unknown option '-n'"],
+    [['1.0.0', '1.1.0'], 'give one version, not 2'],
+    [['1.0.0', '--no-push', '--dry-run'], '--no-push and --dry-run do not go together']
+  ])('refuses %j before it fetches, tests or tags anything', (args, message) => {
+    const main = remoteMain()
+    const r = release(args, { RELEASE_TEST_CMD: 'echo the-tests-ran' })
+    refused(r, message, main)
+    expect(r.out).not.toMatch(/fetching|the-tests-ran/)
+    expect(git('rev-parse', 'HEAD')).toBe(main)
+    expect(git('tag', '--list')).toBe('')
+  })
+
+  it('--help lists the options and does nothing else', () => {
+    const main = remoteMain()
+    const r = release(['--help', '1.0.0'])
+    expect(r.code).toBe(0)
+    for (const option of ['--no-push', '--dry-run', '--help', 'RELEASE_REMOTE', 'RELEASE_BRANCH'])
+      expect(r.out).toContain(option)
+    expect(r.out).not.toContain('fetching')
+    expect([remoteTags(), remoteMain(), git('tag', '--list')]).toEqual(['', main, ''])
+  })
+
+  it('--dry-run makes every check and shows the release commit, then commits, tags and pushes nothing', () => {
+    const main = remoteMain()
+    const r = release(['1.0.0', '--dry-run'], { RELEASE_TEST_CMD: 'echo the-tests-ran' })
+    expect(r.out).toContain('fetching main')
+    expect(r.out).toContain('the-tests-ran')
+    expect(r.out).toContain('+## [1.0.0] - ')
+    expect(r.out).toContain('+  "version": "1.0.0"')
+    expect(r.out).toContain('nothing was committed, tagged or pushed')
+    expect(r.code).toBe(0)
+    expect([remoteTags(), remoteMain(), git('tag', '--list')]).toEqual(['', main, ''])
+    expect(git('rev-parse', 'HEAD')).toBe(main)
+    expect(git('status', '--porcelain')).toBe('')
+    // A check that fails still fails a dry run.
+    refused(release(['--dry-run', '1.0.0'], { RELEASE_TEST_CMD: 'false' }), 'the tests failed', main)
+    // And after --, a version is a version even where an option could be.
+    expect(release(['--', '1.0.0']).code).toBe(0)
+    expect(remoteTag('v1.0.0')).toBe(git('rev-parse', 'HEAD'))
+  })
+
+  it.each(['RELEASE_REMOTE', 'RELEASE_BRANCH'])(
+    'refuses an option as %s: git never runs the command in --upload-pack=',
+    name => {
+      const main = remoteMain()
+      const marker = join(dir, 'ran')
+      const r = release('1.0.0', { [name]: `--upload-pack=touch ${marker};` })
+      refused(r, `${name} '--upload-pack=touch ${marker};' is not a`, main)
+      expect(existsSync(marker)).toBe(false)
+    }
+  )
+
+  it('releases to a remote and branch given by name (RELEASE_REMOTE, RELEASE_BRANCH)', () => {
+    git('remote', 'add', 'upstream', origin)
+    git('push', '-q', 'upstream', 'HEAD:refs/heads/stable')
+    const r = release('1.0.0', { RELEASE_REMOTE: 'upstream', RELEASE_BRANCH: 'stable' })
+    expect(r.code).toBe(0)
+    expect(remote('rev-parse', 'refs/heads/stable')).toBe(git('rev-parse', 'HEAD'))
+  })
+
+  it('copies the links literally: a $& or $1 in the repository URL is not a replacement pattern', () => {
+    commit({ 'CHANGELOG.md': CHANGELOG.replace('OWNER/ams-job-wait', () => "o$&w$1n$'er/a$`b$$") }, 'odd url')
+    expect(release('1.0.0').code).toBe(0)
+    const md = readFileSync(join(work, 'CHANGELOG.md'), 'utf8')
+    expect(md).toContain("[Unreleased]: https://github.com/o$&w$1n$'er/a$`b$$/compare/v1.0.0...HEAD\n")
+    expect(md).toContain("[1.0.0]: https://github.com/o$&w$1n$'er/a$`b$$/releases/tag/v1.0.0\n")
+  })
+
+  it('drops the preamble sentence that says the release has not been tagged yet, and keeps the rest', () => {
+    expect(PREAMBLE).toContain('has not been tagged yet')
+    expect(release('1.0.0').code).toBe(0)
+    const md = readFileSync(join(work, 'CHANGELOG.md'), 'utf8')
+    expect(md).not.toContain('not been tagged yet')
+    const kept = PREAMBLE.replace(/\s+The first release, [\d.]+,\s+has not been tagged yet[^\n]*\n/, '\n')
+    expect(kept).not.toBe(PREAMBLE)
+    expect(md.startsWith(`${kept}## [Unreleased]\n\n## [1.0.0] - `)).toBe(true)
   })
 })
