@@ -1280,11 +1280,13 @@ const JOB_STATES = [
     'Canceled',
     'Canceling'
 ];
+const UNKNOWN_STATE = 'Unknown';
 const FINAL_STATES = new Set(['Finished', 'Error', 'Canceled']);
 function isFinal(state) {
     return FINAL_STATES.has(state);
 }
 const PROGRESS_RANK = {
+    Unknown: 0,
     Queued: 0,
     Scheduled: 1,
     Processing: 2,
@@ -1300,8 +1302,16 @@ function parseState(value) {
         return JOB_STATES.find((_, i) => i === value);
     if (typeof value !== 'string')
         return undefined;
+    return stateNamed(value) ?? JOB_STATES.find((_, i) => String(i) === value);
+}
+function stateNamed(value) {
     const name = value.toLowerCase();
-    return JOB_STATES.find((s, i) => s.toLowerCase() === name || String(i) === value);
+    return JOB_STATES.find(s => s.toLowerCase() === name);
+}
+function stateText(job) {
+    return job.state === UNKNOWN_STATE && job.reportedState
+        ? `${UNKNOWN_STATE} ("${job.reportedState}")`
+        : job.state;
 }
 
 ;// CONCATENATED MODULE: ./src/settings/timing.ts
@@ -2145,11 +2155,33 @@ function outputErrors(error, label) {
             continue;
         lines.push(line(dc || code, dm));
     }
+    const advice = retryAdvice(error);
+    if (lines.length && advice) {
+        lines[0] = { ...lines[0], message: `${cut(lines[0].message, MESSAGE_LIMIT - advice.length)}${advice}` };
+    }
     return lines;
+}
+function retryAdvice(error) {
+    const category = serverName(json_text(error.category)).slice(0, 40);
+    const retry = serverName(json_text(error.retry)).slice(0, 40);
+    const what = retry === 'DoNotRetry'
+        ? 'DoNotRetry: correct the cause, then resubmit the job'
+        : retry === 'MayRetry'
+            ? 'MayRetry: the same job may succeed if resubmitted later'
+            : retry;
+    const parts = [category ? `${category} error` : '', what].filter(Boolean);
+    return parts.length ? ` (${parts.join('; ')})` : '';
+}
+function v3State(v) {
+    const given = typeof v === 'string' ? serverName(v) : '';
+    if (!given)
+        return undefined;
+    const known = stateNamed(given);
+    return known ? { state: known } : { state: UNKNOWN_STATE, reportedState: given };
 }
 function parseV3Job(doc, id, service = 'The job service') {
     const props = isEntity(doc) && isEntity(doc.properties) ? doc.properties : undefined;
-    const state = props && typeof props.state === 'string' ? parseState(props.state) : undefined;
+    const state = props ? v3State(props.state) : undefined;
     if (!isEntity(doc) || !props || !state) {
         const got = isEntity(doc) && isEntity(doc.properties) ? doc.properties.state : undefined;
         const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : parse_describe(got);
@@ -2165,7 +2197,7 @@ function parseV3Job(doc, id, service = 'The job service') {
     return {
         id,
         name: serverName(json_text(doc.name)),
-        state,
+        ...state,
         runningDuration: startTime && endTime ? Math.max(0, endTime.getTime() - startTime.getTime()) : 0,
         created: parseDate(props.created),
         lastModified: parseDate(props.lastModified),
@@ -2179,13 +2211,24 @@ function parseV3Job(doc, id, service = 'The job service') {
 function outputAssets(outputs) {
     const assets = [];
     for (const o of outputs) {
+        if (assets.length === MAX_OUTPUT_ASSETS)
+            break;
         const name = serverName(json_text(o.assetName));
         if (!name)
             continue;
         const label = serverName(json_text(o.label));
-        assets.push(label ? { name, label } : { name });
+        const state = v3State(o.state)?.state;
+        const error = cut(outputErrors(o.error, '')
+            .map(d => `${d.code}: ${d.message}`)
+            .join('; '), MESSAGE_LIMIT);
+        assets.push({
+            name,
+            ...(label ? { label } : {}),
+            ...(state ? { state } : {}),
+            ...(error ? { error } : {})
+        });
     }
-    return assets.slice(0, MAX_OUTPUT_ASSETS);
+    return assets;
 }
 function parseV3JobBody(body, id, service) {
     return parseV3Job(parseJson(body, 'the job request', service), id, service);
@@ -2718,6 +2761,7 @@ function errorsOf(v) {
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 
+
 const OUTPUT_BYTES = 1_000_000;
 const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'state',
@@ -2730,8 +2774,25 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'asset-name',
     'asset-id'
 ]));
+const made = (a) => a.state === undefined || a.state === 'Finished';
 function finishedAssets(v) {
-    return v.job?.state === 'Finished' ? (v.job.outputAssets ?? []) : [];
+    if (v.job?.state !== 'Finished')
+        return [];
+    return (v.job.outputAssets ?? []).filter(made).map(({ state: _state, error: _error, ...fields }) => fields);
+}
+function unfinishedOutputsWarning(views) {
+    const failed = views.flatMap(v => v.job?.state === 'Finished'
+        ? (v.job.outputAssets ?? [])
+            .filter(a => !made(a))
+            .map(a => {
+            const which = a.label ? `output "${a.label}" (asset ${a.name})` : `the output to asset ${a.name}`;
+            return `${v.id}: ${which} ended ${a.state}${a.error ? `: ${a.error}` : ''}`;
+        })
+        : []);
+    if (failed.length === 0)
+        return undefined;
+    const n = failed.length;
+    return `${n === 1 ? 'An output' : `${n} outputs`} of a Finished job did not finish, and ${n === 1 ? 'its asset is' : 'their assets are'} left out of assets and asset-name: ${someOf(failed, 3, '; ')}`;
 }
 function assetRecords(views) {
     return views.flatMap(v => finishedAssets(v).map(a => ({ job: v.id, ...a })));
@@ -2742,6 +2803,7 @@ function jobRecord(v) {
         id: v.id,
         name: j?.name ?? '',
         state: j ? j.state : v.missingPolls > 0 ? 'NotFound' : 'Unknown',
+        ...(j?.reportedState ? { reportedState: j.reportedState } : {}),
         runningDuration: j ? j.runningDuration : null,
         progress: v.progress === undefined ? null : round1(v.progress),
         startTime: j?.startTime?.toISOString() ?? null,
@@ -2763,6 +2825,11 @@ function aggregateState(views) {
         return 'Finished';
     const open = states.filter(s => !isFinal(s));
     return open.sort((a, b) => PROGRESS_RANK[a] - PROGRESS_RANK[b])[0];
+}
+function lastStateText(views) {
+    const state = aggregateState(views);
+    const first = state === 'Unknown' ? views.find(v => jobRecord(v).state === 'Unknown') : undefined;
+    return first?.job ? stateText(first.job) : state;
 }
 function noJobOutputs() {
     return {
@@ -2896,7 +2963,7 @@ function summaryRow(v) {
         ? formatDuration((v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) -
             v.job.startTime.getTime())
         : '';
-    return `| ${codeCell(r.id)} | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`;
+    return `| ${codeCell(r.id)} | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state}${r.reportedState ? ` ("${markdownText(r.reportedState)}")` : ''} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`;
 }
 function codeCell(text) {
     const plain = text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
@@ -3213,7 +3280,7 @@ class ChangeLog {
                 sharing.set(v.job.name, (sharing.get(v.job.name) ?? 0) + 1);
         for (const v of views) {
             const before = this.seen.get(v.id) ?? {};
-            const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined);
+            const state = v.job ? stateText(v.job) : v.missingPolls > 0 ? 'not found yet' : undefined;
             const progress = v.progress === undefined ? undefined : Math.floor(v.progress);
             const unique = v.job !== undefined && sharing.get(v.job.name) === 1;
             const who = this.named.has(v.id) && unique ? shortLabel(v) : label(v);
@@ -3280,6 +3347,8 @@ function aggregateLine(views) {
     for (const s of ['Canceling', 'Error', 'Canceled'])
         if (count(s))
             parts.push(`${count(s)} ${s.toLowerCase()}`);
+    if (count('Unknown'))
+        parts.push(`${count('Unknown')} in a state this action does not know`);
     const missing = views.filter(v => !v.job).length;
     if (missing)
         parts.push(`${missing} not found yet`);
@@ -3329,7 +3398,7 @@ function verdict(result, timeoutMs, origin = MEDIA_SERVICES_V2) {
             return {
                 ok: false,
                 title: 'Wait canceled',
-                message: `The wait was canceled after ${c.took}; last state ${aggregateState(result.views)}.`
+                message: `The wait was canceled after ${c.took}; last state ${lastStateText(result.views)}.`
             };
         default:
             return {
@@ -3395,7 +3464,7 @@ function timedOut({ result, timeoutMs, origin, jobs, took }) {
     return {
         ok: false,
         title: `Timed out waiting for ${origin.service}`,
-        message: `timed out after ${took}${took === limit ? '' : ` (timeout ${limit})`} waiting for ${open}; last state ${aggregateState(result.views)}.${last}`
+        message: `timed out after ${took}${took === limit ? '' : ` (timeout ${limit})`} waiting for ${open}; last state ${lastStateText(result.views)}.${last}`
     };
 }
 
@@ -3596,6 +3665,9 @@ async function publish(result, s, source, rt) {
     if (result.error && !(result.error instanceof UserError))
         rt.log.debug(result.error.stack ?? result.error.message);
     await writeSummary(rt, summaryMarkdown(result, v, origin));
+    const unfinished = unfinishedOutputsWarning(result.views);
+    if (unfinished)
+        rt.log.warning(unfinished);
     if (v.ok && v.warning)
         rt.log.warning(`⚠ ${v.message}`);
     else if (v.ok)

@@ -19,7 +19,7 @@ import { createTokenSource } from './auth/index.js'
 import { isFinal, type OutputAsset } from './jobs/model.js'
 import { ChangeLog } from './report/log.js'
 import type { JobsOrigin } from './report/naming.js'
-import { noJobOutputs, outputs } from './report/outputs.js'
+import { noJobOutputs, outputs, unfinishedOutputsWarning } from './report/outputs.js'
 import { verdict } from './report/verdict.js'
 
 /** The outside world, injected so that the wiring can be tested without a runner. */
@@ -255,6 +255,8 @@ async function publish(result: WaitResult, s: Settings, source: JobSource, rt: R
   if (result.error && !(result.error instanceof UserError))
     rt.log.debug(result.error.stack ?? result.error.message)
   await writeSummary(rt, summaryMarkdown(result, v, origin))
+  const unfinished = unfinishedOutputsWarning(result.views)
+  if (unfinished) rt.log.warning(unfinished)
   if (v.ok && v.warning) rt.log.warning(`⚠ ${v.message}`)
   else if (v.ok) rt.log.info(`✓ ${v.message}`)
   else rt.fail(v.message, v.title)

@@ -116,8 +116,11 @@ describe('a v3 job that ends in Error', () => {
     expect(run.errors[0]).toContain('ContentMalformed: output0: The input content is malformed.')
     expect(run.errors[0]).toContain('InvalidInput: output0: moov atom not found')
     expect(run.outputs.state).toBe('Error')
+    // The service's retry advice (error.category and error.retry) follows its error.
+    const advice = ' (Content error; DoNotRetry: correct the cause, then resubmit the job)'
+    expect(run.errors[0]).toContain(`ContentMalformed: output0: The input content is malformed.${advice}`)
     expect(JSON.parse(run.outputs.jobs)[0].errors).toEqual([
-      { code: 'ContentMalformed', message: 'output0: The input content is malformed.' },
+      { code: 'ContentMalformed', message: `output0: The input content is malformed.${advice}` },
       { code: 'InvalidInput', message: 'output0: moov atom not found' }
     ])
     expect(run.summary).toContain('### ❌ Jobs on Azure Resource Manager')

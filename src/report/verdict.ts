@@ -4,7 +4,7 @@ import { formatDuration } from '../time.js'
 import type { JobView, Outcome, WaitResult } from '../wait/waiter.js'
 import { isFinal } from '../jobs/model.js'
 import { NAMED_JOBS, type JobsOrigin, MEDIA_SERVICES_V2, jobsNoun, label, errorsOf } from './naming.js'
-import { aggregateState } from './outputs.js'
+import { lastStateText } from './outputs.js'
 
 /** The one-line verdict of a wait, and for a failure the annotation's title: one function per outcome. */
 
@@ -70,7 +70,7 @@ export function verdict(
       return {
         ok: false,
         title: 'Wait canceled',
-        message: `The wait was canceled after ${c.took}; last state ${aggregateState(result.views)}.`
+        message: `The wait was canceled after ${c.took}; last state ${lastStateText(result.views)}.`
       }
     default:
       return {
@@ -156,6 +156,6 @@ function timedOut({ result, timeoutMs, origin, jobs, took }: Context): Verdict {
   return {
     ok: false,
     title: `Timed out waiting for ${origin.service}`,
-    message: `timed out after ${took}${took === limit ? '' : ` (timeout ${limit})`} waiting for ${open}; last state ${aggregateState(result.views)}.${last}`
+    message: `timed out after ${took}${took === limit ? '' : ` (timeout ${limit})`} waiting for ${open}; last state ${lastStateText(result.views)}.${last}`
   }
 }
