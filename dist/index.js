@@ -2299,6 +2299,7 @@ class V3JobsClient {
     o;
     byId;
     guarded;
+    gone = new Map();
     service;
     constructor(o) {
         this.o = o;
@@ -2330,7 +2331,17 @@ class V3JobsClient {
     }
     async getJob(id, call) {
         const request = { method: 'GET', url: this.target(id).url, headers: ACCEPT };
-        return this.guarded.request(request, call, res => res.status === 404 ? undefined : parseV3JobBody(res.body, id, this.service));
+        return this.guarded.request(request, call, res => {
+            if (res.status === 404) {
+                this.gone.set(id, v3ErrorText(res.body) ?? '');
+                return undefined;
+            }
+            this.gone.delete(id);
+            return parseV3JobBody(res.body, id, this.service);
+        });
+    }
+    notFoundText(id) {
+        return this.gone.get(id) || undefined;
     }
     target(id) {
         const t = this.byId.get(id);
@@ -2352,6 +2363,7 @@ function createV3Source(o, d) {
         getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
         cost: V3_POLL_COST,
         cancelJob: client.canCancel ? (id, call) => client.cancelJob(id, call) : undefined,
+        notFoundText: id => client.notFoundText(id),
         get requests() {
             return client.requests;
         },
@@ -3451,10 +3463,11 @@ function notFound({ result, origin }) {
     const check = origin.input === 'job-id'
         ? 'Check job-id and api-url.'
         : 'Check job-url (jobs older than 90 days are deleted).';
+    const said = result.views.find(v => !v.job && v.notFoundText)?.notFoundText;
     return {
         ok: false,
         title: `${jobsNoun(origin, false)} not found`,
-        message: `job ${someJobs(result.views, v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls. ${check}`
+        message: `job ${someJobs(result.views, v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls${said ? ` (it answered ${said})` : ''}. ${check}`
     };
 }
 function timedOut({ result, timeoutMs, origin, jobs, took }) {
@@ -3515,7 +3528,7 @@ async function run(rt = githubRuntime()) {
     rt.log.info(intro(settings, tokens, source));
     let result;
     try {
-        result = await wait(settings, source, stop.signal, rt);
+        result = withNotFoundText(source, await wait(settings, source, stop.signal, rt));
         result = await withOutputAssets(source, result, stop, rt);
     }
     finally {
@@ -3578,6 +3591,12 @@ function wait(settings, source, signal, rt) {
         signal,
         onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
     });
+}
+function withNotFoundText(source, result) {
+    const said = source.notFoundText;
+    if (!said)
+        return result;
+    return { ...result, views: result.views.map(v => (v.job ? v : { ...v, notFoundText: said(v.id) })) };
 }
 async function withOutputAssets(source, result, stop, rt) {
     const read = source.readOutputAssets;

@@ -75,7 +75,7 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
   rt.log.info(intro(settings, tokens, source))
   let result: WaitResult
   try {
-    result = await wait(settings, source, stop.signal, rt)
+    result = withNotFoundText(source, await wait(settings, source, stop.signal, rt))
     result = await withOutputAssets(source, result, stop, rt)
   } finally {
     stop.clear()
@@ -145,6 +145,13 @@ function wait(settings: Settings, source: JobSource, signal: AbortSignal, rt: Ru
     signal,
     onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
   })
+}
+
+/** The jobs the service did not return, with what it said of them (v3's 404 body), where it said something. */
+function withNotFoundText(source: JobSource, result: WaitResult): WaitResult {
+  const said = source.notFoundText
+  if (!said) return result
+  return { ...result, views: result.views.map(v => (v.job ? v : { ...v, notFoundText: said(v.id) })) }
 }
 
 /**

@@ -243,7 +243,7 @@ describe('a v3 job that does not exist', () => {
     expect(run.code).toBe(1)
     expect(run.errors).toEqual([
       expect.stringMatching(
-        /title=Job on Azure Resource Manager not found::job .*missing not found: Azure Resource Manager did not return it in 3 polls\. Check job-url/
+        /title=Job on Azure Resource Manager not found::job .*missing not found: Azure Resource Manager did not return it in 3 polls \(it answered NotFound: The requested resource was not found\.\)\. Check job-url/
       )
     ])
     expect(run.errors[0]).not.toMatch(/job-id|api-url|Media Services/)

@@ -142,10 +142,12 @@ function notFound({ result, origin }: Context): Verdict {
     origin.input === 'job-id'
       ? 'Check job-id and api-url.'
       : 'Check job-url (jobs older than 90 days are deleted).'
+  // The service's own words (v3's 404: `NotFound: The requested resource was not found.`), from the first job.
+  const said = result.views.find(v => !v.job && v.notFoundText)?.notFoundText
   return {
     ok: false,
     title: `${jobsNoun(origin, false)} not found`,
-    message: `job ${someJobs(result.views, v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls. ${check}`
+    message: `job ${someJobs(result.views, v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls${said ? ` (it answered ${said})` : ''}. ${check}`
   }
 }
 

@@ -85,3 +85,24 @@ describe('a job in a state outside the seven', () => {
     expect(lastStateText([paused, view(JOB_B)])).toBe('Unknown ("Paused")')
   })
 })
+
+describe('a job the service says does not exist (#22.21)', () => {
+  const origin = { service: 'Azure Resource Manager', input: 'job-url' } as const
+
+  it("the not-found verdict gives the service's own code and message", () => {
+    const gone = view(JOB_A, undefined, {
+      missingPolls: 3,
+      notFoundText: 'NotFound: The requested resource was not found.'
+    })
+    expect(verdict(waitResult('not-found', [gone]), 60_000, origin).message).toBe(
+      `job ${JOB_A} not found: Azure Resource Manager did not return it in 13 polls (it answered NotFound: The requested resource was not found.). Check job-url (jobs older than 90 days are deleted).`
+    )
+  })
+
+  it('without words from the service, the verdict is as before', () => {
+    const gone = view(JOB_A, undefined, { missingPolls: 3 })
+    expect(verdict(waitResult('not-found', [gone]), 60_000, origin).message).toBe(
+      `job ${JOB_A} not found: Azure Resource Manager did not return it in 13 polls. Check job-url (jobs older than 90 days are deleted).`
+    )
+  })
+})
