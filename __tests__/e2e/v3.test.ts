@@ -235,6 +235,19 @@ describe('throttling', () => {
   })
 })
 
+describe('a v3 job with an endTime only (the emulator may leave out startTime, as the service may)', () => {
+  it('ends Finished with endTime set, startTime empty and no duration made up', async () => {
+    const id = v3.addArmJob({ name: 'no-start', endTimeOnly: true, timeline: [{ state: 'Finished' }] })
+    const run = await runAction({ inputs: armInputs(id) })
+
+    expect(run.code).toBe(0)
+    expect(run.errors).toEqual([])
+    expect(run.outputs.startTime).toBe('')
+    expect(run.outputs.endTime).toMatch(/Z$/)
+    expect(run.outputs.runningDuration).toBe('0')
+  })
+})
+
 describe('a v3 job that does not exist', () => {
   it('is given 3 polls (404 each), then the step fails naming job-url (only)', async () => {
     const missing = v3.addArmJob({ name: 'exists' }).replace(/exists$/, 'missing')
