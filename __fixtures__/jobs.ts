@@ -16,7 +16,7 @@ export function jobEntity(
     Priority: 0,
     RunningDuration: 0.0,
     StartTime: '2015-02-11T01:46:16.58',
-    State: JOB_STATES.indexOf(state),
+    State: (JOB_STATES as readonly string[]).indexOf(state),
     TemplateId: null,
     JobNotificationSubscriptions: [],
     ...extra

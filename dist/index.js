@@ -1387,11 +1387,13 @@ const JOB_STATES = [
     'Canceled',
     'Canceling'
 ];
+const UNKNOWN_STATE = 'Unknown';
 const FINAL_STATES = new Set(['Finished', 'Error', 'Canceled']);
 function isFinal(state) {
     return FINAL_STATES.has(state);
 }
 const PROGRESS_RANK = {
+    Unknown: 0,
     Queued: 0,
     Scheduled: 1,
     Processing: 2,
@@ -1407,8 +1409,16 @@ function parseState(value) {
         return JOB_STATES.find((_, i) => i === value);
     if (typeof value !== 'string')
         return undefined;
+    return stateNamed(value) ?? JOB_STATES.find((_, i) => String(i) === value);
+}
+function stateNamed(value) {
     const name = value.toLowerCase();
-    return JOB_STATES.find((s, i) => s.toLowerCase() === name || String(i) === value);
+    return JOB_STATES.find(s => s.toLowerCase() === name);
+}
+function stateText(job) {
+    return job.state === UNKNOWN_STATE && job.reportedState
+        ? `${UNKNOWN_STATE} ("${job.reportedState}")`
+        : job.state;
 }
 
 ;// CONCATENATED MODULE: ./src/settings/timing.ts
@@ -2309,11 +2319,33 @@ function outputErrors(error, label) {
             continue;
         lines.push(line(dc || code, dm));
     }
+    const advice = retryAdvice(error);
+    if (lines.length && advice) {
+        lines[0] = { ...lines[0], message: `${cut(lines[0].message, MESSAGE_LIMIT - advice.length)}${advice}` };
+    }
     return lines;
+}
+function retryAdvice(error) {
+    const category = serverName(json_text(error.category)).slice(0, 40);
+    const retry = serverName(json_text(error.retry)).slice(0, 40);
+    const what = retry === 'DoNotRetry'
+        ? 'DoNotRetry: correct the cause, then resubmit the job'
+        : retry === 'MayRetry'
+            ? 'MayRetry: the same job may succeed if resubmitted later'
+            : retry;
+    const parts = [category ? `${category} error` : '', what].filter(Boolean);
+    return parts.length ? ` (${parts.join('; ')})` : '';
+}
+function v3State(v) {
+    const given = typeof v === 'string' ? serverName(v) : '';
+    if (!given)
+        return undefined;
+    const known = stateNamed(given);
+    return known ? { state: known } : { state: UNKNOWN_STATE, reportedState: given };
 }
 function parseV3Job(doc, id, service = 'The job service') {
     const props = isEntity(doc) && isEntity(doc.properties) ? doc.properties : undefined;
-    const state = props && typeof props.state === 'string' ? parseState(props.state) : undefined;
+    const state = props ? v3State(props.state) : undefined;
     if (!isEntity(doc) || !props || !state) {
         const got = isEntity(doc) && isEntity(doc.properties) ? doc.properties.state : undefined;
         const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : parse_describe(got);
@@ -2329,7 +2361,7 @@ function parseV3Job(doc, id, service = 'The job service') {
     return {
         id,
         name: serverName(json_text(doc.name)),
-        state,
+        ...state,
         runningDuration: startTime && endTime ? Math.max(0, endTime.getTime() - startTime.getTime()) : 0,
         created: parseDate(props.created),
         lastModified: parseDate(props.lastModified),
@@ -2343,13 +2375,24 @@ function parseV3Job(doc, id, service = 'The job service') {
 function outputAssets(outputs) {
     const assets = [];
     for (const o of outputs) {
+        if (assets.length === MAX_OUTPUT_ASSETS)
+            break;
         const name = serverName(json_text(o.assetName));
         if (!name)
             continue;
         const label = serverName(json_text(o.label));
-        assets.push(label ? { name, label } : { name });
+        const state = v3State(o.state)?.state;
+        const error = cut(outputErrors(o.error, '')
+            .map(d => `${d.code}: ${d.message}`)
+            .join('; '), MESSAGE_LIMIT);
+        assets.push({
+            name,
+            ...(label ? { label } : {}),
+            ...(state ? { state } : {}),
+            ...(error ? { error } : {})
+        });
     }
-    return assets.slice(0, MAX_OUTPUT_ASSETS);
+    return assets;
 }
 function parseV3JobBody(body, id, service) {
     return parseV3Job(parseJson(body, 'the job request', service), id, service);
@@ -2420,6 +2463,7 @@ class V3JobsClient {
     o;
     byId;
     guarded;
+    gone = new Map();
     service;
     constructor(o) {
         this.o = o;
@@ -2451,7 +2495,17 @@ class V3JobsClient {
     }
     async getJob(id, call) {
         const request = { method: 'GET', url: this.target(id).url, headers: ACCEPT };
-        return this.guarded.request(request, call, res => res.status === 404 ? undefined : parseV3JobBody(res.body, id, this.service));
+        return this.guarded.request(request, call, res => {
+            if (res.status === 404) {
+                this.gone.set(id, v3ErrorText(res.body) ?? '');
+                return undefined;
+            }
+            this.gone.delete(id);
+            return parseV3JobBody(res.body, id, this.service);
+        });
+    }
+    notFoundText(id) {
+        return this.gone.get(id) || undefined;
     }
     target(id) {
         const t = this.byId.get(id);
@@ -2473,6 +2527,7 @@ function createV3Source(o, d) {
         getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
         cost: V3_POLL_COST,
         cancelJob: client.canCancel ? (id, call) => client.cancelJob(id, call) : undefined,
+        notFoundText: id => client.notFoundText(id),
         get requests() {
             return client.requests;
         },
@@ -2884,6 +2939,7 @@ function errorsOf(v) {
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 
+
 const OUTPUT_BYTES = 1_000_000;
 const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'state',
@@ -2896,8 +2952,25 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'asset-name',
     'asset-id'
 ]));
+const made = (a) => a.state === undefined || a.state === 'Finished';
 function finishedAssets(v) {
-    return v.job?.state === 'Finished' ? (v.job.outputAssets ?? []) : [];
+    if (v.job?.state !== 'Finished')
+        return [];
+    return (v.job.outputAssets ?? []).filter(made).map(({ state: _state, error: _error, ...fields }) => fields);
+}
+function unfinishedOutputsWarning(views) {
+    const failed = views.flatMap(v => v.job?.state === 'Finished'
+        ? (v.job.outputAssets ?? [])
+            .filter(a => !made(a))
+            .map(a => {
+            const which = a.label ? `output "${a.label}" (asset ${a.name})` : `the output to asset ${a.name}`;
+            return `${v.id}: ${which} ended ${a.state}${a.error ? `: ${a.error}` : ''}`;
+        })
+        : []);
+    if (failed.length === 0)
+        return undefined;
+    const n = failed.length;
+    return `${n === 1 ? 'An output' : `${n} outputs`} of a Finished job did not finish, and ${n === 1 ? 'its asset is' : 'their assets are'} left out of assets and asset-name: ${someOf(failed, 3, '; ')}`;
 }
 function assetRecords(views) {
     return views.flatMap(v => finishedAssets(v).map(a => ({ job: v.id, ...a })));
@@ -2908,6 +2981,7 @@ function jobRecord(v) {
         id: v.id,
         name: j?.name ?? '',
         state: j ? j.state : v.missingPolls > 0 ? 'NotFound' : 'Unknown',
+        ...(j?.reportedState ? { reportedState: j.reportedState } : {}),
         runningDuration: j ? j.runningDuration : null,
         progress: v.progress === undefined ? null : round1(v.progress),
         startTime: j?.startTime?.toISOString() ?? null,
@@ -2929,6 +3003,11 @@ function aggregateState(views) {
         return 'Finished';
     const open = states.filter(s => !isFinal(s));
     return open.sort((a, b) => PROGRESS_RANK[a] - PROGRESS_RANK[b])[0];
+}
+function lastStateText(views) {
+    const state = aggregateState(views);
+    const first = state === 'Unknown' ? views.find(v => jobRecord(v).state === 'Unknown') : undefined;
+    return first?.job ? stateText(first.job) : state;
 }
 function noJobOutputs() {
     return {
@@ -3062,7 +3141,7 @@ function summaryRow(v) {
         ? formatDuration((v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) -
             v.job.startTime.getTime())
         : '';
-    return `| ${codeCell(r.id)} | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`;
+    return `| ${codeCell(r.id)} | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state}${r.reportedState ? ` ("${markdownText(r.reportedState)}")` : ''} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`;
 }
 function codeCell(text) {
     const plain = text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
@@ -3459,7 +3538,7 @@ class ChangeLog {
                 sharing.set(v.job.name, (sharing.get(v.job.name) ?? 0) + 1);
         for (const v of views) {
             const before = this.seen.get(v.id) ?? {};
-            const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined);
+            const state = v.job ? stateText(v.job) : v.missingPolls > 0 ? 'not found yet' : undefined;
             const progress = v.progress === undefined ? undefined : Math.floor(v.progress);
             const unique = v.job !== undefined && sharing.get(v.job.name) === 1;
             const who = this.named.has(v.id) && unique ? shortLabel(v) : label(v);
@@ -3526,6 +3605,8 @@ function aggregateLine(views) {
     for (const s of ['Canceling', 'Error', 'Canceled'])
         if (count(s))
             parts.push(`${count(s)} ${s.toLowerCase()}`);
+    if (count('Unknown'))
+        parts.push(`${count('Unknown')} in a state this action does not know`);
     const missing = views.filter(v => !v.job).length;
     if (missing)
         parts.push(`${missing} not found yet`);
@@ -3601,11 +3682,11 @@ function ignoredEnds(result) {
 function openJobs(result) {
     return someOf(result.views
         .filter(v => !(v.job && isFinal(v.job.state)))
-        .map(v => `${label(v)} (${v.job?.state ?? 'not seen yet'})`), NAMED_JOBS);
+        .map(v => `${label(v)} (${v.job ? stateText(v.job) : 'not seen yet'})`), NAMED_JOBS);
 }
 function lastStates({ result }) {
     if (result.views.length === 1)
-        return `; last state ${aggregateState(result.views)}`;
+        return `; last state ${lastStateText(result.views)}`;
     const open = openJobs(result);
     return open ? `, waiting for ${open}` : '';
 }
@@ -3652,10 +3733,11 @@ function notFound({ result, origin }) {
     const check = origin.input === 'job-id'
         ? 'Check job-id and api-url.'
         : 'Check job-url (jobs older than 90 days are deleted).';
+    const said = result.views.find(v => !v.job && v.notFoundText)?.notFoundText;
     return {
         ok: false,
         title: `${jobsNoun(origin, false)} not found`,
-        message: `job ${someJobs(result.views, v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls. ${check}`
+        message: `job ${someJobs(result.views, v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls${said ? ` (it answered ${said})` : ''}. ${check}`
     };
 }
 function timedOut(c) {
@@ -3716,7 +3798,7 @@ async function run(rt = githubRuntime()) {
     rt.log.info(intro(settings, tokens, source));
     let result;
     try {
-        result = await wait(settings, source, stop.signal, rt);
+        result = withNotFoundText(source, await wait(settings, source, stop.signal, rt));
         result = await withOutputAssets(source, result, stop, rt);
     }
     finally {
@@ -3779,6 +3861,12 @@ function wait(settings, source, signal, rt) {
         signal,
         onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
     });
+}
+function withNotFoundText(source, result) {
+    const said = source.notFoundText;
+    if (!said)
+        return result;
+    return { ...result, views: result.views.map(v => (v.job ? v : { ...v, notFoundText: said(v.id) })) };
 }
 async function withOutputAssets(source, result, stop, rt) {
     const read = source.readOutputAssets;
@@ -3866,6 +3954,9 @@ async function publish(result, s, source, rt) {
     if (result.error && !(result.error instanceof UserError))
         rt.log.debug(result.error.stack ?? result.error.message);
     await writeSummary(rt, summaryMarkdown(result, v, origin));
+    const unfinished = unfinishedOutputsWarning(result.views);
+    if (unfinished)
+        rt.log.warning(unfinished);
     if (v.ok && v.warning)
         rt.log.warning(`⚠ ${v.message}`);
     else if (v.ok)

@@ -3,14 +3,19 @@
  * v3-shaped job services for the e2e tests: Azure Resource Manager (Media Services v3 jobs, api-version
  * 2022-07-01, Entra ID tokens) and an MK.IO-shaped service (a personal API token as Bearer). One
  * listener each, plus "evil" (must never be contacted), all on 127.0.0.1 with random ports.
- * Test-only code, written from the public ARM spec (Encoding.json) and MK.IO's .NET SDK.
+ * Test-only code, written from the public ARM spec (Encoding.json) and MK.IO's .NET SDK, and shaped like
+ * recorded answers: Azure/azure-cli's test_ams_job.yaml (a 404 is `{"error":{"code":"NotFound","message":
+ * "The requested resource was not found."}}`, cancelJob a 200 with an empty body, an output keeps its own
+ * state while the job is Canceling) and the spec's examples (an output has no times until it starts). MK.IO's
+ * refusals are `{"error":{"code","detail"},"ref","status"}` (its error response as hmcts/pre-api's
+ * MkErrorResponse reads it); its job errors carry no `details`.
  */
 import http from 'node:http'
 import https from 'node:https'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { JobStore, snapshot, cancel } from './jobs.js'
+import { JobStore, snapshot, cancel, isFinal } from './jobs.js'
 import { readBody, sendJson, send, safeDecode, uuid, listen, closeAll } from './util.js'
 
 const CERTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'certs')
@@ -33,9 +38,15 @@ function jobKey(api, name) {
 
 /**
  * @typedef {'arm' | 'mkio' | 'evil'} Api
+ * @typedef {{ code: string, message: string, category?: string, retry?: string,
+ *   details?: { code: string, message: string }[] }} V3Error
  * @typedef {{ name?: string, timeline?: import('./jobs.js').Step[], outputs?: number, missing?: boolean,
- *   clockFromFirstPoll?: boolean, assetNames?: string[],
- *   error?: { code: string, message: string, details?: { code: string, message: string }[] } }} V3JobSpec
+ *   clockFromFirstPoll?: boolean, assetNames?: string[], endTimeOnly?: boolean,
+ *   outputStates?: (string | undefined)[], error?: V3Error }} V3JobSpec
+ *   outputStates: the state each output ends in once the job has ended (default: the job's), e.g. a
+ *   Finished job with an output in Error (`onError: ContinueJob`); an output scripted Error carries `error`.
+ *   endTimeOnly: the job never reports a startTime (only endTime once it ends).
+ * @typedef {{ error: V3Error, path: string, assetNames?: string[], outputStates?: (string | undefined)[] }} V3Extra
  * @typedef {{ api: Api, method: string, path: string, authorization: string | undefined, status: number, at: number }} V3Request
  */
 
@@ -50,7 +61,7 @@ function jobKey(api, name) {
 export async function startArmEmulator(options) {
   const mkioToken = options.mkioToken ?? 'mkio-personal-token-0f9e8d7c6b5a'
   const store = new JobStore()
-  /** @type {Map<string, { error?: V3JobSpec['error'], path: string, assetNames?: string[] }>} */
+  /** @type {Map<string, V3Extra>} */
   const extra = new Map()
   /** @type {V3Request[]} */
   const requests = []
@@ -108,6 +119,11 @@ export async function startArmEmulator(options) {
     res.setHeader('x-ms-request-id', uuid())
     await readBody(req)
     const url = new URL(req.url || '/', origins[api])
+    const mkioError = (
+      /** @type {number} */ status,
+      /** @type {string} */ code,
+      /** @type {string} */ detail
+    ) => sendJson(res, status, { error: { code, detail }, ref: uuid(), status })
     const error = (
       /** @type {number} */ status,
       /** @type {string} */ code,
@@ -144,32 +160,49 @@ export async function startArmEmulator(options) {
       if (version !== API_VERSION)
         return error(400, 'InvalidApiVersionParameter', `The api-version '${version}' is invalid.`)
     } else if (!auth || auth[1] !== mkioToken) {
-      // MK.IO's SDK reads `error.detail` or a bare `error` string from a refusal.
-      return sendJson(res, 401, { error: { detail: 'Invalid or expired API token.' } })
+      return mkioError(401, 'Unauthorized', 'Invalid or expired API token.')
     }
 
     const m = (api === 'arm' ? ARM_JOB : MKIO_JOB).exec(safeDecode(url.pathname))
     const key = m ? jobKey(api, api === 'arm' ? m[5] : m[2]) : ''
     const job = m ? store.visible(key) : undefined
     const isCancel = Boolean(m && m[m.length - 1])
-    if (!job)
-      return error(404, 'ResourceNotFound', `The Resource '${url.pathname.slice(0, 200)}' was not found.`)
+    if (!job) {
+      return api === 'arm'
+        ? error(404, 'NotFound', 'The requested resource was not found.')
+        : mkioError(404, 'NotFound', `Job '${(m ? m[2] : url.pathname).slice(0, 200)}' was not found.`)
+    }
     if (isCancel) {
       if (req.method !== 'POST') return error(405, 'MethodNotAllowed', 'cancelJob takes POST.')
       cancel(job)
-      return sendJson(res, 200, {})
+      return send(res, 200, {})
     }
     if (req.method !== 'GET') return error(405, 'MethodNotAllowed', 'Jobs are read with GET.')
     return sendJson(res, 200, jobBody(job, extra.get(key)))
   }
 
   /**
+   * The state an output reports: the job's while it runs; once the job has ended, the one scripted for it
+   * (else the job's). While the job is Canceling an output that started stays Processing (as recorded).
    * @param {import('./jobs.js').JobRecord} job
-   * @param {{ error?: V3JobSpec['error'], path: string, assetNames?: string[] } | undefined} more
+   * @param {V3Extra | undefined} more
+   * @param {number} i
+   * @returns {string}
+   */
+  function outputState(job, more, i) {
+    if (isFinal(job.state)) return more?.outputStates?.[i] ?? job.state
+    if (job.state === 'Canceling') return job.startTime === null ? 'Queued' : 'Processing'
+    return job.state
+  }
+
+  /**
+   * @param {import('./jobs.js').JobRecord} job
+   * @param {V3Extra | undefined} more
    */
   function jobBody(job, more) {
     const snap = snapshot(job, true)
     const iso = (/** @type {number | null} */ ms) => (ms === null ? undefined : new Date(ms).toISOString())
+    const scripted = (/** @type {number} */ i) => more?.outputStates?.[i] !== undefined
     return {
       name: job.name,
       id: more?.path,
@@ -179,19 +212,22 @@ export async function startArmEmulator(options) {
         state: snap.state,
         input: { '@odata.type': '#Microsoft.Media.JobInputAsset', assetName: `${job.name}-input` },
         lastModified: iso(job.lastModified),
-        outputs: snap.progress.map((p, i) => ({
-          '@odata.type': '#Microsoft.Media.JobOutputAsset',
-          assetName: more?.assetNames?.[i] ?? `${job.name}-output-${i}`,
-          label: `output${i}`,
-          state: snap.state,
-          progress: Math.round(p),
-          startTime: iso(job.startTime),
-          endTime: iso(job.endTime),
-          error:
-            snap.state === 'Error' && i === 0
-              ? { category: 'Content', retry: 'DoNotRetry', ...more?.error }
-              : undefined
-        })),
+        outputs: snap.progress.map((p, i) => {
+          const state = outputState(job, more, i)
+          // A job in Error without scripted outputs: its first output carries the error, as before.
+          const failed = state === 'Error' && (scripted(i) || i === 0)
+          return {
+            '@odata.type': '#Microsoft.Media.JobOutputAsset',
+            assetName: more?.assetNames?.[i] ?? `${job.name}-output-${i}`,
+            label: `output${i}`,
+            state,
+            progress: Math.round(p),
+            // An output has a startTime once it started and an endTime once it ended (the spec's examples).
+            startTime: state === 'Queued' || state === 'Scheduled' ? undefined : iso(job.startTime),
+            endTime: isFinal(/** @type {any} */ (state)) ? iso(job.endTime) : undefined,
+            error: failed ? more?.error : undefined
+          }
+        }),
         priority: 'Normal',
         correlationData: {},
         startTime: iso(job.startTime),
@@ -212,18 +248,26 @@ export async function startArmEmulator(options) {
       id: key,
       name,
       timeline: spec.timeline,
-      tasks: spec.outputs ?? spec.assetNames?.length ?? 1,
+      tasks: spec.outputs ?? spec.assetNames?.length ?? spec.outputStates?.length ?? 1,
       missing: spec.missing,
-      clockFromFirstPoll: spec.clockFromFirstPoll
+      clockFromFirstPoll: spec.clockFromFirstPoll,
+      endTimeOnly: spec.endTimeOnly
     })
     const p = pathOf(name)
+    // ARM's JobError has details; MK.IO's job errors as its SDK reads them do not.
+    const details = api === 'arm' ? [{ code: 'InvalidInput', message: 'moov atom not found' }] : undefined
     extra.set(key, {
       path: p,
       assetNames: spec.assetNames,
-      error: spec.error ?? {
-        code: 'ContentMalformed',
-        message: 'The input content is malformed.',
-        details: [{ code: 'InvalidInput', message: 'moov atom not found' }]
+      outputStates: spec.outputStates,
+      error: {
+        category: 'Content',
+        retry: 'DoNotRetry',
+        ...(spec.error ?? {
+          code: 'ContentMalformed',
+          message: 'The input content is malformed.',
+          ...(details ? { details } : {})
+        })
       }
     })
     return p

@@ -20,17 +20,19 @@ export const STATES = /** @type {const} */ ({
  * @typedef {{ state: StateName, polls?: number, ms?: number, progress?: number | number[] }} Step
  * @typedef {{ Code: string, Message: string }} ErrorDetail
  * @typedef {{ Code: string, Message: string, TimeStamp: number }} HistoricalEvent
- * @typedef {{ Name?: string, StorageAccountName?: string, Uri?: string }} AssetSpec
- * @typedef {{ Id: string, Name: string, StorageAccountName: string, Uri: string }} Asset
+ * @typedef {{ Name?: string, StorageAccountName?: string | null, Uri?: string | null }} AssetSpec
+ *   (null: the service gave none, as the Asset entity allows; the emulator makes them up when left out.)
+ * @typedef {{ Id: string, Name: string, StorageAccountName: string | null, Uri: string | null }} Asset
  * @typedef {{ id?: string, name?: string, timeline?: Step[], tasks?: number, errorDetails?: ErrorDetail[],
  *   hiddenPolls?: number, missing?: boolean, priority?: number, clockFromFirstPoll?: boolean,
- *   outputAssets?: AssetSpec[] }} JobSpec
- *   (outputAssets: what the job makes, its OutputMediaAssets; one asset named `<job name>-output` when not given.)
+ *   outputAssets?: AssetSpec[], endTimeOnly?: boolean }} JobSpec
+ *   (outputAssets: what the job makes, its OutputMediaAssets; one asset named `<job name>-output` when not given.
+ *   endTimeOnly: the job never gets a StartTime, only an EndTime once it ends.)
  * @typedef {{ id: string, name: string, priority: number, timeline: Step[], stepIndex: number, stepBegan: number,
  *   stepPolls: number, observations: number, hiddenLeft: number, missing: boolean, state: StateName,
  *   stateCode: number, created: number, lastModified: number, startTime: number | null, endTime: number | null,
  *   lastProgress: number[], taskIds: string[], errorDetails: ErrorDetail[], history: HistoricalEvent[],
- *   cancelRequests: number, clockFromFirstPoll: boolean, outputAssets: Asset[] }} JobRecord
+ *   cancelRequests: number, clockFromFirstPoll: boolean, outputAssets: Asset[], endTimeOnly: boolean }} JobRecord
  * @typedef {{ job: JobRecord, state: StateName, progress: number[], runningDuration: number, at: number }} Snapshot
  */
 
@@ -97,6 +99,7 @@ export class JobStore {
       history: [],
       cancelRequests: 0,
       clockFromFirstPoll: spec.clockFromFirstPoll === true,
+      endTimeOnly: spec.endTimeOnly === true,
       outputAssets: (spec.outputAssets ?? [{}]).map(a => outputAsset(name, a))
     }
     enter(job, 0, now)
@@ -125,12 +128,15 @@ export class JobStore {
  */
 function outputAsset(jobName, a) {
   const guid = crypto.randomUUID()
-  const storage = a.StorageAccountName ?? 'emumediastore'
+  const storage = a.StorageAccountName === undefined ? 'emumediastore' : a.StorageAccountName
   return {
     Id: `nb:cid:UUID:${guid}`,
     Name: a.Name ?? `${jobName}-output`,
     StorageAccountName: storage,
-    Uri: a.Uri ?? `https://${storage}.blob.core.windows.net/asset-${guid}`
+    Uri:
+      a.Uri === undefined
+        ? `https://${storage ?? 'emumediastore'}.blob.core.windows.net/asset-${guid}`
+        : a.Uri
   }
 }
 
@@ -149,9 +155,10 @@ function enter(job, index, at) {
   job.state = step.state
   job.stateCode = STATES[step.state]
   job.lastModified = at
-  if (step.state === 'Processing' && job.startTime === null) job.startTime = at
+  const starts = job.startTime === null && !job.endTimeOnly
+  if (step.state === 'Processing' && starts) job.startTime = at
   if (isFinal(step.state)) {
-    if ((step.state === 'Finished' || step.state === 'Error') && job.startTime === null) job.startTime = at
+    if ((step.state === 'Finished' || step.state === 'Error') && starts) job.startTime = at
     if (job.endTime === null) job.endTime = at
     if (step.state === 'Finished') job.lastProgress = job.lastProgress.map(() => 100)
   }

@@ -35,6 +35,9 @@ export function odataError(res, verbose, status, message, headers = {}) {
 }
 
 /**
+ * A date as Media Services wrote it (MicrosoftDocs/azure-docs, media-services-rest-get-started.md): minimal
+ * metadata without a zone (`"Created":"2015-01-19T07:52:15.603"`); verbose as `\/Date(ms)\/` or, in the
+ * recorded verbose Job, ISO in UTC with its `Z` (`"Created":"2015-01-19T08:04:34.3287057Z"`).
  * @param {MediaState} st
  * @param {number | null} ms
  * @param {boolean} verbose
@@ -43,7 +46,8 @@ export function odataError(res, verbose, status, message, headers = {}) {
 export function date(st, ms, verbose) {
   if (ms === null) return null
   if (verbose && st.verboseDates === 'ms') return `/Date(${Math.round(ms)})/`
-  return new Date(ms).toISOString().replace(/Z$/, '')
+  const iso = new Date(ms).toISOString()
+  return verbose ? iso : iso.replace(/Z$/, '')
 }
 
 /** @param {string} id */

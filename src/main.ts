@@ -19,7 +19,7 @@ import { createTokenSource } from './auth/index.js'
 import { isFinal, type OutputAsset } from './jobs/model.js'
 import { ChangeLog } from './report/log.js'
 import type { JobsOrigin } from './report/naming.js'
-import { noJobOutputs, outputs } from './report/outputs.js'
+import { noJobOutputs, outputs, unfinishedOutputsWarning } from './report/outputs.js'
 import { verdict } from './report/verdict.js'
 
 /** The outside world, injected so that the wiring can be tested without a runner. */
@@ -75,7 +75,7 @@ export async function run(rt: Runtime = githubRuntime()): Promise<void> {
   rt.log.info(intro(settings, tokens, source))
   let result: WaitResult
   try {
-    result = await wait(settings, source, stop.signal, rt)
+    result = withNotFoundText(source, await wait(settings, source, stop.signal, rt))
     result = await withOutputAssets(source, result, stop, rt)
   } finally {
     stop.clear()
@@ -145,6 +145,13 @@ function wait(settings: Settings, source: JobSource, signal: AbortSignal, rt: Ru
     signal,
     onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
   })
+}
+
+/** The jobs the service did not return, with what it said of them (v3's 404 body), where it said something. */
+function withNotFoundText(source: JobSource, result: WaitResult): WaitResult {
+  const said = source.notFoundText
+  if (!said) return result
+  return { ...result, views: result.views.map(v => (v.job ? v : { ...v, notFoundText: said(v.id) })) }
 }
 
 /**
@@ -255,6 +262,8 @@ async function publish(result: WaitResult, s: Settings, source: JobSource, rt: R
   if (result.error && !(result.error instanceof UserError))
     rt.log.debug(result.error.stack ?? result.error.message)
   await writeSummary(rt, summaryMarkdown(result, v, origin))
+  const unfinished = unfinishedOutputsWarning(result.views)
+  if (unfinished) rt.log.warning(unfinished)
   if (v.ok && v.warning) rt.log.warning(`⚠ ${v.message}`)
   else if (v.ok) rt.log.info(`✓ ${v.message}`)
   else rt.fail(v.message, v.title)

@@ -199,4 +199,28 @@ describe('a v3 job that finishes', () => {
     expect(run.outputs['asset-id']).toBe('')
     expect(run.summary).not.toMatch(/<[a-z!/?]/i)
   })
+
+  it('a Finished job with an output in Error (onError: ContinueJob): its asset left out, one warning naming it', async () => {
+    const id = v3.addArmJob({
+      name: 'mixed',
+      assetNames: ['mixed-video', 'mixed-thumbs'],
+      outputStates: ['Finished', 'Error'],
+      error: {
+        code: 'ContentUnsupported',
+        message: 'There was a problem with the input content.\n::error::x'
+      },
+      timeline: [{ state: 'Processing', polls: 1 }, { state: 'Finished' }]
+    })
+    const run = await runAction({ inputs: armInputs(id) })
+
+    expect(run.code).toBe(0)
+    expect(run.errors).toEqual([])
+    expect(warnings(run)).toEqual([
+      `::warning::An output of a Finished job did not finish, and its asset is left out of assets and asset-name: ${id}: output "output1" (asset mixed-thumbs) ended Error: ContentUnsupported: There was a problem with the input content. ::error::x (Content error; DoNotRetry: correct the cause, then resubmit the job)`
+    ])
+    expect(JSON.parse(run.outputs.assets)).toEqual([{ job: id, name: 'mixed-video', label: 'output0' }])
+    expect(run.outputs['asset-name']).toBe('mixed-video')
+    expect(run.outputs.state).toBe('Finished')
+    expect(run.summary).not.toContain('mixed-thumbs')
+  })
 })

@@ -116,8 +116,11 @@ describe('a v3 job that ends in Error', () => {
     expect(run.errors[0]).toContain('ContentMalformed: output0: The input content is malformed.')
     expect(run.errors[0]).toContain('InvalidInput: output0: moov atom not found')
     expect(run.outputs.state).toBe('Error')
+    // The service's retry advice (error.category and error.retry) follows its error.
+    const advice = ' (Content error; DoNotRetry: correct the cause, then resubmit the job)'
+    expect(run.errors[0]).toContain(`ContentMalformed: output0: The input content is malformed.${advice}`)
     expect(JSON.parse(run.outputs.jobs)[0].errors).toEqual([
-      { code: 'ContentMalformed', message: 'output0: The input content is malformed.' },
+      { code: 'ContentMalformed', message: `output0: The input content is malformed.${advice}` },
       { code: 'InvalidInput', message: 'output0: moov atom not found' }
     ])
     expect(run.summary).toContain('### ❌ Jobs on Azure Resource Manager')
@@ -232,6 +235,19 @@ describe('throttling', () => {
   })
 })
 
+describe('a v3 job with an endTime only (the emulator may leave out startTime, as the service may)', () => {
+  it('ends Finished with endTime set, startTime empty and no duration made up', async () => {
+    const id = v3.addArmJob({ name: 'no-start', endTimeOnly: true, timeline: [{ state: 'Finished' }] })
+    const run = await runAction({ inputs: armInputs(id) })
+
+    expect(run.code).toBe(0)
+    expect(run.errors).toEqual([])
+    expect(run.outputs.startTime).toBe('')
+    expect(run.outputs.endTime).toMatch(/Z$/)
+    expect(run.outputs.runningDuration).toBe('0')
+  })
+})
+
 describe('a v3 job that does not exist', () => {
   it('is given 3 polls (404 each), then the step fails naming job-url (only)', async () => {
     const missing = v3.addArmJob({ name: 'exists' }).replace(/exists$/, 'missing')
@@ -240,7 +256,7 @@ describe('a v3 job that does not exist', () => {
     expect(run.code).toBe(1)
     expect(run.errors).toEqual([
       expect.stringMatching(
-        /title=Job on Azure Resource Manager not found::job .*missing not found: Azure Resource Manager did not return it in 3 polls\. Check job-url/
+        /title=Job on Azure Resource Manager not found::job .*missing not found: Azure Resource Manager did not return it in 3 polls \(it answered NotFound: The requested resource was not found\.\)\. Check job-url/
       )
     ])
     expect(run.errors[0]).not.toMatch(/job-id|api-url|Media Services/)

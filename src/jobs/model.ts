@@ -11,7 +11,14 @@ export const JOB_STATES = [
   'Canceling'
 ] as const
 
-export type JobState = (typeof JOB_STATES)[number]
+/**
+ * A state the service named that is none of JOB_STATES: v3's JobState is an extensible enum
+ * (`modelAsString`), so a new one may appear. Never final: the wait keeps asking, and the report names
+ * what the service said (`Job.reportedState`).
+ */
+export const UNKNOWN_STATE = 'Unknown'
+
+export type JobState = (typeof JOB_STATES)[number] | typeof UNKNOWN_STATE
 
 export const FINAL_STATES: ReadonlySet<JobState> = new Set(['Finished', 'Error', 'Canceled'])
 
@@ -21,6 +28,8 @@ export function isFinal(state: JobState): boolean {
 
 /** How far a job that has not ended got; used to pick the "least advanced" state of several jobs. */
 export const PROGRESS_RANK: Readonly<Record<JobState, number>> = {
+  // Nothing is known of how far a job in a state we do not know got.
+  Unknown: 0,
   Queued: 0,
   Scheduled: 1,
   Processing: 2,
@@ -42,6 +51,8 @@ export interface Job {
   id: string
   name: string
   state: JobState
+  /** What the service called the state when it is none of JOB_STATES (then `state` is Unknown), neutralised. */
+  reportedState?: string
   /** The service's number as reported (milliseconds in practice; see the protocol notes). */
   runningDuration: number
   created?: Date
@@ -71,15 +82,40 @@ export interface OutputAsset {
   uri?: string
   /** v3's output label. */
   label?: string
+  /**
+   * v3: the output's own state, which a Finished job does not sum up (a transform output with
+   * `onError: ContinueJob` may fail while the job finishes). Not part of the `assets` output.
+   */
+  state?: JobState
+  /** v3: the output's error on one line (codes and messages, neutralised). Not part of the `assets` output. */
+  error?: string
 }
 
 /** Output assets kept per job: a job makes a handful; a server that lists thousands says no more. */
 export const MAX_OUTPUT_ASSETS = 100
 
-/** Accepts the Int32 the service sends (as a number or its digits), and a state name (case-insensitive). */
+/**
+ * Accepts the Int32 v2 sends (as a number or its digits), and a state name (case-insensitive). Only the
+ * seven states: never Unknown.
+ */
 export function parseState(value: unknown): JobState | undefined {
   if (typeof value === 'number') return JOB_STATES.find((_, i) => i === value)
   if (typeof value !== 'string') return undefined
+  return stateNamed(value) ?? JOB_STATES.find((_, i) => String(i) === value)
+}
+
+/** One of the seven states by its name (case-insensitive), as v3 gives them: digits are not a name. */
+export function stateNamed(value: string): JobState | undefined {
   const name = value.toLowerCase()
-  return JOB_STATES.find((s, i) => s.toLowerCase() === name || String(i) === value)
+  return JOB_STATES.find(s => s.toLowerCase() === name)
+}
+
+/**
+ * A job's state as the report shows it: the state, or for a state the action does not know, what the
+ * service called it.
+ */
+export function stateText(job: Pick<Job, 'state' | 'reportedState'>): string {
+  return job.state === UNKNOWN_STATE && job.reportedState
+    ? `${UNKNOWN_STATE} ("${job.reportedState}")`
+    : job.state
 }

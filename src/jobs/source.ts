@@ -23,6 +23,8 @@ export interface JobSource {
    * assets (v3): then `Job.outputAssets` holds them.
    */
   readOutputAssets?: (id: string, call: CallOptions) => Promise<OutputAsset[]>
+  /** What the service said when it last answered that the job does not exist (v3's 404 body), neutralised. */
+  notFoundText?: (id: string) => string | undefined
   readonly requests: number
   readonly apiRoot: string
 }

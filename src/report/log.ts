@@ -1,6 +1,6 @@
 import { clockStamp, formatDuration } from '../time.js'
 import type { JobView } from '../wait/waiter.js'
-import { isFinal, type JobState } from '../jobs/model.js'
+import { isFinal, type JobState, stateText } from '../jobs/model.js'
 import { label, errorsOf } from './naming.js'
 
 /**
@@ -30,7 +30,7 @@ export class ChangeLog {
     for (const v of views) if (v.job) sharing.set(v.job.name, (sharing.get(v.job.name) ?? 0) + 1)
     for (const v of views) {
       const before = this.seen.get(v.id) ?? {}
-      const state = v.job?.state ?? (v.missingPolls > 0 ? 'not found yet' : undefined)
+      const state = v.job ? stateText(v.job) : v.missingPolls > 0 ? 'not found yet' : undefined
       const progress = v.progress === undefined ? undefined : Math.floor(v.progress)
       // The first line that names a job gives its id too; later lines use its name when no other job shares it.
       const unique = v.job !== undefined && sharing.get(v.job.name) === 1
@@ -101,6 +101,7 @@ export function aggregateLine(views: readonly JobView[]): string {
   ]
   for (const s of ['Canceling', 'Error', 'Canceled'] as const)
     if (count(s)) parts.push(`${count(s)} ${s.toLowerCase()}`)
+  if (count('Unknown')) parts.push(`${count('Unknown')} in a state this action does not know`)
   const missing = views.filter(v => !v.job).length
   if (missing) parts.push(`${missing} not found yet`)
   const mean =

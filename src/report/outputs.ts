@@ -1,5 +1,6 @@
+import { someOf } from '../text.js'
 import type { JobView, WaitResult } from '../wait/waiter.js'
-import { isFinal, type JobState, type OutputAsset, PROGRESS_RANK } from '../jobs/model.js'
+import { isFinal, type JobState, type OutputAsset, PROGRESS_RANK, stateText } from '../jobs/model.js'
 
 /** The step's outputs: pure functions of the wait's result, each under GitHub's size limit. */
 
@@ -25,6 +26,8 @@ export interface JobRecord {
   id: string
   name: string
   state: JobState | 'NotFound' | 'Unknown'
+  /** What the service called a state the action does not know (state Unknown). */
+  reportedState?: string
   runningDuration: number | null
   progress: number | null
   startTime: string | null
@@ -34,12 +37,42 @@ export interface JobRecord {
   assets: OutputAsset[]
 }
 
-/** One entry of the `assets` output: an output asset and the job that made it. */
-export type AssetRecord = { job: string } & OutputAsset
+/** An output asset as the outputs give it: what the service named it, without its output's state and error. */
+export type AssetFields = Omit<OutputAsset, 'state' | 'error'>
 
-/** The output assets of a job that ended Finished: none for any other (an Error job's are not a result). */
-export function finishedAssets(v: JobView): OutputAsset[] {
-  return v.job?.state === 'Finished' ? (v.job.outputAssets ?? []) : []
+/** One entry of the `assets` output: an output asset and the job that made it. */
+export type AssetRecord = { job: string } & AssetFields
+
+/** An asset its output made: the output did not say otherwise (v2 and MK.IO may not say at all). */
+const made = (a: OutputAsset): boolean => a.state === undefined || a.state === 'Finished'
+
+/**
+ * The output assets of a job that ended Finished, of the outputs that finished: none for any other job (an
+ * Error job's are not a result), nor of an output that failed in a Finished job (`onError: ContinueJob`).
+ */
+export function finishedAssets(v: JobView): AssetFields[] {
+  if (v.job?.state !== 'Finished') return []
+  return (v.job.outputAssets ?? []).filter(made).map(({ state: _state, error: _error, ...fields }) => fields)
+}
+
+/**
+ * The outputs of Finished jobs that did not finish (the job's state does not sum them up), as one warning
+ * naming each one's label, asset and error; undefined when there is none.
+ */
+export function unfinishedOutputsWarning(views: readonly JobView[]): string | undefined {
+  const failed = views.flatMap(v =>
+    v.job?.state === 'Finished'
+      ? (v.job.outputAssets ?? [])
+          .filter(a => !made(a))
+          .map(a => {
+            const which = a.label ? `output "${a.label}" (asset ${a.name})` : `the output to asset ${a.name}`
+            return `${v.id}: ${which} ended ${a.state}${a.error ? `: ${a.error}` : ''}`
+          })
+      : []
+  )
+  if (failed.length === 0) return undefined
+  const n = failed.length
+  return `${n === 1 ? 'An output' : `${n} outputs`} of a Finished job did not finish, and ${n === 1 ? 'its asset is' : 'their assets are'} left out of assets and asset-name: ${someOf(failed, 3, '; ')}`
 }
 
 /** Every finished job's output assets, job by job in input order, each with its job. */
@@ -53,6 +86,7 @@ export function jobRecord(v: JobView): JobRecord {
     id: v.id,
     name: j?.name ?? '',
     state: j ? j.state : v.missingPolls > 0 ? 'NotFound' : 'Unknown',
+    ...(j?.reportedState ? { reportedState: j.reportedState } : {}),
     runningDuration: j ? j.runningDuration : null,
     progress: v.progress === undefined ? null : round1(v.progress),
     startTime: j?.startTime?.toISOString() ?? null,
@@ -76,6 +110,17 @@ export function aggregateState(views: readonly JobView[]): string {
   if (states.every(s => s === 'Finished')) return 'Finished'
   const open = states.filter(s => !isFinal(s))
   return open.sort((a, b) => PROGRESS_RANK[a] - PROGRESS_RANK[b])[0]
+}
+
+/**
+ * The aggregate state as a sentence says it: with the name the service gave a state the action does not
+ * know (`Unknown ("Paused")`), when that is what it comes to.
+ */
+export function lastStateText(views: readonly JobView[]): string {
+  const state = aggregateState(views)
+  // aggregateState names the first job it cannot place: a job in a state we do not know is one.
+  const first = state === 'Unknown' ? views.find(v => jobRecord(v).state === 'Unknown') : undefined
+  return first?.job ? stateText(first.job) : state
 }
 
 /** The outputs of a step whose inputs were refused: every output set, no job seen. */

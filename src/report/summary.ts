@@ -95,7 +95,7 @@ function summaryRow(v: JobView): string {
           v.job.startTime.getTime()
       )
     : ''
-  return `| ${codeCell(r.id)} | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`
+  return `| ${codeCell(r.id)} | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state}${r.reportedState ? ` ("${markdownText(r.reportedState)}")` : ''} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`
 }
 
 /**

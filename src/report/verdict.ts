@@ -2,9 +2,9 @@ import { type ErrorSource, sourceOf } from '../errors.js'
 import { someOf } from '../text.js'
 import { formatDuration } from '../time.js'
 import type { JobView, Outcome, WaitResult } from '../wait/waiter.js'
-import { isFinal } from '../jobs/model.js'
+import { isFinal, stateText } from '../jobs/model.js'
 import { NAMED_JOBS, type JobsOrigin, MEDIA_SERVICES_V2, jobsNoun, label, errorsOf } from './naming.js'
-import { aggregateState } from './outputs.js'
+import { lastStateText } from './outputs.js'
 
 /** The one-line verdict of a wait, and for a failure the annotation's title: one function per outcome. */
 
@@ -109,14 +109,14 @@ function openJobs(result: WaitResult): string {
   return someOf(
     result.views
       .filter(v => !(v.job && isFinal(v.job.state)))
-      .map(v => `${label(v)} (${v.job?.state ?? 'not seen yet'})`),
+      .map(v => `${label(v)} (${v.job ? stateText(v.job) : 'not seen yet'})`),
     NAMED_JOBS
   )
 }
 
 /** "; last state Processing" for one job; for several, each job still open with its own state. */
 function lastStates({ result }: Context): string {
-  if (result.views.length === 1) return `; last state ${aggregateState(result.views)}`
+  if (result.views.length === 1) return `; last state ${lastStateText(result.views)}`
   const open = openJobs(result)
   return open ? `, waiting for ${open}` : ''
 }
@@ -182,10 +182,12 @@ function notFound({ result, origin }: Context): Verdict {
     origin.input === 'job-id'
       ? 'Check job-id and api-url.'
       : 'Check job-url (jobs older than 90 days are deleted).'
+  // The service's own words (v3's 404: `NotFound: The requested resource was not found.`), from the first job.
+  const said = result.views.find(v => !v.job && v.notFoundText)?.notFoundText
   return {
     ok: false,
     title: `${jobsNoun(origin, false)} not found`,
-    message: `job ${someJobs(result.views, v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls. ${check}`
+    message: `job ${someJobs(result.views, v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls${said ? ` (it answered ${said})` : ''}. ${check}`
   }
 }
 

@@ -8,6 +8,7 @@ import { collectingLogger } from '../../../__fixtures__/logger.js'
 import type { CallOptions } from '../../../src/transport/call.js'
 import { failure } from '../../../__fixtures__/failure.js'
 import { FakeTokens } from '../../../__fixtures__/tokens.js'
+import { ARM_NOT_FOUND } from '../../../__fixtures__/bodies.js'
 
 const ARM = 'https://management.azure.com'
 const PATH = (j: string): string =>
@@ -48,6 +49,34 @@ function setup(
   const call: CallOptions = { deadline: clock.now() + 600_000 }
   return { http, clock, tokens, log, client, call }
 }
+
+describe("a 404's own words", () => {
+  it('are kept, neutralised, for the job it was about, and forgotten once the job is returned', async () => {
+    const hostile = jsonReply(404, { error: { code: 'NotFound', message: 'gone\n::error::x' } })
+    const { client, call } = setup([
+      reply(404, ARM_NOT_FOUND, { 'content-type': 'application/json; charset=utf-8' }),
+      hostile,
+      reply(404, '<html><head><title>404 Not Found</title></head></html>'),
+      jobBody('job1', 'Queued')
+    ])
+    expect(client.notFoundText(PATH('job1'))).toBeUndefined()
+    expect(await client.getJobs([PATH('job1')], call)).toEqual([])
+    expect(client.notFoundText(PATH('job1'))).toBe('NotFound: The requested resource was not found.')
+    await client.getJobs([PATH('job1')], call)
+    expect(client.notFoundText(PATH('job1'))).toBe('NotFound: gone ::error::x')
+    await client.getJobs([PATH('job1')], call)
+    expect(client.notFoundText(PATH('job1'))).toBe('404 Not Found')
+    expect(await client.getJobs([PATH('job1')], call)).toHaveLength(1)
+    expect(client.notFoundText(PATH('job1'))).toBeUndefined()
+  })
+
+  it('an empty 404 says nothing (once the service has answered as its API: before, it is a wrong endpoint)', async () => {
+    const { client, call } = setup([jobBody('job1', 'Processing'), reply(404, '')])
+    await client.getJobs([PATH('job1')], call)
+    expect(await client.getJobs([PATH('job1')], call)).toEqual([])
+    expect(client.notFoundText(PATH('job1'))).toBeUndefined()
+  })
+})
 
 describe('reading a job on Azure Resource Manager', () => {
   it('one GET per job, with the api-version, a Bearer token and nothing v2-specific', async () => {

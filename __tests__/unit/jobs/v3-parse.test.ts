@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { ServiceError } from '../../../src/errors.js'
 import { thrownBy } from '../../../__fixtures__/failure.js'
-import { MAX_ERROR_DETAILS, MAX_OUTPUT_ASSETS } from '../../../src/jobs/model.js'
+import { isFinal, MAX_ERROR_DETAILS, MAX_OUTPUT_ASSETS, stateText } from '../../../src/jobs/model.js'
 import {
   outputErrors,
   parseV3Job,
@@ -104,6 +104,39 @@ describe('a v3 job body becomes the common job model', () => {
   })
 })
 
+describe('a state outside the seven (JobState is an extensible enum)', () => {
+  const body = (state: string) =>
+    job({
+      state,
+      startTime: '2024-05-01T12:00:00Z',
+      outputs: [{ label: 'hd', assetName: 'out-hd', state, progress: 40 }]
+    })
+
+  it('keeps what is readable, and reads the state as Unknown, naming what the service said', () => {
+    const j = parseV3Job(body('Paused'), ID)
+    expect(j).toMatchObject({ name: 'job1', state: 'Unknown', reportedState: 'Paused', progress: 40 })
+    expect(j.startTime?.toISOString()).toBe('2024-05-01T12:00:00.000Z')
+    expect(j.outputAssets).toEqual([{ name: 'out-hd', label: 'hd', state: 'Unknown' }])
+    expect(isFinal(j.state)).toBe(false)
+    expect(stateText(j)).toBe('Unknown ("Paused")')
+  })
+
+  it.each([
+    ['3', '3'],
+    ['0', '0'],
+    ['Done', 'Done'],
+    ['Unknown', 'Unknown'],
+    ['Fin\n::error::ished', 'Fin ::error::ished']
+  ])(
+    '%j is no state name: Unknown, named as neutralised text (digits are not v2 Int32s here)',
+    (given, named) => {
+      const j = parseV3Job(body(given), ID)
+      expect(j.state).toBe('Unknown')
+      expect(j.reportedState).toBe(named)
+    }
+  )
+})
+
 describe('errors of a job in Error', () => {
   it('ARM shape: the error of each output with its details, labelled by the output', () => {
     const j = parseV3Job(
@@ -127,9 +160,35 @@ describe('errors of a job in Error', () => {
       ID
     )
     expect(j.errorDetails).toEqual([
-      { code: 'ContentMalformed', message: 'hd: The input content is malformed.' },
+      {
+        code: 'ContentMalformed',
+        message:
+          'hd: The input content is malformed. (Content error; DoNotRetry: correct the cause, then resubmit the job)'
+      },
       { code: 'InvalidInput', message: 'hd: moov atom not found' }
     ])
+  })
+
+  it.each([
+    ['DoNotRetry', 'Content', ' (Content error; DoNotRetry: correct the cause, then resubmit the job)'],
+    ['MayRetry', 'Service', ' (Service error; MayRetry: the same job may succeed if resubmitted later)'],
+    ['SomeNewAdvice', 'Upload', ' (Upload error; SomeNewAdvice)'],
+    [undefined, 'Account', ' (Account error)'],
+    ['MayRetry', undefined, ' (MayRetry: the same job may succeed if resubmitted later)'],
+    [undefined, undefined, '']
+  ])("the service's retry advice %s (category %s) follows the error", (retry, category, advice) => {
+    expect(outputErrors({ code: 'E', message: 'failed', retry, category }, 'hd')).toEqual([
+      { code: 'E', message: `hd: failed${advice}` }
+    ])
+  })
+
+  it('the advice survives a message cut to the limit; hostile advice is one bounded line', () => {
+    const [long] = outputErrors({ code: 'E', message: 'm'.repeat(5000), retry: 'MayRetry' }, '')
+    expect(long.message).toHaveLength(1000)
+    expect(long.message).toMatch(/…\s\(MayRetry: the same job may succeed if resubmitted later\)$/)
+    const [hostile] = outputErrors({ code: 'E', message: 'm', retry: 'x\n::error::y'.repeat(50) }, '')
+    expect(hostile.message).not.toContain('\n')
+    expect(hostile.message.length).toBeLessThan(60)
   })
 
   it('MK.IO shape: an error without details, or with `detail` instead of `message`', () => {
@@ -173,7 +232,7 @@ describe('errors of a job in Error', () => {
 
   it('an error with neither code nor message is shown by its details alone', () => {
     expect(outputErrors({ category: 'Content', details: [{ code: 'D', message: 'dm' }] }, 'hd')).toEqual([
-      { code: 'D', message: 'hd: dm' }
+      { code: 'D', message: 'hd: dm (Content error)' }
     ])
     expect(outputErrors({ category: 'Content' }, 'hd')).toEqual([])
   })
@@ -212,7 +271,7 @@ describe('errors of a job in Error', () => {
 
 describe('missing fields and hostile values', () => {
   it('a body without properties.state is a transient service error, not a crash', () => {
-    for (const doc of [null, [], 'x', {}, { properties: {} }, job({ state: 42 }), job({ state: 'Done' })]) {
+    for (const doc of [null, [], 'x', {}, { properties: {} }, job({ state: 42 }), job({ state: ' ' })]) {
       expect(() => parseV3Job(doc, ID)).toThrow(ServiceError)
     }
     expect(() => parseV3JobBody('<html>', ID)).toThrow(/HTML/)
@@ -230,7 +289,8 @@ describe('missing fields and hostile values', () => {
     ['null', null, 'null'],
     ['an array', ['Finished'], 'an array'],
     ['an object', { name: 'Finished' }, 'an object'],
-    ['a name no state has', 'Done', '"Done"']
+    ['an empty string', '', '""'],
+    ['only spaces', '  ', '""']
   ])('a state given as %s is refused, quoted in the error', (_, state, got) => {
     const error = refusal(job({ state }))
     expect(error.message).toBe(

@@ -1,5 +1,5 @@
 import { v3Dialect } from './dialect.js'
-import { parseV3JobBody } from './parse.js'
+import { parseV3JobBody, v3ErrorText } from './parse.js'
 import { mapLimit } from '../../transport/pool.js'
 import type { CallOptions } from '../../transport/call.js'
 import { type ClientDeps, GuardedExchange } from '../../transport/guarded.js'
@@ -31,6 +31,8 @@ export const PARALLEL_GETS = 4
 export class V3JobsClient {
   private readonly byId: Map<string, JobTarget>
   private readonly guarded: GuardedExchange
+  /** What the service said in its last 404 for each job it did not return (code and message, neutralised). */
+  private readonly gone = new Map<string, string>()
   readonly service: string
 
   constructor(private readonly o: V3ClientOptions) {
@@ -70,9 +72,19 @@ export class V3JobsClient {
 
   private async getJob(id: string, call: CallOptions): Promise<Job | undefined> {
     const request = { method: 'GET', url: this.target(id).url, headers: ACCEPT } as const
-    return this.guarded.request(request, call, res =>
-      res.status === 404 ? undefined : parseV3JobBody(res.body, id, this.service)
-    )
+    return this.guarded.request(request, call, res => {
+      if (res.status === 404) {
+        this.gone.set(id, v3ErrorText(res.body) ?? '')
+        return undefined
+      }
+      this.gone.delete(id)
+      return parseV3JobBody(res.body, id, this.service)
+    })
+  }
+
+  /** The service's own words in its last 404 for the job (e.g. `NotFound: The requested resource was not found.`). */
+  notFoundText(id: string): string | undefined {
+    return this.gone.get(id) || undefined
   }
 
   private target(id: string): JobTarget {

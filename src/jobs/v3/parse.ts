@@ -1,12 +1,14 @@
 import { ServiceError } from '../../errors.js'
-import { serverMessage, serverName, withoutBom } from '../../text.js'
+import { cut, MESSAGE_LIMIT, serverMessage, serverName, withoutBom } from '../../text.js'
 import {
   type ErrorDetail,
   type Job,
+  type JobState,
   MAX_ERROR_DETAILS,
   MAX_OUTPUT_ASSETS,
   type OutputAsset,
-  parseState
+  stateNamed,
+  UNKNOWN_STATE
 } from '../model.js'
 import { type Entity, errorTextOf, isEntity, parseDate, parseJson, text } from '../json.js'
 
@@ -16,7 +18,9 @@ import { type Entity, errorTextOf, isEntity, parseDate, parseJson, text } from '
  *   {name, id, type, properties: {state, created, lastModified, startTime, endTime, priority, input,
  *    outputs: [{"@odata.type", assetName, label, state, progress, startTime, endTime,
  *               error: {code, message, category, retry, details: [{code, message}]}}]}}
- * `state` is a string (Queued … Canceling, the v2 names). `progress` is an int32 the spec calls an
+ * `state` is a string (Queued … Canceling, the v2 names), an extensible enum: a name outside these is read
+ * as Unknown, and digits are no name (v2's Int32 is not v3's). The job's state does not sum up its outputs'
+ * (`onError: ContinueJob`): each output has its own. `progress` is an int32 the spec calls an
  * estimate: "If the JobOutput is in a Processing state, this contains the Job completion percentage."
  * There is no RunningDuration: endTime − startTime stands in for it.
  */
@@ -60,7 +64,37 @@ export function outputErrors(error: unknown, label: string): ErrorDetail[] {
     if (dc === code && dm === message) continue
     lines.push(line(dc || code, dm))
   }
+  const advice = retryAdvice(error)
+  if (lines.length && advice) {
+    // The advice is the point of the line: a long message gives way to it.
+    lines[0] = { ...lines[0], message: `${cut(lines[0].message, MESSAGE_LIMIT - advice.length)}${advice}` }
+  }
   return lines
+}
+
+/**
+ * What the service says of retrying a failed output (JobError `category` and `retry`, Encoding.json), as
+ * a suffix of its error line: ` (Content error; DoNotRetry: …)`. Empty when it says neither.
+ */
+export function retryAdvice(error: Entity): string {
+  const category = serverName(text(error.category)).slice(0, 40)
+  const retry = serverName(text(error.retry)).slice(0, 40)
+  const what =
+    retry === 'DoNotRetry'
+      ? 'DoNotRetry: correct the cause, then resubmit the job'
+      : retry === 'MayRetry'
+        ? 'MayRetry: the same job may succeed if resubmitted later'
+        : retry
+  const parts = [category ? `${category} error` : '', what].filter(Boolean)
+  return parts.length ? ` (${parts.join('; ')})` : ''
+}
+
+/** A state as v3 names it: one of the seven by name, Unknown for another name; undefined when not a name. */
+function v3State(v: unknown): { state: JobState; reportedState?: string } | undefined {
+  const given = typeof v === 'string' ? serverName(v) : ''
+  if (!given) return undefined
+  const known = stateNamed(given)
+  return known ? { state: known } : { state: UNKNOWN_STATE, reportedState: given }
 }
 
 /**
@@ -70,7 +104,7 @@ export function outputErrors(error: unknown, label: string): ErrorDetail[] {
  */
 export function parseV3Job(doc: unknown, id: string, service = 'The job service'): Job {
   const props = isEntity(doc) && isEntity(doc.properties) ? doc.properties : undefined
-  const state = props && typeof props.state === 'string' ? parseState(props.state) : undefined
+  const state = props ? v3State(props.state) : undefined
   if (!isEntity(doc) || !props || !state) {
     const got = isEntity(doc) && isEntity(doc.properties) ? doc.properties.state : undefined
     const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : describe(got)
@@ -89,7 +123,7 @@ export function parseV3Job(doc: unknown, id: string, service = 'The job service'
   return {
     id,
     name: serverName(text(doc.name)),
-    state,
+    ...state,
     runningDuration: startTime && endTime ? Math.max(0, endTime.getTime() - startTime.getTime()) : 0,
     created: parseDate(props.created),
     lastModified: parseDate(props.lastModified),
@@ -102,16 +136,32 @@ export function parseV3Job(doc: unknown, id: string, service = 'The job service'
   }
 }
 
-/** The assets the outputs write to, by `assetName` (and `label`): v3 jobs give no asset id here. */
+/**
+ * The assets the outputs write to, by `assetName` (and `label`): v3 jobs give no asset id here. Each keeps
+ * its output's own state and error, for the report to tell an asset made from one that failed.
+ */
 export function outputAssets(outputs: readonly Entity[]): OutputAsset[] {
   const assets: OutputAsset[] = []
   for (const o of outputs) {
+    if (assets.length === MAX_OUTPUT_ASSETS) break
     const name = serverName(text(o.assetName))
     if (!name) continue
     const label = serverName(text(o.label))
-    assets.push(label ? { name, label } : { name })
+    const state = v3State(o.state)?.state
+    const error = cut(
+      outputErrors(o.error, '')
+        .map(d => `${d.code}: ${d.message}`)
+        .join('; '),
+      MESSAGE_LIMIT
+    )
+    assets.push({
+      name,
+      ...(label ? { label } : {}),
+      ...(state ? { state } : {}),
+      ...(error ? { error } : {})
+    })
   }
-  return assets.slice(0, MAX_OUTPUT_ASSETS)
+  return assets
 }
 
 export function parseV3JobBody(body: string, id: string, service?: string): Job {

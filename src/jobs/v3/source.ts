@@ -23,6 +23,7 @@ export function createV3Source(o: V3SourceOptions, d: SourceDeps): JobSource {
     getJobs: (ids, signal, deadline) => client.getJobs(ids, { signal, deadline, endBy: d.endBy }),
     cost: V3_POLL_COST,
     cancelJob: client.canCancel ? (id, call) => client.cancelJob(id, call) : undefined,
+    notFoundText: id => client.notFoundText(id),
     get requests() {
       return client.requests
     },
