@@ -277,6 +277,19 @@ async function writeSummary(rt: Runtime, markdown: string): Promise<void> {
   }
 }
 
+/** A bug, not a user's mistake: what happened in one line; the stack only with debug logging. */
+export function failUnexpectedly(error: unknown): void {
+  core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
+  core.setFailed(
+    `ams-job-wait failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`
+  )
+}
+
+/** The event loop emptied while run() still waited: a request that never settled, which is a bug. */
+export function failUnsettled(): void {
+  core.setFailed('ams-job-wait stopped with a request that never settled; this is a bug, please report it')
+}
+
 /** The runner: @actions/core for the log, outputs, annotation and summary; real timers and signals. */
 export function githubRuntime(): Runtime {
   return {
@@ -295,6 +308,7 @@ export function githubRuntime(): Runtime {
     },
     now: () => Date.now(),
     sleep,
+    // The entry (index.ts) gives the handlers it installed before anything loaded; this is for other callers.
     onCancel: handler => {
       process.on('SIGINT', handler)
       process.on('SIGTERM', handler)

@@ -8,8 +8,12 @@ import { describe, expect, it } from '@jest/globals'
 import { useEmulator } from './emulators.js'
 import { expectWrittenEnding, signalWhen } from './endings.js'
 import { runAction, secretInputs } from './harness.js'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { ROOT } from '../../scripts/runner.js'
 
 const emu = useEmulator()
+const SIGNAL_WHILE_LOADING = pathToFileURL(join(ROOT, '__fixtures__', 'signal-while-loading.mjs')).href
 
 /** 2 s promised, with room for a loaded machine. */
 const AFTER_SIGNAL_MS = 2500
@@ -40,6 +44,21 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s while a request hangs', signal
     expect(emu.requests.filter(r => r.at > when.sentAt())).toEqual([])
     expect(cancelJobs()).toEqual([])
     expect(Date.now() - when.sentAt()).toBeLessThan(AFTER_SIGNAL_MS)
+  })
+})
+
+describe.each(['SIGINT', 'SIGTERM'] as const)('%s while the action is still loading', signal => {
+  it('is caught from the first line: the ending is written, the wait canceled, no job request sent', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Processing' }] })
+    const run = await runAction({
+      // A wildcard has the trust check load its list while the inputs are read: one more chunk, early.
+      inputs: { ...secretInputs(emu), 'job-id': id, timeout: '5m', 'trusted-hosts': '*.contoso-media.com' },
+      env: { NODE_OPTIONS: `--import=${SIGNAL_WHILE_LOADING}`, AMS_TEST_SIGNAL: signal }
+    })
+    expectWrittenEnding(run, 1, secrets())
+    expect(run.errors[0]).toMatch(/^::error title=Wait canceled::The wait was canceled/)
+    expect(run.lines).toContain('Cancel requested by the runner: stopping the wait.')
+    expect(emu.requests.filter(r => r.server === 'account')).toEqual([])
   })
 })
 
