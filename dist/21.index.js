@@ -64,6 +64,9 @@ class ServiceError extends Error {
         this.source = options.source;
     }
 }
+class OutOfTime extends ServiceError {
+    name = 'OutOfTime';
+}
 function sourceOf(error) {
     return error instanceof UserError || error instanceof ServiceError ? error.source : undefined;
 }
@@ -1630,7 +1633,6 @@ function backoffDelay(attempt, policy, random, retryAfterMs) {
 async function withRetries(attempt, ctx) {
     const policy = ctx.policy ?? DEFAULT_RETRY;
     const random = ctx.random ?? Math.random;
-    let last = false;
     for (let n = 1;; n++) {
         if (ctx.signal?.aborted)
             throw abortedBy(ctx.signal);
@@ -1642,19 +1644,10 @@ async function withRetries(attempt, ctx) {
                 throw abortedBy(ctx.signal);
             if (!(error instanceof ServiceError) || !error.transient)
                 throw error;
-            let delay = backoffDelay(n, policy, random, error.retryAfterMs);
+            const delay = backoffDelay(n, policy, random, error.retryAfterMs);
             ctx.firstAnswer?.check(error, ctx.now(), delay);
-            const left = ctx.deadline - ctx.now();
-            if (delay > left && !last && left > 0 && (error.retryAfterMs ?? 0) <= left) {
-                delay = left;
-                last = true;
-            }
-            else if (delay > left) {
-                if (left > 0)
-                    await ctx.sleep(left, ctx.signal);
-                if (ctx.signal?.aborted)
-                    throw abortedBy(ctx.signal);
-                throw new ServiceError(`${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`, { status: error.status, requestId: error.requestId, source: error.source });
+            if (ctx.now() + delay > ctx.deadline) {
+                throw new OutOfTime(`${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`, { status: error.status, requestId: error.requestId, source: error.source });
             }
             ctx.onRetry?.(error, delay, n);
             await ctx.sleep(delay, ctx.signal);
@@ -1695,6 +1688,7 @@ function requestIdOf(res) {
 class GuardedExchange {
     o;
     count = 0;
+    quietUntil = 0;
     source;
     firstAnswer;
     constructor(o) {
@@ -1709,7 +1703,8 @@ class GuardedExchange {
     }
     request(req, call, parse) {
         const attempt = async () => {
-            const res = await this.send(req, call);
+            await this.quiet(call);
+            const res = await this.sendHeeding(req, call);
             if (!this.firstAnswer.seen && !answerShaped(res))
                 throw this.notTheApi(req, res);
             let value;
@@ -1738,6 +1733,28 @@ class GuardedExchange {
             onRetry,
             firstAnswer: this.firstAnswer
         });
+    }
+    async quiet(call) {
+        const wait = this.quietUntil - this.o.now();
+        if (wait <= 0)
+            return;
+        if (this.o.now() + wait > call.deadline) {
+            throw new OutOfTime(`${this.o.dialect.service} asked for no request for ${formatDuration(wait)} more (Retry-After), longer than this request may wait`, { source: this.source });
+        }
+        this.o.log.debug(`${this.o.dialect.service} asked for ${formatDuration(wait)} more (Retry-After): waiting.`);
+        await this.o.sleep(wait, call.signal);
+        if (call.signal?.aborted)
+            throw abortedBy(call.signal);
+    }
+    async sendHeeding(req, call) {
+        try {
+            return await this.send(req, call);
+        }
+        catch (error) {
+            if (error instanceof ServiceError && error.retryAfterMs !== undefined)
+                this.quietUntil = Math.max(this.quietUntil, this.o.now() + error.retryAfterMs);
+            throw error;
+        }
     }
     notTheApi(req, res, error) {
         const requestId = requestIdOf(res);
@@ -2490,7 +2507,17 @@ async function waitForJobs(o) {
     try {
         for (let due = started;;) {
             const pollStarted = o.now();
-            await poll(w, pollStarted);
+            try {
+                await poll(w, pollStarted);
+            }
+            catch (error) {
+                if (!(error instanceof OutOfTime) || pollStarted >= w.deadline)
+                    throw error;
+                if (!(await sleepUntil(w, w.deadline)))
+                    return result(w, o.signal?.reason === 'timeout' ? 'timeout' : 'canceled');
+                due = w.deadline;
+                continue;
+            }
             await readProgress(w);
             o.onPoll?.(w.views, o.now() - started);
             const verdict = classify(w.views, o.failOn);
@@ -3588,7 +3615,7 @@ async function withOutputAssets(source, result, stop, rt) {
     stop.signal.addEventListener('abort', onStop, { once: true });
     const timer = setTimeout(() => budget.abort('timeout'), OUTPUT_ASSETS_WITHIN_MS);
     const end = Math.min(stop.endBy, rt.now() + OUTPUT_ASSETS_WITHIN_MS);
-    const call = { deadline: rt.now(), endBy: end, signal: budget.signal };
+    const call = { deadline: end, endBy: end, signal: budget.signal };
     const assets = new Map();
     const failures = [];
     try {

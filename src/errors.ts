@@ -62,6 +62,14 @@ export class ServiceError extends Error {
   }
 }
 
+/**
+ * A transient failure given up because the next try would pass the call's deadline: the service may well
+ * answer later. The waiter reads it as "no answer in time" and waits out the time the wait has left.
+ */
+export class OutOfTime extends ServiceError {
+  override name = 'OutOfTime'
+}
+
 /** Where `error` came from, when it says. */
 export function sourceOf(error: unknown): ErrorSource | undefined {
   return error instanceof UserError || error instanceof ServiceError ? error.source : undefined

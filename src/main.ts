@@ -156,7 +156,7 @@ function withNotFoundText(source: JobSource, result: WaitResult): WaitResult {
 
 /**
  * The wait's result with the output assets of each job that ended Finished, where the source reads them
- * (v2; v3 job bodies name them). One request per job, no retry, within OUTPUT_ASSETS_WITHIN_MS, the wait's
+ * (v2; v3 job bodies name them). Retried while busy, all within OUTPUT_ASSETS_WITHIN_MS, the wait's
  * hard stop and the runner's cancel. A read that fails is a warning: the jobs finished all the same.
  */
 async function withOutputAssets(
@@ -173,8 +173,8 @@ async function withOutputAssets(
   stop.signal.addEventListener('abort', onStop, { once: true })
   const timer = setTimeout(() => budget.abort('timeout'), OUTPUT_ASSETS_WITHIN_MS)
   const end = Math.min(stop.endBy, rt.now() + OUTPUT_ASSETS_WITHIN_MS)
-  // deadline now: no retry, so at most one request per job.
-  const call: CallOptions = { deadline: rt.now(), endBy: end, signal: budget.signal }
+  // A busy service is asked again within the budget, no sooner than its Retry-After.
+  const call: CallOptions = { deadline: end, endBy: end, signal: budget.signal }
   const assets = new Map<string, OutputAsset[]>()
   const failures: string[] = []
   try {

@@ -42,6 +42,28 @@ describe('transient failures are retried', () => {
     expect(run.lines.filter(l => /retrying in/.test(l))).toHaveLength(2)
   })
 
+  it('a throttled Tasks read (429, Retry-After: 3): nothing is sent to the service before the 3 s have passed', async () => {
+    const id = emu.addJob({ timeline: [{ state: 'Processing', polls: 4 }, { state: 'Finished' }] })
+    emu.injectFaults([
+      {
+        server: 'account',
+        path: 'Tasks',
+        kind: 'status',
+        status: 429,
+        headers: { 'Retry-After': '3' },
+        times: 1
+      }
+    ])
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id, polling: 'fixed' } })
+    expect(run.code).toBe(0)
+    expect(run.outputs.state).toBe('Finished')
+    const account = emu.requests.filter(r => r.server === 'account')
+    const throttled = account.findIndex(r => r.status === 429)
+    expect(account[throttled].path).toMatch(/Tasks/)
+    // The next request of any kind (the next poll or Tasks read) waits for the time asked for.
+    expect(account[throttled + 1].at - account[throttled].at).toBeGreaterThanOrEqual(3000)
+  })
+
   it('abandons a request that hangs and tries again', async () => {
     const id = quickJob()
     emu.injectFaults([{ kind: 'hang', times: 1 }])

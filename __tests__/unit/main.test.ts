@@ -419,17 +419,35 @@ describe('run: the output assets of a finished job', () => {
     )
   })
 
+  it('a busy read is asked again within its budget, no sooner than Retry-After', async () => {
+    let reads = 0
+    const s = step(withSecret(), [{ [JOB_A]: 'Finished' }], {
+      assets: () =>
+        ++reads === 1
+          ? jsonReply(
+              503,
+              { 'odata.error': { code: '', message: { value: 'Server is busy.' } } },
+              { 'Retry-After': '4' }
+            )
+          : jsonReply(200, { value: [ASSET] })
+    })
+    await run(s.rt)
+    expect(s.fail).not.toHaveBeenCalled()
+    expect(assetReads(s)).toHaveLength(2)
+    expect(s.clock.sleeps.at(-1)).toBeGreaterThanOrEqual(4000)
+    expect(s.outputs['asset-name']).toBe('trailer-output')
+  })
+
   it('a refused read is one warning: the job finished, the step succeeds, no retry', async () => {
     const s = step(withSecret(), [{ [JOB_A]: 'Finished' }], {
-      assets: () => jsonReply(503, { 'odata.error': { code: '', message: { value: 'Server is busy.' } } })
+      assets: () =>
+        jsonReply(403, { 'odata.error': { code: 'AccessDenied', message: { value: 'Not for you.' } } })
     })
     await run(s.rt)
     expect(s.fail).not.toHaveBeenCalled()
     expect(assetReads(s)).toHaveLength(1)
     expect(s.log.warnings()).toHaveLength(1)
-    expect(s.log.warnings()[0]).toMatch(
-      /^Could not read the output assets of a finished job .*Server is busy/
-    )
+    expect(s.log.warnings()[0]).toMatch(/^Could not read the output assets of a finished job .*Not for you/)
     expect(s.outputs.state).toBe('Finished')
     expect(s.outputs.assets).toBe('[]')
     expect(s.outputs['asset-name']).toBe('')

@@ -3,7 +3,7 @@ import type { CallOptions } from './call.js'
 import { header, type Http, type HttpResponse, retryAfterMs } from './http.js'
 import { FirstAnswer, logRetries, withRetries } from './retry.js'
 import { tokenRefusal } from './trust.js'
-import { type ErrorSource, jobService, ServiceError, UserError } from '../errors.js'
+import { abortedBy, type ErrorSource, jobService, OutOfTime, ServiceError, UserError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { serverMessage, serverName, withoutBom } from '../text.js'
 import { formatDuration } from '../time.js'
@@ -101,6 +101,8 @@ export interface GuardedOptions extends ClientDeps {
 
 export class GuardedExchange {
   private count = 0
+  /** No request before this (ms since epoch): the last Retry-After the service sent. */
+  private quietUntil = 0
   readonly source: ErrorSource
   /**
    * Until the service has answered once in its own shape, a wrong endpoint shows as failures to reach it or
@@ -133,7 +135,8 @@ export class GuardedExchange {
   /** One request, retried while the failure is transient; a parse error gains the status and request id. */
   request<T>(req: GuardedRequest, call: CallOptions, parse: (res: HttpResponse) => T): Promise<T> {
     const attempt = async (): Promise<T> => {
-      const res = await this.send(req, call)
+      await this.quiet(call)
+      const res = await this.sendHeeding(req, call)
       if (!this.firstAnswer.seen && !answerShaped(res)) throw this.notTheApi(req, res)
       let value: T
       try {
@@ -158,6 +161,36 @@ export class GuardedExchange {
       onRetry,
       firstAnswer: this.firstAnswer
     })
+  }
+
+  /**
+   * The service's Retry-After holds for every request to it, not only the one it answered: a throttled Tasks
+   * read keeps the next poll (and a cancel, an assets read) from going before the time it asked for. A call
+   * whose deadline comes first is out of time at once, with no request sent.
+   */
+  private async quiet(call: CallOptions): Promise<void> {
+    const wait = this.quietUntil - this.o.now()
+    if (wait <= 0) return
+    if (this.o.now() + wait > call.deadline) {
+      throw new OutOfTime(
+        `${this.o.dialect.service} asked for no request for ${formatDuration(wait)} more (Retry-After), longer than this request may wait`,
+        { source: this.source }
+      )
+    }
+    this.o.log.debug(`${this.o.dialect.service} asked for ${formatDuration(wait)} more (Retry-After): waiting.`)
+    await this.o.sleep(wait, call.signal)
+    if (call.signal?.aborted) throw abortedBy(call.signal)
+  }
+
+  /** send(), remembering a Retry-After the service gave with its failure. */
+  private async sendHeeding(req: GuardedRequest, call: CallOptions): Promise<HttpResponse> {
+    try {
+      return await this.send(req, call)
+    } catch (error) {
+      if (error instanceof ServiceError && error.retryAfterMs !== undefined)
+        this.quietUntil = Math.max(this.quietUntil, this.o.now() + error.retryAfterMs)
+      throw error
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { abortedBy, ServiceError } from '../errors.js'
+import { abortedBy, OutOfTime, ServiceError } from '../errors.js'
 
 /** Backoff policy as data, in the manner of the AWS SDK waiters. */
 export interface RetryPolicy {
@@ -85,7 +85,6 @@ export function backoffDelay(
 export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContext): Promise<T> {
   const policy = ctx.policy ?? DEFAULT_RETRY
   const random = ctx.random ?? Math.random
-  let last = false
   for (let n = 1; ; n++) {
     if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
     try {
@@ -93,18 +92,10 @@ export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContex
     } catch (error) {
       if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
       if (!(error instanceof ServiceError) || !error.transient) throw error
-      let delay = backoffDelay(n, policy, random, error.retryAfterMs)
+      const delay = backoffDelay(n, policy, random, error.retryAfterMs)
       ctx.firstAnswer?.check(error, ctx.now(), delay)
-      const left = ctx.deadline - ctx.now()
-      // A failure in the last seconds does not end the wait early: it waits out the time that is left and
-      // tries once more at the deadline, unless the service asked for more time than is left.
-      if (delay > left && !last && left > 0 && (error.retryAfterMs ?? 0) <= left) {
-        delay = left
-        last = true
-      } else if (delay > left) {
-        if (left > 0) await ctx.sleep(left, ctx.signal)
-        if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
-        throw new ServiceError(
+      if (ctx.now() + delay > ctx.deadline) {
+        throw new OutOfTime(
           `${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`,
           { status: error.status, requestId: error.requestId, source: error.source }
         )

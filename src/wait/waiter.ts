@@ -1,4 +1,4 @@
-import { AbortedError, errorMessage, sourceOf, UserError } from '../errors.js'
+import { AbortedError, errorMessage, OutOfTime, sourceOf, UserError } from '../errors.js'
 import {
   type Budget,
   type Costing,
@@ -110,7 +110,17 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
   try {
     for (let due = started; ;) {
       const pollStarted = o.now()
-      await poll(w, pollStarted)
+      try {
+        await poll(w, pollStarted)
+      } catch (error) {
+        // A poll that ran out of retries before the deadline (an outage in the last seconds) does not end
+        // the wait early: it lasts until the deadline, and the poll due then is the last.
+        if (!(error instanceof OutOfTime) || pollStarted >= w.deadline) throw error
+        if (!(await sleepUntil(w, w.deadline)))
+          return result(w, o.signal?.reason === 'timeout' ? 'timeout' : 'canceled')
+        due = w.deadline
+        continue
+      }
       await readProgress(w)
       o.onPoll?.(w.views, o.now() - started)
 

@@ -6,13 +6,14 @@ import {
   MediaServicesClient
 } from '../../../src/jobs/v2/client.js'
 import { baseFromLocation, cancelJobPath, jobsQuery, tasksPath } from '../../../src/jobs/v2/paths.js'
-import { ServiceError, UserError } from '../../../src/errors.js'
+import { OutOfTime, ServiceError, UserError } from '../../../src/errors.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
 import { FakeHttp, type Reply, jsonReply, redirect, reply } from '../../../__fixtures__/http.js'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { jobEntity, minimalBody, taskEntity } from '../../../__fixtures__/jobs.js'
 import { collectingLogger } from '../../../__fixtures__/logger.js'
 import type { CallOptions } from '../../../src/transport/call.js'
+import type { HttpResponse } from '../../../src/transport/http.js'
 import { isTrustedHost, tokenRefusal } from '../../../src/transport/trust.js'
 import { failure } from '../../../__fixtures__/failure.js'
 import { FakeTokens } from '../../../__fixtures__/tokens.js'
@@ -494,10 +495,10 @@ describe('retries: throttling, gateway errors and resets', () => {
     })
     const e = await failure(client.getJobs([JOB_A], call))
     expect(e).toBeInstanceOf(ServiceError)
-    // Three tries, then a last one at the deadline.
-    expect(e.message).toMatch(/gave up after 4 tries/)
+    expect(e).toBeInstanceOf(OutOfTime)
+    expect(e.message).toMatch(/gave up after 3 tries/)
     expect(e.message).toMatch(/x-ms-request-id rid-503/)
-    expect(http.requests).toHaveLength(4)
+    expect(http.requests).toHaveLength(3)
   })
 
   it('a 200 with an HTML body (a gateway page) is retried', async () => {
@@ -538,5 +539,72 @@ describe('cancelJob', () => {
     await client.getJobs([JOB_B], call)
     await client.cancelJob(JOB_B, call)
     expect(http.requests[2].url).toBe(url(ACCOUNT, cancelJobPath(JOB_B)))
+  })
+})
+
+describe('Retry-After holds for every kind of call, and for every call to the service after it (#27)', () => {
+  type Client = MediaServicesClient
+  const calls = {
+    jobs: (c: Client, call: CallOptions) => c.getJobs([JOB_A], call),
+    tasks: (c: Client, call: CallOptions) => c.getTasks(JOB_A, call),
+    assets: (c: Client, call: CallOptions) => c.getOutputAssets(JOB_A, call),
+    cancel: (c: Client, call: CallOptions) => c.cancelJob(JOB_A, call)
+  }
+  const answers: Record<keyof typeof calls, () => Reply> = {
+    jobs: () => jobsReply([JOB_A, 'Finished']),
+    tasks: () => jsonReply(200, { value: [taskEntity(50)] }),
+    assets: () => jsonReply(200, { value: [] }),
+    cancel: () => reply(204)
+  }
+  const kinds = Object.keys(calls) as (keyof typeof calls)[]
+  const throttled = (retryAfter: string): Reply =>
+    reply(429, 'Too many requests', { 'retry-after': retryAfter })
+
+  it.each(kinds)('%s: a 429 with Retry-After: 3 is tried again no sooner than 3 s later', async kind => {
+    const sentAt: number[] = []
+    let now = (): number => 0
+    const stamped =
+      (r: Reply): Reply =>
+      () => (sentAt.push(now()), r as HttpResponse)
+    const s = setup([stamped(throttled('3')), stamped(answers[kind]())])
+    now = s.clock.now
+    await calls[kind](s.client, s.call)
+    expect(sentAt).toHaveLength(2)
+    expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(3000)
+  })
+
+  it.each(kinds)(
+    '%s after a Tasks read that was throttled and had no time to wait: sent no sooner than its Retry-After',
+    async kind => {
+      const sentAt: number[] = []
+      let now = (): number => 0
+      const stamped =
+        (r: Reply): Reply =>
+        () => (sentAt.push(now()), r as HttpResponse)
+      const s = setup([
+        stamped(jobsReply([JOB_A, 'Finished'])),
+        stamped(throttled('3')),
+        stamped(answers[kind]())
+      ])
+      now = s.clock.now
+      await s.client.getJobs([JOB_A], s.call)
+      // The Tasks read has one second: it is given up, not retried before the time asked for.
+      const e = await failure(s.client.getTasks(JOB_A, { deadline: s.clock.now() + 1000 }))
+      expect(e).toBeInstanceOf(OutOfTime)
+      s.clock.advance(1000)
+      await calls[kind](s.client, s.call)
+      expect(sentAt).toHaveLength(3)
+      expect(sentAt[2] - sentAt[1]).toBeGreaterThanOrEqual(3000)
+    }
+  )
+
+  it('a call whose deadline comes before the Retry-After ends is out of time at once, with no request sent', async () => {
+    const s = setup([jobsReply([JOB_A, 'Processing']), throttled('30')])
+    await s.client.getJobs([JOB_A], s.call)
+    await failure(s.client.getTasks(JOB_A, { deadline: s.clock.now() + 1000 }))
+    const e = await failure(s.client.getJobs([JOB_A], { deadline: s.clock.now() + 5000 }))
+    expect(e).toBeInstanceOf(OutOfTime)
+    expect(e.message).toMatch(/^Media Services asked for no request for 30s more \(Retry-After\)/)
+    expect(s.http.requests).toHaveLength(2)
   })
 })

@@ -4,6 +4,7 @@ import {
   ENTRA_ID,
   GITHUB_OIDC,
   jobService,
+  OutOfTime,
   ServiceError,
   UserError
 } from '../../../src/errors.js'
@@ -15,7 +16,7 @@ import {
   type WaitOptions,
   waitForJobs
 } from '../../../src/wait/waiter.js'
-import { driftingClock, fakeClock, type FakeClock } from '../../../__fixtures__/clock.js'
+import { driftingClock, fakeClock, type FakeClock, START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { job, view } from '../../../__fixtures__/jobs.js'
 import type { ErrorDetail, Job, JobState } from '../../../src/jobs/model.js'
@@ -320,6 +321,33 @@ describe('waitForJobs', () => {
     const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 10_000, intervalMs: 10_000 }, clock)
     expect(result.outcome).toBe('timeout')
     expect(result.error?.message).toContain('busy (503)')
+    expect(state(result.views[0])).toBe('Processing')
+  })
+
+  it('an outage in the last seconds (retries out of time) waits until the deadline and polls once more there', async () => {
+    const clock = fakeClock()
+    const outOfTime = new OutOfTime('GET Jobs() answered busy (503) (gave up after 2 tries: …)', {
+      source: jobService('Media Services')
+    })
+    const { getJobs, asked } = service([{ [JOB_A]: 'Processing' }, outOfTime, { [JOB_A]: 'Finished' }])
+    const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 30_000, intervalMs: 10_000 }, clock)
+    // At 0 and 10 s (out of time), then at the deadline, 30 s: the job ended meanwhile.
+    expect(asked).toHaveLength(3)
+    expect(clock.now() - START).toBe(30_000)
+    expect(result.outcome).toBe('success')
+  })
+
+  it('an outage in the last seconds that lasts: the wait ends at the deadline as timed out, with the last state', async () => {
+    const clock = fakeClock()
+    const outOfTime = new OutOfTime('GET Jobs() answered busy (503) (gave up after 2 tries: …)', {
+      source: jobService('Media Services')
+    })
+    const { getJobs, asked } = service([{ [JOB_A]: 'Processing' }, outOfTime])
+    const result = await wait({ ids: [JOB_A], getJobs, timeoutMs: 30_000, intervalMs: 10_000 }, clock)
+    expect(asked).toHaveLength(3)
+    expect(clock.now() - START).toBe(30_000)
+    expect(result.outcome).toBe('timeout')
+    expect(result.error).toBe(outOfTime)
     expect(state(result.views[0])).toBe('Processing')
   })
 
