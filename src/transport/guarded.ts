@@ -177,7 +177,9 @@ export class GuardedExchange {
         { source: this.source }
       )
     }
-    this.o.log.debug(`${this.o.dialect.service} asked for ${formatDuration(wait)} more (Retry-After): waiting.`)
+    this.o.log.debug(
+      `${this.o.dialect.service} asked for ${formatDuration(wait)} more (Retry-After): waiting.`
+    )
     await this.o.sleep(wait, call.signal)
     if (call.signal?.aborted) throw abortedBy(call.signal)
   }
