@@ -64,6 +64,27 @@ describe('transient failures are retried', () => {
     expect(account[throttled + 1].at - account[throttled].at).toBeGreaterThanOrEqual(3000)
   })
 
+  it('an outage in the last seconds: the wait lasts until the timeout and ends timed out, with the last state seen', async () => {
+    const id = emu.addJob({ name: 'last', timeline: [{ state: 'Processing' }] })
+    // From the second poll on, Media Services is down until long after the timeout.
+    const watch = setInterval(() => {
+      if (jobQueries().length < 2) return
+      clearInterval(watch)
+      emu.injectFaults([{ server: 'account', path: 'Jobs()', kind: 'status', status: 503, times: 1000 }])
+    }, 10)
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id, timeout: '8s' } })
+    clearInterval(watch)
+    expect(run.code).toBe(1)
+    expect(run.errors).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^::error title=Timed out waiting for Media Services::timed out after .* waiting for ${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(last\\); last state Processing\\. Last request: .*503`
+        )
+      )
+    ])
+    expect(run.outputs.state).toBe('Processing')
+  })
+
   it('abandons a request that hangs and tries again', async () => {
     const id = quickJob()
     emu.injectFaults([{ kind: 'hang', times: 1 }])

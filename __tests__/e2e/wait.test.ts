@@ -257,6 +257,20 @@ describe('several jobs', () => {
     expect(decodeURIComponent(jobQueries.at(-1)!.path)).not.toContain(a)
   })
 
+  it('a timeout with fail-on none names each open job with its own state, and the job that ended Error', async () => {
+    const failed = emu.addJob({ name: 'failed', timeline: [{ state: 'Error' }] })
+    const running = emu.addJob({ name: 'running', timeline: [{ state: 'Processing' }] })
+    const run = await runAction({
+      inputs: { ...secretInputs(emu), 'job-id': `${failed} ${running}`, 'fail-on': 'none', timeout: '4s' }
+    })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain(
+      `waiting for ${running} (running) (Processing). Ignored by fail-on: ${failed} (failed) ended Error.`
+    )
+    expect(run.errors[0]).not.toMatch(/last state Error/)
+  })
+
   it('reports the first failing state when one fails', async () => {
     const a = emu.addJob({ timeline: [{ state: 'Processing' }] })
     const b = emu.addJob({ timeline: [{ state: 'Error' }] })
