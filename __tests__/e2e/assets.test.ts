@@ -106,17 +106,33 @@ describe('a v2 job that finishes', () => {
 describe('an assets read that fails', () => {
   const start = useEmulatorFactory()
 
+  it('a busy read is asked again (no sooner than Retry-After): the assets are in the outputs', async () => {
+    const emu = await start()
+    const id = emu.addJob({ name: 'busy', timeline: [{ state: 'Finished' }] })
+    emu.injectFaults([
+      { path: '/OutputMediaAssets', kind: 'status', status: 503, headers: { 'Retry-After': '1' }, times: 2 }
+    ])
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
+
+    expect(run.code).toBe(0)
+    expect(warnings(run)).toEqual([])
+    const reads = assetReads(emu)
+    expect(reads.map(r => r.status)).toEqual([503, 503, 200])
+    expect(reads[1].at - reads[0].at).toBeGreaterThanOrEqual(1000)
+    expect(run.outputs['asset-name']).toBe('busy-output')
+  })
+
   it('a refused read is one warning: the job finished, the step succeeds, one request', async () => {
     const emu = await start()
     const id = emu.addJob({ timeline: [{ state: 'Finished' }] })
-    emu.injectFaults([{ path: '/OutputMediaAssets', kind: 'status', status: 503, times: 5 }])
+    emu.injectFaults([{ path: '/OutputMediaAssets', kind: 'status', status: 403, times: 5 }])
     const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
 
     expect(run.code).toBe(0)
     expect(run.errors).toEqual([])
     expect(assetReads(emu)).toHaveLength(1)
     expect(warnings(run)).toHaveLength(1)
-    expect(warnings(run)[0]).toMatch(/^::warning::Could not read the output assets of a finished job .*503/)
+    expect(warnings(run)[0]).toMatch(/^::warning::Could not read the output assets of a finished job .*403/)
     expect(run.stdout).toMatch(/^✓ Job .* Finished/m)
     expect(run.outputs.state).toBe('Finished')
     expect(run.outputs.assets).toBe('[]')
