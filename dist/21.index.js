@@ -448,7 +448,7 @@ function markdownText(text) {
     return text
         .replace(ANSI, '')
         .replace(CONTROLS, ' ')
-        .replace(/[\\`*_[\]|~#!:@]/g, '\\$&')
+        .replace(/[\\`*_[\]|~#!:@$]/g, '\\$&')
         .replace(/(www)\./gi, '$1\\.')
         .replace(/[&<>]/g, c => ENTITIES[c]);
 }

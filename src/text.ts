@@ -65,7 +65,7 @@ export function markdownText(text: string): string {
   return text
     .replace(ANSI, '')
     .replace(CONTROLS, ' ')
-    .replace(/[\\`*_[\]|~#!:@]/g, '\\$&')
+    .replace(/[\\`*_[\]|~#!:@$]/g, '\\$&')
     .replace(/(www)\./gi, '$1\\.')
     .replace(/[&<>]/g, c => ENTITIES[c])
 }

@@ -94,6 +94,22 @@ describe('a hostile Media Services', () => {
   })
 })
 
+describe('a dollar in server text', () => {
+  it('a job name, an error and an asset with $x$ reach the summary as text, never as math', async () => {
+    const id = emu.addJob({
+      name: 'enc $x$',
+      timeline: [{ state: 'Error' }],
+      errorDetails: [{ Code: 'E$x$', Message: 'cost $5 and $6' }]
+    })
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
+    expect(run.code).toBe(1)
+    expect(run.summary).toContain('enc \\$x\\$')
+    expect(run.summary).toContain('E\\$x\\$\\: cost \\$5 and \\$6')
+    // Every dollar of the summary is escaped, outside code spans (job ids) as inside table cells.
+    expect(run.summary.replace(/`[^`]*`/g, '').replace(/\\\$/g, '')).not.toContain('$')
+  })
+})
+
 describe('a hostile Entra ID', () => {
   it("a refusal's error text is quoted on the one annotation line", async () => {
     const id = emu.addJob({ timeline: [{ state: 'Finished' }] })

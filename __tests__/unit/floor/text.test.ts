@@ -145,18 +145,23 @@ describe('markdownText: server text renders as text in the step summary', () => 
     ['a backslash', 'a\\', 'a\\\\'],
     ['bare web and mail addresses', 'www.evil.test x@evil.test', 'www\\.evil.test x\\@evil.test'],
     ['a line break', 'a\n# b\r<c>', 'a \\# b &lt;c&gt;'],
+    [
+      'math, which GitHub renders between dollars',
+      '$x^2$ and $$\\sum$$',
+      '\\$x^2\\$ and \\$\\$\\\\sum\\$\\$'
+    ],
     ['colours and a window title', '\u001b[1mbold\u001b]0;owned\u0007', 'bold']
   ])('%s', (_what, value, expected) => {
     expect(markdownText(value)).toBe(expected)
   })
 
-  it('for any text: no raw <, no line break, every * _ ` [ ] | # escaped', () => {
+  it('for any text: no raw <, no line break, every * _ ` [ ] | # $ escaped', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), s => {
         const md = markdownText(s)
         expect(md).not.toMatch(/[<>\r\n\u2028\u2029]/)
         // Every Markdown character is preceded by an odd number of backslashes.
-        expect(md.replace(/\\\\/g, '').replace(/\\[`*_[\]|~#!:@]/g, '')).not.toMatch(/[`*_[\]|~#]/)
+        expect(md.replace(/\\\\/g, '').replace(/\\[`*_[\]|~#!:@$]/g, '')).not.toMatch(/[`*_[\]|~#$]/)
       })
     )
   })

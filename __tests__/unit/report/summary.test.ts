@@ -112,3 +112,40 @@ describe('a job id as a code span in a table cell', () => {
     expect(codeCell('a|b')).toBe('`a\\|b`')
   })
 })
+
+describe('a dollar in server text never opens math in the step summary (#27)', () => {
+  const MATH = '$x$'
+  const ESCAPED = '\\$x\\$'
+  const summaryOf = (v: JobView, verdict = OK): string => summaryMarkdown(waitResult('success', [v]), verdict)
+
+  it.each<[string, () => string]>([
+    ['a job name', () => summaryOf(view(JOB_A, 'Finished', {}, { name: `enc ${MATH}` }))],
+    [
+      'a state the action does not know',
+      () => summaryOf(view(JOB_A, 'Processing', {}, { reportedState: `Paused ${MATH}` }))
+    ],
+    [
+      'an error code and message',
+      () => summaryOf(view(JOB_A, 'Error', { errorDetails: [{ code: `E${MATH}`, message: `bad ${MATH}` }] }))
+    ],
+    [
+      'an asset name',
+      () => summaryOf(view(JOB_A, 'Finished', {}, { outputAssets: [{ name: `a ${MATH}` }] }))
+    ],
+    [
+      'a storage account',
+      () =>
+        summaryOf(view(JOB_A, 'Finished', {}, { outputAssets: [{ name: 'a', storageAccount: `s${MATH}` }] }))
+    ],
+    [
+      'an output label',
+      () => summaryOf(view(JOB_A, 'Finished', {}, { outputAssets: [{ name: 'a', label: `l${MATH}` }] }))
+    ],
+    ['the verdict line', () => summaryOf(view(JOB_A, 'Finished'), { ok: false, message: `failed ${MATH}` })],
+    ['an input error', () => inputErrorMarkdown(`Input job-id: ${MATH} is not a job id`)]
+  ])('%s', (_where, markdown) => {
+    const md = markdown()
+    expect(md).toContain(ESCAPED)
+    expect(md.replace(/\\\$/g, '')).not.toContain('$')
+  })
+})
