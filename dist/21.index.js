@@ -1190,6 +1190,9 @@ function parseFailOn(value) {
         return new Set();
     const states = new Set();
     for (const item of text.split(/[\s,;]+/).filter(Boolean)) {
+        if (/^none$/i.test(item)) {
+            throw new UserError(`Input fail-on: none stands alone (got ${quoted(text)}). Give none to fail on no state, or a list of Finished, Error, Canceled.`, 'fail-on');
+        }
         const state = parseState(item);
         if (!state || /^\d+$/.test(item) || !FINAL_STATES.has(state)) {
             throw new UserError(`Input fail-on: ${quoted(item)} is not a final job state. Use any of Finished, Error, Canceled, or none.`, 'fail-on');
@@ -2807,6 +2810,7 @@ function round1(n) {
 
 
 
+
 const SUMMARY_BYTES = 1_000_000;
 const MARK = {
     Finished: '✅ Finished',
@@ -2824,7 +2828,7 @@ function inputErrorMarkdown(message) {
 }
 function summaryMarkdown(result, verdictText, origin = MEDIA_SERVICES_V2, limit = SUMMARY_BYTES) {
     const head = [
-        `### ${verdictText.ok ? (verdictText.warning ? '⚠️' : '✅') : '❌'} ${markdownText(jobsNoun(origin, true))}`,
+        `### ${verdictText.ok ? (verdictText.warning ? '⚠️' : '✅') : '❌'} ${markdownText(jobsNoun(origin, result.views.length !== 1))}`,
         '',
         markdownText(verdictText.message),
         '',
@@ -2874,10 +2878,14 @@ function omittedNote(n, what) {
 }
 function summaryRow(v) {
     const r = jobRecord(v);
-    const duration = v.job?.startTime
-        ? formatDuration((v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) -
-            v.job.startTime.getTime())
-        : '';
+    const job = v.job;
+    const running = job && !isFinal(job.state) && !job.endTime && !(r.runningDuration ?? 0);
+    const duration = !job?.startTime
+        ? ''
+        : running
+            ? 'running'
+            : formatDuration((job.endTime?.getTime() ?? job.startTime.getTime() + (r.runningDuration ?? 0)) -
+                job.startTime.getTime());
     return `| ${codeCell(r.id)} | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state}${r.reportedState ? ` ("${markdownText(r.reportedState)}")` : ''} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`;
 }
 function codeCell(text) {
@@ -3301,7 +3309,9 @@ class ChangeLog {
             this.seen.set(v.id, { state, progress });
         }
         if (many) {
-            const line = aggregateLine(views);
+            const longest = longestLeft(views, this.rates, now);
+            const line = aggregateLine(views) +
+                (longest === undefined ? '' : `; the slowest about ${formatDuration(longest)} left`);
             if (line !== this.lastAggregate)
                 lines.push(`${stamp} ${line}`);
             this.lastAggregate = line;
@@ -3324,12 +3334,27 @@ function finalDetail(v) {
         parts.push(errorsOf(v));
     return parts.length ? ` (${parts.join(', ')})` : '';
 }
-function eta(v, rates, now) {
+function leftMs(v, rates, now) {
     const first = rates.get(v.id);
     if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at)
-        return '';
+        return undefined;
     const perMs = (v.progress - first.progress) / (now - first.at);
-    return `, about ${formatDuration((100 - v.progress) / perMs)} left`;
+    return (100 - v.progress) / perMs;
+}
+function eta(v, rates, now) {
+    const ms = leftMs(v, rates, now);
+    return ms === undefined ? '' : `, about ${formatDuration(ms)} left`;
+}
+function longestLeft(views, rates, now) {
+    let longest;
+    for (const v of views) {
+        if (v.job?.state !== 'Processing')
+            continue;
+        const ms = leftMs(v, rates, now);
+        if (ms !== undefined && (longest === undefined || ms > longest))
+            longest = ms;
+    }
+    return longest;
 }
 function aggregateLine(views) {
     const count = (s) => views.filter(v => v.job?.state === s).length;
@@ -3647,8 +3672,8 @@ function endpointOf(jobs) {
 }
 function intro(s, tokens, source) {
     const ids = s.jobs.ids;
-    const what = ids.length === 1 ? `job ${ids[0]}` : `${ids.length} jobs`;
-    return `Waiting for ${source.kind} ${what} at ${endpointOf(s.jobs)} (${pollingText(s.wait)}, timeout ${formatDuration(s.wait.timeoutMs)}, signing in with ${tokens.description}).`;
+    const what = ids.length === 1 ? `${source.kind} job ${ids[0]}` : `${ids.length} ${source.kind} jobs`;
+    return `Waiting for ${what} at ${endpointOf(s.jobs)} (${pollingText(s.wait)}, timeout ${formatDuration(s.wait.timeoutMs)}, signing in with ${tokens.description}).`;
 }
 function pollingText(w) {
     const every = formatDuration(w.intervalMs);

@@ -213,8 +213,8 @@ function endpointOf(jobs: JobSettings): string {
 
 function intro(s: Settings, tokens: TokenSource, source: JobSource): string {
   const ids = s.jobs.ids
-  const what = ids.length === 1 ? `job ${ids[0]}` : `${ids.length} jobs`
-  return `Waiting for ${source.kind} ${what} at ${endpointOf(s.jobs)} (${pollingText(s.wait)}, timeout ${formatDuration(s.wait.timeoutMs)}, signing in with ${tokens.description}).`
+  const what = ids.length === 1 ? `${source.kind} job ${ids[0]}` : `${ids.length} ${source.kind} jobs`
+  return `Waiting for ${what} at ${endpointOf(s.jobs)} (${pollingText(s.wait)}, timeout ${formatDuration(s.wait.timeoutMs)}, signing in with ${tokens.description}).`
 }
 
 function pollingText(w: WaitSettings): string {

@@ -111,7 +111,7 @@ describe('when it ends', () => {
   it('writes the summary on success', async () => {
     const id = emu.addJob({ name: 'ok', timeline: [{ state: 'Finished' }] })
     const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id } })
-    expect(run.summary).toMatch(/^### ✅ Media Services jobs/)
+    expect(run.summary).toMatch(/^### ✅ Media Services job\n/)
     expect(run.summary).toMatch(/\| ok \| ✅ Finished \| 100% \|/)
   })
 
@@ -119,7 +119,7 @@ describe('when it ends', () => {
     const id = emu.addJob({ name: 'slow', timeline: [{ state: 'Processing', progress: 42 }] })
     const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': id, timeout: '3s' } })
     expect(run.code).toBe(1)
-    expect(run.summary).toMatch(/^### ❌ Media Services jobs/)
+    expect(run.summary).toMatch(/^### ❌ Media Services job\n/)
     expect(run.summary).toContain('timed out')
     expect(run.summary).toMatch(/\| slow \| ⏳ Processing \| 42% \|/)
     expect(run.outputs.progress).toBe('42')

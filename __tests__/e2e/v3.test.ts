@@ -51,7 +51,7 @@ describe('a v3 job on Azure Resource Manager that finishes', () => {
     expect(JSON.parse(run.outputs.jobs)).toEqual([
       expect.objectContaining({ id, name: 'encode-trailer', state: 'Finished', progress: 100, errors: [] })
     ])
-    expect(run.summary).toContain('### ✅ Jobs on Azure Resource Manager')
+    expect(run.summary).toContain('### ✅ Job on Azure Resource Manager')
     expect(run.summary).toContain(`| \`${id}\` | encode-trailer | ✅ Finished | 100% |`)
   })
 
@@ -62,7 +62,7 @@ describe('a v3 job on Azure Resource Manager that finishes', () => {
     const run = await runAction({ inputs: armInputs(ids.join('\n')) })
 
     expect(run.code).toBe(0)
-    expect(run.lines.join('\n')).toContain('Waiting for v3 3 jobs')
+    expect(run.lines.join('\n')).toContain('Waiting for 3 v3 jobs')
     expect(JSON.parse(run.outputs.jobs).map((j: { state: string }) => j.state)).toEqual([
       'Finished',
       'Finished',
@@ -123,7 +123,7 @@ describe('a v3 job that ends in Error', () => {
       { code: 'ContentMalformed', message: `output0: The input content is malformed.${advice}` },
       { code: 'InvalidInput', message: 'output0: moov atom not found' }
     ])
-    expect(run.summary).toContain('### ❌ Jobs on Azure Resource Manager')
+    expect(run.summary).toContain('### ❌ Job on Azure Resource Manager')
     expect(run.summary).toContain('❌ Error')
     // Markdown-escaped: server text renders as itself.
     expect(run.summary).toContain('InvalidInput\\: output0\\: moov atom not found')
@@ -346,7 +346,7 @@ describe('job-url runs as the runner starts them (#14)', () => {
     expect(run.stdout).not.toContain('::warning')
     expect(run.stderr).not.toMatch(/Warning/)
     const host = new URL(v3.urls.mkio).host
-    expect(run.summary.split('\n')[0]).toBe(`### ✅ Jobs on 127.0.0.1\\:${new URL(v3.urls.mkio).port}`)
+    expect(run.summary.split('\n')[0]).toBe(`### ✅ Job on 127.0.0.1\\:${new URL(v3.urls.mkio).port}`)
     expect(host).toMatch(/^127\.0\.0\.1:\d+$/)
   })
 

@@ -191,7 +191,7 @@ describe('a job that does not finish well', () => {
       /^::warning::⚠ Job .* had already ended Error when the wait began\. The step passes because fail-on does not include Error\.$/m
     )
     expect(run.stdout).not.toContain('✓')
-    expect(run.summary).toMatch(/^### ⚠️ Media Services jobs/)
+    expect(run.summary).toMatch(/^### ⚠️ Media Services job\n/)
   })
 
   it('times out with the last state in the outputs', async () => {

@@ -248,6 +248,14 @@ describe('run: a job that finishes', () => {
     expect(s.outputs.state).toBe('Finished')
   })
 
+  it('several jobs: the first line counts them before it names their API ("2 Media Services jobs")', async () => {
+    const s = step(withSecret({ 'job-id': `${JOB_A} ${JOB_B}` }), [
+      { [JOB_A]: 'Finished', [JOB_B]: 'Finished' }
+    ])
+    await run(s.rt)
+    expect(s.log.shown()[0]).toMatch(/^Waiting for 2 Media Services jobs at /)
+  })
+
   it('logs the warnings about the inputs', async () => {
     const creds = JSON.stringify({ clientId: CLIENT, clientSecret: 'other-secret-value', tenantId: TENANT })
     const s = step(withSecret({ creds }), [{ [JOB_A]: 'Finished' }])
@@ -313,7 +321,7 @@ describe('run: a job that fails', () => {
       `⚠ Job ${JOB_A} (encode trailer) had already ended Error when the wait began. The step passes because fail-on does not include Error.`
     ])
     expect(s.log.shown().some(l => l.startsWith('✓'))).toBe(false)
-    expect(s.writeSummary.mock.calls[0][0]).toMatch(/^### ⚠️ Media Services jobs/)
+    expect(s.writeSummary.mock.calls[0][0]).toMatch(/^### ⚠️ Media Services job\n/)
   })
 
   it('a job that does not exist fails as not found after three polls', async () => {

@@ -58,7 +58,10 @@ export class ChangeLog {
       this.seen.set(v.id, { state, progress })
     }
     if (many) {
-      const line = aggregateLine(views)
+      const longest = longestLeft(views, this.rates, now)
+      const line =
+        aggregateLine(views) +
+        (longest === undefined ? '' : `; the slowest about ${formatDuration(longest)} left`)
       if (line !== this.lastAggregate) lines.push(`${stamp} ${line}`)
       this.lastAggregate = line
     }
@@ -66,7 +69,7 @@ export class ChangeLog {
   }
 
   /** First progress sample of each job, for a straight-line remaining-time estimate. */
-  private rates = new Map<string, { at: number; progress: number }>()
+  private rates: Rates = new Map()
 
   private track(v: JobView, now: number): void {
     if (v.job?.state === 'Processing' && v.progress !== undefined && !this.rates.has(v.id)) {
@@ -84,11 +87,30 @@ function finalDetail(v: JobView): string {
   return parts.length ? ` (${parts.join(', ')})` : ''
 }
 
-function eta(v: JobView, rates: Map<string, { at: number; progress: number }>, now: number): string {
+type Rates = Map<string, { at: number; progress: number }>
+
+/** A straight-line estimate of a job's time left, from its first progress sample; undefined without one. */
+function leftMs(v: JobView, rates: Rates, now: number): number | undefined {
   const first = rates.get(v.id)
-  if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at) return ''
+  if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at) return undefined
   const perMs = (v.progress - first.progress) / (now - first.at)
-  return `, about ${formatDuration((100 - v.progress) / perMs)} left`
+  return (100 - v.progress) / perMs
+}
+
+function eta(v: JobView, rates: Rates, now: number): string {
+  const ms = leftMs(v, rates, now)
+  return ms === undefined ? '' : `, about ${formatDuration(ms)} left`
+}
+
+/** With many jobs, the longest estimate among the jobs processing: when the last of them may end. */
+function longestLeft(views: readonly JobView[], rates: Rates, now: number): number | undefined {
+  let longest: number | undefined
+  for (const v of views) {
+    if (v.job?.state !== 'Processing') continue
+    const ms = leftMs(v, rates, now)
+    if (ms !== undefined && (longest === undefined || ms > longest)) longest = ms
+  }
+  return longest
 }
 
 export function aggregateLine(views: readonly JobView[]): string {

@@ -1,4 +1,5 @@
 import { markdownText } from '../text.js'
+import { isFinal } from '../jobs/model.js'
 import { formatDuration } from '../time.js'
 import type { JobView, WaitResult } from '../wait/waiter.js'
 import { type JobsOrigin, MEDIA_SERVICES_V2, jobsNoun, errorsOf } from './naming.js'
@@ -36,7 +37,7 @@ export function summaryMarkdown(
   limit = SUMMARY_BYTES
 ): string {
   const head = [
-    `### ${verdictText.ok ? (verdictText.warning ? '⚠️' : '✅') : '❌'} ${markdownText(jobsNoun(origin, true))}`,
+    `### ${verdictText.ok ? (verdictText.warning ? '⚠️' : '✅') : '❌'} ${markdownText(jobsNoun(origin, result.views.length !== 1))}`,
     '',
     markdownText(verdictText.message),
     '',
@@ -89,12 +90,17 @@ function omittedNote(n: number, what: 'job' | 'asset'): string {
 
 function summaryRow(v: JobView): string {
   const r = jobRecord(v)
-  const duration = v.job?.startTime
-    ? formatDuration(
-        (v.job.endTime?.getTime() ?? v.job.startTime.getTime() + (r.runningDuration ?? 0)) -
-          v.job.startTime.getTime()
-      )
-    : ''
+  const job = v.job
+  // A job still running that the service gives no running time for (v3 has none) is shown running, not 0s.
+  const running = job && !isFinal(job.state) && !job.endTime && !(r.runningDuration ?? 0)
+  const duration = !job?.startTime
+    ? ''
+    : running
+      ? 'running'
+      : formatDuration(
+          (job.endTime?.getTime() ?? job.startTime.getTime() + (r.runningDuration ?? 0)) -
+            job.startTime.getTime()
+        )
   return `| ${codeCell(r.id)} | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state}${r.reportedState ? ` ("${markdownText(r.reportedState)}")` : ''} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`
 }
 

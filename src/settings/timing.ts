@@ -93,6 +93,12 @@ export function parseFailOn(value: string): ReadonlySet<JobState> {
   if (/^none$/i.test(text)) return new Set()
   const states = new Set<JobState>()
   for (const item of text.split(/[\s,;]+/).filter(Boolean)) {
+    if (/^none$/i.test(item)) {
+      throw new UserError(
+        `Input fail-on: none stands alone (got ${quoted(text)}). Give none to fail on no state, or a list of Finished, Error, Canceled.`,
+        'fail-on'
+      )
+    }
     const state = parseState(item)
     if (!state || /^\d+$/.test(item) || !FINAL_STATES.has(state)) {
       throw new UserError(

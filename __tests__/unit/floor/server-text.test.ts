@@ -230,7 +230,7 @@ describe('the step summary: server text renders as text, and the whole stays und
     expect(md).toContain('&lt;img src=x&gt; \\# no')
     expect(md).toContain('| a &lt;\\!-- b \\# c |')
     expect(md).toContain('| &lt;b&gt;E&lt;/b&gt;\\: \\[x\\](https\\://evil.test) \\| \\*y\\* |')
-    expect(md.split('\n').filter(l => l.startsWith('#'))).toEqual(['### ❌ Media Services jobs'])
+    expect(md.split('\n').filter(l => l.startsWith('#'))).toEqual(['### ❌ Media Services job'])
   })
 
   it('leaves out the rows that do not fit, and says how many', () => {

@@ -245,9 +245,10 @@ describe('ChangeLog: what the log says after each poll', () => {
     expect(first[0]).toBe(`[00:00] ${JOB_A} (encode trailer): Finished`)
     expect(first[1]).toBe('[00:00] 1/4 finished, 1 processing, 1 queued, 1 not found yet; mean progress 37%')
     expect(log.lines(views(50), 10_000, START + 10_000)).toEqual([])
-    // No per-job progress line with many jobs: only the aggregate moves.
+    // No per-job progress line with many jobs: only the aggregate moves, with the longest time-left estimate
+    // (B: 50 % to 90 % in 20 s, so 10 % more in 5 s).
     expect(log.lines(views(90), 20_000, START + 20_000)).toEqual([
-      '[00:20] 1/4 finished, 1 processing, 1 queued, 1 not found yet; mean progress 47%'
+      '[00:20] 1/4 finished, 1 processing, 1 queued, 1 not found yet; mean progress 47%; the slowest about 5s left'
     ])
   })
 
@@ -308,7 +309,7 @@ describe('verdict: the closing line and the annotation title', () => {
       message: `Job ${label(JOB_A)} ended Error after 2m 05s. The step passes because fail-on does not include Error.`
     })
     const md = summaryMarkdown(waitResult('success', [view(JOB_A, 'Error')]), v)
-    expect(md).toMatch(/^### ⚠️ Media Services jobs\n/)
+    expect(md).toMatch(/^### ⚠️ Media Services job\n/)
     expect(md).not.toContain('✅')
   })
 
@@ -514,10 +515,10 @@ describe('verdict and summary of jobs on a v3-shaped service name that service',
   it('the summary heading', () => {
     const result = waitResult('success', [view(URL_A, 'Finished')])
     expect(summaryMarkdown(result, { ok: true, message: 'ok' }, MKIO).split('\n')[0]).toBe(
-      '### ✅ Jobs on api.mk.io'
+      '### ✅ Job on api.mk.io'
     )
     expect(summaryMarkdown(result, { ok: true, message: 'ok' }, ARM).split('\n')[0]).toBe(
-      '### ✅ Jobs on Azure Resource Manager'
+      '### ✅ Job on Azure Resource Manager'
     )
   })
 })
@@ -554,7 +555,7 @@ describe('summaryMarkdown: the step summary', () => {
       )
     ])
     const md = summaryMarkdown(result, { ok: true, message: 'done | ok' })
-    expect(md).toContain('### ✅ Media Services jobs')
+    expect(md).toContain('### ✅ Media Services job\n')
     expect(md).toContain('done \\| ok')
     expect(md).toContain('| promo \\| cut 2 |')
     expect(md).toContain('| X\\: a\\|b c |')

@@ -6,14 +6,17 @@ import { view, waitResult } from '../../../__fixtures__/jobs.js'
 import type { JobView } from '../../../src/wait/waiter.js'
 
 const OK = { ok: true, message: 'ok' }
-const HEAD = [
-  '### ✅ Media Services jobs',
+/** The heading names one job in the singular, several in the plural. */
+const headOf = (jobs: number): string[] => [
+  `### ✅ Media Services ${jobs === 1 ? 'job' : 'jobs'}`,
   '',
   'ok',
   '',
   '| Job | Name | State | Progress | Start (UTC) | End (UTC) | Duration | Error |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |'
 ]
+const HEAD = headOf(1)
+const HEADS = headOf(2)
 const ASSETS_HEAD = [
   '',
   '**Output assets**',
@@ -59,16 +62,17 @@ describe('the step summary stays within its limit, keeping room for the notes on
     const views = [finished(JOB_A), finished(JOB_B)]
     const limit = needed(views)
     const all = summaryMarkdown(waitResult('success', views), OK, undefined, limit)
-    expect(all).toBe([...HEAD, rowOf(JOB_A), rowOf(JOB_B), ''].join('\n'))
+    expect(all).toBe([...HEADS, rowOf(JOB_A), rowOf(JOB_B), ''].join('\n'))
     const short = summaryMarkdown(waitResult('success', views), OK, undefined, limit - 1)
-    expect(short).toBe([...HEAD, rowOf(JOB_A), '', note('1 more job'), ''].join('\n'))
+    expect(short).toBe([...HEADS, rowOf(JOB_A), '', note('1 more job'), ''].join('\n'))
     expect(Buffer.byteLength(short)).toBeLessThanOrEqual(limit - 1)
   })
 
   it('several job rows left out are counted in the plural', () => {
     const views = [finished(JOB_A), finished(JOB_B), finished(`${JOB_B}-2`)]
-    const md = summaryMarkdown(waitResult('success', views), OK, undefined, needed(views.slice(0, 1)))
-    expect(md).toBe([...HEAD, rowOf(JOB_A), '', note('2 more jobs'), ''].join('\n'))
+    // One byte more than one job needs: "jobs" in the heading of several.
+    const md = summaryMarkdown(waitResult('success', views), OK, undefined, needed(views.slice(0, 1)) + 1)
+    expect(md).toBe([...HEADS, rowOf(JOB_A), '', note('2 more jobs'), ''].join('\n'))
   })
 
   it('job rows left out leave no room for the assets table: a second note counts its rows', () => {
@@ -76,9 +80,11 @@ describe('the step summary stays within its limit, keeping room for the notes on
       finished(JOB_A, [{ name: 'out-1' }]),
       finished(JOB_B, [{ name: 'out-2' }, { name: 'out-3' }])
     ]
-    const limit = needed([finished(JOB_A)])
+    const limit = needed([finished(JOB_A)]) + 1
     const md = summaryMarkdown(waitResult('success', views), OK, undefined, limit)
-    expect(md).toBe([...HEAD, rowOf(JOB_A), '', note('1 more job'), '', note('3 more assets'), ''].join('\n'))
+    expect(md).toBe(
+      [...HEADS, rowOf(JOB_A), '', note('1 more job'), '', note('3 more assets'), ''].join('\n')
+    )
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(limit)
   })
 
@@ -147,5 +153,26 @@ describe('a dollar in server text never opens math in the step summary (#27)', (
     const md = markdown()
     expect(md).toContain(ESCAPED)
     expect(md.replace(/\\\$/g, '')).not.toContain('$')
+  })
+})
+
+describe('the heading and the duration of a job', () => {
+  it('one job: the heading is singular; several: plural', () => {
+    expect(summaryMarkdown(waitResult('success', [finished(JOB_A)]), OK)).toMatch(
+      /^### ✅ Media Services job\n/
+    )
+    expect(summaryMarkdown(waitResult('success', [finished(JOB_A), finished(JOB_B)]), OK)).toMatch(
+      /^### ✅ Media Services jobs\n/
+    )
+  })
+
+  it('a job still running with no running time from the service (v3) shows running, not 0s', () => {
+    const started = new Date('2024-05-01T12:00:00Z')
+    const md = summaryMarkdown(
+      waitResult('timeout', [view(JOB_A, 'Processing', {}, { startTime: started, runningDuration: 0 })]),
+      { ok: false, message: 'timed out' }
+    )
+    expect(md).toContain('| ⏳ Processing |  | 2024-05-01T12:00:00.000Z |  | running |  |')
+    expect(md).not.toMatch(/\| 0s \|/)
   })
 })

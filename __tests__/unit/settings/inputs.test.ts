@@ -354,14 +354,20 @@ describe('fail-on', () => {
     expect((await settingsFor(secretInputs({ 'fail-on': value }))).wait.failOn.size).toBe(0)
   })
 
-  it.each(['Queued', 'Processing', 'Foo', '4', 'Error, none'])(
-    '%j is refused, naming fail-on',
-    async value => {
-      const e = await refusal(secretInputs({ 'fail-on': value }))
-      expect(e.input).toBe('fail-on')
-      expect(e.message).toMatch(/fail-on.*Finished, Error, Canceled, or none/)
-    }
-  )
+  it.each(['none, Error', 'Error none', 'none none'])('%j is refused: none stands alone', async value => {
+    const e = await refusal(secretInputs({ 'fail-on': value }))
+    expect(e.input).toBe('fail-on')
+    expect(e.message).toMatch(
+      /^Input fail-on: none stands alone \(got '.*'\)\. Give none to fail on no state, or a list of Finished, Error, Canceled\.$/
+    )
+    expect(e.message).not.toMatch(/is not a final job state/)
+  })
+
+  it.each(['Queued', 'Processing', 'Foo', '4'])('%j is refused, naming fail-on', async value => {
+    const e = await refusal(secretInputs({ 'fail-on': value }))
+    expect(e.input).toBe('fail-on')
+    expect(e.message).toMatch(/fail-on.*Finished, Error, Canceled, or none/)
+  })
 })
 
 describe('trusted-hosts', () => {
