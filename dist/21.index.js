@@ -2722,7 +2722,7 @@ function jobRecord(v) {
         name: j?.name ?? '',
         state: j ? j.state : v.missingPolls > 0 ? 'NotFound' : 'Unknown',
         ...(j?.reportedState ? { reportedState: j.reportedState } : {}),
-        runningDuration: j ? j.runningDuration : null,
+        runningDuration: j && (j.startTime || j.runningDuration > 0) ? j.runningDuration : null,
         progress: v.progress === undefined ? null : round1(v.progress),
         startTime: j?.startTime?.toISOString() ?? null,
         endTime: j?.endTime?.toISOString() ?? null,

@@ -244,7 +244,9 @@ describe('a v3 job with an endTime only (the emulator may leave out startTime, a
     expect(run.errors).toEqual([])
     expect(run.outputs.startTime).toBe('')
     expect(run.outputs.endTime).toMatch(/Z$/)
-    expect(run.outputs.runningDuration).toBe('0')
+    expect(run.outputs.runningDuration).toBe('')
+    expect(JSON.parse(run.outputs.jobs)[0].runningDuration).toBeNull()
+    expect(run.summary).toMatch(/\| no-start \| ✅ Finished \| 100% \| {2}\| \d{4}-[^|]+Z \| {2}\|/)
   })
 })
 

@@ -87,7 +87,9 @@ export function jobRecord(v: JobView): JobRecord {
     name: j?.name ?? '',
     state: j ? j.state : v.missingPolls > 0 ? 'NotFound' : 'Unknown',
     ...(j?.reportedState ? { reportedState: j.reportedState } : {}),
-    runningDuration: j ? j.runningDuration : null,
+    // Unknown is empty, not 0: a job with no startTime (not started, or a service that leaves it out) has no
+    // running time unless the service gave one (the summary, the log and the verdict follow the same rule).
+    runningDuration: j && (j.startTime || j.runningDuration > 0) ? j.runningDuration : null,
     progress: v.progress === undefined ? null : round1(v.progress),
     startTime: j?.startTime?.toISOString() ?? null,
     endTime: j?.endTime?.toISOString() ?? null,

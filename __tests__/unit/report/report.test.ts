@@ -64,8 +64,26 @@ describe('outputs for one job', () => {
       startTime: '',
       endTime: '',
       progress: '0',
-      runningDuration: '0'
+      runningDuration: ''
     })
+  })
+
+  it('a Finished job with an endTime and no startTime (as MK.IO may send) has no running time: empty, not 0', () => {
+    const done = view(
+      JOB_A,
+      'Finished',
+      {},
+      { startTime: undefined, endTime: new Date(START + 60_000), runningDuration: 0 }
+    )
+    const out = outputs(waitResult('success', [done]))
+    expect(out.runningDuration).toBe('')
+    expect(out.startTime).toBe('')
+    expect(JSON.parse(out.jobs)[0].runningDuration).toBeNull()
+  })
+
+  it('a running time the service gave without a startTime (v2 RunningDuration) is kept', () => {
+    const ran = view(JOB_A, 'Finished', {}, { startTime: undefined, runningDuration: 4200 })
+    expect(outputs(waitResult('success', [ran])).runningDuration).toBe('4200')
   })
 
   it('a job not found has no duration and the state NotFound', () => {
