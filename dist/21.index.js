@@ -603,20 +603,29 @@ function chooseCredential(inputs, creds, cloud, env, warnings) {
     return { kind: 'oidc', tenantId, clientId, audience: inputs.audience || cloud.oidcAudience };
 }
 function identityOf(inputs, creds, warnings) {
+    const both = [];
+    const differ = [];
     const pick = (input, key) => {
         const own = inputs[input];
         const fromCreds = creds[key];
-        if (own && fromCreds && own !== fromCreds) {
-            warnings.push(`Both ${input} and creds.${key} are given; using ${input}.`);
+        if (own && fromCreds) {
+            both.push(input);
+            if (own !== fromCreds)
+                differ.push(`creds.${key}`);
         }
         return own || fromCreds || '';
     };
-    return {
+    const identity = {
         tenantId: pick('tenant-id', 'tenantId'),
         clientId: pick('client-id', 'clientId'),
         clientSecret: pick('client-secret', 'clientSecret'),
         secretFrom: inputs['client-secret'] ? 'client-secret' : 'creds.clientSecret'
     };
+    if (both.length) {
+        const names = both.join(', ');
+        warnings.push(`Both creds and ${names} are given; using ${names}${differ.length ? ` (${differ.join(', ')} ${differ.length === 1 ? 'differs' : 'differ'})` : ' (the same values)'}.`);
+    }
+    return identity;
 }
 function requireOneWay(ways) {
     const given = ways.filter(Boolean);

@@ -175,7 +175,7 @@ describe('creds (Azure/login JSON)', () => {
     const run = await runAction({ inputs: { ...secretInputs(e), 'job-id': quickJob(e), creds } })
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(
-      /::warning::Both client-secret and creds.clientSecret are given; using client-secret/
+      /::warning::Both creds and tenant-id, client-id, client-secret are given; using tenant-id, client-id, client-secret \(creds.clientSecret differs\)\./
     )
   })
 

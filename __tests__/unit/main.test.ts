@@ -261,7 +261,7 @@ describe('run: a job that finishes', () => {
     const s = step(withSecret({ creds }), [{ [JOB_A]: 'Finished' }])
     await run(s.rt)
     expect(s.log.warnings()).toEqual([
-      'Both client-secret and creds.clientSecret are given; using client-secret.'
+      'Both creds and tenant-id, client-id, client-secret are given; using tenant-id, client-id, client-secret (creds.clientSecret differs).'
     ])
   })
 

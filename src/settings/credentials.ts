@@ -178,22 +178,35 @@ export function chooseCredential(
   return { kind: 'oidc', tenantId, clientId, audience: inputs.audience || cloud.oidcAudience }
 }
 
-/** The own input wins over creds; both given and different is worth a warning. */
+/**
+ * The own input wins over creds. Whenever both name the same value, one warning says which won, and where
+ * creds said something else: a stale creds must not pass unnoticed, nor a duplicate leave doubt.
+ */
 function identityOf(inputs: CredentialInputs, creds: Creds, warnings: string[]): Identity {
+  const both: string[] = []
+  const differ: string[] = []
   const pick = (input: 'tenant-id' | 'client-id' | 'client-secret', key: keyof Creds): string => {
     const own = inputs[input]
     const fromCreds = creds[key]
-    if (own && fromCreds && own !== fromCreds) {
-      warnings.push(`Both ${input} and creds.${key} are given; using ${input}.`)
+    if (own && fromCreds) {
+      both.push(input)
+      if (own !== fromCreds) differ.push(`creds.${key}`)
     }
     return own || fromCreds || ''
   }
-  return {
+  const identity: Identity = {
     tenantId: pick('tenant-id', 'tenantId'),
     clientId: pick('client-id', 'clientId'),
     clientSecret: pick('client-secret', 'clientSecret'),
     secretFrom: inputs['client-secret'] ? 'client-secret' : 'creds.clientSecret'
   }
+  if (both.length) {
+    const names = both.join(', ')
+    warnings.push(
+      `Both creds and ${names} are given; using ${names}${differ.length ? ` (${differ.join(', ')} ${differ.length === 1 ? 'differs' : 'differ'})` : ' (the same values)'}.`
+    )
+  }
+  return identity
 }
 
 /** At most one of the ways that carry a secret: which one was meant cannot be guessed. */

@@ -140,7 +140,19 @@ describe("chooseCredential: the way to sign in, from the inputs' values", () => 
       { tenantId: TENANT, clientId: CLIENT, clientSecret: 'other-secret-value' }
     )
     expect(credential).toMatchObject({ kind: 'secret', clientSecret: SECRET })
-    expect(warnings).toEqual(['Both client-secret and creds.clientSecret are given; using client-secret.'])
+    expect(warnings).toEqual([
+      'Both creds and tenant-id, client-id, client-secret are given; using tenant-id, client-id, client-secret (creds.clientSecret differs).'
+    ])
+  })
+
+  it('the same values in both: still one warning, saying which input won', () => {
+    const { warnings } = choose(
+      { ...ids, 'client-secret': SECRET },
+      { tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }
+    )
+    expect(warnings).toEqual([
+      'Both creds and tenant-id, client-id, client-secret are given; using tenant-id, client-id, client-secret (the same values).'
+    ])
   })
 
   it('creds alone is enough', () => {

@@ -701,8 +701,7 @@ describe('credentials: which way to sign in', () => {
     })
     expect(s.warnings).toEqual(
       expect.arrayContaining([
-        'Both tenant-id and creds.tenantId are given; using tenant-id.',
-        'Both client-secret and creds.clientSecret are given; using client-secret.'
+        'Both creds and tenant-id, client-secret are given; using tenant-id, client-secret (creds.tenantId, creds.clientSecret differ).'
       ])
     )
   })
