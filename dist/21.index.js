@@ -457,6 +457,12 @@ function someOf(items, max, separator = ', ') {
         return items.join(separator);
     return `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
 }
+function isWebPage(body) {
+    return body.trimStart().startsWith('<');
+}
+function bodyKind(body) {
+    return body.trim() === '' ? 'an empty body' : isWebPage(body) ? 'an HTML page' : 'text that is not JSON';
+}
 function withoutBom(body) {
     return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
 }
@@ -1382,9 +1388,7 @@ function parseJson(body, what, service = 'Media Services') {
         return JSON.parse(withoutBom(body));
     }
     catch {
-        const start = body.trimStart().slice(0, 1);
-        const kind = start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON';
-        throw new ServiceError(`${service} answered ${what} with ${kind}`, { transient: true });
+        throw new ServiceError(`${service} answered ${what} with ${bodyKind(body)}`, { transient: true });
     }
 }
 function errorTextOf(body, fromJson) {
@@ -1750,7 +1754,7 @@ class GuardedExchange {
         const wait = this.quietUntil - this.o.now();
         if (wait <= 0)
             return;
-        if (this.o.now() + wait > call.deadline) {
+        if (this.quietUntil > call.deadline) {
             throw new OutOfTime(`${this.o.dialect.service} asked for no request for ${formatDuration(wait)} more (Retry-After), longer than this request may wait`, { source: this.source });
         }
         this.o.log.debug(`${this.o.dialect.service} asked for ${formatDuration(wait)} more (Retry-After): waiting.`);
@@ -1851,14 +1855,6 @@ class NotTheApi extends ServiceError {
 function answerShaped(res) {
     const ok = res.status >= 200 && res.status < 300;
     return isJson(res.body) || (ok && res.body.trim() === '');
-}
-function isWebPage(body) {
-    return /^\s*</.test(withoutBom(body));
-}
-function bodyKind(body) {
-    if (body.trim() === '')
-        return 'an empty body';
-    return isWebPage(body) ? 'an HTML page' : 'text that is not JSON';
 }
 function isJson(body) {
     try {
@@ -2526,7 +2522,7 @@ async function waitForJobs(o) {
                 if (!(error instanceof OutOfTime) || pollStarted >= w.deadline)
                     throw error;
                 if (!(await sleepUntil(w, w.deadline)))
-                    return result(w, o.signal?.reason === 'timeout' ? 'timeout' : 'canceled');
+                    return interrupted(w);
                 due = w.deadline;
                 continue;
             }
@@ -2541,7 +2537,7 @@ async function waitForJobs(o) {
             if (at === undefined)
                 return result(w, 'timeout');
             if (!(await sleepUntil(w, at)))
-                return result(w, o.signal?.reason === 'timeout' ? 'timeout' : 'canceled');
+                return interrupted(w);
             due = at;
         }
     }
@@ -2551,6 +2547,9 @@ async function waitForJobs(o) {
 }
 function result(w, outcome, error, failed = []) {
     return { outcome, failed, views: w.views, elapsedMs: w.o.now() - w.started, polls: w.polls, error };
+}
+function interrupted(w) {
+    return result(w, w.o.signal?.reason === 'timeout' ? 'timeout' : 'canceled');
 }
 function failedWith(w, error) {
     if (error instanceof AbortedError)

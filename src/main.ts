@@ -308,7 +308,8 @@ export function githubRuntime(): Runtime {
     },
     now: () => Date.now(),
     sleep,
-    // The entry (index.ts) gives the handlers it installed before anything loaded; this is for other callers.
+    // The entry (index.ts) gives the handlers it installed before anything loaded; these serve run() called
+    // without a runtime, as npm run local-action does.
     onCancel: handler => {
       process.on('SIGINT', handler)
       process.on('SIGTERM', handler)

@@ -76,6 +76,16 @@ export function someOf(items: readonly string[], max: number, separator = ', '):
   return `${items.slice(0, max).join(separator)} and ${items.length - max} more`
 }
 
+/** A web page (a gateway's, a web server's) rather than an API's answer. trimStart() drops a byte order mark too. */
+export function isWebPage(body: string): boolean {
+  return body.trimStart().startsWith('<')
+}
+
+/** What a body that is not JSON is, in words: an empty body, an HTML page, or other text. */
+export function bodyKind(body: string): string {
+  return body.trim() === '' ? 'an empty body' : isWebPage(body) ? 'an HTML page' : 'text that is not JSON'
+}
+
 /** Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses. */
 export function withoutBom(body: string): string {
   return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body

@@ -1,5 +1,5 @@
 import { ServiceError } from '../errors.js'
-import { serverMessage, withoutBom } from '../text.js'
+import { bodyKind, serverMessage, withoutBom } from '../text.js'
 
 /** Reading service answers as JSON, for both job APIs: dates, byte order marks, bodies that are not JSON. */
 
@@ -41,10 +41,7 @@ export function parseJson(body: string, what: string, service = 'Media Services'
   try {
     return JSON.parse(withoutBom(body))
   } catch {
-    const start = body.trimStart().slice(0, 1)
-    const kind =
-      start === '<' ? 'an HTML page' : body.trim() === '' ? 'an empty body' : 'text that is not JSON'
-    throw new ServiceError(`${service} answered ${what} with ${kind}`, { transient: true })
+    throw new ServiceError(`${service} answered ${what} with ${bodyKind(body)}`, { transient: true })
   }
 }
 

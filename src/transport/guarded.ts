@@ -5,7 +5,7 @@ import { FirstAnswer, logRetries, withRetries } from './retry.js'
 import { tokenRefusal } from './trust.js'
 import { abortedBy, type ErrorSource, jobService, OutOfTime, ServiceError, UserError } from '../errors.js'
 import type { Logger } from '../logger.js'
-import { serverMessage, serverName, withoutBom } from '../text.js'
+import { bodyKind, isWebPage, serverMessage, serverName, withoutBom } from '../text.js'
 import { formatDuration } from '../time.js'
 
 /**
@@ -171,7 +171,7 @@ export class GuardedExchange {
   private async quiet(call: CallOptions): Promise<void> {
     const wait = this.quietUntil - this.o.now()
     if (wait <= 0) return
-    if (this.o.now() + wait > call.deadline) {
+    if (this.quietUntil > call.deadline) {
       throw new OutOfTime(
         `${this.o.dialect.service} asked for no request for ${formatDuration(wait)} more (Retry-After), longer than this request may wait`,
         { source: this.source }
@@ -303,15 +303,6 @@ class NotTheApi extends ServiceError {}
 function answerShaped(res: HttpResponse): boolean {
   const ok = res.status >= 200 && res.status < 300
   return isJson(res.body) || (ok && res.body.trim() === '')
-}
-
-function isWebPage(body: string): boolean {
-  return /^\s*</.test(withoutBom(body))
-}
-
-function bodyKind(body: string): string {
-  if (body.trim() === '') return 'an empty body'
-  return isWebPage(body) ? 'an HTML page' : 'text that is not JSON'
 }
 
 function isJson(body: string): boolean {

@@ -116,8 +116,7 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
         // A poll that ran out of retries before the deadline (an outage in the last seconds) does not end
         // the wait early: it lasts until the deadline, and the poll due then is the last.
         if (!(error instanceof OutOfTime) || pollStarted >= w.deadline) throw error
-        if (!(await sleepUntil(w, w.deadline)))
-          return result(w, o.signal?.reason === 'timeout' ? 'timeout' : 'canceled')
+        if (!(await sleepUntil(w, w.deadline))) return interrupted(w)
         due = w.deadline
         continue
       }
@@ -131,8 +130,7 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
       // deadline is the last.
       const at = nextPoll(w, Math.max(pollStarted, due))
       if (at === undefined) return result(w, 'timeout')
-      if (!(await sleepUntil(w, at)))
-        return result(w, o.signal?.reason === 'timeout' ? 'timeout' : 'canceled')
+      if (!(await sleepUntil(w, at))) return interrupted(w)
       due = at
     }
   } catch (error) {
@@ -142,6 +140,11 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
 
 function result(w: Wait, outcome: Outcome, error?: Error, failed: JobView[] = []): WaitResult {
   return { outcome, failed, views: w.views, elapsedMs: w.o.now() - w.started, polls: w.polls, error }
+}
+
+/** The wait's signal ended it while it slept: the hard stop (timeout) or the runner's cancel. */
+function interrupted(w: Wait): WaitResult {
+  return result(w, w.o.signal?.reason === 'timeout' ? 'timeout' : 'canceled')
 }
 
 function failedWith(w: Wait, error: unknown): WaitResult {
