@@ -15,8 +15,12 @@ import { ROOT } from '../../scripts/runner.js'
 const emu = useEmulator()
 const SIGNAL_WHILE_LOADING = pathToFileURL(join(ROOT, '__fixtures__', 'signal-while-loading.mjs')).href
 
-/** 2 s promised, with room for a loaded machine. */
-const AFTER_SIGNAL_MS = 2500
+/**
+ * 2 s promised; the test allows 5 s, for a loaded 2-core machine. It still tells an ending caused by the signal
+ * from one that waits out the stalled request, and stays inside the runner's 7.5 s before it kills the step.
+ * The order is the sharper check: no request at all after the signal.
+ */
+const AFTER_SIGNAL_MS = 5000
 /** CancelJob's 5 s, then the ending. */
 const AFTER_SIGNAL_WITH_CANCEL_MS = 7000
 

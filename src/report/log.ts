@@ -5,7 +5,7 @@ import { label, errorsOf } from './naming.js'
 
 /**
  * Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary.
- * Server text arrives neutralised (job.ts); here it is bounded in number. The summary is in summary.ts.
+ * Server text arrives neutralised (jobs/ parsers, text.ts); here it is bounded in number. The summary is in summary.ts.
  */
 
 function shortLabel(v: JobView): string {

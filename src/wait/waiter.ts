@@ -41,7 +41,7 @@ export const NOT_FOUND_POLLS = 3
 export const TASK_READS_PER_POLL = 3
 /**
  * Error-detail reads per poll: when 200 jobs fail together, 10 reads, not 200. The verdict names as many
- * (report.ts takes its NAMED_JOBS from here) and counts the rest.
+ * (report/naming.ts takes its NAMED_JOBS from here) and counts the rest.
  */
 export const ERROR_READS_PER_POLL = 10
 

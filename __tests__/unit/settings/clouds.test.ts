@@ -1,40 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
-import { CLOUDS, findCloud } from '../../../src/settings/clouds.js'
+import { findCloud } from '../../../src/settings/clouds.js'
 import { hostInDomain } from '../../../src/transport/trust.js'
-
-describe('the three clouds', () => {
-  it.each([
-    [
-      'AzureCloud',
-      'https://login.microsoftonline.com',
-      'https://rest.media.azure.net',
-      'api://AzureADTokenExchange'
-    ],
-    [
-      'AzureChinaCloud',
-      'https://login.chinacloudapi.cn',
-      'https://rest.media.chinacloudapi.cn',
-      'api://AzureADTokenExchangeChina'
-    ],
-    [
-      'AzureUSGovernment',
-      'https://login.microsoftonline.us',
-      'https://rest.media.usgovcloudapi.net',
-      'api://AzureADTokenExchangeUSGov'
-    ]
-  ] as const)('%s signs in at %s for %s with OIDC audience %s', (name, authority, resource, audience) => {
-    expect(CLOUDS[name]).toMatchObject({
-      name,
-      authorityHost: authority,
-      mediaResource: resource,
-      oidcAudience: audience
-    })
-  })
-
-  it('none has a default api-url: the global endpoints went with Media Services', () => {
-    for (const cloud of Object.values(CLOUDS)) expect(cloud).not.toHaveProperty('apiUrl')
-  })
-})
 
 describe('findCloud', () => {
   it.each([
