@@ -3,16 +3,22 @@
 // dependency too. The picture: docs/architecture.md (npm run docs draws it from this same cruise).
 //
 //   index -> main -> settings, auth, jobs, wait, report        (main wires the parts; nothing else does)
-//   settings/   inputs translated into the option types the parts define; no part imports settings
+//   runtime.ts  the runner (or a test) the action runs in: index and main use it
+//   settings/   the common inputs, and the choice of a job API from the registry; no part imports settings
 //   auth/       token sources; uses transport/
-//   jobs/v2, jobs/v3   each API's URLs, headers, wording, parsing; both stand on transport/, never on each other
-//   jobs/model.ts, jobs/source.ts   the Job model and the JobSource interface: what wait/ knows of jobs
-//   wait/       the waiter and the pure scheduler: knows jobs/model and jobs/source, never a client
+//   jobs/<api>/ one folder per job API (v2, v3): its inputs, URLs, headers, wording, parsing, client and its
+//               descriptor (api.ts); each stands on jobs/guarded.ts and transport/, never on another API
+//   jobs/apis.ts                       the registry: the one file that names every API
+//   jobs/api.ts, model.ts, source.ts   the descriptor, the Job model and the JobSource interface
+//   jobs/guarded.ts                    the guarded token exchange every job client is built on
+//   wait/       the waiter, the pure scheduler and what follows the wait: knows JobSource, never a client
 //   report/     outputs, annotation, summary, log lines: pure functions of the wait's result
-//   transport/  the bounded exchange, retries, the pool, the guarded token exchange: knows no job
-//   errors.ts, text.ts, time.ts, logger.ts   the floor: every folder may use it; it uses nothing above it
-const FLOOR = '^src/(errors|text|time|logger)[.]ts$'
+//   transport/  the bounded exchange, retries, the pool, trust, per-call limits: knows no job and no input
+//   errors, text, time, logger, clouds, values   the floor: every folder may use it; it uses nothing above it
+const FLOOR = '^src/(errors|text|time|logger|clouds|values)[.]ts$'
 const PARTS = '^src/(auth|transport|jobs|wait|report)/'
+/** Any one job API's folder, and the files of jobs/ that know them: a client's, never wait's or report's. */
+const CLIENTS = '^src/jobs/([^/]+/|(guarded|apis)[.]ts$)'
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -33,6 +39,13 @@ module.exports = {
       to: { path: '^src/settings/' }
     },
     {
+      name: 'only-entry-uses-runtime',
+      comment: 'runtime.ts is the runner the action runs in: index.ts and main.ts use it, no part does.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(index|main)[.]ts$' },
+      to: { path: '^src/runtime[.]ts$' }
+    },
+    {
       name: 'only-index-runs-main',
       comment: 'main.ts is the wiring: it is started by index.ts and used by nothing else.',
       severity: 'error',
@@ -42,7 +55,7 @@ module.exports = {
     {
       name: 'floor-stands-alone',
       comment:
-        'errors, text, time and logger are the floor every folder may use; they use nothing above them.',
+        'errors, text, time, logger, clouds and values are the floor every folder may use; they use nothing above them.',
       severity: 'error',
       from: { path: FLOOR },
       to: { path: '^src/', pathNot: FLOOR }
@@ -62,40 +75,45 @@ module.exports = {
       to: { path: '^src/(jobs|wait|report|settings)/' }
     },
     {
-      name: 'v2-and-v3-apart',
-      comment: 'Media Services v2 and v3-shaped jobs share transport/ and the job model, never each other.',
+      name: 'job-apis-apart',
+      comment:
+        'Each job API (a folder under jobs/) shares jobs/guarded.ts, transport/ and the job model, never another API, nor the registry.',
       severity: 'error',
-      from: { path: '^src/jobs/(v2|v3)/' },
-      to: { path: '^src/jobs/(v2|v3)/', pathNot: '^src/jobs/$1/' }
+      from: { path: '^src/jobs/([^/]+)/' },
+      to: { path: ['^src/jobs/[^/]+/', '^src/jobs/apis[.]ts$'], pathNot: '^src/jobs/$1/' }
     },
     {
       name: 'job-model-stands-on-the-floor',
-      comment: 'jobs/model.ts and jobs/source.ts are what wait/ and report/ know of jobs: no client, no API.',
+      comment:
+        'jobs/api.ts, model.ts, source.ts and guarded.ts name no API: only the registry (apis.ts) knows them all.',
       severity: 'error',
-      from: { path: '^src/jobs/[^/]+[.]ts$' },
-      to: { path: '^src/(jobs/(v2|v3)|auth|wait|report|settings)/' }
+      from: { path: '^src/jobs/[^/]+[.]ts$', pathNot: '^src/jobs/apis[.]ts$' },
+      to: { path: ['^src/jobs/[^/]+/', '^src/jobs/apis[.]ts$', '^src/(auth|wait|report|settings)/'] }
     },
     {
       name: 'wait-knows-no-client',
       comment:
-        'wait/ knows the JobSource interface and the Job model, never a client, a token or a transport.',
+        'wait/ knows the JobSource interface and the Job model, never a client, a token or a transport; of transport/ only the per-call limits and the pool.',
       severity: 'error',
       from: { path: '^src/wait/' },
-      to: { path: '^src/(jobs/(v2|v3)|auth|transport|report|settings)/' }
+      to: {
+        path: [CLIENTS, '^src/(auth|transport|report|settings)/'],
+        pathNot: '^src/transport/(call|pool)[.]ts$'
+      }
     },
     {
       name: 'report-is-pure',
       comment: 'report/ turns the wait result into outputs and text: no client, token or transport.',
       severity: 'error',
       from: { path: '^src/report/' },
-      to: { path: '^src/(jobs/(v2|v3)|auth|transport|settings)/' }
+      to: { path: [CLIENTS, '^src/(auth|transport|settings)/'] }
     },
     {
       name: 'parts-never-wire',
       comment: 'A part never reaches up to index or main.',
       severity: 'error',
       from: { path: PARTS },
-      to: { path: '^src/(index|main)[.]ts$' }
+      to: { path: '^src/(index|main|runtime)[.]ts$' }
     },
     {
       name: 'no-bundle-stubs',
@@ -122,7 +140,7 @@ module.exports = {
     },
     reporterOptions: {
       mermaid: { minify: false },
-      dot: { collapsePattern: '^src/(settings|auth|transport|jobs/v2|jobs/v3|wait|report)/' }
+      dot: { collapsePattern: '^src/(settings|auth|transport|jobs/[^/]+|wait|report)/' }
     }
   }
 }

@@ -44,11 +44,11 @@ export default {
     'src/report/outputs.ts',
     'src/report/verdict.ts',
     'src/report/summary.ts',
-    'src/settings/clouds.ts',
+    'src/clouds.ts',
     'src/settings/endpoints.ts',
-    'src/settings/job-urls.ts',
+    'src/jobs/v3/inputs.ts',
     'src/settings/public-suffix.ts',
-    'src/settings/values.ts'
+    'src/values.ts'
   ],
   reporters: ['clear-text', 'html', 'json', 'progress'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },

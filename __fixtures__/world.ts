@@ -2,8 +2,8 @@ import type { Job, JobState } from '../src/jobs/model.js'
 import type { PollingPolicy } from '../src/wait/schedule.js'
 import { type WaitResult, waitForJobs } from '../src/wait/waiter.js'
 import { driftingClock } from './clock.js'
-import { V2_POLL_COST } from '../src/jobs/v2/source.js'
-import { V3_POLL_COST } from '../src/jobs/v3/source.js'
+import { V2_POLL_COST } from '../src/jobs/v2/client.js'
+import { V3_POLL_COST } from '../src/jobs/v3/client.js'
 import { job } from './jobs.js'
 
 /**
@@ -90,7 +90,7 @@ export async function simulate(jobs: readonly SimJob[], o: SimOptions): Promise<
       return job(id, seen.get(id)!, v3 ? { startTime, ...tasksAt(j, t) } : { startTime })
     })
   }
-  const readTasks = async (id: string) => {
+  const readProgress = async (id: string) => {
     const t = clock.now() - started
     taskReads.push(t)
     clock.advance(latency)
@@ -99,9 +99,11 @@ export async function simulate(jobs: readonly SimJob[], o: SimOptions): Promise<
 
   const result = await waitForJobs({
     ids: jobs.map(j => j.id),
-    getJobs,
-    readTasks: v3 ? undefined : readTasks,
-    cost: v3 ? V3_POLL_COST : V2_POLL_COST,
+    source: {
+      getJobs,
+      readProgress: v3 ? undefined : readProgress,
+      cost: v3 ? V3_POLL_COST : V2_POLL_COST
+    },
     failOn: new Set<JobState>(['Error', 'Canceled']),
     policy: o.policy,
     intervalMs: o.intervalMs,

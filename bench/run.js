@@ -37,7 +37,7 @@ import {
 
 const RUNS = 7
 const JOBS_PER_REQUEST = 20
-const TASK_READS_PER_POLL = 3
+const PROGRESS_READS_PER_POLL = 3
 const MANY = 1000
 const WATCHDOG_MS = 4 * 60_000
 
@@ -286,8 +286,8 @@ async function manyJobs() {
     `${MANY} jobs: ${maxJobs} Jobs queries in one poll (expected at most ${expectJobs})`
   )
   check(
-    maxTasks <= TASK_READS_PER_POLL,
-    `${MANY} jobs: ${maxTasks} task reads in one poll (bound ${TASK_READS_PER_POLL})`
+    maxTasks <= PROGRESS_READS_PER_POLL,
+    `${MANY} jobs: ${maxTasks} task reads in one poll (bound ${PROGRESS_READS_PER_POLL})`
   )
   const pollMs = polls.map(p => p.last - p.first)
   rows.push({

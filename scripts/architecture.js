@@ -48,9 +48,9 @@ export function violations(result) {
   return result.summary.violations.filter(v => v.rule.severity !== 'ignore')
 }
 
-/** Folder-level nodes: each folder of src/ is one node; the floor's four files are one node. @param {string} path */
+/** Folder-level nodes: each folder of src/ is one node; the floor's files are one node. @param {string} path */
 export function nodeOf(path) {
-  if (/^src\/(errors|text|time|logger)\.ts$/.test(path)) return 'floor'
+  if (/^src\/(errors|text|time|logger|clouds|values)\.ts$/.test(path)) return 'floor'
   const inSrc = /^src\/(.+)$/.exec(path)
   if (inSrc) {
     const parts = inSrc[1].split('/')
@@ -93,7 +93,7 @@ export function mermaid(result) {
   const label = (/** @type {string} */ n) =>
     packages.has(n)
       ? `${id(n)}(["${n}"])`
-      : `${id(n)}["${['index', 'main', 'floor'].includes(n) ? n : `${n}/`}"]`
+      : `${id(n)}["${['index', 'main', 'runtime', 'floor'].includes(n) ? n : `${n}/`}"]`
   const lines = ['flowchart TD', ...[...nodes].sort().map(n => `  ${label(n)}`)]
   for (const [key, names] of [...edges].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const [from, to] = key.split(' ')
@@ -154,7 +154,7 @@ export function render(result) {
     '',
     'One node per folder of `src/`, one arrow per folder that imports another, type imports included; packages are',
     'the rounded nodes. A dotted arrow breaks the rule it names. The floor (`errors.ts`, `text.ts`, `time.ts`,',
-    '`logger.ts`) is used by every folder, so arrows into it are not drawn.',
+    '`logger.ts`, `clouds.ts`, `values.ts`) is used by every folder, so arrows into it are not drawn.',
     '',
     '```mermaid',
     mermaid(result),

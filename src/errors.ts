@@ -89,5 +89,10 @@ export function errorMessage(error: unknown): string {
 
 /** The AbortedError for a signal that fired: 'timeout' when the wait's own timer aborted it. */
 export function abortedBy(signal: AbortSignal): AbortedError {
-  return new AbortedError(signal.reason === 'timeout' ? 'timeout' : 'canceled')
+  return new AbortedError(isTimeout(signal.reason) ? 'timeout' : 'canceled')
+}
+
+/** An abort reason that is a time limit: ours ('timeout'), or AbortSignal.timeout's TimeoutError. */
+export function isTimeout(reason: unknown): boolean {
+  return reason === 'timeout' || (reason instanceof Error && reason.name === 'TimeoutError')
 }

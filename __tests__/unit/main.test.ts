@@ -21,8 +21,9 @@ import type { JobState } from '../../src/jobs/model.js'
 import { OUTPUT_NAMES } from '../../src/report/outputs.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { run, LAST_POLL_MS, CANCEL_JOBS_WITHIN_MS, OUTPUT_ASSETS_WITHIN_MS } =
-  await import('../../src/main.js')
+const { run } = await import('../../src/main.js')
+const { LAST_POLL_MS } = await import('../../src/wait/limits.js')
+const { CANCEL_JOBS_WITHIN_MS, OUTPUT_ASSETS_WITHIN_MS } = await import('../../src/wait/finish.js')
 
 const ACCOUNT = 'https://acct.restv2.westeurope.media.azure.net/api/'
 /** The retired global endpoint, which answered with a redirect to the account: still followed when given. */
@@ -363,12 +364,12 @@ describe('run: a job that fails', () => {
     const [token, ...rest] = s.http.requests
     const cancel = rest.filter(r => r.url.includes('/CancelJob'))
     const wait = rest.filter(r => !r.url.includes('/CancelJob'))
-    expect(token.limits?.deadline).toBe(started + 30_000 + LAST_POLL_MS)
+    expect(token.limits?.endBy).toBe(started + 30_000 + LAST_POLL_MS)
     expect(wait.length).toBeGreaterThan(0)
-    for (const r of wait) expect(r.limits?.deadline).toBeLessThanOrEqual(started + 30_000 + LAST_POLL_MS)
+    for (const r of wait) expect(r.limits?.endBy).toBeLessThanOrEqual(started + 30_000 + LAST_POLL_MS)
     expect(cancel).toHaveLength(1)
     expect(cancel[0].limits?.signal).toBeDefined()
-    expect(cancel[0].limits?.deadline).toBeLessThanOrEqual(s.clock.now() + CANCEL_JOBS_WITHIN_MS)
+    expect(cancel[0].limits?.endBy).toBeLessThanOrEqual(s.clock.now() + CANCEL_JOBS_WITHIN_MS)
     expect(s.fail.mock.calls[0][1]).toBe('Wait canceled')
   })
 
@@ -466,7 +467,7 @@ describe('run: the output assets of a finished job', () => {
     const s = step(withSecret(), [{ [JOB_A]: 'Finished' }])
     await run(s.rt)
     const [read] = assetReads(s)
-    expect(read.limits?.deadline).toBeLessThanOrEqual(s.clock.now() + OUTPUT_ASSETS_WITHIN_MS)
+    expect(read.limits?.endBy).toBeLessThanOrEqual(s.clock.now() + OUTPUT_ASSETS_WITHIN_MS)
     expect(read.limits?.signal).toBeDefined()
   })
 

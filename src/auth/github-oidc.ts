@@ -1,6 +1,12 @@
 import { GITHUB_OIDC, ServiceError, UserError } from '../errors.js'
-import { TRANSIENT_STATUS } from '../transport/guarded.js'
-import { header, type Http, type HttpResponse, type RequestLimits, retryAfterMs } from '../transport/http.js'
+import {
+  header,
+  type Http,
+  type HttpResponse,
+  type RequestLimits,
+  retryAfterMs,
+  TRANSIENT_STATUS
+} from '../transport/http.js'
 
 const PERMISSION_HINT = 'The workflow job needs "permissions: id-token: write".'
 

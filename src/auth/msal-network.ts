@@ -1,8 +1,7 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
 import { AbortedError, errorMessage, ServiceError, type UserError } from '../errors.js'
 import type { Logger } from '../logger.js'
-import { requestIdOf } from '../transport/guarded.js'
-import type { Http, RequestLimits } from '../transport/http.js'
+import { type Http, type RequestLimits, requestIdOf } from '../transport/http.js'
 import type { FirstAnswer } from '../transport/retry.js'
 import { type Said, tokenReply } from './token-reply.js'
 

@@ -4,7 +4,7 @@ import { raceAbort } from '../transport/http.js'
 import { FirstAnswer, logRetries, withRetries } from '../transport/retry.js'
 import { formatDuration } from '../time.js'
 import { serverMessage } from '../text.js'
-import type { CallOptions } from '../transport/call.js'
+import { type CallOptions, retryUntilOf } from '../transport/call.js'
 import type { TokenSource, AuthSettings, AuthDeps } from './token-source.js'
 import type { Credential } from './credential.js'
 import { fixFor, signInFailure } from './msal-errors.js'
@@ -73,7 +73,7 @@ export class MsalTokenSource implements TokenSource {
   private async signIn(call: CallOptions): Promise<string> {
     try {
       return await withRetries(() => this.acquire(call), {
-        deadline: call.deadline,
+        retryUntil: retryUntilOf(call),
         signal: call.signal,
         now: this.deps.now,
         sleep: this.deps.sleep,
@@ -108,7 +108,7 @@ export class MsalTokenSource implements TokenSource {
       })
     )
     this.network.last = undefined
-    this.network.limits = { signal: call.signal, deadline: call.endBy }
+    this.network.limits = { signal: call.signal, endBy: call.endBy }
     try {
       const acquiring = this.app.acquireTokenByClientCredential({
         scopes: [this.settings.scope],

@@ -7,8 +7,7 @@
  */
 import { ENTRA_ID, ServiceError, UserError } from '../errors.js'
 import { cut, serverMessage, serverName, withoutBom } from '../text.js'
-import { header, type HttpResponse, retryAfterMs } from '../transport/http.js'
-import { requestIdOf, TRANSIENT_STATUS } from '../transport/guarded.js'
+import { header, type HttpResponse, requestIdOf, retryAfterMs, TRANSIENT_STATUS } from '../transport/http.js'
 
 /** The first sentence of an Entra ID message is at most this long in an error. */
 const SENTENCE_LIMIT = 300

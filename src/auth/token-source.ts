@@ -1,4 +1,4 @@
-import type { BearerTokens } from '../transport/guarded.js'
+import type { BearerTokens } from '../transport/call.js'
 import type { Http, RequestLimits } from '../transport/http.js'
 import type { Logger } from '../logger.js'
 import type { Credential } from './credential.js'

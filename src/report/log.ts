@@ -8,6 +8,20 @@ import { label, errorsOf } from './naming.js'
  * Server text arrives neutralised (jobs/ parsers, text.ts); here it is bounded in number. The summary is in summary.ts.
  */
 
+/** The first line of the log: which jobs, where, how they are polled, how the step signs in. */
+export function introLine(
+  jobs: { ids: readonly string[]; kind: string; endpoint: string },
+  wait: { intervalMs: number; timeoutMs: number; policy: 'fixed' | 'predictive' },
+  signIn: string
+): string {
+  const what =
+    jobs.ids.length === 1 ? `${jobs.kind} job ${jobs.ids[0]}` : `${jobs.ids.length} ${jobs.kind} jobs`
+  const every = formatDuration(wait.intervalMs)
+  const polling =
+    wait.policy === 'fixed' ? `poll every ${every}` : `poll every ${every} or sooner near a job's end`
+  return `Waiting for ${what} at ${jobs.endpoint} (${polling}, timeout ${formatDuration(wait.timeoutMs)}, signing in with ${signIn}).`
+}
+
 function shortLabel(v: JobView): string {
   return v.job?.name ? `"${v.job.name}"` : v.id
 }

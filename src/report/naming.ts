@@ -1,5 +1,8 @@
 import { cut, MESSAGE_LIMIT } from '../text.js'
 import { ERROR_READS_PER_POLL, type JobView } from '../wait/waiter.js'
+import type { JobsOrigin } from '../jobs/api.js'
+
+export type { JobsOrigin } from '../jobs/api.js'
 
 /** How the report names jobs and where they are: shared by the log lines, the verdict and the summary. */
 
@@ -9,21 +12,9 @@ import { ERROR_READS_PER_POLL, type JobView } from '../wait/waiter.js'
  */
 export const NAMED_JOBS = ERROR_READS_PER_POLL
 
-/** Where the jobs are, for titles and headings: the service that answers, and the input that named them. */
-export interface JobsOrigin {
-  /** "Media Services" (v2), "Azure Resource Manager", or the job-url host (e.g. MK.IO's). */
-  service: string
-  input: 'job-id' | 'job-url'
-}
-
-export const MEDIA_SERVICES_V2: JobsOrigin = { service: 'Media Services', input: 'job-id' }
-
-/** "Media Services job(s)" for v2; "Job(s) on <service>" for a v3-shaped job service, which may not be Microsoft's. */
+/** The jobs in titles and headings, as their job API names them ("Media Services job", "Jobs on api.mk.io"). */
 export function jobsNoun(origin: JobsOrigin, plural: boolean): string {
-  const jobs = plural ? 'jobs' : 'job'
-  return origin.input === 'job-id'
-    ? `${origin.service} ${jobs}`
-    : `${plural ? 'Jobs' : 'Job'} on ${origin.service}`
+  return plural ? origin.noun.many : origin.noun.one
 }
 
 export function label(v: JobView): string {

@@ -2,7 +2,7 @@ import { markdownText } from '../text.js'
 import { isFinal } from '../jobs/model.js'
 import { formatDuration } from '../time.js'
 import type { JobView, WaitResult } from '../wait/waiter.js'
-import { type JobsOrigin, MEDIA_SERVICES_V2, jobsNoun, errorsOf } from './naming.js'
+import { type JobsOrigin, jobsNoun, errorsOf } from './naming.js'
 import { type AssetRecord, assetRecords, jobRecord } from './outputs.js'
 
 /**
@@ -33,7 +33,7 @@ export function inputErrorMarkdown(message: string): string {
 export function summaryMarkdown(
   result: WaitResult,
   verdictText: { ok: boolean; message: string; warning?: boolean },
-  origin: JobsOrigin = MEDIA_SERVICES_V2,
+  origin: JobsOrigin,
   limit = SUMMARY_BYTES
 ): string {
   const head = [

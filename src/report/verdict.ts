@@ -3,7 +3,7 @@ import { someOf } from '../text.js'
 import { formatDuration } from '../time.js'
 import type { JobView, Outcome, WaitResult } from '../wait/waiter.js'
 import { isFinal, stateText } from '../jobs/model.js'
-import { NAMED_JOBS, type JobsOrigin, MEDIA_SERVICES_V2, jobsNoun, label, errorsOf } from './naming.js'
+import { NAMED_JOBS, type JobsOrigin, jobsNoun, label, errorsOf } from './naming.js'
 import { lastStateText } from './outputs.js'
 
 /** The one-line verdict of a wait, and for a failure the annotation's title: one function per outcome. */
@@ -49,11 +49,7 @@ interface Context {
 }
 
 /** The closing one-line verdict, and for a failure the annotation's title. */
-export function verdict(
-  result: WaitResult,
-  timeoutMs: number,
-  origin: JobsOrigin = MEDIA_SERVICES_V2
-): Verdict {
+export function verdict(result: WaitResult, timeoutMs: number, origin: JobsOrigin): Verdict {
   const n = result.views.length
   const jobs = n === 1 ? `Job ${label(result.views[0])}` : `${n} jobs`
   const c: Context = { result, timeoutMs, origin, jobs, took: formatDuration(result.elapsedMs) }
@@ -178,16 +174,12 @@ function failure({ result, origin }: Context): Verdict {
 }
 
 function notFound({ result, origin }: Context): Verdict {
-  const check =
-    origin.input === 'job-id'
-      ? 'Check job-id and api-url.'
-      : 'Check job-url (jobs older than 90 days are deleted).'
   // The service's own words (v3's 404: `NotFound: The requested resource was not found.`), from the first job.
   const said = result.views.find(v => !v.job && v.notFoundText)?.notFoundText
   return {
     ok: false,
     title: `${jobsNoun(origin, false)} not found`,
-    message: `job ${someJobs(result.views, v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls${said ? ` (it answered ${said})` : ''}. ${check}`
+    message: `job ${someJobs(result.views, v => !v.job)} not found: ${origin.service} did not return it in ${result.polls} polls${said ? ` (it answered ${said})` : ''}. ${origin.notFoundHint}`
   }
 }
 

@@ -1,11 +1,9 @@
 import { X509Certificate, createPrivateKey, createHash, type KeyObject } from 'node:crypto'
-import type { Cloud } from './clouds.js'
+import type { Cloud } from '../clouds.js'
 import type { Inputs } from './input-names.js'
 import { UserError } from '../errors.js'
-import { HOSTNAME, quoted } from './values.js'
+import { GUID, HOSTNAME, quoted } from '../values.js'
 import type { ClientCertificate, Credential } from '../auth/credential.js'
-
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g
 

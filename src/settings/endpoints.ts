@@ -1,54 +1,13 @@
 /**
- * The inputs that decide where the token may go: api-url, authority-host and trusted-hosts (and the api-url's
- * cloud). Parsing, like inputs.ts; the clients use `httpsOrLoopback` for the same rule after a redirect. The
- * wildcard check alone is asynchronous: it loads the Public Suffix List when a wildcard is given.
+ * The inputs that decide where the token may go besides each job API's own (jobs/v2/inputs.ts and
+ * jobs/v3/inputs.ts): authority-host and trusted-hosts. The clients use transport/trust.ts for the same rules
+ * after a redirect. The wildcard check alone is asynchronous: it loads the Public Suffix List when a wildcard
+ * is given.
  */
-import { type Cloud, CLOUDS } from './clouds.js'
 import { UserError } from '../errors.js'
-import { HOSTNAME, quoted, refuseNonHost } from './values.js'
+import { HOSTNAME, quoted, refuseNonHost } from '../values.js'
 import { strangersUnder } from './public-suffix.js'
-import { hostInDomain, httpsOrLoopback } from '../transport/trust.js'
-
-export function parseApiUrl(value: string, cloud: Cloud): URL {
-  // No default: the global endpoint (media.windows.net) went with the service, and a run that tried it
-  // would fail on DNS, far from the missing input.
-  if (!value) {
-    throw new UserError(
-      `Input api-url is required with job-id: give the v2 endpoint your jobs are on, an account endpoint like https://<account>.restv2.<region>.${cloud.mediaDomains[0]}/api/ (or the emulator's). There is no default: Azure Media Services was retired on 2024-06-30, and its global endpoint with it.`,
-      'api-url'
-    )
-  }
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new UserError(
-      `Input api-url: ${quoted(value)} is not a URL. Expected e.g. https://<account>.restv2.<region>.media.azure.net/api/.`,
-      'api-url'
-    )
-  }
-  if (url.username || url.password) {
-    throw new UserError(
-      `Input api-url must not contain a user name or password: ${quoted(value)}. Give the API root only; the sign-in takes its own inputs.`,
-      'api-url'
-    )
-  }
-  if (!httpsOrLoopback(url)) {
-    throw new UserError(
-      `Input api-url must use https (plain http only to localhost, 127.0.0.1 or [::1], which no proxy carries): ${quoted(value)}.`,
-      'api-url'
-    )
-  }
-  if (url.search || url.hash) {
-    throw new UserError(
-      `Input api-url must not contain a query or a fragment: give the API root only.`,
-      'api-url'
-    )
-  }
-  refuseNonHost(url, 'api-url', value)
-  if (!url.pathname.endsWith('/')) url.pathname += '/'
-  return url
-}
+import { trustEntry } from '../transport/trust.js'
 
 export function parseAuthorityHost(value: string): URL {
   let url: URL
@@ -81,13 +40,6 @@ export function parseAuthorityHost(value: string): URL {
     )
   }
   return new URL(url.origin)
-}
-
-/** The api-url's own trust entry: its host on exactly its port (`host` alone means 443). */
-export function trustEntry(url: URL): string {
-  const port = url.port || (url.protocol === 'http:' ? '80' : '443')
-  const host = url.hostname.toLowerCase()
-  return port === '443' ? host : `${host}:${port}`
 }
 
 /**
@@ -158,10 +110,4 @@ async function refuseStrangers(item: string, domain: string): Promise<void> {
     `Input trusted-hosts: ${quoted(item)} would trust ${who} with the token. Name your own host (e.g. myaccount.${strangers.suffix.replace(/^\*\./, 'region.')}) or a domain you own (e.g. *.media.example.com).`,
     'trusted-hosts'
   )
-}
-
-/** The cloud whose Media Services domains hold `host`, when it is another one than `cloud`. */
-export function otherCloudOf(host: string, cloud: Cloud): Cloud | undefined {
-  if (cloud.mediaDomains.some(d => hostInDomain(host, d))) return undefined
-  return Object.values(CLOUDS).find(c => c.mediaDomains.some(d => hostInDomain(host, d)))
 }

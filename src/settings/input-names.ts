@@ -1,11 +1,11 @@
 /** The inputs action.yml declares, and the one place they are read. */
+import type { InputValues, JobApi } from '../jobs/api.js'
+import { JOB_APIS } from '../jobs/apis.js'
 
 export type InputReader = (name: string) => string
 
-export const INPUT_NAMES = [
-  'job-id',
-  'job-url',
-  'arm-url',
+/** The inputs every run reads, whichever job API names the jobs (each API declares its own: jobs/api.ts). */
+export const COMMON_INPUTS = [
   'cloud',
   'environment',
   'tenant-id',
@@ -15,9 +15,7 @@ export const INPUT_NAMES = [
   'access-token',
   'creds',
   'audience',
-  'api-url',
   'authority-host',
-  'x-ms-version',
   'poll-interval',
   'polling',
   'timeout',
@@ -25,15 +23,34 @@ export const INPUT_NAMES = [
   'trusted-hosts',
   'cancel-on-abort'
 ] as const
-export type InputName = (typeof INPUT_NAMES)[number]
+export type InputName = (typeof COMMON_INPUTS)[number]
 
-/** Every input as given, trimmed; '' when unset. Typed by INPUT_NAMES: an undeclared input does not compile. */
+/** Every input the step declares: the common ones and each job API's. */
+export function inputNames(apis: readonly JobApi[]): string[] {
+  const own = apis.flatMap(api => [api.input, ...api.ownInputs.map(i => i.name)])
+  return [...new Set([...COMMON_INPUTS, ...own])]
+}
+
+/** The inputs of the action as it ships (action.yml declares exactly these). */
+export const INPUT_NAMES: readonly string[] = inputNames(JOB_APIS)
+
+/** Every common input as given, trimmed; '' when unset. Typed: an undeclared input does not compile. */
 export type Inputs = Readonly<Record<InputName, string>>
 
+/** The inputs as read: the common ones by name, and any declared input (a job API's) by `value`. */
+export interface StepInputs {
+  inputs: Inputs
+  value: InputValues
+}
+
 /** Reads each declared input once; everything after this works on the values. */
-export function readInputs(read: InputReader): Inputs {
-  return Object.fromEntries(INPUT_NAMES.map(name => [name, (read(name) ?? '').trim()])) as Record<
-    InputName,
-    string
-  >
+export function readInputs(read: InputReader, apis: readonly JobApi[]): StepInputs {
+  const names = inputNames(apis)
+  const all = new Map(names.map(name => [name, (read(name) ?? '').trim()]))
+  const value = (name: string): string => {
+    const v = all.get(name)
+    if (v === undefined) throw new Error(`input ${name} is not declared by any job API`)
+    return v
+  }
+  return { inputs: Object.fromEntries(COMMON_INPUTS.map(n => [n, all.get(n)!])) as Inputs, value }
 }

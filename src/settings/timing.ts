@@ -1,6 +1,6 @@
 /** Inputs poll-interval, timeout, polling and fail-on: how the wait runs and when it fails. Pure parsing. */
 import { UserError } from '../errors.js'
-import { quoted } from './values.js'
+import { quoted } from '../values.js'
 import type { Inputs } from './input-names.js'
 import { FINAL_STATES, type JobState, parseState } from '../jobs/model.js'
 import { formatDuration, parseDuration } from '../time.js'

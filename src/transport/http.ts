@@ -4,6 +4,8 @@ import * as https from 'node:https'
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http'
 import type { Socket } from 'node:net'
 import { abortedBy, ServiceError } from '../errors.js'
+import type { CallLimits } from './call.js'
+import { serverName } from '../text.js'
 import { formatDuration } from '../time.js'
 
 /**
@@ -18,13 +20,8 @@ export interface HttpResponse {
   body: string
 }
 
-/** What bounds one exchange besides the per-request time limit. */
-export interface RequestLimits {
-  /** Cancels the exchange: it rejects with AbortedError and its socket is destroyed. */
-  signal?: AbortSignal
-  /** Absolute time (ms since epoch) the whole exchange, headers and body, must end by. */
-  deadline?: number
-}
+/** What bounds one exchange besides the per-request time limit: a cancel, and the time it must end by. */
+export type RequestLimits = CallLimits
 
 export interface Http {
   request(
@@ -35,6 +32,15 @@ export interface Http {
     limits?: RequestLimits
   ): Promise<HttpResponse>
   dispose(): void
+}
+
+/** The statuses worth another try, for every service (jobs, Entra ID, GitHub's OIDC token). */
+export const TRANSIENT_STATUS: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
+
+/** The service's request id, for support (ARM may give only its correlation id); a header is server text. */
+export function requestIdOf(res: HttpResponse): string | undefined {
+  const id = header(res, 'x-ms-request-id') ?? header(res, 'x-ms-correlation-request-id')
+  return id === undefined ? undefined : serverName(id)
 }
 
 /** A Jobs page of 20 jobs is a few kB: anything near this is not an answer we can use. */
@@ -74,10 +80,10 @@ export function createHttp(options: HttpOptions): Http {
   }
   return {
     request(method, url, headers, body, limits = {}) {
-      const { signal, deadline } = limits
+      const { signal, endBy } = limits
       if (signal?.aborted) return Promise.reject(abortedBy(signal))
       const host = safeHost(url)
-      const limitMs = Math.min(options.requestTimeoutMs, (deadline ?? Infinity) - exchange.now())
+      const limitMs = Math.min(options.requestTimeoutMs, (endBy ?? Infinity) - exchange.now())
       if (limitMs <= 0)
         return Promise.reject(new ServiceError(`no time left to ask ${host}`, { transient: true }))
       return new Promise<HttpResponse>((resolve, reject) => {

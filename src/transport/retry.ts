@@ -49,8 +49,8 @@ export class FirstAnswer {
 }
 
 export interface RetryContext {
-  /** Absolute time (ms since epoch) after which no attempt may start or wait. */
-  deadline: number
+  /** Absolute time (ms since epoch) after which no retry may start or wait. */
+  retryUntil: number
   now: () => number
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   signal?: AbortSignal
@@ -78,8 +78,8 @@ export function backoffDelay(
 }
 
 /**
- * Runs `attempt` until it succeeds, fails with a non-transient error, or the next wait would pass the
- * deadline. The error thrown on giving up says how many tries were made. A cancel stops it before the
+ * Runs `attempt` until it succeeds, fails with a non-transient error, or the next wait would pass
+ * `retryUntil`. The error thrown on giving up says how many tries were made. A cancel stops it before the
  * next attempt and wakes it from its wait (AbortedError).
  */
 export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContext): Promise<T> {
@@ -94,7 +94,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContex
       if (!(error instanceof ServiceError) || !error.transient) throw error
       const delay = backoffDelay(n, policy, random, error.retryAfterMs)
       ctx.firstAnswer?.check(error, ctx.now(), delay)
-      if (ctx.now() + delay > ctx.deadline) {
+      if (ctx.now() + delay > ctx.retryUntil) {
         throw new OutOfTime(
           `${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`,
           { status: error.status, requestId: error.requestId, source: error.source }

@@ -30,6 +30,13 @@ export function effectivePort(url: URL): string {
   return url.port || (url.protocol === 'http:' ? '80' : '443')
 }
 
+/** A URL's trust entry: its host on exactly its port (`host` alone means 443), as trusted-hosts writes it. */
+export function trustEntry(url: URL): string {
+  const port = effectivePort(url)
+  const host = url.hostname.toLowerCase()
+  return port === '443' ? host : `${host}:${port}`
+}
+
 /**
  * Trust is per host and port: on one machine (the emulator, a test rig) another port is another server.
  * An entry `host` or `.domain` trusts https's default port only; `host:port` or `.domain:port` that port.

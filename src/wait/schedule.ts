@@ -39,7 +39,7 @@ export const NEW_BUDGET: Budget = { earned: 0, spent: 0, ticks: 0 }
 /** What a poll costs with this source, and how many progress reads a poll may make. */
 export interface Costing {
   cost: PollCost
-  readsPerPoll: number
+  progressReadsPerPoll: number
 }
 
 /** The requests one poll makes to ask for the jobs still open. */
@@ -50,7 +50,7 @@ export function jobsQueries(views: readonly JobView[], cost: PollCost): number {
 /** What one poll of fixed polling costs with the jobs as they are: its queries and progress reads. */
 export function fixedPollCost(views: readonly JobView[], c: Costing): number {
   const processing = views.filter(v => v.job?.state === 'Processing').length
-  const reads = c.cost.progress === 'reads' ? Math.min(c.readsPerPoll, processing) : 0
+  const reads = c.cost.progress === 'reads' ? Math.min(c.progressReadsPerPoll, processing) : 0
   return jobsQueries(views, c.cost) + reads
 }
 
@@ -236,7 +236,7 @@ function clamp(x: number, lo: number, hi: number): number {
  */
 export function progressReadsDue(views: readonly JobView[], now: number, intervalMs: number): JobView[] {
   const need = (v: JobView): number => {
-    const since = now - (v.tasksReadAt ?? -Infinity)
+    const since = now - (v.progressSampledAt ?? -Infinity)
     const p = predictEnd(v)
     if (!v.pace || !p) return since / intervalMs
     // The log shows progress at least every few intervals, even when the prediction needs no sample.

@@ -24,7 +24,7 @@ export interface JobView {
   /** What the service said when it did not return the job (v3's 404 body), neutralised; set by the caller. */
   notFoundText?: string
   /** When (our clock) progress was last sampled: a task read, or a poll of a job that carries it. */
-  tasksReadAt?: number
+  progressSampledAt?: number
   /** The tasks were read after the job ended in Error, so errorDetails are final. */
   errorsRead?: boolean
   /** Progress samples while Processing, for predictive polling. */

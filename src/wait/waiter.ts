@@ -1,4 +1,4 @@
-import { AbortedError, errorMessage, OutOfTime, sourceOf, UserError } from '../errors.js'
+import { AbortedError, errorMessage, isTimeout, OutOfTime, sourceOf, UserError } from '../errors.js'
 import {
   type Budget,
   type Costing,
@@ -12,11 +12,13 @@ import {
 } from './schedule.js'
 import { type JobView, isOpen, nextPace } from './view.js'
 import { type Job, type JobState, isFinal } from '../jobs/model.js'
-import type { PollCost, ProgressReader } from '../jobs/source.js'
+import type { JobSource } from '../jobs/source.js'
+import type { CallOptions } from '../transport/call.js'
 
 export type { JobView } from './view.js'
 
-export type Verdict =
+/** What one poll says of the wait: go on, or how it ended. */
+export type PollVerdict =
   | { status: 'retry' }
   | { status: 'success' }
   | { status: 'failure'; failed: JobView[] }
@@ -38,7 +40,9 @@ export interface WaitResult {
 /** A job the service does not return is given this many polls (eventual consistency after creation). */
 export const NOT_FOUND_POLLS = 3
 /** Progress reads per poll, whatever the number of jobs. */
-export const TASK_READS_PER_POLL = 3
+export const PROGRESS_READS_PER_POLL = 3
+/** A progress read is given one poll interval, and at least this long when polling faster. */
+export const PROGRESS_READ_MIN_MS = 5_000
 /**
  * Error-detail reads per poll: when 200 jobs fail together, 10 reads, not 200. The verdict names as many
  * (report/naming.ts takes its NAMED_JOBS from here) and counts the rest.
@@ -53,7 +57,7 @@ export function classify(
   views: readonly JobView[],
   failOn: ReadonlySet<JobState>,
   notFoundPolls = NOT_FOUND_POLLS
-): Verdict {
+): PollVerdict {
   const missing = views.filter(v => !v.job && v.missingPolls >= notFoundPolls)
   if (missing.length > 0) return { status: 'not-found', missing }
   const failed = views.filter(v => v.job && isFinal(v.job.state) && failOn.has(v.job.state))
@@ -64,14 +68,13 @@ export function classify(
 
 export interface WaitOptions {
   ids: readonly string[]
-  /** One poll: the jobs among `ids` the service returns. */
-  getJobs: (ids: readonly string[], signal: AbortSignal | undefined, deadline: number) => Promise<Job[]>
-  /** Task reads for progress and error details; omitted, no task is read. */
-  readTasks?: ProgressReader
-  /** At most this many task reads per poll, whatever the number of jobs. */
-  taskReadsPerPoll?: number
-  /** What a poll costs with this source: the budget of predictive polling, and whether progress is read. */
-  cost: PollCost
+  /**
+   * Where the jobs are read: a poll is getJobs; progress and error details come with the jobs or from
+   * readProgress; its cost is the budget of predictive polling.
+   */
+  source: WaitSource
+  /** At most this many progress reads per poll, whatever the number of jobs. */
+  progressReadsPerPoll?: number
   failOn: ReadonlySet<JobState>
   /** `fixed` polls every interval; `predictive` polls when the task progress says a job may have ended. */
   policy: PollingPolicy
@@ -80,9 +83,14 @@ export interface WaitOptions {
   now: () => number
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   signal?: AbortSignal
+  /** The wait's hard stop: no request runs past it (the last poll starts at the timeout and ends by this). */
+  endBy?: number
   /** After each poll (and its task reads), with the views as they are now. */
   onPoll?: (views: readonly JobView[], elapsedMs: number) => void
 }
+
+/** What the waiter uses of a JobSource. */
+export type WaitSource = Pick<JobSource, 'getJobs' | 'readProgress' | 'cost'>
 
 /** A wait under way: what it was given, and what it has seen and spent so far. */
 interface Wait {
@@ -102,7 +110,7 @@ export async function waitForJobs(o: WaitOptions): Promise<WaitResult> {
     o,
     started,
     deadline: started + o.timeoutMs,
-    costing: { cost: o.cost, readsPerPoll: o.taskReadsPerPoll ?? TASK_READS_PER_POLL },
+    costing: { cost: o.source.cost, progressReadsPerPoll: o.progressReadsPerPoll ?? PROGRESS_READS_PER_POLL },
     views: o.ids.map(id => ({ id, errorDetails: [], missingPolls: 0 })),
     polls: 0,
     budget: NEW_BUDGET
@@ -144,7 +152,7 @@ function result(w: Wait, outcome: Outcome, error?: Error, failed: JobView[] = []
 
 /** The wait's signal ended it while it slept: the hard stop (timeout) or the runner's cancel. */
 function interrupted(w: Wait): WaitResult {
-  return result(w, w.o.signal?.reason === 'timeout' ? 'timeout' : 'canceled')
+  return result(w, isTimeout(w.o.signal?.reason) ? 'timeout' : 'canceled')
 }
 
 function failedWith(w: Wait, error: unknown): WaitResult {
@@ -167,16 +175,16 @@ async function poll(w: Wait, pollStarted: number): Promise<void> {
   const atTick = elapsed % o.intervalMs <= TICK_SLACK_MS
   w.budget = credit(w.budget, w.views, elapsed - (atTick ? o.intervalMs : 0), o.intervalMs, w.costing)
   const open = w.views.filter(isOpen)
-  const queries = jobsQueries(w.views, o.cost)
-  const jobs = await o.getJobs(
+  const queries = jobsQueries(w.views, o.source.cost)
+  const call: CallOptions = { retryUntil: w.deadline, endBy: o.endBy, signal: o.signal }
+  const jobs = await o.source.getJobs(
     open.map(v => v.id),
-    o.signal,
-    w.deadline
+    call
   )
   w.polls++
   w.budget = { ...w.budget, spent: w.budget.spent + queries }
   updateViews(open, jobs)
-  if (o.cost.progress === 'in-job') sampleProgress(open, o.now())
+  if (o.source.cost.progress === 'in-job') sampleProgress(open, o.now())
   w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing)
 }
 
@@ -207,23 +215,23 @@ function sampleProgress(open: readonly JobView[], at: number): void {
   for (const v of open) {
     if (v.job?.state !== 'Processing' || v.job.progress === undefined) continue
     v.pace = nextPace(v.pace, { at, progress: v.job.progress })
-    v.tasksReadAt = at
+    v.progressSampledAt = at
   }
 }
 
-/** The task reads after a poll: error details, and the progress reads the policy asks for and can pay. */
+/** The reads after a poll: error details, and the progress reads the policy asks for and can pay. */
 async function readProgress(w: Wait): Promise<void> {
   const { o } = w
-  if (!o.readTasks) return
-  const { readsPerPoll } = w.costing
-  const affordable = Math.max(0, Math.min(readsPerPoll, w.budget.earned - w.budget.spent))
+  if (!o.source.readProgress) return
+  const { progressReadsPerPoll } = w.costing
+  const affordable = Math.max(0, Math.min(progressReadsPerPoll, w.budget.earned - w.budget.spent))
   const progressReads =
-    o.cost.progress === 'in-job'
+    o.source.cost.progress === 'in-job'
       ? []
       : o.policy === 'fixed'
-        ? leastRecentlyRead(w.views).slice(0, readsPerPoll)
+        ? leastRecentlyRead(w.views).slice(0, progressReadsPerPoll)
         : progressReadsDue(w.views, o.now(), o.intervalMs).slice(0, affordable)
-  const made = await readTasks(w.views, progressReads, o, w.deadline)
+  const made = await readDetails(w, progressReads)
   w.budget = { ...w.budget, spent: w.budget.spent + made.progressReads }
 }
 
@@ -256,23 +264,21 @@ async function sleepUntil(w: Wait, at: number): Promise<boolean> {
 function leastRecentlyRead(views: readonly JobView[]): JobView[] {
   return views
     .filter(v => v.job?.state === 'Processing')
-    .sort((a, b) => (a.tasksReadAt ?? -Infinity) - (b.tasksReadAt ?? -Infinity))
+    .sort((a, b) => (a.progressSampledAt ?? -Infinity) - (b.progressSampledAt ?? -Infinity))
 }
 
 /**
- * Bounded task reads: the jobs that just ended in Error (for their ErrorDetails, ERROR_READS_PER_POLL at
+ * Bounded progress reads: the jobs that just ended in Error (for their ErrorDetails, ERROR_READS_PER_POLL at
  * most), then the chosen Processing jobs (for their progress). Returns how many progress reads were made.
  */
-async function readTasks(
-  views: JobView[],
-  progress: JobView[],
-  o: WaitOptions,
-  deadline: number
-): Promise<{ progressReads: number }> {
-  const errored = views.filter(v => v.job?.state === 'Error' && !v.errorsRead).slice(0, ERROR_READS_PER_POLL)
+async function readDetails(w: Wait, progress: JobView[]): Promise<{ progressReads: number }> {
+  const { o } = w
+  const errored = w.views
+    .filter(v => v.job?.state === 'Error' && !v.errorsRead)
+    .slice(0, ERROR_READS_PER_POLL)
   for (const v of [...errored, ...progress]) {
     try {
-      const t = await o.readTasks!(v.id, o.signal, deadline)
+      const t = await o.source.readProgress!(v.id, progressReadCall(w))
       if (t.progress !== undefined) {
         v.progress = t.progress
         if (v.job?.state === 'Processing') v.pace = nextPace(v.pace, { at: o.now(), progress: t.progress })
@@ -284,8 +290,22 @@ async function readTasks(
       // Progress is a nicety: a failed task read must not end the wait, but a cancel must.
       if (error instanceof AbortedError) throw error
     } finally {
-      v.tasksReadAt = o.now()
+      v.progressSampledAt = o.now()
     }
   }
   return { progressReads: progress.length }
+}
+
+/**
+ * A progress read is a nicety: it is given one poll interval at most (PROGRESS_READ_MIN_MS when polling
+ * faster), never the whole wait, so that a slow answer does not keep a job that ended from being seen.
+ */
+function progressReadCall(w: Wait): CallOptions {
+  const { o } = w
+  const now = o.now()
+  return {
+    retryUntil: Math.min(w.deadline, now + o.intervalMs),
+    endBy: Math.min(o.endBy ?? Infinity, now + Math.max(o.intervalMs, PROGRESS_READ_MIN_MS)),
+    signal: o.signal
+  }
 }

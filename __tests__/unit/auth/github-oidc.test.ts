@@ -11,7 +11,7 @@ const env = {
 describe("githubIdToken: GitHub's OIDC token on our own HTTP stack", () => {
   it('asks for the audience with the runtime token, within the limits of the call', async () => {
     const http = new FakeHttp([jsonReply(200, { count: 1, value: 'gh.jwt.sig' })])
-    const limits = { signal: new AbortController().signal, deadline: 12345 }
+    const limits = { signal: new AbortController().signal, endBy: 12345 }
     await expect(githubIdToken(http, env, 'api://AzureADTokenExchange', limits)).resolves.toBe('gh.jwt.sig')
     const [req] = http.requests
     expect(req.url).toBe(`${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=api%3A%2F%2FAzureADTokenExchange`)

@@ -27,7 +27,7 @@ function setup(credential: Credential, script: Reply[], fallback?: Reply) {
     { credential, authorityHost: new URL('https://login.microsoftonline.com'), scope: SCOPE },
     { http, log, mask, getIDToken, now: clock.now, sleep: clock.sleep, random: () => 0.5 }
   )
-  const call = { deadline: clock.now() + 60_000 }
+  const call = { retryUntil: clock.now() + 60_000 }
   return { http, clock, log, mask, getIDToken, tokens, call }
 }
 
@@ -195,9 +195,9 @@ describe('every sign-in request is bounded by the call that needs it', () => {
     getIDToken.mockResolvedValue(jwt({ exp: Math.floor(Date.now() / 1000) + 600 }))
     const signal = new AbortController().signal
     const endBy = clock.now() + 7000
-    await tokens.getToken(false, { deadline: clock.now() + 5000, endBy, signal })
-    expect(http.requests[0].limits).toEqual({ signal, deadline: endBy })
-    expect(getIDToken).toHaveBeenCalledWith('api://aud', { signal, deadline: endBy })
+    await tokens.getToken(false, { retryUntil: clock.now() + 5000, endBy, signal })
+    expect(http.requests[0].limits).toEqual({ signal, endBy })
+    expect(getIDToken).toHaveBeenCalledWith('api://aud', { signal, endBy })
   })
 
   it('a cancel ends a sign-in whose token service never answers, without another try', async () => {
@@ -222,7 +222,7 @@ describe('every sign-in request is bounded by the call that needs it', () => {
       }
     )
     const controller = new AbortController()
-    const pending = tokens.getToken(false, { deadline: clock.now() + 60_000, signal: controller.signal })
+    const pending = tokens.getToken(false, { retryUntil: clock.now() + 60_000, signal: controller.signal })
     setTimeout(() => controller.abort('canceled'), 20)
     await expect(pending).rejects.toEqual(new AbortedError('canceled'))
     expect(requests).toEqual([controller.signal])
@@ -248,7 +248,7 @@ describe('every sign-in request is bounded by the call that needs it', () => {
       }
     )
     const e = await tokens
-      .getToken(false, { deadline: clock.now() + 60_000, signal: controller.signal })
+      .getToken(false, { retryUntil: clock.now() + 60_000, signal: controller.signal })
       .catch((error: unknown) => error)
     expect(e).toEqual(new AbortedError('canceled'))
     expect(http.requests).toHaveLength(1)

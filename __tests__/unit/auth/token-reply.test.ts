@@ -38,7 +38,7 @@ function setup(script: Reply[], fallback?: Reply) {
       random: () => 0.5
     }
   )
-  return { http, clock, log, tokens, call: { deadline: clock.now() + 3_600_000 } }
+  return { http, clock, log, tokens, call: { retryUntil: clock.now() + 3_600_000 } }
 }
 
 const json = (doc: unknown): string => JSON.stringify(doc)

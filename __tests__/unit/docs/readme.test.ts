@@ -1,4 +1,6 @@
 /** The README is part of the product: its inputs and outputs tables must say what action.yml says. */
+import { v3Origin } from '../../../src/jobs/v3/api.js'
+import { V2_ORIGIN } from '../../../src/jobs/v2/api.js'
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
@@ -48,12 +50,14 @@ describe('README and action.yml', () => {
         error: new UserError('Entra ID refused the sign-in', undefined, ENTRA_ID)
       })
     ]
-    const arm: JobsOrigin = { service: 'Azure Resource Manager', input: 'job-url' }
-    const rows = results.map(r => `| ${verdict(r, 60_000).title} | ${verdict(r, 60_000, arm).title} |`)
+    const arm: JobsOrigin = v3Origin('Azure Resource Manager')
+    const rows = results.map(
+      r => `| ${verdict(r, 60_000, V2_ORIGIN).title} | ${verdict(r, 60_000, arm).title} |`
+    )
     expect(rows).toContain('| Media Services request failed | Azure Resource Manager request failed |')
     for (const row of [...rows, '| Invalid input | Invalid input |']) expect(readme).toContain(row)
-    // main.ts names the refused-input title itself.
-    expect(readFileSync('src/main.ts', 'utf8')).toContain("'Invalid input'")
+    // report/publish.ts names the refused-input title itself.
+    expect(readFileSync('src/report/publish.ts', 'utf8')).toContain("'Invalid input'")
   })
 
   it('documents every value of the state output', () => {

@@ -3,6 +3,7 @@
  * sign-in, the log lines, the verdict (the annotation), the step summary and the `jobs` output. A hostile
  * server writes line breaks followed by workflow commands, HTML, Markdown and very long texts.
  */
+import { V2_ORIGIN } from '../../../src/jobs/v2/api.js'
 import { describe, it, expect, jest } from '@jest/globals'
 import * as core from '../../../__fixtures__/core.js'
 import { MediaServicesClient } from '../../../src/jobs/v2/client.js'
@@ -54,7 +55,7 @@ function client(script: Reply[]) {
     sleep: clock.sleep,
     random: () => 0.5
   })
-  const call: CallOptions = { deadline: clock.now() + 600_000 }
+  const call: CallOptions = { retryUntil: clock.now() + 600_000 }
   return { c, log, call }
 }
 
@@ -116,7 +117,7 @@ describe('sign-in errors quote Entra ID and GitHub as one bounded line', () => {
         random: () => 0.5
       }
     )
-    return tokens.getToken(false, { deadline: clock.now() + 60_000 })
+    return tokens.getToken(false, { retryUntil: clock.now() + 60_000 })
   }
 
   it('a token answer that starts with a byte order mark is read', async () => {
@@ -197,7 +198,7 @@ describe('many failed jobs: the annotation stays readable', () => {
     const views = Array.from({ length: 250 }, (_, i) =>
       errorView(jobId(i), `job ${i}`, [{ code: 'E', message: 'm'.repeat(1000) }])
     )
-    const v = verdict(waitResult('failure', views), 60_000)
+    const v = verdict(waitResult('failure', views), 60_000, V2_ORIGIN)
     expect(v.message).toContain(`${jobId(9)} (job 9) ended Error and 240 more`)
     expect(v.message).not.toContain(jobId(10))
     expect(v.message.match(/E: m+/g)).toHaveLength(10)
@@ -213,7 +214,7 @@ describe('many failed jobs: the annotation stays readable', () => {
 
   it('a timeout names 10 of the jobs still going', () => {
     const views = Array.from({ length: 30 }, (_, i) => view(jobId(i), 'Processing'))
-    const v = verdict(waitResult('timeout', views), 60_000)
+    const v = verdict(waitResult('timeout', views), 60_000, V2_ORIGIN)
     expect(v.message).toMatch(
       /^timed out after .* waiting for .*\(encode trailer\) \(Processing\), .* and 20 more\.$/
     )
@@ -225,7 +226,11 @@ describe('the step summary: server text renders as text, and the whole stays und
     const views = [
       errorView(JOB_A, 'a <!-- b # c', [{ code: '<b>E</b>', message: '[x](https://evil.test) | *y*' }])
     ]
-    const md = summaryMarkdown(waitResult('failure', views), { ok: false, message: '<img src=x> # no' })
+    const md = summaryMarkdown(
+      waitResult('failure', views),
+      { ok: false, message: '<img src=x> # no' },
+      V2_ORIGIN
+    )
     expect(md).not.toMatch(/<[a-z!/]/i)
     expect(md).toContain('&lt;img src=x&gt; \\# no')
     expect(md).toContain('| a &lt;\\!-- b \\# c |')
@@ -241,7 +246,7 @@ describe('the step summary: server text renders as text, and the whole stays und
         Array.from({ length: 10 }, () => ({ code: 'E', message: '<'.repeat(1000) }))
       )
     )
-    const md = summaryMarkdown(waitResult('failure', views), { ok: false, message: 'failed' })
+    const md = summaryMarkdown(waitResult('failure', views), { ok: false, message: 'failed' }, V2_ORIGIN)
     const bytes = Buffer.byteLength(md)
     expect(bytes).toBeLessThanOrEqual(1_000_000)
     expect(bytes).toBeGreaterThan(900_000)
@@ -251,7 +256,11 @@ describe('the step summary: server text renders as text, and the whole stays und
   })
 
   it('keeps every row when they fit', () => {
-    const md = summaryMarkdown(waitResult('success', [view(JOB_A, 'Finished')]), { ok: true, message: 'ok' })
+    const md = summaryMarkdown(
+      waitResult('success', [view(JOB_A, 'Finished')]),
+      { ok: true, message: 'ok' },
+      V2_ORIGIN
+    )
     expect(md).not.toContain('not shown')
   })
 })

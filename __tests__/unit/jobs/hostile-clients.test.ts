@@ -55,7 +55,7 @@ async function run(
     trustedHosts: TRUSTED
   }
   const error = await make(deps)
-    .getJobs([id], { deadline: clock.now() + 60_000 })
+    .getJobs([id], { retryUntil: clock.now() + 60_000 })
     .then(
       () => new Error('expected a failure'),
       (e: unknown) => e as Error

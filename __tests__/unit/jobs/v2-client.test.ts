@@ -55,7 +55,7 @@ function setup(
     sleep: clock.sleep,
     random: () => 0.5
   })
-  const call: CallOptions = { deadline: clock.now() + (o.timeoutMs ?? 600_000) }
+  const call: CallOptions = { retryUntil: clock.now() + (o.timeoutMs ?? 600_000) }
   return { http, clock, tokens, log, client, call }
 }
 
@@ -527,7 +527,7 @@ describe('retries: throttling, gateway errors and resets', () => {
     controller.abort('canceled')
     const { http, client, clock } = setup([])
     await expect(
-      client.getJobs([JOB_A], { deadline: clock.now() + 60_000, signal: controller.signal })
+      client.getJobs([JOB_A], { retryUntil: clock.now() + 60_000, signal: controller.signal })
     ).rejects.toThrow('canceled')
     expect(http.requests).toHaveLength(0)
   })
@@ -547,7 +547,7 @@ describe('Retry-After holds for every kind of call, and for every call to the se
   const calls = {
     jobs: (c: Client, call: CallOptions) => c.getJobs([JOB_A], call),
     tasks: (c: Client, call: CallOptions) => c.getTasks(JOB_A, call),
-    assets: (c: Client, call: CallOptions) => c.getOutputAssets(JOB_A, call),
+    assets: (c: Client, call: CallOptions) => c.readOutputAssets(JOB_A, call),
     cancel: (c: Client, call: CallOptions) => c.cancelJob(JOB_A, call)
   }
   const answers: Record<keyof typeof calls, () => Reply> = {
@@ -589,7 +589,7 @@ describe('Retry-After holds for every kind of call, and for every call to the se
       now = s.clock.now
       await s.client.getJobs([JOB_A], s.call)
       // The Tasks read has one second: it is given up, not retried before the time asked for.
-      const e = await failure(s.client.getTasks(JOB_A, { deadline: s.clock.now() + 1000 }))
+      const e = await failure(s.client.getTasks(JOB_A, { retryUntil: s.clock.now() + 1000 }))
       expect(e).toBeInstanceOf(OutOfTime)
       s.clock.advance(1000)
       await calls[kind](s.client, s.call)
@@ -601,8 +601,8 @@ describe('Retry-After holds for every kind of call, and for every call to the se
   it('a call whose deadline comes before the Retry-After ends is out of time at once, with no request sent', async () => {
     const s = setup([jobsReply([JOB_A, 'Processing']), throttled('30')])
     await s.client.getJobs([JOB_A], s.call)
-    await failure(s.client.getTasks(JOB_A, { deadline: s.clock.now() + 1000 }))
-    const e = await failure(s.client.getJobs([JOB_A], { deadline: s.clock.now() + 5000 }))
+    await failure(s.client.getTasks(JOB_A, { retryUntil: s.clock.now() + 1000 }))
+    const e = await failure(s.client.getJobs([JOB_A], { retryUntil: s.clock.now() + 5000 }))
     expect(e).toBeInstanceOf(OutOfTime)
     expect(e.message).toMatch(/^Media Services asked for no request for 30s more \(Retry-After\)/)
     expect(s.http.requests).toHaveLength(2)

@@ -68,7 +68,7 @@ function setup(api: Api, script: Reply[], fallback?: Reply) {
     trustedHosts: TRUSTED
   })
   const ask = () =>
-    client.getJobs([api.id], { deadline: clock.now() + HOUR }).then(
+    client.getJobs([api.id], { retryUntil: clock.now() + HOUR }).then(
       () => undefined,
       (e: unknown) => e as Error
     )

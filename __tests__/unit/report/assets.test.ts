@@ -1,4 +1,5 @@
 /** The output assets in the outputs and the step summary: what the next step of a deploy reads. */
+import { V2_ORIGIN } from '../../../src/jobs/v2/api.js'
 import { describe, it, expect } from '@jest/globals'
 import { summaryMarkdown } from '../../../src/report/summary.js'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
@@ -71,10 +72,14 @@ describe('the assets outputs', () => {
 describe('the assets in the step summary', () => {
   it('lists each finished job’s assets, server text escaped', () => {
     const hostile = { name: 'x <img src=y> | [a](https://evil.test) *b*', label: '`l`' }
-    const md = summaryMarkdown(waitResult('success', [finished(JOB_A, [V2_ASSET, hostile])]), {
-      ok: true,
-      message: 'ok'
-    })
+    const md = summaryMarkdown(
+      waitResult('success', [finished(JOB_A, [V2_ASSET, hostile])]),
+      {
+        ok: true,
+        message: 'ok'
+      },
+      V2_ORIGIN
+    )
     expect(md).toContain('**Output assets**')
     expect(md).toContain(`| \`${JOB_A}\` | trailer-output | \`${V2_ASSET.id}\` | mediastore |  |`)
     expect(md).toContain(
@@ -83,7 +88,11 @@ describe('the assets in the step summary', () => {
   })
 
   it('has no assets part when no job made one', () => {
-    const md = summaryMarkdown(waitResult('success', [finished(JOB_A, [])]), { ok: true, message: 'ok' })
+    const md = summaryMarkdown(
+      waitResult('success', [finished(JOB_A, [])]),
+      { ok: true, message: 'ok' },
+      V2_ORIGIN
+    )
     expect(md).not.toContain('Output assets')
   })
 
@@ -92,7 +101,7 @@ describe('the assets in the step summary', () => {
     const md = summaryMarkdown(
       waitResult('success', [finished(JOB_A, many)]),
       { ok: true, message: 'ok' },
-      undefined,
+      V2_ORIGIN,
       4000
     )
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(4000)

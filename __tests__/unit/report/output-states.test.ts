@@ -2,6 +2,8 @@
  * What v3 bodies say beyond the job's state: an output's own state in a Finished job (issue #22.17), and a
  * job state outside the seven (#22.20), as the outputs, the log, the verdict and the summary show them.
  */
+import { v3Origin } from '../../../src/jobs/v3/api.js'
+import { V2_ORIGIN } from '../../../src/jobs/v2/api.js'
 import { describe, expect, it } from '@jest/globals'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { view, waitResult } from '../../../__fixtures__/jobs.js'
@@ -27,7 +29,7 @@ describe('a Finished job with an output in Error (onError: ContinueJob)', () => 
     expect(JSON.parse(out.assets)).toEqual([{ job: JOB_A, name: 'job4-video', label: 'video' }])
     expect(out['asset-name']).toBe('job4-video')
     expect(JSON.parse(out.jobs)[0].assets).toEqual([{ name: 'job4-video', label: 'video' }])
-    expect(summaryMarkdown(result, { ok: true, message: 'ok' })).not.toContain('job4-thumbnails')
+    expect(summaryMarkdown(result, { ok: true, message: 'ok' }, V2_ORIGIN)).not.toContain('job4-thumbnails')
   })
 
   it('one warning names the job, the output label, its asset, its state and its error', () => {
@@ -71,13 +73,15 @@ describe('a job in a state outside the seven', () => {
   it('a timeout names it as the last state; the jobs output keeps the name, times and reportedState', () => {
     const result = waitResult('timeout', [paused])
     expect(lastStateText(result.views)).toBe('Unknown ("Paused")')
-    expect(
-      verdict(result, 125_000, { service: 'Azure Resource Manager', input: 'job-url' }).message
-    ).toContain('last state Unknown ("Paused").')
+    expect(verdict(result, 125_000, v3Origin('Azure Resource Manager')).message).toContain(
+      'last state Unknown ("Paused").'
+    )
     const out = outputs(result)
     expect(out.state).toBe('Unknown')
     expect(JSON.parse(out.jobs)[0]).toMatchObject({ name: 'clip', state: 'Unknown', reportedState: 'Paused' })
-    expect(summaryMarkdown(result, { ok: false, message: 'x' })).toContain('| ❓ Unknown ("Paused") |')
+    expect(summaryMarkdown(result, { ok: false, message: 'x' }, V2_ORIGIN)).toContain(
+      '| ❓ Unknown ("Paused") |'
+    )
   })
 
   it('a job never seen is Unknown without a name, even beside one in a state we do not know', () => {
@@ -87,7 +91,7 @@ describe('a job in a state outside the seven', () => {
 })
 
 describe('a job the service says does not exist (#22.21)', () => {
-  const origin = { service: 'Azure Resource Manager', input: 'job-url' } as const
+  const origin = v3Origin('Azure Resource Manager')
 
   it("the not-found verdict gives the service's own code and message", () => {
     const gone = view(JOB_A, undefined, {

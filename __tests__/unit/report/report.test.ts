@@ -1,3 +1,5 @@
+import { v3Origin } from '../../../src/jobs/v3/api.js'
+import { V2_ORIGIN } from '../../../src/jobs/v2/api.js'
 import { describe, it, expect } from '@jest/globals'
 import { codeCell, summaryMarkdown } from '../../../src/report/summary.js'
 import { ERROR_READS_PER_POLL, type JobView } from '../../../src/wait/waiter.js'
@@ -284,7 +286,7 @@ describe('ChangeLog: what the log says after each poll', () => {
 
 describe('verdict: the closing line and the annotation title', () => {
   it('success for one job says its final state and how long it took', () => {
-    expect(verdict(waitResult('success', [view(JOB_A, 'Finished')]), SIX_HOURS)).toEqual({
+    expect(verdict(waitResult('success', [view(JOB_A, 'Finished')]), SIX_HOURS, V2_ORIGIN)).toEqual({
       ok: true,
       title: '',
       warning: false,
@@ -295,22 +297,26 @@ describe('verdict: the closing line and the annotation title', () => {
   it('a job that had ended before the first poll: it had already ended, and how long it ran', () => {
     const ran = { startTime: new Date('2024-05-01T11:00:00Z'), endTime: new Date('2024-05-01T11:00:47Z') }
     const done = [view(JOB_A, 'Finished', {}, ran)]
-    expect(verdict(waitResult('success', done, { polls: 1, elapsedMs: 40 }), SIX_HOURS).message).toBe(
-      `Job ${label(JOB_A)} had already ended Finished when the wait began (it ran 47s).`
-    )
+    expect(
+      verdict(waitResult('success', done, { polls: 1, elapsedMs: 40 }), SIX_HOURS, V2_ORIGIN).message
+    ).toBe(`Job ${label(JOB_A)} had already ended Finished when the wait began (it ran 47s).`)
     // Without the times, the service's RunningDuration (milliseconds in practice).
     const noTimes = [view(JOB_A, 'Finished', {}, { runningDuration: 39_605 })]
-    expect(verdict(waitResult('success', noTimes, { polls: 1 }), SIX_HOURS).message).toBe(
+    expect(verdict(waitResult('success', noTimes, { polls: 1 }), SIX_HOURS, V2_ORIGIN).message).toBe(
       `Job ${label(JOB_A)} had already ended Finished when the wait began (it ran 39s).`
     )
     const two = [view(JOB_A, 'Finished'), view(JOB_B, 'Finished')]
-    expect(verdict(waitResult('success', two, { polls: 1 }), SIX_HOURS).message).toBe(
+    expect(verdict(waitResult('success', two, { polls: 1 }), SIX_HOURS, V2_ORIGIN).message).toBe(
       '2 jobs had already ended when the wait began.'
     )
   })
 
   it('success for several jobs names those that did not finish (fail-on none)', () => {
-    const v = verdict(waitResult('success', [view(JOB_A, 'Finished'), view(JOB_B, 'Error')]), SIX_HOURS)
+    const v = verdict(
+      waitResult('success', [view(JOB_A, 'Finished'), view(JOB_B, 'Error')]),
+      SIX_HOURS,
+      V2_ORIGIN
+    )
     expect(v.ok).toBe(true)
     expect(v.warning).toBe(true)
     expect(v.message).toBe(
@@ -319,14 +325,14 @@ describe('verdict: the closing line and the annotation title', () => {
   })
 
   it('with fail-on none, a job in Error passes the step as a warning, not as a success', () => {
-    const v = verdict(waitResult('success', [view(JOB_A, 'Error')]), SIX_HOURS)
+    const v = verdict(waitResult('success', [view(JOB_A, 'Error')]), SIX_HOURS, V2_ORIGIN)
     expect(v).toEqual({
       ok: true,
       title: '',
       warning: true,
       message: `Job ${label(JOB_A)} ended Error after 2m 05s. The step passes because fail-on does not include Error.`
     })
-    const md = summaryMarkdown(waitResult('success', [view(JOB_A, 'Error')]), v)
+    const md = summaryMarkdown(waitResult('success', [view(JOB_A, 'Error')]), v, V2_ORIGIN)
     expect(md).toMatch(/^### ⚠️ Media Services job\n/)
     expect(md).not.toContain('✅')
   })
@@ -335,7 +341,7 @@ describe('verdict: the closing line and the annotation title', () => {
     const failed = view(JOB_A, 'Error', {
       errorDetails: [{ code: 'ErrorProcessingTask', message: 'no video track' }]
     })
-    expect(verdict(waitResult('failure', [failed]), SIX_HOURS)).toEqual({
+    expect(verdict(waitResult('failure', [failed]), SIX_HOURS, V2_ORIGIN)).toEqual({
       ok: false,
       title: 'Media Services job failed',
       message: `${label(JOB_A)} ended Error. ErrorProcessingTask: no video track`
@@ -349,7 +355,7 @@ describe('verdict: the closing line and the annotation title', () => {
           i < ERROR_READS_PER_POLL ? [{ code: 'ErrorProcessingTask', message: `bad input ${i}` }] : []
       })
     )
-    const v = verdict(waitResult('failure', failed), SIX_HOURS)
+    const v = verdict(waitResult('failure', failed), SIX_HOURS, V2_ORIGIN)
     expect(v.message.match(/ended Error/g)).toHaveLength(ERROR_READS_PER_POLL)
     expect(v.message).toContain(`and ${200 - ERROR_READS_PER_POLL} more`)
     expect(v.message.match(/bad input \d/g)).toHaveLength(ERROR_READS_PER_POLL)
@@ -357,7 +363,7 @@ describe('verdict: the closing line and the annotation title', () => {
 
   it('a Canceled job is said plainly', () => {
     expect(
-      verdict(waitResult('failure', [view(JOB_A, 'Finished'), view(JOB_B, 'Canceled')]), SIX_HOURS)
+      verdict(waitResult('failure', [view(JOB_A, 'Finished'), view(JOB_B, 'Canceled')]), SIX_HOURS, V2_ORIGIN)
     ).toEqual({
       ok: false,
       title: 'Media Services job canceled',
@@ -367,7 +373,7 @@ describe('verdict: the closing line and the annotation title', () => {
 
   it('with fail-on Finished, a Finished job fails the step with a message naming it', () => {
     const finished = view(JOB_A, 'Finished')
-    const v = verdict(waitResult('failure', [finished], { failed: [finished] }), SIX_HOURS)
+    const v = verdict(waitResult('failure', [finished], { failed: [finished] }), SIX_HOURS, V2_ORIGIN)
     expect(v.ok).toBe(false)
     expect(v.message).toContain(JOB_A)
     expect(v.message).toMatch(/Finished/)
@@ -379,7 +385,8 @@ describe('verdict: the closing line and the annotation title', () => {
       waitResult('not-found', [view(JOB_A, 'Processing'), view(JOB_B, undefined, { missingPolls: 3 })], {
         polls: 3
       }),
-      SIX_HOURS
+      SIX_HOURS,
+      V2_ORIGIN
     )
     expect(v.ok).toBe(false)
     expect(v.title).toBe('Media Services job not found')
@@ -392,7 +399,7 @@ describe('verdict: the closing line and the annotation title', () => {
 
   it('a timeout says timed out, what it waited for, and the last state', () => {
     const views = [view(JOB_A, 'Finished'), view(JOB_B, 'Processing')]
-    const v = verdict(waitResult('timeout', views, { elapsedMs: SIX_HOURS + 40 }), SIX_HOURS)
+    const v = verdict(waitResult('timeout', views, { elapsedMs: SIX_HOURS + 40 }), SIX_HOURS, V2_ORIGIN)
     expect(v).toEqual({
       ok: false,
       title: 'Timed out waiting for Media Services',
@@ -402,7 +409,7 @@ describe('verdict: the closing line and the annotation title', () => {
 
   it('several jobs at a timeout: each open job with its own state, and a job that ended Error fail-on ignores named', () => {
     const views = [view(JOB_A, 'Error'), view(JOB_B, 'Processing'), view(JOB_C, 'Queued')]
-    const v = verdict(waitResult('timeout', views, { elapsedMs: 30_000 }), 30_000)
+    const v = verdict(waitResult('timeout', views, { elapsedMs: 30_000 }), 30_000, V2_ORIGIN)
     expect(v.message).toBe(
       `timed out after 30s waiting for ${label(JOB_B)} (Processing), ${label(JOB_C)} (Queued). ` +
         `Ignored by fail-on: ${label(JOB_A)} ended Error.`
@@ -411,7 +418,11 @@ describe('verdict: the closing line and the annotation title', () => {
   })
 
   it('one job at a timeout: its own state', () => {
-    const v = verdict(waitResult('timeout', [view(JOB_B, 'Scheduled')], { elapsedMs: 30_000 }), 30_000)
+    const v = verdict(
+      waitResult('timeout', [view(JOB_B, 'Scheduled')], { elapsedMs: 30_000 }),
+      30_000,
+      V2_ORIGIN
+    )
     expect(v.message).toBe(`timed out after 30s waiting for ${label(JOB_B)}; last state Scheduled.`)
   })
 
@@ -421,7 +432,8 @@ describe('verdict: the closing line and the annotation title', () => {
       const views = [view(JOB_A, 'Canceled'), view(JOB_B, 'Processing', { missingPolls: 0 })]
       const v = verdict(
         waitResult(outcome, views, { error: new Error('Media Services denied access (403)') }),
-        SIX_HOURS
+        SIX_HOURS,
+        V2_ORIGIN
       )
       expect(v.ok).toBe(false)
       expect(v.message).toMatch(
@@ -432,28 +444,28 @@ describe('verdict: the closing line and the annotation title', () => {
 
   it('a failure names only the fail-on jobs as failed, and the others that ended badly as ignored', () => {
     const views = [view(JOB_A, 'Canceled'), view(JOB_B, 'Error')]
-    const v = verdict(waitResult('failure', views, { failed: [views[1]] }), SIX_HOURS)
+    const v = verdict(waitResult('failure', views, { failed: [views[1]] }), SIX_HOURS, V2_ORIGIN)
     expect(v.message).toMatch(new RegExp(`^${label(JOB_B).replace(/[()]/g, '\\$&')} ended Error`))
     expect(v.message).toMatch(/\. Ignored by fail-on: .* ended Canceled\.$/)
   })
 
   it('a cancel with several jobs names the open ones with their states', () => {
     const views = [view(JOB_A, 'Finished'), view(JOB_B, 'Processing')]
-    expect(verdict(waitResult('canceled', views), SIX_HOURS).message).toBe(
+    expect(verdict(waitResult('canceled', views), SIX_HOURS, V2_ORIGIN).message).toBe(
       `The wait was canceled after 2m 05s, waiting for ${label(JOB_B)} (Processing).`
     )
   })
 
   it('a timeout says how long the wait really took, and the timeout when that differs', () => {
     const timedOut = (elapsedMs: number) =>
-      verdict(waitResult('timeout', [view(JOB_A, 'Processing')], { elapsedMs }), 3_000).message
+      verdict(waitResult('timeout', [view(JOB_A, 'Processing')], { elapsedMs }), 3_000, V2_ORIGIN).message
     expect(timedOut(3_020)).toMatch(/^timed out after 3s waiting for/)
     // A last poll that hung until the hard stop: the step took 8 s, not 3.
     expect(timedOut(8_010)).toMatch(/^timed out after 8s \(timeout 3s\) waiting for/)
   })
 
   it('a cancel says the wait was canceled', () => {
-    expect(verdict(waitResult('canceled', [view(JOB_A, 'Queued')]), SIX_HOURS)).toEqual({
+    expect(verdict(waitResult('canceled', [view(JOB_A, 'Queued')]), SIX_HOURS, V2_ORIGIN)).toEqual({
       ok: false,
       title: 'Wait canceled',
       message: 'The wait was canceled after 2m 05s; last state Queued.'
@@ -463,7 +475,8 @@ describe('verdict: the closing line and the annotation title', () => {
   it('an error passes its message on, under a title that says something failed', () => {
     const v = verdict(
       waitResult('error', [view(JOB_A)], { error: new Error('Media Services denied access (403)') }),
-      SIX_HOURS
+      SIX_HOURS,
+      V2_ORIGIN
     )
     expect(v).toEqual({
       ok: false,
@@ -474,8 +487,8 @@ describe('verdict: the closing line and the annotation title', () => {
 })
 
 describe('the title of a failed request comes from who failed, not from the wording', () => {
-  const MKIO: JobsOrigin = { service: 'api.mk.io', input: 'job-url' }
-  const titled = (error: Error, origin?: JobsOrigin): string =>
+  const MKIO: JobsOrigin = v3Origin('api.mk.io')
+  const titled = (error: Error, origin: JobsOrigin = V2_ORIGIN): string =>
     verdict(waitResult('error', [view(JOB_A)], { error }), SIX_HOURS, origin).title
 
   it('Entra ID and GitHub OIDC: sign-in, whatever the message starts with', () => {
@@ -502,8 +515,8 @@ describe('the title of a failed request comes from who failed, not from the word
 })
 
 describe('verdict and summary of jobs on a v3-shaped service name that service', () => {
-  const ARM: JobsOrigin = { service: 'Azure Resource Manager', input: 'job-url' }
-  const MKIO: JobsOrigin = { service: 'api.mk.io', input: 'job-url' }
+  const ARM: JobsOrigin = v3Origin('Azure Resource Manager')
+  const MKIO: JobsOrigin = v3Origin('api.mk.io')
   const URL_A = 'https://api.mk.io/api/ams/s/transforms/t/jobs/a'
 
   it('a timeout: waiting for Azure Resource Manager, or for the host', () => {
@@ -548,7 +561,7 @@ describe('summaryMarkdown: the step summary', () => {
       view(JOB_B, 'Error', { errorDetails: [{ code: 'ErrorProcessingTask', message: 'no video track' }] }),
       view(JOB_C, undefined, { missingPolls: 3 })
     ])
-    const md = summaryMarkdown(result, { ok: false, message: 'it failed' })
+    const md = summaryMarkdown(result, { ok: false, message: 'it failed' }, V2_ORIGIN)
     const lines = md.split('\n')
     expect(lines[0]).toBe('### ❌ Media Services jobs')
     expect(lines).toContain('it failed')
@@ -572,7 +585,7 @@ describe('summaryMarkdown: the step summary', () => {
         { name: 'promo | cut\n2' }
       )
     ])
-    const md = summaryMarkdown(result, { ok: true, message: 'done | ok' })
+    const md = summaryMarkdown(result, { ok: true, message: 'done | ok' }, V2_ORIGIN)
     expect(md).toContain('### ✅ Media Services job\n')
     expect(md).toContain('done \\| ok')
     expect(md).toContain('| promo \\| cut 2 |')
@@ -581,7 +594,11 @@ describe('summaryMarkdown: the step summary', () => {
 
   it('a | in a job id is escaped inside its code span, so the row keeps its 8 cells', () => {
     const id = 'https://mkio.example/api/ams/s/transforms/t/jobs/a|b'
-    const md = summaryMarkdown(waitResult('success', [view(id, 'Finished')]), { ok: true, message: 'ok' })
+    const md = summaryMarkdown(
+      waitResult('success', [view(id, 'Finished')]),
+      { ok: true, message: 'ok' },
+      V2_ORIGIN
+    )
     const row = md.split('\n').find(l => l.includes('jobs/a'))!
     expect(row).toContain('| `https://mkio.example/api/ams/s/transforms/t/jobs/a\\|b` |')
     // GitHub splits a row on every | that has no backslash before it, in code spans too.
@@ -598,7 +615,8 @@ describe('summaryMarkdown: the step summary', () => {
       waitResult('timeout', [
         view(JOB_A, 'Processing', { progress: 42.25 }, { startTime: at('12:00:00'), runningDuration: 90_000 })
       ]),
-      { ok: false, message: 'timed out' }
+      { ok: false, message: 'timed out' },
+      V2_ORIGIN
     )
     expect(md).toContain('| ⏳ Processing | 42.3% | 2024-05-01T12:00:00.000Z |  | 1m 30s |')
   })

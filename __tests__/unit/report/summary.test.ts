@@ -1,4 +1,5 @@
 /** The step summary as a whole: its exact Markdown, the invalid-input summary, the 1 MiB budget and code spans. */
+import { V2_ORIGIN } from '../../../src/jobs/v2/api.js'
 import { describe, it, expect } from '@jest/globals'
 import { codeCell, inputErrorMarkdown, summaryMarkdown } from '../../../src/report/summary.js'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
@@ -41,12 +42,12 @@ describe('the invalid-input summary', () => {
 
 describe('the whole step summary', () => {
   it('is the heading, the verdict, the table of jobs and a final line break, with no assets part', () => {
-    const md = summaryMarkdown(waitResult('success', [finished(JOB_A)]), OK)
+    const md = summaryMarkdown(waitResult('success', [finished(JOB_A)]), OK, V2_ORIGIN)
     expect(md).toBe([...HEAD, rowOf(JOB_A), ''].join('\n'))
   })
 
   it('with output assets: the jobs table, then the assets table, and no note when all are shown', () => {
-    const md = summaryMarkdown(waitResult('success', [finished(JOB_A, [{ name: 'out-1' }])]), OK)
+    const md = summaryMarkdown(waitResult('success', [finished(JOB_A, [{ name: 'out-1' }])]), OK, V2_ORIGIN)
     expect(md).toBe(
       [...HEAD, rowOf(JOB_A), ...ASSETS_HEAD, `| \`${JOB_A}\` | out-1 |  |  |  |`, ''].join('\n')
     )
@@ -56,14 +57,14 @@ describe('the whole step summary', () => {
 describe('the step summary stays within its limit, keeping room for the notes on rows left out', () => {
   /** The bytes a limit must allow for every row of `views` to be shown. */
   const needed = (views: JobView[]): number =>
-    Buffer.byteLength(summaryMarkdown(waitResult('success', views), OK)) - 1 + NOTES_ROOM
+    Buffer.byteLength(summaryMarkdown(waitResult('success', views), OK, V2_ORIGIN)) - 1 + NOTES_ROOM
 
   it('every job row is shown at exactly the limit they need; one byte less leaves out the last, said singular', () => {
     const views = [finished(JOB_A), finished(JOB_B)]
     const limit = needed(views)
-    const all = summaryMarkdown(waitResult('success', views), OK, undefined, limit)
+    const all = summaryMarkdown(waitResult('success', views), OK, V2_ORIGIN, limit)
     expect(all).toBe([...HEADS, rowOf(JOB_A), rowOf(JOB_B), ''].join('\n'))
-    const short = summaryMarkdown(waitResult('success', views), OK, undefined, limit - 1)
+    const short = summaryMarkdown(waitResult('success', views), OK, V2_ORIGIN, limit - 1)
     expect(short).toBe([...HEADS, rowOf(JOB_A), '', note('1 more job'), ''].join('\n'))
     expect(Buffer.byteLength(short)).toBeLessThanOrEqual(limit - 1)
   })
@@ -71,7 +72,7 @@ describe('the step summary stays within its limit, keeping room for the notes on
   it('several job rows left out are counted in the plural', () => {
     const views = [finished(JOB_A), finished(JOB_B), finished(`${JOB_B}-2`)]
     // One byte more than one job needs: "jobs" in the heading of several.
-    const md = summaryMarkdown(waitResult('success', views), OK, undefined, needed(views.slice(0, 1)) + 1)
+    const md = summaryMarkdown(waitResult('success', views), OK, V2_ORIGIN, needed(views.slice(0, 1)) + 1)
     expect(md).toBe([...HEADS, rowOf(JOB_A), '', note('2 more jobs'), ''].join('\n'))
   })
 
@@ -81,7 +82,7 @@ describe('the step summary stays within its limit, keeping room for the notes on
       finished(JOB_B, [{ name: 'out-2' }, { name: 'out-3' }])
     ]
     const limit = needed([finished(JOB_A)]) + 1
-    const md = summaryMarkdown(waitResult('success', views), OK, undefined, limit)
+    const md = summaryMarkdown(waitResult('success', views), OK, V2_ORIGIN, limit)
     expect(md).toBe(
       [...HEADS, rowOf(JOB_A), '', note('1 more job'), '', note('3 more assets'), ''].join('\n')
     )
@@ -92,9 +93,9 @@ describe('the step summary stays within its limit, keeping room for the notes on
     const views = [finished(JOB_A, [{ name: 'out-1' }, { name: 'out-2' }])]
     const limit = needed(views)
     const asset = (name: string): string => `| \`${JOB_A}\` | ${name} |  |  |  |`
-    const all = summaryMarkdown(waitResult('success', views), OK, undefined, limit)
+    const all = summaryMarkdown(waitResult('success', views), OK, V2_ORIGIN, limit)
     expect(all).toBe([...HEAD, rowOf(JOB_A), ...ASSETS_HEAD, asset('out-1'), asset('out-2'), ''].join('\n'))
-    const short = summaryMarkdown(waitResult('success', views), OK, undefined, limit - 1)
+    const short = summaryMarkdown(waitResult('success', views), OK, V2_ORIGIN, limit - 1)
     expect(short).toBe(
       [...HEAD, rowOf(JOB_A), ...ASSETS_HEAD, asset('out-1'), '', note('1 more asset'), ''].join('\n')
     )
@@ -122,7 +123,8 @@ describe('a job id as a code span in a table cell', () => {
 describe('a dollar in server text never opens math in the step summary (#27)', () => {
   const MATH = '$x$'
   const ESCAPED = '\\$x\\$'
-  const summaryOf = (v: JobView, verdict = OK): string => summaryMarkdown(waitResult('success', [v]), verdict)
+  const summaryOf = (v: JobView, verdict = OK): string =>
+    summaryMarkdown(waitResult('success', [v]), verdict, V2_ORIGIN)
 
   it.each<[string, () => string]>([
     ['a job name', () => summaryOf(view(JOB_A, 'Finished', {}, { name: `enc ${MATH}` }))],
@@ -158,10 +160,10 @@ describe('a dollar in server text never opens math in the step summary (#27)', (
 
 describe('the heading and the duration of a job', () => {
   it('one job: the heading is singular; several: plural', () => {
-    expect(summaryMarkdown(waitResult('success', [finished(JOB_A)]), OK)).toMatch(
+    expect(summaryMarkdown(waitResult('success', [finished(JOB_A)]), OK, V2_ORIGIN)).toMatch(
       /^### ✅ Media Services job\n/
     )
-    expect(summaryMarkdown(waitResult('success', [finished(JOB_A), finished(JOB_B)]), OK)).toMatch(
+    expect(summaryMarkdown(waitResult('success', [finished(JOB_A), finished(JOB_B)]), OK, V2_ORIGIN)).toMatch(
       /^### ✅ Media Services jobs\n/
     )
   })
@@ -170,7 +172,8 @@ describe('the heading and the duration of a job', () => {
     const started = new Date('2024-05-01T12:00:00Z')
     const md = summaryMarkdown(
       waitResult('timeout', [view(JOB_A, 'Processing', {}, { startTime: started, runningDuration: 0 })]),
-      { ok: false, message: 'timed out' }
+      { ok: false, message: 'timed out' },
+      V2_ORIGIN
     )
     expect(md).toContain('| ⏳ Processing |  | 2024-05-01T12:00:00.000Z |  | running |  |')
     expect(md).not.toMatch(/\| 0s \|/)

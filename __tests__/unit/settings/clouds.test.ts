@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import { findCloud } from '../../../src/settings/clouds.js'
+import { findCloud } from '../../../src/clouds.js'
 import { hostInDomain } from '../../../src/transport/trust.js'
 
 describe('findCloud', () => {

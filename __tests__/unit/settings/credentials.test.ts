@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals'
 import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto'
 import { UserError } from '../../../src/errors.js'
 import { thrownBy } from '../../../__fixtures__/failure.js'
-import { CLOUDS } from '../../../src/settings/clouds.js'
+import { CLOUDS } from '../../../src/clouds.js'
 import {
   chooseCredential,
   type CredentialInputs,

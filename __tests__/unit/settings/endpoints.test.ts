@@ -3,13 +3,9 @@
  * whole settings).
  */
 import { describe, it, expect } from '@jest/globals'
-import { CLOUDS } from '../../../src/settings/clouds.js'
-import {
-  otherCloudOf,
-  parseApiUrl,
-  parseAuthorityHost,
-  parseTrustedHosts
-} from '../../../src/settings/endpoints.js'
+import { CLOUDS } from '../../../src/clouds.js'
+import { parseAuthorityHost, parseTrustedHosts } from '../../../src/settings/endpoints.js'
+import { otherCloudOf, parseApiUrl } from '../../../src/jobs/v2/inputs.js'
 import { UserError } from '../../../src/errors.js'
 import { rejectedWith, thrownBy } from '../../../__fixtures__/failure.js'
 

@@ -2,10 +2,10 @@ import { beforeAll, describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import { UserError } from '../../../src/errors.js'
 import { rejectedWith } from '../../../__fixtures__/failure.js'
-import { CLOUDS } from '../../../src/settings/clouds.js'
+import { CLOUDS } from '../../../src/clouds.js'
 import { INPUT_NAMES } from '../../../src/settings/input-names.js'
 import { readSettings, type Settings } from '../../../src/settings/inputs.js'
-import type { V2SourceOptions } from '../../../src/jobs/v2/source.js'
+import type { V2Options } from '../../../src/jobs/v2/api.js'
 import { clientCertificatePem } from '../../../__fixtures__/certificate.js'
 import {
   ACCOUNT_API,
@@ -26,10 +26,10 @@ function settingsFor(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}
   return readSettings(inputReader(inputs), { env })
 }
 
-/** The Media Services v2 job source options of a job-id step. */
-function v2(s: Settings): V2SourceOptions {
-  if (s.jobs.api !== 'v2') throw new Error(`expected a job-id (v2) step, got ${s.jobs.api}`)
-  return s.jobs.options
+/** The Media Services v2 client options of a job-id step, and the hosts its token may go to. */
+function v2(s: Settings): V2Options & { trustedHosts: string[] } {
+  if (s.jobs.kind !== 'Media Services') throw new Error(`expected a job-id (v2) step, got ${s.jobs.kind}`)
+  return { ...(s.jobs.options as V2Options), trustedHosts: s.jobs.trustedHosts }
 }
 
 /** The cloud a job-id step signs in to, known by its Media Services token scope. */
@@ -792,16 +792,9 @@ describe('credentials: which way to sign in', () => {
 describe('a job-id step has Media Services v2 settings only', () => {
   it('gets the v2 job source options and no v3 ones', async () => {
     const s = await settingsFor(secretInputs())
-    expect(s.jobs.api).toBe('v2')
-    expect(Object.keys(s.jobs.options).sort()).toEqual([
-      'apiUrl',
-      'mediaResource',
-      'msVersion',
-      'pollIntervalMs',
-      'trustedHosts'
-    ])
+    expect(s.jobs.kind).toBe('Media Services')
+    expect(Object.keys(s.jobs.options).sort()).toEqual(['apiUrl', 'mediaResource', 'msVersion'])
     expect(v2(s).mediaResource).toBe('https://rest.media.azure.net')
-    expect(v2(s).pollIntervalMs).toBe(s.wait.intervalMs)
   })
 })
 

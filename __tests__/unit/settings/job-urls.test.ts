@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { UserError } from '../../../src/errors.js'
 import { readSettings, type Settings } from '../../../src/settings/inputs.js'
-import type { V3SourceOptions } from '../../../src/jobs/v3/source.js'
+import type { V3Options } from '../../../src/jobs/v3/api.js'
 import { CLIENT, inputReader, JOB_A, SECRET, TENANT } from '../../../__fixtures__/inputs.js'
 import { rejectedWith } from '../../../__fixtures__/failure.js'
 
@@ -16,10 +16,10 @@ function settings(inputs: Record<string, string>) {
   return readSettings(inputReader(inputs))
 }
 
-/** The v3 job source options of a job-url step. */
-function v3(s: Settings): V3SourceOptions {
-  if (s.jobs.api !== 'v3') throw new Error(`expected a job-url (v3) step, got ${s.jobs.api}`)
-  return s.jobs.options
+/** The v3 client options of a job-url step, and the hosts its token may go to. */
+function v3(s: Settings): V3Options & { trustedHosts: string[] } {
+  if (s.jobs.kind !== 'v3') throw new Error(`expected a job-url (v3) step, got ${s.jobs.kind}`)
+  return { ...(s.jobs.options as V3Options), trustedHosts: s.jobs.trustedHosts }
 }
 
 function inputError(inputs: Record<string, string>): Promise<UserError> {
@@ -233,8 +233,8 @@ describe('a job-url step has v3 settings only', () => {
       'x-ms-version': '2.19',
       'api-url': 'https://media.windows.net/api/'
     })
-    expect(s.jobs.api).toBe('v3')
-    expect(Object.keys(s.jobs.options).sort()).toEqual(['arm', 'endpointInput', 'targets', 'trustedHosts'])
+    expect(s.jobs.kind).toBe('v3')
+    expect(Object.keys(s.jobs.options).sort()).toEqual(['arm', 'endpointInput', 'targets'])
     expect(Object.keys(s).sort()).toEqual(['auth', 'cancelOnAbort', 'jobs', 'wait', 'warnings'])
   })
 

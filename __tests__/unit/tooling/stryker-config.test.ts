@@ -27,8 +27,8 @@ const MUST_MUTATE = [
   'src/transport/trust.ts',
   'src/settings/endpoints.ts',
   'src/settings/public-suffix.ts',
-  'src/settings/values.ts',
-  'src/settings/job-urls.ts',
+  'src/values.ts',
+  'src/jobs/v3/inputs.ts',
   'src/jobs/model.ts',
   'src/jobs/v2/parse.ts',
   'src/jobs/v3/parse.ts'

@@ -279,9 +279,7 @@ describe('createHttp, against a local server', () => {
       const base = await listen(() => undefined)
       http = createHttp({ requestTimeoutMs: 30_000 })
       const started = Date.now()
-      const e = await failure(
-        http.request('GET', `${base}/api/`, {}, undefined, { deadline: Date.now() + 200 })
-      )
+      const e = await failure(http.request('GET', `${base}/api/`, {}, undefined, { endBy: Date.now() + 200 }))
       expect(e.message).toMatch(/^no answer from/)
       expect(Date.now() - started).toBeLessThan(5000)
     })
@@ -293,9 +291,7 @@ describe('createHttp, against a local server', () => {
         res.end('{}')
       })
       http = createHttp({ requestTimeoutMs: 30_000 })
-      const e = await failure(
-        http.request('GET', `${base}/api/`, {}, undefined, { deadline: Date.now() - 1 })
-      )
+      const e = await failure(http.request('GET', `${base}/api/`, {}, undefined, { endBy: Date.now() - 1 }))
       expect(e.transient).toBe(true)
       expect(e.message).toMatch(/^no time left to ask 127\.0\.0\.1:\d+$/)
       expect(seen).toBe(0)

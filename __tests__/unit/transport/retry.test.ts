@@ -67,7 +67,7 @@ describe('withRetries', () => {
         return 'ok'
       },
       {
-        deadline: clock.now() + 60_000,
+        retryUntil: clock.now() + 60_000,
         now: clock.now,
         sleep: clock.sleep,
         random: () => 0.5,
@@ -93,7 +93,7 @@ describe('withRetries', () => {
         throw error
       }
       await expect(
-        withRetries(attempt, { deadline: clock.now() + 60_000, now: clock.now, sleep: clock.sleep })
+        withRetries(attempt, { retryUntil: clock.now() + 60_000, now: clock.now, sleep: clock.sleep })
       ).rejects.toBe(error)
       expect(tries).toBe(1)
     }
@@ -107,7 +107,7 @@ describe('withRetries', () => {
       async () => {
         throw busy()
       },
-      { deadline: start + 5000, now: clock.now, sleep: clock.sleep, random: () => 0.5 }
+      { retryUntil: start + 5000, now: clock.now, sleep: clock.sleep, random: () => 0.5 }
     ).catch((e: unknown) => e)
     // 750 + 1500 ms waited; the third wait (3000 ms) would end after the deadline.
     expect(clock.sleeps).toEqual([750, 1500])
@@ -128,7 +128,7 @@ describe('withRetries', () => {
         async () => {
           throw busy(10_000)
         },
-        { deadline: clock.now() + 5000, now: clock.now, sleep: clock.sleep }
+        { retryUntil: clock.now() + 5000, now: clock.now, sleep: clock.sleep }
       )
     ).rejects.toThrow('gave up after 1 try:')
     expect(clock.sleeps).toEqual([])
@@ -147,7 +147,7 @@ describe('withRetries', () => {
         }
       },
       {
-        deadline: clock.now() + 60_000,
+        retryUntil: clock.now() + 60_000,
         now: clock.now,
         sleep: async (ms, signal) => {
           signals.push(signal)
@@ -172,7 +172,7 @@ describe('withRetries', () => {
           tries++
           return 'ok'
         },
-        { deadline: clock.now() + 60_000, now: clock.now, sleep: clock.sleep, signal: controller.signal }
+        { retryUntil: clock.now() + 60_000, now: clock.now, sleep: clock.sleep, signal: controller.signal }
       ).catch((e: unknown) => e)
       expect(error).toEqual(new AbortedError('canceled'))
       expect(tries).toBe(0)
@@ -188,7 +188,7 @@ describe('withRetries', () => {
           throw busy()
         },
         {
-          deadline: clock.now() + 60_000,
+          retryUntil: clock.now() + 60_000,
           now: clock.now,
           // The runtime's sleep wakes on the abort: the cancel arrives while waiting.
           sleep: async ms => {
@@ -212,7 +212,7 @@ describe('withRetries', () => {
           controller.abort('timeout')
           throw busy()
         },
-        { deadline: clock.now() + 60_000, now: clock.now, sleep: clock.sleep, signal: controller.signal }
+        { retryUntil: clock.now() + 60_000, now: clock.now, sleep: clock.sleep, signal: controller.signal }
       ).catch((e: unknown) => e)
       expect(error).toEqual(new AbortedError('timeout'))
       expect(clock.sleeps).toEqual([])

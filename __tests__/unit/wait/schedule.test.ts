@@ -13,8 +13,8 @@ import {
   progressReadsDue
 } from '../../../src/wait/schedule.js'
 import type { JobView } from '../../../src/wait/view.js'
-import { V2_POLL_COST } from '../../../src/jobs/v2/source.js'
-import { V3_POLL_COST } from '../../../src/jobs/v3/source.js'
+import { V2_POLL_COST } from '../../../src/jobs/v2/client.js'
+import { V3_POLL_COST } from '../../../src/jobs/v3/client.js'
 import { START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { view } from '../../../__fixtures__/jobs.js'
@@ -22,7 +22,7 @@ import { simId, type SimJob, simulate, type SimRun } from '../../../__fixtures__
 import type { JobState } from '../../../src/jobs/model.js'
 
 const S = 1000
-const v2 = { cost: V2_POLL_COST, readsPerPoll: 3 }
+const v2 = { cost: V2_POLL_COST, progressReadsPerPoll: 3 }
 
 /** A Processing job whose progress was `p1` at t1 and `p2` at t2 (seconds after START), started at s. */
 function processing(id: string, samples: [number, number][], startedS?: number): JobView {
@@ -30,7 +30,7 @@ function processing(id: string, samples: [number, number][], startedS?: number):
   return view(
     id,
     'Processing',
-    { pace: { first: at(samples[0]), last: at(samples[samples.length - 1]) }, tasksReadAt: START },
+    { pace: { first: at(samples[0]), last: at(samples[samples.length - 1]) }, progressSampledAt: START },
     startedS === undefined ? {} : { startTime: new Date(START + startedS * S) }
   )
 }
@@ -46,7 +46,7 @@ function input(views: JobView[], extra: Partial<NextPollInput> = {}): NextPollIn
     intervalMs: 10 * S,
     budget: { earned: 100, spent: 0, ticks: 1 },
     cost: V2_POLL_COST,
-    readsPerPoll: 3,
+    progressReadsPerPoll: 3,
     ...extra
   }
 }
@@ -393,8 +393,10 @@ describe('the request budget', () => {
     expect(jobsQueries(views, V3_POLL_COST)).toBe(25)
     // v3 progress comes in the job: a fixed poll makes no progress read.
     expect(fixedPollCost(views, v2)).toBe(2 + 2)
-    expect(fixedPollCost(views, { cost: V3_POLL_COST, readsPerPoll: 3 })).toBe(25)
-    expect(credit(NEW_BUDGET, views, 20 * S, 10 * S, { cost: V3_POLL_COST, readsPerPoll: 3 }).earned).toBe(75)
+    expect(fixedPollCost(views, { cost: V3_POLL_COST, progressReadsPerPoll: 3 })).toBe(25)
+    expect(
+      credit(NEW_BUDGET, views, 20 * S, 10 * S, { cost: V3_POLL_COST, progressReadsPerPoll: 3 }).earned
+    ).toBe(75)
   })
 
   it('each tick of the fixed schedule earns one fixed poll: Jobs queries and up to 3 progress reads', () => {
@@ -432,20 +434,20 @@ describe('progressReadsDue: task reads only as often as the prediction needs', (
       [0, 10],
       [10, 25]
     ])
-    v.tasksReadAt = START + 10 * S
+    v.progressSampledAt = START + 10 * S
     // 1.5 points per second: 50 s left at the last sample; due 25 s after it.
     expect(progressReadsDue([v], START + 11 * S, 10 * S)).toHaveLength(0)
     expect(progressReadsDue([v], START + 35 * S, 10 * S)).toHaveLength(1)
   })
 
   it('a job with no prediction yet is read once an interval', () => {
-    const read = (agoS: number) => view(JOB_A, 'Processing', { tasksReadAt: START - agoS * S })
+    const read = (agoS: number) => view(JOB_A, 'Processing', { progressSampledAt: START - agoS * S })
     expect(progressReadsDue([read(5)], START, 10 * S)).toHaveLength(0)
     expect(progressReadsDue([read(10)], START, 10 * S)).toHaveLength(1)
   })
 
   it('the most needed first: the job read longest ago (in intervals) leads', () => {
-    const read = (id: string, agoS: number) => view(id, 'Processing', { tasksReadAt: START - agoS * S })
+    const read = (id: string, agoS: number) => view(id, 'Processing', { progressSampledAt: START - agoS * S })
     const due = progressReadsDue([read('a', 12), read('b', 32), read('c', 22)], START, 10 * S)
     expect(due.map(v => v.id)).toEqual(['b', 'c', 'a'])
   })

@@ -1,9 +1,11 @@
 /** Jobs that carry their own progress and errors (v3): the waiter and the report use them, no task read. */
+import { V2_ORIGIN } from '../../../src/jobs/v2/api.js'
 import { describe, expect, it } from '@jest/globals'
 import { waitForJobs } from '../../../src/wait/waiter.js'
+import { withSource } from '../../../__fixtures__/wait.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
 import type { Job, JobState } from '../../../src/jobs/model.js'
-import { V3_POLL_COST } from '../../../src/jobs/v3/source.js'
+import { V3_POLL_COST } from '../../../src/jobs/v3/client.js'
 import { outputs } from '../../../src/report/outputs.js'
 import { verdict } from '../../../src/report/verdict.js'
 
@@ -17,18 +19,20 @@ async function waitThrough(answers: Job[]) {
   const clock = fakeClock()
   let n = 0
   const seen: (number | undefined)[] = []
-  const result = await waitForJobs({
-    ids: [ID],
-    getJobs: async () => [answers[Math.min(n++, answers.length - 1)]],
-    failOn: new Set<JobState>(['Error', 'Canceled']),
-    policy: 'predictive',
-    cost: V3_POLL_COST,
-    intervalMs: 1000,
-    timeoutMs: 60_000,
-    now: clock.now,
-    sleep: clock.sleep,
-    onPoll: views => seen.push(views[0].progress)
-  })
+  const result = await waitForJobs(
+    withSource({
+      ids: [ID],
+      getJobs: async () => [answers[Math.min(n++, answers.length - 1)]],
+      failOn: new Set<JobState>(['Error', 'Canceled']),
+      policy: 'predictive',
+      cost: V3_POLL_COST,
+      intervalMs: 1000,
+      timeoutMs: 60_000,
+      now: clock.now,
+      sleep: clock.sleep,
+      onPoll: views => seen.push(views[0].progress)
+    })
+  )
   return { result, seen }
 }
 
@@ -48,27 +52,29 @@ describe('a job that reports progress and errors itself', () => {
     const { result } = await waitThrough([v3Job('Processing', 10), v3Job('Error', 40, errors)])
     expect(result.outcome).toBe('failure')
     expect(JSON.parse(outputs(result).jobs)[0].errors).toEqual(errors)
-    expect(verdict(result, 60_000).message).toContain('ContentMalformed: hd: moov atom not found')
+    expect(verdict(result, 60_000, V2_ORIGIN).message).toContain('ContentMalformed: hd: moov atom not found')
   })
 
   it('no task is read for its progress, even by fixed polling with a task reader given', async () => {
     const clock = fakeClock()
     const reads: string[] = []
-    const result = await waitForJobs({
-      ids: [ID],
-      getJobs: async () => [v3Job('Processing', 40)],
-      readTasks: async id => {
-        reads.push(id)
-        return { progress: 0, errorDetails: [] }
-      },
-      failOn: new Set<JobState>(['Error', 'Canceled']),
-      policy: 'fixed',
-      cost: V3_POLL_COST,
-      intervalMs: 10_000,
-      timeoutMs: 30_000,
-      now: clock.now,
-      sleep: clock.sleep
-    })
+    const result = await waitForJobs(
+      withSource({
+        ids: [ID],
+        getJobs: async () => [v3Job('Processing', 40)],
+        readProgress: async id => {
+          reads.push(id)
+          return { progress: 0, errorDetails: [] }
+        },
+        failOn: new Set<JobState>(['Error', 'Canceled']),
+        policy: 'fixed',
+        cost: V3_POLL_COST,
+        intervalMs: 10_000,
+        timeoutMs: 30_000,
+        now: clock.now,
+        sleep: clock.sleep
+      })
+    )
     expect(result.polls).toBe(4)
     expect(reads).toEqual([])
   })
@@ -79,18 +85,20 @@ describe('ids that differ only in case', () => {
     const clip = 'https://mkio.example/api/ams/s/transforms/t/jobs/clip'
     const CLIP = 'https://mkio.example/api/ams/s/transforms/t/jobs/CLIP'
     const clock = fakeClock()
-    const result = await waitForJobs({
-      ids: [clip, CLIP],
-      getJobs: async ids =>
-        ids.map(id => ({ ...v3Job(id === clip ? 'Finished' : 'Error'), id, name: id.slice(-4) })),
-      failOn: new Set<JobState>(['Error', 'Canceled']),
-      policy: 'predictive',
-      cost: V3_POLL_COST,
-      intervalMs: 1000,
-      timeoutMs: 60_000,
-      now: clock.now,
-      sleep: clock.sleep
-    })
+    const result = await waitForJobs(
+      withSource({
+        ids: [clip, CLIP],
+        getJobs: async ids =>
+          ids.map(id => ({ ...v3Job(id === clip ? 'Finished' : 'Error'), id, name: id.slice(-4) })),
+        failOn: new Set<JobState>(['Error', 'Canceled']),
+        policy: 'predictive',
+        cost: V3_POLL_COST,
+        intervalMs: 1000,
+        timeoutMs: 60_000,
+        now: clock.now,
+        sleep: clock.sleep
+      })
+    )
     expect(result.outcome).toBe('failure')
     expect(result.views.map(v => [v.id, v.job?.state])).toEqual([
       [clip, 'Finished'],
@@ -107,22 +115,25 @@ describe('progress in the job paces the prediction (predictive polling, no task 
     let n = 0
     const paces: unknown[] = []
     const reads: string[] = []
-    await waitForJobs({
-      ids: [ID],
-      getJobs: async () => [answers[n++] ?? v3Job('Finished', 100)],
-      readTasks: async id => {
-        reads.push(id)
-        return { progress: 0, errorDetails: [] }
-      },
-      failOn: new Set<JobState>(['Error', 'Canceled']),
-      policy: 'predictive',
-      cost: V3_POLL_COST,
-      intervalMs: 10_000,
-      timeoutMs: 600_000,
-      now: clock.now,
-      sleep: clock.sleep,
-      onPoll: (views, elapsed) => paces.push({ elapsed, pace: views[0].pace, sampled: views[0].tasksReadAt })
-    })
+    await waitForJobs(
+      withSource({
+        ids: [ID],
+        getJobs: async () => [answers[n++] ?? v3Job('Finished', 100)],
+        readProgress: async id => {
+          reads.push(id)
+          return { progress: 0, errorDetails: [] }
+        },
+        failOn: new Set<JobState>(['Error', 'Canceled']),
+        policy: 'predictive',
+        cost: V3_POLL_COST,
+        intervalMs: 10_000,
+        timeoutMs: 600_000,
+        now: clock.now,
+        sleep: clock.sleep,
+        onPoll: (views, elapsed) =>
+          paces.push({ elapsed, pace: views[0].pace, sampled: views[0].progressSampledAt })
+      })
+    )
     const t0 = clock.now() - (paces as { elapsed: number }[]).at(-1)!.elapsed
     const at = (i: number) => t0 + (paces as { elapsed: number }[])[i].elapsed
     expect(reads).toEqual([])
@@ -140,21 +151,23 @@ describe('progress in the job paces the prediction (predictive polling, no task 
     const clock = fakeClock()
     const t0 = clock.now()
     const polls: number[] = []
-    await waitForJobs({
-      ids: [ID],
-      getJobs: async () => {
-        const t = clock.now() - t0
-        polls.push(t)
-        return [t >= 20_000 ? v3Job('Finished', 100) : v3Job('Processing', Math.floor(t / 200))]
-      },
-      failOn: new Set<JobState>(['Error', 'Canceled']),
-      policy: 'predictive',
-      cost: V3_POLL_COST,
-      intervalMs: 8000,
-      timeoutMs: 600_000,
-      now: clock.now,
-      sleep: clock.sleep
-    })
+    await waitForJobs(
+      withSource({
+        ids: [ID],
+        getJobs: async () => {
+          const t = clock.now() - t0
+          polls.push(t)
+          return [t >= 20_000 ? v3Job('Finished', 100) : v3Job('Processing', Math.floor(t / 200))]
+        },
+        failOn: new Set<JobState>(['Error', 'Canceled']),
+        policy: 'predictive',
+        cost: V3_POLL_COST,
+        intervalMs: 8000,
+        timeoutMs: 600_000,
+        now: clock.now,
+        sleep: clock.sleep
+      })
+    )
     expect(polls.at(-1)! - 20_000).toBeGreaterThanOrEqual(0)
     expect(polls.at(-1)! - 20_000).toBeLessThanOrEqual(800)
     // Fixed polling would make 4 polls (0, 8, 16, 24 s): one more at most.

@@ -13,14 +13,14 @@ import {
   ERROR_READS_PER_POLL,
   type JobView,
   NOT_FOUND_POLLS,
-  type WaitOptions,
   waitForJobs
 } from '../../../src/wait/waiter.js'
+import { type FlatWaitOptions, withSource } from '../../../__fixtures__/wait.js'
 import { driftingClock, fakeClock, type FakeClock, START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { job, view } from '../../../__fixtures__/jobs.js'
 import type { ErrorDetail, Job, JobState } from '../../../src/jobs/model.js'
-import { V2_POLL_COST } from '../../../src/jobs/v2/source.js'
+import { V2_POLL_COST } from '../../../src/jobs/v2/client.js'
 import { TICK_SLACK_MS } from '../../../src/wait/schedule.js'
 
 const DEFAULT_FAIL_ON: ReadonlySet<JobState> = new Set<JobState>(['Error', 'Canceled'])
@@ -42,27 +42,29 @@ function service(polls: (Record<string, JobState> | Error)[]) {
 
 function tasks(progress: number | undefined, errorDetails: ErrorDetail[] = []) {
   const reads: string[] = []
-  const readTasks = async (id: string) => {
+  const readProgress = async (id: string) => {
     reads.push(id)
     return { progress, errorDetails }
   }
-  return { readTasks, reads }
+  return { readProgress, reads }
 }
 
 function wait(
-  o: Partial<WaitOptions> & Pick<WaitOptions, 'ids' | 'getJobs'>,
+  o: Partial<FlatWaitOptions> & Pick<FlatWaitOptions, 'ids' | 'getJobs'>,
   clock: FakeClock = fakeClock()
 ) {
-  return waitForJobs({
-    failOn: DEFAULT_FAIL_ON,
-    policy: 'fixed',
-    cost: V2_POLL_COST,
-    intervalMs: 10_000,
-    timeoutMs: 3_600_000,
-    now: clock.now,
-    sleep: clock.sleep,
-    ...o
-  })
+  return waitForJobs(
+    withSource({
+      failOn: DEFAULT_FAIL_ON,
+      policy: 'fixed',
+      cost: V2_POLL_COST,
+      intervalMs: 10_000,
+      timeoutMs: 3_600_000,
+      now: clock.now,
+      sleep: clock.sleep,
+      ...o
+    })
+  )
 }
 
 const state = (v: JobView): JobState | undefined => v.job?.state
@@ -138,8 +140,8 @@ describe('waitForJobs', () => {
   it('a job in Error fails the wait at once, with the error details read from its tasks and no pace', async () => {
     const { getJobs } = service([{ [JOB_A]: 'Queued' }, { [JOB_A]: 'Error' }])
     const details = [{ code: 'ErrorProcessingTask', message: 'The input has no video track' }]
-    const { readTasks, reads } = tasks(100, details)
-    const result = await wait({ ids: [JOB_A], getJobs, readTasks })
+    const { readProgress, reads } = tasks(100, details)
+    const result = await wait({ ids: [JOB_A], getJobs, readProgress })
     expect(result.outcome).toBe('failure')
     expect(result.polls).toBe(2)
     expect(reads).toEqual([JOB_A])
@@ -152,9 +154,9 @@ describe('waitForJobs', () => {
     const { getJobs } = service([{ [JOB_A]: 'Processing' }, { [JOB_A]: 'Error' }])
     const details = [{ code: 'ErrorExecutingTaskUnsupportedFormat', message: 'Unsupported format' }]
     let read = 0
-    const readTasks = async () =>
+    const readProgress = async () =>
       ++read === 1 ? { progress: 40, errorDetails: [] } : { progress: 40, errorDetails: details }
-    const result = await wait({ ids: [JOB_A], getJobs, readTasks })
+    const result = await wait({ ids: [JOB_A], getJobs, readProgress })
     expect(result.outcome).toBe('failure')
     expect(result.views[0].errorDetails).toEqual(details)
   })
@@ -167,13 +169,13 @@ describe('waitForJobs', () => {
     ])
     const details = [{ code: 'ErrorProcessingTask', message: 'The input has no video track' }]
     const errorReads: string[] = []
-    const readTasks = async (id: string) => {
+    const readProgress = async (id: string) => {
       if (id !== JOB_A) return { progress: 50, errorDetails: [] }
       errorReads.push(id)
       if (errorReads.length === 1) throw new ServiceError('the Tasks answer was cut off', { transient: true })
       return { progress: 100, errorDetails: details }
     }
-    const result = await wait({ ids: [JOB_A, JOB_B], getJobs, readTasks, failOn: new Set() })
+    const result = await wait({ ids: [JOB_A, JOB_B], getJobs, readProgress, failOn: new Set() })
     expect(result.outcome).toBe('success')
     expect(errorReads).toEqual([JOB_A, JOB_A])
     expect(result.views[0].errorDetails).toEqual(details)
@@ -410,7 +412,7 @@ describe('waitForJobs', () => {
     expect(result.error).toBe(gaveUp)
   })
 
-  it('task reads per poll stay within taskReadsPerPoll and go round-robin over 10 Processing jobs', async () => {
+  it('task reads per poll stay within progressReadsPerPoll and go round-robin over 10 Processing jobs', async () => {
     const ids = Array.from(
       { length: 10 },
       (_, i) => `nb:jid:UUID:00000000-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`
@@ -425,15 +427,15 @@ describe('waitForJobs', () => {
     ])
     const perPoll: string[][] = []
     const reads: string[] = []
-    const readTasks = async (id: string) => {
+    const readProgress = async (id: string) => {
       reads.push(id)
       return { progress: 50, errorDetails: [] }
     }
     const result = await wait({
       ids,
       getJobs,
-      readTasks,
-      taskReadsPerPoll: 3,
+      readProgress,
+      progressReadsPerPoll: 3,
       onPoll: () => perPoll.push(reads.splice(0))
     })
     expect(result.outcome).toBe('success')
@@ -443,7 +445,7 @@ describe('waitForJobs', () => {
 
   it("a poll that does not read a job's tasks keeps the progress read before", async () => {
     const { getJobs } = service([{ [JOB_A]: 'Processing', [JOB_B]: 'Processing' }])
-    const readTasks = async (id: string) => ({ progress: id === JOB_A ? 40 : 60, errorDetails: [] })
+    const readProgress = async (id: string) => ({ progress: id === JOB_A ? 40 : 60, errorDetails: [] })
     const seen: (number | undefined)[][] = []
     const clock = fakeClock()
     // One read a poll: A at the first, B at the second, which must leave A's 40 alone.
@@ -451,8 +453,8 @@ describe('waitForJobs', () => {
       {
         ids: [JOB_A, JOB_B],
         getJobs,
-        readTasks,
-        taskReadsPerPoll: 1,
+        readProgress,
+        progressReadsPerPoll: 1,
         timeoutMs: 15_000,
         onPoll: views => seen.push(views.map(v => v.progress))
       },
@@ -470,8 +472,8 @@ describe('waitForJobs', () => {
       Object.fromEntries(ids.map(id => [id, 'Processing' as JobState])),
       Object.fromEntries(ids.map(id => [id, 'Finished' as JobState]))
     ])
-    const { readTasks, reads } = tasks(10)
-    await wait({ ids, getJobs, readTasks })
+    const { readProgress, reads } = tasks(10)
+    await wait({ ids, getJobs, readProgress })
     expect(reads).toHaveLength(3)
   })
 
@@ -482,7 +484,7 @@ describe('waitForJobs', () => {
       { [JOB_A]: 'Finished' }
     ])
     let reads = 0
-    const readTasks = async () => {
+    const readProgress = async () => {
       if (++reads === 1)
         throw new ServiceError('GET Tasks answered busy (503)', {
           status: 503,
@@ -492,17 +494,22 @@ describe('waitForJobs', () => {
       return { progress: 60, errorDetails: [] }
     }
     const progress: (number | undefined)[] = []
-    const result = await wait({ ids: [JOB_A], getJobs, readTasks, onPoll: v => progress.push(v[0].progress) })
+    const result = await wait({
+      ids: [JOB_A],
+      getJobs,
+      readProgress,
+      onPoll: v => progress.push(v[0].progress)
+    })
     expect(result.outcome).toBe('success')
     expect(progress).toEqual([undefined, 60, 100])
   })
 
   it('a cancel during a task read ends the wait as canceled', async () => {
     const { getJobs } = service([{ [JOB_A]: 'Processing' }])
-    const readTasks = async (): Promise<never> => {
+    const readProgress = async (): Promise<never> => {
       throw new AbortedError('canceled')
     }
-    expect((await wait({ ids: [JOB_A], getJobs, readTasks })).outcome).toBe('canceled')
+    expect((await wait({ ids: [JOB_A], getJobs, readProgress })).outcome).toBe('canceled')
   })
 
   it('polls on a fixed-rate schedule: a slow poll does not push the next one back', async () => {
@@ -531,13 +538,13 @@ describe('waitForJobs', () => {
       Object.fromEntries(ids.map(id => [id, 'Error' as JobState]))
     ])
     const perPoll: string[][] = []
-    const { readTasks, reads } = tasks(50, [{ code: 'ErrorProcessingTask', message: 'failed' }])
+    const { readProgress, reads } = tasks(50, [{ code: 'ErrorProcessingTask', message: 'failed' }])
     for (const policy of ['fixed', 'predictive'] as const) {
       perPoll.length = 0
       const result = await wait({
         ids,
         getJobs,
-        readTasks,
+        readProgress,
         policy,
         onPoll: () => perPoll.push(reads.splice(0))
       })
@@ -558,11 +565,11 @@ describe('waitForJobs', () => {
       return ids.map(id => job(id, t >= 100_000 ? 'Finished' : 'Processing', { startTime }))
     }
     let reads = 0
-    const readTasks = async () => {
+    const readProgress = async () => {
       reads++
       return { progress: Math.floor((clock.now() - startTime.getTime()) / 1000), errorDetails: [] }
     }
-    const result = await wait({ ids: [JOB_A], getJobs, readTasks, policy: 'predictive' }, clock)
+    const result = await wait({ ids: [JOB_A], getJobs, readProgress, policy: 'predictive' }, clock)
     expect(result.outcome).toBe('success')
     // Every 10 s while Processing (never longer), a few more near the end; far fewer task reads than polls.
     expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(10_000)
@@ -573,12 +580,12 @@ describe('waitForJobs', () => {
 
   it('where progress is read from the tasks, a progress in the Jobs answer is no sample: a job seen Processing is read at once', async () => {
     const getJobs = async (ids: readonly string[]) => ids.map(id => job(id, 'Processing', { progress: 30 }))
-    const { readTasks, reads } = tasks(50)
+    const { readProgress, reads } = tasks(50)
     const perPoll: string[][] = []
     const result = await wait({
       ids: [JOB_A],
       getJobs,
-      readTasks,
+      readProgress,
       policy: 'predictive',
       timeoutMs: 10_000,
       onPoll: () => perPoll.push(reads.splice(0))
@@ -600,13 +607,13 @@ describe('waitForJobs', () => {
     // The poll at the first tick is late by `late` ms; the job was Queued at the first poll.
     const clock = driftingClock(i => (i === 0 ? late : 0))
     const { getJobs } = service([{ [JOB_A]: 'Queued' }, { [JOB_A]: 'Processing' }])
-    const { readTasks, reads } = tasks(10)
+    const { readProgress, reads } = tasks(10)
     const perPoll: string[][] = []
     await wait(
       {
         ids: [JOB_A],
         getJobs,
-        readTasks,
+        readProgress,
         policy: 'predictive',
         timeoutMs: 60_000,
         onPoll: () => perPoll.push(reads.splice(0))

@@ -1,11 +1,12 @@
 import type { OutgoingHttpHeaders } from 'node:http'
 import { baseFromLocation, cancelJobPath, jobsQuery, outputAssetsPath, tasksPath } from './paths.js'
 import { mediaServicesDialect } from './dialect.js'
-import { parseJobs, parseOutputAssets, parseTasks, type Task } from './parse.js'
+import { errorDetailsOf, jobProgress, parseJobs, parseOutputAssets, parseTasks, type Task } from './parse.js'
 import { mapLimit } from '../../transport/pool.js'
 import type { CallOptions } from '../../transport/call.js'
-import { type ClientDeps, GuardedExchange, type GuardedRequest } from '../../transport/guarded.js'
+import { type ClientDeps, GuardedExchange, type GuardedRequest } from '../guarded.js'
 import type { Job, OutputAsset } from '../model.js'
+import type { JobSource, PollCost, Progress } from '../source.js'
 
 export interface ClientOptions extends ClientDeps {
   apiUrl: URL
@@ -21,8 +22,20 @@ export const JOBS_PER_REQUEST = 20
 /** Jobs queries in flight at once: 1000 jobs (50 queries) take a few round trips, not fifty. */
 export const CONCURRENT_JOBS_QUERIES = 4
 
-/** Media Services v2: its OData paths and headers, its wording; the guarded exchange does the rest. */
-export class MediaServicesClient {
+/** A Jobs query asks for up to 20 jobs; progress is a Tasks read per job. */
+export const V2_POLL_COST: PollCost = {
+  queries: openJobs => Math.ceil(openJobs / JOBS_PER_REQUEST),
+  progress: 'reads'
+}
+
+/**
+ * Media Services v2 as a JobSource: Jobs queries for the state, Tasks reads for progress and error details,
+ * CancelJob, and OutputMediaAssets for what a Finished job made. Its OData paths and headers and its wording
+ * are here; the guarded exchange does the rest.
+ */
+export class MediaServicesClient implements JobSource {
+  readonly service = 'Media Services'
+  readonly cost = V2_POLL_COST
   private base: URL
   private readonly guarded: GuardedExchange
 
@@ -51,11 +64,17 @@ export class MediaServicesClient {
     return answers.flat()
   }
 
+  /** The job's tasks: its progress (their mean) and its error details. */
+  async readProgress(id: string, call: CallOptions): Promise<Progress> {
+    const tasks = await this.getTasks(id, call)
+    return { progress: jobProgress(tasks), errorDetails: errorDetailsOf(tasks) }
+  }
+
   async getTasks(id: string, call: CallOptions): Promise<Task[]> {
     return this.get(tasksPath(id), call, parseTasks)
   }
 
-  async getOutputAssets(id: string, call: CallOptions): Promise<OutputAsset[]> {
+  readOutputAssets(id: string, call: CallOptions): Promise<OutputAsset[]> {
     return this.get(outputAssetsPath(id), call, parseOutputAssets)
   }
 

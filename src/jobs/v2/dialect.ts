@@ -1,7 +1,7 @@
 import { jobService, UserError } from '../../errors.js'
 import { serviceErrorText } from './parse.js'
 import { serverMessage } from '../../text.js'
-import type { FailedAnswer, ServiceDialect } from '../../transport/guarded.js'
+import type { FailedAnswer, ServiceDialect } from '../guarded.js'
 
 const SERVICE = 'Media Services'
 

@@ -2,8 +2,9 @@ import { v3Dialect } from './dialect.js'
 import { parseV3JobBody, v3ErrorText } from './parse.js'
 import { mapLimit } from '../../transport/pool.js'
 import type { CallOptions } from '../../transport/call.js'
-import { type ClientDeps, GuardedExchange } from '../../transport/guarded.js'
+import { type ClientDeps, GuardedExchange } from '../guarded.js'
 import type { Job } from '../model.js'
+import type { JobSource, PollCost } from '../source.js'
 
 /** One awaited v3 job: the id the user reads (resource id or URL) and the URL it is read from. */
 export interface JobTarget {
@@ -24,11 +25,22 @@ export interface V3ClientOptions extends ClientDeps {
 /** A few jobs in flight at once: one GET per job, but not a burst that invites throttling. */
 export const PARALLEL_GETS = 4
 
+/** Who answers for v3 jobs, in log lines and titles: Azure Resource Manager, or the jobs' host. */
+export function serviceOf(targets: readonly JobTarget[], arm: boolean): string {
+  return arm ? 'Azure Resource Manager' : (targets[0]?.url.host ?? 'the job service')
+}
+
+/** One GET per job, and its progress comes with it. */
+export const V3_POLL_COST: PollCost = { queries: openJobs => openJobs, progress: 'in-job' }
+
 /**
  * v3-shaped job resources (Azure Resource Manager, MK.IO): one GET per job gives its state, progress and
  * errors. Redirects, tokens and retries go through the guarded exchange, under the same trust rules as v2.
  */
-export class V3JobsClient {
+export class V3JobsClient implements JobSource {
+  readonly cost = V3_POLL_COST
+  /** Only ARM documents cancelJob (POST …/jobs/{j}/cancelJob, 200 with `{}`). */
+  readonly cancelJob?: (id: string, call: CallOptions) => Promise<void>
   private readonly byId: Map<string, JobTarget>
   private readonly guarded: GuardedExchange
   /** What the service said in its last 404 for each job it did not return (code and message, neutralised). */
@@ -37,11 +49,12 @@ export class V3JobsClient {
 
   constructor(private readonly o: V3ClientOptions) {
     this.byId = new Map(o.targets.map(t => [t.id, t]))
-    this.service = o.arm ? 'Azure Resource Manager' : (o.targets[0]?.url.host ?? 'the job service')
+    this.service = serviceOf(o.targets, o.arm)
     this.guarded = new GuardedExchange({
       ...o,
       dialect: v3Dialect(this.service, o.arm, o.tokens.description, o.endpointInput)
     })
+    if (o.arm) this.cancelJob = (id, call) => this.cancel(id, call)
   }
 
   get requests(): number {
@@ -52,18 +65,13 @@ export class V3JobsClient {
     return this.o.targets[0]?.url.origin ?? ''
   }
 
-  /** Only ARM documents cancelJob (POST …/jobs/{j}/cancelJob, 200 with `{}`). */
-  get canCancel(): boolean {
-    return this.o.arm
-  }
-
   /** The jobs among `ids` that exist; a 404 leaves a job out (the waiter counts it as not found). */
   async getJobs(ids: readonly string[], call: CallOptions): Promise<Job[]> {
     const jobs = await mapLimit(ids, PARALLEL_GETS, id => this.getJob(id, call))
     return jobs.filter((j): j is Job => j !== undefined)
   }
 
-  async cancelJob(id: string, call: CallOptions): Promise<void> {
+  private async cancel(id: string, call: CallOptions): Promise<void> {
     const url = new URL(this.target(id).url.href)
     url.pathname = `${url.pathname.replace(/\/+$/, '')}/cancelJob`
     const headers = { ...ACCEPT, 'Content-Type': 'application/json' }

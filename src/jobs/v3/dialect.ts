@@ -1,6 +1,6 @@
 import { jobService, UserError } from '../../errors.js'
 import { v3ErrorCode, v3ErrorText } from './parse.js'
-import type { FailedAnswer, ServiceDialect } from '../../transport/guarded.js'
+import type { FailedAnswer, ServiceDialect } from '../guarded.js'
 
 /**
  * A v3-shaped job service's words: its refusals (Azure Resource Manager signs in with Entra ID, another host

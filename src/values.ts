@@ -3,10 +3,13 @@
  * value may be a 120 KiB paste or hold a password in a URL: a quote is one line, at most QUOTE_LIMIT
  * characters, with any user name and password of a URL taken out.
  */
-import { UserError } from '../errors.js'
-import { serverText } from '../text.js'
+import { UserError } from './errors.js'
+import { serverText } from './text.js'
 
 export const QUOTE_LIMIT = 200
+
+/** A GUID, as tenant ids, client ids and Media Services v2 job ids carry. */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** `scheme://userinfo@` or `userinfo@` before the host; the last `@` before the path ends the userinfo. */
 const USERINFO = /^(\s*(?:[a-z][a-z0-9+.-]*:)?\/\/|\s*)([^/?#]*)@/i

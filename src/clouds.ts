@@ -1,4 +1,7 @@
-/** Per-cloud constants. Explicit inputs override each of them (see inputs.ts). */
+/**
+ * The Azure clouds: each one's hosts, token resources and scopes. Explicit inputs override each of them
+ * (settings/inputs.ts, and each job API's own inputs.ts).
+ */
 export interface Cloud {
   readonly name: CloudName
   /** Entra ID authority host. */

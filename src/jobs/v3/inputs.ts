@@ -1,12 +1,15 @@
-import type { Cloud } from './clouds.js'
-import { UserError } from '../errors.js'
-import { quoted, refuseNonHost } from './values.js'
-import type { JobTarget } from '../jobs/v3/client.js'
-import { httpsOrLoopback } from '../transport/trust.js'
+/**
+ * The inputs of v3-shaped jobs: job-url (job URLs or ARM resource ids) and arm-url (where resource ids
+ * resolve). Pure parsing: throws UserError naming the input and the fix.
+ */
+import type { Cloud } from '../../clouds.js'
+import { UserError } from '../../errors.js'
+import { quoted, refuseNonHost } from '../../values.js'
+import type { JobTarget } from './client.js'
+import { httpsOrLoopback } from '../../transport/trust.js'
 
 /** The ARM api-version of the Media Services v3 job resource (Encoding.json, stable/2022-07-01). */
 export const ARM_API_VERSION = '2022-07-01'
-const MAX_JOBS = 1000
 /** `…/transforms/{transform}/jobs/{job}`, the v3 job resource path on ARM and MK.IO alike. */
 const JOB_PATH = /\/transforms\/[^/]+\/jobs\/[^/]+\/?$/i
 
@@ -115,12 +118,6 @@ export function parseJobUrls(text: string, arm: URL): V3Jobs {
   }
   if (targets.length === 0) {
     throw new UserError('Input job-url is empty.', 'job-url')
-  }
-  if (targets.length > MAX_JOBS) {
-    throw new UserError(
-      `Input job-url: ${targets.length} jobs given; at most ${MAX_JOBS} can be waited for at once.`,
-      'job-url'
-    )
   }
   const first = targets[0].url
   return {

@@ -1,8 +1,15 @@
 import type { OutgoingHttpHeaders } from 'node:http'
-import type { CallOptions } from './call.js'
-import { header, type Http, type HttpResponse, retryAfterMs } from './http.js'
-import { FirstAnswer, logRetries, withRetries } from './retry.js'
-import { tokenRefusal } from './trust.js'
+import { type BearerTokens, type CallOptions, retryUntilOf } from '../transport/call.js'
+import {
+  header,
+  type Http,
+  type HttpResponse,
+  requestIdOf,
+  retryAfterMs,
+  TRANSIENT_STATUS
+} from '../transport/http.js'
+import { FirstAnswer, logRetries, withRetries } from '../transport/retry.js'
+import { tokenRefusal } from '../transport/trust.js'
 import { abortedBy, type ErrorSource, jobService, OutOfTime, ServiceError, UserError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { bodyKind, isWebPage, serverMessage, serverName, withoutBom } from '../text.js'
@@ -14,15 +21,6 @@ import { formatDuration } from '../time.js'
  * server text cleaned before it reaches a log line or an error. A client keeps only its URLs, headers,
  * wording and parsing (its ServiceDialect).
  */
-
-/** What a client needs of a token source (auth/ provides one): transport asks for tokens, never makes them. */
-export interface BearerTokens {
-  /** A valid token; `fresh` bypasses any cache (after a 401). */
-  getToken(fresh: boolean, call: CallOptions): Promise<string>
-  /** False for a given access-token: a 401 cannot be cured by asking again. */
-  readonly canRefresh: boolean
-  readonly description: string
-}
 
 /** What every jobs client (v2 and v3) is given from outside. */
 export interface ClientDeps {
@@ -36,16 +34,8 @@ export interface ClientDeps {
 
 export const MAX_REDIRECTS = 5
 
-/** The statuses every client here follows itself, and those it retries (v2 and v3 alike). */
+/** The statuses every jobs client follows itself (v2 and v3 alike). */
 export const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
-
-export const TRANSIENT_STATUS: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
-
-/** The service's request id, for support (ARM may give only its correlation id); a header is server text. */
-export function requestIdOf(res: HttpResponse): string | undefined {
-  const id = header(res, 'x-ms-request-id') ?? header(res, 'x-ms-correlation-request-id')
-  return id === undefined ? undefined : serverName(id)
-}
 
 /** One request as a client asks for it; the token is added here. */
 export interface GuardedRequest {
@@ -149,12 +139,11 @@ export class GuardedExchange {
       this.firstAnswer.answer()
       return value
     }
-    const { deadline, signal } = call
     const { now, sleep, random, log } = this.o
     const onRetry = logRetries(log, this.o.dialect.service)
     return withRetries(attempt, {
-      deadline,
-      signal,
+      retryUntil: retryUntilOf(call),
+      signal: call.signal,
       now,
       sleep,
       random,
@@ -166,12 +155,12 @@ export class GuardedExchange {
   /**
    * The service's Retry-After holds for every request to it, not only the one it answered: a throttled Tasks
    * read keeps the next poll (and a cancel, an assets read) from going before the time it asked for. A call
-   * whose deadline comes first is out of time at once, with no request sent.
+   * that may not retry so late is out of time at once, with no request sent.
    */
   private async quiet(call: CallOptions): Promise<void> {
     const wait = this.quietUntil - this.o.now()
     if (wait <= 0) return
-    if (this.quietUntil > call.deadline) {
+    if (this.quietUntil > retryUntilOf(call)) {
       throw new OutOfTime(
         `${this.o.dialect.service} asked for no request for ${formatDuration(wait)} more (Retry-After), longer than this request may wait`,
         { source: this.source }
@@ -254,7 +243,7 @@ export class GuardedExchange {
     const started = this.o.now()
     this.count++
     const headers = { ...req.headers, Authorization: `Bearer ${token}` }
-    const limits = { signal: call.signal, deadline: call.endBy }
+    const limits = { signal: call.signal, endBy: call.endBy }
     const res = await this.o.http.request(req.method, url.href, headers, req.body, limits)
     const requestId = requestIdOf(res)
     // A parsed URL is percent-encoded, controls included; a v2 Jobs query is longer than a cleaned message.
