@@ -8,7 +8,7 @@ import {
   retryAfterMs,
   TRANSIENT_STATUS
 } from '../transport/http.js'
-import { FirstAnswer, logRetries, withRetries } from '../transport/retry.js'
+import { FirstAnswer, logRetries, retryDelay } from '../transport/retry.js'
 import { tokenRefusal } from '../transport/trust.js'
 import { abortedBy, type ErrorSource, jobService, OutOfTime, ServiceError, UserError } from '../errors.js'
 import type { Logger } from '../logger.js'
@@ -40,7 +40,7 @@ export const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
 /** One request as a client asks for it; the token is added here. */
 export interface GuardedRequest {
   method: 'GET' | 'POST'
-  /** Read at each attempt: v2's moves with its API root. */
+  /** Where the request goes first; a redirect moves it for its later attempts (and v2's root for later requests). */
   readonly url: URL
   headers: OutgoingHttpHeaders
   body?: string
@@ -100,9 +100,12 @@ export class GuardedExchange {
    * for two minutes at most, and then named as the input to check.
    */
   private readonly firstAnswer: FirstAnswer
+  /** The retry's log line: "Media Services: busy (503); retrying in 2.0s (attempt 2)". */
+  private readonly onRetry: ReturnType<typeof logRetries>
 
   constructor(private readonly o: GuardedOptions) {
     this.source = jobService(o.dialect.service)
+    this.onRetry = logRetries(o.log, o.dialect.service)
     const { service, urlInput } = o.dialect
     this.firstAnswer = new FirstAnswer(
       (error, triedMs) =>
@@ -122,34 +125,46 @@ export class GuardedExchange {
     return this.count
   }
 
-  /** One request, retried while the failure is transient; a parse error gains the status and request id. */
-  request<T>(req: GuardedRequest, call: CallOptions, parse: (res: HttpResponse) => T): Promise<T> {
-    const attempt = async (): Promise<T> => {
-      await this.quiet(call)
-      const res = await this.sendHeeding(req, call)
-      if (!this.firstAnswer.seen && !answerShaped(res)) throw this.notTheApi(req, res)
-      let value: T
+  /**
+   * One request, retried while the failure is transient (transport/retry.ts's rule); a parse error gains the
+   * status and request id. The loop is here, not a callback of the retry: it keeps where a redirect sent the
+   * request for its later attempts, and a steady request crosses no folder but to the token, the wire and its
+   * parser.
+   */
+  async request<T>(req: GuardedRequest, call: CallOptions, parse: (res: HttpResponse) => T): Promise<T> {
+    const at = { url: req.url }
+    const { now, sleep, random } = this.o
+    for (let n = 1; ; n++) {
+      if (call.signal?.aborted) throw abortedBy(call.signal)
       try {
-        value = parse(res)
+        return await this.attempt(req, at, call, parse)
       } catch (error) {
-        if (!(error instanceof ServiceError)) throw error
-        if (!this.firstAnswer.seen) throw this.notTheApi(req, res, error)
-        throw withWhere(error, res, this.source)
+        const retry = { retryUntil: retryUntilOf(call), signal: call.signal, now, sleep, random }
+        const delay = retryDelay(error, n, { ...retry, onRetry: this.onRetry, firstAnswer: this.firstAnswer })
+        await sleep(delay, call.signal)
       }
-      this.firstAnswer.answer()
-      return value
     }
-    const { now, sleep, random, log } = this.o
-    const onRetry = logRetries(log, this.o.dialect.service)
-    return withRetries(attempt, {
-      retryUntil: retryUntilOf(call),
-      signal: call.signal,
-      now,
-      sleep,
-      random,
-      onRetry,
-      firstAnswer: this.firstAnswer
-    })
+  }
+
+  private async attempt<T>(
+    req: GuardedRequest,
+    at: { url: URL },
+    call: CallOptions,
+    parse: (res: HttpResponse) => T
+  ): Promise<T> {
+    await this.quiet(call)
+    const res = await this.sendHeeding(req, at, call)
+    if (!this.firstAnswer.seen && !answerShaped(res)) throw this.notTheApi(req, res)
+    let value: T
+    try {
+      value = parse(res)
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error
+      if (!this.firstAnswer.seen) throw this.notTheApi(req, res, error)
+      throw withWhere(error, res, this.source)
+    }
+    this.firstAnswer.answer()
+    return value
   }
 
   /**
@@ -174,9 +189,9 @@ export class GuardedExchange {
   }
 
   /** send(), remembering a Retry-After the service gave with its failure. */
-  private async sendHeeding(req: GuardedRequest, call: CallOptions): Promise<HttpResponse> {
+  private async sendHeeding(req: GuardedRequest, at: { url: URL }, call: CallOptions): Promise<HttpResponse> {
     try {
-      return await this.send(req, call)
+      return await this.send(req, at, call)
     } catch (error) {
       if (error instanceof ServiceError && error.retryAfterMs !== undefined)
         this.quietUntil = Math.max(this.quietUntil, this.o.now() + error.retryAfterMs)
@@ -198,17 +213,20 @@ export class GuardedExchange {
     return new NotTheApi(what, { status: res.status, requestId, transient: true, source: this.source })
   }
 
-  /** One logical request: follows redirects itself and refreshes the token once on 401. */
-  private async send(req: GuardedRequest, call: CallOptions): Promise<HttpResponse> {
+  /**
+   * One logical request: follows redirects itself (`at` keeps where they led, for a retry) and refreshes the
+   * token once on 401.
+   */
+  private async send(req: GuardedRequest, at: { url: URL }, call: CallOptions): Promise<HttpResponse> {
     const first = this.o.first ?? req.url
     const service = this.o.dialect.service
-    let url = req.url
     let refreshed = false
     for (let hop = 0; hop <= MAX_REDIRECTS;) {
+      const url = at.url
       this.assertMayReceiveToken(url, first)
       const res = await this.exchange(req, url, await this.o.tokens.getToken(false, call), call)
       if (REDIRECTS.has(res.status)) {
-        url = this.follow(res, url, first, req)
+        at.url = this.follow(res, url, first, req)
         hop++
         continue
       }
@@ -233,7 +251,7 @@ export class GuardedExchange {
         throw this.notTheApi(req, res)
       throw explained ?? commonFailure(answer, this.o.dialect, this.o.now(), this.source)
     }
-    const last = serverMessage(url.href)
+    const last = serverMessage(at.url.href)
     throw new ServiceError(`${service} redirected more than ${MAX_REDIRECTS} times; last to ${last}`, {
       source: this.source
     })

@@ -83,27 +83,35 @@ export function backoffDelay(
  * next attempt and wakes it from its wait (AbortedError).
  */
 export async function withRetries<T>(attempt: () => Promise<T>, ctx: RetryContext): Promise<T> {
-  const policy = ctx.policy ?? DEFAULT_RETRY
-  const random = ctx.random ?? Math.random
   for (let n = 1; ; n++) {
     if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
     try {
       return await attempt()
     } catch (error) {
-      if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
-      if (!(error instanceof ServiceError) || !error.transient) throw error
-      const delay = backoffDelay(n, policy, random, error.retryAfterMs)
-      ctx.firstAnswer?.check(error, ctx.now(), delay)
-      if (ctx.now() + delay > ctx.retryUntil) {
-        throw new OutOfTime(
-          `${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`,
-          { status: error.status, requestId: error.requestId, source: error.source }
-        )
-      }
-      ctx.onRetry?.(error, delay, n)
-      await ctx.sleep(delay, ctx.signal)
+      await ctx.sleep(retryDelay(error, n, ctx), ctx.signal)
     }
   }
+}
+
+/**
+ * The retry rule, for a loop that keeps its own state between attempts (the guarded exchange keeps the URL a
+ * redirect moved it to): after failed attempt `n`, how long to wait before the next one. Throws instead when
+ * there is none: a cancel, an error that is not transient, the first-answer budget spent, or a next try that
+ * would start after `retryUntil` (OutOfTime).
+ */
+export function retryDelay(error: unknown, n: number, ctx: RetryContext): number {
+  if (ctx.signal?.aborted) throw abortedBy(ctx.signal)
+  if (!(error instanceof ServiceError) || !error.transient) throw error
+  const delay = backoffDelay(n, ctx.policy ?? DEFAULT_RETRY, ctx.random ?? Math.random, error.retryAfterMs)
+  ctx.firstAnswer?.check(error, ctx.now(), delay)
+  if (ctx.now() + delay > ctx.retryUntil) {
+    throw new OutOfTime(
+      `${error.message} (gave up after ${n} ${n === 1 ? 'try' : 'tries'}: the next retry would pass the timeout)`,
+      { status: error.status, requestId: error.requestId, source: error.source }
+    )
+  }
+  ctx.onRetry?.(error, delay, n)
+  return delay
 }
 
 /** The retry's log line, the same for every service: "Media Services: busy (503); retrying in 2.0s (attempt 2)". */

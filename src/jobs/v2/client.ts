@@ -58,6 +58,8 @@ export class MediaServicesClient implements JobSource {
   async getJobs(ids: readonly string[], call: CallOptions): Promise<Job[]> {
     const batches: string[][] = []
     for (let i = 0; i < ids.length; i += JOBS_PER_REQUEST) batches.push(ids.slice(i, i + JOBS_PER_REQUEST))
+    // Up to 20 jobs, the usual case, are one query: asked directly.
+    if (batches.length === 1) return this.get(jobsQuery(batches[0]), call, parseJobs)
     const answers = await mapLimit(batches, CONCURRENT_JOBS_QUERIES, batch =>
       this.get(jobsQuery(batch), call, parseJobs)
     )
@@ -84,18 +86,15 @@ export class MediaServicesClient implements JobSource {
 
   /** A GET of `relative` under the API root, which a redirect moves for every later request. */
   private get<T>(relative: string, call: CallOptions, parse: (body: string) => T): Promise<T> {
-    const at = (): URL => new URL(relative, this.base)
     const request: GuardedRequest = {
       method: 'GET',
-      get url() {
-        return at()
-      },
+      url: new URL(relative, this.base),
       headers: HEADERS(this.o.msVersion),
       redirected: target => {
         const root = baseFromLocation(target, relative)
         const moved = root.href !== this.base.href
         if (moved) this.base = root
-        return { next: at(), root: moved ? root : undefined }
+        return { next: new URL(relative, root), root: moved ? root : undefined }
       }
     }
     return this.guarded.request(request, call, res => parse(res.body))
