@@ -35,7 +35,7 @@ async function steadyPolls(): Promise<{
   const token: string[][] = []
   const http = new FakeHttp([], req =>
     req.url.includes('/Tasks')
-      ? reply(200, minimalBody([taskEntity(JOB_A, 40)], 'Tasks'))
+      ? reply(200, minimalBody([taskEntity(40)], 'Tasks'))
       : reply(200, minimalBody([jobEntity(JOB_A, 'Processing')]))
   )
   const send = http.request.bind(http)
