@@ -1,6 +1,6 @@
 import { clockStamp, formatDuration } from '../time.js'
 import type { JobView } from '../wait/waiter.js'
-import { isFinal, type JobState, stateText } from '../jobs/model.js'
+import { isFinal, type JobState, ranMs, stateText } from '../jobs/model.js'
 import { label, errorsOf } from './naming.js'
 
 /**
@@ -81,8 +81,8 @@ export class ChangeLog {
 function finalDetail(v: JobView): string {
   const j = v.job!
   const parts: string[] = []
-  if (j.startTime && j.endTime)
-    parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`)
+  const ran = ranMs(j)
+  if (ran !== undefined) parts.push(`in ${formatDuration(ran)}`)
   if (j.state === 'Error' && v.errorDetails.length) parts.push(errorsOf(v))
   return parts.length ? ` (${parts.join(', ')})` : ''
 }

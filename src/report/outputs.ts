@@ -1,6 +1,6 @@
 import { someOf } from '../text.js'
 import type { JobView, WaitResult } from '../wait/waiter.js'
-import { isFinal, type JobState, type OutputAsset, PROGRESS_RANK, stateText } from '../jobs/model.js'
+import { isFinal, type JobState, type OutputAsset, PROGRESS_RANK, ranMs, stateText } from '../jobs/model.js'
 
 /** The step's outputs: pure functions of the wait's result, each under GitHub's size limit. */
 
@@ -87,9 +87,8 @@ export function jobRecord(v: JobView): JobRecord {
     name: j?.name ?? '',
     state: j ? j.state : v.missingPolls > 0 ? 'NotFound' : 'Unknown',
     ...(j?.reportedState ? { reportedState: j.reportedState } : {}),
-    // Unknown is empty, not 0: a job with no startTime (not started, or a service that leaves it out) has no
-    // running time unless the service gave one (the summary, the log and the verdict follow the same rule).
-    runningDuration: j && (j.startTime || j.runningDuration > 0) ? j.runningDuration : null,
+    // Unknown is null (an empty output), not 0: the summary, the log and the verdict say the same ranMs.
+    runningDuration: (j && ranMs(j)) ?? null,
     progress: v.progress === undefined ? null : round1(v.progress),
     startTime: j?.startTime?.toISOString() ?? null,
     endTime: j?.endTime?.toISOString() ?? null,

@@ -202,6 +202,14 @@ describe('ChangeLog: how a job ended', () => {
     expect(ended('Finished')).toEqual(['[01:00] "encode trailer": Processing -> Finished (in 1m 00s)'])
   })
 
+  it('a job that ended without times says how long it ran by its RunningDuration (ranMs)', () => {
+    const log = new ChangeLog()
+    poll(log, [view(JOB_A, 'Processing')], 0)
+    expect(poll(log, [view(JOB_A, 'Finished', {}, { runningDuration: 39_605 })], 60)).toEqual([
+      '[01:00] "encode trailer": Processing -> Finished (in 39s)'
+    ])
+  })
+
   it('a canceled job does not list the details its tasks left', () => {
     expect(ended('Canceled', { errorDetails: DETAILS })).toEqual([
       '[01:00] "encode trailer": Processing -> Canceled (in 1m 00s)'

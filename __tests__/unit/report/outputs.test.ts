@@ -11,6 +11,25 @@ describe('the aggregate state of jobs still going', () => {
   })
 })
 
+describe('the runningDuration output: ranMs, as the verdict, the log and the summary say it', () => {
+  const started = new Date('2024-05-01T12:00:00Z')
+  it('is empty, not 0, for a job still running that the service gives no running time for', () => {
+    const running = view(JOB_A, 'Processing', {}, { startTime: started, runningDuration: 0 })
+    const out = outputs(waitResult('timeout', [running]))
+    expect(out.runningDuration).toBe('')
+    expect(JSON.parse(out.jobs)[0].runningDuration).toBeNull()
+  })
+
+  it('is endTime − startTime once both are known, whatever RunningDuration says', () => {
+    const ended = {
+      startTime: started,
+      endTime: new Date(started.getTime() + 47_000),
+      runningDuration: 39_605
+    }
+    expect(outputs(waitResult('success', [view(JOB_A, 'Finished', {}, ended)])).runningDuration).toBe('47000')
+  })
+})
+
 describe('the progress output', () => {
   it('counts a Finished job as 100 even when its tasks were not read', () => {
     expect(outputs(waitResult('success', [view(JOB_A, 'Finished')])).progress).toBe('100')

@@ -31,10 +31,10 @@ const finishedA = (): JobView =>
   )
 
 describe('outputs for one job', () => {
-  it('a finished job gives its state, duration, times in ISO UTC, progress and the jobs JSON', () => {
+  it('a finished job gives its state, duration (endTime − startTime, ranMs), times in ISO UTC, progress and the jobs JSON', () => {
     expect(outputs(waitResult('success', [finishedA()]))).toEqual({
       state: 'Finished',
-      runningDuration: '39605',
+      runningDuration: '120000',
       startTime: '2024-05-01T12:00:05.000Z',
       endTime: '2024-05-01T12:02:05.000Z',
       progress: '100',
@@ -43,7 +43,7 @@ describe('outputs for one job', () => {
           id: JOB_A,
           name: 'trailer',
           state: 'Finished',
-          runningDuration: 39605,
+          runningDuration: 120000,
           progress: 100,
           startTime: '2024-05-01T12:00:05.000Z',
           endTime: '2024-05-01T12:02:05.000Z',
@@ -121,7 +121,8 @@ describe('outputs for several jobs', () => {
   it('state is the first failing one; duration the largest; start the earliest; end the latest', () => {
     const out = outputs(waitResult('failure', views()))
     expect(out.state).toBe('Error')
-    expect(out.runningDuration).toBe('50000')
+    // B ran 12:00:01 to 12:03:00; C, still running, 1200 ms by its RunningDuration.
+    expect(out.runningDuration).toBe('179000')
     expect(out.startTime).toBe('2024-05-01T12:00:01.000Z')
     expect(out.endTime).toBe('2024-05-01T12:03:00.000Z')
   })

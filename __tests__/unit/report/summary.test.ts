@@ -175,4 +175,18 @@ describe('the heading and the duration of a job', () => {
     expect(md).toContain('| ⏳ Processing |  | 2024-05-01T12:00:00.000Z |  | running |  |')
     expect(md).not.toMatch(/\| 0s \|/)
   })
+
+  it('the Duration cell says ranMs: a RunningDuration without a startTime (v2), nothing for an unknown one', () => {
+    const noStart = view(JOB_A, 'Finished', {}, { runningDuration: 4200 })
+    const noEnd = view(
+      JOB_B,
+      'Error',
+      {},
+      { startTime: new Date('2024-05-01T12:00:00Z'), runningDuration: 0 }
+    )
+    const md = summaryMarkdown(waitResult('success', [noStart, noEnd]), OK)
+    expect(md).toContain('| ✅ Finished |  |  |  | 4s |  |')
+    expect(md).toContain('| ❌ Error |  | 2024-05-01T12:00:00.000Z |  |  |  |')
+    expect(md).not.toMatch(/\| 0s \|/)
+  })
 })
