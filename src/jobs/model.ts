@@ -130,3 +130,11 @@ export function ranMs(job: Pick<Job, 'startTime' | 'endTime' | 'runningDuration'
   if (job.startTime && job.endTime) return Math.max(0, job.endTime.getTime() - job.startTime.getTime())
   return job.runningDuration > 0 ? job.runningDuration : undefined
 }
+
+/**
+ * The mean of progress values (0 to 100), as the SDKs sum up a job's progress from its tasks (v2) or
+ * outputs (v3), and as the report sums up several jobs'; undefined when there is none.
+ */
+export function meanProgress(values: readonly number[]): number | undefined {
+  return values.length ? values.reduce((sum, p) => sum + p, 0) / values.length : undefined
+}

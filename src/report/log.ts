@@ -2,6 +2,7 @@ import { clockStamp, formatDuration } from '../time.js'
 import type { JobView } from '../wait/waiter.js'
 import { isFinal, type JobState, ranMs, stateText } from '../jobs/model.js'
 import { label, errorsOf } from './naming.js'
+import { jobsProgress } from './outputs.js'
 
 /**
  * Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary.
@@ -126,7 +127,5 @@ export function aggregateLine(views: readonly JobView[]): string {
   if (count('Unknown')) parts.push(`${count('Unknown')} in a state this action does not know`)
   const missing = views.filter(v => !v.job).length
   if (missing) parts.push(`${missing} not found yet`)
-  const mean =
-    views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length
-  return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`
+  return `${parts.join(', ')}; mean progress ${Math.floor(jobsProgress(views))}%`
 }

@@ -1,6 +1,14 @@
 import { someOf } from '../text.js'
 import type { JobView, WaitResult } from '../wait/waiter.js'
-import { isFinal, type JobState, type OutputAsset, PROGRESS_RANK, ranMs, stateText } from '../jobs/model.js'
+import {
+  isFinal,
+  type JobState,
+  meanProgress,
+  type OutputAsset,
+  PROGRESS_RANK,
+  ranMs,
+  stateText
+} from '../jobs/model.js'
 
 /** The step's outputs: pure functions of the wait's result, each under GitHub's size limit. */
 
@@ -124,6 +132,14 @@ export function lastStateText(views: readonly JobView[]): string {
   return first?.job ? stateText(first.job) : state
 }
 
+/**
+ * The progress of several jobs: the mean of theirs, a Finished job counting 100 and one whose progress is not
+ * known 0 (the `progress` output and the log's aggregate line).
+ */
+export function jobsProgress(views: readonly JobView[]): number {
+  return meanProgress(views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)))) ?? 0
+}
+
 /** The outputs of a step whose inputs were refused: every output set, no job seen. */
 export function noJobOutputs(): Outputs {
   return {
@@ -149,7 +165,6 @@ export function outputs(result: WaitResult): Outputs {
   const starts = times('startTime')
   const ends = times('endTime')
   const durations = records.map(r => r.runningDuration).filter((d): d is number => d !== null)
-  const progresses = result.views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)))
   const assets = assetRecords(result.views)
   // The common deploy waits for one encode that made one asset: then the next step needs no JSON.
   const only = assets.length === 1 ? assets[0] : undefined
@@ -158,7 +173,7 @@ export function outputs(result: WaitResult): Outputs {
     runningDuration: durations.length ? String(Math.max(...durations)) : '',
     startTime: starts[0] ?? '',
     endTime: ends.at(-1) ?? '',
-    progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
+    progress: String(round1(jobsProgress(result.views))),
     jobs: jobsJson(records),
     assets: jobsJson(assets),
     'asset-name': only?.name ?? '',

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import { ranMs } from '../../../src/jobs/model.js'
+import { meanProgress, ranMs } from '../../../src/jobs/model.js'
 
 const at = (s: number): Date => new Date(Date.UTC(2024, 4, 1, 12, 0, s))
 
@@ -32,5 +32,17 @@ describe('ranMs: how long a job ran, by the service', () => {
     ['unknown: not started', { runningDuration: 0 }, undefined]
   ])('%s', (_, job, expected) => {
     expect(ranMs(job)).toBe(expected)
+  })
+})
+
+describe('meanProgress: the mean of progress values', () => {
+  it.each<[readonly number[], number | undefined]>([
+    [[], undefined],
+    [[40], 40],
+    [[0, 100], 50],
+    [[10, 20, 60], 30],
+    [[100, 100 / 3], (100 + 100 / 3) / 2]
+  ])('%j -> %p', (values, expected) => {
+    expect(meanProgress(values)).toBe(expected)
   })
 })

@@ -2,7 +2,7 @@
 import { describe, it, expect } from '@jest/globals'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { view, waitResult } from '../../../__fixtures__/jobs.js'
-import { aggregateState, jobsJson, outputs } from '../../../src/report/outputs.js'
+import { aggregateState, jobsJson, jobsProgress, outputs } from '../../../src/report/outputs.js'
 
 describe('the aggregate state of jobs still going', () => {
   it('is the least advanced, whichever comes first in input order', () => {
@@ -33,6 +33,18 @@ describe('the runningDuration output: ranMs, as the verdict, the log and the sum
 describe('the progress output', () => {
   it('counts a Finished job as 100 even when its tasks were not read', () => {
     expect(outputs(waitResult('success', [view(JOB_A, 'Finished')])).progress).toBe('100')
+  })
+})
+
+describe('jobsProgress: the progress of several jobs (the progress output and the log aggregate line)', () => {
+  it('is the mean, a Finished job counting 100 and one whose progress is not known 0', () => {
+    const views = [
+      view(JOB_A, 'Finished'),
+      view(JOB_B, 'Processing', { progress: 50 }),
+      view(JOB_B, 'Queued')
+    ]
+    expect(jobsProgress(views)).toBe(50)
+    expect(jobsProgress([])).toBe(0)
   })
 })
 

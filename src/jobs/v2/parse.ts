@@ -5,6 +5,7 @@ import {
   type Job,
   MAX_ERROR_DETAILS,
   MAX_OUTPUT_ASSETS,
+  meanProgress,
   type OutputAsset,
   parseState
 } from '../model.js'
@@ -179,8 +180,7 @@ export function errorDetailsOf(tasks: readonly Task[]): ErrorDetail[] {
 
 /** Overall job progress as the v2 SDK computes it: the mean of its tasks' Progress. */
 export function jobProgress(tasks: readonly Task[]): number | undefined {
-  if (tasks.length === 0) return undefined
-  return tasks.reduce((sum, t) => sum + t.progress, 0) / tasks.length
+  return meanProgress(tasks.map(t => t.progress))
 }
 
 /**

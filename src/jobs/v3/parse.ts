@@ -6,6 +6,7 @@ import {
   type JobState,
   MAX_ERROR_DETAILS,
   MAX_OUTPUT_ASSETS,
+  meanProgress,
   type OutputAsset,
   stateNamed,
   UNKNOWN_STATE
@@ -130,7 +131,7 @@ export function parseV3Job(doc: unknown, id: string, service = 'The job service'
     startTime,
     endTime,
     // The v3 SDKs show overall progress as the mean of the outputs', as v2 did with tasks.
-    progress: progresses.length ? progresses.reduce((a, b) => a + b, 0) / progresses.length : undefined,
+    progress: meanProgress(progresses),
     errorDetails,
     outputAssets: outputAssets(outputs)
   }
