@@ -9,7 +9,7 @@ import {
   type OutputAsset,
   parseState
 } from '../model.js'
-import { type Entity, errorTextOf, isEntity, parseDate, parseJson, text } from '../json.js'
+import { type Entity, describe, errorTextOf, isEntity, parseDate, parseJson, text } from '../json.js'
 
 export interface Task {
   id: string
@@ -65,14 +65,6 @@ function number(v: Json): number {
 /** A duration cannot be negative: a negative or unreadable one counts as 0. */
 function duration(v: Json): number {
   return Math.max(0, number(v))
-}
-
-/** A value quoted in an error, whatever its shape: never serialised whole (a deeply nested one overflows). */
-function describe(v: Json): string {
-  if (typeof v === 'string') return JSON.stringify(serverName(v))
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v)
-  if (v === undefined) return 'missing'
-  return Array.isArray(v) ? 'an array' : 'an object'
 }
 
 /**
