@@ -1,5 +1,6 @@
 import { clockStamp, formatDuration } from '../time.js'
-import type { JobView } from '../wait/waiter.js'
+import { predictEnd } from '../wait/schedule.js'
+import type { JobView } from '../wait/view.js'
 import { isFinal, type JobState, ranMs, stateText } from '../jobs/model.js'
 import { label, errorsOf } from './naming.js'
 import { jobsProgress } from './outputs.js'
@@ -53,13 +54,12 @@ export class ChangeLog {
         progress !== undefined &&
         progress !== before.progress
       ) {
-        lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, this.rates, now)}`)
+        lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, now)}`)
       }
-      this.track(v, now)
       this.seen.set(v.id, { state, progress })
     }
     if (many) {
-      const longest = longestLeft(views, this.rates, now)
+      const longest = longestLeft(views, now)
       const line =
         aggregateLine(views) +
         (longest === undefined ? '' : `; the slowest about ${formatDuration(longest)} left`)
@@ -67,15 +67,6 @@ export class ChangeLog {
       this.lastAggregate = line
     }
     return lines
-  }
-
-  /** First progress sample of each job, for a straight-line remaining-time estimate. */
-  private rates: Rates = new Map()
-
-  private track(v: JobView, now: number): void {
-    if (v.job?.state === 'Processing' && v.progress !== undefined && !this.rates.has(v.id)) {
-      this.rates.set(v.id, { at: now, progress: v.progress })
-    }
   }
 }
 
@@ -88,27 +79,25 @@ function finalDetail(v: JobView): string {
   return parts.length ? ` (${parts.join(', ')})` : ''
 }
 
-type Rates = Map<string, { at: number; progress: number }>
-
-/** A straight-line estimate of a job's time left, from its first progress sample; undefined without one. */
-function leftMs(v: JobView, rates: Rates, now: number): number | undefined {
-  const first = rates.get(v.id)
-  if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at) return undefined
-  const perMs = (v.progress - first.progress) / (now - first.at)
-  return (100 - v.progress) / perMs
+/**
+ * A job's time left: until the end the scheduler predicts from its pace (predictEnd), so that the log and
+ * the polls agree. Undefined without a prediction, or once the predicted end has passed.
+ */
+function leftMs(v: JobView, now: number): number | undefined {
+  const end = predictEnd(v)?.endAt
+  return end !== undefined && end > now ? end - now : undefined
 }
 
-function eta(v: JobView, rates: Rates, now: number): string {
-  const ms = leftMs(v, rates, now)
+function eta(v: JobView, now: number): string {
+  const ms = leftMs(v, now)
   return ms === undefined ? '' : `, about ${formatDuration(ms)} left`
 }
 
 /** With many jobs, the longest estimate among the jobs processing: when the last of them may end. */
-function longestLeft(views: readonly JobView[], rates: Rates, now: number): number | undefined {
+function longestLeft(views: readonly JobView[], now: number): number | undefined {
   let longest: number | undefined
   for (const v of views) {
-    if (v.job?.state !== 'Processing') continue
-    const ms = leftMs(v, rates, now)
+    const ms = leftMs(v, now)
     if (ms !== undefined && (longest === undefined || ms > longest)) longest = ms
   }
   return longest

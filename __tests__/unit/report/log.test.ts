@@ -3,12 +3,30 @@ import type { JobView } from '../../../src/wait/waiter.js'
 import { START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { view } from '../../../__fixtures__/jobs.js'
+import type { Job } from '../../../src/jobs/model.js'
 import { ChangeLog } from '../../../src/report/log.js'
+import { predictEnd } from '../../../src/wait/schedule.js'
+import { nextPace, type Pace } from '../../../src/wait/view.js'
 
 const at = (iso: string): Date => new Date(`2024-05-01T${iso}Z`)
 const JOB_D = 'nb:jid:UUID:1f3c9a2e-0000-4000-8000-00000000000d'
 const FULL_A = `${JOB_A} (encode trailer)`
 const FULL_B = `${JOB_B} (encode trailer)`
+
+type Sample = (id: string, progress: number, seconds: number) => JobView
+
+/**
+ * Processing views as the waiter keeps them: each sample of a job's progress, `seconds` after START, moves
+ * its pace (nextPace), which the log's estimate reads.
+ */
+function sampler(jobExtra: Partial<Job> = {}): Sample {
+  const paces = new Map<string, Pace>()
+  return (id, progress, seconds) => {
+    const pace = nextPace(paces.get(id), { at: START + seconds * 1000, progress })
+    paces.set(id, pace)
+    return view(id, 'Processing', { progress, pace }, jobExtra)
+  }
+}
 
 /** What the log prints for a poll `seconds` after the wait started (the clock at START + that). */
 const poll = (log: ChangeLog, views: JobView[], seconds: number): string[] =>
@@ -119,55 +137,80 @@ describe('ChangeLog: the progress in a state change', () => {
   })
 })
 
-describe('ChangeLog: the remaining-time estimate', () => {
-  /** A processing job first seen at 10% at 00:00, then at 40% at 01:00: 30 points a minute. */
-  const sampled = (): ChangeLog => {
+describe("ChangeLog: the remaining-time estimate is the scheduler's (predictEnd)", () => {
+  /** A processing job sampled at 10% at 00:00, then at 40% at 01:00: 30 points a minute. */
+  const sampled = (): { log: ChangeLog; sample: Sample } => {
     const log = new ChangeLog()
-    poll(log, [view(JOB_A, 'Processing', { progress: 10 })], 0)
-    expect(poll(log, [view(JOB_A, 'Processing', { progress: 40 })], 60)).toEqual([
+    const sample = sampler()
+    poll(log, [sample(JOB_A, 10, 0)], 0)
+    expect(poll(log, [sample(JOB_A, 40, 60)], 60)).toEqual([
       '[01:00] "encode trailer": Processing 40%, about 2m 00s left'
     ])
-    return log
+    return { log, sample }
   }
 
-  it('time spent queued does not slow the estimate: it starts at the first sample while processing', () => {
+  it('time spent queued does not slow the estimate: the pace starts at the first sample while processing', () => {
     const log = new ChangeLog()
+    const sample = sampler()
     poll(log, [view(JOB_A, 'Queued', { progress: 0 })], 0)
-    poll(log, [view(JOB_A, 'Processing', { progress: 10 })], 100)
+    poll(log, [sample(JOB_A, 10, 100)], 100)
     // 30 points in 60 s since the first processing sample; counting from 00:00 would say 4m 00s.
-    expect(poll(log, [view(JOB_A, 'Processing', { progress: 40 })], 160)).toEqual([
+    expect(poll(log, [sample(JOB_A, 40, 160)], 160)).toEqual([
       '[02:40] "encode trailer": Processing 40%, about 2m 00s left'
     ])
   })
 
   it('a progress that went back to the first sample gives no estimate', () => {
-    const log = sampled()
-    expect(poll(log, [view(JOB_A, 'Processing', { progress: 10 })], 70)).toEqual([
-      '[01:10] "encode trailer": Processing 10%'
-    ])
+    const { log, sample } = sampled()
+    expect(poll(log, [sample(JOB_A, 10, 70)], 70)).toEqual(['[01:10] "encode trailer": Processing 10%'])
   })
 
   it('a progress that went back below the first sample gives no estimate', () => {
-    const log = sampled()
-    expect(poll(log, [view(JOB_A, 'Processing', { progress: 5 })], 70)).toEqual([
-      '[01:10] "encode trailer": Processing 5%'
-    ])
+    const { log, sample } = sampled()
+    expect(poll(log, [sample(JOB_A, 5, 70)], 70)).toEqual(['[01:10] "encode trailer": Processing 5%'])
   })
 
   it('a sample taken at the same instant as the first gives no estimate', () => {
     const log = new ChangeLog()
-    log.lines([view(JOB_A, 'Processing', { progress: 10 })], 0, START)
-    expect(log.lines([view(JOB_A, 'Processing', { progress: 40 })], 0, START)).toEqual([
-      '[00:00] "encode trailer": Processing 40%'
-    ])
+    const sample = sampler()
+    poll(log, [sample(JOB_A, 10, 0)], 0)
+    expect(poll(log, [sample(JOB_A, 40, 0)], 0)).toEqual(['[00:00] "encode trailer": Processing 40%'])
   })
 
   it('a sample taken on a clock that went back gives no estimate', () => {
     const log = new ChangeLog()
-    log.lines([view(JOB_A, 'Processing', { progress: 10 })], 60_000, START + 60_000)
-    expect(log.lines([view(JOB_A, 'Processing', { progress: 40 })], 0, START)).toEqual([
-      '[00:00] "encode trailer": Processing 40%'
+    const sample = sampler()
+    poll(log, [sample(JOB_A, 10, 60)], 60)
+    expect(poll(log, [sample(JOB_A, 40, 0)], 0)).toEqual(['[00:00] "encode trailer": Processing 40%'])
+  })
+
+  it('says what predictEnd says: from the StartTime while the samples are less than 10 points apart', () => {
+    const log = new ChangeLog()
+    const sample = sampler({ startTime: new Date(START) })
+    poll(log, [sample(JOB_A, 20, 60)], 60)
+    const v = sample(JOB_A, 25, 70)
+    // 25 % in 70 s since StartTime: 280 s in all, 210 s left (the log's own first-sample rate said 2m 30s).
+    expect(predictEnd(v)?.endAt).toBe(START + 280_000)
+    expect(poll(log, [v], 70)).toEqual(['[01:10] "encode trailer": Processing 25%, about 3m 30s left'])
+  })
+
+  it('keeps no rates of its own: a new log gives the estimate of a job whose pace the waiter has', () => {
+    const sample = sampler()
+    // Sampled at 10 % at 00:00 while the log was not looking.
+    sample(JOB_A, 10, 0)
+    const log = new ChangeLog()
+    poll(log, [view(JOB_A, 'Processing')], 0)
+    expect(poll(log, [sample(JOB_A, 50, 80)], 80)).toEqual([
+      '[01:20] "encode trailer": Processing 50%, about 1m 40s left'
     ])
+  })
+
+  it('a predicted end already passed gives no estimate', () => {
+    const log = new ChangeLog()
+    const sample = sampler()
+    poll(log, [sample(JOB_A, 10, 0)], 0)
+    // 10 % to 40 % in 60 s: the end was predicted for 03:00.
+    expect(poll(log, [sample(JOB_A, 40, 60)], 200)).toEqual(['[03:20] "encode trailer": Processing 40%'])
   })
 })
 

@@ -191,14 +191,19 @@ describe('ChangeLog: what the log says after each poll', () => {
     expect(log.lines([q], 0, START)).toEqual([`[00:00] ${label(JOB_A)}: Queued`])
     expect(log.lines([q], 10_000, START + 10_000)).toEqual([])
 
-    const p10 = view(JOB_A, 'Processing', { progress: 10 })
+    // Paced as the waiter paces a Processing job (wait/view.ts nextPace): the log reads predictEnd.
+    const first = { at: START + 20_000, progress: 10 }
+    const p10 = view(JOB_A, 'Processing', { progress: 10, pace: { first, last: first } })
     const toProcessing = log.lines([p10], 20_000, START + 20_000)
     expect(toProcessing).toEqual([about('Queued -> Processing')])
     expect(toProcessing[0]).toMatch(/^\[00:20\] /)
     expect(log.lines([p10], 30_000, START + 30_000)).toEqual([])
 
     // 30 points in 60 s: the remaining 60 points take about 2 minutes.
-    const p40 = view(JOB_A, 'Processing', { progress: 40 })
+    const p40 = view(JOB_A, 'Processing', {
+      progress: 40,
+      pace: { first, last: { at: START + 80_000, progress: 40 } }
+    })
     const progress = log.lines([p40], 80_000, START + 80_000)
     expect(progress).toEqual([about('Processing 40%')])
     expect(progress[0]).toMatch(/^\[01:20\] .*40%.*about 2m 00s left$/)
@@ -253,9 +258,13 @@ describe('ChangeLog: what the log says after each poll', () => {
 
   it('more than 3 jobs get one aggregate line, printed when it changes; only endings are named per job', () => {
     const log = new ChangeLog()
-    const views = (bProgress: number): JobView[] => [
+    const firstB = { at: START, progress: 50 }
+    const views = (bProgress: number, seconds = 0): JobView[] => [
       view(JOB_A, 'Finished'),
-      view(JOB_B, 'Processing', { progress: bProgress }),
+      view(JOB_B, 'Processing', {
+        progress: bProgress,
+        pace: { first: firstB, last: { at: START + seconds * 1000, progress: bProgress } }
+      }),
       view(JOB_C, 'Queued'),
       view(JOB_D, undefined, { missingPolls: 1 })
     ]
@@ -263,10 +272,10 @@ describe('ChangeLog: what the log says after each poll', () => {
     expect(first).toHaveLength(2)
     expect(first[0]).toBe(`[00:00] ${JOB_A} (encode trailer): Finished`)
     expect(first[1]).toBe('[00:00] 1/4 finished, 1 processing, 1 queued, 1 not found yet; mean progress 37%')
-    expect(log.lines(views(50), 10_000, START + 10_000)).toEqual([])
+    expect(log.lines(views(50, 10), 10_000, START + 10_000)).toEqual([])
     // No per-job progress line with many jobs: only the aggregate moves, with the longest time-left estimate
     // (B: 50 % to 90 % in 20 s, so 10 % more in 5 s).
-    expect(log.lines(views(90), 20_000, START + 20_000)).toEqual([
+    expect(log.lines(views(90, 20), 20_000, START + 20_000)).toEqual([
       '[00:20] 1/4 finished, 1 processing, 1 queued, 1 not found yet; mean progress 47%; the slowest about 5s left'
     ])
   })
