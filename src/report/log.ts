@@ -21,12 +21,16 @@ export class ChangeLog {
   private named = new Set<string>()
   private lastAggregate?: string
 
-  constructor(private readonly perJobLimit = 3) {}
+  /**
+   * @param manyJobsAt From this many jobs on, the log says one aggregate line a poll (when it changes) instead
+   *   of a line per job, and still names each job's ending.
+   */
+  constructor(private readonly manyJobsAt = 4) {}
 
   lines(views: readonly JobView[], elapsedMs: number, now: number): string[] {
     const stamp = `[${clockStamp(elapsedMs)}]`
     const lines: string[] = []
-    const many = views.length > this.perJobLimit
+    const many = views.length >= this.manyJobsAt
     // Counted once per poll: a filter per job would make a poll of 1000 jobs a million comparisons.
     const sharing = new Map<string, number>()
     for (const v of views) if (v.job) sharing.set(v.job.name, (sharing.get(v.job.name) ?? 0) + 1)

@@ -260,7 +260,7 @@ describe('ChangeLog: how a job ended', () => {
   })
 })
 
-describe('ChangeLog: one line per job up to 3 jobs', () => {
+describe('ChangeLog: one line per job up to 3 jobs, one aggregate line from 4 (manyJobsAt)', () => {
   it('3 jobs still get their own lines and no aggregate', () => {
     const log = new ChangeLog()
     expect(poll(log, [view(JOB_A, 'Queued'), view(JOB_B, 'Queued'), view(JOB_C, 'Queued')], 0)).toEqual([
@@ -270,9 +270,10 @@ describe('ChangeLog: one line per job up to 3 jobs', () => {
     ])
   })
 
-  it('a smaller limit aggregates sooner', () => {
-    expect(poll(new ChangeLog(1), [view(JOB_A, 'Queued'), view(JOB_B, 'Queued')], 0)).toEqual([
+  it('manyJobsAt is the job count from which the log aggregates: 2 aggregates 2 jobs, not 1', () => {
+    expect(poll(new ChangeLog(2), [view(JOB_A, 'Queued'), view(JOB_B, 'Queued')], 0)).toEqual([
       '[00:00] 0/2 finished, 0 processing, 2 queued; mean progress 0%'
     ])
+    expect(poll(new ChangeLog(2), [view(JOB_A, 'Queued')], 0)).toEqual([`[00:00] ${FULL_A}: Queued`])
   })
 })
