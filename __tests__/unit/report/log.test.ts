@@ -4,7 +4,7 @@ import { START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { view } from '../../../__fixtures__/jobs.js'
 import type { Job } from '../../../src/jobs/model.js'
-import { ChangeLog } from '../../../src/report/log.js'
+import { aggregateLine, ChangeLog } from '../../../src/report/log.js'
 import { predictEnd } from '../../../src/wait/schedule.js'
 import { nextPace, type Pace } from '../../../src/wait/view.js'
 
@@ -12,6 +12,8 @@ const at = (iso: string): Date => new Date(`2024-05-01T${iso}Z`)
 const JOB_D = 'nb:jid:UUID:1f3c9a2e-0000-4000-8000-00000000000d'
 const FULL_A = `${JOB_A} (encode trailer)`
 const FULL_B = `${JOB_B} (encode trailer)`
+const label = (id: string): string => `${id} (encode trailer)`
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 type Sample = (id: string, progress: number, seconds: number) => JobView
 
@@ -275,5 +277,133 @@ describe('ChangeLog: one line per job up to 3 jobs, one aggregate line from 4 (m
       '[00:00] 0/2 finished, 0 processing, 2 queued; mean progress 0%'
     ])
     expect(poll(new ChangeLog(2), [view(JOB_A, 'Queued')], 0)).toEqual([`[00:00] ${FULL_A}: Queued`])
+  })
+})
+
+describe('ChangeLog: what the log says after each poll', () => {
+  /** One line, about the job (by id or name), saying `what`. */
+  const about = (what: string | RegExp) =>
+    expect.stringMatching(
+      new RegExp(
+        `^\\[\\d\\d:\\d\\d\\] .*(${JOB_A}|encode trailer).*: .*${typeof what === 'string' ? escape(what) : what.source}`
+      )
+    )
+
+  it('prints each state change once, nothing for identical polls, then progress with an estimate', () => {
+    const log = new ChangeLog()
+    const q = view(JOB_A, 'Queued')
+    expect(log.lines([q], 0, START)).toEqual([`[00:00] ${label(JOB_A)}: Queued`])
+    expect(log.lines([q], 10_000, START + 10_000)).toEqual([])
+
+    // Paced as the waiter paces a Processing job (wait/view.ts nextPace): the log reads predictEnd.
+    const first = { at: START + 20_000, progress: 10 }
+    const p10 = view(JOB_A, 'Processing', { progress: 10, pace: { first, last: first } })
+    const toProcessing = log.lines([p10], 20_000, START + 20_000)
+    expect(toProcessing).toEqual([about('Queued -> Processing')])
+    expect(toProcessing[0]).toMatch(/^\[00:20\] /)
+    expect(log.lines([p10], 30_000, START + 30_000)).toEqual([])
+
+    // 30 points in 60 s: the remaining 60 points take about 2 minutes.
+    const p40 = view(JOB_A, 'Processing', {
+      progress: 40,
+      pace: { first, last: { at: START + 80_000, progress: 40 } }
+    })
+    const progress = log.lines([p40], 80_000, START + 80_000)
+    expect(progress).toEqual([about('Processing 40%')])
+    expect(progress[0]).toMatch(/^\[01:20\] .*40%.*about 2m 00s left$/)
+    expect(log.lines([p40], 90_000, START + 90_000)).toEqual([])
+
+    const done = view(
+      JOB_A,
+      'Finished',
+      { progress: 100 },
+      { startTime: at('12:00:00'), endTime: at('12:02:30') }
+    )
+    expect(log.lines([done], 100_000, START + 100_000)).toEqual([about('Processing -> Finished (in 2m 30s)')])
+    expect(log.lines([done], 110_000, START + 110_000)).toEqual([])
+  })
+
+  it('the first progress line has no estimate yet', () => {
+    const log = new ChangeLog()
+    log.lines([view(JOB_A, 'Processing')], 0, START)
+    const lines = log.lines([view(JOB_A, 'Processing', { progress: 5.7 })], 10_000, START + 10_000)
+    expect(lines).toEqual([about(/Processing 5%$/)])
+  })
+
+  it('a job ending in Error shows its error details', () => {
+    const log = new ChangeLog()
+    log.lines([view(JOB_A, 'Processing')], 0, START)
+    const failed = view(
+      JOB_A,
+      'Error',
+      { errorDetails: [{ code: 'ErrorProcessingTask', message: 'no video track' }] },
+      { startTime: at('12:00:00'), endTime: at('12:01:00') }
+    )
+    expect(log.lines([failed], 60_000, START + 60_000)).toEqual([
+      about('Processing -> Error (in 1m 00s, ErrorProcessingTask: no video track)')
+    ])
+  })
+
+  it('two jobs with the same name can still be told apart in later lines', () => {
+    const log = new ChangeLog()
+    log.lines([view(JOB_A, 'Queued'), view(JOB_B, 'Queued')], 0, START)
+    const lines = log.lines([view(JOB_A, 'Processing'), view(JOB_B, 'Finished')], 10_000, START + 10_000)
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toContain(JOB_A)
+    expect(lines[1]).toContain(JOB_B)
+  })
+
+  it('a job not returned yet is said once', () => {
+    const log = new ChangeLog()
+    const missing = view(JOB_A, undefined, { missingPolls: 1 })
+    expect(log.lines([missing], 0, START)).toEqual([`[00:00] ${JOB_A}: not found yet`])
+    expect(log.lines([{ ...missing, missingPolls: 2 }], 10_000, START + 10_000)).toEqual([])
+  })
+
+  it('more than 3 jobs get one aggregate line, printed when it changes; only endings are named per job', () => {
+    const log = new ChangeLog()
+    const firstB = { at: START, progress: 50 }
+    const views = (bProgress: number, seconds = 0): JobView[] => [
+      view(JOB_A, 'Finished'),
+      view(JOB_B, 'Processing', {
+        progress: bProgress,
+        pace: { first: firstB, last: { at: START + seconds * 1000, progress: bProgress } }
+      }),
+      view(JOB_C, 'Queued'),
+      view(JOB_D, undefined, { missingPolls: 1 })
+    ]
+    const first = log.lines(views(50), 0, START)
+    expect(first).toHaveLength(2)
+    expect(first[0]).toBe(`[00:00] ${JOB_A} (encode trailer): Finished`)
+    expect(first[1]).toBe('[00:00] 1/4 finished, 1 processing, 1 queued, 1 not found yet; mean progress 37%')
+    expect(log.lines(views(50, 10), 10_000, START + 10_000)).toEqual([])
+    // No per-job progress line with many jobs: only the aggregate moves, with the longest time-left estimate
+    // (B: 50 % to 90 % in 20 s, so 10 % more in 5 s).
+    expect(log.lines(views(90, 20), 20_000, START + 20_000)).toEqual([
+      '[00:20] 1/4 finished, 1 processing, 1 queued, 1 not found yet; mean progress 47%; the slowest about 5s left'
+    ])
+  })
+
+  it('aggregateLine counts Scheduled as queued and names the unusual states', () => {
+    expect(
+      aggregateLine([
+        view(JOB_A, 'Scheduled'),
+        view(JOB_B, 'Canceling'),
+        view(JOB_C, 'Error'),
+        view(JOB_D, 'Canceled')
+      ])
+    ).toBe('0/4 finished, 0 processing, 1 queued, 1 canceling, 1 error, 1 canceled; mean progress 0%')
+  })
+})
+
+describe('ChangeLog: a job in a state outside the seven', () => {
+  it('the log names the state the service gave, as it changes', () => {
+    const paused = view(JOB_A, 'Unknown', {}, { name: 'clip', reportedState: 'Paused' })
+    const log = new ChangeLog()
+    log.lines([view(JOB_A, 'Processing', {}, { name: 'clip' })], 1000, 1000)
+    expect(log.lines([paused], 2000, 2000)).toEqual(['[00:02] "clip": Processing -> Unknown ("Paused")'])
+    expect(aggregateLine([paused, view(JOB_B, 'Finished')])).toBe(
+      '1/2 finished, 0 processing, 0 queued, 1 in a state this action does not know; mean progress 50%'
+    )
   })
 })
