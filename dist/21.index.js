@@ -1148,6 +1148,14 @@ function stateText(job) {
         ? `${UNKNOWN_STATE} ("${job.reportedState}")`
         : job.state;
 }
+function ranMs(job) {
+    if (job.startTime && job.endTime)
+        return Math.max(0, job.endTime.getTime() - job.startTime.getTime());
+    return job.runningDuration > 0 ? job.runningDuration : undefined;
+}
+function meanProgress(values) {
+    return values.length ? values.reduce((sum, p) => sum + p, 0) / values.length : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/settings/timing.ts
 
@@ -1365,6 +1373,15 @@ function baseFromLocation(target, relative) {
 function isEntity(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+function describe(v) {
+    if (typeof v === 'string')
+        return JSON.stringify(serverName(v));
+    if (typeof v === 'number' || typeof v === 'boolean' || v === null)
+        return String(v);
+    if (v === undefined)
+        return 'missing';
+    return Array.isArray(v) ? 'an array' : 'an object';
+}
 function json_text(v) {
     return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 }
@@ -1447,15 +1464,6 @@ function number(v) {
 function duration(v) {
     return Math.max(0, number(v));
 }
-function describe(v) {
-    if (typeof v === 'string')
-        return JSON.stringify(serverName(v));
-    if (typeof v === 'number' || typeof v === 'boolean' || v === null)
-        return String(v);
-    if (v === undefined)
-        return 'missing';
-    return Array.isArray(v) ? 'an array' : 'an object';
-}
 function canonicalJobId(id) {
     const m = /^nb:jid:uuid:([0-9a-f-]{36})$/i.exec(id);
     return m ? `nb:jid:UUID:${m[1].toLowerCase()}` : id;
@@ -1537,9 +1545,7 @@ function errorDetailsOf(tasks) {
     return tasks.flatMap(t => t.errorDetails).slice(0, MAX_ERROR_DETAILS);
 }
 function jobProgress(tasks) {
-    if (tasks.length === 0)
-        return undefined;
-    return tasks.reduce((sum, t) => sum + t.progress, 0) / tasks.length;
+    return meanProgress(tasks.map(t => t.progress));
 }
 function serviceErrorText(body) {
     return errorTextOf(body, doc => {
@@ -2019,13 +2025,6 @@ function createV2Source(o, d) {
 
 
 
-function parse_describe(v) {
-    if (typeof v === 'number' || typeof v === 'boolean' || v === null)
-        return String(v);
-    if (v === undefined)
-        return 'nothing';
-    return Array.isArray(v) ? 'an array' : 'an object';
-}
 function percent(v) {
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
     return Number.isFinite(n) ? Math.min(100, Math.max(0, n)) : undefined;
@@ -2083,8 +2082,7 @@ function parseV3Job(doc, id, service = 'The job service') {
     const state = props ? v3State(props.state) : undefined;
     if (!isEntity(doc) || !props || !state) {
         const got = isEntity(doc) && isEntity(doc.properties) ? doc.properties.state : undefined;
-        const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : parse_describe(got);
-        throw new ServiceError(`${service} answered the job request without a valid properties.state (got ${seen})`, { transient: true });
+        throw new ServiceError(`${service} answered the job request without a valid properties.state (properties.state ${describe(got)})`, { transient: true });
     }
     const outputs = Array.isArray(props.outputs) ? props.outputs.filter(isEntity) : [];
     const progresses = outputs.map(o => percent(o.progress)).filter((p) => p !== undefined);
@@ -2102,7 +2100,7 @@ function parseV3Job(doc, id, service = 'The job service') {
         lastModified: parseDate(props.lastModified),
         startTime,
         endTime,
-        progress: progresses.length ? progresses.reduce((a, b) => a + b, 0) / progresses.length : undefined,
+        progress: meanProgress(progresses),
         errorDetails,
         outputAssets: outputAssets(outputs)
     };
@@ -2730,7 +2728,7 @@ function jobRecord(v) {
         name: j?.name ?? '',
         state: j ? j.state : v.missingPolls > 0 ? 'NotFound' : 'Unknown',
         ...(j?.reportedState ? { reportedState: j.reportedState } : {}),
-        runningDuration: j && (j.startTime || j.runningDuration > 0) ? j.runningDuration : null,
+        runningDuration: (j && ranMs(j)) ?? null,
         progress: v.progress === undefined ? null : round1(v.progress),
         startTime: j?.startTime?.toISOString() ?? null,
         endTime: j?.endTime?.toISOString() ?? null,
@@ -2757,6 +2755,9 @@ function lastStateText(views) {
     const first = state === 'Unknown' ? views.find(v => jobRecord(v).state === 'Unknown') : undefined;
     return first?.job ? stateText(first.job) : state;
 }
+function jobsProgress(views) {
+    return meanProgress(views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)))) ?? 0;
+}
 function noJobOutputs() {
     return {
         state: '',
@@ -2779,7 +2780,6 @@ function outputs(result) {
     const starts = times('startTime');
     const ends = times('endTime');
     const durations = records.map(r => r.runningDuration).filter((d) => d !== null);
-    const progresses = result.views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)));
     const assets = assetRecords(result.views);
     const only = assets.length === 1 ? assets[0] : undefined;
     return {
@@ -2787,7 +2787,7 @@ function outputs(result) {
         runningDuration: durations.length ? String(Math.max(...durations)) : '',
         startTime: starts[0] ?? '',
         endTime: ends.at(-1) ?? '',
-        progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
+        progress: String(round1(jobsProgress(result.views))),
         jobs: jobsJson(records),
         assets: jobsJson(assets),
         'asset-name': only?.name ?? '',
@@ -2887,13 +2887,8 @@ function omittedNote(n, what) {
 function summaryRow(v) {
     const r = jobRecord(v);
     const job = v.job;
-    const running = job && !isFinal(job.state) && !job.endTime && !(r.runningDuration ?? 0);
-    const duration = !job?.startTime
-        ? ''
-        : running
-            ? 'running'
-            : formatDuration((job.endTime?.getTime() ?? job.startTime.getTime() + (r.runningDuration ?? 0)) -
-                job.startTime.getTime());
+    const ran = job && ranMs(job);
+    const duration = ran !== undefined ? formatDuration(ran) : job?.startTime && !isFinal(job.state) ? 'running' : '';
     return `| ${codeCell(r.id)} | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state}${r.reportedState ? ` ("${markdownText(r.reportedState)}")` : ''} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`;
 }
 function codeCell(text) {
@@ -3270,21 +3265,23 @@ function createTokenSource(settings, deps) {
 
 
 
+
+
 function shortLabel(v) {
     return v.job?.name ? `"${v.job.name}"` : v.id;
 }
 class ChangeLog {
-    perJobLimit;
+    manyJobsAt;
     seen = new Map();
     named = new Set();
     lastAggregate;
-    constructor(perJobLimit = 3) {
-        this.perJobLimit = perJobLimit;
+    constructor(manyJobsAt = 4) {
+        this.manyJobsAt = manyJobsAt;
     }
     lines(views, elapsedMs, now) {
         const stamp = `[${clockStamp(elapsedMs)}]`;
         const lines = [];
-        const many = views.length > this.perJobLimit;
+        const many = views.length >= this.manyJobsAt;
         const sharing = new Map();
         for (const v of views)
             if (v.job)
@@ -3311,13 +3308,12 @@ class ChangeLog {
                 v.job?.state === 'Processing' &&
                 progress !== undefined &&
                 progress !== before.progress) {
-                lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, this.rates, now)}`);
+                lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, now)}`);
             }
-            this.track(v, now);
             this.seen.set(v.id, { state, progress });
         }
         if (many) {
-            const longest = longestLeft(views, this.rates, now);
+            const longest = longestLeft(views, now);
             const line = aggregateLine(views) +
                 (longest === undefined ? '' : `; the slowest about ${formatDuration(longest)} left`);
             if (line !== this.lastAggregate)
@@ -3326,39 +3322,29 @@ class ChangeLog {
         }
         return lines;
     }
-    rates = new Map();
-    track(v, now) {
-        if (v.job?.state === 'Processing' && v.progress !== undefined && !this.rates.has(v.id)) {
-            this.rates.set(v.id, { at: now, progress: v.progress });
-        }
-    }
 }
 function finalDetail(v) {
     const j = v.job;
     const parts = [];
-    if (j.startTime && j.endTime)
-        parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`);
+    const ran = ranMs(j);
+    if (ran !== undefined)
+        parts.push(`in ${formatDuration(ran)}`);
     if (j.state === 'Error' && v.errorDetails.length)
         parts.push(errorsOf(v));
     return parts.length ? ` (${parts.join(', ')})` : '';
 }
-function leftMs(v, rates, now) {
-    const first = rates.get(v.id);
-    if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at)
-        return undefined;
-    const perMs = (v.progress - first.progress) / (now - first.at);
-    return (100 - v.progress) / perMs;
+function leftMs(v, now) {
+    const end = predictEnd(v)?.endAt;
+    return end !== undefined && end > now ? end - now : undefined;
 }
-function eta(v, rates, now) {
-    const ms = leftMs(v, rates, now);
+function eta(v, now) {
+    const ms = leftMs(v, now);
     return ms === undefined ? '' : `, about ${formatDuration(ms)} left`;
 }
-function longestLeft(views, rates, now) {
+function longestLeft(views, now) {
     let longest;
     for (const v of views) {
-        if (v.job?.state !== 'Processing')
-            continue;
-        const ms = leftMs(v, rates, now);
+        const ms = leftMs(v, now);
         if (ms !== undefined && (longest === undefined || ms > longest))
             longest = ms;
     }
@@ -3380,8 +3366,7 @@ function aggregateLine(views) {
     const missing = views.filter(v => !v.job).length;
     if (missing)
         parts.push(`${missing} not found yet`);
-    const mean = views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length;
-    return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`;
+    return `${parts.join(', ')}; mean progress ${Math.floor(jobsProgress(views))}%`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
@@ -3392,9 +3377,8 @@ function aggregateLine(views) {
 
 
 function ranFor(v) {
-    const j = v.job;
-    const ms = j.startTime && j.endTime ? j.endTime.getTime() - j.startTime.getTime() : j.runningDuration;
-    return ms > 0 ? ` (it ran ${formatDuration(ms)})` : '';
+    const ms = ranMs(v.job);
+    return ms ? ` (it ran ${formatDuration(ms)})` : '';
 }
 function failureTitle(source, origin) {
     switch (source?.kind) {
