@@ -15,36 +15,8 @@ import {
   unfinishedOutputsWarning
 } from '../../../src/report/outputs.js'
 import type { JobView } from '../../../src/wait/waiter.js'
+import { at, finishedA, finishedWith, THUMBS, V2_ASSET, VIDEO } from '../../../__fixtures__/report.js'
 
-const at = (iso: string): Date => new Date(`2024-05-01T${iso}Z`)
-/** A v2 job that ran 12:00:05 to 12:02:05, and whose RunningDuration says otherwise. */
-const finishedA = (): JobView =>
-  view(
-    JOB_A,
-    'Finished',
-    { progress: 100 },
-    {
-      name: 'trailer',
-      runningDuration: 39605,
-      startTime: at('12:00:05'),
-      endTime: at('12:02:05')
-    }
-  )
-const V2_ASSET: OutputAsset = {
-  id: 'nb:cid:UUID:9a1e0c3b-0000-4000-8000-000000000001',
-  name: 'trailer-output',
-  storageAccount: 'mediastore',
-  uri: 'https://mediastore.blob.core.windows.net/asset-9a1e0c3b'
-}
-const finished = (id: string, outputAssets?: OutputAsset[]): JobView =>
-  view(id, 'Finished', { progress: 100 }, { outputAssets })
-const VIDEO: OutputAsset = { name: 'job4-video', label: 'video', state: 'Finished' }
-const THUMBS: OutputAsset = {
-  name: 'job4-thumbnails',
-  label: 'thumbnails',
-  state: 'Error',
-  error: 'ContentUnsupported: There was a problem with the input content. (Content error; DoNotRetry: …)'
-}
 const paused = (): JobView => view(JOB_A, 'Unknown', {}, { name: 'clip', reportedState: 'Paused' })
 
 describe('the aggregate state of jobs still going', () => {
@@ -274,7 +246,7 @@ describe('outputs for several jobs', () => {
 
 describe('the assets outputs', () => {
   it('one finished job with one asset: assets, asset-name and asset-id', () => {
-    const out = outputs(waitResult('success', [finished(JOB_A, [V2_ASSET])]))
+    const out = outputs(waitResult('success', [finishedWith(JOB_A, [V2_ASSET])]))
     expect(JSON.parse(out.assets)).toEqual([{ job: JOB_A, ...V2_ASSET }])
     expect(out['asset-name']).toBe('trailer-output')
     expect(out['asset-id']).toBe(V2_ASSET.id)
@@ -282,7 +254,7 @@ describe('the assets outputs', () => {
   })
 
   it('a v3 asset has a name and a label, no id: asset-id stays empty and no field is made up', () => {
-    const out = outputs(waitResult('success', [finished(JOB_A, [{ name: 'out-1', label: 'hd' }])]))
+    const out = outputs(waitResult('success', [finishedWith(JOB_A, [{ name: 'out-1', label: 'hd' }])]))
     expect(out.assets).toBe(JSON.stringify([{ job: JOB_A, name: 'out-1', label: 'hd' }]))
     expect(out['asset-name']).toBe('out-1')
     expect(out['asset-id']).toBe('')
@@ -290,7 +262,7 @@ describe('the assets outputs', () => {
 
   it('several assets, across jobs in input order: no single asset-name', () => {
     const b = { ...V2_ASSET, id: 'nb:cid:UUID:b', name: 'b-out' }
-    const out = outputs(waitResult('success', [finished(JOB_A, [V2_ASSET]), finished(JOB_B, [b])]))
+    const out = outputs(waitResult('success', [finishedWith(JOB_A, [V2_ASSET]), finishedWith(JOB_B, [b])]))
     expect(JSON.parse(out.assets).map((a: { job: string; name: string }) => [a.job, a.name])).toEqual([
       [JOB_A, 'trailer-output'],
       [JOB_B, 'b-out']
@@ -301,21 +273,21 @@ describe('the assets outputs', () => {
 
   it('a job that did not finish hands over no asset, even when its body named one', () => {
     const failed = view(JOB_B, 'Error', {}, { outputAssets: [{ name: 'half-made' }] })
-    const out = outputs(waitResult('failure', [finished(JOB_A, [V2_ASSET]), failed]))
+    const out = outputs(waitResult('failure', [finishedWith(JOB_A, [V2_ASSET]), failed]))
     expect(JSON.parse(out.assets)).toHaveLength(1)
     expect(out['asset-name']).toBe('trailer-output')
     expect(JSON.parse(out.jobs)[1].assets).toEqual([])
   })
 
   it('assets whose read failed are left out: []', () => {
-    const out = outputs(waitResult('success', [finished(JOB_A)]))
+    const out = outputs(waitResult('success', [finishedWith(JOB_A)]))
     expect(out.assets).toBe('[]')
     expect(out['asset-name']).toBe('')
   })
 
   it('stays valid JSON under 1 MB, with the truncated marker', () => {
     const many = Array.from({ length: 100 }, (_, i) => ({ ...V2_ASSET, name: `${i}-${'é'.repeat(199)}` }))
-    const views = Array.from({ length: 40 }, (_, i) => finished(`${JOB_A}-${i}`, many))
+    const views = Array.from({ length: 40 }, (_, i) => finishedWith(`${JOB_A}-${i}`, many))
     const out = outputs(waitResult('success', views))
     expect(Buffer.byteLength(out.assets)).toBeLessThanOrEqual(OUTPUT_BYTES)
     const list = JSON.parse(out.assets)

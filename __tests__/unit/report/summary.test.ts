@@ -3,42 +3,12 @@ import { describe, it, expect } from '@jest/globals'
 import { codeCell, inputErrorMarkdown, summaryMarkdown } from '../../../src/report/summary.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { view, waitResult } from '../../../__fixtures__/jobs.js'
-import type { OutputAsset } from '../../../src/jobs/model.js'
 import type { JobsOrigin } from '../../../src/report/naming.js'
 import { verdict } from '../../../src/report/verdict.js'
 import type { JobView } from '../../../src/wait/waiter.js'
+import { at, finishedA, finishedWith, THUMBS, V2_ASSET, VIDEO } from '../../../__fixtures__/report.js'
 
 const OK = { ok: true, message: 'ok' }
-const at = (iso: string): Date => new Date(`2024-05-01T${iso}Z`)
-/** A v2 job that ran 12:00:05 to 12:02:05, and whose RunningDuration says otherwise. */
-const finishedA = (): JobView =>
-  view(
-    JOB_A,
-    'Finished',
-    { progress: 100 },
-    {
-      name: 'trailer',
-      runningDuration: 39605,
-      startTime: at('12:00:05'),
-      endTime: at('12:02:05')
-    }
-  )
-const V2_ASSET: OutputAsset = {
-  id: 'nb:cid:UUID:9a1e0c3b-0000-4000-8000-000000000001',
-  name: 'trailer-output',
-  storageAccount: 'mediastore',
-  uri: 'https://mediastore.blob.core.windows.net/asset-9a1e0c3b'
-}
-/** A Finished job at 100 % with these output assets. */
-const doneWith = (id: string, outputAssets?: OutputAsset[]): JobView =>
-  view(id, 'Finished', { progress: 100 }, { outputAssets })
-const VIDEO: OutputAsset = { name: 'job4-video', label: 'video', state: 'Finished' }
-const THUMBS: OutputAsset = {
-  name: 'job4-thumbnails',
-  label: 'thumbnails',
-  state: 'Error',
-  error: 'ContentUnsupported: There was a problem with the input content. (Content error; DoNotRetry: …)'
-}
 /** The heading names one job in the singular, several in the plural. */
 const headOf = (jobs: number): string[] => [
   `### ✅ Media Services ${jobs === 1 ? 'job' : 'jobs'}`,
@@ -320,7 +290,7 @@ describe('the summary of jobs on a v3-shaped service names that service', () => 
 describe('the assets in the step summary', () => {
   it('lists each finished job’s assets, server text escaped', () => {
     const hostile = { name: 'x <img src=y> | [a](https://evil.test) *b*', label: '`l`' }
-    const md = summaryMarkdown(waitResult('success', [doneWith(JOB_A, [V2_ASSET, hostile])]), {
+    const md = summaryMarkdown(waitResult('success', [finishedWith(JOB_A, [V2_ASSET, hostile])]), {
       ok: true,
       message: 'ok'
     })
@@ -332,14 +302,14 @@ describe('the assets in the step summary', () => {
   })
 
   it('has no assets part when no job made one', () => {
-    const md = summaryMarkdown(waitResult('success', [doneWith(JOB_A, [])]), { ok: true, message: 'ok' })
+    const md = summaryMarkdown(waitResult('success', [finishedWith(JOB_A, [])]), { ok: true, message: 'ok' })
     expect(md).not.toContain('Output assets')
   })
 
   it('stays within its limit when the assets do not fit, and says how many are not shown', () => {
     const many = Array.from({ length: 50 }, (_, i) => ({ name: `asset ${i} ${'n'.repeat(150)}` }))
     const md = summaryMarkdown(
-      waitResult('success', [doneWith(JOB_A, many)]),
+      waitResult('success', [finishedWith(JOB_A, many)]),
       { ok: true, message: 'ok' },
       undefined,
       4000
