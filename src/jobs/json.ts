@@ -1,5 +1,5 @@
 import { ServiceError } from '../errors.js'
-import { bodyKind, serverMessage, withoutBom } from '../text.js'
+import { bodyKind, serverMessage, serverName, withoutBom } from '../text.js'
 
 /** Reading service answers as JSON, for both job APIs: dates, byte order marks, bodies that are not JSON. */
 
@@ -8,6 +8,18 @@ export type Entity = Record<string, unknown>
 
 export function isEntity(v: unknown): v is Entity {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/**
+ * A value quoted in an error, whatever its shape: a text quoted (neutralised), a number, boolean or null as
+ * written, `missing` for no value, and an array or object by its kind only (never serialised whole: a deeply
+ * nested one overflows). Read after the field's name: "State missing", "Id 42.5".
+ */
+export function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(serverName(v))
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v)
+  if (v === undefined) return 'missing'
+  return Array.isArray(v) ? 'an array' : 'an object'
 }
 
 /** A value that should be text, as text: a number or boolean as written, anything else as ''. */

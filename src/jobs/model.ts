@@ -119,3 +119,22 @@ export function stateText(job: Pick<Job, 'state' | 'reportedState'>): string {
     ? `${UNKNOWN_STATE} ("${job.reportedState}")`
     : job.state
 }
+
+/**
+ * How long a job ran, by the service, in milliseconds: EndTime − StartTime when both are known (never
+ * negative), else the service's RunningDuration when it is above 0 (v2 may give one without the times),
+ * else undefined: not known (a job that has not started, or a service that leaves its times out). The
+ * verdict, the log, the step summary and the `runningDuration` output all say this one number.
+ */
+export function ranMs(job: Pick<Job, 'startTime' | 'endTime' | 'runningDuration'>): number | undefined {
+  if (job.startTime && job.endTime) return Math.max(0, job.endTime.getTime() - job.startTime.getTime())
+  return job.runningDuration > 0 ? job.runningDuration : undefined
+}
+
+/**
+ * The mean of progress values (0 to 100), as the SDKs sum up a job's progress from its tasks (v2) or
+ * outputs (v3), and as the report sums up several jobs'; undefined when there is none.
+ */
+export function meanProgress(values: readonly number[]): number | undefined {
+  return values.length ? values.reduce((sum, p) => sum + p, 0) / values.length : undefined
+}

@@ -1,7 +1,9 @@
 import { clockStamp, formatDuration } from '../time.js'
-import type { JobView } from '../wait/waiter.js'
-import { isFinal, type JobState, stateText } from '../jobs/model.js'
+import { predictEnd } from '../wait/schedule.js'
+import type { JobView } from '../wait/view.js'
+import { isFinal, type JobState, ranMs, stateText } from '../jobs/model.js'
 import { label, errorsOf } from './naming.js'
+import { jobsProgress } from './outputs.js'
 
 /**
  * Pure functions from what we saw to what the user reads: log lines, outputs, annotation, summary.
@@ -33,12 +35,16 @@ export class ChangeLog {
   private named = new Set<string>()
   private lastAggregate?: string
 
-  constructor(private readonly perJobLimit = 3) {}
+  /**
+   * @param manyJobsAt From this many jobs on, the log says one aggregate line a poll (when it changes) instead
+   *   of a line per job, and still names each job's ending.
+   */
+  constructor(private readonly manyJobsAt = 4) {}
 
   lines(views: readonly JobView[], elapsedMs: number, now: number): string[] {
     const stamp = `[${clockStamp(elapsedMs)}]`
     const lines: string[] = []
-    const many = views.length > this.perJobLimit
+    const many = views.length >= this.manyJobsAt
     // Counted once per poll: a filter per job would make a poll of 1000 jobs a million comparisons.
     const sharing = new Map<string, number>()
     for (const v of views) if (v.job) sharing.set(v.job.name, (sharing.get(v.job.name) ?? 0) + 1)
@@ -66,13 +72,12 @@ export class ChangeLog {
         progress !== undefined &&
         progress !== before.progress
       ) {
-        lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, this.rates, now)}`)
+        lines.push(`${stamp} ${who}: Processing ${progress}%${eta(v, now)}`)
       }
-      this.track(v, now)
       this.seen.set(v.id, { state, progress })
     }
     if (many) {
-      const longest = longestLeft(views, this.rates, now)
+      const longest = longestLeft(views, now)
       const line =
         aggregateLine(views) +
         (longest === undefined ? '' : `; the slowest about ${formatDuration(longest)} left`)
@@ -81,47 +86,36 @@ export class ChangeLog {
     }
     return lines
   }
-
-  /** First progress sample of each job, for a straight-line remaining-time estimate. */
-  private rates: Rates = new Map()
-
-  private track(v: JobView, now: number): void {
-    if (v.job?.state === 'Processing' && v.progress !== undefined && !this.rates.has(v.id)) {
-      this.rates.set(v.id, { at: now, progress: v.progress })
-    }
-  }
 }
 
 function finalDetail(v: JobView): string {
   const j = v.job!
   const parts: string[] = []
-  if (j.startTime && j.endTime)
-    parts.push(`in ${formatDuration(j.endTime.getTime() - j.startTime.getTime())}`)
+  const ran = ranMs(j)
+  if (ran !== undefined) parts.push(`in ${formatDuration(ran)}`)
   if (j.state === 'Error' && v.errorDetails.length) parts.push(errorsOf(v))
   return parts.length ? ` (${parts.join(', ')})` : ''
 }
 
-type Rates = Map<string, { at: number; progress: number }>
-
-/** A straight-line estimate of a job's time left, from its first progress sample; undefined without one. */
-function leftMs(v: JobView, rates: Rates, now: number): number | undefined {
-  const first = rates.get(v.id)
-  if (!first || v.progress === undefined || v.progress <= first.progress || now <= first.at) return undefined
-  const perMs = (v.progress - first.progress) / (now - first.at)
-  return (100 - v.progress) / perMs
+/**
+ * A job's time left: until the end the scheduler predicts from its pace (predictEnd), so that the log and
+ * the polls agree. Undefined without a prediction, or once the predicted end has passed.
+ */
+function leftMs(v: JobView, now: number): number | undefined {
+  const end = predictEnd(v)?.endAt
+  return end !== undefined && end > now ? end - now : undefined
 }
 
-function eta(v: JobView, rates: Rates, now: number): string {
-  const ms = leftMs(v, rates, now)
+function eta(v: JobView, now: number): string {
+  const ms = leftMs(v, now)
   return ms === undefined ? '' : `, about ${formatDuration(ms)} left`
 }
 
 /** With many jobs, the longest estimate among the jobs processing: when the last of them may end. */
-function longestLeft(views: readonly JobView[], rates: Rates, now: number): number | undefined {
+function longestLeft(views: readonly JobView[], now: number): number | undefined {
   let longest: number | undefined
   for (const v of views) {
-    if (v.job?.state !== 'Processing') continue
-    const ms = leftMs(v, rates, now)
+    const ms = leftMs(v, now)
     if (ms !== undefined && (longest === undefined || ms > longest)) longest = ms
   }
   return longest
@@ -140,7 +134,5 @@ export function aggregateLine(views: readonly JobView[]): string {
   if (count('Unknown')) parts.push(`${count('Unknown')} in a state this action does not know`)
   const missing = views.filter(v => !v.job).length
   if (missing) parts.push(`${missing} not found yet`)
-  const mean =
-    views.reduce((sum, v) => sum + (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)), 0) / views.length
-  return `${parts.join(', ')}; mean progress ${Math.floor(mean)}%`
+  return `${parts.join(', ')}; mean progress ${Math.floor(jobsProgress(views))}%`
 }

@@ -1,6 +1,14 @@
 import { someOf } from '../text.js'
 import type { JobView, WaitResult } from '../wait/waiter.js'
-import { isFinal, type JobState, type OutputAsset, PROGRESS_RANK, stateText } from '../jobs/model.js'
+import {
+  isFinal,
+  type JobState,
+  meanProgress,
+  type OutputAsset,
+  PROGRESS_RANK,
+  ranMs,
+  stateText
+} from '../jobs/model.js'
 
 /** The step's outputs: pure functions of the wait's result, each under GitHub's size limit. */
 
@@ -87,9 +95,8 @@ export function jobRecord(v: JobView): JobRecord {
     name: j?.name ?? '',
     state: j ? j.state : v.missingPolls > 0 ? 'NotFound' : 'Unknown',
     ...(j?.reportedState ? { reportedState: j.reportedState } : {}),
-    // Unknown is empty, not 0: a job with no startTime (not started, or a service that leaves it out) has no
-    // running time unless the service gave one (the summary, the log and the verdict follow the same rule).
-    runningDuration: j && (j.startTime || j.runningDuration > 0) ? j.runningDuration : null,
+    // Unknown is null (an empty output), not 0: the summary, the log and the verdict say the same ranMs.
+    runningDuration: (j && ranMs(j)) ?? null,
     progress: v.progress === undefined ? null : round1(v.progress),
     startTime: j?.startTime?.toISOString() ?? null,
     endTime: j?.endTime?.toISOString() ?? null,
@@ -125,6 +132,14 @@ export function lastStateText(views: readonly JobView[]): string {
   return first?.job ? stateText(first.job) : state
 }
 
+/**
+ * The progress of several jobs: the mean of theirs, a Finished job counting 100 and one whose progress is not
+ * known 0 (the `progress` output and the log's aggregate line).
+ */
+export function jobsProgress(views: readonly JobView[]): number {
+  return meanProgress(views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)))) ?? 0
+}
+
 /** The outputs of a step whose inputs were refused: every output set, no job seen. */
 export function noJobOutputs(): Outputs {
   return {
@@ -150,7 +165,6 @@ export function outputs(result: WaitResult): Outputs {
   const starts = times('startTime')
   const ends = times('endTime')
   const durations = records.map(r => r.runningDuration).filter((d): d is number => d !== null)
-  const progresses = result.views.map(v => (v.job?.state === 'Finished' ? 100 : (v.progress ?? 0)))
   const assets = assetRecords(result.views)
   // The common deploy waits for one encode that made one asset: then the next step needs no JSON.
   const only = assets.length === 1 ? assets[0] : undefined
@@ -159,7 +173,7 @@ export function outputs(result: WaitResult): Outputs {
     runningDuration: durations.length ? String(Math.max(...durations)) : '',
     startTime: starts[0] ?? '',
     endTime: ends.at(-1) ?? '',
-    progress: String(round1(progresses.reduce((a, b) => a + b, 0) / Math.max(1, progresses.length))),
+    progress: String(round1(jobsProgress(result.views))),
     jobs: jobsJson(records),
     assets: jobsJson(assets),
     'asset-name': only?.name ?? '',

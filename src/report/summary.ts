@@ -1,5 +1,5 @@
 import { markdownText } from '../text.js'
-import { isFinal } from '../jobs/model.js'
+import { isFinal, ranMs } from '../jobs/model.js'
 import { formatDuration } from '../time.js'
 import type { JobView, WaitResult } from '../wait/waiter.js'
 import { type JobsOrigin, jobsNoun, errorsOf } from './naming.js'
@@ -91,16 +91,10 @@ function omittedNote(n: number, what: 'job' | 'asset'): string {
 function summaryRow(v: JobView): string {
   const r = jobRecord(v)
   const job = v.job
-  // A job still running that the service gives no running time for (v3 has none) is shown running, not 0s.
-  const running = job && !isFinal(job.state) && !job.endTime && !(r.runningDuration ?? 0)
-  const duration = !job?.startTime
-    ? ''
-    : running
-      ? 'running'
-      : formatDuration(
-          (job.endTime?.getTime() ?? job.startTime.getTime() + (r.runningDuration ?? 0)) -
-            job.startTime.getTime()
-        )
+  const ran = job && ranMs(job)
+  // A job that started and runs on with no running time known yet (v3 gives none until it ends) is running.
+  const duration =
+    ran !== undefined ? formatDuration(ran) : job?.startTime && !isFinal(job.state) ? 'running' : ''
   return `| ${codeCell(r.id)} | ${markdownText(r.name)} | ${MARK[r.state] ?? r.state}${r.reportedState ? ` ("${markdownText(r.reportedState)}")` : ''} | ${r.progress === null ? '' : `${r.progress}%`} | ${r.startTime ?? ''} | ${r.endTime ?? ''} | ${duration} | ${markdownText(errorsOf(v))} |`
 }
 

@@ -2,17 +2,16 @@ import { type ErrorSource, sourceOf } from '../errors.js'
 import { someOf } from '../text.js'
 import { formatDuration } from '../time.js'
 import type { JobView, Outcome, WaitResult } from '../wait/waiter.js'
-import { isFinal, stateText } from '../jobs/model.js'
+import { isFinal, ranMs, stateText } from '../jobs/model.js'
 import { NAMED_JOBS, type JobsOrigin, jobsNoun, label, errorsOf } from './naming.js'
 import { lastStateText } from './outputs.js'
 
 /** The one-line verdict of a wait, and for a failure the annotation's title: one function per outcome. */
 
-/** How long a job ran, by the service: EndTime − StartTime, else its RunningDuration (ms in practice). */
+/** " (it ran 47s)": how long a job ran, by the service (ranMs); nothing when not known or no time. */
 function ranFor(v: JobView): string {
-  const j = v.job!
-  const ms = j.startTime && j.endTime ? j.endTime.getTime() - j.startTime.getTime() : j.runningDuration
-  return ms > 0 ? ` (it ran ${formatDuration(ms)})` : ''
+  const ms = ranMs(v.job!)
+  return ms ? ` (it ran ${formatDuration(ms)})` : ''
 }
 
 /** The title of a wait that a failed request ended: from whom the failure came, never from its wording. */

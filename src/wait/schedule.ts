@@ -77,7 +77,8 @@ export interface Prediction {
 
 /**
  * A Processing job's end, extrapolated linearly from its progress: from two samples of our own when they
- * are 10 points apart (no clock skew), else from the service's StartTime and the latest sample.
+ * are 10 points apart (no clock skew), else from the service's StartTime and the latest sample. The one
+ * estimate of time left: the polls aim at it, and the log's "about 2m 00s left" is its distance from now.
  */
 export function predictEnd(v: JobView): Prediction | undefined {
   const pace = v.pace

@@ -294,15 +294,15 @@ describe('missing fields and hostile values', () => {
   ])('a state given as %s is refused, quoted in the error', (_, state, got) => {
     const error = refusal(job({ state }))
     expect(error.message).toBe(
-      `The job service answered the job request without a valid properties.state (got ${got})`
+      `The job service answered the job request without a valid properties.state (properties.state ${got})`
     )
     expect(error.transient).toBe(true)
   })
 
-  it('a body without a state, or without properties, is refused as having given nothing', () => {
+  it('a body without a state, or without properties, is refused as missing its state', () => {
     for (const doc of [job({}), { properties: 'Finished' }, { name: 'job1' }, null, 'Finished']) {
       expect(refusal(doc, 'Azure Resource Manager').message).toBe(
-        'Azure Resource Manager answered the job request without a valid properties.state (got nothing)'
+        'Azure Resource Manager answered the job request without a valid properties.state (properties.state missing)'
       )
     }
   })

@@ -1,10 +1,14 @@
+import { v3Origin } from '../../../src/jobs/v3/api.js'
 /** The step summary as a whole: its exact Markdown, the invalid-input summary, the 1 MiB budget and code spans. */
 import { V2_ORIGIN } from '../../../src/jobs/v2/api.js'
 import { describe, it, expect } from '@jest/globals'
 import { codeCell, inputErrorMarkdown, summaryMarkdown } from '../../../src/report/summary.js'
-import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
+import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
 import { view, waitResult } from '../../../__fixtures__/jobs.js'
+import type { JobsOrigin } from '../../../src/report/naming.js'
+import { verdict } from '../../../src/report/verdict.js'
 import type { JobView } from '../../../src/wait/waiter.js'
+import { at, finishedA, finishedWith, THUMBS, V2_ASSET, VIDEO } from '../../../__fixtures__/report.js'
 
 const OK = { ok: true, message: 'ok' }
 /** The heading names one job in the singular, several in the plural. */
@@ -177,5 +181,164 @@ describe('the heading and the duration of a job', () => {
     )
     expect(md).toContain('| ⏳ Processing |  | 2024-05-01T12:00:00.000Z |  | running |  |')
     expect(md).not.toMatch(/\| 0s \|/)
+  })
+
+  it('the Duration cell says ranMs: a RunningDuration without a startTime (v2), nothing for an unknown one', () => {
+    const noStart = view(JOB_A, 'Finished', {}, { runningDuration: 4200 })
+    const noEnd = view(
+      JOB_B,
+      'Error',
+      {},
+      { startTime: new Date('2024-05-01T12:00:00Z'), runningDuration: 0 }
+    )
+    const md = summaryMarkdown(waitResult('success', [noStart, noEnd]), OK, V2_ORIGIN)
+    expect(md).toContain('| ✅ Finished |  |  |  | 4s |  |')
+    expect(md).toContain('| ❌ Error |  | 2024-05-01T12:00:00.000Z |  |  |  |')
+    expect(md).not.toMatch(/\| 0s \|/)
+  })
+})
+
+describe('summaryMarkdown: the step summary', () => {
+  it('has the verdict and one table row per job with its state marker', () => {
+    const result = waitResult('failure', [
+      finishedA(),
+      view(JOB_B, 'Error', { errorDetails: [{ code: 'ErrorProcessingTask', message: 'no video track' }] }),
+      view(JOB_C, undefined, { missingPolls: 3 })
+    ])
+    const md = summaryMarkdown(result, { ok: false, message: 'it failed' }, V2_ORIGIN)
+    const lines = md.split('\n')
+    expect(lines[0]).toBe('### ❌ Media Services jobs')
+    expect(lines).toContain('it failed')
+    expect(lines).toContain('| Job | Name | State | Progress | Start (UTC) | End (UTC) | Duration | Error |')
+    expect(lines).toContain(
+      `| \`${JOB_A}\` | trailer | ✅ Finished | 100% | 2024-05-01T12:00:05.000Z | 2024-05-01T12:02:05.000Z | 2m 00s |  |`
+    )
+    expect(lines).toContain(
+      `| \`${JOB_B}\` | encode trailer | ❌ Error |  |  |  |  | ErrorProcessingTask\\: no video track |`
+    )
+    expect(lines).toContain(`| \`${JOB_C}\` |  | ❓ Not found |  |  |  |  |  |`)
+    expect(lines.filter(l => l.startsWith('| `'))).toHaveLength(3)
+  })
+
+  it('escapes | and new lines in names, errors and the verdict so the table holds', () => {
+    const result = waitResult('success', [
+      view(
+        JOB_A,
+        'Finished',
+        { errorDetails: [{ code: 'X', message: 'a|b\nc' }] },
+        { name: 'promo | cut\n2' }
+      )
+    ])
+    const md = summaryMarkdown(result, { ok: true, message: 'done | ok' }, V2_ORIGIN)
+    expect(md).toContain('### ✅ Media Services job\n')
+    expect(md).toContain('done \\| ok')
+    expect(md).toContain('| promo \\| cut 2 |')
+    expect(md).toContain('| X\\: a\\|b c |')
+  })
+
+  it('a | in a job id is escaped inside its code span, so the row keeps its 8 cells', () => {
+    const id = 'https://mkio.example/api/ams/s/transforms/t/jobs/a|b'
+    const md = summaryMarkdown(
+      waitResult('success', [view(id, 'Finished')]),
+      { ok: true, message: 'ok' },
+      V2_ORIGIN
+    )
+    const row = md.split('\n').find(l => l.includes('jobs/a'))!
+    expect(row).toContain('| `https://mkio.example/api/ams/s/transforms/t/jobs/a\\|b` |')
+    // GitHub splits a row on every | that has no backslash before it, in code spans too.
+    expect(row.split(/(?<!\\)\|/).slice(1, -1)).toHaveLength(8)
+  })
+
+  it('a backtick in a job id cannot close its code span', () => {
+    expect(codeCell('a`b')).toBe('``a`b``')
+    expect(codeCell('`a')).toBe('`` `a ``')
+  })
+
+  it('a job still Processing shows its progress and a duration from RunningDuration', () => {
+    const md = summaryMarkdown(
+      waitResult('timeout', [
+        view(JOB_A, 'Processing', { progress: 42.25 }, { startTime: at('12:00:00'), runningDuration: 90_000 })
+      ]),
+      { ok: false, message: 'timed out' },
+      V2_ORIGIN
+    )
+    expect(md).toContain('| ⏳ Processing | 42.3% | 2024-05-01T12:00:00.000Z |  | 1m 30s |')
+  })
+
+  it('a warning verdict (fail-on none, a job in Error) heads the summary with ⚠️, never ✅', () => {
+    const result = waitResult('success', [view(JOB_A, 'Error')])
+    const md = summaryMarkdown(result, verdict(result, 6 * 3_600_000, V2_ORIGIN), V2_ORIGIN)
+    expect(md).toMatch(/^### ⚠️ Media Services job\n/)
+    expect(md).not.toContain('✅')
+  })
+
+  it('a job in a state outside the seven shows the name the service gave', () => {
+    const paused = view(JOB_A, 'Unknown', {}, { name: 'clip', reportedState: 'Paused' })
+    expect(
+      summaryMarkdown(waitResult('timeout', [paused]), { ok: false, message: 'x' }, V2_ORIGIN)
+    ).toContain('| ❓ Unknown ("Paused") |')
+  })
+})
+
+describe('the summary of jobs on a v3-shaped service names that service', () => {
+  const ARM: JobsOrigin = v3Origin('Azure Resource Manager')
+  const MKIO: JobsOrigin = v3Origin('api.mk.io')
+  const URL_A = 'https://api.mk.io/api/ams/s/transforms/t/jobs/a'
+
+  it('the summary heading', () => {
+    const result = waitResult('success', [view(URL_A, 'Finished')])
+    expect(summaryMarkdown(result, { ok: true, message: 'ok' }, MKIO).split('\n')[0]).toBe(
+      '### ✅ Job on api.mk.io'
+    )
+    expect(summaryMarkdown(result, { ok: true, message: 'ok' }, ARM).split('\n')[0]).toBe(
+      '### ✅ Job on Azure Resource Manager'
+    )
+  })
+})
+
+describe('the assets in the step summary', () => {
+  it('lists each finished job’s assets, server text escaped', () => {
+    const hostile = { name: 'x <img src=y> | [a](https://evil.test) *b*', label: '`l`' }
+    const md = summaryMarkdown(
+      waitResult('success', [finishedWith(JOB_A, [V2_ASSET, hostile])]),
+      {
+        ok: true,
+        message: 'ok'
+      },
+      V2_ORIGIN
+    )
+    expect(md).toContain('**Output assets**')
+    expect(md).toContain(`| \`${JOB_A}\` | trailer-output | \`${V2_ASSET.id}\` | mediastore |  |`)
+    expect(md).toContain(
+      `| \`${JOB_A}\` | x &lt;img src=y&gt; \\| \\[a\\](https\\://evil.test) \\*b\\* |  |  | \\\`l\\\` |`
+    )
+  })
+
+  it('has no assets part when no job made one', () => {
+    const md = summaryMarkdown(
+      waitResult('success', [finishedWith(JOB_A, [])]),
+      { ok: true, message: 'ok' },
+      V2_ORIGIN
+    )
+    expect(md).not.toContain('Output assets')
+  })
+
+  it('stays within its limit when the assets do not fit, and says how many are not shown', () => {
+    const many = Array.from({ length: 50 }, (_, i) => ({ name: `asset ${i} ${'n'.repeat(150)}` }))
+    const md = summaryMarkdown(
+      waitResult('success', [finishedWith(JOB_A, many)]),
+      { ok: true, message: 'ok' },
+      V2_ORIGIN,
+      4000
+    )
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(4000)
+    expect(md).toMatch(/… and \d+ more assets not shown/)
+  })
+
+  it('leaves out the asset of an output that did not finish in a Finished job (onError: ContinueJob)', () => {
+    const result = waitResult('success', [view(JOB_A, 'Finished', {}, { outputAssets: [VIDEO, THUMBS] })])
+    const md = summaryMarkdown(result, OK, V2_ORIGIN)
+    expect(md).toContain('| job4-video |')
+    expect(md).not.toContain('job4-thumbnails')
   })
 })

@@ -5,10 +5,11 @@ import {
   type Job,
   MAX_ERROR_DETAILS,
   MAX_OUTPUT_ASSETS,
+  meanProgress,
   type OutputAsset,
   parseState
 } from '../model.js'
-import { type Entity, errorTextOf, isEntity, parseDate, parseJson, text } from '../json.js'
+import { type Entity, describe, errorTextOf, isEntity, parseDate, parseJson, text } from '../json.js'
 
 export interface Task {
   id: string
@@ -64,14 +65,6 @@ function number(v: Json): number {
 /** A duration cannot be negative: a negative or unreadable one counts as 0. */
 function duration(v: Json): number {
   return Math.max(0, number(v))
-}
-
-/** A value quoted in an error, whatever its shape: never serialised whole (a deeply nested one overflows). */
-function describe(v: Json): string {
-  if (typeof v === 'string') return JSON.stringify(serverName(v))
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v)
-  if (v === undefined) return 'missing'
-  return Array.isArray(v) ? 'an array' : 'an object'
 }
 
 /**
@@ -179,8 +172,7 @@ export function errorDetailsOf(tasks: readonly Task[]): ErrorDetail[] {
 
 /** Overall job progress as the v2 SDK computes it: the mean of its tasks' Progress. */
 export function jobProgress(tasks: readonly Task[]): number | undefined {
-  if (tasks.length === 0) return undefined
-  return tasks.reduce((sum, t) => sum + t.progress, 0) / tasks.length
+  return meanProgress(tasks.map(t => t.progress))
 }
 
 /**

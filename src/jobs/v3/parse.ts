@@ -6,11 +6,12 @@ import {
   type JobState,
   MAX_ERROR_DETAILS,
   MAX_OUTPUT_ASSETS,
+  meanProgress,
   type OutputAsset,
   stateNamed,
   UNKNOWN_STATE
 } from '../model.js'
-import { type Entity, errorTextOf, isEntity, parseDate, parseJson, text } from '../json.js'
+import { type Entity, describe, errorTextOf, isEntity, parseDate, parseJson, text } from '../json.js'
 
 /**
  * The v3 job resource, as Azure Resource Manager (Encoding.json, api-version 2022-07-01) and MK.IO's SDK
@@ -24,13 +25,6 @@ import { type Entity, errorTextOf, isEntity, parseDate, parseJson, text } from '
  * estimate: "If the JobOutput is in a Processing state, this contains the Job completion percentage."
  * There is no RunningDuration: endTime − startTime stands in for it.
  */
-
-/** A value quoted in an error, whatever its shape: never serialised whole. */
-function describe(v: unknown): string {
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v)
-  if (v === undefined) return 'nothing'
-  return Array.isArray(v) ? 'an array' : 'an object'
-}
 
 /** A percentage from the service, clamped to 0–100; undefined when it is not a finite number. */
 function percent(v: unknown): number | undefined {
@@ -107,9 +101,8 @@ export function parseV3Job(doc: unknown, id: string, service = 'The job service'
   const state = props ? v3State(props.state) : undefined
   if (!isEntity(doc) || !props || !state) {
     const got = isEntity(doc) && isEntity(doc.properties) ? doc.properties.state : undefined
-    const seen = typeof got === 'string' ? JSON.stringify(serverName(got)) : describe(got)
     throw new ServiceError(
-      `${service} answered the job request without a valid properties.state (got ${seen})`,
+      `${service} answered the job request without a valid properties.state (properties.state ${describe(got)})`,
       { transient: true }
     )
   }
@@ -130,7 +123,7 @@ export function parseV3Job(doc: unknown, id: string, service = 'The job service'
     startTime,
     endTime,
     // The v3 SDKs show overall progress as the mean of the outputs', as v2 did with tasks.
-    progress: progresses.length ? progresses.reduce((a, b) => a + b, 0) / progresses.length : undefined,
+    progress: meanProgress(progresses),
     errorDetails,
     outputAssets: outputAssets(outputs)
   }
