@@ -117,6 +117,10 @@ interface Ending {
   answered: boolean
 }
 
+/**
+ * The exchange's limits as one signal: the caller's cancel, or its own time limit (AbortSignal.timeout, as
+ * every budget here is made: transport/call.ts within()). The first to fire settles it, exactly once.
+ */
 function boundedEnding(
   host: string,
   limitMs: number,
@@ -125,6 +129,8 @@ function boundedEnding(
   reject: (error: Error) => void
 ): Ending {
   const exchange = new AbortController()
+  const limit = AbortSignal.timeout(limitMs)
+  const stop = signal ? AbortSignal.any([signal, limit]) : limit
   let done = false
   const ending: Ending = {
     signal: exchange.signal,
@@ -132,23 +138,22 @@ function boundedEnding(
     settle(error, value) {
       if (done) return
       done = true
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
+      stop.removeEventListener('abort', onStop)
       if (!error) return resolve(value!)
       // A late byte must not keep anything alive.
       exchange.abort()
       reject(error)
     }
   }
-  const onAbort = (): void => ending.settle(abortedBy(signal!))
-  const timer = setTimeout(() => {
+  const onStop = (): void => {
+    if (signal?.aborted) return ending.settle(abortedBy(signal))
     const s = formatDuration(limitMs < 1000 ? limitMs : Math.round(limitMs / 1000) * 1000)
     const message = ending.answered
       ? `the answer from ${host} did not complete within ${s}`
       : `no answer from ${host} within ${s}`
     ending.settle(new ServiceError(message, { transient: true }))
-  }, limitMs)
-  signal?.addEventListener('abort', onAbort, { once: true })
+  }
+  stop.addEventListener('abort', onStop, { once: true })
   return ending
 }
 

@@ -1,5 +1,5 @@
-export const id = 561;
-export const ids = [561];
+export const id = 937;
+export const ids = [937];
 export const modules = {
 
 /***/ 8753:
@@ -17,7 +17,7 @@ class ProxyAgent {
 
 /***/ }),
 
-/***/ 8569:
+/***/ 9297:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1075,6 +1075,8 @@ function createHttp(options) {
 }
 function boundedEnding(host, limitMs, signal, resolve, reject) {
     const exchange = new AbortController();
+    const limit = AbortSignal.timeout(limitMs);
+    const stop = signal ? AbortSignal.any([signal, limit]) : limit;
     let done = false;
     const ending = {
         signal: exchange.signal,
@@ -1083,23 +1085,23 @@ function boundedEnding(host, limitMs, signal, resolve, reject) {
             if (done)
                 return;
             done = true;
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', onAbort);
+            stop.removeEventListener('abort', onStop);
             if (!error)
                 return resolve(value);
             exchange.abort();
             reject(error);
         }
     };
-    const onAbort = () => ending.settle(abortedBy(signal));
-    const timer = setTimeout(() => {
+    const onStop = () => {
+        if (signal?.aborted)
+            return ending.settle(abortedBy(signal));
         const s = formatDuration(limitMs < 1000 ? limitMs : Math.round(limitMs / 1000) * 1000);
         const message = ending.answered
             ? `the answer from ${host} did not complete within ${s}`
             : `no answer from ${host} within ${s}`;
         ending.settle(new ServiceError(message, { transient: true }));
-    }, limitMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    };
+    stop.addEventListener('abort', onStop, { once: true });
     return ending;
 }
 function send(setup, out, ending) {
@@ -1318,168 +1320,48 @@ function sleep(ms, signal) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/jobs/guarded.ts
+;// CONCATENATED MODULE: ./src/jobs/answers.ts
 
 
 
 
 
 
-
-const MAX_REDIRECTS = 5;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-class GuardedExchange {
-    o;
-    count = 0;
-    quietUntil = 0;
-    source;
-    firstAnswer;
-    onRetry;
-    constructor(o) {
-        this.o = o;
-        this.source = jobService(o.dialect.service);
-        this.onRetry = logRetries(o.log, o.dialect.service);
-        const { service, urlInput } = o.dialect;
-        this.firstAnswer = new FirstAnswer((error, triedMs) => new UserError(`Input ${urlInput}: ${service} has not answered as its API does for ${formatDuration(triedMs)} (${error.message}). Check ${urlInput}: it must be the service's endpoint.`, urlInput, this.source), error => (error.source === undefined || error.source.kind === 'service') &&
-            (error.status === undefined || error instanceof NotTheApi));
+function wrongEndpointBudget(dialect, source) {
+    const { service, urlInput } = dialect;
+    return new FirstAnswer((error, triedMs) => new UserError(`Input ${urlInput}: ${service} has not answered as its API does for ${formatDuration(triedMs)} (${error.message}). Check ${urlInput}: it must be the service's endpoint.`, urlInput, source), error => (error.source === undefined || error.source.kind === 'service') &&
+        (error.status === undefined || error instanceof NotTheApi));
+}
+function refuseUntrusted(url, first, trustedHosts, dialect, source) {
+    const refusal = tokenRefusal(url, first, trustedHosts);
+    if (refusal === 'not-https') {
+        throw new UserError(`Refused a redirect to ${serverName(`${url.protocol}//${url.host}`)}: the token is only sent over https.`, dialect.urlInput, source);
     }
-    get requests() {
-        return this.count;
+    if (refusal === 'untrusted') {
+        throw new UserError(dialect.untrustedHost(serverName(url.host)), 'trusted-hosts', source);
     }
-    async request(req, call, parse) {
-        const at = { url: req.url };
-        const { now, sleep, random } = this.o;
-        for (let n = 1;; n++) {
-            if (call.signal?.aborted)
-                throw abortedBy(call.signal);
-            try {
-                return await this.attempt(req, at, call, parse);
-            }
-            catch (error) {
-                const retry = { retryUntil: retryUntilOf(call), signal: call.signal, now, sleep, random };
-                const delay = retryDelay(error, n, { ...retry, onRetry: this.onRetry, firstAnswer: this.firstAnswer });
-                await sleep(delay, call.signal);
-            }
-        }
+}
+function followRedirect(res, from, first, req, o, source) {
+    const service = o.dialect.service;
+    const target = locationOf(res, from, service, source);
+    refuseUntrusted(target, first, o.trustedHosts, o.dialect, source);
+    const { next, root } = req.redirected?.(target) ?? { next: target };
+    if (root) {
+        o.log.info(`${service} redirected to ${serverMessage(root.href)}; later requests go there directly.`);
     }
-    async attempt(req, at, call, parse) {
-        await this.quiet(call);
-        const res = await this.sendHeeding(req, at, call);
-        if (!this.firstAnswer.seen && !answerShaped(res))
-            throw this.notTheApi(req, res);
-        let value;
-        try {
-            value = parse(res);
-        }
-        catch (error) {
-            if (!(error instanceof ServiceError))
-                throw error;
-            if (!this.firstAnswer.seen)
-                throw this.notTheApi(req, res, error);
-            throw withWhere(error, res, this.source);
-        }
-        this.firstAnswer.answer();
-        return value;
+    else if (!req.redirected) {
+        o.log.info(`${service} redirected to ${serverMessage(target.origin + target.pathname)}.`);
     }
-    async quiet(call) {
-        const wait = this.quietUntil - this.o.now();
-        if (wait <= 0)
-            return;
-        if (this.quietUntil > retryUntilOf(call)) {
-            throw new OutOfTime(`${this.o.dialect.service} asked for no request for ${formatDuration(wait)} more (Retry-After), longer than this request may wait`, { source: this.source });
-        }
-        this.o.log.debug(`${this.o.dialect.service} asked for ${formatDuration(wait)} more (Retry-After): waiting.`);
-        await this.o.sleep(wait, call.signal);
-        if (call.signal?.aborted)
-            throw abortedBy(call.signal);
-    }
-    async sendHeeding(req, at, call) {
-        try {
-            return await this.send(req, at, call);
-        }
-        catch (error) {
-            if (error instanceof ServiceError && error.retryAfterMs !== undefined)
-                this.quietUntil = Math.max(this.quietUntil, this.o.now() + error.retryAfterMs);
-            throw error;
-        }
-    }
-    notTheApi(req, res, error) {
-        const requestId = requestIdOf(res);
-        const where = requestId ? ` (x-ms-request-id ${requestId})` : '';
-        const said = error ? undefined : this.o.dialect.errorText(res.body);
-        const what = error
-            ? `${error.message} (HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''})`
-            : `${req.method} ${serverName(this.o.dialect.resourceName(req.url))} answered HTTP ${res.status} with ${bodyKind(res.body)}${said ? `: ${said}` : ''}${where}`;
-        return new NotTheApi(what, { status: res.status, requestId, transient: true, source: this.source });
-    }
-    async send(req, at, call) {
-        const first = this.o.first ?? req.url;
-        const service = this.o.dialect.service;
-        let refreshed = false;
-        for (let hop = 0; hop <= MAX_REDIRECTS;) {
-            const url = at.url;
-            this.assertMayReceiveToken(url, first);
-            const res = await this.exchange(req, url, await this.o.tokens.getToken(false, call), call);
-            if (REDIRECTS.has(res.status)) {
-                at.url = this.follow(res, url, first, req);
-                hop++;
-                continue;
-            }
-            if (res.status === 401 && this.o.tokens.canRefresh && !refreshed) {
-                refreshed = true;
-                this.o.log.info(`${service} refused the token (401); getting a fresh one and trying once more.`);
-                await this.o.tokens.getToken(true, call);
-                continue;
-            }
-            if ((res.status >= 200 && res.status < 300) || this.o.dialect.isAnswer?.(res, req.method))
-                return res;
-            if (TRANSIENT_STATUS.has(res.status) || res.status === 401 || res.status === 403 || isJson(res.body))
-                this.firstAnswer.answer();
-            const answer = failedAnswer(this.o.dialect, req.method, res, url, refreshed);
-            const explained = this.o.dialect.explain(answer);
-            if (!this.firstAnswer.seen &&
-                !(explained instanceof UserError) &&
-                (isWebPage(res.body) || res.status === 404))
-                throw this.notTheApi(req, res);
-            throw explained ?? commonFailure(answer, this.o.dialect, this.o.now(), this.source);
-        }
-        const last = serverMessage(at.url.href);
-        throw new ServiceError(`${service} redirected more than ${MAX_REDIRECTS} times; last to ${last}`, {
-            source: this.source
-        });
-    }
-    async exchange(req, url, token, call) {
-        const started = this.o.now();
-        this.count++;
-        const headers = { ...req.headers, Authorization: `Bearer ${token}` };
-        const limits = { signal: call.signal, endBy: call.endBy };
-        const res = await this.o.http.request(req.method, url.href, headers, req.body, limits);
-        const requestId = requestIdOf(res);
-        this.o.log.debug(`${req.method} ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
-        return res;
-    }
-    follow(res, from, first, req) {
-        const service = this.o.dialect.service;
-        const target = locationOf(res, from, service, this.source);
-        this.assertMayReceiveToken(target, first);
-        const { next, root } = req.redirected?.(target) ?? { next: target };
-        if (root) {
-            this.o.log.info(`${service} redirected to ${serverMessage(root.href)}; later requests go there directly.`);
-        }
-        else if (!req.redirected) {
-            this.o.log.info(`${service} redirected to ${serverMessage(target.origin + target.pathname)}.`);
-        }
-        return next;
-    }
-    assertMayReceiveToken(url, first) {
-        const refusal = tokenRefusal(url, first, this.o.trustedHosts);
-        if (refusal === 'not-https') {
-            throw new UserError(`Refused a redirect to ${serverName(`${url.protocol}//${url.host}`)}: the token is only sent over https.`, this.o.dialect.urlInput, this.source);
-        }
-        if (refusal === 'untrusted') {
-            throw new UserError(this.o.dialect.untrustedHost(serverName(url.host)), 'trusted-hosts', this.source);
-        }
-    }
+    return next;
+}
+function notTheApi(dialect, source, req, res, error) {
+    const requestId = requestIdOf(res);
+    const where = requestId ? ` (x-ms-request-id ${requestId})` : '';
+    const said = error ? undefined : dialect.errorText(res.body);
+    const what = error
+        ? `${error.message} (HTTP ${res.status}${requestId ? `, x-ms-request-id ${requestId}` : ''})`
+        : `${req.method} ${serverName(dialect.resourceName(req.url))} answered HTTP ${res.status} with ${bodyKind(res.body)}${said ? `: ${said}` : ''}${where}`;
+    return new NotTheApi(what, { status: res.status, requestId, transient: true, source });
 }
 class NotTheApi extends ServiceError {
 }
@@ -1535,6 +1417,148 @@ function commonFailure(a, dialect, now, source) {
         retryAfterMs: retryAfterMs(header(res, 'retry-after'), now),
         source
     });
+}
+
+;// CONCATENATED MODULE: ./src/jobs/guarded.ts
+
+
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+class GuardedExchange {
+    o;
+    count = 0;
+    source;
+    firstAnswer;
+    quiet;
+    onRetry;
+    constructor(o) {
+        this.o = o;
+        this.source = jobService(o.dialect.service);
+        this.onRetry = logRetries(o.log, o.dialect.service);
+        this.firstAnswer = wrongEndpointBudget(o.dialect, this.source);
+        this.quiet = new QuietTime(o, this.source);
+    }
+    get requests() {
+        return this.count;
+    }
+    async request(req, call, parse) {
+        const at = { url: req.url };
+        const { now, sleep, random } = this.o;
+        for (let n = 1;; n++) {
+            if (call.signal?.aborted)
+                throw abortedBy(call.signal);
+            try {
+                return await this.attempt(req, at, call, parse);
+            }
+            catch (error) {
+                const retry = { retryUntil: retryUntilOf(call), signal: call.signal, now, sleep, random };
+                const delay = retryDelay(error, n, { ...retry, onRetry: this.onRetry, firstAnswer: this.firstAnswer });
+                await sleep(delay, call.signal);
+            }
+        }
+    }
+    async attempt(req, at, call, parse) {
+        await this.quiet.wait(call);
+        const res = await this.quiet.heeding(() => this.send(req, at, call));
+        const { dialect } = this.o;
+        if (!this.firstAnswer.seen && !answerShaped(res))
+            throw notTheApi(dialect, this.source, req, res);
+        let value;
+        try {
+            value = parse(res);
+        }
+        catch (error) {
+            if (!(error instanceof ServiceError))
+                throw error;
+            if (!this.firstAnswer.seen)
+                throw notTheApi(dialect, this.source, req, res, error);
+            throw withWhere(error, res, this.source);
+        }
+        this.firstAnswer.answer();
+        return value;
+    }
+    async send(req, at, call) {
+        const { dialect, tokens } = this.o;
+        const first = this.o.first ?? req.url;
+        let refreshed = false;
+        for (let hop = 0; hop <= MAX_REDIRECTS;) {
+            const url = at.url;
+            refuseUntrusted(url, first, this.o.trustedHosts, dialect, this.source);
+            const res = await this.exchange(req, url, await tokens.getToken(false, call), call);
+            if (REDIRECTS.has(res.status)) {
+                at.url = followRedirect(res, url, first, req, this.o, this.source);
+                hop++;
+                continue;
+            }
+            if (res.status === 401 && tokens.canRefresh && !refreshed) {
+                refreshed = true;
+                this.o.log.info(`${dialect.service} refused the token (401); getting a fresh one and trying once more.`);
+                await tokens.getToken(true, call);
+                continue;
+            }
+            if ((res.status >= 200 && res.status < 300) || dialect.isAnswer?.(res, req.method))
+                return res;
+            if (TRANSIENT_STATUS.has(res.status) || res.status === 401 || res.status === 403 || isJson(res.body))
+                this.firstAnswer.answer();
+            const answer = failedAnswer(dialect, req.method, res, url, refreshed);
+            const explained = dialect.explain(answer);
+            const webPage = isWebPage(res.body) || res.status === 404;
+            if (!this.firstAnswer.seen && !(explained instanceof UserError) && webPage)
+                throw notTheApi(dialect, this.source, req, res);
+            throw explained ?? commonFailure(answer, dialect, this.o.now(), this.source);
+        }
+        const last = serverMessage(at.url.href);
+        throw new ServiceError(`${dialect.service} redirected more than ${MAX_REDIRECTS} times; last to ${last}`, {
+            source: this.source
+        });
+    }
+    async exchange(req, url, token, call) {
+        const started = this.o.now();
+        this.count++;
+        const headers = { ...req.headers, Authorization: `Bearer ${token}` };
+        const limits = { signal: call.signal, endBy: call.endBy };
+        const res = await this.o.http.request(req.method, url.href, headers, req.body, limits);
+        const requestId = requestIdOf(res);
+        this.o.log.debug(`${req.method} ${url.href} -> ${res.status} in ${this.o.now() - started} ms${requestId ? ` (x-ms-request-id ${requestId})` : ''}`);
+        return res;
+    }
+}
+class QuietTime {
+    o;
+    source;
+    until = 0;
+    constructor(o, source) {
+        this.o = o;
+        this.source = source;
+    }
+    async wait(call) {
+        const wait = this.until - this.o.now();
+        if (wait <= 0)
+            return;
+        const service = this.o.dialect.service;
+        if (this.until > retryUntilOf(call)) {
+            throw new OutOfTime(`${service} asked for no request for ${formatDuration(wait)} more (Retry-After), longer than this request may wait`, { source: this.source });
+        }
+        this.o.log.debug(`${service} asked for ${formatDuration(wait)} more (Retry-After): waiting.`);
+        await this.o.sleep(wait, call.signal);
+        if (call.signal?.aborted)
+            throw abortedBy(call.signal);
+    }
+    async heeding(send) {
+        try {
+            return await send();
+        }
+        catch (error) {
+            if (error instanceof ServiceError && error.retryAfterMs !== undefined)
+                this.until = Math.max(this.until, this.o.now() + error.retryAfterMs);
+            throw error;
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/v2/client.ts
