@@ -47,6 +47,11 @@ export default {
     'src/clouds.ts',
     'src/settings/endpoints.ts',
     'src/jobs/v3/inputs.ts',
+    'src/jobs/v2/inputs.ts',
+    'src/jobs/v2/api.ts',
+    'src/jobs/v3/api.ts',
+    'src/jobs/answers.ts',
+    'src/settings/jobs.ts',
     'src/settings/public-suffix.ts',
     'src/values.ts'
   ],

@@ -29,6 +29,10 @@ const MUST_MUTATE = [
   'src/settings/public-suffix.ts',
   'src/values.ts',
   'src/jobs/v3/inputs.ts',
+  'src/jobs/v2/inputs.ts',
+  'src/jobs/v2/api.ts',
+  'src/jobs/v3/api.ts',
+  'src/jobs/answers.ts',
   'src/jobs/model.ts',
   'src/jobs/v2/parse.ts',
   'src/jobs/v3/parse.ts'
