@@ -50,6 +50,21 @@ describe('isLoopbackHost: names and addresses that stay on this machine', () => 
   })
 })
 
+describe('hostInDomain: the host itself or a subdomain, on a dot boundary', () => {
+  it.each([
+    ['media.azure.net', 'media.azure.net', true],
+    ['acct.restv2.westeurope.media.azure.net', 'media.azure.net', true],
+    ['ACCT.Media.Azure.Net', '.media.azure.net', true],
+    ['acct.media.azure.net.', 'media.azure.net', true],
+    ['notmedia.azure.net', 'media.azure.net', false],
+    ['media.azure.net.attacker.com', 'media.azure.net', false],
+    ['evilmedia.azure.net.attacker.com', 'media.azure.net', false],
+    ['azure.net', 'media.azure.net', false]
+  ])('%s in %s: %s', (host, domain, inside) => {
+    expect(hostInDomain(host, domain)).toBe(inside)
+  })
+})
+
 describe('hostInDomain: a domain written with a leading or trailing dot is the same domain', () => {
   it.each([
     ['acct.media.azure.net', 'media.azure.net.', true],

@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
-import { ServiceError } from '../../../src/errors.js'
-import { thrownBy } from '../../../__fixtures__/failure.js'
+import { ServiceError } from '../../../../src/errors.js'
+import { thrownBy } from '../../../../__fixtures__/failure.js'
 import {
   errorDetailsOf,
   jobProgress,
@@ -9,11 +9,11 @@ import {
   parseTasks,
   serviceErrorText,
   type Task
-} from '../../../src/jobs/v2/parse.js'
-import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
-import { jobEntity, minimalBody, taskEntity, verboseBody } from '../../../__fixtures__/jobs.js'
-import { JOB_STATES, MAX_ERROR_DETAILS, parseState } from '../../../src/jobs/model.js'
-import { parseDate } from '../../../src/jobs/json.js'
+} from '../../../../src/jobs/v2/parse.js'
+import { JOB_A, JOB_B } from '../../../../__fixtures__/inputs.js'
+import { jobEntity, minimalBody, taskEntity, verboseBody } from '../../../../__fixtures__/jobs.js'
+import { JOB_STATES, MAX_ERROR_DETAILS, parseState } from '../../../../src/jobs/model.js'
+import { parseDate } from '../../../../src/jobs/json.js'
 
 /** Every parse error is a ServiceError: anything else would crash the action as a bug. */
 const thrown = (fn: () => unknown): ServiceError => thrownBy(fn, ServiceError)

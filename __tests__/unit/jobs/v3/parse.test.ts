@@ -1,15 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { ServiceError } from '../../../src/errors.js'
-import { thrownBy } from '../../../__fixtures__/failure.js'
-import { isFinal, MAX_ERROR_DETAILS, MAX_OUTPUT_ASSETS, stateText } from '../../../src/jobs/model.js'
+import { ServiceError } from '../../../../src/errors.js'
+import { thrownBy } from '../../../../__fixtures__/failure.js'
+import { isFinal, MAX_ERROR_DETAILS, MAX_OUTPUT_ASSETS, stateText } from '../../../../src/jobs/model.js'
 import {
   outputErrors,
   parseV3Job,
   parseV3JobBody,
   v3ErrorCode,
   v3ErrorText
-} from '../../../src/jobs/v3/parse.js'
+} from '../../../../src/jobs/v3/parse.js'
 
 const ID =
   '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Media/mediaServices/acct/transforms/t/jobs/job1'
