@@ -1,6 +1,6 @@
 /**
  * The token's trust rules as pure functions (the clients' tests send real redirects through them:
- * jobs/v2-client.test.ts, jobs/hostile-clients.test.ts).
+ * jobs/v2/client.test.ts, jobs/guarded.test.ts).
  */
 import { describe, it, expect } from '@jest/globals'
 import { checkBypass } from '@actions/http-client/lib/proxy'
