@@ -1,7 +1,7 @@
 /**
  * Service answers as they were published, one per export, each naming its source. Copied field for field
  * (whitespace and the long `input` blocks trimmed); where no recording exists, the body is shaped from the
- * spec text, and says so. Each has a parse test (__tests__/unit/jobs/bodies.test.ts).
+ * spec text, and says so. Each has a parse test (__tests__/unit/jobs/v2/parse.test.ts, jobs/v3/parse.test.ts).
  */
 
 const ARM_JOBS =

@@ -79,3 +79,11 @@ export function waitResult(outcome: Outcome, views: JobView[], extra: Partial<Wa
     outcome === 'failure' ? views.filter(v => v.job?.state === 'Error' || v.job?.state === 'Canceled') : []
   return { outcome, views, elapsedMs: 125_000, polls: 13, failed, ...extra }
 }
+
+/** A job that ended Error with these errors. */
+export const errorView = (id: string, name: string, errors: { code: string; message: string }[]): JobView =>
+  view(id, 'Error', { errorDetails: errors }, { name })
+
+/** The `i`th of many v2 job ids. */
+export const numberedJobId = (i: number): string =>
+  `nb:jid:UUID:1f3c9a2e-0000-4000-8000-${String(i).padStart(12, '0')}`

@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals'
 import type { JobView } from '../../../src/wait/waiter.js'
 import { START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
-import { view } from '../../../__fixtures__/jobs.js'
+import { view, errorView } from '../../../__fixtures__/jobs.js'
 import type { Job } from '../../../src/jobs/model.js'
 import { aggregateLine, ChangeLog } from '../../../src/report/log.js'
 import { predictEnd } from '../../../src/wait/schedule.js'
@@ -405,5 +405,14 @@ describe('ChangeLog: a job in a state outside the seven', () => {
     expect(aggregateLine([paused, view(JOB_B, 'Finished')])).toBe(
       '1/2 finished, 0 processing, 0 queued, 1 in a state this action does not know; mean progress 50%'
     )
+  })
+})
+
+describe('many failed jobs: the log stays readable', () => {
+  it('a job with many long errors is one bounded log line', () => {
+    const errors = Array.from({ length: 10 }, () => ({ code: 'E', message: 'x'.repeat(1000) }))
+    const lines = new ChangeLog().lines([errorView(JOB_A, 'n', errors)], 5000, 0)
+    expect(lines).toHaveLength(1)
+    expect(lines[0].length).toBeLessThan(1200)
   })
 })

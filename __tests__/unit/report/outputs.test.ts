@@ -2,11 +2,12 @@
 import { describe, it, expect } from '@jest/globals'
 import { START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
-import { view, waitResult } from '../../../__fixtures__/jobs.js'
+import { view, waitResult, errorView, numberedJobId as jobId } from '../../../__fixtures__/jobs.js'
 import type { JobState, OutputAsset } from '../../../src/jobs/model.js'
 import {
   aggregateState,
   jobRecord,
+  type JobRecord,
   jobsJson,
   jobsProgress,
   lastStateText,
@@ -345,5 +346,40 @@ describe('a job in a state outside the seven', () => {
   it('a job never seen is Unknown without a name, even beside one in a state we do not know', () => {
     expect(lastStateText([view(JOB_B), paused()])).toBe('Unknown')
     expect(lastStateText([paused(), view(JOB_B)])).toBe('Unknown ("Paused")')
+  })
+})
+
+describe('the jobs output stays valid JSON under 1 MB', () => {
+  const record = (i: number, message: string): JobRecord => ({
+    id: jobId(i),
+    name: 'n',
+    state: 'Error',
+    runningDuration: 1,
+    progress: null,
+    startTime: null,
+    endTime: null,
+    errors: [{ code: 'E', message }],
+    assets: []
+  })
+
+  it('all records while they fit', () => {
+    const records = [record(1, 'a'), record(2, 'b')]
+    expect(JSON.parse(jobsJson(records))).toEqual(records)
+  })
+
+  it('the first records that fit, then a marker with the number left out', () => {
+    const records = Array.from({ length: 1000 }, (_, i) => record(i, '"é'.repeat(500)))
+    const json = jobsJson(records)
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(1_000_000)
+    const parsed = JSON.parse(json) as unknown[]
+    const marker = parsed.at(-1) as { truncated: boolean; omitted: number }
+    expect(marker).toEqual({ truncated: true, omitted: expect.any(Number) })
+    expect(parsed.length - 1 + marker.omitted).toBe(1000)
+    expect(parsed.slice(0, -1)).toEqual(records.slice(0, parsed.length - 1))
+  })
+
+  it('outputs() uses it, and a hostile name is there as neutralised text', () => {
+    const out = outputs(waitResult('failure', [errorView(JOB_A, 'a ::error::b', [])]))
+    expect(JSON.parse(out.jobs)[0].name).toBe('a ::error::b')
   })
 })

@@ -4,7 +4,7 @@ import { V2_ORIGIN } from '../../../src/jobs/v2/api.js'
 import { describe, it, expect } from '@jest/globals'
 import { codeCell, inputErrorMarkdown, summaryMarkdown } from '../../../src/report/summary.js'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
-import { view, waitResult } from '../../../__fixtures__/jobs.js'
+import { view, waitResult, errorView, numberedJobId as jobId } from '../../../__fixtures__/jobs.js'
 import type { JobsOrigin } from '../../../src/report/naming.js'
 import { verdict } from '../../../src/report/verdict.js'
 import type { JobView } from '../../../src/wait/waiter.js'
@@ -340,5 +340,49 @@ describe('the assets in the step summary', () => {
     const md = summaryMarkdown(result, OK, V2_ORIGIN)
     expect(md).toContain('| job4-video |')
     expect(md).not.toContain('job4-thumbnails')
+  })
+})
+
+describe('the step summary: server text renders as text, and the whole stays under 1 MiB', () => {
+  it('escapes names, errors and the verdict line', () => {
+    const views = [
+      errorView(JOB_A, 'a <!-- b # c', [{ code: '<b>E</b>', message: '[x](https://evil.test) | *y*' }])
+    ]
+    const md = summaryMarkdown(
+      waitResult('failure', views),
+      { ok: false, message: '<img src=x> # no' },
+      V2_ORIGIN
+    )
+    expect(md).not.toMatch(/<[a-z!/]/i)
+    expect(md).toContain('&lt;img src=x&gt; \\# no')
+    expect(md).toContain('| a &lt;\\!-- b \\# c |')
+    expect(md).toContain('| &lt;b&gt;E&lt;/b&gt;\\: \\[x\\](https\\://evil.test) \\| \\*y\\* |')
+    expect(md.split('\n').filter(l => l.startsWith('#'))).toEqual(['### ❌ Media Services job'])
+  })
+
+  it('leaves out the rows that do not fit, and says how many', () => {
+    const views = Array.from({ length: 1000 }, (_, i) =>
+      errorView(
+        jobId(i),
+        '名'.repeat(200),
+        Array.from({ length: 10 }, () => ({ code: 'E', message: '<'.repeat(1000) }))
+      )
+    )
+    const md = summaryMarkdown(waitResult('failure', views), { ok: false, message: 'failed' }, V2_ORIGIN)
+    const bytes = Buffer.byteLength(md)
+    expect(bytes).toBeLessThanOrEqual(1_000_000)
+    expect(bytes).toBeGreaterThan(900_000)
+    const rows = md.split('\n').filter(l => l.startsWith('| `')).length
+    expect(rows).toBeGreaterThan(100)
+    expect(md).toContain(`… and ${1000 - rows} more jobs not shown (the step summary is limited to 1 MiB).`)
+  })
+
+  it('keeps every row when they fit', () => {
+    const md = summaryMarkdown(
+      waitResult('success', [view(JOB_A, 'Finished')]),
+      { ok: true, message: 'ok' },
+      V2_ORIGIN
+    )
+    expect(md).not.toContain('not shown')
   })
 })

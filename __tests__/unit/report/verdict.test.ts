@@ -1,7 +1,7 @@
 /** The verdict (verdict.ts): the closing line and the annotation title of every outcome. */
 import { describe, it, expect } from '@jest/globals'
 import { JOB_A, JOB_B, JOB_C } from '../../../__fixtures__/inputs.js'
-import { view, waitResult } from '../../../__fixtures__/jobs.js'
+import { view, waitResult, errorView, numberedJobId as jobId } from '../../../__fixtures__/jobs.js'
 import { ENTRA_ID, GITHUB_OIDC, INPUT, jobService, ServiceError, UserError } from '../../../src/errors.js'
 import { ERROR_READS_PER_POLL } from '../../../src/wait/waiter.js'
 import type { JobsOrigin } from '../../../src/report/naming.js'
@@ -366,6 +366,27 @@ describe('a job the service says does not exist (#22.21)', () => {
     const gone = view(JOB_A, undefined, { missingPolls: 3 })
     expect(verdict(waitResult('not-found', [gone]), 60_000, origin).message).toBe(
       `job ${JOB_A} not found: Azure Resource Manager did not return it in 13 polls. Check job-url (jobs older than 90 days are deleted).`
+    )
+  })
+})
+
+describe('many failed jobs: the annotation stays readable', () => {
+  it('names the first 10 failed jobs and their errors, and counts the rest', () => {
+    const views = Array.from({ length: 250 }, (_, i) =>
+      errorView(jobId(i), `job ${i}`, [{ code: 'E', message: 'm'.repeat(1000) }])
+    )
+    const v = verdict(waitResult('failure', views), 60_000, V2_ORIGIN)
+    expect(v.message).toContain(`${jobId(9)} (job 9) ended Error and 240 more`)
+    expect(v.message).not.toContain(jobId(10))
+    expect(v.message.match(/E: m+/g)).toHaveLength(10)
+    expect(v.message.length).toBeLessThan(15_000)
+  })
+
+  it('a timeout names 10 of the jobs still going', () => {
+    const views = Array.from({ length: 30 }, (_, i) => view(jobId(i), 'Processing'))
+    const v = verdict(waitResult('timeout', views), 60_000, V2_ORIGIN)
+    expect(v.message).toMatch(
+      /^timed out after .* waiting for .*\(encode trailer\) \(Processing\), .* and 20 more\.$/
     )
   })
 })

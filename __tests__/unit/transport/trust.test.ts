@@ -1,6 +1,6 @@
 /**
  * The token's trust rules as pure functions (the clients' tests send real redirects through them:
- * jobs/v2-client.test.ts, jobs/hostile-clients.test.ts).
+ * jobs/v2/client.test.ts, jobs/guarded.test.ts).
  */
 import { describe, it, expect } from '@jest/globals'
 import { checkBypass } from '@actions/http-client/lib/proxy'
@@ -47,6 +47,21 @@ describe('isLoopbackHost: names and addresses that stay on this machine', () => 
   it('takes the host as URL.hostname gives it', () => {
     expect(isLoopbackHost(new URL('http://[::1]:8080/').hostname)).toBe(true)
     expect(isLoopbackHost(new URL('http://127.1.2.3/').hostname)).toBe(true)
+  })
+})
+
+describe('hostInDomain: the host itself or a subdomain, on a dot boundary', () => {
+  it.each([
+    ['media.azure.net', 'media.azure.net', true],
+    ['acct.restv2.westeurope.media.azure.net', 'media.azure.net', true],
+    ['ACCT.Media.Azure.Net', '.media.azure.net', true],
+    ['acct.media.azure.net.', 'media.azure.net', true],
+    ['notmedia.azure.net', 'media.azure.net', false],
+    ['media.azure.net.attacker.com', 'media.azure.net', false],
+    ['evilmedia.azure.net.attacker.com', 'media.azure.net', false],
+    ['azure.net', 'media.azure.net', false]
+  ])('%s in %s: %s', (host, domain, inside) => {
+    expect(hostInDomain(host, domain)).toBe(inside)
   })
 })
 

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
-import { UserError } from '../../../src/errors.js'
-import { readSettings, type Settings } from '../../../src/settings/inputs.js'
-import type { V3Options } from '../../../src/jobs/v3/api.js'
-import { CLIENT, inputReader, JOB_A, SECRET, TENANT } from '../../../__fixtures__/inputs.js'
-import { rejectedWith } from '../../../__fixtures__/failure.js'
+import { UserError } from '../../../../src/errors.js'
+import { readSettings, type Settings } from '../../../../src/settings/inputs.js'
+import type { V3Options } from '../../../../src/jobs/v3/api.js'
+import { CLIENT, inputReader, JOB_A, SECRET, TENANT } from '../../../../__fixtures__/inputs.js'
+import { rejectedWith } from '../../../../__fixtures__/failure.js'
 
 const RID =
   '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Media/mediaServices/acct/transforms/enc/jobs/job1'
@@ -187,18 +187,6 @@ describe('a Media Services v2 job id given to job-url', () => {
       `Input job-url: '${JOB_A}' is a Media Services v2 job id; give it in job-id instead (job-url is for v3 job URLs and ARM resource ids).`
     )
     expect(e.message).not.toMatch(/https/)
-  })
-})
-
-describe('job-id and job-url: exactly one', () => {
-  it('both: an input error naming both', async () => {
-    const e = await inputError({ ...sp, 'job-id': JOB_A, 'job-url': RID })
-    expect(e.message).toMatch(/Inputs job-id and job-url are both given/)
-  })
-
-  it('neither: an input error naming both', async () => {
-    const e = await inputError({ ...sp })
-    expect(e.message).toMatch(/Input job-id or job-url is required/)
   })
 })
 

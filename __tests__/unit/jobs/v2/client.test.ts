@@ -4,19 +4,21 @@ import {
   CONCURRENT_JOBS_QUERIES,
   JOBS_PER_REQUEST,
   MediaServicesClient
-} from '../../../src/jobs/v2/client.js'
-import { baseFromLocation, cancelJobPath, jobsQuery, tasksPath } from '../../../src/jobs/v2/paths.js'
-import { OutOfTime, ServiceError, UserError } from '../../../src/errors.js'
-import { fakeClock } from '../../../__fixtures__/clock.js'
-import { FakeHttp, type Reply, jsonReply, redirect, reply } from '../../../__fixtures__/http.js'
-import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
-import { jobEntity, minimalBody, taskEntity } from '../../../__fixtures__/jobs.js'
-import { collectingLogger } from '../../../__fixtures__/logger.js'
-import type { CallOptions } from '../../../src/transport/call.js'
-import type { HttpResponse } from '../../../src/transport/http.js'
-import { isTrustedHost, tokenRefusal } from '../../../src/transport/trust.js'
-import { failure } from '../../../__fixtures__/failure.js'
-import { FakeTokens } from '../../../__fixtures__/tokens.js'
+} from '../../../../src/jobs/v2/client.js'
+import { baseFromLocation, cancelJobPath, jobsQuery, tasksPath } from '../../../../src/jobs/v2/paths.js'
+import { OutOfTime, ServiceError, UserError } from '../../../../src/errors.js'
+import { fakeClock } from '../../../../__fixtures__/clock.js'
+import { FakeHttp, type Reply, jsonReply, redirect, reply } from '../../../../__fixtures__/http.js'
+import { JOB_A, JOB_B } from '../../../../__fixtures__/inputs.js'
+import { jobEntity, minimalBody, taskEntity } from '../../../../__fixtures__/jobs.js'
+import { collectingLogger } from '../../../../__fixtures__/logger.js'
+import type { CallOptions } from '../../../../src/transport/call.js'
+import type { HttpResponse } from '../../../../src/transport/http.js'
+import { isTrustedHost, tokenRefusal } from '../../../../src/transport/trust.js'
+import { failure } from '../../../../__fixtures__/failure.js'
+import { FakeTokens } from '../../../../__fixtures__/tokens.js'
+import { HOSTILE, BREAKS } from '../../../../__fixtures__/hostile.js'
+import type { TokenSource } from '../../../../src/auth/token-source.js'
 
 const GLOBAL = 'https://media.windows.net/api/'
 const ACCOUNT = 'https://acct.restv2.westeurope.media.azure.net/api/'
@@ -606,5 +608,60 @@ describe('Retry-After holds for every kind of call, and for every call to the se
     expect(e).toBeInstanceOf(OutOfTime)
     expect(e.message).toMatch(/^Media Services asked for no request for 30s more \(Retry-After\)/)
     expect(s.http.requests).toHaveLength(2)
+  })
+})
+
+describe('Media Services errors quote the service as one bounded line', () => {
+  class StaticTokens implements TokenSource {
+    readonly canRefresh = false
+    readonly description = 'the given access-token'
+    async getToken(): Promise<string> {
+      return 'tok'
+    }
+  }
+
+  function hostileClient(script: Reply[]) {
+    const clock = fakeClock()
+    const log = collectingLogger()
+    const c = new MediaServicesClient({
+      apiUrl: new URL(ACCOUNT),
+      mediaResource: 'https://rest.media.azure.net',
+      msVersion: '2.19',
+      trustedHosts: ['.media.azure.net'],
+      http: new FakeHttp(script),
+      tokens: new StaticTokens(),
+      log,
+      now: clock.now,
+      sleep: clock.sleep,
+      random: () => 0.5
+    })
+    const call: CallOptions = { retryUntil: clock.now() + 600_000 }
+    return { c, log, call }
+  }
+
+  it('an OData error body on a 503 is retried; the retry line has no line break', async () => {
+    const body = { 'odata.error': { code: '', message: { value: `Busy${HOSTILE}${'z'.repeat(9000)}` } } }
+    const { c, log, call } = hostileClient([
+      jsonReply(503, body, { 'x-ms-request-id': 'rid\u001b[2J-1' }),
+      reply(200, '{"value":[]}')
+    ])
+    await c.getJobs([JOB_A], call)
+    const [line] = log.shown()
+    expect(line).toMatch(/^Media Services: GET Jobs\(\) answered busy \(503\): Busy ::stop-commands::pause/)
+    expect(line).not.toMatch(BREAKS)
+    expect(line).not.toContain('\u001b')
+    expect(line).toContain('(x-ms-request-id rid-1)')
+    expect(line.length).toBeLessThan(1200)
+  })
+
+  it("a gateway's HTML title on a 403 is the UserError's one line", async () => {
+    const title = 'Denied\n::stop-commands::pause\r::add-mask::x\u001b[31m # heading'
+    const { c, call } = hostileClient([reply(403, `<html><title>${title}</title></html>`)])
+    const e = await failure(c.getJobs([JOB_A], call))
+    expect(e).toBeInstanceOf(UserError)
+    expect(e.message).toMatch(
+      /^Media Services denied access \(403\): Denied ::stop-commands::pause ::add-mask::x # heading\. Give/
+    )
+    expect(e.message).not.toMatch(BREAKS)
   })
 })

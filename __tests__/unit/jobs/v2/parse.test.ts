@@ -1,19 +1,22 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
-import { ServiceError } from '../../../src/errors.js'
-import { thrownBy } from '../../../__fixtures__/failure.js'
+import { ServiceError } from '../../../../src/errors.js'
+import { thrownBy } from '../../../../__fixtures__/failure.js'
 import {
   errorDetailsOf,
   jobProgress,
   parseJobs,
   parseTasks,
   serviceErrorText,
-  type Task
-} from '../../../src/jobs/v2/parse.js'
-import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
-import { jobEntity, minimalBody, taskEntity, verboseBody } from '../../../__fixtures__/jobs.js'
-import { JOB_STATES, MAX_ERROR_DETAILS, parseState } from '../../../src/jobs/model.js'
-import { parseDate } from '../../../src/jobs/json.js'
+  type Task,
+  containerUri,
+  parseOutputAssets
+} from '../../../../src/jobs/v2/parse.js'
+import { JOB_A, JOB_B } from '../../../../__fixtures__/inputs.js'
+import { jobEntity, minimalBody, taskEntity, verboseBody } from '../../../../__fixtures__/jobs.js'
+import { JOB_STATES, MAX_ERROR_DETAILS, parseState } from '../../../../src/jobs/model.js'
+import { parseDate } from '../../../../src/jobs/json.js'
+import { V2_OUTPUT_ASSETS, V2_OUTPUT_ASSETS_NULLS, V2_VERBOSE_JOB } from '../../../../__fixtures__/bodies.js'
 
 /** Every parse error is a ServiceError: anything else would crash the action as a bug. */
 const thrown = (fn: () => unknown): ServiceError => thrownBy(fn, ServiceError)
@@ -582,5 +585,105 @@ describe("an HTML error page's title is looked for in the first 64 KiB", () => {
     const pad = ' '.repeat(64 * 1024 - 100)
     expect(serviceErrorText(`<html>${pad}<title>502 Bad Gateway</title></html>`)).toBe('502 Bad Gateway')
     expect(serviceErrorText(`<html>${pad}${pad}<title>502 Bad Gateway</title></html>`)).toBeUndefined()
+  })
+})
+
+/** Output assets where they enter: v2's OutputMediaAssets answer. */
+const ASSET = {
+  Id: 'nb:cid:UUID:9a1e0c3b-0000-4000-8000-000000000001',
+  Name: 'trailer-output',
+  State: 0,
+  Options: 0,
+  AlternateId: null,
+  Created: '/Date(1449033042667)/',
+  LastModified: '2015-12-02T05:10:42.667',
+  Uri: 'https://mediastore.blob.core.windows.net/asset-9a1e0c3b',
+  StorageAccountName: 'mediastore',
+  FormatOption: 0
+}
+const EXPECTED = {
+  id: ASSET.Id,
+  name: 'trailer-output',
+  storageAccount: 'mediastore',
+  uri: 'https://mediastore.blob.core.windows.net/asset-9a1e0c3b'
+}
+
+describe('v2 OutputMediaAssets', () => {
+  it('reads minimal metadata and verbose answers alike', () => {
+    const minimal = { 'odata.metadata': 'https://x/api/$metadata#Assets', value: [ASSET] }
+    const verbose = { d: { results: [{ __metadata: { uri: 'https://x/api/Assets(...)' }, ...ASSET }] } }
+    expect(parseOutputAssets(JSON.stringify(minimal))).toEqual([EXPECTED])
+    expect(parseOutputAssets(JSON.stringify(verbose))).toEqual([EXPECTED])
+    expect(parseOutputAssets(JSON.stringify({ value: [] }))).toEqual([])
+    expect(parseOutputAssets(JSON.stringify({ d: { results: [] } }))).toEqual([])
+  })
+
+  it('leaves out what the service did not give; an entity with neither Id nor Name is dropped', () => {
+    const body = JSON.stringify({
+      value: [{ Id: 'nb:cid:UUID:1' }, { Name: 'only-name', Uri: null }, { State: 1 }]
+    })
+    expect(parseOutputAssets(body)).toEqual([{ id: 'nb:cid:UUID:1', name: '' }, { name: 'only-name' }])
+  })
+
+  it('never hands over a SAS, credentials or a fragment in Uri; a Uri that is not http(s) is left out', () => {
+    expect(containerUri('https://s.blob.core.windows.net/asset-1?sv=2012&sig=SECRET')).toBe(
+      'https://s.blob.core.windows.net/asset-1'
+    )
+    expect(containerUri('https://user:pw@s.blob.core.windows.net/a#frag')).toBe(
+      'https://s.blob.core.windows.net/a'
+    )
+    expect(containerUri('javascript:alert(1)')).toBeUndefined()
+    expect(containerUri('not a url')).toBeUndefined()
+  })
+
+  it('neutralises names where they enter, and keeps at most 100 assets', () => {
+    const hostile = {
+      Id: 'nb:cid:\n::error::x',
+      Name: 'a\r\n::add-mask::b\u001b[31m',
+      StorageAccountName: 'x'.repeat(5000)
+    }
+    const [a] = parseOutputAssets(JSON.stringify({ value: [hostile] }))
+    expect(a.id).toBe('nb:cid: ::error::x')
+    expect(a.name).toBe('a ::add-mask::b')
+    expect(a.storageAccount).toHaveLength(200)
+    const many = Array.from({ length: 150 }, (_, i) => ({ Id: `nb:cid:UUID:${i}`, Name: `n${i}` }))
+    expect(parseOutputAssets(JSON.stringify({ value: many }))).toHaveLength(100)
+  })
+
+  it('an answer of another shape is a service error, not a crash', () => {
+    expect(() => parseOutputAssets('{"value":"x"}')).toThrow(ServiceError)
+    expect(() => parseOutputAssets('<html>')).toThrow(ServiceError)
+  })
+})
+
+/** Each published v2 body in __fixtures__/bodies.ts. */
+describe('Media Services v2 bodies (media-services-rest-get-started.md)', () => {
+  it('the verbose Job: ISO dates with Z and 7 fraction digits, StartTime null, State 0', () => {
+    const [j] = parseJobs(V2_VERBOSE_JOB)
+    expect(j).toMatchObject({
+      id: 'nb:jid:UUID:71d2dd33-efdf-ec43-8ea1-136a110bd42c',
+      name: 'NewTestJob',
+      state: 'Queued',
+      runningDuration: 0
+    })
+    expect(j.created?.toISOString()).toBe('2015-01-19T08:04:34.328Z')
+    expect(j.startTime).toBeUndefined()
+  })
+
+  it('OutputMediaAssets, minimal metadata', () => {
+    expect(parseOutputAssets(V2_OUTPUT_ASSETS)).toEqual([
+      {
+        id: 'nb:cid:UUID:71d2dd33-efdf-ec43-8ea1-136a110bd42c',
+        name: 'Multibitrate MP4s',
+        storageAccount: 'storagetestaccount001',
+        uri: 'https://storagetestaccount001.blob.core.windows.net/asset-71d2dd33-efdf-ec43-8ea1-136a110bd42c'
+      }
+    ])
+  })
+
+  it('an asset whose Uri and StorageAccountName are null: both left out, not "null"', () => {
+    expect(parseOutputAssets(V2_OUTPUT_ASSETS_NULLS)).toEqual([
+      { id: 'nb:cid:UUID:71d2dd33-efdf-ec43-8ea1-136a110bd42c', name: 'Multibitrate MP4s' }
+    ])
   })
 })

@@ -9,9 +9,10 @@ import fc from 'fast-check'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { githubRuntime, run, type Runtime } from '../../../src/main.js'
-import { parseOutputFile } from '../../../scripts/runner.js'
-import { fakeClock } from '../../../__fixtures__/clock.js'
+import { run } from '../../src/main.js'
+import { githubRuntime, type Runtime } from '../../src/runtime.js'
+import { parseOutputFile } from '../../scripts/runner.js'
+import { fakeClock } from '../../__fixtures__/clock.js'
 import {
   FakeHttp,
   type RecordedRequest,
@@ -19,9 +20,9 @@ import {
   redirect,
   reply,
   tokenReply
-} from '../../../__fixtures__/http.js'
-import { CLIENT, JOB_A, JOB_B, SECRET, TENANT } from '../../../__fixtures__/inputs.js'
-import { jobEntity, minimalBody, taskEntity } from '../../../__fixtures__/jobs.js'
+} from '../../__fixtures__/http.js'
+import { CLIENT, JOB_A, JOB_B, SECRET, TENANT } from '../../__fixtures__/inputs.js'
+import { jobEntity, minimalBody, taskEntity } from '../../__fixtures__/jobs.js'
 
 /** What a hostile server would write: line breaks and commands, HTML and Markdown, escapes, any text. */
 const hostileText = fc

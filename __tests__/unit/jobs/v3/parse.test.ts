@@ -1,15 +1,24 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { ServiceError } from '../../../src/errors.js'
-import { thrownBy } from '../../../__fixtures__/failure.js'
-import { isFinal, MAX_ERROR_DETAILS, MAX_OUTPUT_ASSETS, stateText } from '../../../src/jobs/model.js'
+import { ServiceError } from '../../../../src/errors.js'
+import { thrownBy } from '../../../../__fixtures__/failure.js'
+import { isFinal, MAX_ERROR_DETAILS, MAX_OUTPUT_ASSETS, stateText } from '../../../../src/jobs/model.js'
 import {
   outputErrors,
   parseV3Job,
   parseV3JobBody,
   v3ErrorCode,
   v3ErrorText
-} from '../../../src/jobs/v3/parse.js'
+} from '../../../../src/jobs/v3/parse.js'
+import {
+  ARM_CANCEL_JOB,
+  ARM_JOB_CANCELING,
+  ARM_JOB_FINISHED,
+  ARM_JOB_FINISHED_OUTPUT_FAILED,
+  ARM_JOB_PROCESSING,
+  ARM_NOT_FOUND,
+  MKIO_UNAUTHORIZED
+} from '../../../../__fixtures__/bodies.js'
 
 const ID =
   '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Media/mediaServices/acct/transforms/t/jobs/job1'
@@ -413,5 +422,94 @@ describe('error bodies', () => {
   it('a body that is not JSON has no error code', () => {
     for (const body of ['', '<html><title>502 Bad Gateway</title></html>', '{"error":'])
       expect(v3ErrorCode(body)).toBeUndefined()
+  })
+})
+
+describe('v3 job outputs', () => {
+  const body = (outputs: unknown[]) => ({ name: 'j', properties: { state: 'Finished', outputs } })
+
+  it('names each output asset with its label, from the job body', () => {
+    const job = parseV3Job(
+      body([
+        { '@odata.type': '#Microsoft.Media.JobOutputAsset', assetName: 'out-hd', label: 'hd' },
+        { '@odata.type': '#Microsoft.Media.JobOutputAsset', assetName: 'out-sd' },
+        { label: 'no asset' }
+      ]),
+      'https://x/jobs/j'
+    )
+    expect(job.outputAssets).toEqual([{ name: 'out-hd', label: 'hd' }, { name: 'out-sd' }])
+  })
+
+  it('neutralises hostile asset names', () => {
+    const job = parseV3Job(body([{ assetName: 'a\n::error::b', label: 'l\u2028m' }]), 'https://x/jobs/j')
+    expect(job.outputAssets).toEqual([{ name: 'a ::error::b', label: 'l m' }])
+  })
+})
+
+/** Each published Resource Manager and MK.IO body in __fixtures__/bodies.ts. */
+const KEY = 'job-url'
+
+describe('Resource Manager job bodies (Encoding.json examples, azure-cli recording)', () => {
+  it('jobs-list-all.json job2: Processing with a startTime only; the output is Processing at 50 %', () => {
+    const j = parseV3JobBody(ARM_JOB_PROCESSING, KEY)
+    expect(j).toMatchObject({ name: 'job2', state: 'Processing', progress: 50, runningDuration: 0 })
+    expect(j.startTime?.toISOString()).toBe('2021-07-12T10:34:29.691Z')
+    expect(j.endTime).toBeUndefined()
+    expect(j.outputAssets).toEqual([
+      { name: 'job2-OutputAsset', label: 'example-custom-label', state: 'Processing' }
+    ])
+  })
+
+  it('jobs-list-all.json job3: Finished, ten minutes, its one output Finished', () => {
+    const j = parseV3JobBody(ARM_JOB_FINISHED, KEY)
+    expect(j).toMatchObject({ name: 'job3', state: 'Finished', progress: 100, runningDuration: 600_000 })
+    expect(j.outputAssets).toEqual([
+      { name: 'job3-OutputAsset', label: 'example-custom-label', state: 'Finished' }
+    ])
+  })
+
+  it('test_ams_job.yaml: a Canceling job (CRLF-laid JSON) whose output keeps its own state, Processing', () => {
+    const j = parseV3JobBody(ARM_JOB_CANCELING, KEY)
+    expect(j).toMatchObject({ name: 'job000007', state: 'Canceling', progress: 0 })
+    expect(j.outputAssets).toEqual([{ name: 'asset000005', label: 'outputLabel', state: 'Processing' }])
+  })
+
+  it("test_ams_job.yaml: a 404's own code and message are read", () => {
+    expect(v3ErrorCode(ARM_NOT_FOUND)).toBe('NotFound')
+    expect(v3ErrorText(ARM_NOT_FOUND)).toBe('NotFound: The requested resource was not found.')
+  })
+
+  it('test_ams_job.yaml: cancelJob answers an empty body, which says nothing', () => {
+    expect(v3ErrorText(ARM_CANCEL_JOB)).toBeUndefined()
+    expect(v3ErrorCode(ARM_CANCEL_JOB)).toBeUndefined()
+  })
+
+  it('shaped from the spec: a Finished job keeps the state and error of the output that failed', () => {
+    const j = parseV3JobBody(ARM_JOB_FINISHED_OUTPUT_FAILED, KEY)
+    expect(j.state).toBe('Finished')
+    expect(j.outputAssets).toEqual([
+      { name: 'job4-video', label: 'video', state: 'Finished' },
+      {
+        name: 'job4-thumbnails',
+        label: 'thumbnails',
+        state: 'Error',
+        error:
+          'ContentUnsupported: There was a problem with the input content. (Content error; DoNotRetry: correct the cause, then resubmit the job)'
+      }
+    ])
+    expect(j.errorDetails).toEqual([
+      {
+        code: 'ContentUnsupported',
+        message:
+          'thumbnails: There was a problem with the input content. (Content error; DoNotRetry: correct the cause, then resubmit the job)'
+      }
+    ])
+  })
+})
+
+describe('MK.IO error bodies', () => {
+  it('{error: {code, detail}, ref, status}: code and detail are read', () => {
+    expect(v3ErrorText(MKIO_UNAUTHORIZED)).toBe('Unauthorized: Invalid or expired API token.')
+    expect(v3ErrorCode(MKIO_UNAUTHORIZED)).toBe('Unauthorized')
   })
 })
