@@ -81,7 +81,8 @@ function abortedBy(signal) {
     return new AbortedError(isTimeout(signal.reason) ? 'timeout' : 'canceled');
 }
 function isTimeout(reason) {
-    return reason === 'timeout' || (reason instanceof Error && reason.name === 'TimeoutError');
+    return (reason === 'timeout' ||
+        (typeof reason === 'object' && reason !== null && 'name' in reason && reason.name === 'TimeoutError'));
 }
 
 ;// CONCATENATED MODULE: ./src/transport/call.ts

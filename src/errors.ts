@@ -94,5 +94,9 @@ export function abortedBy(signal: AbortSignal): AbortedError {
 
 /** An abort reason that is a time limit: ours ('timeout'), or AbortSignal.timeout's TimeoutError. */
 export function isTimeout(reason: unknown): boolean {
-  return reason === 'timeout' || (reason instanceof Error && reason.name === 'TimeoutError')
+  // By name: AbortSignal.timeout's DOMException may come from another realm (a test's VM), where instanceof fails.
+  return (
+    reason === 'timeout' ||
+    (typeof reason === 'object' && reason !== null && 'name' in reason && reason.name === 'TimeoutError')
+  )
 }
