@@ -2906,6 +2906,8 @@ function codeCell(text) {
 ;// CONCATENATED MODULE: ./src/auth/msal-errors.ts
 
 
+class SignInFailed extends ServiceError {
+}
 function signInFailure(error, msal, last, description) {
     if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
         return error;
@@ -2914,11 +2916,11 @@ function signInFailure(error, msal, last, description) {
     if (msal && error instanceof msal.AuthError) {
         const code = typeof error.errorCode === 'string' ? serverName(error.errorCode) : '';
         const said = typeof error.errorMessage === 'string' ? serverMessage(error.errorMessage.split('\n')[0]) : '';
-        return new ServiceError(`Entra ID sign-in failed: ${code || 'an error'}${said ? ` (${said})` : ''}`, {
+        return new SignInFailed(`Entra ID sign-in failed: ${code || 'an error'}${said ? ` (${said})` : ''}`, {
             source: ENTRA_ID
         });
     }
-    return new ServiceError(`Entra ID sign-in failed with ${description}: ${serverMessage(errorMessage(error))}`, {
+    return new SignInFailed(`Entra ID sign-in failed with ${description}: ${serverMessage(errorMessage(error))}`, {
         source: ENTRA_ID
     });
 }
@@ -3189,8 +3191,8 @@ class MsalTokenSource {
             });
         }
         catch (error) {
-            if (error instanceof ServiceError && !error.message.startsWith('Entra ID')) {
-                throw new ServiceError(`Entra ID sign-in failed: ${error.message}`, {
+            if (error instanceof ServiceError && !(error instanceof SignInFailed)) {
+                throw new SignInFailed(`Entra ID sign-in failed: ${error.message}`, {
                     status: error.status,
                     requestId: error.requestId,
                     source: error.source?.kind === 'github-oidc' ? error.source : ENTRA_ID
@@ -3215,7 +3217,7 @@ class MsalTokenSource {
             });
             const result = await (call.signal ? raceAbort(acquiring, call.signal) : acquiring);
             if (!result?.accessToken)
-                throw new ServiceError('Entra ID sign-in gave no access token', { source: ENTRA_ID });
+                throw new SignInFailed('Entra ID sign-in gave no access token', { source: ENTRA_ID });
             if (result.accessToken !== this.token?.value)
                 this.deps.mask(result.accessToken);
             const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000;

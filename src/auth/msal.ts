@@ -7,7 +7,7 @@ import { serverMessage } from '../text.js'
 import type { CallOptions } from '../transport/call.js'
 import type { TokenSource, AuthSettings, AuthDeps } from './token-source.js'
 import type { Credential } from './credential.js'
-import { fixFor, signInFailure } from './msal-errors.js'
+import { fixFor, SignInFailed, signInFailure } from './msal-errors.js'
 import { RecordingNetworkClient } from './msal-network.js'
 import { msalConfiguration } from './msal-config.js'
 
@@ -83,8 +83,8 @@ export class MsalTokenSource implements TokenSource {
       })
     } catch (error) {
       // A give-up must say it was the sign-in, not Media Services, that failed.
-      if (error instanceof ServiceError && !error.message.startsWith('Entra ID')) {
-        throw new ServiceError(`Entra ID sign-in failed: ${error.message}`, {
+      if (error instanceof ServiceError && !(error instanceof SignInFailed)) {
+        throw new SignInFailed(`Entra ID sign-in failed: ${error.message}`, {
           status: error.status,
           requestId: error.requestId,
           source: error.source?.kind === 'github-oidc' ? error.source : ENTRA_ID
@@ -117,7 +117,7 @@ export class MsalTokenSource implements TokenSource {
       const result = await (call.signal ? raceAbort(acquiring, call.signal) : acquiring)
       // The network client handed MSAL only replies that carry a token (token-reply.ts).
       if (!result?.accessToken)
-        throw new ServiceError('Entra ID sign-in gave no access token', { source: ENTRA_ID })
+        throw new SignInFailed('Entra ID sign-in gave no access token', { source: ENTRA_ID })
       if (result.accessToken !== this.token?.value) this.deps.mask(result.accessToken)
       const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000
       this.token = { value: result.accessToken, expiresAt }
