@@ -457,11 +457,13 @@ function someOf(items, max, separator = ', ') {
         return items.join(separator);
     return `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
 }
-function isWebPage(body) {
-    return body.trimStart().startsWith('<');
+function isWebPage(body, contentType) {
+    return body.trimStart().startsWith('<') || /html/i.test(contentType ?? '');
 }
-function bodyKind(body) {
-    return body.trim() === '' ? 'an empty body' : isWebPage(body) ? 'an HTML page' : 'text that is not JSON';
+function bodyKind(body, contentType) {
+    if (body.trim() === '')
+        return 'an empty body';
+    return isWebPage(body, contentType) ? 'an HTML page' : 'text that is not JSON';
 }
 function withoutBom(body) {
     return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
@@ -2954,15 +2956,12 @@ function hint(code, aadsts) {
 const SENTENCE_LIMIT = 300;
 function token_reply_readBody(res) {
     const body = withoutBom(res.body);
-    if (body.trim() === '')
-        return { kind: 'other', what: 'an empty body' };
     let doc;
     try {
         doc = JSON.parse(body);
     }
     catch {
-        const html = /^\s*</.test(body) || /html/i.test(header(res, 'content-type') ?? '');
-        return { kind: 'other', what: html ? 'an HTML page' : 'a body that is not JSON' };
+        return { kind: 'other', what: bodyKind(body, header(res, 'content-type')) };
     }
     if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
         return { kind: 'json', doc: doc };
