@@ -184,11 +184,13 @@ function someOf(items, max, separator = ', ') {
         return items.join(separator);
     return `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
 }
-function isWebPage(body) {
-    return body.trimStart().startsWith('<');
+function isWebPage(body, contentType) {
+    return body.trimStart().startsWith('<') || /html/i.test(contentType ?? '');
 }
-function bodyKind(body) {
-    return body.trim() === '' ? 'an empty body' : isWebPage(body) ? 'an HTML page' : 'text that is not JSON';
+function bodyKind(body, contentType) {
+    if (body.trim() === '')
+        return 'an empty body';
+    return isWebPage(body, contentType) ? 'an HTML page' : 'text that is not JSON';
 }
 function withoutBom(body) {
     return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
@@ -2385,6 +2387,8 @@ function tokenOf(res) {
 ;// CONCATENATED MODULE: ./src/auth/msal-errors.ts
 
 
+class SignInFailed extends ServiceError {
+}
 function signInFailure(error, msal, last, description) {
     if (error instanceof UserError || error instanceof ServiceError || error instanceof AbortedError)
         return error;
@@ -2393,11 +2397,11 @@ function signInFailure(error, msal, last, description) {
     if (msal && error instanceof msal.AuthError) {
         const code = typeof error.errorCode === 'string' ? serverName(error.errorCode) : '';
         const said = typeof error.errorMessage === 'string' ? serverMessage(error.errorMessage.split('\n')[0]) : '';
-        return new ServiceError(`Entra ID sign-in failed: ${code || 'an error'}${said ? ` (${said})` : ''}`, {
+        return new SignInFailed(`Entra ID sign-in failed: ${code || 'an error'}${said ? ` (${said})` : ''}`, {
             source: ENTRA_ID
         });
     }
-    return new ServiceError(`Entra ID sign-in failed with ${description}: ${serverMessage(errorMessage(error))}`, {
+    return new SignInFailed(`Entra ID sign-in failed with ${description}: ${serverMessage(errorMessage(error))}`, {
         source: ENTRA_ID
     });
 }
@@ -2430,15 +2434,12 @@ function hint(code, aadsts) {
 const SENTENCE_LIMIT = 300;
 function token_reply_readBody(res) {
     const body = withoutBom(res.body);
-    if (body.trim() === '')
-        return { kind: 'other', what: 'an empty body' };
     let doc;
     try {
         doc = JSON.parse(body);
     }
     catch {
-        const html = /^\s*</.test(body) || /html/i.test(header(res, 'content-type') ?? '');
-        return { kind: 'other', what: html ? 'an HTML page' : 'a body that is not JSON' };
+        return { kind: 'other', what: bodyKind(body, header(res, 'content-type')) };
     }
     if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
         return { kind: 'json', doc: doc };
@@ -2619,6 +2620,14 @@ function msalConfiguration(msal, settings, c, parts) {
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 let msalModule;
 const loadMsal = () => (msalModule ??= __webpack_require__.e(/* import() */ 821).then(__webpack_require__.bind(__webpack_require__, 6821)));
+const DESCRIPTIONS = {
+    secret: 'the client secret',
+    certificate: 'the client certificate',
+    oidc: 'the GitHub OIDC identity'
+};
+function unreachedAuthority(host) {
+    return new FirstAnswer((error, triedMs) => new UserError(`Entra ID at ${host} could not be reached for ${formatDuration(triedMs)} (${error.message}). Check authority-host and cloud: ${host} must be the Entra ID authority of your cloud.`, 'authority-host', ENTRA_ID), error => error.status === undefined && error.source?.kind !== 'github-oidc');
+}
 class MsalTokenSource {
     settings;
     credential;
@@ -2636,13 +2645,8 @@ class MsalTokenSource {
         this.settings = settings;
         this.credential = credential;
         this.deps = deps;
-        this.description = {
-            secret: 'the client secret',
-            certificate: 'the client certificate',
-            oidc: 'the GitHub OIDC identity'
-        }[credential.kind];
-        const host = settings.authorityHost.host;
-        this.firstAnswer = new FirstAnswer((error, triedMs) => new UserError(`Entra ID at ${host} could not be reached for ${formatDuration(triedMs)} (${error.message}). Check authority-host and cloud: ${host} must be the Entra ID authority of your cloud.`, 'authority-host', ENTRA_ID), error => error.status === undefined && error.source?.kind !== 'github-oidc');
+        this.description = DESCRIPTIONS[credential.kind];
+        this.firstAnswer = unreachedAuthority(settings.authorityHost.host);
         this.network = new RecordingNetworkClient(deps.http, deps.log, deps.now, {
             description: this.description,
             fix: fixFor,
@@ -2668,8 +2672,8 @@ class MsalTokenSource {
             });
         }
         catch (error) {
-            if (error instanceof ServiceError && !error.message.startsWith('Entra ID')) {
-                throw new ServiceError(`Entra ID sign-in failed: ${error.message}`, {
+            if (error instanceof ServiceError && !(error instanceof SignInFailed)) {
+                throw new SignInFailed(`Entra ID sign-in failed: ${error.message}`, {
                     status: error.status,
                     requestId: error.requestId,
                     source: error.source?.kind === 'github-oidc' ? error.source : ENTRA_ID
@@ -2694,7 +2698,7 @@ class MsalTokenSource {
             });
             const result = await (call.signal ? raceAbort(acquiring, call.signal) : acquiring);
             if (!result?.accessToken)
-                throw new ServiceError('Entra ID sign-in gave no access token', { source: ENTRA_ID });
+                throw new SignInFailed('Entra ID sign-in gave no access token', { source: ENTRA_ID });
             if (result.accessToken !== this.token?.value)
                 this.deps.mask(result.accessToken);
             const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000;

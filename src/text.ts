@@ -76,14 +76,18 @@ export function someOf(items: readonly string[], max: number, separator = ', '):
   return `${items.slice(0, max).join(separator)} and ${items.length - max} more`
 }
 
-/** A web page (a gateway's, a web server's) rather than an API's answer. trimStart() drops a byte order mark too. */
-export function isWebPage(body: string): boolean {
-  return body.trimStart().startsWith('<')
+/**
+ * A web page (a gateway's, a web server's) rather than an API's answer: it begins with a tag, or its
+ * Content-Type, when the caller has it, says HTML. trimStart() drops a byte order mark too.
+ */
+export function isWebPage(body: string, contentType?: string): boolean {
+  return body.trimStart().startsWith('<') || /html/i.test(contentType ?? '')
 }
 
 /** What a body that is not JSON is, in words: an empty body, an HTML page, or other text. */
-export function bodyKind(body: string): string {
-  return body.trim() === '' ? 'an empty body' : isWebPage(body) ? 'an HTML page' : 'text that is not JSON'
+export function bodyKind(body: string, contentType?: string): string {
+  if (body.trim() === '') return 'an empty body'
+  return isWebPage(body, contentType) ? 'an HTML page' : 'text that is not JSON'
 }
 
 /** Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses. */

@@ -6,6 +6,13 @@ import type { Said } from './token-reply.js'
 type Msal = typeof import('@azure/msal-node')
 
 /**
+ * A ServiceError made by the sign-in itself, whose message already says that the Entra ID sign-in failed:
+ * passed on as it is, while a failure from below (the transport, a token service's transient reply, GitHub's
+ * OIDC service, a retry's give-up) is worded as the sign-in's.
+ */
+export class SignInFailed extends ServiceError {}
+
+/**
  * What a failed MSAL sign-in means for the user: the failure our network client read from the reply or the
  * transport (a transient answer, retried; a refusal with the AADSTS code and the input to check), else
  * whatever MSAL itself found wrong, never an internal error's wording alone.
@@ -24,11 +31,11 @@ export function signInFailure(
     const code = typeof error.errorCode === 'string' ? serverName(error.errorCode) : ''
     const said =
       typeof error.errorMessage === 'string' ? serverMessage(error.errorMessage.split('\n')[0]) : ''
-    return new ServiceError(`Entra ID sign-in failed: ${code || 'an error'}${said ? ` (${said})` : ''}`, {
+    return new SignInFailed(`Entra ID sign-in failed: ${code || 'an error'}${said ? ` (${said})` : ''}`, {
       source: ENTRA_ID
     })
   }
-  return new ServiceError(
+  return new SignInFailed(
     `Entra ID sign-in failed with ${description}: ${serverMessage(errorMessage(error))}`,
     {
       source: ENTRA_ID

@@ -7,7 +7,7 @@ import { serverMessage } from '../text.js'
 import { type CallOptions, retryUntilOf } from '../transport/call.js'
 import type { TokenSource, AuthSettings, AuthDeps } from './token-source.js'
 import type { Credential } from './credential.js'
-import { fixFor, signInFailure } from './msal-errors.js'
+import { fixFor, SignInFailed, signInFailure } from './msal-errors.js'
 import { RecordingNetworkClient } from './msal-network.js'
 import { msalConfiguration } from './msal-config.js'
 
@@ -21,6 +21,25 @@ type Msal = typeof import('@azure/msal-node')
 let msalModule: Promise<Msal> | undefined
 const loadMsal = (): Promise<Msal> => (msalModule ??= import('@azure/msal-node'))
 
+const DESCRIPTIONS: Record<AppCredential['kind'], string> = {
+  secret: 'the client secret',
+  certificate: 'the client certificate',
+  oidc: 'the GitHub OIDC identity'
+}
+
+/** Until Entra ID has answered once, not reaching it is a wrong authority-host, given up in minutes. */
+function unreachedAuthority(host: string): FirstAnswer {
+  return new FirstAnswer(
+    (error, triedMs) =>
+      new UserError(
+        `Entra ID at ${host} could not be reached for ${formatDuration(triedMs)} (${error.message}). Check authority-host and cloud: ${host} must be the Entra ID authority of your cloud.`,
+        'authority-host',
+        ENTRA_ID
+      ),
+    error => error.status === undefined && error.source?.kind !== 'github-oidc'
+  )
+}
+
 /** Entra ID client credentials through MSAL: secret, certificate or GitHub OIDC assertion. */
 export class MsalTokenSource implements TokenSource {
   readonly canRefresh = true
@@ -31,7 +50,6 @@ export class MsalTokenSource implements TokenSource {
   private assertion?: { value: string; expiresAt: number }
   private signingIn?: Promise<string>
   private readonly network: RecordingNetworkClient
-  /** Until Entra ID has answered once, not reaching it is a wrong authority-host, given up in minutes. */
   private readonly firstAnswer: FirstAnswer
 
   constructor(
@@ -39,21 +57,8 @@ export class MsalTokenSource implements TokenSource {
     private readonly credential: AppCredential,
     private readonly deps: AuthDeps
   ) {
-    this.description = {
-      secret: 'the client secret',
-      certificate: 'the client certificate',
-      oidc: 'the GitHub OIDC identity'
-    }[credential.kind]
-    const host = settings.authorityHost.host
-    this.firstAnswer = new FirstAnswer(
-      (error, triedMs) =>
-        new UserError(
-          `Entra ID at ${host} could not be reached for ${formatDuration(triedMs)} (${error.message}). Check authority-host and cloud: ${host} must be the Entra ID authority of your cloud.`,
-          'authority-host',
-          ENTRA_ID
-        ),
-      error => error.status === undefined && error.source?.kind !== 'github-oidc'
-    )
+    this.description = DESCRIPTIONS[credential.kind]
+    this.firstAnswer = unreachedAuthority(settings.authorityHost.host)
     this.network = new RecordingNetworkClient(deps.http, deps.log, deps.now, {
       description: this.description,
       fix: fixFor,
@@ -83,8 +88,8 @@ export class MsalTokenSource implements TokenSource {
       })
     } catch (error) {
       // A give-up must say it was the sign-in, not Media Services, that failed.
-      if (error instanceof ServiceError && !error.message.startsWith('Entra ID')) {
-        throw new ServiceError(`Entra ID sign-in failed: ${error.message}`, {
+      if (error instanceof ServiceError && !(error instanceof SignInFailed)) {
+        throw new SignInFailed(`Entra ID sign-in failed: ${error.message}`, {
           status: error.status,
           requestId: error.requestId,
           source: error.source?.kind === 'github-oidc' ? error.source : ENTRA_ID
@@ -117,7 +122,7 @@ export class MsalTokenSource implements TokenSource {
       const result = await (call.signal ? raceAbort(acquiring, call.signal) : acquiring)
       // The network client handed MSAL only replies that carry a token (token-reply.ts).
       if (!result?.accessToken)
-        throw new ServiceError('Entra ID sign-in gave no access token', { source: ENTRA_ID })
+        throw new SignInFailed('Entra ID sign-in gave no access token', { source: ENTRA_ID })
       if (result.accessToken !== this.token?.value) this.deps.mask(result.accessToken)
       const expiresAt = result.expiresOn ? result.expiresOn.getTime() : this.deps.now() + 3_600_000
       this.token = { value: result.accessToken, expiresAt }

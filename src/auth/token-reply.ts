@@ -6,7 +6,7 @@
  * with a reason a person can read.
  */
 import { ENTRA_ID, ServiceError, UserError } from '../errors.js'
-import { cut, serverMessage, serverName, withoutBom } from '../text.js'
+import { bodyKind, cut, serverMessage, serverName, withoutBom } from '../text.js'
 import { header, type HttpResponse, requestIdOf, retryAfterMs, TRANSIENT_STATUS } from '../transport/http.js'
 
 /** The first sentence of an Entra ID message is at most this long in an error. */
@@ -17,13 +17,11 @@ type Reading = { kind: 'json'; doc: Record<string, unknown> } | { kind: 'other';
 /** The body as a JSON object, or what came back instead, in words. */
 export function readBody(res: HttpResponse): Reading {
   const body = withoutBom(res.body)
-  if (body.trim() === '') return { kind: 'other', what: 'an empty body' }
   let doc: unknown
   try {
     doc = JSON.parse(body)
   } catch {
-    const html = /^\s*</.test(body) || /html/i.test(header(res, 'content-type') ?? '')
-    return { kind: 'other', what: html ? 'an HTML page' : 'a body that is not JSON' }
+    return { kind: 'other', what: bodyKind(body, header(res, 'content-type')) }
   }
   if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
     return { kind: 'json', doc: doc as Record<string, unknown> }

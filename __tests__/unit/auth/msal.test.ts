@@ -1,6 +1,6 @@
 import { describe, it, expect, jest } from '@jest/globals'
 import { jwtExpiry } from '../../../src/auth/msal.js'
-import { AbortedError, ServiceError, UserError } from '../../../src/errors.js'
+import { AbortedError, ServiceError, sourceOf, UserError } from '../../../src/errors.js'
 import type { Http, RequestLimits } from '../../../src/transport/http.js'
 import { fakeClock } from '../../../__fixtures__/clock.js'
 import { FakeHttp, type Reply, jsonReply, reply, tokenReply } from '../../../__fixtures__/http.js'
@@ -150,6 +150,32 @@ describe('a client secret, through MSAL on our HTTP stack', () => {
     ])
     await expect(tokens.getToken(false, call)).resolves.toBe('tok')
     expect(http.requests).toHaveLength(2)
+  })
+})
+
+describe('a failed sign-in says so once, from where the error was made, never from its wording', () => {
+  it.each([
+    ['a transport failure', 'connection to login.microsoftonline.com failed (EPROTO)'],
+    // A proxy or gateway may say anything: a message that happens to begin like ours is still not ours.
+    ['a transport failure worded like a sign-in failure', 'Entra ID proxy refused the connection'],
+    ['one that repeats our own words', 'Entra ID sign-in failed: said the proxy']
+  ])('%s is worded as the sign-in failure, and its source is Entra ID', async (_what, message) => {
+    const { tokens, http, call } = setup(secret, [new ServiceError(message)])
+    const e = await tokens.getToken(false, call).catch((error: unknown) => error)
+    expect(e).toBeInstanceOf(ServiceError)
+    expect((e as ServiceError).message).toBe(`Entra ID sign-in failed: ${message}`)
+    expect(sourceOf(e)).toEqual({ kind: 'entra-id' })
+    expect(http.requests).toHaveLength(1)
+  })
+
+  it('a busy token service given up at the deadline is worded once, with its tries', async () => {
+    const { tokens, call } = setup(secret, [], reply(503, '{"error":"temporarily_unavailable"}'))
+    const e = await tokens.getToken(false, call).catch((error: unknown) => error)
+    expect((e as Error).message).toMatch(
+      /^Entra ID sign-in failed: token request answered 503 \(temporarily_unavailable\) \(gave up after \d+ tries/
+    )
+    expect((e as Error).message.match(/Entra ID/g)).toHaveLength(1)
+    expect(sourceOf(e)).toEqual({ kind: 'entra-id' })
   })
 })
 

@@ -84,7 +84,7 @@ const BODIES: [string, string, string][] = [
   ['a JSON string', json('oops'), 'HTTP {status} with JSON that is a string, not an object'],
   ['a JSON array', json([1, 2]), 'HTTP {status} with JSON that is an array, not an object'],
   ['JSON null', 'null', 'HTTP {status} with JSON that is null, not an object'],
-  ['cut JSON', '{"error":"inval', 'HTTP {status} with a body that is not JSON']
+  ['cut JSON', '{"error":"inval', 'HTTP {status} with text that is not JSON']
 ]
 
 const NEVER =
@@ -115,6 +115,19 @@ describe.each([429, 500, 503])('HTTP %i: retried whatever the body, and the wait
     const retryLine = log.lines.map(l => l.message).find(l => l.includes('retrying'))
     expect(retryLine).toMatch(new RegExp(`^Entra ID: token request answered ${status}`))
     expect(retryLine).not.toMatch(NEVER)
+  })
+})
+
+describe("a body that is not JSON is described as the job APIs' are (text.ts bodyKind)", () => {
+  it.each([
+    ['text said to be HTML', 'Bad Gateway', 'text/html', 'an HTML page'],
+    ['text', 'Bad Gateway', 'text/plain', 'text that is not JSON']
+  ])('%s: %s', async (_what, body, contentType, what) => {
+    const { tokens, call } = setup([reply(401, body, { 'content-type': contentType })])
+    const e = await tokens.getToken(false, call).catch((error: unknown) => error)
+    expect((e as Error).message).toBe(
+      `Entra ID refused the sign-in with the client secret: HTTP 401 with ${what}. Check authority-host: it answered like no Entra ID authority (no error code in its reply).`
+    )
   })
 })
 

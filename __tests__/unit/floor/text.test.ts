@@ -5,7 +5,9 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import {
+  bodyKind,
   cut,
+  isWebPage,
   logLine,
   markdownText,
   serverMessage,
@@ -172,5 +174,29 @@ describe('someOf: a list that stays readable', () => {
     expect(someOf(['a', 'b'], 3)).toBe('a, b')
     expect(someOf(['a', 'b', 'c', 'd', 'e'], 3)).toBe('a, b, c and 2 more')
     expect(someOf(['a', 'b', 'c'], 2, '; ')).toBe('a; b and 1 more')
+  })
+})
+
+describe('bodyKind: one wording for a body that is not JSON, for the job APIs and the token service', () => {
+  it.each([
+    ['nothing', '', undefined, 'an empty body'],
+    ['blanks and a byte order mark', '\ufeff \r\n', undefined, 'an empty body'],
+    ['blanks said to be HTML', ' ', 'text/html', 'an empty body'],
+    ['a tag', '<html><title>Bad Gateway</title></html>', undefined, 'an HTML page'],
+    ['a tag after a byte order mark', '\ufeff<!DOCTYPE html>', undefined, 'an HTML page'],
+    ['text said to be HTML', 'Bad Gateway', 'text/html; charset=utf-8', 'an HTML page'],
+    ['text', 'Service Unavailable', undefined, 'text that is not JSON'],
+    ['text said to be JSON', '{"error":"inval', 'application/json', 'text that is not JSON']
+  ])('%s is %s', (_what, body, contentType, kind) => {
+    expect(bodyKind(body, contentType)).toBe(kind)
+  })
+
+  it.each([
+    ['a tag', '<html>', undefined, true],
+    ['text said to be HTML', 'Bad Gateway', 'text/html', true],
+    ['text', 'Bad Gateway', undefined, false],
+    ['JSON that mentions html', '{"type":"html"}', 'application/json', false]
+  ])('isWebPage: %s is %s', (_what, body, contentType, page) => {
+    expect(isWebPage(body, contentType)).toBe(page)
   })
 })
