@@ -232,6 +232,46 @@ export function readmeExampleInputs(markdown, inputs = actionInputs(), file = 'R
 }
 
 /**
+ * README examples that sign in with GitHub OIDC (client-id with no secret, certificate, creds or access-token)
+ * but do not show `permissions: id-token: write` in the same block: copied as they are, they would fail.
+ * @param {string} markdown
+ * @param {string} file
+ */
+export function readmeOidcWithoutPermission(markdown, file = 'README.md') {
+  /** @type {string[]} */
+  const problems = []
+  for (const m of markdown.matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)) {
+    const line = markdown.slice(0, m.index).split('\n').length + 1
+    const doc = parseDocument(m[1], { prettyErrors: false })
+    if (doc.errors.length) continue
+    let oidc = false
+    let permitted = false
+    /** @param {any} node */
+    const visit = node => {
+      if (isMap(node)) {
+        const uses = node.get('uses')
+        const w = node.get('with')
+        if (typeof uses === 'string' && /(^|\/)ams-job-wait@|^\.\/$/.test(uses) && isMap(w)) {
+          const given = (/** @type {string} */ k) => w.has(k)
+          if (
+            given('client-id') &&
+            !['client-secret', 'client-certificate', 'creds', 'access-token'].some(given)
+          )
+            oidc = true
+        }
+        const permissions = node.get('permissions')
+        if (isMap(permissions) && permissions.get('id-token') === 'write') permitted = true
+        for (const item of node.items) visit(item.value)
+      } else if (isSeq(node)) node.items.forEach(visit)
+    }
+    visit(doc.contents)
+    if (oidc && !permitted)
+      problems.push(`${file}:${line}: a GitHub OIDC example without "permissions: id-token: write" [oidc]`)
+  }
+  return problems
+}
+
+/**
  * `uses:` lines that a tag could move under us: anything but a local path or docker image must name a
  * 40-hex commit and say which version it is (`# v5.0.0`), so that Dependabot and reviewers can read it.
  * @param {string} text
@@ -313,7 +353,8 @@ async function main() {
     const rel = `.github/workflows/${f}`
     problems.push(...lintWorkflow(readFileSync(join(dir, f), 'utf8'), rel, inputs))
   }
-  problems.push(...readmeExampleInputs(readFileSync(join(ROOT, 'README.md'), 'utf8'), inputs))
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  problems.push(...readmeExampleInputs(readme, inputs), ...readmeOidcWithoutPermission(readme))
   problems.push(...lintActionYml(readFileSync(join(ROOT, 'action.yml'), 'utf8')))
   if (problems.length) {
     console.error(problems.join('\n'))

@@ -82,6 +82,20 @@ describe('README and action.yml', () => {
     expect(readme).toContain('`<owner>/ams-job-wait` is a placeholder: replace it')
   })
 
+  it('answers "is it for me, and what do I write" on its first screen (60 lines)', () => {
+    const first = readme.split('\n').slice(0, 60).join('\n')
+    expect(first).toMatch(/retired on 2024-06-30/)
+    expect(first).toMatch(/^\| your jobs \| live today\? \| sign-in \| minimal step \|$/m)
+    for (const kind of ['MK.IO', 'Azure Resource Manager', 'v2 REST API', 'emulator'])
+      expect(first).toContain(kind)
+    // A minimal step per live kind: MK.IO (job-url + access-token), ARM (job-url + OIDC), v2 (job-id + api-url).
+    const steps = [...first.matchAll(/^```yaml\n([\s\S]*?)^```/gm)].map(m => m[1])
+    expect(steps.some(b => /job-url: https:/.test(b) && /access-token:/.test(b))).toBe(true)
+    expect(steps.some(b => /job-url: \/subscriptions\//.test(b) && /id-token: write/.test(b))).toBe(true)
+    expect(steps.some(b => /job-id:/.test(b) && /api-url:/.test(b) && /id-token: write/.test(b))).toBe(true)
+    expect(first).toContain('[Gate a deploy](#gate-a-deploy)')
+  })
+
   it('keeps the two-command quick start', () => {
     expect(readme).toContain('npm ci && npm run demo')
     expect(readme).toContain('npm test')

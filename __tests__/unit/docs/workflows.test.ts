@@ -7,6 +7,7 @@ import {
   lintActionYml,
   lintWorkflow,
   readmeExampleInputs,
+  readmeOidcWithoutPermission,
   unpinned
 } from '../../../scripts/lint-workflows.js'
 
@@ -93,6 +94,31 @@ describe('README examples of the action', () => {
         n => `README.md:${n}: 'job_id' is not an input of action.yml (did you mean 'job-id'?) [input]`
       )
     )
+  })
+})
+
+describe('README examples that sign in with GitHub OIDC', () => {
+  const readme = readFileSync('README.md', 'utf8')
+
+  it('each show permissions: id-token: write, so that a copy works', () => {
+    expect(readme.match(/id-token: write/g)?.length).toBeGreaterThan(3)
+    expect(readmeOidcWithoutPermission(readme)).toEqual([])
+  })
+
+  it('are reported, with their line, when the permission is left out', () => {
+    const blocks = [...readme.matchAll(/^```yaml\n(?:(?!```)[\s\S])*?id-token: write/gm)]
+    const bad = readme.replace(/^( *)id-token: write.*$/gm, '$1contents: read')
+    const found = readmeOidcWithoutPermission(bad)
+    expect(found).toHaveLength(blocks.length)
+    for (const problem of found) expect(problem).toMatch(/^README\.md:\d+: a GitHub OIDC example without/)
+  })
+
+  it('leave alone an example with a secret, a certificate or a token', () => {
+    const step = (extra: string) =>
+      `\`\`\`yaml\n- uses: <owner>/ams-job-wait@v1\n  with:\n    client-id: x\n${extra}\`\`\`\n`
+    expect(readmeOidcWithoutPermission(step(''))).toHaveLength(1)
+    expect(readmeOidcWithoutPermission(step('    client-secret: ${{ secrets.S }}\n'))).toEqual([])
+    expect(readmeOidcWithoutPermission(step('    access-token: ${{ secrets.T }}\n'))).toEqual([])
   })
 })
 
