@@ -6,6 +6,11 @@ export interface Logger {
   debug(message: string): void
   info(message: string): void
   warning(message: string): void
+  /** A collapsible group of the lines that follow, until endGroup (the runner's ::group::). */
+  startGroup?(title: string): void
+  endGroup?(): void
+  /** Debug lines are shown (the runner's debug logging is on). */
+  readonly showsDebug?: boolean
 }
 
 /**
@@ -15,5 +20,10 @@ export interface Logger {
 export const coreLogger: Logger = {
   debug: message => core.debug(logLine(message)),
   info: message => core.info(logLine(message)),
-  warning: message => core.warning(logLine(message))
+  warning: message => core.warning(logLine(message)),
+  startGroup: title => core.startGroup(logLine(title)),
+  endGroup: () => core.endGroup(),
+  get showsDebug() {
+    return core.isDebug()
+  }
 }

@@ -2,6 +2,7 @@ import { errorMessage } from './errors.js'
 import type { Http } from './transport/http.js'
 import { within } from './transport/call.js'
 import { readSettings, type Settings } from './settings/inputs.js'
+import { settingLines } from './settings/describe.js'
 import type { JobApi } from './jobs/api.js'
 import { JOB_APIS } from './jobs/apis.js'
 import type { JobSource } from './jobs/source.js'
@@ -12,7 +13,9 @@ import { githubRuntime, type Runtime } from './runtime.js'
 import { waitForJobs, type WaitResult } from './wait/waiter.js'
 import { finish } from './wait/finish.js'
 import { LAST_POLL_MS, requestTimeout } from './wait/limits.js'
-import { ChangeLog, introLine } from './report/log.js'
+import { introLine } from './report/log.js'
+import { PollLog } from './report/groups.js'
+import type { Logger } from './logger.js'
 import { publish, publishInputError } from './report/publish.js'
 
 /** Read the settings, build the parts, wait, finish, publish. `apis`: the job APIs to choose from. */
@@ -20,29 +23,28 @@ export async function run(rt: Runtime = githubRuntime(), apis: readonly JobApi[]
   const settings = await readOrReport(rt, apis)
   if (!settings) return
   settings.warnings.forEach(w => rt.log.warning(w))
+  settingLines(settings).forEach(line => rt.log.debug(line))
   const http = rt.createHttp(requestTimeout(settings.wait.timeoutMs))
   let result: WaitResult
   let source: JobSource
   try {
-    const tokens = createTokenSource(settings.auth, authDeps(http, rt))
     const { log, now, sleep } = rt
-    source = settings.jobs.createSource({
-      http,
-      tokens,
-      log,
-      now,
-      sleep,
-      trustedHosts: settings.jobs.trustedHosts
-    })
-    rt.log.info(introLine(settings.jobs, settings.wait, tokens.description))
-    const stop = within(settings.wait.timeoutMs + LAST_POLL_MS, now, canceledByRunner(rt))
-    result = await wait(settings, source, stop, rt)
+    // Sign-in and the job source write during the polls: their lines go in each poll's group.
+    const polls = new PollLog(log, now)
+    const tokens = createTokenSource(settings.auth, authDeps(http, rt, polls.detail))
+    const trustedHosts = settings.jobs.trustedHosts
+    source = settings.jobs.createSource({ http, tokens, log: polls.detail, now, sleep, trustedHosts })
+    log.info(introLine(settings.jobs, settings.wait, tokens.description))
+    const stop = within(settings.wait.timeoutMs + LAST_POLL_MS, now, canceledByRunner(rt, polls))
+    result = await wait(settings, source, stop, rt, polls)
+    polls.waitEnded()
     result = await finish(source, result, {
       cancelOnAbort: settings.cancelOnAbort,
       stop: stop.signal,
       log,
       now
     })
+    polls.close()
   } finally {
     http.dispose()
   }
@@ -62,16 +64,17 @@ async function readOrReport(rt: Runtime, apis: readonly JobApi[]): Promise<Setti
   }
 }
 
-function authDeps(http: Http, rt: Runtime): AuthDeps {
+function authDeps(http: Http, rt: Runtime, log: Logger): AuthDeps {
   const getIDToken: AuthDeps['getIDToken'] = (audience, limits) =>
     githubIdToken(http, rt.env, audience, limits)
-  return { http, log: rt.log, mask: rt.mask, getIDToken, now: rt.now, sleep: rt.sleep }
+  return { http, log, mask: rt.mask, getIDToken, now: rt.now, sleep: rt.sleep }
 }
 
-/** Aborts with 'canceled' when the runner cancels the step. */
-function canceledByRunner(rt: Runtime): AbortSignal {
+/** Aborts with 'canceled' when the runner cancels the step, and says so outside any poll's group. */
+function canceledByRunner(rt: Runtime, polls: PollLog): AbortSignal {
   const cancel = new AbortController()
   rt.onCancel(() => {
+    polls.close()
     if (!cancel.signal.aborted) rt.log.info('Cancel requested by the runner: stopping the wait.')
     cancel.abort('canceled')
   })
@@ -83,9 +86,9 @@ function wait(
   settings: Settings,
   source: JobSource,
   stop: { signal: AbortSignal; endBy: number },
-  rt: Runtime
+  rt: Runtime,
+  polls: PollLog
 ): Promise<WaitResult> {
-  const changes = new ChangeLog()
   return waitForJobs({
     ids: settings.jobs.ids,
     source,
@@ -94,7 +97,7 @@ function wait(
     sleep: rt.sleep,
     signal: stop.signal,
     endBy: stop.endBy,
-    onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
+    onPoll: (views, elapsed) => polls.onPoll(views, elapsed)
   })
 }
 

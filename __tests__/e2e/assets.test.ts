@@ -162,7 +162,7 @@ describe('an assets read that fails', () => {
 
     expect(run.code).toBe(0)
     for (const line of run.stdout.split('\n')) {
-      if (line.trimStart().startsWith('::')) expect(line).toMatch(/^::(debug|add-mask)::/)
+      if (line.trimStart().startsWith('::')) expect(line).toMatch(/^::(debug|add-mask|group|endgroup)::/)
     }
     expect(run.summary).not.toMatch(/<[a-z!/?]/i)
     expect(run.summary.split('\n').filter(l => /^\s{0,3}#/.test(l))).toHaveLength(1)

@@ -11,7 +11,7 @@ import { runAction, type RunResult, secretInputs } from './harness.js'
 
 const emu = useEmulator()
 
-const OWN_COMMAND = /^::(error|warning|debug|add-mask)( [^:]*)?::/
+const OWN_COMMAND = /^::(error|warning|debug|add-mask|group|endgroup)( [^:]*)?::/
 
 /** What the runner would make of the step: commands, annotation, summary and outputs. */
 function expectReadAsText(run: RunResult): void {

@@ -466,3 +466,64 @@ describe('secrets', () => {
     }
   })
 })
+
+describe('the log of a wait: each poll’s detail in a group, the changes outside (#24)', () => {
+  const job = () =>
+    emu.addJob({
+      name: 'grouped',
+      timeline: [
+        { state: 'Queued', polls: 1 },
+        { state: 'Processing', polls: 2, progress: 40 },
+        { state: 'Finished' }
+      ]
+    })
+
+  it('with debug logging: a group per poll holds its requests; state changes and the verdict are outside', async () => {
+    const run = await runAction({
+      inputs: { ...secretInputs(emu), 'job-id': job() },
+      env: { RUNNER_DEBUG: '1' }
+    })
+    expect(run.code).toBe(0)
+    const lines = run.stdout.split('\n')
+    const opened = lines.flatMap((l, i) => (l.startsWith('::group::') ? [i] : []))
+    expect(opened.length).toBeGreaterThanOrEqual(3)
+    expect(lines[opened[0]]).toMatch(/^::group::Poll 1 \[00:00\]$/)
+    let inGroup = false
+    for (const line of lines) {
+      if (line.startsWith('::group::')) {
+        expect(inGroup).toBe(false)
+        inGroup = true
+      } else if (line === '::endgroup::') {
+        expect(inGroup).toBe(true)
+        inGroup = false
+      } else if (/^\[\d\d:\d\d\] .* -> |^✓ /.test(line)) expect([line, inGroup]).toEqual([line, false])
+      else if (/^::debug::GET https/.test(line)) expect([line, inGroup]).toEqual([line, true])
+    }
+    expect(inGroup).toBe(false)
+    // Every resolved setting, at debug level, and no secret among them.
+    const settings = lines.filter(l => l.startsWith('::debug::Setting '))
+    expect(settings.map(l => l.replace(/^::debug::Setting ([a-z -]+): .*$/, '$1'))).toEqual([
+      'jobs',
+      'endpoint',
+      'trusted hosts',
+      'sign-in',
+      'authority host',
+      'token scope',
+      'poll interval',
+      'timeout',
+      'fail on',
+      'cancel on abort'
+    ])
+    expect(settings.join('\n')).toContain('client secret ***')
+    // The secret reaches stdout only in the runner's ::add-mask:: command, which hides it everywhere else.
+    const secret = secretInputs(emu)['client-secret']
+    expect(lines.filter(l => l.includes(secret) && !l.startsWith('::add-mask::'))).toEqual([])
+  })
+
+  it('without debug logging and nothing retried: no group at all', async () => {
+    const run = await runAction({ inputs: { ...secretInputs(emu), 'job-id': job() } })
+    expect(run.code).toBe(0)
+    expect(run.stdout).not.toContain('::group::')
+    expect(run.stdout).toContain('Queued -> Processing')
+  })
+})

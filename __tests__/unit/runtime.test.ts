@@ -160,7 +160,7 @@ async function step(scenario: Scenario, text: string) {
 }
 
 /** The commands this action writes itself; their data is escaped by @actions/core. */
-const OWN_COMMAND = /^::(error|warning|debug|add-mask)( [^:]*)?::/
+const OWN_COMMAND = /^::(error|warning|debug|add-mask|group|endgroup)( [^:]*)?::/
 
 describe('for any server text, on every reporting path (property-based)', () => {
   it('no stdout line starts a command but ours; the summary has no HTML and no heading of the server', async () => {

@@ -1,5 +1,5 @@
-export const id = 937;
-export const ids = [937];
+export const id = 990;
+export const ids = [990];
 export const modules = {
 
 /***/ 8753:
@@ -17,7 +17,7 @@ class ProxyAgent {
 
 /***/ }),
 
-/***/ 9297:
+/***/ 950:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2327,6 +2327,37 @@ function parseBoolean(name, value) {
     throw new UserError(`Input ${name}: ${quoted(value)} is not a boolean. Use true or false.`, name);
 }
 
+;// CONCATENATED MODULE: ./src/settings/describe.ts
+
+function settingLines(s) {
+    const { jobs, auth, wait } = s;
+    const more = jobs.ids.length > 3 ? ` and ${jobs.ids.length - 3} more` : '';
+    return [
+        `jobs: ${jobs.ids.length} ${jobs.kind} (${jobs.ids.slice(0, 3).join(', ')}${more})`,
+        `endpoint: ${jobs.endpoint}`,
+        `trusted hosts: ${jobs.trustedHosts.join(', ')}`,
+        `sign-in: ${signIn(auth.credential)}`,
+        `authority host: ${auth.authorityHost.origin}`,
+        `token scope: ${auth.scope || '(none: the given access-token is sent as it is)'}`,
+        `poll interval: ${formatDuration(wait.intervalMs)}, polling ${wait.policy}`,
+        `timeout: ${formatDuration(wait.timeoutMs)}`,
+        `fail on: ${wait.failOn.size ? [...wait.failOn].join(', ') : 'none'}`,
+        `cancel on abort: ${s.cancelOnAbort}`
+    ].map(line => `Setting ${line}`);
+}
+function signIn(c) {
+    switch (c.kind) {
+        case 'secret':
+            return `client secret *** for client ${c.clientId} in tenant ${c.tenantId}`;
+        case 'certificate':
+            return `certificate ${c.certificate.thumbprintSha256} (${c.certificate.subject}, key ***) for client ${c.clientId} in tenant ${c.tenantId}`;
+        case 'oidc':
+            return `GitHub OIDC (audience ${c.audience}) for client ${c.clientId} in tenant ${c.tenantId}`;
+        case 'token':
+            return 'the given access-token ***';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/auth/github-oidc.ts
 
 
@@ -2757,7 +2788,12 @@ var core = __webpack_require__(6058);
 const coreLogger = {
     debug: message => core/* debug */.Yz(logLine(message)),
     info: message => core/* info */.pq(logLine(message)),
-    warning: message => core/* warning */.$e(logLine(message))
+    warning: message => core/* warning */.$e(logLine(message)),
+    startGroup: title => core/* startGroup */.Oh(logLine(title)),
+    endGroup: () => core/* endGroup */.N4(),
+    get showsDebug() {
+        return core/* isDebug */._o();
+    }
 };
 
 ;// CONCATENATED MODULE: ./src/runtime.ts
@@ -3472,6 +3508,62 @@ function aggregateLine(views) {
     return `${parts.join(', ')}; mean progress ${Math.floor(jobsProgress(views))}%`;
 }
 
+;// CONCATENATED MODULE: ./src/report/groups.ts
+
+
+class PollLog {
+    log;
+    now;
+    open = false;
+    ended = false;
+    polls = 0;
+    started;
+    changes = new ChangeLog();
+    constructor(log, now) {
+        this.log = log;
+        this.now = now;
+        this.started = now();
+    }
+    onPoll(views, elapsedMs) {
+        this.close();
+        this.polls++;
+        for (const line of this.changes.lines(views, elapsedMs, this.now()))
+            this.log.info(line);
+    }
+    detail = {
+        debug: message => {
+            if (this.log.showsDebug)
+                this.enter();
+            this.log.debug(message);
+        },
+        info: message => {
+            this.enter();
+            this.log.info(message);
+        },
+        warning: message => {
+            this.close();
+            this.log.warning(message);
+        }
+    };
+    waitEnded() {
+        this.close();
+        this.ended = true;
+    }
+    close() {
+        if (!this.open)
+            return;
+        this.open = false;
+        this.log.endGroup?.();
+    }
+    enter() {
+        if (this.open || !this.log.startGroup)
+            return;
+        this.open = true;
+        const at = `[${clockStamp(this.now() - this.started)}]`;
+        this.log.startGroup(this.ended ? `After the wait ${at}` : `Poll ${this.polls + 1} ${at}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 
@@ -3740,34 +3832,34 @@ async function writeSummary(to, markdown) {
 
 
 
+
+
 async function run(rt = githubRuntime(), apis = JOB_APIS) {
     const settings = await readOrReport(rt, apis);
     if (!settings)
         return;
     settings.warnings.forEach(w => rt.log.warning(w));
+    settingLines(settings).forEach(line => rt.log.debug(line));
     const http = rt.createHttp(requestTimeout(settings.wait.timeoutMs));
     let result;
     let source;
     try {
-        const tokens = createTokenSource(settings.auth, authDeps(http, rt));
         const { log, now, sleep } = rt;
-        source = settings.jobs.createSource({
-            http,
-            tokens,
-            log,
-            now,
-            sleep,
-            trustedHosts: settings.jobs.trustedHosts
-        });
-        rt.log.info(introLine(settings.jobs, settings.wait, tokens.description));
-        const stop = within(settings.wait.timeoutMs + LAST_POLL_MS, now, canceledByRunner(rt));
-        result = await wait(settings, source, stop, rt);
+        const polls = new PollLog(log, now);
+        const tokens = createTokenSource(settings.auth, authDeps(http, rt, polls.detail));
+        const trustedHosts = settings.jobs.trustedHosts;
+        source = settings.jobs.createSource({ http, tokens, log: polls.detail, now, sleep, trustedHosts });
+        log.info(introLine(settings.jobs, settings.wait, tokens.description));
+        const stop = within(settings.wait.timeoutMs + LAST_POLL_MS, now, canceledByRunner(rt, polls));
+        result = await wait(settings, source, stop, rt, polls);
+        polls.waitEnded();
         result = await finish(source, result, {
             cancelOnAbort: settings.cancelOnAbort,
             stop: stop.signal,
             log,
             now
         });
+        polls.close();
     }
     finally {
         http.dispose();
@@ -3784,21 +3876,21 @@ async function readOrReport(rt, apis) {
         return undefined;
     }
 }
-function authDeps(http, rt) {
+function authDeps(http, rt, log) {
     const getIDToken = (audience, limits) => githubIdToken(http, rt.env, audience, limits);
-    return { http, log: rt.log, mask: rt.mask, getIDToken, now: rt.now, sleep: rt.sleep };
+    return { http, log, mask: rt.mask, getIDToken, now: rt.now, sleep: rt.sleep };
 }
-function canceledByRunner(rt) {
+function canceledByRunner(rt, polls) {
     const cancel = new AbortController();
     rt.onCancel(() => {
+        polls.close();
         if (!cancel.signal.aborted)
             rt.log.info('Cancel requested by the runner: stopping the wait.');
         cancel.abort('canceled');
     });
     return cancel.signal;
 }
-function wait(settings, source, stop, rt) {
-    const changes = new ChangeLog();
+function wait(settings, source, stop, rt, polls) {
     return waitForJobs({
         ids: settings.jobs.ids,
         source,
@@ -3807,7 +3899,7 @@ function wait(settings, source, stop, rt) {
         sleep: rt.sleep,
         signal: stop.signal,
         endBy: stop.endBy,
-        onPoll: (views, elapsed) => changes.lines(views, elapsed, rt.now()).forEach(l => rt.log.info(l))
+        onPoll: (views, elapsed) => polls.onPoll(views, elapsed)
     });
 }
 
