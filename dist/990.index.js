@@ -2704,11 +2704,10 @@ class MsalTokenSource {
         }
         catch (error) {
             if (error instanceof ServiceError && !(error instanceof SignInFailed)) {
-                throw new SignInFailed(`Entra ID sign-in failed: ${error.message}`, {
-                    status: error.status,
-                    requestId: error.requestId,
-                    source: error.source?.kind === 'github-oidc' ? error.source : ENTRA_ID
-                });
+                const message = `Entra ID sign-in failed: ${error.message}`;
+                const source = error.source?.kind === 'github-oidc' ? error.source : ENTRA_ID;
+                const o = { status: error.status, requestId: error.requestId, source };
+                throw error instanceof OutOfTime ? new OutOfTime(message, o) : new SignInFailed(message, o);
             }
             throw error;
         }

@@ -1,5 +1,13 @@
 import type { ConfidentialClientApplication } from '@azure/msal-node'
-import { AbortedError, ENTRA_ID, errorMessage, GITHUB_OIDC, ServiceError, UserError } from '../errors.js'
+import {
+  AbortedError,
+  ENTRA_ID,
+  errorMessage,
+  GITHUB_OIDC,
+  OutOfTime,
+  ServiceError,
+  UserError
+} from '../errors.js'
 import { raceAbort } from '../transport/http.js'
 import { FirstAnswer, logRetries, withRetries } from '../transport/retry.js'
 import { formatDuration } from '../time.js'
@@ -89,11 +97,11 @@ export class MsalTokenSource implements TokenSource {
     } catch (error) {
       // A give-up must say it was the sign-in, not Media Services, that failed.
       if (error instanceof ServiceError && !(error instanceof SignInFailed)) {
-        throw new SignInFailed(`Entra ID sign-in failed: ${error.message}`, {
-          status: error.status,
-          requestId: error.requestId,
-          source: error.source?.kind === 'github-oidc' ? error.source : ENTRA_ID
-        })
+        const message = `Entra ID sign-in failed: ${error.message}`
+        const source = error.source?.kind === 'github-oidc' ? error.source : ENTRA_ID
+        const o = { status: error.status, requestId: error.requestId, source }
+        // Out of time stays out of time: the waiter then waits to its deadline and tries once more there.
+        throw error instanceof OutOfTime ? new OutOfTime(message, o) : new SignInFailed(message, o)
       }
       throw error
     }

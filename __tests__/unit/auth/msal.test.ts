@@ -1,3 +1,4 @@
+import { OutOfTime } from '../../../src/errors.js'
 import { describe, it, expect, jest } from '@jest/globals'
 import { jwtExpiry } from '../../../src/auth/msal.js'
 import { AbortedError, ServiceError, sourceOf, UserError } from '../../../src/errors.js'
@@ -176,6 +177,8 @@ describe('a failed sign-in says so once, from where the error was made, never fr
     )
     expect((e as Error).message.match(/Entra ID/g)).toHaveLength(1)
     expect(sourceOf(e)).toEqual({ kind: 'entra-id' })
+    // Out of time stays out of time: the waiter then waits to its deadline and tries once more there.
+    expect(e).toBeInstanceOf(OutOfTime)
   })
 })
 
