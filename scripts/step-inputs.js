@@ -168,6 +168,9 @@ export function unexpectedInputsWarning(given, valid) {
   return `Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${valid.join("', '")}']`
 }
 
+/** The inputs that name the jobs (README: exactly one of them is given). */
+const JOB_INPUTS = ['job-id', 'job-url']
+
 /**
  * The INPUT_* variables the action gets: action.yml's defaults, over them the .env's INPUT_* values (for inputs
  * the step does not set), over those the step's own `with:`.
@@ -180,7 +183,12 @@ export function inputVariables(defaults, envFileInputs, given) {
   /** @type {Record<string, string>} */
   const out = {}
   for (const [name, value] of Object.entries(defaults)) out[inputVariable(name)] = value
-  for (const [variable, value] of Object.entries(envFileInputs)) out[variable.toUpperCase()] = value
+  // A step that names its jobs names all of them: the .env's jobs (perhaps of the other kind) are not added.
+  const ownJobs = JOB_INPUTS.some(name => given[name] !== undefined)
+  for (const [variable, value] of Object.entries(envFileInputs)) {
+    if (ownJobs && JOB_INPUTS.some(name => inputVariable(name) === variable.toUpperCase())) continue
+    out[variable.toUpperCase()] = value
+  }
   for (const [name, value] of Object.entries(given)) out[inputVariable(name)] = value
   return out
 }

@@ -185,6 +185,14 @@ describe('unexpectedInputsWarning', () => {
 })
 
 describe('inputVariables', () => {
+  it('takes no job input from the .env when the step names its own jobs, of either kind', () => {
+    const env = { 'INPUT_JOB-ID': 'nb:jid:UUID:from-env', 'INPUT_API-URL': 'https://emu/api/' }
+    const vars = inputVariables({}, env, { 'job-url': 'https://api.mk.io/x/transforms/t/jobs/j' })
+    expect(vars['INPUT_JOB-ID']).toBeUndefined()
+    expect(vars['INPUT_JOB-URL']).toBe('https://api.mk.io/x/transforms/t/jobs/j')
+    expect(inputVariables({}, env, {})['INPUT_JOB-ID']).toBe('nb:jid:UUID:from-env')
+  })
+
   it("INPUT_<NAME> in upper case with spaces as _: defaults, then the .env's, then the step's own", () => {
     const vars = inputVariables(
       { timeout: '5h30m', 'poll-interval': '10s', 'fail-on': 'Error, Canceled' },
