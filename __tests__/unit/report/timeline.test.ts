@@ -1,6 +1,5 @@
 /** The step summary's job timeline: its bars and times, its limits, its labels, and mermaid's own reading of it. */
 import { describe, it, expect } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import {
   mermaidText,
   TIMELINE_JOBS,
@@ -11,6 +10,7 @@ import type { JobView } from '../../../src/wait/waiter.js'
 import { view } from '../../../__fixtures__/jobs.js'
 import { at } from '../../../__fixtures__/report.js'
 import { HOSTILE } from '../../../__fixtures__/hostile.js'
+import { diagramOf, mermaidReads } from '../../../__fixtures__/mermaid.js'
 
 const ms = (iso: string): number => at(iso).getTime()
 const HEAD = [
@@ -49,30 +49,6 @@ const stillRunning = (): JobView =>
     { firstSeen: { Processing: ms('12:00:31') }, lastSeen: ms('12:03:00') },
     { name: 'poster', startTime: at('12:00:30') }
   )
-
-/** Mermaid's own reading of diagrams (see __fixtures__/mermaid-parse.mjs), in one child process. */
-interface Reading {
-  ok: boolean
-  error?: string
-  diagramType?: string
-  config?: object
-  sections?: string[]
-  tasks?: { id: string; task: string; section: string; start: number; end: number; tags: string[] }[]
-}
-function mermaidReads(blocks: string[]): Reading[] {
-  const out = execFileSync(process.execPath, ['__fixtures__/mermaid-parse.mjs'], {
-    input: JSON.stringify(blocks),
-    // The block's times are UTC written as local times: read here in UTC, they are the times meant.
-    env: { ...process.env, TZ: 'UTC', NODE_OPTIONS: '' },
-    timeout: 30_000
-  })
-  return JSON.parse(out.toString()) as Reading[]
-}
-/** The diagram inside a section's ```mermaid fence. */
-const diagramOf = (lines: string[]): string => {
-  const from = lines.indexOf('```mermaid') + 1
-  return lines.slice(from, lines.indexOf('```', from)).join('\n') + '\n'
-}
 
 describe('the timeline of a wait', () => {
   it('draws each job: the service times where given, the wait’s sightings else, and where a running job was last seen', () => {
