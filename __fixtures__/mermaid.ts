@@ -5,7 +5,7 @@ export interface MermaidReading {
   ok: boolean
   error?: string
   diagramType?: string
-  /** What directives or front matter in the text set: nothing, for a diagram that carries none. */
+  /** What front matter or directives in the text set (and only that: no job name may set any). */
   config?: object
   sections?: string[]
   tasks?: { id: string; task: string; section: string; start: number; end: number; tags: string[] }[]

@@ -3478,7 +3478,8 @@ function aggregateLine(views) {
 
 
 const TIMELINE_JOBS = 20;
-const TIMELINE_LABEL_LIMIT = 60;
+const TIMELINE_LABEL_LIMIT = 32;
+const LEFT_PADDING = 220;
 const ORDER = ['Queued', 'Scheduled', 'Processing', 'Canceling', 'Unknown'];
 const STILL = {
     Queued: 'still waiting',
@@ -3552,9 +3553,15 @@ function timelineSection(views, room) {
         '**Timeline (UTC)**',
         '',
         '```mermaid',
+        '---',
+        'config:',
+        '  gantt:',
+        `    leftPadding: ${LEFT_PADDING}`,
+        '---',
         'gantt',
         '  dateFormat YYYY-MM-DD HH:mm:ss.SSS',
-        '  axisFormat %H:%M:%S'
+        '  axisFormat %H:%M:%S',
+        '  todayMarker off'
     ];
     const tail = ['```'];
     const noteRoom = Buffer.byteLength(leftOutNote(999_999, 999_999)) + 2;

@@ -296,12 +296,8 @@ describe('several jobs', () => {
     expect(run.code).toBe(1)
     const [reading] = mermaidReads([diagramOf(run.summary)])
     expect(reading.error).toBeUndefined()
-    expect(reading.config).toEqual({})
-    expect(reading.sections).toEqual([
-      '1. done',
-      '2. failed',
-      '3. x click j3s0 call alert(1) init theme dark a b c d b'
-    ])
+    expect(reading.config).toEqual({ gantt: { leftPadding: 220 } })
+    expect(reading.sections).toEqual(['1. done', '2. failed', '3. x click j3s0 call alert(1) init…'])
     const bars = (section: number): string[] =>
       reading
         .tasks!.filter(t => t.section.startsWith(`${section}.`))

@@ -11,8 +11,10 @@ import type { JobView } from '../wait/view.js'
 
 /** Jobs drawn at most; a note counts the rest. */
 export const TIMELINE_JOBS = 20
-/** A job's section title, in characters: a name longer than that runs under the bars. */
-export const TIMELINE_LABEL_LIMIT = 60
+/** A job's section title, in characters: the width LEFT_PADDING leaves for it beside the bars. */
+export const TIMELINE_LABEL_LIMIT = 32
+/** Pixels left of the bars for the section titles (Mermaid's default, 75, fits about 12 characters). */
+const LEFT_PADDING = 220
 
 /** The states a job waits, works or ends in, in the order a job goes through them. */
 const ORDER: readonly JobState[] = ['Queued', 'Scheduled', 'Processing', 'Canceling', 'Unknown']
@@ -122,9 +124,16 @@ export function timelineSection(views: readonly JobView[], room: number): string
     '**Timeline (UTC)**',
     '',
     '```mermaid',
+    '---',
+    'config:',
+    '  gantt:',
+    `    leftPadding: ${LEFT_PADDING}`,
+    '---',
     'gantt',
     '  dateFormat YYYY-MM-DD HH:mm:ss.SSS',
-    '  axisFormat %H:%M:%S'
+    '  axisFormat %H:%M:%S',
+    // No line at the reader's now: it is local time, and these are UTC times written as local ones.
+    '  todayMarker off'
   ]
   const tail = ['```']
   const noteRoom = Buffer.byteLength(leftOutNote(999_999, 999_999)) + 2

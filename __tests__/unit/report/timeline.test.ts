@@ -18,11 +18,19 @@ const HEAD = [
   '**Timeline (UTC)**',
   '',
   '```mermaid',
+  '---',
+  'config:',
+  '  gantt:',
+  '    leftPadding: 220',
+  '---',
   'gantt',
   '  dateFormat YYYY-MM-DD HH:mm:ss.SSS',
-  '  axisFormat %H:%M:%S'
+  '  axisFormat %H:%M:%S',
+  '  todayMarker off'
 ]
 const ROOM = 1_000_000
+/** What the timeline's front matter sets, and all that any directive may set. */
+const OUR_CONFIG = { gantt: { leftPadding: 220 } }
 
 /** A job with the service's three times, seen by the wait a second after each. */
 const finishedWithTimes = (): JobView =>
@@ -178,7 +186,7 @@ describe('mermaid itself', () => {
     expect(readings.map(r => r.error)).toEqual([undefined, undefined])
     const [ours, hostile] = readings
     expect(ours.diagramType).toBe('gantt')
-    expect(ours.config).toEqual({})
+    expect(ours.config).toEqual(OUR_CONFIG)
     expect(ours.sections).toEqual(['1. trailer', '2. encode trailer', '3. poster'])
     expect(ours.tasks!.map(t => [t.section, t.task.trim(), t.start, t.end, t.tags])).toEqual([
       ['1. trailer', 'Queued', ms('12:00:00'), ms('12:00:10'), ['done']],
@@ -190,7 +198,7 @@ describe('mermaid itself', () => {
       ['3. poster', 'Processing (still running)', ms('12:00:30'), ms('12:03:00'), ['active']]
     ])
     // Hostile names: one section and one bar each, no directive took effect, the titles as neutralised.
-    expect(hostile.config).toEqual({})
+    expect(hostile.config).toEqual(OUR_CONFIG)
     expect(hostile.sections).toEqual(
       hostileNames.map((name, i) => `${i + 1}. ${mermaidText(name, TIMELINE_LABEL_LIMIT) || `job-${i}`}`)
     )
