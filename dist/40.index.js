@@ -3046,7 +3046,8 @@ function updateViews(open, jobs, at) {
         if (job) {
             v.job = job;
             v.missingPolls = 0;
-            v.firstSeen = { [job.state]: at, ...v.firstSeen };
+            v.firstSeen ??= {};
+            v.firstSeen[job.state] ??= at;
             v.lastSeen = at;
             if (job.progress !== undefined)
                 v.progress = job.progress;

@@ -197,7 +197,8 @@ function updateViews(open: readonly JobView[], jobs: readonly Job[], at: number)
     if (job) {
       v.job = job
       v.missingPolls = 0
-      v.firstSeen = { [job.state]: at, ...v.firstSeen }
+      v.firstSeen ??= {}
+      v.firstSeen[job.state] ??= at
       v.lastSeen = at
       if (job.progress !== undefined) v.progress = job.progress
       if (job.errorDetails) v.errorDetails = job.errorDetails
