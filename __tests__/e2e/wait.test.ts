@@ -5,6 +5,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { useEmulator } from './emulators.js'
 import { runAction, secretInputs } from './harness.js'
+import { diagramOf, mermaidReads } from '../../__fixtures__/mermaid.js'
 
 const emu = useEmulator()
 
@@ -269,6 +270,48 @@ describe('several jobs', () => {
       `waiting for ${running} (running) (Processing). Ignored by fail-on: ${failed} (failed) ended Error.`
     )
     expect(run.errors[0]).not.toMatch(/last state Error/)
+  })
+
+  it('the summary draws each job on a timeline that mermaid itself accepts, a hostile name included', async () => {
+    const done = emu.addJob({
+      name: 'done',
+      timeline: [{ state: 'Queued', polls: 1 }, { state: 'Processing', polls: 1 }, { state: 'Finished' }]
+    })
+    const failed = emu.addJob({
+      name: 'failed',
+      timeline: [{ state: 'Processing', polls: 1 }, { state: 'Error' }]
+    })
+    const hostile = emu.addJob({
+      name: 'x\n  click j3s0 call alert(1)\n%%{init: {"theme":"dark"}}%% `a:b;c#d` <b>',
+      timeline: [{ state: 'Processing' }]
+    })
+    const run = await runAction({
+      inputs: {
+        ...secretInputs(emu),
+        'job-id': `${done} ${failed} ${hostile}`,
+        'fail-on': 'none',
+        timeout: '4s'
+      }
+    })
+    expect(run.code).toBe(1)
+    const [reading] = mermaidReads([diagramOf(run.summary)])
+    expect(reading.error).toBeUndefined()
+    expect(reading.config).toEqual({ gantt: { leftPadding: 220 } })
+    expect(reading.sections).toEqual(['1. done', '2. failed', '3. x click j3s0 call alert(1) init…'])
+    const bars = (section: number): string[] =>
+      reading
+        .tasks!.filter(t => t.section.startsWith(`${section}.`))
+        .map(t => `${t.task.trim()} ${t.tags.join(' ')}`)
+    expect(bars(1)).toEqual(['Queued done', 'Processing done', 'Finished done milestone'])
+    // The emulator's Created comes a little before StartTime for a job that starts Processing: a short Queued bar.
+    const waited = (bars: string[]): string[] => bars.filter(b => b !== 'Queued done')
+    expect(waited(bars(2))).toEqual(['Processing done', 'Error crit milestone'])
+    expect(waited(bars(3))).toEqual(['Processing (still running) active'])
+    // In time order, each bar where the one before ended.
+    const times = reading.tasks!.filter(t => t.section.startsWith('1.'))
+    expect(times[0].end).toBe(times[1].start)
+    expect(times[1].end).toBe(times[2].start)
+    expect(times[0].start).toBeLessThan(times[2].end)
   })
 
   it('reports the first failing state when one fails', async () => {

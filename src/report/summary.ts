@@ -4,6 +4,7 @@ import { formatDuration } from '../time.js'
 import type { JobView, WaitResult } from '../wait/waiter.js'
 import { type JobsOrigin, jobsNoun, errorsOf } from './naming.js'
 import { type AssetRecord, assetRecords, jobRecord } from './outputs.js'
+import { timelineSection } from './timeline.js'
 
 /**
  * The step summary: a pure function from the final state to Markdown, in which server text renders as
@@ -29,7 +30,10 @@ export function inputErrorMarkdown(message: string): string {
   return ['### ❌ Media Services jobs', '', `Invalid input: ${markdownText(message)}`, ''].join('\n')
 }
 
-/** The step summary as Markdown: one table row per job, whatever the outcome, within SUMMARY_BYTES. */
+/**
+ * The step summary as Markdown: one table row per job, whatever the outcome, the jobs' timeline, and the
+ * output assets, within SUMMARY_BYTES.
+ */
 export function summaryMarkdown(
   result: WaitResult,
   verdictText: { ok: boolean; message: string; warning?: boolean },
@@ -58,7 +62,9 @@ export function summaryMarkdown(
   }
   const omitted = result.views.length - rows.length
   const jobs = [head, ...rows, ...(omitted ? ['', omittedNote(omitted, 'job')] : [])]
-  return [...jobs, ...assetsSection(assetRecords(result.views), take), ''].join('\n')
+  const assets = assetsSection(assetRecords(result.views), take)
+  // The timeline follows the table, in the room the tables left: it is shortened or dropped first.
+  return [...jobs, ...timelineSection(result.views, room), ...assets, ''].join('\n')
 }
 
 const ASSETS_HEAD = [

@@ -1,4 +1,4 @@
-import { type ErrorDetail, type Job, isFinal } from '../jobs/model.js'
+import { type ErrorDetail, type Job, type JobState, isFinal } from '../jobs/model.js'
 
 /** Progress at a time of our clock (never the server's: clocks differ). */
 export interface ProgressSample {
@@ -29,6 +29,13 @@ export interface JobView {
   errorsRead?: boolean
   /** Progress samples while Processing, for predictive polling. */
   pace?: Pace
+  /**
+   * When (our clock) a poll first returned the job in each state: the timeline's times where the service
+   * gives none (it gives created, startTime and endTime at most).
+   */
+  firstSeen?: Partial<Record<JobState, number>>
+  /** When (our clock) a poll last returned the job: where the timeline stops a job that has not ended. */
+  lastSeen?: number
 }
 
 /** A job not yet seen, or seen in a state that is not final, is asked for again. */

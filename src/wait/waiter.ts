@@ -183,13 +183,13 @@ async function poll(w: Wait, pollStarted: number): Promise<void> {
   )
   w.polls++
   w.budget = { ...w.budget, spent: w.budget.spent + queries }
-  updateViews(open, jobs)
+  updateViews(open, jobs, o.now())
   if (o.source.cost.progress === 'in-job') sampleProgress(open, o.now())
   w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing)
 }
 
 /** What one poll answered, onto the views of the jobs asked for. */
-function updateViews(open: readonly JobView[], jobs: readonly Job[]): void {
+function updateViews(open: readonly JobView[], jobs: readonly Job[], at: number): void {
   // Ids are canonical where the job source makes them (settings, the parsers): matched exactly here.
   const byId = new Map(jobs.map(j => [j.id, j]))
   for (const v of open) {
@@ -197,6 +197,9 @@ function updateViews(open: readonly JobView[], jobs: readonly Job[]): void {
     if (job) {
       v.job = job
       v.missingPolls = 0
+      v.firstSeen ??= {}
+      v.firstSeen[job.state] ??= at
+      v.lastSeen = at
       if (job.progress !== undefined) v.progress = job.progress
       if (job.errorDetails) v.errorDetails = job.errorDetails
       if (job.state === 'Finished') v.progress = 100

@@ -106,6 +106,68 @@ describe('the step summary stays within its limit, keeping room for the notes on
   })
 })
 
+describe('the timeline in the step summary', () => {
+  /** Seen Processing from 12:00:00, and at 12:01:00 Finished (or still Processing, last seen then). */
+  const seen = (id: string, state: 'Finished' | 'Processing', outputAssets?: { name: string }[]): JobView =>
+    view(
+      id,
+      state,
+      {
+        firstSeen: { [state]: at('12:01:00').getTime(), Processing: at('12:00:00').getTime() },
+        lastSeen: at('12:01:00').getTime()
+      },
+      { outputAssets }
+    )
+  const sectionsIn = (md: string): number => md.split('\n').filter(l => l.startsWith('  section ')).length
+
+  it('follows the jobs table, before the assets table, when a job was seen', () => {
+    const md = summaryMarkdown(
+      waitResult('timeout', [seen(JOB_A, 'Finished', [{ name: 'out-1' }]), seen(JOB_B, 'Processing')]),
+      OK,
+      V2_ORIGIN
+    )
+    const lines = md.split('\n')
+    const [table, timeline, fence, assets] = [
+      '| Job |',
+      '**Timeline (UTC)**',
+      '```mermaid',
+      '**Output assets**'
+    ].map(l => lines.findIndex(x => x.startsWith(l)))
+    expect(table).toBeGreaterThan(0)
+    expect(timeline).toBeGreaterThan(table + 3)
+    expect(fence).toBe(timeline + 2)
+    expect(assets).toBeGreaterThan(lines.indexOf('```', fence + 1))
+    expect(sectionsIn(md)).toBe(2)
+    expect(md).toContain(
+      '  Processing (still running) :active, j2s0, 2024-05-01 12:00:00.000, 2024-05-01 12:01:00.000'
+    )
+  })
+
+  it('is shortened, then dropped, before a table row is left out, and the whole stays within the limit', () => {
+    const views = Array.from({ length: 5 }, (_, i) =>
+      seen(`${JOB_A}-${i}`, 'Finished', [{ name: `out-${i}` }])
+    )
+    const result = waitResult('success', views)
+    const full = Buffer.byteLength(summaryMarkdown(result, OK, V2_ORIGIN))
+    const tablesOnly = summaryMarkdown(result, OK, V2_ORIGIN, full - 700)
+    expect(sectionsIn(tablesOnly)).toBe(0)
+    expect(tablesOnly).not.toContain('mermaid')
+    expect(tablesOnly).not.toContain('not shown')
+    const seenSections: number[] = []
+    for (let limit = full + NOTES_ROOM + 200; limit > full - 1000; limit -= 13) {
+      const md = summaryMarkdown(result, OK, V2_ORIGIN, limit)
+      expect(Buffer.byteLength(md)).toBeLessThanOrEqual(limit)
+      const sections = sectionsIn(md)
+      seenSections.push(sections)
+      // While the timeline is there, every table row is.
+      if (sections > 0) expect(md).not.toContain('not shown')
+      if (sections > 0 && sections < 5)
+        expect(md).toContain(`The timeline shows the first ${sections} of 5 jobs.`)
+    }
+    expect(new Set(seenSections)).toEqual(new Set([5, 4, 3, 2, 1, 0]))
+  })
+})
+
 describe('a job id as a code span in a table cell', () => {
   it('is one line: each run of line breaks is one space', () => {
     expect(codeCell('a\r\nb\nc')).toBe('`a b c`')

@@ -141,6 +141,24 @@ describe('waitForJobs', () => {
     expect(result.views[0].progress).toBe(100)
   })
 
+  it('keeps when each state was first seen and when the job was last seen, for the timeline', async () => {
+    const clock = fakeClock()
+    const { getJobs } = service([
+      { [JOB_A]: 'Queued', [JOB_B]: 'Queued' },
+      { [JOB_A]: 'Queued', [JOB_B]: 'Processing' },
+      { [JOB_A]: 'Processing' },
+      { [JOB_A]: 'Processing', [JOB_B]: 'Processing' }
+    ])
+    const result = await wait({ ids: [JOB_A, JOB_B], getJobs, timeoutMs: 30_000 }, clock)
+    expect(result.outcome).toBe('timeout')
+    const [a, b] = result.views
+    expect(a.firstSeen).toEqual({ Queued: START, Processing: START + 20_000 })
+    expect(a.lastSeen).toBe(START + 30_000)
+    // A poll that did not return B leaves what was seen of it.
+    expect(b.firstSeen).toEqual({ Queued: START, Processing: START + 10_000 })
+    expect(b.lastSeen).toBe(START + 30_000)
+  })
+
   it('a job in Error fails the wait at once, with the error details read from its tasks and no pace', async () => {
     const { getJobs } = service([{ [JOB_A]: 'Queued' }, { [JOB_A]: 'Error' }])
     const details = [{ code: 'ErrorProcessingTask', message: 'The input has no video track' }]

@@ -1,5 +1,5 @@
-export const id = 990;
-export const ids = [990];
+export const id = 416;
+export const ids = [416];
 export const modules = {
 
 /***/ 8753:
@@ -17,7 +17,7 @@ class ProxyAgent {
 
 /***/ }),
 
-/***/ 950:
+/***/ 1912:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3069,18 +3069,21 @@ async function poll(w, pollStarted) {
     const jobs = await o.source.getJobs(open.map(v => v.id), call);
     w.polls++;
     w.budget = { ...w.budget, spent: w.budget.spent + queries };
-    updateViews(open, jobs);
+    updateViews(open, jobs, o.now());
     if (o.source.cost.progress === 'in-job')
         sampleProgress(open, o.now());
     w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing);
 }
-function updateViews(open, jobs) {
+function updateViews(open, jobs, at) {
     const byId = new Map(jobs.map(j => [j.id, j]));
     for (const v of open) {
         const job = byId.get(v.id);
         if (job) {
             v.job = job;
             v.missingPolls = 0;
+            v.firstSeen ??= {};
+            v.firstSeen[job.state] ??= at;
+            v.lastSeen = at;
             if (job.progress !== undefined)
                 v.progress = job.progress;
             if (job.errorDetails)
@@ -3563,7 +3566,120 @@ class PollLog {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/timeline.ts
+
+
+const TIMELINE_JOBS = 20;
+const TIMELINE_LABEL_LIMIT = 32;
+const LEFT_PADDING = 220;
+const ORDER = ['Queued', 'Scheduled', 'Processing', 'Canceling', 'Unknown'];
+const STILL = {
+    Queued: 'still waiting',
+    Scheduled: 'still waiting',
+    Processing: 'still running',
+    Canceling: 'still canceling',
+    Unknown: 'still running',
+    Finished: '',
+    Error: '',
+    Canceled: ''
+};
+const END_TAGS = {
+    Finished: 'milestone, done',
+    Error: 'milestone, crit',
+    Canceled: 'milestone, crit',
+    Queued: '',
+    Scheduled: '',
+    Processing: '',
+    Canceling: '',
+    Unknown: ''
+};
+function mermaidText(text, limit) {
+    const plain = serverText(text, limit * 2).replace(/[^\p{L}\p{N}\p{M} .()/+=?!_-]+/gu, ' ');
+    return cut(plain.replace(/ {2,}/g, ' ').trim(), limit);
+}
+function marksOf(v) {
+    const job = v.job;
+    if (!job)
+        return [];
+    const seen = v.firstSeen ?? {};
+    const given = {
+        Queued: job.created?.getTime() ?? seen.Queued,
+        Processing: job.startTime?.getTime() ?? seen.Processing
+    };
+    const marks = ORDER.map(state => ({ state, at: state in given ? given[state] : seen[state] }))
+        .filter((m) => known(m.at))
+        .sort((a, b) => a.at - b.at);
+    const end = isFinal(job.state) ? (job.endTime?.getTime() ?? seen[job.state] ?? v.lastSeen) : undefined;
+    if (known(end))
+        marks.push({ state: job.state, at: Math.max(end, ...marks.map(m => m.at)) });
+    return marks;
+}
+const known = (at) => at !== undefined && Number.isFinite(at);
+const stamp = (ms) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+function jobSection(v, n, until) {
+    const marks = marksOf(v);
+    const state = v.job.state;
+    const title = mermaidText(v.job.name || v.id, TIMELINE_LABEL_LIMIT) || mermaidText(v.id, TIMELINE_LABEL_LIMIT);
+    const lines = [`  section ${n}. ${title}`.trimEnd()];
+    marks.forEach((m, i) => {
+        const from = stamp(m.at);
+        if (isFinal(m.state)) {
+            lines.push(`  ${m.state} :${END_TAGS[m.state]}, j${n}s${i}, ${from}, ${from}`);
+            return;
+        }
+        const next = marks[i + 1];
+        const to = stamp(Math.max(m.at, next?.at ?? v.lastSeen ?? until));
+        const label = next ? m.state : `${m.state} (${isFinal(state) ? 'end not given' : STILL[m.state]})`;
+        const tag = next ? 'done, ' : isFinal(state) ? '' : 'active, ';
+        lines.push(`  ${label} :${tag}j${n}s${i}, ${from}, ${to}`);
+    });
+    return lines;
+}
+function timelineSection(views, room) {
+    const drawable = views.map((v, i) => ({ v, n: i + 1 })).filter(({ v }) => marksOf(v).length > 0);
+    if (drawable.length === 0)
+        return [];
+    const until = Math.max(...drawable.flatMap(({ v }) => [...marksOf(v).map(m => m.at), v.lastSeen ?? -Infinity]));
+    const head = [
+        '',
+        '**Timeline (UTC)**',
+        '',
+        '```mermaid',
+        '---',
+        'config:',
+        '  gantt:',
+        `    leftPadding: ${LEFT_PADDING}`,
+        '---',
+        'gantt',
+        '  dateFormat YYYY-MM-DD HH:mm:ss.SSS',
+        '  axisFormat %H:%M:%S',
+        '  todayMarker off'
+    ];
+    const tail = ['```'];
+    const noteRoom = Buffer.byteLength(leftOutNote(999_999, 999_999)) + 2;
+    let left = room - bytes(head) - bytes(tail) - noteRoom;
+    const sections = [];
+    let drawn = 0;
+    for (const { v, n } of drawable.slice(0, TIMELINE_JOBS)) {
+        const section = jobSection(v, n, until);
+        left -= bytes(section);
+        if (left < 0)
+            break;
+        sections.push(...section);
+        drawn++;
+    }
+    if (drawn === 0)
+        return [];
+    const note = drawn < drawable.length ? ['', leftOutNote(drawn, drawable.length)] : [];
+    return [...head, ...sections, ...tail, ...note];
+}
+function leftOutNote(drawn, of) {
+    return `The timeline shows the first ${drawn} of ${of} jobs.`;
+}
+const bytes = (lines) => lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 
@@ -3607,7 +3723,8 @@ function summaryMarkdown(result, verdictText, origin, limit = SUMMARY_BYTES) {
     }
     const omitted = result.views.length - rows.length;
     const jobs = [head, ...rows, ...(omitted ? ['', omittedNote(omitted, 'job')] : [])];
-    return [...jobs, ...assetsSection(assetRecords(result.views), take), ''].join('\n');
+    const assets = assetsSection(assetRecords(result.views), take);
+    return [...jobs, ...timelineSection(result.views, room), ...assets, ''].join('\n');
 }
 const ASSETS_HEAD = [
     '',
