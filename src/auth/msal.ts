@@ -100,8 +100,9 @@ export class MsalTokenSource implements TokenSource {
         const message = `Entra ID sign-in failed: ${error.message}`
         const source = error.source?.kind === 'github-oidc' ? error.source : ENTRA_ID
         const o = { status: error.status, requestId: error.requestId, source }
-        // Out of time stays out of time: the waiter then waits to its deadline and tries once more there.
-        throw error instanceof OutOfTime ? new OutOfTime(message, o) : new SignInFailed(message, o)
+        // Given up for time too: a sign-in that cannot be made ends the wait now, naming the sign-in (it is no
+        // outage in the last seconds of a wait that could still see its jobs, which OutOfTime would mean).
+        throw new SignInFailed(message, o)
       }
       throw error
     }
