@@ -1,13 +1,5 @@
 import type { ConfidentialClientApplication } from '@azure/msal-node'
-import {
-  AbortedError,
-  ENTRA_ID,
-  errorMessage,
-  GITHUB_OIDC,
-  OutOfTime,
-  ServiceError,
-  UserError
-} from '../errors.js'
+import { AbortedError, ENTRA_ID, errorMessage, GITHUB_OIDC, ServiceError, UserError } from '../errors.js'
 import { raceAbort } from '../transport/http.js'
 import { FirstAnswer, logRetries, withRetries } from '../transport/retry.js'
 import { formatDuration } from '../time.js'
