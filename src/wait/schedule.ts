@@ -349,6 +349,9 @@ function readNeed(v: JobView, now: number, I: number): number {
 function readNarrows(pace: Pace, window: Window, now: number, I: number): boolean {
   const band = narrowing(pace, window, now, I)
   if (!band) return false
+  // Steps shorter than the interval: a read's own half-point is most of what it can tell, and the next
+  // poll may be the last. One read in ALIGN_INTERVALS intervals.
+  if (1000 / meanRate(band) <= I && now - pace.last.at < ALIGN_INTERVALS * I) return false
   const { low, high } = progressWindow(band, now)
   if (high - low >= 2) return true
   // The whole-percent steps inside (low, high): at most two, the range being under 2 points.
