@@ -3074,6 +3074,8 @@ function readNarrows(pace, window, now, I) {
     const band = narrowing(pace, window, now, I);
     if (!band)
         return false;
+    if (1000 / meanRate(band) <= I && now - pace.last.at < ALIGN_INTERVALS * I)
+        return false;
     const { low, high } = progressWindow(band, now);
     if (high - low >= 2)
         return true;
