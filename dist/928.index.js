@@ -3110,7 +3110,7 @@ function probeAt(views, from, I) {
             continue;
         const times = band.corners.filter(([a]) => a > 0).map(([a, b]) => band.origin + (1000 * (step - b)) / a);
         const crossing = (Math.min(...times) + Math.max(...times)) / 2;
-        at = Math.min(at ?? Infinity, crossing);
+        at = Math.min(at ?? Infinity, Math.max(from, crossing));
     }
     return at;
 }

@@ -393,7 +393,7 @@ function probeAt(views: readonly JobView[], from: number, I: number): number | u
     // The middle of the times the band's lines cross the step.
     const times = band.corners.filter(([a]) => a > 0).map(([a, b]) => band.origin + (1000 * (step - b)) / a)
     const crossing = (Math.min(...times) + Math.max(...times)) / 2
-    at = Math.min(at ?? Infinity, crossing)
+    at = Math.min(at ?? Infinity, Math.max(from, crossing))
   }
   return at
 }
