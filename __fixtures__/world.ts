@@ -20,7 +20,24 @@ export interface SimJob {
   noise?: number
   /** The service's clock minus ours: StartTime is off by this much. */
   skewMs?: number
+  /** How progress rises over the Processing time (SHAPES; default steady). */
+  shape?: Shape
+  /** The tasks carry no progress at all. */
+  noProgress?: boolean
 }
+
+/**
+ * Progress (0 to 100, before rounding) at a share `f` (0 to 1) of the Processing time: steady, speeding
+ * up, stalling half-way, jumping ahead, or going back (a task restarted).
+ */
+export const SHAPES = {
+  steady: (f: number) => 100 * f,
+  accelerating: (f: number) => 100 * f * f,
+  stalling: (f: number) => (f < 0.3 ? (500 * f) / 3 : f < 0.7 ? 50 : 50 + (500 * (f - 0.7)) / 3),
+  jumping: (f: number) => (f < 0.5 ? 100 * f : Math.min(100, 80 + 40 * (f - 0.5))),
+  backwards: (f: number) => (f < 0.4 ? 125 * f : (100 * (f - 0.4)) / 0.6)
+} as const
+export type Shape = keyof typeof SHAPES
 
 export interface SimOptions {
   policy: PollingPolicy
@@ -73,9 +90,10 @@ export async function simulate(jobs: readonly SimJob[], o: SimOptions): Promise<
       const errorDetails = state === 'Error' ? [{ code: 'ErrorProcessingTask', message: 'failed' }] : []
       return { progress: state === 'Queued' ? 0 : 100, errorDetails }
     }
-    const linear = (100 * (t - j.queuedMs)) / j.processingMs
+    if (j.noProgress) return { progress: undefined, errorDetails: [] }
+    const shaped = SHAPES[j.shape ?? 'steady']((t - j.queuedMs) / j.processingMs)
     const wobble = (j.noise ?? 0) * Math.sin(t / 997)
-    return { progress: Math.round(Math.min(99, Math.max(0, linear + wobble))), errorDetails: [] }
+    return { progress: Math.round(Math.min(99, Math.max(0, shaped + wobble))), errorDetails: [] }
   }
 
   const getJobs = async (ids: readonly string[]): Promise<Job[]> => {

@@ -249,3 +249,39 @@ export function within(promise, ms, what) {
   })
   return /** @type {Promise<T>} */ (Promise.race([promise, timeout]).finally(() => clearTimeout(t)))
 }
+
+/**
+ * How soon each job's end was seen, from the emulator's request log: the last Jobs query that asked for it
+ * and got an answer (after its end, the one that saw it ended: a job that ended is not asked for again),
+ * minus its EndTime. And the Media Services requests of those jobs per poll-interval, first to last (Jobs
+ * queries and task reads, not the output-assets reads after the wait).
+ * @param {import('../emulator/util.js').RequestRecord[]} requests
+ * @param {{ id: string, endTime: number | null }[]} jobs
+ * @param {number} intervalMs
+ * @returns {{ late: number[], perInterval: number, requests: number }}
+ */
+export function detection(requests, jobs, intervalMs) {
+  const tails = jobs.map(j => j.id.slice(-12))
+  const mine = requests.filter(
+    q => isMedia(q) && (isJobsQuery(q) || isTasksRead(q)) && tails.some(t => q.decodedPath.includes(t))
+  )
+  const late = jobs.flatMap(j => {
+    const asked = mine.filter(q => isJobsQuery(q) && !q.fault && q.decodedPath.includes(j.id.slice(-12)))
+    const last = asked[asked.length - 1]
+    return last && j.endTime !== null ? [last.at - j.endTime] : []
+  })
+  const span = mine.length ? mine[mine.length - 1].at - mine[0].at : 0
+  return { late, perInterval: span > 0 ? mine.length / (span / intervalMs) : NaN, requests: mine.length }
+}
+
+/**
+ * One line of figures against the limit (a poller that knew the end: 0 × interval at 1 request per
+ * interval). @param {number[]} late @param {number} perInterval @param {number} intervalMs
+ */
+export function againstLimit(late, perInterval, intervalMs) {
+  const x = (/** @type {number} */ ms) => (ms / intervalMs).toFixed(2)
+  return (
+    `${x(median(late))} × interval (median of ${late.length}; ${x(Math.min(...late))}–${x(Math.max(...late))}) ` +
+    `at ${perInterval.toFixed(2)} requests per interval`
+  )
+}

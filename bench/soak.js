@@ -5,12 +5,17 @@
  * 500, 502 HTML page, connection reset, garbage body). Samples the action's memory every 5 s.
  *
  *   node bench/soak.js [--minutes 30] [--jobs 5] [--fault-rate 0.05] [--seed 1] [--expect-error]
- *                      [--poll-interval 2s] [--token-lifetime 600] [--write]
+ *                      [--poll-interval 2s] [--token-lifetime 600] [--fixed] [--write]
  *
  * Timelines (ms steps, so they last for the whole soak): Queued for 1 minute, Processing with rising
  * progress until about minutes-1 (jobs staggered 15 s apart), then Finished. With --expect-error the
  * job that ends last ends in Error instead (and the action must fail the step for it).
  * The token lifetime is 600 s by default, so a long soak also covers token refresh.
+ * Detection: how long after each job's end the action saw it (the last answered Jobs query that asked for
+ * it) and its Media Services requests per poll-interval, against the limit (0 × interval at 1 request per
+ * interval); with --fixed, a second action with `polling: fixed` waits at the same time for a copy of the
+ * jobs, side by side. Targets (issue #25): predictive at most 0.1 × interval (median) at 1.2 requests per
+ * interval.
  *
  * Prints PASS/FAIL and the figures (with --write, also to bench/soak-result.md); exits 1 on FAIL.
  */
@@ -21,10 +26,13 @@ import { startEmulator } from '../emulator/index.js'
 import {
   ACTION,
   ROOT,
+  againstLimit,
+  detection,
   isJobsQuery,
   isMedia,
   isTasksRead,
   isToken,
+  median,
   mib,
   nodeBinary,
   nodeVersion,
@@ -50,6 +58,12 @@ const seed = num('seed', 1)
 const tokenLifetimeSec = num('token-lifetime', 600)
 const expectError = args['expect-error'] === true || args['expect-error'] === 'true'
 const pollInterval = typeof args['poll-interval'] === 'string' ? args['poll-interval'] : '2s'
+const withFixed = args.fixed === true || args.fixed === 'true'
+const intervalMs = 1000 * Number(/^(\d+(?:\.\d+)?)s?$/.exec(pollInterval)?.[1] ?? NaN)
+if (!(intervalMs > 0)) throw new Error('--poll-interval: seconds, like 2s')
+/** The targets of issue #25 for predictive polling of steady v2 jobs. */
+const TARGET_LATE = 0.1
+const TARGET_PER_INTERVAL = 1.2
 const SAMPLE_MS = 5_000
 if (!(minutes > 0)) throw new Error('--minutes must be positive')
 
@@ -60,14 +74,13 @@ const queuedMs = Math.min(60_000, endMs / 4)
 const staggerMs = Math.min(15_000, Math.floor(endMs / (4 * jobCount)))
 
 const emu = await startEmulator({ randomFaultRate: faultRate, seed, tokenLifetimeSec })
-/** @type {string[]} */
-const ids = []
-for (let i = 0; i < jobCount; i++) {
-  const finishAt = endMs - i * staggerMs
-  const last = expectError && i === 0 ? 'Error' : 'Finished'
-  ids.push(
-    emu.addJob({
-      name: `soak ${i + 1}${last === 'Error' ? ' (ends in Error)' : ''}`,
+/** @param {string} tag */
+const addJobs = tag =>
+  Array.from({ length: jobCount }, (_, i) => {
+    const finishAt = endMs - i * staggerMs
+    const last = expectError && i === 0 ? 'Error' : 'Finished'
+    return emu.addJob({
+      name: `soak ${i + 1}${last === 'Error' ? ' (ends in Error)' : ''}${tag}`,
       tasks: 1 + (i % 3),
       timeline: [
         { state: 'Queued', ms: queuedMs },
@@ -75,8 +88,9 @@ for (let i = 0; i < jobCount; i++) {
         { state: last }
       ]
     })
-  )
-}
+  })
+const ids = addJobs('')
+const fixedIds = withFixed ? addJobs(' (fixed)') : []
 
 const version = await nodeVersion()
 const header =
@@ -110,18 +124,22 @@ for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
   })
 }
 
-const r = await runAction({
-  inputs: {
-    ...secretInputs(emu),
-    'job-id': ids.join('\n'),
-    'poll-interval': pollInterval,
-    timeout: `${minutes + 10}m`
-  },
-  killAfterMs: (minutes + 12) * 60_000,
-  sampleMs: SAMPLE_MS,
-  onSample: s => samples.push(s),
-  onStdout: chunk => (lines += chunk.split('\n').length - 1)
-})
+const waitInputs = { ...secretInputs(emu), 'poll-interval': pollInterval, timeout: `${minutes + 10}m` }
+const [r] = await Promise.all([
+  runAction({
+    inputs: { ...waitInputs, 'job-id': ids.join('\n') },
+    killAfterMs: (minutes + 12) * 60_000,
+    sampleMs: SAMPLE_MS,
+    onSample: s => samples.push(s),
+    onStdout: chunk => (lines += chunk.split('\n').length - 1)
+  }),
+  withFixed
+    ? runAction({
+        inputs: { ...waitInputs, 'job-id': fixedIds.join('\n'), polling: 'fixed' },
+        killAfterMs: (minutes + 12) * 60_000
+      })
+    : undefined
+])
 clearInterval(ticker)
 const logFile = join(tmpdir(), `ams-soak-${started}.log`)
 writeFileSync(logFile, r.stdout + (r.stderr ? `\n--- stderr ---\n${r.stderr}` : ''))
@@ -177,12 +195,33 @@ const pollCount = polls()
 const warnings = r.stdout.split('\n').filter(l => l.startsWith('::warning')).length
 const retries = r.stdout.split('\n').filter(l => /retry|retrying/i.test(l) && !l.startsWith('::debug')).length
 
+/** @param {string[]} set */
+const detected = set =>
+  detection(
+    emu.requests,
+    set.map(id => ({ id, endTime: emu.job(id).endTime })),
+    intervalMs
+  )
+const predictive = detected(ids)
+const fixed = withFixed ? detected(fixedIds) : undefined
+if (!expectError && predictive.late.length) {
+  const late = median(predictive.late) / intervalMs
+  if (late > TARGET_LATE) failures.push(`detection ${late.toFixed(2)} × interval (median) > ${TARGET_LATE}`)
+  if (predictive.perInterval > TARGET_PER_INTERVAL)
+    failures.push(`${predictive.perInterval.toFixed(2)} requests per interval > ${TARGET_PER_INTERVAL}`)
+}
+
 const pass = failures.length === 0
 const result = [
   header,
   `Duration: ${fmtClock(r.ms)} (${(r.ms / 1000).toFixed(1)} s); exit code ${r.code}; outputs.state ${r.outputs.state}; ` +
     `jobs ${jobs.map(j => j.state).join(', ')}`,
   `Polls: ${pollCount} (${pollCount ? (r.ms / pollCount / 1000).toFixed(2) : '?'} s apart on average)`,
+  `Detection (job end → the poll that saw it), predictive: ${predictive.late.length ? againstLimit(predictive.late, predictive.perInterval, intervalMs) : 'no job ended'}` +
+    (fixed?.late.length
+      ? `; fixed, at the same time: ${againstLimit(fixed.late, fixed.perInterval, intervalMs)}`
+      : '') +
+    '; the limit: 0.00 × interval at 1.00 request per interval',
   `Requests: ${reqs.length} in all = ${media.length} Media Services ` +
     `(${media.filter(isJobsQuery).length} Jobs queries, ${media.filter(isTasksRead).length} task reads, ` +
     `${media.filter(q => !isJobsQuery(q) && !isTasksRead(q)).length} other) + ${reqs.filter(isToken).length} token requests ` +

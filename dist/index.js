@@ -19,7 +19,7 @@ function onCancel(handler) {
     if (cancelReceived)
         handler();
 }
-const { run, githubRuntime, failUnexpectedly, failUnsettled } = await Promise.all(/* import() */[__nccwpck_require__.e(58), __nccwpck_require__.e(416)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1912));
+const { run, githubRuntime, failUnexpectedly, failUnsettled } = await Promise.all(/* import() */[__nccwpck_require__.e(58), __nccwpck_require__.e(943)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6327));
 let settled = false;
 process.once('beforeExit', () => {
     if (!settled)

@@ -59,7 +59,8 @@ describe('while a job runs', () => {
         name: `rendition-${i}`,
         timeline: [
           { state: 'Queued', polls: 1 + (i % 2) },
-          { state: 'Processing', polls: 2, progress: 30 + i },
+          // Long enough to be read: a job's first task read comes two intervals after its StartTime.
+          { state: 'Processing', polls: 4, progress: 30 + i },
           { state: 'Finished' }
         ]
       })

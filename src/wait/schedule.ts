@@ -1,5 +1,6 @@
 import type { PollCost } from '../jobs/source.js'
-import { type JobView, isOpen } from './view.js'
+import { type Band, endWindow, HALF_STEP, meanRate, progressWindow } from './band.js'
+import { type JobView, isOpen, type Pace } from './view.js'
 
 /**
  * When to poll next, and whose tasks to read: pure functions of what the waiter saw, so that every bound
@@ -19,8 +20,20 @@ const SHARE_OF_REMAINDER = 0.25
 const FLOOR_SHARE = 0.05
 /** ...and while every job is Queued or Scheduled, back off up to this many intervals. */
 const QUEUED_BACKOFF = 3
-/** Progress is read at least every this many intervals, for the log. */
+/** Progress is read at least every this many intervals, for the log, while the pace is not steady. */
 const LOG_EVERY = 5
+/** A steady pace's end is looked for this long past its latest end (at most a twentieth of the interval). */
+const STEADY_MARGIN_MS = 20
+/** Polls are moved to land on a steady pace's end from this many intervals before it. */
+const ALIGN_INTERVALS = 2
+/** A job's first progress read comes this many intervals after its StartTime. */
+const FIRST_READ = 2
+/** A steady pace's end window is narrowed by progress reads until it is this share of the interval. */
+const WINDOW_SHARE = 0.1
+/** Steps probed before a steady pace's end beyond the halvings its window needs. */
+const SPARE_STEPS = 5
+/** A read narrows the window when the progress it may find is split by a whole-percent step this evenly. */
+const MIN_CUT = 0.25
 
 /**
  * The request budget of a predictive wait: each tick of the fixed schedule earns what a fixed poll would
@@ -68,21 +81,44 @@ export function credit(
   return { ...b, ticks, earned: b.earned + (ticks - b.ticks) * fixedPollCost(views, c) }
 }
 
+type Window = NonNullable<Prediction['window']>
+
 export interface Prediction {
   /** When (our clock) the job should end. */
   endAt: number
   /** How long it runs in all, by the same prediction: its error scales with this. */
   totalMs: number
+  /** A steady pace's: the end lies between these (band.ts), and `endAt` is their middle. */
+  window?: { earliest: number; latest: number }
 }
 
 /**
- * A Processing job's end, extrapolated linearly from its progress: from two samples of our own when they
- * are 10 points apart (no clock skew), else from the service's StartTime and the latest sample. The one
- * estimate of time left: the polls aim at it, and the log's "about 2m 00s left" is its distance from now.
+ * A Processing job's end. While its progress keeps a steady pace, between the earliest and the latest end
+ * that every sample allows (band.ts, with the service's StartTime as a sample of 0 % while it agrees);
+ * otherwise extrapolated linearly: from two samples of our own when they are 10 points apart (no clock
+ * skew), else from the service's StartTime and the latest sample. The one estimate of time left: the polls
+ * aim at it, and the log's "about 2m 00s left" is its distance from now.
  */
 export function predictEnd(v: JobView): Prediction | undefined {
   const pace = v.pace
   if (v.job?.state !== 'Processing' || !pace) return undefined
+  return steadyEnd(pace) ?? extrapolatedEnd(v, pace)
+}
+
+/** The end window of a steady pace, once every line of its band reaches 100 %. */
+function steadyEnd(pace: Pace): Prediction | undefined {
+  const band = pace.anchored ?? pace.band
+  if (!band) return undefined
+  const window = endWindow(band)
+  if (!Number.isFinite(window.latest)) return undefined
+  return {
+    endAt: (window.earliest + window.latest) / 2,
+    totalMs: Math.round(100_000 / meanRate(band)),
+    window
+  }
+}
+
+function extrapolatedEnd(v: JobView, pace: Pace): Prediction | undefined {
   const { first, last } = pace
   if (last.progress >= 100) return { endAt: last.at, totalMs: 0 }
   const gained = last.progress - first.progress
@@ -90,7 +126,7 @@ export function predictEnd(v: JobView): Prediction | undefined {
     const perMs = gained / (last.at - first.at)
     return { endAt: last.at + (100 - last.progress) / perMs, totalMs: 100 / perMs }
   }
-  const start = v.job.startTime?.getTime()
+  const start = v.job?.startTime?.getTime()
   if (start !== undefined && last.progress > 0 && last.at > start) {
     const totalMs = ((last.at - start) * 100) / last.progress
     return { endAt: start + totalMs, totalMs }
@@ -176,9 +212,18 @@ function aimedAt(o: NextPollInput, paidAt: number): number | undefined {
   return end < paidAt + MIN_GAP_MS ? Math.max(earliest, end - o.intervalMs) : undefined
 }
 
-/** When to look for a predicted end: 1% of the whole run past it, 100 ms to a tenth of the interval. */
+/**
+ * When to look for a predicted end: just past the latest end of a steady pace's window; else 1% of the
+ * whole run past it, 100 ms to a tenth of the interval.
+ */
 function justPast(p: Prediction, intervalMs: number): number {
+  if (p.window) return p.window.latest + steadyMargin(intervalMs)
   return p.endAt + clamp(0.01 * p.totalMs, 100, 0.1 * intervalMs)
+}
+
+/** How far past a steady pace's latest end to look: the time its samples' clocks may be off, at most. */
+function steadyMargin(intervalMs: number): number {
+  return Math.min(STEADY_MARGIN_MS, 0.05 * intervalMs)
 }
 
 /** The soonest predicted end of the Processing jobs (only they have one), if any has one. */
@@ -203,6 +248,13 @@ function predictiveAt(o: NextPollInput): number {
     const floor = Math.max(MIN_GAP_MS, FLOOR_SHARE * I)
     let delay = I
     const soonest = soonestEnd(processing)
+    // A steady pace is trusted until its window has passed: one poll lands just past its latest end.
+    if (soonest?.window && o.now <= justPast(soonest, I)) {
+      const at = steadyAt(o, justPast(soonest, I), soonest.window)
+      // A poll moved to where a read splits a window that needs narrowing, when that comes first.
+      const probe = probeAt(processing, Math.max(o.now, o.lastPoll + MIN_GAP_MS), I)
+      return probe !== undefined && probe < at ? probe : at
+    }
     if (soonest) {
       const remaining = soonest.endAt - o.now
       delay = clamp(remaining * SHARE_OF_REMAINDER, floor, I)
@@ -221,6 +273,25 @@ function predictiveAt(o: NextPollInput): number {
   return o.lastPoll + I
 }
 
+/**
+ * The next poll of a schedule that keeps one poll landing on `target`: polls at target − k × interval, the
+ * first of them after the last poll. Where that one would come too soon after the last poll (MIN_GAP_MS),
+ * the poll comes as soon as it may when the target is two intervals away or less (the one after it then
+ * lands on the target), else after a full interval.
+ */
+function steadyAt(o: NextPollInput, target: number, window: { earliest: number; latest: number }): number {
+  const I = o.intervalMs
+  const soonest = Math.max(o.now, o.lastPoll + MIN_GAP_MS)
+  const latest = o.lastPoll + I
+  // A window that reads will still narrow moves: the polls keep their schedule until it is near.
+  const settled = window.latest - window.earliest <= WINDOW_SHARE * I
+  if (!settled && target - o.now > ALIGN_INTERVALS * I) return latest
+  const k = Math.max(0, Math.ceil((target - latest) / I))
+  const at = target - k * I
+  if (at >= soonest) return at
+  return k <= ALIGN_INTERVALS ? Math.min(soonest, latest) : latest
+}
+
 function sinceStart(o: NextPollInput): number {
   return o.lastPoll - o.started
 }
@@ -230,23 +301,99 @@ function clamp(x: number, lo: number, hi: number): number {
 }
 
 /**
- * Predictive: the Processing jobs whose progress the prediction needs now, most needed first: those
- * never sampled, those without a prediction once an interval, and the others when half of the remainder
- * predicted at their last sample has passed (so the samples thicken towards the end), or LOG_EVERY
- * intervals have.
+ * Predictive: the Processing jobs whose progress the prediction needs now, most needed first. Those never
+ * sampled, those without a prediction, those whose pace is not yet steady (fewer than two samples that
+ * agree) and those past the latest end their pace allowed: once an interval. A steady pace is trusted:
+ * its job is read only near its end, while its end window is wider than WINDOW_SHARE of the interval,
+ * and only when the read can narrow it (readNarrows). A pace that is not steady (noise, stalls, jumps) is
+ * read when half of the remainder predicted at its last sample has passed, or LOG_EVERY intervals have.
+ * A job whose tasks carry no progress is not read.
  */
 export function progressReadsDue(views: readonly JobView[], now: number, intervalMs: number): JobView[] {
-  const need = (v: JobView): number => {
-    const since = now - (v.progressSampledAt ?? -Infinity)
-    const p = predictEnd(v)
-    if (!v.pace || !p) return since / intervalMs
-    // The log shows progress at least every few intervals, even when the prediction needs no sample.
-    return Math.max(since / Math.max(1, (p.endAt - v.pace.last.at) / 2), since / (LOG_EVERY * intervalMs))
-  }
   return views
-    .filter(v => v.job?.state === 'Processing')
-    .map(v => ({ v, need: need(v) }))
+    .filter(v => v.job?.state === 'Processing' && !v.noProgress)
+    .map(v => ({ v, need: readNeed(v, now, intervalMs) }))
     .filter(x => x.need >= 1)
     .sort((a, b) => b.need - a.need)
     .map(x => x.v)
+}
+
+/** How much a job's progress is needed now: 1 or more is a read. */
+function readNeed(v: JobView, now: number, I: number): number {
+  const since = now - (v.progressSampledAt ?? -Infinity)
+  const start = v.job?.startTime?.getTime()
+  // A job that has just started has no progress worth a read: its first read comes FIRST_READ intervals
+  // after its StartTime (at once when that is unknown, or ahead of our clock).
+  if (v.progressSampledAt === undefined)
+    return start !== undefined && start <= now ? (now - start) / (FIRST_READ * I) : Infinity
+  if (!v.pace) return since / I
+  const p = predictEnd(v)
+  // No prediction yet (no progress so far): read again when it has run as long again, LOG_EVERY intervals
+  // at most.
+  const ranBefore = v.pace.last.at - Math.min(start ?? Infinity, v.pace.first.at)
+  if (!p) return since / clamp(ranBefore, I, LOG_EVERY * I)
+  if (p.window) {
+    const steady = (v.pace.samples ?? 0) + (v.pace.anchored ? 1 : 0) >= 2
+    if (now > justPast(p, I) || !steady) return since / I
+    return readNarrows(v.pace, p.window, now, I) ? 1 + since / I : 0
+  }
+  // The log shows progress at least every few intervals, even when the prediction needs no sample.
+  return Math.max(since / Math.max(1, (p.endAt - v.pace.last.at) / 2), since / (LOG_EVERY * I))
+}
+
+/**
+ * A steady pace needs a read now when its end window is still wide, its end is near (the reads that
+ * narrow it come one per whole-percent step, at best halving it), and the progress a read may find now is
+ * split by a step: either side of it rules out part of the window.
+ */
+function readNarrows(pace: Pace, window: Window, now: number, I: number): boolean {
+  const band = narrowing(pace, window, now, I)
+  if (!band) return false
+  // Steps shorter than the interval: a read's own half-point is most of what it can tell, and the next
+  // poll may be the last. One read in ALIGN_INTERVALS intervals.
+  if (1000 / meanRate(band) <= I && now - pace.last.at < ALIGN_INTERVALS * I) return false
+  const { low, high } = progressWindow(band, now)
+  if (high - low >= 2) return true
+  // The whole-percent steps inside (low, high): at most two, the range being under 2 points.
+  const first = Math.floor(low + HALF_STEP) + HALF_STEP
+  const evenness = (step: number) => (step < high ? Math.min(step - low, high - step) / (high - low) : 0)
+  return Math.max(evenness(first), evenness(first + 1)) >= MIN_CUT
+}
+
+/** The band of a steady pace whose window reads should narrow now: still wide, and its end near. */
+function narrowing(pace: Pace, window: Window, now: number, I: number): Band | undefined {
+  const band = pace.anchored ?? pace.band
+  const wide = window.latest - window.earliest
+  const target = WINDOW_SHARE * I
+  if (!band || wide <= target) return undefined
+  const stepMs = 1000 / meanRate(band)
+  // Steps longer than the interval are probed (probeAt), one halving each at best, with a few to spare.
+  const steps = Math.log2(wide / target) + 1 + (stepMs > I ? SPARE_STEPS : 0)
+  const near = Math.max(I, steps * stepMs)
+  return window.earliest - now > near ? undefined : band
+}
+
+/**
+ * When a read would split a steady window best: when the middle of the band crosses the next
+ * whole-percent step after `from` (a read then finds the step passed or not, ruling out half the
+ * window). Undefined when no job's window needs narrowing.
+ */
+function probeAt(views: readonly JobView[], from: number, I: number): number | undefined {
+  let at: number | undefined
+  for (const v of views) {
+    const p = predictEnd(v)
+    const band = v.pace && p?.window && !v.noProgress && narrowing(v.pace, p.window, from, I)
+    if (!band) continue
+    const rate = meanRate(band)
+    // Steps shorter than the interval come to the polls anyway: no poll is moved for them.
+    if (rate <= 0 || rate * I > 1000) continue
+    const { low, high } = progressWindow(band, from)
+    const step = Math.floor((low + high) / 2 + HALF_STEP) + HALF_STEP
+    if (step >= 100) continue
+    // The middle of the times the band's lines cross the step.
+    const times = band.corners.filter(([a]) => a > 0).map(([a, b]) => band.origin + (1000 * (step - b)) / a)
+    const crossing = (Math.min(...times) + Math.max(...times)) / 2
+    at = Math.min(at ?? Infinity, Math.max(from, crossing))
+  }
+  return at
 }

@@ -1,4 +1,5 @@
 import { type ErrorDetail, type Job, type JobState, isFinal } from '../jobs/model.js'
+import { type Band, bandOf, withSample } from './band.js'
 
 /** Progress at a time of our clock (never the server's: clocks differ). */
 export interface ProgressSample {
@@ -6,10 +7,16 @@ export interface ProgressSample {
   progress: number
 }
 
-/** The first and the latest progress seen while the job was Processing. */
+/** The first and the latest progress seen while the job was Processing, and what all of them say of its pace. */
 export interface Pace {
   first: ProgressSample
   last: ProgressSample
+  /** The steady paces every sample since `first` allows (band.ts); none once a sample left them. */
+  band?: Band
+  /** The same with the service's StartTime as a sample of 0 %, while that agrees with ours (no clock skew). */
+  anchored?: Band
+  /** Samples in the band, the StartTime not counted. */
+  samples?: number
 }
 
 /** What we know of one awaited job: what the waiter keeps and the scheduler and the report read. */
@@ -36,13 +43,31 @@ export interface JobView {
   firstSeen?: Partial<Record<JobState, number>>
   /** When (our clock) a poll last returned the job: where the timeline stops a job that has not ended. */
   lastSeen?: number
+  /** A progress read answered, but its tasks carry no progress: no read is made for the prediction again. */
+  noProgress?: boolean
 }
 
 /** A job not yet seen, or seen in a state that is not final, is asked for again. */
 export const isOpen = (v: JobView): boolean => !(v.job && isFinal(v.job.state))
 
-/** A task that went back (restarted) starts a new pace. */
-export function nextPace(pace: Pace | undefined, sample: ProgressSample): Pace {
-  if (!pace || sample.progress < pace.last.progress) return { first: sample, last: sample }
-  return { first: pace.first, last: sample }
+/**
+ * The pace with one more sample. A task that went back (restarted) starts a new pace; a sample that no
+ * steady pace of the band allows ends the band (the progress is not steady). `startAt` is the service's
+ * StartTime (our clock may differ from it: the anchored band is dropped once it disagrees).
+ */
+export function nextPace(pace: Pace | undefined, sample: ProgressSample, startAt?: number): Pace {
+  if (!pace || sample.progress < pace.last.progress) {
+    const band = bandOf(sample)
+    const anchored = startAt === undefined ? undefined : withSample(band, { at: startAt, progress: 0 })
+    return { first: sample, last: sample, band, anchored, samples: 1 }
+  }
+  // Once a sample left the band, the pace is not steady: the prediction extrapolates, as it always did.
+  const band = pace.band && withSample(pace.band, sample)
+  return {
+    first: pace.first,
+    last: sample,
+    band,
+    anchored: band && pace.anchored && withSample(pace.anchored, sample),
+    samples: band ? (pace.samples ?? 1) + 1 : undefined
+  }
 }

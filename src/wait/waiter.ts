@@ -184,7 +184,7 @@ async function poll(w: Wait, pollStarted: number): Promise<void> {
   w.polls++
   w.budget = { ...w.budget, spent: w.budget.spent + queries }
   updateViews(open, jobs, o.now())
-  if (o.source.cost.progress === 'in-job') sampleProgress(open, o.now())
+  if (o.source.cost.progress === 'in-job') sampleProgress(open, sampledAt(pollStarted, o.now()))
   w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing)
 }
 
@@ -217,7 +217,7 @@ function updateViews(open: readonly JobView[], jobs: readonly Job[], at: number)
 function sampleProgress(open: readonly JobView[], at: number): void {
   for (const v of open) {
     if (v.job?.state !== 'Processing' || v.job.progress === undefined) continue
-    v.pace = nextPace(v.pace, { at, progress: v.job.progress })
+    v.pace = nextPace(v.pace, { at, progress: v.job.progress }, v.job.startTime?.getTime())
     v.progressSampledAt = at
   }
 }
@@ -253,6 +253,15 @@ function nextPoll(w: Wait, lastPoll: number): number | undefined {
   })
 }
 
+/**
+ * When an answer's progress was true: some moment while its request ran, the middle of the last try (a retry
+ * after a back-off starts late: no more than SAMPLE_SPREAD_MS before the answer).
+ */
+function sampledAt(asked: number, answered: number): number {
+  return answered - Math.min((answered - asked) / 2, SAMPLE_SPREAD_MS)
+}
+const SAMPLE_SPREAD_MS = 50
+
 /** Sleeps until `at`; false when the wait was aborted meanwhile. */
 async function sleepUntil(w: Wait, at: number): Promise<boolean> {
   const { o } = w
@@ -281,10 +290,15 @@ async function readDetails(w: Wait, progress: JobView[]): Promise<{ progressRead
     .slice(0, ERROR_READS_PER_POLL)
   for (const v of [...errored, ...progress]) {
     try {
+      const asked = o.now()
       const t = await o.source.readProgress!(v.id, progressReadCall(w))
+      const processing = v.job?.state === 'Processing'
+      // Tasks that carry no progress give the prediction nothing: they are not read for it again.
+      if (processing) v.noProgress = t.progress === undefined
       if (t.progress !== undefined) {
         v.progress = t.progress
-        if (v.job?.state === 'Processing') v.pace = nextPace(v.pace, { at: o.now(), progress: t.progress })
+        const at = sampledAt(asked, o.now())
+        if (processing) v.pace = nextPace(v.pace, { at, progress: t.progress }, v.job?.startTime?.getTime())
       }
       v.errorDetails = t.errorDetails
       // Only a read that answered makes the details final: after a failed one they are asked for again.

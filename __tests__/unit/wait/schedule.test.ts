@@ -18,7 +18,7 @@ import { V3_POLL_COST } from '../../../src/jobs/v3/client.js'
 import { START } from '../../../__fixtures__/clock.js'
 import { JOB_A, JOB_B } from '../../../__fixtures__/inputs.js'
 import { view } from '../../../__fixtures__/jobs.js'
-import { simId, type SimJob, simulate, type SimRun } from '../../../__fixtures__/world.js'
+import { type Shape, simId, type SimJob, simulate, type SimRun } from '../../../__fixtures__/world.js'
 import type { JobState } from '../../../src/jobs/model.js'
 
 const S = 1000
@@ -718,5 +718,154 @@ describe('the wait lasts until the timeout, whatever the interval, policy, budge
       }),
       { numRuns: 400 }
     )
+  })
+})
+
+// -------------------------------------------------------------------------------------------------
+// Issue #25: polling close to its limit. The limit sees a job end the moment it does (0 × interval) at one
+// request per interval; fixed polling sees it half an interval late on average.
+
+/** How long after its end each job was first seen ended, in intervals. */
+function lateness(run: SimRun, jobs: readonly SimJob[], intervalMs: number): number[] {
+  return jobs.map(j => {
+    const seen = run.polls.find(p => p.at >= run.endOf(j.id) && p.seen.get(j.id) !== 'Processing')
+    return seen ? (seen.at - run.endOf(j.id)) / intervalMs : Infinity
+  })
+}
+/** Requests per interval from the first poll to the last. */
+const perInterval = (run: SimRun, intervalMs: number) => run.requests() / (run.polls.at(-1)!.at / intervalMs)
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]
+
+describe('a steady v2 job is seen to end within 0.1 × interval at no more than 1.2 requests per interval', () => {
+  const I = 2 * S
+  /** Runs `n` waits of one job, the i-th `processingMs(i)` long: median lateness and requests per interval. */
+  async function figures(n: number, queuedMs: number, processingMs: (i: number) => number, api: 'v2' | 'v3') {
+    const late: number[] = []
+    const rates: number[] = []
+    const reads: number[] = []
+    for (let i = 0; i < n; i++) {
+      const jobs = [{ id: JOB_A, queuedMs, processingMs: processingMs(i) }]
+      const run = await simulate(jobs, { policy: 'predictive', intervalMs: I, latencyMs: 10, api })
+      expect(run.result.outcome).toBe('success')
+      late.push(...lateness(run, jobs, I))
+      rates.push(perInterval(run, I))
+      reads.push(run.taskReads.length)
+    }
+    return { late: median(late), worst: Math.max(...late), rate: median(rates), reads: median(reads) }
+  }
+
+  it('30 s (the bench): within 0.1 × interval (median) at 1.2 requests per interval or fewer', async () => {
+    // Ending at every phase of the schedule: 29 to 31 s.
+    const f = await figures(20, 6000, i => 29_000 + i * 100, 'v2')
+    expect(f.late).toBeLessThanOrEqual(0.1)
+    expect(f.worst).toBeLessThanOrEqual(0.25)
+    expect(f.rate).toBeLessThanOrEqual(1.2)
+    // Two task reads: the first, then one to pin the end.
+    expect(f.reads).toBeLessThanOrEqual(2)
+  })
+
+  it('20 minutes, progress in 1% steps 11 to 12 s apart: within 0.1 × interval at about 1 request per interval', async () => {
+    const f = await figures(10, 60_000, i => 1_140_000 + i * 1_700, 'v2')
+    expect(f.late).toBeLessThanOrEqual(0.1)
+    expect(f.worst).toBeLessThanOrEqual(0.25)
+    expect(f.rate).toBeLessThanOrEqual(1.05)
+  })
+
+  it('2 hours, 1% steps 72 s apart: within 0.35 × interval, never past half an interval', async () => {
+    const f = await figures(3, 60_000, i => 7_200_000 + i * 1_700, 'v2')
+    expect(f.late).toBeLessThanOrEqual(0.35)
+    expect(f.worst).toBeLessThanOrEqual(0.5)
+    expect(f.rate).toBeLessThanOrEqual(1.01)
+  })
+
+  it('v3 no worse: 30 s within 0.15 × at 1.1 GETs per interval, 20 minutes and 2 hours within 0.1 ×', async () => {
+    const short = await figures(20, 6000, i => 29_000 + i * 100, 'v3')
+    expect(short.late).toBeLessThanOrEqual(0.15)
+    expect(short.rate).toBeLessThanOrEqual(1.1)
+    expect((await figures(10, 60_000, i => 1_140_000 + i * 1_700, 'v3')).late).toBeLessThanOrEqual(0.1)
+    expect((await figures(3, 60_000, i => 7_200_000 + i * 1_700, 'v3')).late).toBeLessThanOrEqual(0.1)
+  })
+
+  it('several steady jobs in one wait: each seen within half an interval, 0.2 × at the median', async () => {
+    const late: number[] = []
+    for (let i = 0; i < 6; i++) {
+      const jobs = [0, 1, 2, 3].map(k => ({
+        id: simId(k),
+        queuedMs: 3000 * k,
+        processingMs: 40_000 + 17_000 * k + 300 * i
+      }))
+      const run = await simulate(jobs, { policy: 'predictive', intervalMs: I, latencyMs: 10 })
+      late.push(...lateness(run, jobs, I))
+    }
+    // Steps of 0.4 to 0.9 s: a read's own half point is 0.2 to 0.45 s of the end, and each job gets one read
+    // near its end (progressReadsDue).
+    expect(median(late)).toBeLessThanOrEqual(0.2)
+    expect(Math.max(...late)).toBeLessThanOrEqual(0.5)
+  })
+
+  it('timers that wake up to 80 ms late: still within 0.1 × interval (median) at 1.2 requests per interval', async () => {
+    const late: number[] = []
+    const rates: number[] = []
+    for (let i = 0; i < 12; i++) {
+      const jobs = [{ id: JOB_A, queuedMs: 6000, processingMs: 29_000 + i * 170 }]
+      const lateMs = [0, 80, 13, 41, 67, 5].map(ms => (ms * (i + 1)) % 81)
+      const run = await simulate(jobs, { policy: 'predictive', intervalMs: I, latencyMs: 10, lateMs })
+      late.push(...lateness(run, jobs, I))
+      rates.push(perInterval(run, I))
+    }
+    expect(median(late)).toBeLessThanOrEqual(0.1)
+    expect(median(rates)).toBeLessThanOrEqual(1.2)
+  })
+})
+
+describe('progress that is not steady: every job seen within an interval, at no more requests than fixed polling (property-based)', () => {
+  const shaped = fc.record({
+    queuedMs: fc.integer({ min: 0, max: 20_000 }),
+    processingMs: fc.integer({ min: 1_000, max: 1_200_000 }),
+    shape: fc.constantFrom<Shape>('steady', 'accelerating', 'stalling', 'jumping', 'backwards'),
+    noise: fc.constantFrom(0, 0, 0.4, 3),
+    skewMs: fc.constantFrom(0, 0, 800, -20_000),
+    noProgress: fc.constantFrom(false, false, false, false, false, true)
+  })
+
+  it('a job seen running is seen ended at most an interval (and a request) after its end', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(shaped, { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 1, max: 10 }),
+        api,
+        async (js, intervalS, api) => {
+          const jobs = js.map((j, i) => ({ ...j, id: simId(i) }))
+          const interval = intervalS * S
+          const run = await simulate(jobs, { policy: 'predictive', intervalMs: interval, latencyMs: 10, api })
+          // A poll makes at most 1 + 3 + 3 requests of 10 ms. A job never seen running ended while every
+          // job was Queued, when polls back off to 3 intervals.
+          lateness(run, jobs, interval).forEach((l, i) => {
+            const seenRunning = run.polls.some(p => p.seen.get(jobs[i].id) === 'Processing')
+            expect(l).toBeLessThanOrEqual((seenRunning ? 1 : 3) + 70 / interval)
+          })
+        }
+      ),
+      { numRuns: 60 }
+    )
+  })
+
+  it('one job: no more requests than fixed polling makes for it, whatever its shape', async () => {
+    await fc.assert(
+      fc.asyncProperty(shaped, fc.integer({ min: 1, max: 10 }), async (j, intervalS) => {
+        const jobs = [{ ...j, id: JOB_A }]
+        const o = { intervalMs: intervalS * S, latencyMs: 10 }
+        const predictive = await simulate(jobs, { ...o, policy: 'predictive' })
+        const fixed = await simulate(jobs, { ...o, policy: 'fixed' })
+        expect(predictive.requests()).toBeLessThanOrEqual(fixed.requests())
+      }),
+      { numRuns: 60 }
+    )
+  })
+
+  it('tasks that carry no progress are read once, not at every poll', async () => {
+    const jobs = [{ id: JOB_A, queuedMs: 0, processingMs: 600_000, noProgress: true }]
+    const run = await simulate(jobs, { policy: 'predictive', intervalMs: 2 * S })
+    expect(run.taskReads).toHaveLength(1)
   })
 })

@@ -8,8 +8,28 @@ describe('nextPace', () => {
   const first = { at: 0, progress: 10 }
   const last = { at: 10_000, progress: 50 }
 
-  it('the first sample starts a pace', () => {
-    expect(nextPace(undefined, last)).toEqual({ first: last, last })
+  it('the first sample starts a pace, and its band; with a StartTime before it, an anchored band too', () => {
+    expect(nextPace(undefined, last)).toMatchObject({ first: last, last, samples: 1, anchored: undefined })
+    expect(nextPace(undefined, last).band).toBeDefined()
+    expect(nextPace(undefined, last, -5_000).anchored).toBeDefined()
+    // A StartTime after the sample (the service's clock ahead of ours) cannot be a sample of 0 %.
+    expect(nextPace(undefined, last, 20_000).anchored).toBeUndefined()
+  })
+
+  it('samples of a steady pace keep the band; one that leaves it ends the band (the pace is not steady)', () => {
+    const steady = [10, 20, 30].map((p, i) => ({ at: i * 10_000, progress: p }))
+    const pace = steady.reduce<ReturnType<typeof nextPace> | undefined>(
+      (pc, s) => nextPace(pc, s, -10_000),
+      undefined
+    )!
+    expect(pace).toMatchObject({ samples: 3 })
+    expect(pace.anchored).toBeDefined()
+    // 31% after 10 more seconds: no line within half a point of every sample reaches it.
+    const jumped = nextPace(pace, { at: 30_000, progress: 31 })
+    expect(jumped).toMatchObject({ band: undefined, anchored: undefined, samples: undefined })
+    // And it stays ended until the progress goes back (a new pace).
+    expect(nextPace(jumped, { at: 40_000, progress: 41 }).band).toBeUndefined()
+    expect(nextPace(jumped, { at: 40_000, progress: 5 }).band).toBeDefined()
   })
 
   it('a sample that kept or gained progress extends it from the same first sample', () => {
@@ -21,7 +41,7 @@ describe('nextPace', () => {
 
   it('a task whose progress went back (restarted) starts a new pace', () => {
     const back = { at: 20_000, progress: 30 }
-    expect(nextPace({ first, last }, back)).toEqual({ first: back, last: back })
+    expect(nextPace({ first, last }, back)).toMatchObject({ first: back, last: back, samples: 1 })
   })
 })
 

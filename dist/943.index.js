@@ -1,5 +1,5 @@
-export const id = 416;
-export const ids = [416];
+export const id = 943;
+export const ids = [943];
 export const modules = {
 
 /***/ 8753:
@@ -17,7 +17,7 @@ class ProxyAgent {
 
 /***/ }),
 
-/***/ 1912:
+/***/ 6327:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2834,16 +2834,86 @@ function githubRuntime() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/wait/band.ts
+const HALF_STEP = 0.5;
+const LAST_STEP = 99;
+const MAX_RATE = 1000;
+const EPS = 1e-9;
+function bandOf(s) {
+    const box = [
+        [0, -HALF_STEP],
+        [MAX_RATE, -HALF_STEP],
+        [MAX_RATE, 100 + HALF_STEP],
+        [0, 100 + HALF_STEP]
+    ];
+    return withSample({ origin: s.at, corners: box }, s) ?? { origin: s.at, corners: box };
+}
+function withSample(band, s) {
+    const tau = (s.at - band.origin) / 1000;
+    const hi = s.progress >= LAST_STEP ? 100 : s.progress + HALF_STEP;
+    const lo = s.progress - HALF_STEP;
+    const upper = clip(band.corners, tau, 1, hi);
+    const both = clip(upper, -tau, -1, -lo);
+    return both.length === 0 ? undefined : { origin: band.origin, corners: both };
+}
+function clip(corners, alpha, beta, c) {
+    const out = [];
+    const side = (p) => alpha * p[0] + beta * p[1] - c;
+    for (let i = 0; i < corners.length; i++) {
+        const p = corners[i];
+        const q = corners[(i + 1) % corners.length];
+        const sp = side(p);
+        const sq = side(q);
+        if (sp <= EPS)
+            out.push([p[0], p[1]]);
+        if ((sp < -EPS && sq > EPS) || (sp > EPS && sq < -EPS)) {
+            const t = sp / (sp - sq);
+            out.push([p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])]);
+        }
+    }
+    return out;
+}
+function endWindow(band) {
+    let earliest = Infinity;
+    let latest = -Infinity;
+    for (const [a, b] of band.corners) {
+        const at = a > EPS ? band.origin + (1000 * (100 - b)) / a : Infinity;
+        earliest = Math.min(earliest, at);
+        latest = Math.max(latest, at);
+    }
+    return { earliest, latest };
+}
+function progressWindow(band, at) {
+    const tau = (at - band.origin) / 1000;
+    const values = band.corners.map(([a, b]) => a * tau + b);
+    return { low: Math.min(...values), high: Math.max(...values) };
+}
+function meanRate(band) {
+    return band.corners.reduce((sum, [a]) => sum + a, 0) / Math.max(1, band.corners.length);
+}
+
 ;// CONCATENATED MODULE: ./src/wait/view.ts
 
+
 const isOpen = (v) => !(v.job && isFinal(v.job.state));
-function nextPace(pace, sample) {
-    if (!pace || sample.progress < pace.last.progress)
-        return { first: sample, last: sample };
-    return { first: pace.first, last: sample };
+function nextPace(pace, sample, startAt) {
+    if (!pace || sample.progress < pace.last.progress) {
+        const band = bandOf(sample);
+        const anchored = startAt === undefined ? undefined : withSample(band, { at: startAt, progress: 0 });
+        return { first: sample, last: sample, band, anchored, samples: 1 };
+    }
+    const band = pace.band && withSample(pace.band, sample);
+    return {
+        first: pace.first,
+        last: sample,
+        band,
+        anchored: band && pace.anchored && withSample(pace.anchored, sample),
+        samples: band ? (pace.samples ?? 1) + 1 : undefined
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/wait/schedule.ts
+
 
 const MIN_GAP_MS = 1000;
 const TICK_SLACK_MS = 100;
@@ -2851,6 +2921,12 @@ const SHARE_OF_REMAINDER = 0.25;
 const FLOOR_SHARE = 0.05;
 const QUEUED_BACKOFF = 3;
 const LOG_EVERY = 5;
+const STEADY_MARGIN_MS = 20;
+const ALIGN_INTERVALS = 2;
+const FIRST_READ = 2;
+const WINDOW_SHARE = 0.1;
+const SPARE_STEPS = 5;
+const MIN_CUT = 0.25;
 const NEW_BUDGET = { earned: 0, spent: 0, ticks: 0 };
 function jobsQueries(views, cost) {
     return cost.queries(views.filter(isOpen).length);
@@ -2870,6 +2946,22 @@ function predictEnd(v) {
     const pace = v.pace;
     if (v.job?.state !== 'Processing' || !pace)
         return undefined;
+    return steadyEnd(pace) ?? extrapolatedEnd(v, pace);
+}
+function steadyEnd(pace) {
+    const band = pace.anchored ?? pace.band;
+    if (!band)
+        return undefined;
+    const window = endWindow(band);
+    if (!Number.isFinite(window.latest))
+        return undefined;
+    return {
+        endAt: (window.earliest + window.latest) / 2,
+        totalMs: Math.round(100_000 / meanRate(band)),
+        window
+    };
+}
+function extrapolatedEnd(v, pace) {
     const { first, last } = pace;
     if (last.progress >= 100)
         return { endAt: last.at, totalMs: 0 };
@@ -2878,7 +2970,7 @@ function predictEnd(v) {
         const perMs = gained / (last.at - first.at);
         return { endAt: last.at + (100 - last.progress) / perMs, totalMs: 100 / perMs };
     }
-    const start = v.job.startTime?.getTime();
+    const start = v.job?.startTime?.getTime();
     if (start !== undefined && last.progress > 0 && last.at > start) {
         const totalMs = ((last.at - start) * 100) / last.progress;
         return { endAt: start + totalMs, totalMs };
@@ -2928,7 +3020,12 @@ function aimedAt(o, paidAt) {
     return end < paidAt + MIN_GAP_MS ? Math.max(earliest, end - o.intervalMs) : undefined;
 }
 function justPast(p, intervalMs) {
+    if (p.window)
+        return p.window.latest + steadyMargin(intervalMs);
     return p.endAt + clamp(0.01 * p.totalMs, 100, 0.1 * intervalMs);
+}
+function steadyMargin(intervalMs) {
+    return Math.min(STEADY_MARGIN_MS, 0.05 * intervalMs);
 }
 function soonestEnd(views) {
     return (views
@@ -2944,6 +3041,11 @@ function predictiveAt(o) {
         const floor = Math.max(MIN_GAP_MS, FLOOR_SHARE * I);
         let delay = I;
         const soonest = soonestEnd(processing);
+        if (soonest?.window && o.now <= justPast(soonest, I)) {
+            const at = steadyAt(o, justPast(soonest, I), soonest.window);
+            const probe = probeAt(processing, Math.max(o.now, o.lastPoll + MIN_GAP_MS), I);
+            return probe !== undefined && probe < at ? probe : at;
+        }
         if (soonest) {
             const remaining = soonest.endAt - o.now;
             delay = clamp(remaining * SHARE_OF_REMAINDER, floor, I);
@@ -2957,6 +3059,19 @@ function predictiveAt(o) {
     }
     return o.lastPoll + I;
 }
+function steadyAt(o, target, window) {
+    const I = o.intervalMs;
+    const soonest = Math.max(o.now, o.lastPoll + MIN_GAP_MS);
+    const latest = o.lastPoll + I;
+    const settled = window.latest - window.earliest <= WINDOW_SHARE * I;
+    if (!settled && target - o.now > ALIGN_INTERVALS * I)
+        return latest;
+    const k = Math.max(0, Math.ceil((target - latest) / I));
+    const at = target - k * I;
+    if (at >= soonest)
+        return at;
+    return k <= ALIGN_INTERVALS ? Math.min(soonest, latest) : latest;
+}
 function sinceStart(o) {
     return o.lastPoll - o.started;
 }
@@ -2964,19 +3079,75 @@ function clamp(x, lo, hi) {
     return Math.min(hi, Math.max(lo, x));
 }
 function progressReadsDue(views, now, intervalMs) {
-    const need = (v) => {
-        const since = now - (v.progressSampledAt ?? -Infinity);
-        const p = predictEnd(v);
-        if (!v.pace || !p)
-            return since / intervalMs;
-        return Math.max(since / Math.max(1, (p.endAt - v.pace.last.at) / 2), since / (LOG_EVERY * intervalMs));
-    };
     return views
-        .filter(v => v.job?.state === 'Processing')
-        .map(v => ({ v, need: need(v) }))
+        .filter(v => v.job?.state === 'Processing' && !v.noProgress)
+        .map(v => ({ v, need: readNeed(v, now, intervalMs) }))
         .filter(x => x.need >= 1)
         .sort((a, b) => b.need - a.need)
         .map(x => x.v);
+}
+function readNeed(v, now, I) {
+    const since = now - (v.progressSampledAt ?? -Infinity);
+    const start = v.job?.startTime?.getTime();
+    if (v.progressSampledAt === undefined)
+        return start !== undefined && start <= now ? (now - start) / (FIRST_READ * I) : Infinity;
+    if (!v.pace)
+        return since / I;
+    const p = predictEnd(v);
+    const ranBefore = v.pace.last.at - Math.min(start ?? Infinity, v.pace.first.at);
+    if (!p)
+        return since / clamp(ranBefore, I, LOG_EVERY * I);
+    if (p.window) {
+        const steady = (v.pace.samples ?? 0) + (v.pace.anchored ? 1 : 0) >= 2;
+        if (now > justPast(p, I) || !steady)
+            return since / I;
+        return readNarrows(v.pace, p.window, now, I) ? 1 + since / I : 0;
+    }
+    return Math.max(since / Math.max(1, (p.endAt - v.pace.last.at) / 2), since / (LOG_EVERY * I));
+}
+function readNarrows(pace, window, now, I) {
+    const band = narrowing(pace, window, now, I);
+    if (!band)
+        return false;
+    if (1000 / meanRate(band) <= I && now - pace.last.at < ALIGN_INTERVALS * I)
+        return false;
+    const { low, high } = progressWindow(band, now);
+    if (high - low >= 2)
+        return true;
+    const first = Math.floor(low + HALF_STEP) + HALF_STEP;
+    const evenness = (step) => (step < high ? Math.min(step - low, high - step) / (high - low) : 0);
+    return Math.max(evenness(first), evenness(first + 1)) >= MIN_CUT;
+}
+function narrowing(pace, window, now, I) {
+    const band = pace.anchored ?? pace.band;
+    const wide = window.latest - window.earliest;
+    const target = WINDOW_SHARE * I;
+    if (!band || wide <= target)
+        return undefined;
+    const stepMs = 1000 / meanRate(band);
+    const steps = Math.log2(wide / target) + 1 + (stepMs > I ? SPARE_STEPS : 0);
+    const near = Math.max(I, steps * stepMs);
+    return window.earliest - now > near ? undefined : band;
+}
+function probeAt(views, from, I) {
+    let at;
+    for (const v of views) {
+        const p = predictEnd(v);
+        const band = v.pace && p?.window && !v.noProgress && narrowing(v.pace, p.window, from, I);
+        if (!band)
+            continue;
+        const rate = meanRate(band);
+        if (rate <= 0 || rate * I > 1000)
+            continue;
+        const { low, high } = progressWindow(band, from);
+        const step = Math.floor((low + high) / 2 + HALF_STEP) + HALF_STEP;
+        if (step >= 100)
+            continue;
+        const times = band.corners.filter(([a]) => a > 0).map(([a, b]) => band.origin + (1000 * (step - b)) / a);
+        const crossing = (Math.min(...times) + Math.max(...times)) / 2;
+        at = Math.min(at ?? Infinity, Math.max(from, crossing));
+    }
+    return at;
 }
 
 ;// CONCATENATED MODULE: ./src/wait/waiter.ts
@@ -3071,7 +3242,7 @@ async function poll(w, pollStarted) {
     w.budget = { ...w.budget, spent: w.budget.spent + queries };
     updateViews(open, jobs, o.now());
     if (o.source.cost.progress === 'in-job')
-        sampleProgress(open, o.now());
+        sampleProgress(open, sampledAt(pollStarted, o.now()));
     w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing);
 }
 function updateViews(open, jobs, at) {
@@ -3100,7 +3271,7 @@ function sampleProgress(open, at) {
     for (const v of open) {
         if (v.job?.state !== 'Processing' || v.job.progress === undefined)
             continue;
-        v.pace = nextPace(v.pace, { at, progress: v.job.progress });
+        v.pace = nextPace(v.pace, { at, progress: v.job.progress }, v.job.startTime?.getTime());
         v.progressSampledAt = at;
     }
 }
@@ -3132,6 +3303,10 @@ function nextPoll(w, lastPoll) {
         ...w.costing
     });
 }
+function sampledAt(asked, answered) {
+    return answered - Math.min((answered - asked) / 2, SAMPLE_SPREAD_MS);
+}
+const SAMPLE_SPREAD_MS = 50;
 async function sleepUntil(w, at) {
     const { o } = w;
     await o.sleep(Math.max(0, at - o.now()), o.signal);
@@ -3151,11 +3326,16 @@ async function readDetails(w, progress) {
         .slice(0, ERROR_READS_PER_POLL);
     for (const v of [...errored, ...progress]) {
         try {
+            const asked = o.now();
             const t = await o.source.readProgress(v.id, progressReadCall(w));
+            const processing = v.job?.state === 'Processing';
+            if (processing)
+                v.noProgress = t.progress === undefined;
             if (t.progress !== undefined) {
                 v.progress = t.progress;
-                if (v.job?.state === 'Processing')
-                    v.pace = nextPace(v.pace, { at: o.now(), progress: t.progress });
+                const at = sampledAt(asked, o.now());
+                if (processing)
+                    v.pace = nextPace(v.pace, { at, progress: t.progress }, v.job?.startTime?.getTime());
             }
             v.errorDetails = t.errorDetails;
             v.errorsRead = v.job?.state === 'Error';
