@@ -31,7 +31,6 @@ const EXCEPTIONS: Record<string, Exception> = {
   'jobs/v3/dialect.ts': { coveredBy: 'jobs/v3/client.test.ts' },
   'settings/input-names.ts': { coveredBy: 'settings/inputs.test.ts' },
   'settings/timing.ts': { coveredBy: 'settings/inputs.test.ts' },
-  'jobs/answers.ts': { coveredBy: 'jobs/guarded.test.ts' },
   // finish() and publish() are tested through run(): they need main's wiring (a signed-in source, the budgets).
   'report/publish.ts': { coveredBy: 'main.test.ts' },
   'wait/finish.ts': { coveredBy: 'main.test.ts' },
