@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http'
-import { AbortedError } from '../src/errors.js'
+import { abortedBy } from '../src/errors.js'
 import type { Http, HttpResponse, RequestLimits } from '../src/transport/http.js'
 
 export interface RecordedRequest {
@@ -37,7 +37,7 @@ export class FakeHttp implements Http {
     limits: RequestLimits = {}
   ): Promise<HttpResponse> {
     const signal = limits.signal
-    if (signal?.aborted) throw new AbortedError(signal.reason === 'timeout' ? 'timeout' : 'canceled')
+    if (signal?.aborted) throw abortedBy(signal)
     const req: RecordedRequest = { method, url, headers: { ...headers }, body, limits }
     this.requests.push(req)
     const next = this.script.shift() ?? this.fallback

@@ -2264,12 +2264,13 @@ function parseFailOn(value) {
 
 
 async function readSettings(read, options = {}) {
-    const { inputs, value } = readInputs(read, options.apis ?? JOB_APIS);
+    const apis = options.apis ?? JOB_APIS;
+    const { inputs, value } = readInputs(read, apis);
     maskSecrets(inputs, options.mask);
     const creds = parseCreds(inputs.creds, options.mask);
     const cloud = readCloud(inputs.cloud, inputs.environment);
     const warnings = [];
-    const jobs = readJobs(options.apis ?? JOB_APIS, value, cloud, warnings);
+    const jobs = readJobs(apis, value, cloud, warnings);
     const authorityHost = parseAuthorityHost(inputs['authority-host'] || cloud.authorityHost);
     const timing = readTiming(inputs);
     const limit = runnerLimitWarning(timing.timeoutMs, options.env ?? {});

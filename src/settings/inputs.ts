@@ -48,14 +48,15 @@ export interface ReadOptions {
  * (asynchronous only because a trusted-hosts wildcard loads the Public Suffix List).
  */
 export async function readSettings(read: InputReader, options: ReadOptions = {}): Promise<Settings> {
-  const { inputs, value } = readInputs(read, options.apis ?? JOB_APIS)
+  const apis = options.apis ?? JOB_APIS
+  const { inputs, value } = readInputs(read, apis)
   // Mask first: an error below must never be able to carry a secret into the log.
   maskSecrets(inputs, options.mask)
   const creds = parseCreds(inputs.creds, options.mask)
   const cloud = readCloud(inputs.cloud, inputs.environment)
   const warnings: string[] = []
   // In this order, so that of several wrong inputs the same one is named first every time.
-  const jobs = readJobs(options.apis ?? JOB_APIS, value, cloud, warnings)
+  const jobs = readJobs(apis, value, cloud, warnings)
   const authorityHost = parseAuthorityHost(inputs['authority-host'] || cloud.authorityHost)
   const timing = readTiming(inputs)
   const limit = runnerLimitWarning(timing.timeoutMs, options.env ?? {})
