@@ -2850,11 +2850,13 @@ function bandOf(s) {
     return withSample({ origin: s.at, corners: box }, s) ?? { origin: s.at, corners: box };
 }
 function withSample(band, s) {
-    const tau = (s.at - band.origin) / 1000;
+    const spread = s.spread ?? 0;
+    const early = (s.at - spread - band.origin) / 1000;
+    const late = (s.at + spread - band.origin) / 1000;
     const hi = s.progress >= LAST_STEP ? 100 : s.progress + HALF_STEP;
     const lo = s.progress - HALF_STEP;
-    const upper = clip(band.corners, tau, 1, hi);
-    const both = clip(upper, -tau, -1, -lo);
+    const upper = clip(band.corners, early, 1, hi);
+    const both = clip(upper, -late, -1, -lo);
     return both.length === 0 ? undefined : { origin: band.origin, corners: both };
 }
 function clip(corners, alpha, beta, c) {
@@ -2888,6 +2890,19 @@ function progressWindow(band, at) {
     const tau = (at - band.origin) / 1000;
     const values = band.corners.map(([a, b]) => a * tau + b);
     return { low: Math.min(...values), high: Math.max(...values) };
+}
+function widestAfter(band, at) {
+    const { low, high } = progressWindow(band, at);
+    let widest = 0;
+    const top = Math.min(LAST_STEP, Math.round(high));
+    for (let r = Math.min(top, Math.max(0, Math.round(low))); r <= top; r++) {
+        const narrowed = withSample(band, { at, progress: r });
+        if (!narrowed)
+            continue;
+        const w = endWindow(narrowed);
+        widest = Math.max(widest, w.latest - w.earliest);
+    }
+    return widest;
 }
 function meanRate(band) {
     return band.corners.reduce((sum, [a]) => sum + a, 0) / Math.max(1, band.corners.length);
@@ -2926,8 +2941,13 @@ const STEADY_MARGIN_MS = 20;
 const ALIGN_INTERVALS = 2;
 const FIRST_READ = 2;
 const WINDOW_SHARE = 0.1;
+const FAST_NEAR = 1.6;
 const SPARE_STEPS = 5;
 const MIN_CUT = 0.25;
+const LAST_SHOWN = 98.5;
+const GOOD_SPLIT = 0.75;
+const SPLIT_SLACK = 0.1;
+const SPLIT_TIMES = 24;
 const NEW_BUDGET = { earned: 0, spent: 0, ticks: 0 };
 function jobsQueries(views, cost) {
     return cost.queries(views.filter(isOpen).length);
@@ -3043,9 +3063,11 @@ function predictiveAt(o) {
         let delay = I;
         const soonest = soonestEnd(processing);
         if (soonest?.window && o.now <= justPast(soonest, I)) {
-            const at = steadyAt(o, justPast(soonest, I), soonest.window);
-            const probe = probeAt(processing, Math.max(o.now, o.lastPoll + MIN_GAP_MS), I);
-            return probe !== undefined && probe < at ? probe : at;
+            const target = justPast(soonest, I);
+            const at = steadyAt(o, target, soonest.window);
+            const from = Math.max(o.now, o.lastPoll + MIN_GAP_MS);
+            const probe = probeAt(processing, { from, lastPoll: o.lastPoll, target }, I);
+            return probe !== undefined && probe <= Math.min(o.lastPoll + I, target - MIN_GAP_MS) ? probe : at;
         }
         if (soonest) {
             const remaining = soonest.endAt - o.now;
@@ -3056,7 +3078,7 @@ function predictiveAt(o) {
         return Math.min(o.now + delay, o.lastPoll + I);
     }
     if (open.every(v => v.job?.state === 'Queued' || v.job?.state === 'Scheduled')) {
-        return o.lastPoll + clamp(sinceStart(o) / 2, I, QUEUED_BACKOFF * I);
+        return o.lastPoll + (sinceStart(o) > 0 ? QUEUED_BACKOFF * I : I);
     }
     return o.lastPoll + I;
 }
@@ -3110,9 +3132,11 @@ function readNarrows(pace, window, now, I) {
     const band = narrowing(pace, window, now, I);
     if (!band)
         return false;
-    if (1000 / meanRate(band) <= I && now - pace.last.at < ALIGN_INTERVALS * I)
-        return false;
+    if (1000 / meanRate(band) <= I)
+        return widestAfter(band, now) <= GOOD_SPLIT * (window.latest - window.earliest);
     const { low, high } = progressWindow(band, now);
+    if (low >= LAST_SHOWN)
+        return false;
     if (high - low >= 2)
         return true;
     const first = Math.floor(low + HALF_STEP) + HALF_STEP;
@@ -3126,29 +3150,48 @@ function narrowing(pace, window, now, I) {
     if (!band || wide <= target)
         return undefined;
     const stepMs = 1000 / meanRate(band);
-    const steps = Math.log2(wide / target) + 1 + (stepMs > I ? SPARE_STEPS : 0);
-    const near = Math.max(I, steps * stepMs);
+    const near = stepMs > I ? (Math.log2(wide / target) + 1 + SPARE_STEPS) * stepMs : FAST_NEAR * I;
     return window.earliest - now > near ? undefined : band;
 }
-function probeAt(views, from, I) {
+function probeAt(views, o, I) {
     let at;
     for (const v of views) {
         const p = predictEnd(v);
-        const band = v.pace && p?.window && !v.noProgress && narrowing(v.pace, p.window, from, I);
-        if (!band)
+        const band = v.pace && p?.window && !v.noProgress && narrowing(v.pace, p.window, o.from, I);
+        if (!band || !p?.window)
             continue;
-        const rate = meanRate(band);
-        if (rate <= 0 || rate * I > 1000)
-            continue;
-        const { low, high } = progressWindow(band, from);
-        const step = Math.floor((low + high) / 2 + HALF_STEP) + HALF_STEP;
-        if (step >= 100)
-            continue;
-        const times = band.corners.filter(([a]) => a > 0).map(([a, b]) => band.origin + (1000 * (step - b)) / a);
-        const crossing = (Math.min(...times) + Math.max(...times)) / 2;
-        at = Math.min(at ?? Infinity, Math.max(from, crossing));
+        const probe = meanRate(band) * I > 1000 ? splitAt(band, p.window, o, I) : crossingAt(band, o.from);
+        if (probe !== undefined)
+            at = Math.min(at ?? Infinity, probe);
     }
     return at;
+}
+function crossingAt(band, from) {
+    const { low, high } = progressWindow(band, from);
+    const step = Math.floor((low + high) / 2 + HALF_STEP) + HALF_STEP;
+    if (step > LAST_SHOWN)
+        return undefined;
+    const times = band.corners.filter(([a]) => a > 0).map(([a, b]) => band.origin + (1000 * (step - b)) / a);
+    return Math.max(from, (Math.min(...times) + Math.max(...times)) / 2);
+}
+function splitAt(band, window, o, I) {
+    const polls = Math.ceil((o.target - o.lastPoll) / I);
+    if (polls <= 1)
+        return undefined;
+    const from = Math.max(o.from, o.target - (polls - 1) * I);
+    const until = Math.min(o.lastPoll + I, o.target - MIN_GAP_MS);
+    if (from > until)
+        return undefined;
+    const tried = [...Array(SPLIT_TIMES + 1).keys()].map(k => {
+        const at = from + ((until - from) * k) / SPLIT_TIMES;
+        return { at, widest: widestAfter(band, at) };
+    });
+    const wide = window.latest - window.earliest;
+    const least = Math.min(...tried.map(t => t.widest));
+    if (least > GOOD_SPLIT * wide)
+        return undefined;
+    const good = tried.filter(t => t.widest <= least + SPLIT_SLACK * wide);
+    return good.at(-1)?.at;
 }
 
 ;// CONCATENATED MODULE: ./src/wait/waiter.ts
@@ -3243,7 +3286,7 @@ async function poll(w, pollStarted) {
     w.budget = { ...w.budget, spent: w.budget.spent + queries };
     updateViews(open, jobs, o.now());
     if (o.source.cost.progress === 'in-job')
-        sampleProgress(open, sampledAt(pollStarted, o.now()));
+        sampleProgress(open, pollStarted, o.now());
     w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing);
 }
 function updateViews(open, jobs, at) {
@@ -3268,12 +3311,13 @@ function updateViews(open, jobs, at) {
         }
     }
 }
-function sampleProgress(open, at) {
+function sampleProgress(open, asked, answered) {
     for (const v of open) {
         if (v.job?.state !== 'Processing' || v.job.progress === undefined)
             continue;
-        v.pace = nextPace(v.pace, { at, progress: v.job.progress }, v.job.startTime?.getTime());
-        v.progressSampledAt = at;
+        const sample = sampledAt(asked, answered, v.job.progress);
+        v.pace = nextPace(v.pace, sample, v.job.startTime?.getTime());
+        v.progressSampledAt = sample.at;
     }
 }
 async function readProgress(w) {
@@ -3304,8 +3348,9 @@ function nextPoll(w, lastPoll) {
         ...w.costing
     });
 }
-function sampledAt(asked, answered) {
-    return answered - Math.min((answered - asked) / 2, SAMPLE_SPREAD_MS);
+function sampledAt(asked, answered, progress) {
+    const spread = Math.min((answered - asked) / 2, SAMPLE_SPREAD_MS);
+    return { at: answered - spread, progress, spread };
 }
 const SAMPLE_SPREAD_MS = 50;
 async function sleepUntil(w, at) {
@@ -3334,9 +3379,9 @@ async function readDetails(w, progress) {
                 v.noProgress = t.progress === undefined;
             if (t.progress !== undefined) {
                 v.progress = t.progress;
-                const at = sampledAt(asked, o.now());
+                const sample = sampledAt(asked, o.now(), t.progress);
                 if (processing)
-                    v.pace = nextPace(v.pace, { at, progress: t.progress }, v.job?.startTime?.getTime());
+                    v.pace = nextPace(v.pace, sample, v.job?.startTime?.getTime());
             }
             v.errorDetails = t.errorDetails;
             v.errorsRead = v.job?.state === 'Error';

@@ -26,6 +26,8 @@ export interface Band {
 export interface Sample {
   at: number
   progress: number
+  /** The progress was true at some moment `at - spread` to `at + spread` (the request's own time). */
+  spread?: number
 }
 
 /** The band of one sample: every line within HALF_STEP of it, rising at most MAX_RATE. */
@@ -41,14 +43,17 @@ export function bandOf(s: Sample): Band {
 
 /** The band narrowed by one more sample; undefined when no line of it meets the sample. */
 export function withSample(band: Band, s: Sample): Band | undefined {
-  const tau = (s.at - band.origin) / 1000
+  const spread = s.spread ?? 0
+  // A progress that only rises was at most `hi` at the earliest moment, at least `lo` at the latest.
+  const early = (s.at - spread - band.origin) / 1000
+  const late = (s.at + spread - band.origin) / 1000
   // A job still running has not reached 100 %, and shows at most 99 until it ends: 99 stands for all
   // the rest.
   const hi = s.progress >= LAST_STEP ? 100 : s.progress + HALF_STEP
   const lo = s.progress - HALF_STEP
   // a·τ + b ≤ hi, and -(a·τ + b) ≤ -lo.
-  const upper = clip(band.corners, tau, 1, hi)
-  const both = clip(upper, -tau, -1, -lo)
+  const upper = clip(band.corners, early, 1, hi)
+  const both = clip(upper, -late, -1, -lo)
   return both.length === 0 ? undefined : { origin: band.origin, corners: both }
 }
 
@@ -92,6 +97,23 @@ export function progressWindow(band: Band, at: number): { low: number; high: num
   const tau = (at - band.origin) / 1000
   const values = band.corners.map(([a, b]) => a * tau + b)
   return { low: Math.min(...values), high: Math.max(...values) }
+}
+
+/**
+ * The widest end window that a sample taken at `at` can leave: the band narrowed by each whole-percent
+ * reading it allows then. A sample that splits the band evenly halves the window, whichever side it finds.
+ */
+export function widestAfter(band: Band, at: number): number {
+  const { low, high } = progressWindow(band, at)
+  let widest = 0
+  const top = Math.min(LAST_STEP, Math.round(high))
+  for (let r = Math.min(top, Math.max(0, Math.round(low))); r <= top; r++) {
+    const narrowed = withSample(band, { at, progress: r })
+    if (!narrowed) continue
+    const w = endWindow(narrowed)
+    widest = Math.max(widest, w.latest - w.earliest)
+  }
+  return widest
 }
 
 /** The band's middle pace, in points per second (the mean of its corners' rates). */

@@ -1,5 +1,5 @@
 import type { PollCost } from '../jobs/source.js'
-import { type Band, endWindow, HALF_STEP, meanRate, progressWindow } from './band.js'
+import { type Band, endWindow, HALF_STEP, meanRate, progressWindow, widestAfter } from './band.js'
 import { type JobView, isOpen, type Pace } from './view.js'
 
 /**
@@ -18,7 +18,7 @@ export const TICK_SLACK_MS = 100
 const SHARE_OF_REMAINDER = 0.25
 /** ...but at least this share of the interval... */
 const FLOOR_SHARE = 0.05
-/** ...and while every job is Queued or Scheduled, back off up to this many intervals. */
+/** ...and while every job is Queued or Scheduled, from the third poll on, this many intervals apart. */
 const QUEUED_BACKOFF = 3
 /** Progress is read at least every this many intervals, for the log, while the pace is not steady. */
 const LOG_EVERY = 5
@@ -30,10 +30,23 @@ const ALIGN_INTERVALS = 2
 const FIRST_READ = 2
 /** A steady pace's end window is narrowed by progress reads until it is this share of the interval. */
 const WINDOW_SHARE = 0.1
-/** Steps probed before a steady pace's end beyond the halvings its window needs. */
+/**
+ * Steps shorter than the interval: the window is narrowed from this many intervals before its earliest
+ * end (a read there brings it to about a step, one at the next poll halves it, the poll after lands).
+ */
+const FAST_NEAR = 1.6
+/** Steps longer than the interval: steps probed before a steady pace's end beyond the reads it needs. */
 const SPARE_STEPS = 5
-/** A read narrows the window when the progress it may find is split by a whole-percent step this evenly. */
+/** Steps longer than the interval: a read narrows when the progress it may find is split by a step this evenly. */
 const MIN_CUT = 0.25
+/** A running job shows 99 from this progress on, whatever it is: no step above it can be seen. */
+const LAST_SHOWN = 98.5
+/** Shorter: a read narrows a steady window when whatever it finds leaves at most this share of it... */
+const GOOD_SPLIT = 0.75
+/** ...and the poll is moved to the latest time that leaves at most this share of it more than the best. */
+const SPLIT_SLACK = 0.1
+/** Times tried for that poll. */
+const SPLIT_TIMES = 24
 
 /**
  * The request budget of a predictive wait: each tick of the fixed schedule earns what a fixed poll would
@@ -250,10 +263,13 @@ function predictiveAt(o: NextPollInput): number {
     const soonest = soonestEnd(processing)
     // A steady pace is trusted until its window has passed: one poll lands just past its latest end.
     if (soonest?.window && o.now <= justPast(soonest, I)) {
-      const at = steadyAt(o, justPast(soonest, I), soonest.window)
-      // A poll moved to where a read splits a window that needs narrowing, when that comes first.
-      const probe = probeAt(processing, Math.max(o.now, o.lastPoll + MIN_GAP_MS), I)
-      return probe !== undefined && probe < at ? probe : at
+      const target = justPast(soonest, I)
+      const at = steadyAt(o, target, soonest.window)
+      // A poll moved to where a read narrows a window, when that comes within the interval and leaves room
+      // for the poll at the target.
+      const from = Math.max(o.now, o.lastPoll + MIN_GAP_MS)
+      const probe = probeAt(processing, { from, lastPoll: o.lastPoll, target }, I)
+      return probe !== undefined && probe <= Math.min(o.lastPoll + I, target - MIN_GAP_MS) ? probe : at
     }
     if (soonest) {
       const remaining = soonest.endAt - o.now
@@ -267,8 +283,10 @@ function predictiveAt(o: NextPollInput): number {
   }
   // Some job is open (else the wait would have ended).
   if (open.every(v => v.job?.state === 'Queued' || v.job?.state === 'Scheduled')) {
-    // Nothing runs yet: back off with the time waited, up to QUEUED_BACKOFF intervals.
-    return o.lastPoll + clamp(sinceStart(o) / 2, I, QUEUED_BACKOFF * I)
+    // Nothing runs yet: one more look an interval on, in case a job was about to start; then the jobs
+    // wait their turn, and a poll says no more than the StartTime a later one gives (the prediction counts
+    // from it): QUEUED_BACKOFF intervals apart.
+    return o.lastPoll + (sinceStart(o) > 0 ? QUEUED_BACKOFF * I : I)
   }
   return o.lastPoll + I
 }
@@ -342,17 +360,19 @@ function readNeed(v: JobView, now: number, I: number): number {
 }
 
 /**
- * A steady pace needs a read now when its end window is still wide, its end is near (the reads that
- * narrow it come one per whole-percent step, at best halving it), and the progress a read may find now is
- * split by a step: either side of it rules out part of the window.
+ * A steady pace needs a read now when its end window is still wide and its end near (narrowing), and the
+ * read can narrow it. Steps shorter than the interval: whatever the read finds leaves at most GOOD_SPLIT of
+ * the window (probeAt moves the poll to where it does). Longer: the progress it may find now is split by a
+ * whole-percent step evenly enough (probeAt moves a poll to the middle of the time the next step is due).
  */
 function readNarrows(pace: Pace, window: Window, now: number, I: number): boolean {
   const band = narrowing(pace, window, now, I)
   if (!band) return false
-  // Steps shorter than the interval: a read's own half-point is most of what it can tell, and the next
-  // poll may be the last. One read in ALIGN_INTERVALS intervals.
-  if (1000 / meanRate(band) <= I && now - pace.last.at < ALIGN_INTERVALS * I) return false
+  if (1000 / meanRate(band) <= I)
+    return widestAfter(band, now) <= GOOD_SPLIT * (window.latest - window.earliest)
   const { low, high } = progressWindow(band, now)
+  // Past 98.5 % a running job shows 99 whatever it is: a read there tells nothing.
+  if (low >= LAST_SHOWN) return false
   if (high - low >= 2) return true
   // The whole-percent steps inside (low, high): at most two, the range being under 2 points.
   const first = Math.floor(low + HALF_STEP) + HALF_STEP
@@ -360,40 +380,78 @@ function readNarrows(pace: Pace, window: Window, now: number, I: number): boolea
   return Math.max(evenness(first), evenness(first + 1)) >= MIN_CUT
 }
 
-/** The band of a steady pace whose window reads should narrow now: still wide, and its end near. */
+/**
+ * The band of a steady pace whose window reads should narrow now: still wide, and its end near. Steps
+ * longer than the interval are probed one a step, each halving the window at best, with a few to spare;
+ * shorter ones from FAST_NEAR intervals before the window.
+ */
 function narrowing(pace: Pace, window: Window, now: number, I: number): Band | undefined {
   const band = pace.anchored ?? pace.band
   const wide = window.latest - window.earliest
   const target = WINDOW_SHARE * I
   if (!band || wide <= target) return undefined
   const stepMs = 1000 / meanRate(band)
-  // Steps longer than the interval are probed (probeAt), one halving each at best, with a few to spare.
-  const steps = Math.log2(wide / target) + 1 + (stepMs > I ? SPARE_STEPS : 0)
-  const near = Math.max(I, steps * stepMs)
+  const near = stepMs > I ? (Math.log2(wide / target) + 1 + SPARE_STEPS) * stepMs : FAST_NEAR * I
   return window.earliest - now > near ? undefined : band
 }
 
 /**
- * When a read would split a steady window best: when the middle of the band crosses the next
- * whole-percent step after `from` (a read then finds the step passed or not, ruling out half the
- * window). Undefined when no job's window needs narrowing.
+ * When a read would narrow a steady window best, for the job that needs it soonest; undefined when no
+ * job's window needs narrowing (or, for short steps, no read can split it well).
  */
-function probeAt(views: readonly JobView[], from: number, I: number): number | undefined {
+function probeAt(
+  views: readonly JobView[],
+  o: { from: number; lastPoll: number; target: number },
+  I: number
+): number | undefined {
   let at: number | undefined
   for (const v of views) {
     const p = predictEnd(v)
-    const band = v.pace && p?.window && !v.noProgress && narrowing(v.pace, p.window, from, I)
-    if (!band) continue
-    const rate = meanRate(band)
-    // Steps shorter than the interval come to the polls anyway: no poll is moved for them.
-    if (rate <= 0 || rate * I > 1000) continue
-    const { low, high } = progressWindow(band, from)
-    const step = Math.floor((low + high) / 2 + HALF_STEP) + HALF_STEP
-    if (step >= 100) continue
-    // The middle of the times the band's lines cross the step.
-    const times = band.corners.filter(([a]) => a > 0).map(([a, b]) => band.origin + (1000 * (step - b)) / a)
-    const crossing = (Math.min(...times) + Math.max(...times)) / 2
-    at = Math.min(at ?? Infinity, Math.max(from, crossing))
+    const band = v.pace && p?.window && !v.noProgress && narrowing(v.pace, p.window, o.from, I)
+    if (!band || !p?.window) continue
+    const probe = meanRate(band) * I > 1000 ? splitAt(band, p.window, o, I) : crossingAt(band, o.from)
+    if (probe !== undefined) at = Math.min(at ?? Infinity, probe)
   }
   return at
+}
+
+/**
+ * Steps longer than the interval: when the middle of the band crosses the next whole-percent step after
+ * `from` (a read then finds the step passed or not, ruling out half the window).
+ */
+function crossingAt(band: Band, from: number): number | undefined {
+  const { low, high } = progressWindow(band, from)
+  const step = Math.floor((low + high) / 2 + HALF_STEP) + HALF_STEP
+  if (step > LAST_SHOWN) return undefined
+  // The middle of the times the band's lines cross the step.
+  const times = band.corners.filter(([a]) => a > 0).map(([a, b]) => band.origin + (1000 * (step - b)) / a)
+  return Math.max(from, (Math.min(...times) + Math.max(...times)) / 2)
+}
+
+/**
+ * Steps shorter than the interval: the time the next poll can take without adding a poll before `target`
+ * (the poll that lands just past the soonest end), and leaving room for that one, at which a read leaves
+ * the narrowest window whatever it finds (the latest within SPLIT_SLACK of it: the target may only come
+ * sooner); undefined when none leaves at most GOOD_SPLIT of it.
+ */
+function splitAt(
+  band: Band,
+  window: Window,
+  o: { from: number; lastPoll: number; target: number },
+  I: number
+): number | undefined {
+  const polls = Math.ceil((o.target - o.lastPoll) / I)
+  if (polls <= 1) return undefined
+  const from = Math.max(o.from, o.target - (polls - 1) * I)
+  const until = Math.min(o.lastPoll + I, o.target - MIN_GAP_MS)
+  if (from > until) return undefined
+  const tried = [...Array(SPLIT_TIMES + 1).keys()].map(k => {
+    const at = from + ((until - from) * k) / SPLIT_TIMES
+    return { at, widest: widestAfter(band, at) }
+  })
+  const wide = window.latest - window.earliest
+  const least = Math.min(...tried.map(t => t.widest))
+  if (least > GOOD_SPLIT * wide) return undefined
+  const good = tried.filter(t => t.widest <= least + SPLIT_SLACK * wide)
+  return good.at(-1)?.at
 }

@@ -5,6 +5,8 @@ import { type Band, bandOf, withSample } from './band.js'
 export interface ProgressSample {
   at: number
   progress: number
+  /** How far from `at` the moment it was true may be: half the request's time. */
+  spread?: number
 }
 
 /** The first and the latest progress seen while the job was Processing, and what all of them say of its pace. */

@@ -10,7 +10,7 @@ import {
   progressReadsDue,
   TICK_SLACK_MS
 } from './schedule.js'
-import { type JobView, isOpen, nextPace } from './view.js'
+import { type JobView, isOpen, nextPace, type ProgressSample } from './view.js'
 import { type Job, type JobState, isFinal } from '../jobs/model.js'
 import type { JobSource } from '../jobs/source.js'
 import type { CallOptions } from '../transport/call.js'
@@ -184,7 +184,7 @@ async function poll(w: Wait, pollStarted: number): Promise<void> {
   w.polls++
   w.budget = { ...w.budget, spent: w.budget.spent + queries }
   updateViews(open, jobs, o.now())
-  if (o.source.cost.progress === 'in-job') sampleProgress(open, sampledAt(pollStarted, o.now()))
+  if (o.source.cost.progress === 'in-job') sampleProgress(open, pollStarted, o.now())
   w.budget = credit(w.budget, w.views, elapsed, o.intervalMs, w.costing)
 }
 
@@ -214,11 +214,12 @@ function updateViews(open: readonly JobView[], jobs: readonly Job[], at: number)
  * Where the job carries its progress, each poll is a fresh sample of it, at no extra request: it paces the
  * prediction as a task read does.
  */
-function sampleProgress(open: readonly JobView[], at: number): void {
+function sampleProgress(open: readonly JobView[], asked: number, answered: number): void {
   for (const v of open) {
     if (v.job?.state !== 'Processing' || v.job.progress === undefined) continue
-    v.pace = nextPace(v.pace, { at, progress: v.job.progress }, v.job.startTime?.getTime())
-    v.progressSampledAt = at
+    const sample = sampledAt(asked, answered, v.job.progress)
+    v.pace = nextPace(v.pace, sample, v.job.startTime?.getTime())
+    v.progressSampledAt = sample.at
   }
 }
 
@@ -257,8 +258,9 @@ function nextPoll(w: Wait, lastPoll: number): number | undefined {
  * When an answer's progress was true: some moment while its request ran, the middle of the last try (a retry
  * after a back-off starts late: no more than SAMPLE_SPREAD_MS before the answer).
  */
-function sampledAt(asked: number, answered: number): number {
-  return answered - Math.min((answered - asked) / 2, SAMPLE_SPREAD_MS)
+function sampledAt(asked: number, answered: number, progress: number): ProgressSample {
+  const spread = Math.min((answered - asked) / 2, SAMPLE_SPREAD_MS)
+  return { at: answered - spread, progress, spread }
 }
 const SAMPLE_SPREAD_MS = 50
 
@@ -297,8 +299,8 @@ async function readDetails(w: Wait, progress: JobView[]): Promise<{ progressRead
       if (processing) v.noProgress = t.progress === undefined
       if (t.progress !== undefined) {
         v.progress = t.progress
-        const at = sampledAt(asked, o.now())
-        if (processing) v.pace = nextPace(v.pace, { at, progress: t.progress }, v.job?.startTime?.getTime())
+        const sample = sampledAt(asked, o.now(), t.progress)
+        if (processing) v.pace = nextPace(v.pace, sample, v.job?.startTime?.getTime())
       }
       v.errorDetails = t.errorDetails
       // Only a read that answered makes the details final: after a failed one they are asked for again.

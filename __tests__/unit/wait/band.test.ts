@@ -1,6 +1,13 @@
 /** The band of steady paces that a job's rounded progress samples allow, and the end window it gives. */
 import { describe, expect, it } from '@jest/globals'
-import { type Band, bandOf, endWindow, progressWindow, withSample } from '../../../src/wait/band.js'
+import {
+  type Band,
+  bandOf,
+  endWindow,
+  progressWindow,
+  widestAfter,
+  withSample
+} from '../../../src/wait/band.js'
 
 const S = 1000
 const fold = (samples: [number, number][]): Band | undefined =>
@@ -75,5 +82,64 @@ describe('the band of steady paces', () => {
     expect(low).toBeLessThanOrEqual(60)
     expect(high).toBeGreaterThanOrEqual(60)
     expect(high - low).toBeLessThan(2)
+  })
+
+  it("a sample's spread: the progress was true some moment within it, and the window keeps the true end", () => {
+    // 1 point a second from 0; a read that took 200 ms, timed at its middle, found 60.
+    const exact = fold([
+      [0, 0],
+      [60, 60]
+    ])!
+    const spread = withSample(bandOf({ at: 0, progress: 0 }), { at: 60 * S, progress: 60, spread: 100 })!
+    const w = endWindow(spread)
+    const e = endWindow(exact)
+    expect(w.latest - w.earliest).toBeGreaterThan(e.latest - e.earliest)
+    expect(w.earliest).toBeLessThanOrEqual(e.earliest)
+    expect(w.latest).toBeGreaterThanOrEqual(e.latest)
+    // 78 % claimed at 80 s: no pace of the first two samples was there then, but one was a second sooner.
+    const late = (spread?: number) =>
+      withSample(
+        fold([
+          [0, 0],
+          [50, 50]
+        ])!,
+        { at: 80 * S, progress: 78, spread }
+      )
+    expect(late()).toBeUndefined()
+    expect(late(1000)).toBeDefined()
+  })
+})
+
+describe('widestAfter: how wide a read leaves the end window, whatever it finds', () => {
+  // 1 point a second from 0 (rounded samples at 0 s and 50 s): the end lies within about 2 s of 100 s.
+  const band = fold([
+    [0, 0],
+    [50, 50]
+  ])!
+  const w = endWindow(band)
+  const wide = w.latest - w.earliest
+
+  it('is never wider than the window, and is what the narrowed band gives for the worst reading', () => {
+    for (let t = 51; t < 99; t += 0.25) {
+      const widest = widestAfter(band, t * S)
+      expect(widest).toBeLessThanOrEqual(wide + 1e-6)
+      const { low, high } = progressWindow(band, t * S)
+      for (let r = Math.round(low); r <= Math.min(99, Math.round(high)); r++) {
+        const narrowed = withSample(band, { at: t * S, progress: r })
+        if (narrowed) {
+          const n = endWindow(narrowed)
+          expect(n.latest - n.earliest).toBeLessThanOrEqual(widest + 1e-6)
+        }
+      }
+    }
+  })
+
+  it('some time near the end splits the window to half or less; past 98.5 % a read tells only what a poll does', () => {
+    const near = [...Array(100).keys()].map(k => widestAfter(band, (90 + k * 0.05) * S))
+    expect(Math.min(...near)).toBeLessThanOrEqual(0.55 * wide)
+    // Every line of the band is past 98.5 % at 101.5 s: the read can only find 99, which says the job has
+    // not ended yet.
+    expect(progressWindow(band, 101.5 * S).low).toBeGreaterThan(98.5)
+    expect(widestAfter(band, 101.5 * S)).toBeCloseTo(w.latest - 101.5 * S, 0)
   })
 })
