@@ -39,6 +39,7 @@ export default {
     'src/transport/retry.ts',
     'src/transport/trust.ts',
     'src/wait/view.ts',
+    'src/wait/band.ts',
     'src/report/log.ts',
     'src/report/naming.ts',
     'src/report/outputs.ts',

@@ -3158,7 +3158,7 @@ function probeAt(views, o, I) {
     for (const v of views) {
         const p = predictEnd(v);
         const band = v.pace && p?.window && !v.noProgress && narrowing(v.pace, p.window, o.from, I);
-        if (!band || !p?.window)
+        if (!band || !p?.window || meanRate(band) <= 0)
             continue;
         const probe = meanRate(band) * I > 1000 ? splitAt(band, p.window, o, I) : crossingAt(band, o.from);
         if (probe !== undefined)
@@ -3172,6 +3172,8 @@ function crossingAt(band, from) {
     if (step > LAST_SHOWN)
         return undefined;
     const times = band.corners.filter(([a]) => a > 0).map(([a, b]) => band.origin + (1000 * (step - b)) / a);
+    if (times.length === 0)
+        return undefined;
     return Math.max(from, (Math.min(...times) + Math.max(...times)) / 2);
 }
 function splitAt(band, window, o, I) {

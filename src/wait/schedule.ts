@@ -408,7 +408,7 @@ function probeAt(
   for (const v of views) {
     const p = predictEnd(v)
     const band = v.pace && p?.window && !v.noProgress && narrowing(v.pace, p.window, o.from, I)
-    if (!band || !p?.window) continue
+    if (!band || !p?.window || meanRate(band) <= 0) continue
     const probe = meanRate(band) * I > 1000 ? splitAt(band, p.window, o, I) : crossingAt(band, o.from)
     if (probe !== undefined) at = Math.min(at ?? Infinity, probe)
   }
@@ -425,6 +425,7 @@ function crossingAt(band: Band, from: number): number | undefined {
   if (step > LAST_SHOWN) return undefined
   // The middle of the times the band's lines cross the step.
   const times = band.corners.filter(([a]) => a > 0).map(([a, b]) => band.origin + (1000 * (step - b)) / a)
+  if (times.length === 0) return undefined
   return Math.max(from, (Math.min(...times) + Math.max(...times)) / 2)
 }
 

@@ -804,6 +804,22 @@ describe('a steady v2 job is seen to end within 0.1 × interval at no more than 
     expect(Math.max(...late)).toBeLessThanOrEqual(0.5)
   })
 
+  it('ten 20-minute jobs in one wait (the soak, without its faults): each seen within half an interval', async () => {
+    // Queued a minute, then ending 15 s apart from 19 minutes back: one job's reads are placed so that they
+    // never push the poll that lands past another's end.
+    const jobs = [...Array(10).keys()].map(i => ({
+      id: simId(i),
+      queuedMs: 60_000,
+      processingMs: 1_080_000 - i * 15_000
+    }))
+    const run = await simulate(jobs, { policy: 'predictive', intervalMs: I, latencyMs: 10 })
+    const late = lateness(run, jobs, I)
+    expect(Math.max(...late)).toBeLessThanOrEqual(0.5)
+    expect(median(late)).toBeLessThanOrEqual(0.15)
+    // Their Jobs queries are one a poll, their reads about 12 a job: see docs/how-it-waits.md.
+    expect(perInterval(run, I)).toBeLessThanOrEqual(1.25)
+  })
+
   it('timers that wake up to 80 ms late: within 0.12 × interval (median) at 1.2 requests per interval', async () => {
     const late: number[] = []
     const rates: number[] = []
