@@ -3132,7 +3132,7 @@ function readNarrows(pace, window, now, I) {
     const band = narrowing(pace, window, now, I);
     if (!band)
         return false;
-    if (1000 / meanRate(band) <= I)
+    if (stepMs(band) <= I)
         return widestAfter(band, now) <= GOOD_SPLIT * (window.latest - window.earliest);
     const { low, high } = progressWindow(band, now);
     if (low >= LAST_SHOWN)
@@ -3143,14 +3143,17 @@ function readNarrows(pace, window, now, I) {
     const evenness = (step) => (step < high ? Math.min(step - low, high - step) / (high - low) : 0);
     return Math.max(evenness(first), evenness(first + 1)) >= MIN_CUT;
 }
+function stepMs(band) {
+    return 1000 / meanRate(band);
+}
 function narrowing(pace, window, now, I) {
     const band = pace.anchored ?? pace.band;
     const wide = window.latest - window.earliest;
     const target = WINDOW_SHARE * I;
     if (!band || wide <= target)
         return undefined;
-    const stepMs = 1000 / meanRate(band);
-    const near = stepMs > I ? (Math.log2(wide / target) + 1 + SPARE_STEPS) * stepMs : FAST_NEAR * I;
+    const step = stepMs(band);
+    const near = step > I ? (Math.log2(wide / target) + 1 + SPARE_STEPS) * step : FAST_NEAR * I;
     return window.earliest - now > near ? undefined : band;
 }
 function probeAt(views, o, I) {
@@ -3160,7 +3163,7 @@ function probeAt(views, o, I) {
         const band = v.pace && p?.window && !v.noProgress && narrowing(v.pace, p.window, o.from, I);
         if (!band || !p?.window || meanRate(band) <= 0)
             continue;
-        const probe = meanRate(band) * I > 1000 ? splitAt(band, p.window, o, I) : crossingAt(band, o.from);
+        const probe = stepMs(band) <= I ? splitAt(band, p.window, o, I) : crossingAt(band, o.from);
         if (probe !== undefined)
             at = Math.min(at ?? Infinity, probe);
     }
@@ -3314,12 +3317,12 @@ function updateViews(open, jobs, at) {
     }
 }
 function sampleProgress(open, asked, answered) {
+    const when = sampledAt(asked, answered);
     for (const v of open) {
         if (v.job?.state !== 'Processing' || v.job.progress === undefined)
             continue;
-        const sample = sampledAt(asked, answered, v.job.progress);
-        v.pace = nextPace(v.pace, sample, v.job.startTime?.getTime());
-        v.progressSampledAt = sample.at;
+        v.pace = nextPace(v.pace, { ...when, progress: v.job.progress }, v.job.startTime?.getTime());
+        v.progressSampledAt = when.at;
     }
 }
 async function readProgress(w) {
@@ -3350,9 +3353,9 @@ function nextPoll(w, lastPoll) {
         ...w.costing
     });
 }
-function sampledAt(asked, answered, progress) {
+function sampledAt(asked, answered) {
     const spread = Math.min((answered - asked) / 2, SAMPLE_SPREAD_MS);
-    return { at: answered - spread, progress, spread };
+    return { at: answered - spread, spread };
 }
 const SAMPLE_SPREAD_MS = 50;
 async function sleepUntil(w, at) {
@@ -3381,7 +3384,7 @@ async function readDetails(w, progress) {
                 v.noProgress = t.progress === undefined;
             if (t.progress !== undefined) {
                 v.progress = t.progress;
-                const sample = sampledAt(asked, o.now(), t.progress);
+                const sample = { ...sampledAt(asked, o.now()), progress: t.progress };
                 if (processing)
                     v.pace = nextPace(v.pace, sample, v.job?.startTime?.getTime());
             }

@@ -368,8 +368,7 @@ function readNeed(v: JobView, now: number, I: number): number {
 function readNarrows(pace: Pace, window: Window, now: number, I: number): boolean {
   const band = narrowing(pace, window, now, I)
   if (!band) return false
-  if (1000 / meanRate(band) <= I)
-    return widestAfter(band, now) <= GOOD_SPLIT * (window.latest - window.earliest)
+  if (stepMs(band) <= I) return widestAfter(band, now) <= GOOD_SPLIT * (window.latest - window.earliest)
   const { low, high } = progressWindow(band, now)
   // Past 98.5 % a running job shows 99 whatever it is: a read there tells nothing.
   if (low >= LAST_SHOWN) return false
@@ -378,6 +377,11 @@ function readNarrows(pace: Pace, window: Window, now: number, I: number): boolea
   const first = Math.floor(low + HALF_STEP) + HALF_STEP
   const evenness = (step: number) => (step < high ? Math.min(step - low, high - step) / (high - low) : 0)
   return Math.max(evenness(first), evenness(first + 1)) >= MIN_CUT
+}
+
+/** How long a whole-percent step lasts at the band's middle pace: shorter than the interval or not decides how reads narrow it. */
+function stepMs(band: Band): number {
+  return 1000 / meanRate(band)
 }
 
 /**
@@ -390,8 +394,8 @@ function narrowing(pace: Pace, window: Window, now: number, I: number): Band | u
   const wide = window.latest - window.earliest
   const target = WINDOW_SHARE * I
   if (!band || wide <= target) return undefined
-  const stepMs = 1000 / meanRate(band)
-  const near = stepMs > I ? (Math.log2(wide / target) + 1 + SPARE_STEPS) * stepMs : FAST_NEAR * I
+  const step = stepMs(band)
+  const near = step > I ? (Math.log2(wide / target) + 1 + SPARE_STEPS) * step : FAST_NEAR * I
   return window.earliest - now > near ? undefined : band
 }
 
@@ -409,7 +413,7 @@ function probeAt(
     const p = predictEnd(v)
     const band = v.pace && p?.window && !v.noProgress && narrowing(v.pace, p.window, o.from, I)
     if (!band || !p?.window || meanRate(band) <= 0) continue
-    const probe = meanRate(band) * I > 1000 ? splitAt(band, p.window, o, I) : crossingAt(band, o.from)
+    const probe = stepMs(band) <= I ? splitAt(band, p.window, o, I) : crossingAt(band, o.from)
     if (probe !== undefined) at = Math.min(at ?? Infinity, probe)
   }
   return at

@@ -1,13 +1,8 @@
 import { type ErrorDetail, type Job, type JobState, isFinal } from '../jobs/model.js'
-import { type Band, bandOf, withSample } from './band.js'
+import { type Band, bandOf, type Sample, withSample } from './band.js'
 
-/** Progress at a time of our clock (never the server's: clocks differ). */
-export interface ProgressSample {
-  at: number
-  progress: number
-  /** How far from `at` the moment it was true may be: half the request's time. */
-  spread?: number
-}
+/** Progress at a time of our clock (never the server's: clocks differ): the band's own sample. */
+export type ProgressSample = Sample
 
 /** The first and the latest progress seen while the job was Processing, and what all of them say of its pace. */
 export interface Pace {

@@ -215,11 +215,11 @@ function updateViews(open: readonly JobView[], jobs: readonly Job[], at: number)
  * prediction as a task read does.
  */
 function sampleProgress(open: readonly JobView[], asked: number, answered: number): void {
+  const when = sampledAt(asked, answered)
   for (const v of open) {
     if (v.job?.state !== 'Processing' || v.job.progress === undefined) continue
-    const sample = sampledAt(asked, answered, v.job.progress)
-    v.pace = nextPace(v.pace, sample, v.job.startTime?.getTime())
-    v.progressSampledAt = sample.at
+    v.pace = nextPace(v.pace, { ...when, progress: v.job.progress }, v.job.startTime?.getTime())
+    v.progressSampledAt = when.at
   }
 }
 
@@ -258,9 +258,9 @@ function nextPoll(w: Wait, lastPoll: number): number | undefined {
  * When an answer's progress was true: some moment while its request ran, the middle of the last try (a retry
  * after a back-off starts late: no more than SAMPLE_SPREAD_MS before the answer).
  */
-function sampledAt(asked: number, answered: number, progress: number): ProgressSample {
+function sampledAt(asked: number, answered: number): Omit<ProgressSample, 'progress'> {
   const spread = Math.min((answered - asked) / 2, SAMPLE_SPREAD_MS)
-  return { at: answered - spread, progress, spread }
+  return { at: answered - spread, spread }
 }
 const SAMPLE_SPREAD_MS = 50
 
@@ -299,7 +299,7 @@ async function readDetails(w: Wait, progress: JobView[]): Promise<{ progressRead
       if (processing) v.noProgress = t.progress === undefined
       if (t.progress !== undefined) {
         v.progress = t.progress
-        const sample = sampledAt(asked, o.now(), t.progress)
+        const sample = { ...sampledAt(asked, o.now()), progress: t.progress }
         if (processing) v.pace = nextPace(v.pace, sample, v.job?.startTime?.getTime())
       }
       v.errorDetails = t.errorDetails
